@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class PurnaConfig(AppConfig):
+    name = "purna"
+    verbose_name = _("Purna")
+
+    def ready(self) -> None:
+        from purna.roles import roles_sync
+
+        # Groups must follow the permissions of apps added later, so they are synced after every migrate.
+        post_migrate.connect(lambda **kwargs: roles_sync(), dispatch_uid="purna.roles_sync", weak=False)

@@ -1,0 +1,56 @@
+"""Indonesian formats for dates, Rupiah amounts and amounts in words (DESIGN.md, Formats).
+
+Pure functions: no settings, no clock. Month names are fixed Indonesian words because official
+documents are always written in Indonesian, whatever language the interface is set to.
+"""
+
+import datetime as dt
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+from num2words import num2words
+
+MONTHS = [
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+]  # fmt: skip
+DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
+
+
+def tanggal(value: dt.date | None, with_day: bool = False) -> str:
+    """ "21 Oktober 2025" (or "Selasa, 21 Oktober 2025"); empty for None."""
+    if value is None:
+        return ""
+    text = f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    return f"{DAYS[value.weekday()]}, {text}" if with_day else text
+
+
+def bulan_tahun(value: dt.date | None) -> str:
+    """ "Oktober 2025"."""
+    return "" if value is None else f"{MONTHS[value.month - 1]} {value.year}"
+
+
+def rupiah(amount: Decimal | int | None, cents: bool = False) -> str:
+    """ "Rp 20.000.000" (thousands with dots, decimals with a comma when asked); negative as "-Rp 5.000"."""
+    if amount is None:
+        return ""
+    amount = Decimal(amount)
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount).quantize(Decimal("0.01") if cents else Decimal("1"), rounding=ROUND_HALF_UP)
+    whole, _, fraction = f"{amount:f}".partition(".")
+    grouped = f"{int(whole):,}".replace(",", ".")
+    return f"{sign}Rp {grouped}" + (f",{fraction}" if cents else "")
+
+
+# num2words says "satu juta satu ribu" where Indonesian says "satu juta seribu": a thousands group of
+# exactly one is "seribu" whether or not a larger scale precedes it.
+_SATU_RIBU = re.compile(r"(^|(?:juta|miliar|triliun) )satu ribu\b")
+
+
+def terbilang(amount: Decimal | int, currency: str = "rupiah") -> str:
+    """Whole amount in Indonesian words: 20000000 -> "dua puluh juta rupiah" (cents are dropped)."""
+    number = int(Decimal(amount).to_integral_value(rounding=ROUND_HALF_UP))
+    if number < 0:
+        return f"minus {terbilang(-number, currency)}"
+    words = _SATU_RIBU.sub(r"\1seribu", num2words(number, lang="id"))
+    return f"{words} {currency}".strip()

@@ -1,0 +1,47 @@
+"""Staff roles as Django groups, and the permissions each one holds.
+
+Roles are data (groups), created by a data migration and kept in step with this table after every
+`migrate`, so a permission added by a later app reaches its roles without a hand-written migration.
+Retirees hold no group: they are users linked to an employee record and see only the portal.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+ADMIN = "Admin Kepegawaian"
+OPERATOR = "Operator"
+VERIFIKATOR = "Verifikator"
+BENDAHARA = "Bendahara"
+PIMPINAN = "Pimpinan"
+
+# Entries are "app_label" (every permission of the app), "app_label.codename", or
+# "app_label.view_*" (every view permission of the app). Unknown entries are skipped: the app
+# that defines them may not be migrated yet.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    ADMIN: ["purna", "employees", "ceremonies", "benefits", "auth", "django_celery_beat", "simple_history"],
+    OPERATOR: ["purna.view_dashboard", "employees", "ceremonies", "benefits.view_*"],
+    VERIFIKATOR: ["purna.view_dashboard", "employees.view_*", "ceremonies.view_*", "benefits.view_*"],
+    BENDAHARA: ["purna.view_dashboard", "employees.view_*", "ceremonies.view_*", "benefits.view_*"],
+    PIMPINAN: ["purna.view_dashboard", "employees.view_*", "ceremonies.view_*", "benefits.view_*"],
+}
+ROLE_NAMES = list(ROLE_PERMISSIONS)
+
+
+def _permission_filter(entries: list[str]) -> Q:
+    query = Q(pk__in=[])
+    for entry in entries:
+        app_label, _, codename = entry.partition(".")
+        if not codename:
+            query |= Q(content_type__app_label=app_label)
+        elif codename.endswith("*"):
+            query |= Q(content_type__app_label=app_label, codename__startswith=codename[:-1])
+        else:
+            query |= Q(content_type__app_label=app_label, codename=codename)
+    return query
+
+
+def roles_sync() -> None:
+    """Create the role groups and give each exactly the permissions its table entry names."""
+    for name, entries in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(Permission.objects.filter(_permission_filter(entries)))
