@@ -1,0 +1,240 @@
+"""Demo data: a believable, fictitious agency (units, ~300 employees, an event, a tali asih scheme).
+
+Used by `manage.py seed_demo` (which `make run` calls on first start) and by bench/seed.py, which makes
+100,000 employees the same way. Deterministic for a given seed and day; names come from Faker id_ID.
+"""
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.utils import timezone
+from faker import Faker
+
+from benefits.models import TaliAsihScheme
+from ceremonies.models import Event
+from employees.choices import AsnType, Gender, JenisJabatan, Jenjang, RumpunKhusus
+from employees.models import Employee, UnitKerja
+from purna.models import Instansi
+
+UNITS = [
+    ("SETDA", "Sekretariat Daerah", None),
+    ("BKPSDM", "Badan Kepegawaian dan Pengembangan SDM", None),
+    ("DISDIK", "Dinas Pendidikan", None),
+    ("DISDIK-SD", "Bidang Pembinaan Sekolah Dasar", "DISDIK"),
+    ("DINKES", "Dinas Kesehatan", None),
+    ("RSUD", "RSUD Kabupaten Contoh", "DINKES"),
+    ("DLH", "Dinas Lingkungan Hidup", None),
+    ("DPUPR", "Dinas Pekerjaan Umum dan Penataan Ruang", None),
+    ("BAPPEDA", "Badan Perencanaan Pembangunan Daerah", None),
+    ("KEC-UTARA", "Kecamatan Kota Utara", None),
+    ("KEC-SELATAN", "Kecamatan Kota Selatan", None),
+    ("KEC-TIMUR", "Kecamatan Kota Timur", None),
+]
+
+# (weight, jenis jabatan, jenjang, rumpun, jabatan names, golongan choices, expected BUP for the demo spread)
+POSITIONS = [
+    (
+        30,
+        JenisJabatan.PELAKSANA,
+        "",
+        "",
+        ["Pengadministrasi Umum", "Pengelola Keuangan", "Pengemudi", "Pengelola Data"],
+        ["II/a", "II/c", "III/a", "III/b"],
+        58,
+    ),
+    (
+        22,
+        JenisJabatan.FUNGSIONAL,
+        Jenjang.AHLI_MUDA,
+        RumpunKhusus.GURU,
+        ["Guru Kelas", "Guru Matematika", "Guru Bahasa Indonesia"],
+        ["III/c", "III/d"],
+        60,
+    ),
+    (
+        10,
+        JenisJabatan.FUNGSIONAL,
+        Jenjang.AHLI_MADYA,
+        RumpunKhusus.GURU,
+        ["Guru Kelas", "Guru IPA"],
+        ["IV/a", "IV/b"],
+        60,
+    ),
+    (
+        8,
+        JenisJabatan.FUNGSIONAL,
+        Jenjang.AHLI_PERTAMA,
+        "",
+        ["Perawat Ahli Pertama", "Analis Kebijakan Ahli Pertama"],
+        ["III/a", "III/b"],
+        58,
+    ),
+    (
+        6,
+        JenisJabatan.FUNGSIONAL,
+        Jenjang.AHLI_MADYA,
+        "",
+        ["Dokter Ahli Madya", "Perencana Ahli Madya"],
+        ["IV/a", "IV/b", "IV/c"],
+        60,
+    ),
+    (
+        6,
+        JenisJabatan.FUNGSIONAL,
+        Jenjang.TERAMPIL,
+        "",
+        ["Perawat Terampil", "Pranata Komputer Terampil"],
+        ["II/c", "II/d"],
+        58,
+    ),
+    (2, JenisJabatan.FUNGSIONAL, Jenjang.AHLI_UTAMA, "", ["Dokter Ahli Utama"], ["IV/d", "IV/e"], 65),
+    (
+        8,
+        JenisJabatan.PENGAWAS,
+        "",
+        "",
+        ["Kepala Seksi Pelayanan", "Kepala Subbagian Umum", "Kepala Seksi Pemerintahan"],
+        ["III/c", "III/d"],
+        58,
+    ),
+    (
+        5,
+        JenisJabatan.ADMINISTRATOR,
+        "",
+        "",
+        ["Kepala Bidang Pembinaan", "Sekretaris Dinas", "Camat"],
+        ["IV/a", "IV/b"],
+        58,
+    ),
+    (
+        3,
+        JenisJabatan.JPT_PRATAMA,
+        "",
+        "",
+        ["Kepala Dinas", "Kepala Badan", "Asisten Sekretaris Daerah"],
+        ["IV/c", "IV/d"],
+        60,
+    ),
+]
+UNIT_FOR_RUMPUN = {RumpunKhusus.GURU: "DISDIK-SD"}
+PPPK_SHARE = 0.1
+FRONT_TITLES = ["", "", "", "", "Drs.", "Dr.", "Ir.", "H.", "Hj."]
+BACK_TITLES = ["", "", "S.Pd.", "S.Sos.", "S.E.", "S.Kep., Ns.", "M.Si.", "S.T.", "M.Pd.", "S.Kom.", "A.Md."]
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, 28))
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.month - 1 + months
+    return dt.date(day.year + index // 12, index % 12 + 1, min(day.day, 28))
+
+
+def instansi_ensure() -> Instansi:
+    instansi = Instansi.objects.filter(pk=1).first()
+    if instansi is None:
+        instansi = Instansi.objects.create(
+            name="BKPSDM Kabupaten Contoh",
+            short_name="BKPSDM",
+            region="Pemerintah Kabupaten Contoh",
+            address="Jl. Jenderal Sudirman No. 1, Kota Contoh",
+            email="bkpsdm@contoh.go.id",
+            phone="(0542) 123456",
+        )
+    return instansi
+
+
+def units_ensure() -> dict[str, UnitKerja]:
+    units: dict[str, UnitKerja] = {}
+    for code, name, parent in UNITS:
+        units[code], _created = UnitKerja.objects.get_or_create(
+            code=code, defaults={"name": name, "parent": units.get(parent)}
+        )
+    return units
+
+
+def employees_build(count: int, *, today: dt.date, units: dict[str, UnitKerja], seed: int = 2025):
+    """Yield `count` unsaved, believable employees with NIPs consistent with their records.
+
+    Retirements spread from two years ago to thirty years ahead, denser in the next two years, so the
+    work list and the projections have something to show.
+    """
+    rng = random.Random(seed)
+    fake = Faker("id_ID")
+    fake.seed_instance(seed)
+    weights = [position[0] for position in POSITIONS]
+    other_units = [unit for code, unit in units.items() if code not in UNIT_FOR_RUMPUN.values()]
+    sequences: dict[tuple, int] = {}
+    for _index in range(count):
+        _weight, jenis, jenjang, rumpun, jabatans, golongans, bup = rng.choices(POSITIONS, weights)[0]
+        gender = rng.choice([Gender.MALE, Gender.FEMALE])
+        months_to_tmt = rng.choice([rng.randint(-24, 24), rng.randint(1, 24), rng.randint(1, 96), rng.randint(96, 360)])
+        tmt = _add_months(today.replace(day=1), months_to_tmt)
+        birth = _add_months(tmt, -12 * bup - 1).replace(day=rng.randint(1, 28))
+        tmt_cpns = min(dt.date(birth.year + rng.randint(22, 32), rng.randint(1, 12), 1), dt.date(today.year - 1, 1, 1))
+        is_pppk = jenis == JenisJabatan.FUNGSIONAL and rng.random() < PPPK_SHARE
+        # NIP: birth date, TMT CPNS year-month (NI PPPK: appointment year and "21"), gender, sequence.
+        middle = f"{tmt_cpns.year}21" if is_pppk else f"{tmt_cpns:%Y%m}"
+        key = (birth, middle, gender)
+        sequences[key] = sequences.get(key, 0) + 1
+        first = fake.first_name_male() if gender == Gender.MALE else fake.first_name_female()
+        name = f"{first} {fake.last_name()}"
+        yield Employee(
+            asn_type=AsnType.PPPK if is_pppk else AsnType.PNS,
+            nip=f"{birth:%Y%m%d}{middle}{gender}{sequences[key]:03d}",
+            front_title=rng.choice(FRONT_TITLES),
+            name=name,
+            back_title=rng.choice(BACK_TITLES),
+            birth_place=fake.city_name(),
+            birth_date=birth,
+            gender=gender,
+            golongan=rng.choice(["IX", "X", "XI"]) if is_pppk else rng.choice(golongans),
+            jabatan=rng.choice(jabatans),
+            jenis_jabatan=jenis,
+            jenjang=jenjang,
+            rumpun=rumpun,
+            unit=units[UNIT_FOR_RUMPUN[rumpun]] if rumpun in UNIT_FOR_RUMPUN else rng.choice(other_units),
+            tmt_cpns=tmt_cpns,
+            tmt_pns=None if is_pppk else _add_months(tmt_cpns, 12),
+            contract_end=dt.date(today.year + rng.randint(1, 4), 12, 31) if is_pppk else None,
+            email=f"{name.lower().replace(' ', '.')}@contoh.go.id",
+            phone=fake.phone_number(),
+            address=fake.address().replace("\n", ", "),
+        )
+
+
+def events_and_schemes_ensure(today: dt.date) -> None:
+    tz = timezone.get_current_timezone()
+    farewell_day = _add_months(today.replace(day=1), 1).replace(day=20)
+    Event.objects.get_or_create(
+        title=f"Pelepasan ASN Purna Tugas {farewell_day.year}",
+        defaults={
+            "kind": Event.Kind.FAREWELL,
+            "starts_at": dt.datetime.combine(farewell_day, dt.time(9, 0), tz),
+            "venue": "Aula Kantor Bupati",
+            "description": "Penyerahan SK pensiun, piagam penghargaan, THT dan tali asih KORPRI.",
+        },
+    )
+    training_day = _add_months(today.replace(day=1), 2).replace(day=8)
+    Event.objects.get_or_create(
+        title=f"Pelatihan Persiapan Purna Tugas Angkatan I {training_day.year}",
+        defaults={
+            "kind": Event.Kind.TRAINING,
+            "starts_at": dt.datetime.combine(training_day, dt.time(8, 0), tz),
+            "venue": "Aula BKPSDM",
+            "description": "Kewirausahaan, kesiapan psikologis, kesehatan, keuangan keluarga, hak Taspen.",
+        },
+    )
+    TaliAsihScheme.objects.get_or_create(
+        decision_number="800/12/KORPRI/2025",
+        defaults={
+            "name": "Tali asih purna tugas (tarif tetap)",
+            "valid_from": dt.date(2025, 1, 1),
+            "amount": Decimal("2000000"),
+            "notes": "Keputusan Dewan Pengurus KORPRI Kabupaten Contoh.",
+        },
+    )
