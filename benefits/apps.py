@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class BenefitsConfig(AppConfig):
     name = "benefits"
-    verbose_name = _("THT & Tali Asih")
+    verbose_name = _("THT & tali asih")

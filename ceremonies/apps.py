@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class CeremoniesConfig(AppConfig):
     name = "ceremonies"
-    verbose_name = _("Acara")
+    verbose_name = _("Events")

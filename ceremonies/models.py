@@ -6,18 +6,18 @@ class Event(models.Model):
     """A farewell ceremony (pelepasan purna tugas) or a pre-retirement training (pelatihan)."""
 
     class Kind(models.TextChoices):
-        FAREWELL = "pelepasan", _("Pelepasan purna tugas")
-        TRAINING = "pelatihan", _("Pelatihan persiapan purna tugas")
+        FAREWELL = "pelepasan", _("Purna tugas farewell")
+        TRAINING = "pelatihan", _("Purna tugas preparation training")
 
-    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
-    title = models.CharField(_("nama acara"), max_length=200)
-    starts_at = models.DateTimeField(_("waktu mulai"))
-    venue = models.CharField(_("tempat"), max_length=200)
-    description = models.TextField(_("keterangan"), blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("event name"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    venue = models.CharField(_("venue"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
 
     class Meta:
-        verbose_name = _("acara")
-        verbose_name_plural = _("acara")
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         ordering = ["-starts_at"]
 
     def __str__(self) -> str:

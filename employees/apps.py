@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class EmployeesConfig(AppConfig):
     name = "employees"
-    verbose_name = _("Pegawai")
+    verbose_name = _("Employees")

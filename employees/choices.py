@@ -11,22 +11,26 @@ class AsnType(models.TextChoices):
 
 class Gender(models.TextChoices):
     # The digits are the ones the NIP encodes at position 15.
-    MALE = "1", _("Laki-laki")
-    FEMALE = "2", _("Perempuan")
+    MALE = "1", _("Male")
+    FEMALE = "2", _("Female")
 
 
 class JenisJabatan(models.TextChoices):
+    # Position categories are the law's names (UU 20/2023): they stay Indonesian in every language.
     JPT_UTAMA = "jpt_utama", _("JPT Utama")
     JPT_MADYA = "jpt_madya", _("JPT Madya")
     JPT_PRATAMA = "jpt_pratama", _("JPT Pratama")
     ADMINISTRATOR = "administrator", _("Administrator")
     PENGAWAS = "pengawas", _("Pengawas")
     PELAKSANA = "pelaksana", _("Pelaksana")
-    FUNGSIONAL = "fungsional", _("Fungsional")
+    FUNGSIONAL = "fungsional", _("Functional")
 
 
 class Jenjang(models.TextChoices):
-    """Jenjang of a jabatan fungsional: keahlian (ahli) and keterampilan."""
+    """Jenjang of a jabatan fungsional: keahlian (ahli) and keterampilan.
+
+    The jenjang names are proper names of the civil service: they stay Indonesian in every language.
+    """
 
     AHLI_UTAMA = "ahli_utama", _("Ahli Utama")
     AHLI_MADYA = "ahli_madya", _("Ahli Madya")
@@ -41,22 +45,23 @@ class Jenjang(models.TextChoices):
 class RumpunKhusus(models.TextChoices):
     """Families of jabatan fungsional whose own law sets the retirement age (PP 11/2017 art. 240)."""
 
-    GURU = "guru", _("Guru")
-    DOSEN = "dosen", _("Dosen")
-    PROFESOR = "profesor", _("Profesor / guru besar")
-    PENELITI = "peneliti", _("Peneliti")
-    PEREKAYASA = "perekayasa", _("Perekayasa")
+    GURU = "guru", _("Teacher (guru)")
+    DOSEN = "dosen", _("Lecturer (dosen)")
+    PROFESOR = "profesor", _("Professor (guru besar)")
+    PENELITI = "peneliti", _("Researcher (peneliti)")
+    PEREKAYASA = "perekayasa", _("Engineer (perekayasa)")
 
 
 class EmployeeStatus(models.TextChoices):
-    AKTIF = "aktif", _("Aktif")
-    MPP = "mpp", _("Masa persiapan pensiun (MPP)")
-    PENSIUN = "pensiun", _("Pensiun")
-    MENINGGAL = "meninggal", _("Meninggal dunia")
-    BERHENTI = "berhenti", _("Berhenti / APS")
-    PINDAH = "pindah", _("Pindah instansi")
+    AKTIF = "aktif", _("Active")
+    MPP = "mpp", _("Pre-retirement leave (MPP)")
+    PENSIUN = "pensiun", _("Retired")
+    MENINGGAL = "meninggal", _("Deceased")
+    BERHENTI = "berhenti", _("Left the service / APS")
+    PINDAH = "pindah", _("Moved to another agency")
 
 
+# Pangkat names are proper names written on every decree: never translated.
 PNS_GOLONGAN = [
     ("I/a", "Juru Muda"),
     ("I/b", "Juru Muda Tingkat I"),

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 class PurnaConfig(AppConfig):
     name = "purna"
-    verbose_name = _("Purna")
+    verbose_name = _("Users and agency")
 
     def ready(self) -> None:
         from purna.roles import roles_sync

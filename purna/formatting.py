@@ -35,9 +35,10 @@ def rupiah(amount: Decimal | int | None, cents: bool = False) -> str:
     if amount is None:
         return ""
     amount = Decimal(amount)
-    sign = "-" if amount < 0 else ""
-    amount = abs(amount).quantize(Decimal("0.01") if cents else Decimal("1"), rounding=ROUND_HALF_UP)
-    whole, _, fraction = f"{amount:f}".partition(".")
+    rounded = abs(amount).quantize(Decimal("0.01") if cents else Decimal("1"), rounding=ROUND_HALF_UP)
+    # The sign is taken after rounding: -0.40 is "Rp 0", not "-Rp 0".
+    sign = "-" if amount < 0 and rounded else ""
+    whole, _, fraction = f"{rounded:f}".partition(".")
     grouped = f"{int(whole):,}".replace(",", ".")
     return f"{sign}Rp {grouped}" + (f",{fraction}" if cents else "")
 
@@ -48,7 +49,10 @@ _SATU_RIBU = re.compile(r"(^|(?:juta|miliar|triliun) )satu ribu\b")
 
 
 def terbilang(amount: Decimal | int, currency: str = "rupiah") -> str:
-    """Whole amount in Indonesian words: 20000000 -> "dua puluh juta rupiah" (cents are dropped)."""
+    """Whole amount in Indonesian words: 20000000 -> "dua puluh juta rupiah".
+
+    Cents are rounded half up to a whole rupiah, as rupiah() shows the amount without cents.
+    """
     number = int(Decimal(amount).to_integral_value(rounding=ROUND_HALF_UP))
     if number < 0:
         return f"minus {terbilang(-number, currency)}"

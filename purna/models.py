@@ -8,8 +8,8 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
-        verbose_name = _("pengguna")
-        verbose_name_plural = _("pengguna")
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
 
 
 class Instansi(models.Model):
@@ -18,18 +18,18 @@ class Instansi(models.Model):
     A singleton (pk is always 1), edited in the Django admin.
     """
 
-    name = models.CharField(_("nama instansi"), max_length=200)
-    short_name = models.CharField(_("nama singkat"), max_length=50, blank=True)
-    region = models.CharField(_("pemerintah daerah"), max_length=200, blank=True)
-    address = models.TextField(_("alamat"), blank=True)
+    name = models.CharField(_("agency name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    region = models.CharField(_("regional government"), max_length=200, blank=True)
+    address = models.TextField(_("address"), blank=True)
     email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("telepon"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
     logo = models.ImageField(_("logo"), upload_to="instansi/", blank=True)
 
     class Meta:
-        verbose_name = _("instansi")
-        verbose_name_plural = _("instansi")
-        permissions = [("view_dashboard", _("Dapat melihat dasbor"))]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        permissions = [("view_dashboard", _("Can view dashboard"))]
         constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="instansi_singleton")]
 
     def __str__(self) -> str:

@@ -27,7 +27,7 @@ if not SECRET_KEY:
             "SECRET_KEY belum diatur. Setel variabel lingkungan SECRET_KEY (wajib bila DEBUG mati). "
             "SECRET_KEY is not set: it is required when DEBUG is off."
         )
-    SECRET_KEY = "django-insecure-purna-development-only"
+    SECRET_KEY = "django-insecure-purna-development-only"  # noqa: S105 - only ever used with DEBUG on
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -148,7 +148,7 @@ SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
 
 # --- Language, time ---------------------------------------------------------------------------------
 LANGUAGE_CODE = "id"
-LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Jakarta")
 USE_I18N = True
@@ -192,6 +192,7 @@ if not REDIS_URL:
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(VAR_DIR / "celery-processed"),
+        "control_folder": str(VAR_DIR / "celery-control"),
         "store_processed": False,
     }
     # The filesystem transport has no fanout exchange, which worker remote control needs.

@@ -2,13 +2,15 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
 
 from purna import views
 
-admin.site.site_header = _("Purna: administrasi")
-admin.site.site_title = _("Purna")
+admin.site.site_header = _("Purna administration")
+admin.site.site_title = "Purna"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -17,7 +19,8 @@ urlpatterns = [
     path("akun/keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("akun/kata-sandi/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("akun/kata-sandi/selesai/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch is in every page's footer, the login page included: it needs no login.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("pegawai/", include("employees.urls")),
     path("acara/", include("ceremonies.urls")),
     path("tht-tali-asih/", include("benefits.urls")),

@@ -14,7 +14,9 @@ from purna import health
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database and the broker are reachable, 503 otherwise (for load balancers)."""
     checks = {"database": health.database_ok(), "broker": health.broker_ok()}
-    return JsonResponse({"status": "ok" if all(checks.values()) else "error", **checks}, status=200 if all(checks.values()) else 503)
+    return JsonResponse(
+        {"status": "ok" if all(checks.values()) else "error", **checks}, status=200 if all(checks.values()) else 503
+    )
 
 
 @permission_required("purna.view_dashboard", raise_exception=True)

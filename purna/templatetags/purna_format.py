@@ -1,4 +1,8 @@
-"""Template filters for Indonesian formats: {{ d|tanggal }}, {{ x|rupiah }}, {{ x|terbilang }}."""
+"""Template filters for Indonesian formats: {{ d|tanggal }}, {{ x|rupiah }}, {{ x|terbilang }}.
+
+Datetimes are shown in the current time zone (expects_localtime), and a missing value renders as an
+empty string rather than breaking the page.
+"""
 
 from django import template
 
@@ -7,24 +11,24 @@ from purna import formatting
 register = template.Library()
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def tanggal(value):
-    return formatting.tanggal(value)
+    return formatting.tanggal(value) if value else ""
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def tanggal_hari(value):
-    return formatting.tanggal(value, with_day=True)
+    return formatting.tanggal(value, with_day=True) if value else ""
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def bulan_tahun(value):
-    return formatting.bulan_tahun(value)
+    return formatting.bulan_tahun(value) if value else ""
 
 
 @register.filter
 def rupiah(value):
-    return formatting.rupiah(value)
+    return "" if value in (None, "") else formatting.rupiah(value)
 
 
 @register.filter

@@ -10,9 +10,13 @@ from purna.roles import ADMIN
 
 
 class Command(BaseCommand):
-    help = _(
-        "Membuat akun admin bila belum ada. Kata sandi dari PURNA_ADMIN_PASSWORD, atau dibuat acak dan dicetak sekali."
-    )
+    @property
+    def help(self) -> str:
+        # A property, not a class attribute: argparse needs a real str, in the language active when it runs.
+        return _(
+            "Create the admin account if it does not exist. The password comes from PURNA_ADMIN_PASSWORD, "
+            "or is generated at random and printed once."
+        )
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="admin")
@@ -20,9 +24,17 @@ class Command(BaseCommand):
     def handle(self, *args, username: str, **options):
         User = get_user_model()
         if User.objects.filter(username=username).exists():
-            self.stdout.write(_("Akun admin '%(u)s' sudah ada (kata sandi dicetak saat pertama dijalankan).") % {"u": username})
+            self.stdout.write(
+                _("The admin account '%(username)s' already exists (its password was printed on the first run).")
+                % {"username": username}
+            )
             return
         password = os.environ.get("PURNA_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
         user = User.objects.create_superuser(username=username, email="", password=password, first_name="Admin")
         user.groups.add(Group.objects.get(name=ADMIN))
-        self.stdout.write(self.style.SUCCESS(_("Akun admin dibuat. Masuk dengan: %(u)s / %(p)s") % {"u": username, "p": password}))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Admin account created. Sign in with: %(username)s / %(password)s")
+                % {"username": username, "password": password}
+            )
+        )
