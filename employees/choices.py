@@ -92,3 +92,32 @@ GOLONGAN_CHOICES = [
     (_("PNS"), [(code, f"{code} {pangkat}") for code, pangkat in PNS_GOLONGAN]),
     (_("PPPK"), [(code, f"PPPK {code}") for code in PPPK_GOLONGAN]),
 ]
+
+
+class RetirementKind(models.TextChoices):
+    """Kinds of retirement (PP 11/2017 ch. XIII; Peraturan BKN on pension administration)."""
+
+    BUP = "bup", _("Retirement age (BUP)")
+    APS = "aps", _("Own request (APS)")
+    DEATH = "janda_duda", _("Death (widow/widower pension)")
+    KILLED = "tewas", _("Killed in the line of duty (tewas)")
+    DISABILITY = "udzur", _("Disability / illness (udzur)")
+    REORGANISATION = "reorganisasi", _("Reorganisation")
+    CONTRACT_END = "pppk_kontrak", _("PPPK contract end")
+
+
+class CaseStatus(models.TextChoices):
+    """The pension proposal pipeline: OPD/BKPSDM -> BKN (pertek) -> SK pensiun -> done."""
+
+    PREPARING = "berkas_disiapkan", _("Preparing documents")
+    PROPOSED = "diusulkan", _("Proposed to BKN")
+    SK_ISSUED = "sk_terbit", _("SK pensiun issued")
+    DONE = "selesai", _("Done")
+    CANCELLED = "dibatalkan", _("Cancelled")
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")

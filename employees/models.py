@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -8,12 +10,16 @@ from employees.choices import (
     GOLONGAN_CHOICES,
     PNS_PANGKAT,
     AsnType,
+    CaseStatus,
     EmployeeStatus,
     Gender,
+    ImportStatus,
     JenisJabatan,
     Jenjang,
+    RetirementKind,
     RumpunKhusus,
 )
+from employees.storage import private_storage
 
 
 class UnitKerja(models.Model):
@@ -163,3 +169,147 @@ class Employee(models.Model):
     @property
     def pangkat(self) -> str:
         return PNS_PANGKAT.get(self.golongan, "")
+
+
+class DocumentType(models.Model):
+    """One item of the pension-proposal checklist (SK CPNS, DPCP, KARIS/KARSU...). Editable: regions differ."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    is_required = models.BooleanField(_("required"), default=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("document type")
+        verbose_name_plural = _("document types")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RetirementCase(models.Model):
+    """The retirement record (berkas purna tugas) of one employee: kind, TMT, proposal and SK pensiun."""
+
+    employee = models.OneToOneField(
+        Employee, verbose_name=_("employee"), on_delete=models.PROTECT, related_name="retirement_case"
+    )
+    kind = models.CharField(
+        _("retirement kind"), max_length=15, choices=RetirementKind.choices, default=RetirementKind.BUP
+    )
+    tmt = models.DateField(_("TMT pensiun"))
+    status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.PREPARING)
+    proposal_due = models.DateField(_("proposal due"), help_text=_("The proposal should reach BKN by this date."))
+    proposed_on = models.DateField(_("proposed to BKN on"), null=True, blank=True)
+    pertek_number = models.CharField(_("pertek BKN number"), max_length=100, blank=True)
+    pertek_date = models.DateField(_("pertek BKN date"), null=True, blank=True)
+    sk_number = models.CharField(_("SK pensiun number"), max_length=100, blank=True)
+    sk_date = models.DateField(_("SK pensiun date"), null=True, blank=True)
+    sk_signer = models.CharField(_("SK pensiun signed by"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("retirement record")
+        verbose_name_plural = _("retirement records")
+        ordering = ["tmt"]
+        indexes = [models.Index(fields=["status", "proposal_due"], name="case_status_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=[CaseStatus.SK_ISSUED, CaseStatus.DONE])
+                | (~Q(sk_number="") & Q(sk_date__isnull=False)),
+                name="case_sk_needs_number_and_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee.display_name}: {self.get_kind_display()}"
+
+
+class CaseStatusChange(models.Model):
+    """Who moved a retirement record to which step, and when."""
+
+    case = models.ForeignKey(RetirementCase, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(_("from"), max_length=20, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=CaseStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} -> {self.to_status}"
+
+
+def _case_document_path(instance: "CaseDocument", filename: str) -> str:
+    # The stored name is not the uploaded one: names carry personal data and may be hostile.
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"cases/{instance.case_id}/{instance.document_type.code}-{uuid.uuid4().hex}.{extension}"
+
+
+class CaseDocument(models.Model):
+    """An uploaded document of a retirement record, stored privately and served only to permitted users."""
+
+    case = models.ForeignKey(
+        RetirementCase, verbose_name=_("retirement record"), on_delete=models.CASCADE, related_name="documents"
+    )
+    document_type = models.ForeignKey(
+        DocumentType, verbose_name=_("document type"), on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(_("file"), storage=private_storage, upload_to=_case_document_path)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("case document")
+        verbose_name_plural = _("case documents")
+        constraints = [models.UniqueConstraint(fields=["case", "document_type"], name="casedocument_one_per_type")]
+
+    def __str__(self) -> str:
+        return f"{self.document_type}: {self.original_name}"
+
+
+class ImportJob(models.Model):
+    """One upload of an employee spreadsheet: validated, then applied all-or-nothing, with progress."""
+
+    file = models.FileField(_("file"), storage=private_storage, upload_to="imports/")
+    original_name = models.CharField(_("original file name"), max_length=255)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("employee import")
+        verbose_name_plural = _("employee imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def progress_percent(self) -> int:
+        return round(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
