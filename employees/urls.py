@@ -1,10 +1,10 @@
 from django.urls import path
 
-from employees import views
+from employees.views import register
 
 app_name = "employees"
 urlpatterns = [
-    path("", views.EmployeeListView.as_view(), name="list"),
-    path("<int:pk>/", views.EmployeeDetailView.as_view(), name="detail"),
-    path("akan-purna-tugas/", views.EmployeeRetiringListView.as_view(), name="retiring"),
+    path("", register.EmployeeListView.as_view(), name="list"),
+    path("<int:pk>/", register.EmployeeDetailView.as_view(), name="detail"),
+    path("akan-purna-tugas/", register.EmployeeRetiringListView.as_view(), name="retiring"),
 ]
