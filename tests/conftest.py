@@ -1,7 +1,16 @@
+import os
+
 import pytest
+from django.db import connections
 
 from purna import roles
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Real hashers cost ~0.3 s a user by design; tests make many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -34,3 +43,52 @@ def no_role_user(db):
 def operator_client(client, operator):
     client.force_login(operator)
     return client
+
+
+CHROMIUM = "/usr/bin/chromium"
+# As root in a container with no network but loopback: no sandbox, no GPU, and none of Chromium's own
+# calls home (refused here, and slow to fail).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Debian's headless chromium driven by Playwright (skipped when the package is not installed)."""
+    if not os.path.exists(CHROMIUM):
+        reason = f"{CHROMIUM} is missing: install Debian's chromium package to run browser tests"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (.ci/run installs it; CI must not skip them)")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread; the ORM calls made by the test
+    # itself are still synchronous, so Django's guard against async contexts is lifted for the test.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+            # Django keeps connections per context, and Playwright's greenlet gives the test a context of
+            # its own: close what the test opened there, or PostgreSQL cannot drop the test database.
+            connections.close_all()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A browser tab on the live server: page.goto("/") opens the site."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="id-ID")
+    context.set_default_timeout(15_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
