@@ -15,7 +15,18 @@ class UnitKerjaAdmin(admin.ModelAdmin):
 
 @admin.register(RetirementRule)
 class RetirementRuleAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "asn_type", "jenis_jabatan", "jenjang", "rumpun", "born_before", "bup", "valid_from", "valid_until", "legal_basis"]
+    list_display = [
+        "__str__",
+        "asn_type",
+        "jenis_jabatan",
+        "jenjang",
+        "rumpun",
+        "born_before",
+        "bup",
+        "valid_from",
+        "valid_until",
+        "legal_basis",
+    ]
     list_filter = ["jenis_jabatan", "jenjang", "rumpun", "bup"]
     search_fields = ["legal_basis", "notes"]
 
@@ -27,5 +38,14 @@ class EmployeeAdmin(SimpleHistoryAdmin):
     list_select_related = ["unit"]
     search_fields = ["=nip", "name", "nip_lama"]
     autocomplete_fields = ["unit", "user"]
-    readonly_fields = ["bup", "bup_date", "tmt_pensiun", "service_years", "service_months", "retirement_rule", "created_at", "updated_at"]
+    readonly_fields = [
+        "bup",
+        "bup_date",
+        "tmt_pensiun",
+        "service_years",
+        "service_months",
+        "retirement_rule",
+        "created_at",
+        "updated_at",
+    ]
     show_full_result_count = False

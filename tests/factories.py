@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from faker import Faker
 
 from employees.choices import AsnType, Gender, JenisJabatan
-from employees.models import Employee, UnitKerja
+from employees.models import Employee, RetirementRule, UnitKerja
 
 fake = Faker("id_ID")
 
@@ -58,3 +58,15 @@ class EmployeeFactory(factory.django.DjangoModelFactory):
     jabatan = "Penata Kelola Sistem"
     jenis_jabatan = JenisJabatan.PELAKSANA
     unit = factory.SubFactory(UnitKerjaFactory)
+
+
+class RetirementRuleFactory(factory.django.DjangoModelFactory):
+    """A BUP table row; blank criteria match anyone. Save real rules through retirement_rule_save."""
+
+    class Meta:
+        model = RetirementRule
+
+    jenis_jabatan = JenisJabatan.PELAKSANA
+    bup = 58
+    valid_from = dt.date(2014, 1, 15)
+    legal_basis = "PP 11/2017 Pasal 239"

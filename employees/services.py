@@ -1,0 +1,388 @@
+"""The register's write path: employees and retirement rules are created and changed only here.
+
+Every service validates (the NIP, the golongan of the right ASN type, the position, an override's
+decree), stores the retirement facts computed by employees/retirement.py on the row, records the actor
+in the history (django-simple-history), and raises employees.exceptions errors for bad input, having
+changed nothing.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import connections, router, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from employees import retirement
+from employees.choices import PNS_PANGKAT, PPPK_GOLONGAN, AsnType, JenisJabatan
+from employees.exceptions import EmployeeError, NipError, RetirementRuleError
+from employees.models import Employee, RetirementRule
+from employees.nip import NipMismatch, clean_nip_lama, nip_mismatches, normalize_nip, parse_ni_pppk, parse_nip
+from employees.tasks import retirement_facts_refresh_task
+
+# The stored retirement facts (see retirement.RetirementFacts): computed here, never set by callers.
+FACT_FIELDS = ["bup", "bup_date", "tmt_pensiun", "service_years", "service_months", "retirement_rule"]
+_STORED_FACT_COLUMNS = ["bup", "bup_date", "tmt_pensiun", "service_years", "service_months", "retirement_rule_id"]
+# What the engine reads from an employee, in the order of retirement.Person's fields.
+PERSON_FIELDS = [
+    "asn_type",
+    "jenis_jabatan",
+    "jenjang",
+    "rumpun",
+    "birth_date",
+    "tmt_cpns",
+    "prior_service_months",
+    "contract_end",
+    "bup_override",
+]
+# The fields a NIP encodes or is checked against; the NIP is re-checked when one of them changes.
+NIP_CHECKED_FIELDS = ["nip", "asn_type", "birth_date", "gender", "tmt_cpns", "nip_mismatch_accepted"]
+_NOT_SETTABLE = {*FACT_FIELDS, "retirement_rule_id", "id", "pk", "created_at", "updated_at"}
+BUP_MIN, BUP_MAX = 40, 80  # the range the database allows (retirementrule_bup_range)
+
+
+def rule_from_model(rule: RetirementRule) -> retirement.Rule:
+    """The engine's view of a RetirementRule row."""
+    return retirement.Rule(
+        id=rule.pk,
+        asn_type=rule.asn_type,
+        jenis_jabatan=rule.jenis_jabatan,
+        jenjang=rule.jenjang,
+        rumpun=rule.rumpun,
+        born_before=rule.born_before,
+        bup=rule.bup,
+        valid_from=rule.valid_from,
+        valid_until=rule.valid_until,
+        legal_basis=rule.legal_basis,
+    )
+
+
+def person_from_employee(employee: Employee) -> retirement.Person:
+    """The engine's view of an employee (no golongan: it plays no part in the BUP)."""
+    return retirement.Person(**{name: getattr(employee, name) for name in PERSON_FIELDS})
+
+
+def _rules_load() -> list[retirement.Rule]:
+    # All rules, not only those in force today: a rule applies if it is valid when the person reaches
+    # its BUP, which may be in the past or the future (see retirement.select_rule).
+    return [rule_from_model(rule) for rule in RetirementRule.objects.all()]
+
+
+def _facts_apply(employee: Employee, rules: Sequence[retirement.Rule]) -> retirement.RetirementFacts:
+    facts = retirement.compute(person_from_employee(employee), rules)
+    employee.bup = facts.bup
+    employee.bup_date = facts.bup_date
+    employee.tmt_pensiun = facts.tmt_pensiun
+    employee.service_years = facts.service_years
+    employee.service_months = facts.service_months
+    employee.retirement_rule_id = facts.rule.id if facts.rule else None
+    return facts
+
+
+def _check_settable(fields: dict[str, Any]) -> None:
+    settable = {f.name for f in Employee._meta.concrete_fields} | {f.attname for f in Employee._meta.concrete_fields}
+    unknown = sorted(set(fields) - settable)
+    if unknown:
+        raise TypeError(f"Unknown employee fields: {', '.join(unknown)}")
+    computed = sorted(set(fields) & _NOT_SETTABLE)
+    if computed:
+        raise TypeError(f"Computed employee fields cannot be set: {', '.join(computed)}")
+
+
+def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def _employee_validate(employee: Employee) -> None:
+    """Validate in place, normalising the NIP and the old NIP; raise NipFormatError or EmployeeError."""
+    employee.nip = normalize_nip(employee.nip)
+    is_pppk = employee.asn_type == AsnType.PPPK
+    # An unreadable NIP stops here: the other checks would only add noise.
+    if is_pppk:
+        parse_ni_pppk(employee.nip)
+    else:
+        parse_nip(employee.nip)
+
+    errors: dict[str, list[str]] = {}
+    try:
+        employee.nip_lama = clean_nip_lama(employee.nip_lama)
+    except NipError as exc:
+        for field, messages in exc.errors.items():
+            errors.setdefault(field, []).extend(messages)
+
+    # PNS and PPPK golongan are different scales: never accept (or map) one for the other.
+    if employee.golongan:
+        if employee.asn_type == AsnType.PNS and employee.golongan not in PNS_PANGKAT:
+            _add(
+                errors,
+                "golongan",
+                _("A PNS golongan runs from I/a to IV/e; %(golongan)s is not one.") % {"golongan": employee.golongan},
+            )
+        elif is_pppk and employee.golongan not in PPPK_GOLONGAN:
+            _add(
+                errors,
+                "golongan",
+                _("A PPPK golongan is a Roman numeral from I to XVII; %(golongan)s is not one.")
+                % {"golongan": employee.golongan},
+            )
+
+    is_fungsional = employee.jenis_jabatan == JenisJabatan.FUNGSIONAL
+    if employee.jenjang and not is_fungsional:
+        _add(errors, "jenjang", _("Only a jabatan fungsional has a jenjang."))
+    if is_fungsional and not employee.jenjang:
+        _add(errors, "jenjang", _("A jabatan fungsional needs its jenjang."))
+    if employee.rumpun and not is_fungsional:
+        _add(errors, "rumpun", _("Only a jabatan fungsional belongs to a rumpun."))
+    if employee.contract_end is not None and not is_pppk:
+        _add(errors, "contract_end", _("Only a PPPK has a contract end date."))
+    if employee.bup_override is not None:
+        if not employee.bup_override_decree.strip():
+            _add(errors, "bup_override_decree", _("A special BUP needs the number of its decree (SK)."))
+        if not employee.bup_override_reason.strip():
+            _add(errors, "bup_override_reason", _("A special BUP needs a reason."))
+    if employee.nip_mismatch_accepted and not employee.nip_mismatch_reason.strip():
+        _add(errors, "nip_mismatch_reason", _("Accepting a NIP that disagrees with the record needs a reason."))
+
+    try:
+        # The database constraints repeat checks made above with better messages; run them only when
+        # those passed, so a message is not given twice.
+        employee.full_clean(validate_constraints=not errors)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    else:
+        # full_clean has turned the input into numbers and dates: these checks need them.
+        if employee.bup_override is not None and not BUP_MIN <= employee.bup_override <= BUP_MAX:
+            _add(errors, "bup_override", _("A special BUP must be between 40 and 80."))
+        if employee.tmt_pns is not None and employee.tmt_pns < employee.tmt_cpns:
+            _add(errors, "tmt_pns", _("TMT PNS cannot be before TMT CPNS."))
+        if employee.contract_end is not None and employee.contract_end < employee.tmt_cpns:
+            _add(errors, "contract_end", _("The contract cannot end before the first appointment."))
+    if errors:
+        raise EmployeeError(errors=errors)
+
+
+def _nip_check(employee: Employee, today: dt.date) -> list[NipMismatch]:
+    """The NIP's disagreements with the (validated) record; NipError unless they were accepted."""
+    mismatches = nip_mismatches(
+        employee.nip,
+        asn_type=employee.asn_type,
+        birth_date=employee.birth_date,
+        gender=employee.gender,
+        tmt_cpns=employee.tmt_cpns,
+        today=today,
+    )
+    if mismatches and not employee.nip_mismatch_accepted:
+        raise NipError(mismatches)
+    return mismatches
+
+
+def _history_note(employee: Employee, actor: Any, mismatches: list[NipMismatch]) -> None:
+    employee._history_user = actor
+    if mismatches:
+        parts = ", ".join(sorted({str(m.part) for m in mismatches}))
+        # history_change_reason holds 100 characters; the full reason is in nip_mismatch_reason.
+        employee._change_reason = (_("NIP mismatch accepted: %(parts)s") % {"parts": parts})[:100]
+
+
+def employee_create(*, actor: Any, **fields: Any) -> Employee:
+    """Add an employee to the register, with their retirement facts.
+
+    The NIP is normalised and checked: its format always, and its agreement with the record (birth
+    date, TMT CPNS or appointment year, gender): a disagreement raises NipError unless
+    `nip_mismatch_accepted` is True with a `nip_mismatch_reason`, in which case the history notes it.
+    Raises EmployeeError (field by field) for any other bad input; nothing is saved then.
+    """
+    _check_settable(fields)
+    employee = Employee(**fields)
+    with transaction.atomic():
+        _employee_validate(employee)
+        mismatches = _nip_check(employee, timezone.localdate())
+        _facts_apply(employee, _rules_load())
+        _history_note(employee, actor, mismatches)
+        employee.save()
+    return employee
+
+
+def employee_update(*, employee: Employee, actor: Any, **changes: Any) -> Employee:
+    """Change an employee and recompute their retirement facts; returns the saved row.
+
+    The row is locked and re-read, the changes applied to it and validated as in employee_create. The
+    NIP's agreement with the record is checked again when the NIP or a field it encodes (or the
+    acceptance of a mismatch) changes, so editing a phone number does not re-open a decided case.
+    The `employee` passed in is left untouched; use the returned row.
+    """
+    _check_settable(changes)
+    with transaction.atomic():
+        locked = Employee.objects.select_for_update().get(pk=employee.pk)
+        before = {name: getattr(locked, name) for name in NIP_CHECKED_FIELDS}
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        _employee_validate(locked)
+        mismatches = []
+        if any(getattr(locked, name) != before[name] for name in NIP_CHECKED_FIELDS):
+            mismatches = _nip_check(locked, timezone.localdate())
+        _facts_apply(locked, _rules_load())
+        _history_note(locked, actor, mismatches)
+        locked.save()
+    return locked
+
+
+def _chunks(values: Sequence[int], size: int) -> Iterator[Sequence[int]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _facts_write(rows: list[tuple]) -> None:
+    """Store (pk, bup, bup_date, tmt_pensiun, service_years, service_months, retirement_rule_id) rows.
+
+    Not bulk_update: it builds a CASE WHEN expression per row and field in Python, about 1.4 ms a row,
+    so 100,000 changed employees took 144 s on PostgreSQL on the 2-core reference machine, against a
+    budget of 10 s (DESIGN.md section 7). PostgreSQL gets the new values as arrays, unnested and joined
+    in one UPDATE; other databases (SQLite, which runs in-process) get one UPDATE per row through a single
+    executemany, which costs microseconds there.
+    """
+    if not rows:
+        return
+    # The connection itself, not the thread-local proxy: it is used for every value below.
+    connection = connections[router.db_for_write(Employee)]
+    meta = Employee._meta
+    qn = connection.ops.quote_name
+    pk = meta.pk
+    fields = [meta.get_field(name) for name in FACT_FIELDS]
+    columns = [qn(field.column) for field in fields]
+    values = [
+        [pk.get_db_prep_value(row[0], connection)]
+        + [field.get_db_prep_value(value, connection) for field, value in zip(fields, row[1:], strict=True)]
+        for row in rows
+    ]
+    # Only identifiers from the model's _meta are formatted into the SQL; every value is a parameter.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One array per column, unnested side by side: seven parameters whatever the batch size.
+            casts = [pk.cast_db_type(connection)] + [field.cast_db_type(connection) for field in fields]
+            arrays = ", ".join(f"%s::{cast}[]" for cast in casts)
+            sql = (
+                f"UPDATE {qn(meta.db_table)} AS e SET "  # noqa: S608
+                + ", ".join(f"{column} = v.{column}" for column in columns)
+                + f" FROM unnest({arrays}) AS v({qn(pk.column)}, {', '.join(columns)})"
+                + f" WHERE e.{qn(pk.column)} = v.{qn(pk.column)}"
+            )
+            cursor.execute(sql, [list(column) for column in zip(*values, strict=True)])
+        else:
+            sql = (
+                f"UPDATE {qn(meta.db_table)} SET "  # noqa: S608
+                + ", ".join(f"{column} = %s" for column in columns)
+                + f" WHERE {qn(pk.column)} = %s"
+            )
+            cursor.executemany(sql, [[*row[1:], row[0]] for row in values])
+
+
+def retirement_facts_refresh(*, employee_ids: Iterable[int] | None = None, batch_size: int = 5000) -> int:
+    """Recompute the stored retirement facts of the given employees (or everyone); return how many changed.
+
+    Set-based: the rules are loaded once; employees are read `batch_size` at a time as plain tuples
+    (keyset pagination on the primary key), their facts computed in Python, and only the rows whose
+    facts changed are written, one statement per batch (see _facts_write). Each batch is its own
+    transaction and locks its rows, so a concurrent employee_update cannot be overwritten with facts
+    computed from older data. Safe to run twice: it derives everything from stored data. No history rows are written: the facts are
+    derived, and the rule change that moved them is in the rule's history with its actor.
+    """
+    rules = _rules_load()
+    read_fields = ["pk", *PERSON_FIELDS, *_STORED_FACT_COLUMNS]
+    width = len(PERSON_FIELDS)
+    changed = 0
+
+    # The rules that can apply to each position (asn_type, jenis_jabatan, jenjang, rumpun), found once:
+    # thousands of employees share a handful of positions, and compute() then looks at 2-3 rules.
+    rules_by_position: dict[tuple, list[retirement.Rule]] = {}
+
+    def rules_for(position: tuple) -> list[retirement.Rule]:
+        found = rules_by_position.get(position)
+        if found is None:
+            found = rules_by_position[position] = [rule for rule in rules if rule.matches_position(*position)]
+        return found
+
+    def refresh(rows: list[tuple]) -> int:
+        updates = []
+        for row in rows:
+            # row[1:5] is the position: the first four of PERSON_FIELDS.
+            facts = retirement.compute(retirement.Person(*row[1 : 1 + width]), rules_for(row[1:5]))
+            new = (
+                facts.bup,
+                facts.bup_date,
+                facts.tmt_pensiun,
+                facts.service_years,
+                facts.service_months,
+                facts.rule.id if facts.rule else None,
+            )
+            if new != row[1 + width :]:
+                updates.append((row[0], *new))
+        _facts_write(updates)
+        return len(updates)
+
+    locked = Employee.objects.select_for_update().order_by("pk")
+    if employee_ids is not None:
+        for chunk in _chunks(sorted(set(employee_ids)), batch_size):
+            with transaction.atomic():
+                changed += refresh(list(locked.filter(pk__in=chunk).values_list(*read_fields)))
+        return changed
+
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            rows = list(locked.filter(pk__gt=last_pk).values_list(*read_fields)[:batch_size])
+            if not rows:
+                return changed
+            changed += refresh(rows)
+        last_pk = rows[-1][0]
+
+
+def retirement_rule_save(*, rule: RetirementRule, actor: Any) -> RetirementRule:
+    """Create or change a row of the BUP table, then recompute everyone's facts after commit.
+
+    Raises RetirementRuleError for bad input (nothing saved). The rule's history records the actor;
+    the recomputation runs in a Celery task, scheduled only once the change is committed.
+    """
+    errors: dict[str, list[str]] = {}
+    if (rule.jenjang or rule.rumpun) and rule.jenis_jabatan not in ("", JenisJabatan.FUNGSIONAL):
+        _add(errors, "jenis_jabatan", _("A jenjang or rumpun applies only to jabatan fungsional."))
+    try:
+        rule.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    else:
+        # The database's constraints say the same, but name the constraint instead of the problem.
+        if not BUP_MIN <= rule.bup <= BUP_MAX:
+            _add(errors, "bup", _("The BUP must be between 40 and 80."))
+        if rule.valid_until is not None and rule.valid_until < rule.valid_from:
+            _add(errors, "valid_until", _("A rule cannot end before it starts."))
+        if not errors:
+            try:
+                rule.validate_constraints()
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
+    if errors:
+        raise RetirementRuleError(errors=errors)
+
+    with transaction.atomic():
+        # Two rules with the same criteria and the same start would tie (see retirement.select_rule).
+        duplicate = RetirementRule.objects.filter(
+            asn_type=rule.asn_type,
+            jenis_jabatan=rule.jenis_jabatan,
+            jenjang=rule.jenjang,
+            rumpun=rule.rumpun,
+            born_before=rule.born_before,
+            valid_from=rule.valid_from,
+        ).exclude(pk=rule.pk)
+        if duplicate.exists():
+            raise RetirementRuleError(
+                errors={NON_FIELD_ERRORS: [_("A rule with the same criteria and the same start date already exists.")]}
+            )
+        rule._history_user = actor
+        rule.save()
+        transaction.on_commit(lambda: retirement_facts_refresh_task.delay())
+    return rule
