@@ -22,7 +22,7 @@ def main() -> None:
     from django.utils import timezone
 
     from employees.models import Employee
-    from employees.services import retirement_facts_refresh
+    from employees.services.register import retirement_facts_refresh
     from purna import demo
 
     call_command("migrate", verbosity=0)

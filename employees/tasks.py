@@ -10,7 +10,7 @@ def retirement_facts_refresh_task(employee_ids: list[int] | None = None) -> int:
     Safe to run twice, or twice at once: the service derives the facts from stored data and writes only
     the rows whose facts differ, each batch under row locks.
     """
-    # Imported here because employees.services imports this module to schedule the task.
-    from employees.services import retirement_facts_refresh
+    # Imported here because employees.services.register imports this module to schedule the task.
+    from employees.services.register import retirement_facts_refresh
 
     return retirement_facts_refresh(employee_ids=employee_ids)

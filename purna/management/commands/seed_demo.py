@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from employees.models import Employee
-from employees.services import retirement_facts_refresh
+from employees.services.register import retirement_facts_refresh
 from purna import demo
 
 

@@ -1,4 +1,4 @@
-"""The register's write path (employees/services.py) on the real database, with the seeded BUP table."""
+"""The register's write path (employees/services/register.py) on the real database, with the seeded BUP table."""
 
 import datetime as dt
 import importlib
@@ -13,7 +13,7 @@ from employees.exceptions import EmployeeError, NipError, NipFormatError, Retire
 from employees.models import Employee, RetirementRule
 from employees.nip import NipPart, build_ni_pppk, build_nip
 from employees.retirement import tmt_pensiun
-from employees.services import (
+from employees.services.register import (
     employee_create,
     employee_update,
     retirement_facts_refresh,
