@@ -24,7 +24,9 @@ def test_tallest_bar_fills_the_plot_and_zero_has_no_height():
 
 
 def test_svg_links_each_bar_and_renders_decimal_points_in_any_language(settings):
-    chart = bar_chart("Purna per bulan", [("Jan 27", 3, "/pegawai/?tmt=2027-01"), ("Feb 27", 1, "/pegawai/?tmt=2027-02")])
+    chart = bar_chart(
+        "Purna per bulan", [("Jan 27", 3, "/pegawai/?tmt=2027-01"), ("Feb 27", 1, "/pegawai/?tmt=2027-02")]
+    )
     svg = render_to_string("_bar_chart.html", {"chart": chart, "chart_id": "c1"})
     assert 'href="/pegawai/?tmt=2027-01"' in svg
     assert "<script" not in svg
