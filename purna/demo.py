@@ -13,7 +13,7 @@ from faker import Faker
 
 from benefits.models import TaliAsihScheme
 from ceremonies.models import Event
-from employees.choices import AsnType, Gender, JenisJabatan, Jenjang, RumpunKhusus
+from employees.choices import AsnType, EmployeeStatus, Gender, JenisJabatan, Jenjang, RumpunKhusus
 from employees.models import Employee, UnitKerja
 from purna.models import Instansi
 
@@ -119,8 +119,22 @@ POSITIONS = [
 ]
 UNIT_FOR_RUMPUN = {RumpunKhusus.GURU: "DISDIK-SD"}
 PPPK_SHARE = 0.1
-FRONT_TITLES = ["", "", "", "", "Drs.", "Dr.", "Ir.", "H.", "Hj."]
-BACK_TITLES = ["", "", "S.Pd.", "S.Sos.", "S.E.", "S.Kep., Ns.", "M.Si.", "S.T.", "M.Pd.", "S.Kom.", "A.Md."]
+# Academic titles follow the golongan (a degree is what lets a CPNS start at III/a) and the gender
+# (Drs./Dra., H./Hj.); golongan I and II hold at most a diploma.
+FRONT_TITLES = {
+    Gender.MALE: ["", "", "", "Drs.", "Dr.", "Ir.", "H."],
+    Gender.FEMALE: ["", "", "", "Dra.", "Dr.", "Ir.", "Hj."],
+}
+DEGREES = ["S.Pd.", "S.Sos.", "S.E.", "S.Kep., Ns.", "M.Si.", "S.T.", "M.Pd.", "S.Kom.", "S.H.", "M.M."]
+DIPLOMAS = ["", "", "", "A.Md.", "A.Md.Kep."]
+
+
+def _titles(rng: random.Random, gender: str, golongan: str) -> tuple[str, str]:
+    if golongan.startswith(("I/", "II/")):
+        return "", rng.choice(DIPLOMAS)
+    front = rng.choice(FRONT_TITLES[gender])
+    back = "" if front in ("Drs.", "Dra.", "Ir.") else rng.choice(DEGREES)
+    return front, back
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -183,16 +197,20 @@ def employees_build(count: int, *, today: dt.date, units: dict[str, UnitKerja], 
         sequences[key] = sequences.get(key, 0) + 1
         first = fake.first_name_male() if gender == Gender.MALE else fake.first_name_female()
         name = f"{first} {fake.last_name()}"
+        golongan = rng.choice(["IX", "X", "XI"]) if is_pppk else rng.choice(golongans)
+        front_title, back_title = _titles(rng, gender, golongan)
         yield Employee(
             asn_type=AsnType.PPPK if is_pppk else AsnType.PNS,
             nip=f"{birth:%Y%m%d}{middle}{gender}{sequences[key]:03d}",
-            front_title=rng.choice(FRONT_TITLES),
+            front_title=front_title,
             name=name,
-            back_title=rng.choice(BACK_TITLES),
+            back_title=back_title,
             birth_place=fake.city_name(),
             birth_date=birth,
             gender=gender,
-            golongan=rng.choice(["IX", "X", "XI"]) if is_pppk else rng.choice(golongans),
+            golongan=golongan,
+            # Those whose TMT has passed are already retired; the rest are at work.
+            status=EmployeeStatus.PENSIUN if tmt <= today else EmployeeStatus.AKTIF,
             jabatan=rng.choice(jabatans),
             jenis_jabatan=jenis,
             jenjang=jenjang,

@@ -338,3 +338,11 @@ def test_ensure_admin_speaks_indonesian(db, monkeypatch):
         call_command("ensure_admin", username="admin-uji", stdout=out)
     assert "Akun admin dibuat. Masuk dengan: admin-uji / rahasia-uji-123" in out.getvalue()
     assert "Akun admin 'admin-uji' sudah ada" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_indonesian_until_english_is_chosen(client):
+    login = client.get("/akun/masuk/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert login["Content-Language"] == "id"
+    client.post("/i18n/setlang/", {"language": "en", "next": "/akun/masuk/"})
+    assert client.get("/akun/masuk/", HTTP_ACCEPT_LANGUAGE="id")["Content-Language"] == "en"
