@@ -25,11 +25,12 @@ COPY . .
 ENV DEBUG=false \
     STATIC_MANIFEST=true \
     STATIC_ROOT=/app/var/static \
-    MEDIA_ROOT=/app/var/media
+    MEDIA_ROOT=/app/var/media \
+    PRIVATE_MEDIA_ROOT=/app/var/private
 RUN SECRET_KEY=collectstatic-only-not-a-real-secret python manage.py collectstatic --noinput \
     && if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
         SECRET_KEY=compilemessages-only-not-a-real-secret python manage.py compilemessages; fi \
-    && mkdir -p /app/var/media \
+    && mkdir -p /app/var/media /app/var/private \
     && chown -R purna:purna /app/var
 
 USER purna

@@ -52,3 +52,7 @@ class NipFormatError(NipError, ValueError):
 
 class RetirementRuleError(EmployeeError):
     """A retirement rule (BUP table row) that cannot be saved."""
+
+
+class CaseError(EmployeeError):
+    """A retirement record (berkas purna tugas) action that is not allowed or has bad input: nothing changed."""

@@ -1,14 +1,33 @@
-"""Filters of the employee list (django-filter); the same filter set drives the page and its export."""
+"""Filters of the employee list (django-filter); the same filter set drives the page and its export.
+
+The query behind each filter is index-friendly at 100,000 employees: the search is decided by
+employees.selectors.employee_search, a unit is resolved to its sub-units in a sub-select (no join on
+the employee rows), and the TMT pensiun range is a half-open interval on an indexed column.
+"""
+
+import datetime as dt
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from employees.choices import GOLONGAN_CHOICES, AsnType, EmployeeStatus, JenisJabatan
 from employees.models import Employee, UnitKerja
+from employees.retirement import add_months
+from employees.selectors import ACTIVE_STATUSES, STATUS_ACTIVE, employee_search, unit_and_subunit_ids
 
 MONTH_WIDGET = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+# "Active" in the projections: still working, or on pre-retirement leave (MPP). The drill-down links
+# of the projection and the dashboard use it so the list shows the people their numbers count.
+STATUS_CHOICES = [(STATUS_ACTIVE, _("Active (incl. MPP)")), *EmployeeStatus.choices]
+SORT_FIELDS = [
+    ("name", "name"),
+    ("nip", "nip"),
+    ("golongan", "golongan"),
+    ("unit__name", "unit"),
+    ("tmt_pensiun", "tmt_pensiun"),
+]
 
 
 class MonthField(forms.DateField):
@@ -21,28 +40,44 @@ class MonthFilter(django_filters.DateFilter):
     field_class = MonthField
 
 
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: UnitKerja) -> str:
+        # A sub-unit names its parent: "Dinas Pendidikan / Bidang Pembinaan SD".
+        return f"{obj.parent.name} / {obj.name}" if obj.parent_id else obj.name
+
+
+class UnitFilter(django_filters.ModelChoiceFilter):
+    field_class = UnitChoiceField
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Sorting by a column, then by name and id, so that pages never repeat or skip a row."""
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        qs = super().filter(qs, value)
+        if value:
+            qs = qs.order_by(*qs.query.order_by, "name", "pk")
+        return qs
+
+
 class EmployeeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or NIP"), method="filter_search")
-    unit = django_filters.ModelChoiceFilter(
-        label=_("Work unit"), queryset=UnitKerja.objects.order_by("name"), method="filter_unit"
+    unit = UnitFilter(
+        label=_("Work unit"),
+        queryset=UnitKerja.objects.select_related("parent").order_by("name"),
+        method="filter_unit",
     )
     asn_type = django_filters.ChoiceFilter(label=_("ASN type"), choices=AsnType.choices)
     golongan = django_filters.ChoiceFilter(label=_("Golongan"), choices=GOLONGAN_CHOICES)
     jenis_jabatan = django_filters.ChoiceFilter(label=_("Position category"), choices=JenisJabatan.choices)
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=EmployeeStatus.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=STATUS_CHOICES, method="filter_status")
     tmt_from = MonthFilter(
         label=_("TMT pensiun from (month)"), field_name="tmt_pensiun", lookup_expr="gte", widget=MONTH_WIDGET
     )
     tmt_until = MonthFilter(label=_("TMT pensiun until (month)"), method="filter_tmt_until", widget=MONTH_WIDGET)
-    sort = django_filters.OrderingFilter(
+    sort = StableOrderingFilter(
         label=_("Sort by"),
-        fields=[
-            ("name", "name"),
-            ("nip", "nip"),
-            ("golongan", "golongan"),
-            ("unit__name", "unit"),
-            ("tmt_pensiun", "tmt_pensiun"),
-        ],
+        fields=SORT_FIELDS,
         field_labels={
             "name": _("Name"),
             "nip": _("NIP"),
@@ -56,20 +91,34 @@ class EmployeeFilter(django_filters.FilterSet):
         model = Employee
         fields = ["q", "unit", "asn_type", "golongan", "jenis_jabatan", "status", "tmt_from", "tmt_until"]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A compact Bootstrap filter bar: small controls, labels kept for screen readers.
+        for name, field in self.form.fields.items():
+            css = (
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
+            field.widget.attrs.setdefault("class", css)
+            if name == "q":
+                field.widget.attrs.setdefault("placeholder", _("Name or NIP"))
+                field.widget.input_type = "search"
+
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Digits search the NIP by prefix (spaces ignored); words must all appear in the name."""
-        value = value.strip()
-        digits = value.replace(" ", "")
-        if digits.isdigit():
-            return queryset.filter(Q(nip__startswith=digits) | Q(nip_lama__startswith=digits))
-        for word in value.split():
-            queryset = queryset.filter(name__icontains=word)
-        return queryset
+        return employee_search(queryset, value)
 
     def filter_unit(self, queryset: QuerySet, name: str, value: UnitKerja) -> QuerySet:
-        """A unit includes its direct sub-units (a dinas and its bidang / UPT)."""
-        return queryset.filter(Q(unit=value) | Q(unit__parent=value))
+        """A unit includes its sub-units (a dinas and its bidang / UPT, and theirs)."""
+        return queryset.filter(unit_id__in=unit_and_subunit_ids(value.pk))
 
-    def filter_tmt_until(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        # The month is inclusive: "until March 2027" keeps TMT 1 March 2027.
-        return queryset.filter(tmt_pensiun__lte=value)
+    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == STATUS_ACTIVE:
+            return queryset.filter(status__in=ACTIVE_STATUSES)
+        return queryset.filter(status=value)
+
+    def filter_tmt_until(self, queryset: QuerySet, name: str, value: dt.date) -> QuerySet:
+        # The month is inclusive: "until March 2027" keeps every TMT in March 2027 (a PPPK contract
+        # may end mid-month, so not only the 1st).
+        return queryset.filter(tmt_pensiun__lt=add_months(value.replace(day=1), 1))

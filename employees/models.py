@@ -148,6 +148,8 @@ class Employee(models.Model):
         indexes = [
             models.Index(fields=["status", "tmt_pensiun"], name="employee_status_tmt"),
             models.Index(fields=["unit", "tmt_pensiun"], name="employee_unit_tmt"),
+            # A nine-digit search also looks for an old NIP (employees.selectors.employee_search).
+            models.Index(fields=["nip_lama"], name="employee_nip_lama", condition=~Q(nip_lama="")),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(nip__regex=r"^[0-9]{18}$"), name="employee_nip_18_digits"),
