@@ -2,12 +2,23 @@
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
-from django.utils.functional import LazyObject
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    def url(self, name: str | None) -> str:
+        # FileSystemStorage would fall back to MEDIA_URL: a private file has no public address.
+        raise ValueError("Private files have no URL; serve them through a view that checks permissions.")
 
 
 class PrivateStorage(LazyObject):
     def _setup(self) -> None:
-        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+        self._wrapped = PrivateFileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+
+
+_private_storage = PrivateStorage()
 
 
 def private_storage():
@@ -15,4 +26,7 @@ def private_storage():
     return _private_storage
 
 
-_private_storage = PrivateStorage()
+@receiver(setting_changed)
+def _private_storage_reset(*, setting: str, **kwargs) -> None:
+    if setting == "PRIVATE_MEDIA_ROOT":
+        _private_storage._wrapped = empty

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "purna",
+    "purna.notifications",
     "employees",
     "ceremonies",
     "benefits",
@@ -188,6 +189,25 @@ if EMAIL_CONFIG["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
     EMAIL_FILE_PATH = EMAIL_CONFIG["EMAIL_FILE_PATH"] or str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Purna <purna@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A hung SMTP server must not hold a worker forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+
+# --- Notifications (purna/notifications: every email goes through its outbox) -------------------------
+PURNA_EMAIL_QUEUE = env.str("PURNA_EMAIL_QUEUE", default="email")
+PURNA_EMAIL_LANGUAGE = env.str("PURNA_EMAIL_LANGUAGE", default="id")
+PURNA_EMAIL_BATCH_SIZE = env.int("PURNA_EMAIL_BATCH_SIZE", default=200)
+PURNA_EMAIL_TASK_SECONDS = env.int("PURNA_EMAIL_TASK_SECONDS", default=120)
+PURNA_EMAIL_MAX_ATTEMPTS = env.int("PURNA_EMAIL_MAX_ATTEMPTS", default=8)
+PURNA_EMAIL_RETRY_BASE_SECONDS = env.int("PURNA_EMAIL_RETRY_BASE_SECONDS", default=60)
+# Retry countdowns stay below the Redis visibility timeout (one hour), or a waiting task is handed out twice.
+PURNA_EMAIL_RETRY_MAX_SECONDS = min(env.int("PURNA_EMAIL_RETRY_MAX_SECONDS", default=30 * 60), 50 * 60)
+PURNA_EMAIL_SENDING_TIMEOUT_SECONDS = env.int("PURNA_EMAIL_SENDING_TIMEOUT_SECONDS", default=15 * 60)
+PURNA_REMINDER_MONTHS = env.list("PURNA_REMINDER_MONTHS", cast=int, default=[12, 6, 3])
+PURNA_DOCUMENTS_MISSING_MONTHS = env.int("PURNA_DOCUMENTS_MISSING_MONTHS", default=9)
+PURNA_REMINDER_CATCH_UP_DAYS = env.int("PURNA_REMINDER_CATCH_UP_DAYS", default=30)
+PURNA_DIGEST_WEEKDAY = env.int("PURNA_DIGEST_WEEKDAY", default=0)  # 0 = Monday
+# Links in emails to staff pages need the site's address, e.g. https://purna.bkpsdm.example.go.id
+PURNA_SITE_URL = env.str("PURNA_SITE_URL", default="")
 
 # --- Celery -----------------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
@@ -214,6 +234,7 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {"purna.notifications.tasks.*": {"queue": PURNA_EMAIL_QUEUE}}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 # --- Forms, admin, misc ------------------------------------------------------------------------------
@@ -221,6 +242,9 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 PURNA_INSTANSI_NAME = env.str("PURNA_INSTANSI_NAME", default="BKPSDM Kabupaten Contoh")
+# The pension proposal should reach BKN this many months before the TMT pensiun (about a year).
+PURNA_PROPOSAL_MONTHS_BEFORE_TMT = env.int("PURNA_PROPOSAL_MONTHS_BEFORE_TMT", default=12)
+PURNA_DOCUMENT_MAX_BYTES = env.int("PURNA_DOCUMENT_MAX_BYTES", default=5 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

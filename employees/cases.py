@@ -1,0 +1,464 @@
+"""Retirement records (berkas purna tugas): the proposal pipeline, APS eligibility, deadlines, documents.
+
+Rules implemented (DESIGN.md section 5, "Retirement kinds" and "Pension proposal"):
+
+- The pension proposal runs: documents prepared by the OPD and checked by BKPSDM -> proposed to BKN
+  (which answers with a technical opinion, pertek) -> SK pensiun issued -> done. A record can be
+  cancelled at any step before it is done. BKN returns incomplete proposals ("berkas tidak lengkap" in
+  SIASN), so a proposed record may go back to preparation; cancelling or returning needs a reason.
+- An SK pensiun is recorded with its number, date and signer (the regional head, or the President for
+  JPT utama/madya and JF ahli utama); the pertek number and date are recorded with it when known.
+- A record is closed (done) only from its TMT: until then the employee is still in service.
+- APS (pensiun atas permintaan sendiri) carries a pension only at age >= 45 with >= 20 years of
+  service (masa kerja pensiun, SK PMK included) on the TMT.
+- A TMT pensiun is the first day of a month (the month after the BUP is reached, after a death, after
+  the discharge); only a PPPK contract may end on another day.
+- The proposal should leave about `months_before` months (12 in practice) before the TMT. For kinds
+  decided late (APS, death, disability...) the deadline is never earlier than a month after the record
+  was opened: a proposal cannot be late before anyone knew it was needed.
+- Which employee status follows from a kind: a death is recorded as soon as the record is opened; at
+  the end a PPPK whose contract ended has left the service (PPPK receive no pension), the dead stay
+  deceased and everyone else is retired.
+- Documents are accepted as PDF, JPEG or PNG only, recognised by their content (magic bytes), never by
+  their name; a PDF that carries JavaScript or launch actions is refused.
+
+Pure: no queries, no settings, no clock; the reference date and the configured numbers are parameters.
+Messages are translated (gettext); dates in them are written in Indonesian.
+"""
+
+import datetime as dt
+import re
+import zlib
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from employees.choices import CaseStatus, EmployeeStatus, RetirementKind
+from employees.exceptions import CaseError
+from employees.retirement import add_months, full_months, service_length
+from purna.formatting import tanggal
+
+# --- The pipeline -----------------------------------------------------------------------------------
+
+PIPELINE: tuple[str, ...] = (CaseStatus.PREPARING, CaseStatus.PROPOSED, CaseStatus.SK_ISSUED, CaseStatus.DONE)
+FINAL: frozenset[str] = frozenset({CaseStatus.DONE, CaseStatus.CANCELLED})
+
+# Every allowed move, in the order the buttons are offered (the usual next step first).
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    CaseStatus.PREPARING: (CaseStatus.PROPOSED, CaseStatus.CANCELLED),
+    CaseStatus.PROPOSED: (CaseStatus.SK_ISSUED, CaseStatus.PREPARING, CaseStatus.CANCELLED),
+    CaseStatus.SK_ISSUED: (CaseStatus.DONE, CaseStatus.CANCELLED),
+    CaseStatus.DONE: (),
+    CaseStatus.CANCELLED: (),
+}
+
+# Moves that undo work need a reason in the status history.
+NEEDS_REASON: frozenset[tuple[str, str]] = frozenset(
+    {(status, CaseStatus.CANCELLED) for status in TRANSITIONS if status not in FINAL}
+    | {(CaseStatus.PROPOSED, CaseStatus.PREPARING)}
+)
+
+DEATH_KINDS: frozenset[str] = frozenset({RetirementKind.DEATH, RetirementKind.KILLED})
+APS_MIN_AGE = 45
+APS_MIN_SERVICE_YEARS = 20
+# Kinds whose TMT follows from a decision taken late; their proposal deadline is floored (see proposal_due).
+LATE_DECISION_GRACE_MONTHS = 1
+
+
+# What the button that makes a move says.
+ACTION_LABELS = {
+    CaseStatus.PROPOSED: gettext_lazy("Mark as proposed to BKN"),
+    CaseStatus.SK_ISSUED: gettext_lazy("Record the SK pensiun"),
+    CaseStatus.DONE: gettext_lazy("Close the record (done)"),
+    CaseStatus.PREPARING: gettext_lazy("Returned by BKN: back to preparation"),
+    CaseStatus.CANCELLED: gettext_lazy("Cancel the record"),
+}
+
+
+def label(status: str) -> str:
+    return str(CaseStatus(status).label)
+
+
+def allowed_transitions(status: str) -> tuple[str, ...]:
+    """The statuses a record in `status` may move to, the usual next step first."""
+    return TRANSITIONS[CaseStatus(status)]
+
+
+def needs_reason(from_status: str, to_status: str) -> bool:
+    return (from_status, to_status) in NEEDS_REASON
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the pipeline as the step indicator shows it: "done", "current" or "todo"."""
+
+    status: str
+    label: str
+    state: str
+
+
+def steps(status: str) -> list[Step]:
+    """The four steps of the pipeline with the record's position; a cancelled record has none current."""
+    position = PIPELINE.index(status) if status in PIPELINE else -1
+    states = []
+    for index, step in enumerate(PIPELINE):
+        if position < 0:
+            state = "todo"
+        elif index < position or status == CaseStatus.DONE:
+            state = "done"
+        elif index == position:
+            state = "current"
+        else:
+            state = "todo"
+        states.append(Step(status=step, label=label(step), state=state))
+    return states
+
+
+@dataclass(frozen=True)
+class StepFacts:
+    """What a step records: the proposal date, the pertek and the SK pensiun, and the reason given."""
+
+    proposed_on: dt.date | None = None
+    pertek_number: str = ""
+    pertek_date: dt.date | None = None
+    sk_number: str = ""
+    sk_date: dt.date | None = None
+    sk_signer: str = ""
+    note: str = ""
+
+
+def transition_check(
+    *,
+    from_status: str,
+    to_status: str,
+    facts: StepFacts,
+    tmt: dt.date,
+    proposed_on: dt.date | None,
+    today: dt.date,
+) -> None:
+    """Raise CaseError (by field) unless the record may move from `from_status` to `to_status` with `facts`.
+
+    `proposed_on` is the record's stored proposal date (the SK cannot predate the proposal).
+    """
+    if to_status not in CaseStatus.values:
+        raise CaseError(_("Unknown status: %(status)s.") % {"status": to_status})
+    allowed = allowed_transitions(from_status)
+    if to_status not in allowed:
+        if allowed:
+            message = _('A record that is "%(current)s" cannot move to "%(target)s"; it can move to: %(allowed)s.')
+        else:
+            message = _('A record that is "%(current)s" is closed and cannot move to "%(target)s".')
+        raise CaseError(
+            message
+            % {
+                "current": label(from_status),
+                "target": label(to_status),
+                "allowed": ", ".join(f'"{label(status)}"' for status in allowed),
+            }
+        )
+
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if needs_reason(from_status, to_status) and not facts.note.strip():
+        add("note", _("Give the reason: it is kept in the record's history."))
+
+    if to_status == CaseStatus.PROPOSED:
+        if facts.proposed_on is None:
+            add("proposed_on", _("Give the date the proposal was sent to BKN."))
+        elif facts.proposed_on > today:
+            add("proposed_on", _("The proposal date cannot be in the future."))
+
+    if to_status == CaseStatus.SK_ISSUED:
+        if not facts.sk_number.strip():
+            add("sk_number", _("Give the number of the SK pensiun."))
+        if facts.sk_date is None:
+            add("sk_date", _("Give the date of the SK pensiun."))
+        elif facts.sk_date > today:
+            add("sk_date", _("The SK date cannot be in the future."))
+        elif proposed_on is not None and facts.sk_date < proposed_on:
+            add(
+                "sk_date",
+                _("The SK cannot be dated before the proposal (%(date)s).") % {"date": tanggal(proposed_on)},
+            )
+        if not facts.sk_signer.strip():
+            add("sk_signer", _("Give who signed the SK pensiun."))
+        if facts.pertek_number.strip() and facts.pertek_date is None:
+            add("pertek_date", _("Give the date of the pertek together with its number."))
+        if facts.pertek_date is not None:
+            if not facts.pertek_number.strip():
+                add("pertek_number", _("Give the number of the pertek together with its date."))
+            if facts.pertek_date > today:
+                add("pertek_date", _("The pertek date cannot be in the future."))
+            elif facts.sk_date is not None and facts.pertek_date > facts.sk_date:
+                add("pertek_date", _("The pertek comes before the SK: its date cannot be after the SK date."))
+
+    if to_status == CaseStatus.DONE and today < tmt:
+        add(
+            "__all__",
+            _("The record can be closed from its TMT (%(tmt)s) on: until then the employee is still in service.")
+            % {"tmt": tanggal(tmt)},
+        )
+
+    if errors:
+        raise CaseError(errors=errors)
+
+
+# --- Opening a record --------------------------------------------------------------------------------
+
+
+def age_years(birth_date: dt.date, on: dt.date) -> int:
+    """Age in whole years on a day (a 29 February birthday counts on 28 February in other years)."""
+    return full_months(birth_date, on) // 12
+
+
+@dataclass(frozen=True)
+class ApsCheck:
+    """Age and masa kerja pensiun on the TMT of an APS, and whether they give a pension."""
+
+    age_years: int
+    service_years: int
+    service_months: int
+
+    @property
+    def eligible(self) -> bool:
+        return self.age_years >= APS_MIN_AGE and self.service_years >= APS_MIN_SERVICE_YEARS
+
+
+def aps_check(*, birth_date: dt.date, tmt_cpns: dt.date, prior_service_months: int, tmt: dt.date) -> ApsCheck:
+    """Age and service on the TMT of a retirement at one's own request (APS)."""
+    years, months = service_length(tmt_cpns, tmt, prior_service_months)
+    return ApsCheck(age_years=age_years(birth_date, tmt), service_years=years, service_months=months)
+
+
+def open_check(
+    *,
+    kind: str,
+    tmt: dt.date | None,
+    computed_tmt: dt.date | None,
+    birth_date: dt.date,
+    tmt_cpns: dt.date,
+    prior_service_months: int,
+    is_pppk: bool,
+    employee_status: str,
+) -> dt.date:
+    """The TMT of a new record of `kind`, or CaseError (by field) saying why it cannot be opened.
+
+    A BUP record takes the computed TMT pensiun (`computed_tmt`); a TMT typed for it must agree. Other
+    kinds need the TMT decided for them, except a PPPK contract end, which defaults to the computed
+    end of the contract.
+    """
+    kind = RetirementKind(kind)
+    in_service = employee_status in (EmployeeStatus.AKTIF, EmployeeStatus.MPP)
+    if not in_service and not (kind in DEATH_KINDS and employee_status == EmployeeStatus.MENINGGAL):
+        raise CaseError(
+            _("This employee is no longer in service (status: %(status)s): no retirement record can be opened.")
+            % {"status": EmployeeStatus(employee_status).label}
+        )
+    if kind == RetirementKind.CONTRACT_END and not is_pppk:
+        raise CaseError(errors={"kind": [_("Only a PPPK has a contract that ends.")]})
+
+    if kind == RetirementKind.BUP:
+        if computed_tmt is None:
+            raise CaseError(
+                errors={
+                    "kind": [_("The TMT pensiun of this employee is unknown: check the BUP rules and the position.")]
+                }
+            )
+        if tmt is not None and tmt != computed_tmt:
+            raise CaseError(
+                errors={
+                    "tmt": [
+                        _("A BUP retirement takes the TMT pensiun that follows from the BUP (%(tmt)s): leave it empty.")
+                        % {"tmt": tanggal(computed_tmt)}
+                    ]
+                }
+            )
+        return computed_tmt
+
+    if tmt is None and kind == RetirementKind.CONTRACT_END:
+        tmt = computed_tmt
+    if tmt is None:
+        raise CaseError(errors={"tmt": [_("Give the TMT pensiun decided for this retirement.")]})
+    if tmt <= tmt_cpns:
+        raise CaseError(errors={"tmt": [_("The TMT pensiun must be after the TMT CPNS.")]})
+    if kind != RetirementKind.CONTRACT_END and tmt.day != 1:
+        raise CaseError(errors={"tmt": [_("A TMT pensiun is always the first day of a month.")]})
+    if kind == RetirementKind.APS:
+        check = aps_check(birth_date=birth_date, tmt_cpns=tmt_cpns, prior_service_months=prior_service_months, tmt=tmt)
+        if not check.eligible:
+            raise CaseError(
+                errors={
+                    "tmt": [
+                        _(
+                            "A retirement at one's own request (APS) carries a pension only from age %(min_age)d "
+                            "with %(min_years)d years of service. On %(tmt)s this employee is %(age)d years old "
+                            "with %(years)d years %(months)d months of service."
+                        )
+                        % {
+                            "min_age": APS_MIN_AGE,
+                            "min_years": APS_MIN_SERVICE_YEARS,
+                            "tmt": tanggal(tmt),
+                            "age": check.age_years,
+                            "years": check.service_years,
+                            "months": check.service_months,
+                        }
+                    ]
+                }
+            )
+    return tmt
+
+
+def employee_status_on_open(kind: str) -> str | None:
+    """The employee status that opening a record of `kind` records at once: only a death is already a fact."""
+    return EmployeeStatus.MENINGGAL if kind in DEATH_KINDS else None
+
+
+def employee_status_on_done(kind: str) -> str:
+    """The employee status once a record of `kind` is done."""
+    if kind in DEATH_KINDS:
+        return EmployeeStatus.MENINGGAL
+    if kind == RetirementKind.CONTRACT_END:
+        return EmployeeStatus.BERHENTI
+    return EmployeeStatus.PENSIUN
+
+
+# --- Deadlines --------------------------------------------------------------------------------------
+
+
+def proposal_due(*, kind: str, tmt: dt.date, months_before: int, opened_on: dt.date) -> dt.date:
+    """The day by which the proposal should have gone to BKN: `months_before` months before the TMT.
+
+    For a kind decided late (anything but BUP) it is never earlier than LATE_DECISION_GRACE_MONTHS after
+    the record was opened. A late BUP record keeps its real deadline: that lateness is what staff must see.
+    """
+    due = add_months(tmt, -months_before)
+    if kind != RetirementKind.BUP:
+        due = max(due, add_months(opened_on, LATE_DECISION_GRACE_MONTHS))
+    return due
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A proposal deadline on a given day. `has_case` is False for "no record yet" (belum ada berkas)."""
+
+    due: dt.date
+    overdue: bool
+    has_case: bool
+    days_late: int = 0
+
+
+def case_deadline(*, status: str, proposal_due: dt.date, today: dt.date) -> Deadline:
+    """Overdue (terlambat) when today is past the due date and the record is still being prepared."""
+    overdue = status == CaseStatus.PREPARING and today > proposal_due
+    return Deadline(
+        due=proposal_due, overdue=overdue, has_case=True, days_late=(today - proposal_due).days if overdue else 0
+    )
+
+
+def uncased_deadline(*, tmt_pensiun: dt.date, months_before: int, today: dt.date) -> Deadline:
+    """The deadline of an employee with no record yet (belum ada berkas): overdue once past TMT - months."""
+    due = add_months(tmt_pensiun, -months_before)
+    overdue = today > due
+    return Deadline(due=due, overdue=overdue, has_case=False, days_late=(today - due).days if overdue else 0)
+
+
+def uncased_overdue_before(*, today: dt.date, months_before: int) -> dt.date:
+    """The date T such that an employee with no record is overdue exactly when their TMT is before T.
+
+    add_months(tmt, -n) < today is monotonic in the TMT, so it is a bound that SQL can compare the stored
+    TMT with. It is add_months(today, n), moved to the next day when the month's end clamped it (from
+    31 March, one month ahead is 30 April, yet 30 April - 1 month = 30 March is still before 31 March).
+    """
+    bound = add_months(today, months_before)
+    if add_months(bound, -months_before) < today:
+        bound += dt.timedelta(days=1)
+    return bound
+
+
+# --- Documents --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """An active item of the checklist (a DocumentType row)."""
+
+    id: int
+    name: str
+    is_required: bool
+
+
+def missing_required(specs: Iterable[DocumentSpec], uploaded_type_ids: Collection[int]) -> list[DocumentSpec]:
+    """The required items with no upload, in checklist order."""
+    return [spec for spec in specs if spec.is_required and spec.id not in uploaded_type_ids]
+
+
+PDF = "application/pdf"
+JPEG = "image/jpeg"
+PNG = "image/png"
+EXTENSIONS = {PDF: "pdf", JPEG: "jpg", PNG: "png"}
+_MAGIC: Sequence[tuple[bytes, str]] = (
+    (b"%PDF-", PDF),
+    (b"\xff\xd8\xff", JPEG),
+    (b"\x89PNG\r\n\x1a\n", PNG),
+)
+SNIFF_BYTES = 8
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The document type its first bytes announce (PDF, JPEG, PNG), or None for anything else."""
+    for magic, content_type in _MAGIC:
+        if head.startswith(magic):
+            return content_type
+    return None
+
+
+# PDF names may spell letters as #xx (/J#61vaScript is /JavaScript); the actions that run code or
+# programs when a PDF is opened are refused.
+_PDF_NAME = re.compile(rb"/([A-Za-z0-9#]+)")
+_PDF_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
+_ACTIVE_NAMES = frozenset({b"JavaScript", b"JS", b"Launch", b"EmbeddedFile", b"RichMedia", b"XFA"})
+_STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
+# Object streams are inflated to look inside them, up to this many bytes in all (no zip bombs).
+MAX_INFLATED_BYTES = 50 * 1024 * 1024
+
+
+def _names(data: bytes) -> set[bytes]:
+    return {_PDF_HEX.sub(lambda m: bytes([int(m[1], 16)]), match[1]) for match in _PDF_NAME.finditer(data)}
+
+
+def pdf_active_content(data: bytes) -> list[str]:
+    """The active-content names (JavaScript, Launch, embedded files...) found in a PDF's objects.
+
+    Only PDF syntax is searched: the text outside streams and the inflated content of object streams
+    (/Type /ObjStm, where compressed PDFs keep their dictionaries). Other streams (images, fonts) are
+    binary data in which "/JS" can occur by chance, and are skipped.
+    """
+    outside: list[bytes] = []
+    found: set[bytes] = set()
+    budget = MAX_INFLATED_BYTES
+    position = 0
+    while True:
+        match = _STREAM_START.search(data, position)
+        if match is None:
+            outside.append(data[position:])
+            break
+        head = data[position : match.start()]
+        outside.append(head)
+        end = data.find(b"endstream", match.end())
+        end = len(data) if end < 0 else end
+        dictionary = head[head.rfind(b"obj") :]
+        if b"ObjStm" in _names(dictionary) and budget > 0:
+            try:
+                inflated = zlib.decompressobj().decompress(data[match.end() : end], budget)
+            except zlib.error:
+                inflated = b""
+            budget -= len(inflated)
+            found |= _names(inflated)
+        position = end + len(b"endstream")
+    found |= _names(b" ".join(outside))
+    return sorted(name.decode() for name in found & _ACTIVE_NAMES)

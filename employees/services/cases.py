@@ -1,0 +1,338 @@
+"""The write path of retirement records (berkas purna tugas): open, move through the pipeline, documents.
+
+The rules (which moves are allowed, what each step needs, APS eligibility, deadlines, which files are
+documents) are in the pure module employees/cases.py; here they are applied under row locks, inside a
+transaction, with the actor recorded in the history (django-simple-history) and, for every status
+change, in a CaseStatusChange row. Employee statuses change only through employee_update. Bad input
+raises CaseError and changes nothing.
+"""
+
+import datetime as dt
+import io
+import logging
+import math
+import warnings
+from pathlib import PurePath
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from employees import cases
+from employees.choices import AsnType, CaseStatus, RetirementKind
+from employees.exceptions import CaseError, EmployeeError
+from employees.models import CaseDocument, CaseStatusChange, DocumentType, Employee, RetirementCase
+from employees.selectors import document_max_bytes, proposal_months_before
+from employees.services.register import employee_update
+
+logger = logging.getLogger(__name__)
+
+# An image with more pixels than this is refused before it is decoded: a 5 MB PNG can unpack to gigabytes.
+MAX_IMAGE_PIXELS = 50_000_000
+# The facts each step takes (see cases.StepFacts); anything else is a programming error.
+STEP_FACTS: dict[str, frozenset[str]] = {
+    CaseStatus.PROPOSED: frozenset({"proposed_on"}),
+    CaseStatus.SK_ISSUED: frozenset({"pertek_number", "pertek_date", "sk_number", "sk_date", "sk_signer"}),
+}
+NOTE_MAX_LENGTH = CaseStatusChange._meta.get_field("note").max_length
+
+
+def _note_check(note: str) -> str:
+    note = note.strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise CaseError(errors={"note": [_("The note may have at most %(n)d characters.") % {"n": NOTE_MAX_LENGTH}]})
+    return note
+
+
+def _clean(case: RetirementCase) -> None:
+    # Field checks only (lengths, dates): the pure rules have said everything else with better words,
+    # and the database constraint stays the last guard.
+    try:
+        case.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        raise CaseError(errors=exc.message_dict) from exc
+
+
+def _employee_status_set(employee: Employee, status: str, actor: Any) -> Employee:
+    """Change the employee's status through the register's write path; its errors become CaseError."""
+    if employee.status == status:
+        return employee
+    try:
+        return employee_update(employee=employee, actor=actor, status=status)
+    except EmployeeError as exc:
+        raise CaseError(
+            _("The employee's status could not be changed: correct the employee's record first."), errors=exc.errors
+        ) from exc
+
+
+def _status_change_record(case: RetirementCase, *, from_status: str, actor: Any, note: str) -> None:
+    CaseStatusChange.objects.create(case=case, from_status=from_status, to_status=case.status, actor=actor, note=note)
+
+
+def retirement_case_open(
+    *, employee: Employee, kind: str, actor: Any, tmt: dt.date | None = None, note: str = ""
+) -> RetirementCase:
+    """Open the retirement record of an employee, in "documents being prepared".
+
+    A BUP record takes the employee's computed TMT pensiun; other kinds need the TMT decided for them (a
+    PPPK contract end defaults to the end of the contract); an APS needs age >= 45 and >= 20 years of
+    service on the TMT. The proposal deadline is the TMT minus PURNA_PROPOSAL_MONTHS_BEFORE_TMT months
+    (see cases.proposal_due). A death (janda/duda, tewas) marks the employee deceased at once. An employee
+    whose earlier record was cancelled gets that record back, reopened with the new kind and TMT (one
+    record per employee; the history keeps the old one). Raises CaseError; nothing is saved then.
+    """
+    if kind not in RetirementKind.values:
+        raise CaseError(errors={"kind": [_("Choose a retirement kind.")]})
+    note = _note_check(note)
+    with transaction.atomic():
+        locked = Employee.objects.select_for_update().get(pk=employee.pk)
+        case = RetirementCase.objects.select_for_update().filter(employee=locked).first()
+        if case is not None and case.status != CaseStatus.CANCELLED:
+            raise CaseError(
+                _("This employee already has a retirement record (%(status)s).") % {"status": case.get_status_display()}
+            )
+        today = timezone.localdate()
+        tmt = cases.open_check(
+            kind=kind,
+            tmt=tmt,
+            computed_tmt=locked.tmt_pensiun,
+            birth_date=locked.birth_date,
+            tmt_cpns=locked.tmt_cpns,
+            prior_service_months=locked.prior_service_months,
+            is_pppk=locked.asn_type == AsnType.PPPK,
+            employee_status=locked.status,
+        )
+        due = cases.proposal_due(kind=kind, tmt=tmt, months_before=proposal_months_before(), opened_on=today)
+        from_status = ""
+        if case is None:
+            case = RetirementCase(employee=locked)
+        else:
+            # Reopened: what the cancelled record had decided no longer holds; its history keeps it.
+            from_status = case.status
+            case.proposed_on = case.pertek_date = case.sk_date = None
+            case.pertek_number = case.sk_number = case.sk_signer = ""
+        case.kind, case.tmt, case.proposal_due, case.status = kind, tmt, due, CaseStatus.PREPARING
+        _clean(case)
+        case._history_user = actor
+        case.save()
+        _status_change_record(case, from_status=from_status, actor=actor, note=note)
+        new_status = cases.employee_status_on_open(kind)
+        if new_status:
+            case.employee = _employee_status_set(locked, new_status, actor)
+    return case
+
+
+def retirement_case_transition(
+    *, case: RetirementCase, to_status: str, actor: Any, note: str = "", **facts: Any
+) -> RetirementCase:
+    """Move a record to the next step of the pipeline and return the saved row.
+
+    Allowed moves and what each needs are in cases.transition_check: "proposed to BKN" records the
+    proposal date (`proposed_on`, today by default); "SK issued" needs `sk_number`, `sk_date` and
+    `sk_signer` (and takes `pertek_number` / `pertek_date`); cancelling or sending back needs a `note`;
+    "done" is possible from the TMT on and sets the employee's status (retired, left the service for a
+    PPPK contract end, deceased for a death). Each move writes a CaseStatusChange and a history row with
+    the actor. Raises CaseError (nothing changed) for a move that is not allowed or bad facts, TypeError
+    for facts the step does not take.
+    """
+    unknown = sorted(set(facts) - STEP_FACTS.get(to_status, frozenset()))
+    if unknown:
+        raise TypeError(f"Facts not taken by the step to {to_status}: {', '.join(unknown)}")
+    note = _note_check(note)
+    text = {name: (facts.get(name) or "").strip() for name in ("pertek_number", "sk_number", "sk_signer")}
+    with transaction.atomic():
+        locked = RetirementCase.objects.select_for_update().get(pk=case.pk)
+        today = timezone.localdate()
+        step = cases.StepFacts(
+            proposed_on=facts.get("proposed_on") or (today if to_status == CaseStatus.PROPOSED else None),
+            pertek_date=facts.get("pertek_date"),
+            sk_date=facts.get("sk_date"),
+            note=note,
+            **text,
+        )
+        from_status = locked.status
+        cases.transition_check(
+            from_status=from_status,
+            to_status=to_status,
+            facts=step,
+            tmt=locked.tmt,
+            proposed_on=locked.proposed_on,
+            today=today,
+        )
+        if to_status == CaseStatus.PROPOSED:
+            locked.proposed_on = step.proposed_on
+        elif to_status == CaseStatus.PREPARING:
+            # Returned by BKN: the next proposal gets its own date; the history keeps this one.
+            locked.proposed_on = None
+        elif to_status == CaseStatus.SK_ISSUED:
+            locked.sk_number, locked.sk_date, locked.sk_signer = step.sk_number, step.sk_date, step.sk_signer
+            if step.pertek_number:
+                locked.pertek_number, locked.pertek_date = step.pertek_number, step.pertek_date
+        locked.status = to_status
+        _clean(locked)
+        locked._history_user = actor
+        locked._change_reason = note[:100] or None
+        locked.save()
+        _status_change_record(locked, from_status=from_status, actor=actor, note=note)
+        if to_status == CaseStatus.DONE:
+            employee = Employee.objects.get(pk=locked.employee_id)
+            locked.employee = _employee_status_set(employee, cases.employee_status_on_done(locked.kind), actor)
+    return locked
+
+
+# --- Documents --------------------------------------------------------------------------------------
+
+
+def _read_upload(uploaded_file: UploadedFile, max_bytes: int) -> bytes:
+    size = uploaded_file.size
+    if size is None or size == 0:
+        raise CaseError(errors={"file": [_("The file is empty.")]})
+    if size > max_bytes:
+        raise CaseError(
+            errors={
+                "file": [
+                    _("The file is too large (%(size)s); at most %(max)s is accepted.")
+                    % {"size": _megabytes(size, round_up=True), "max": _megabytes(max_bytes)}
+                ]
+            }
+        )
+    uploaded_file.seek(0)
+    data = uploaded_file.read(max_bytes + 1)
+    if not data:
+        raise CaseError(errors={"file": [_("The file is empty.")]})
+    if len(data) > max_bytes:
+        raise CaseError(
+            errors={"file": [_("The file is too large; at most %(max)s is accepted.") % {"max": _megabytes(max_bytes)}]}
+        )
+    return data
+
+
+def _megabytes(size: int, *, round_up: bool = False) -> str:
+    # Rounded up for a file's size, so a file just over the limit never reads as equal to it.
+    tenths = size * 10 / (1024 * 1024)
+    tenths = math.ceil(tenths) if round_up else round(tenths)
+    return f"{tenths // 10},{tenths % 10} MB"
+
+
+def _image_check(data: bytes, content_type: str) -> None:
+    """Pillow must read the image as the format its magic bytes announce, whole and of a sane size."""
+    expected = {cases.PNG: "PNG", cases.JPEG: "JPEG"}[content_type]
+    problem = _("The image could not be read: it is damaged or not really a JPG or PNG file.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                if image.format != expected:
+                    raise CaseError(errors={"file": [problem]})
+                if image.width * image.height > MAX_IMAGE_PIXELS:
+                    raise CaseError(
+                        errors={"file": [_("The image is too large in pixels; scan it at a lower resolution.")]}
+                    )
+                image.verify()
+            # verify() checks the structure (PNG checksums) but does not decode; load() does, to the end.
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()
+    except CaseError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
+            Image.DecompressionBombWarning) as exc:  # fmt: skip
+        raise CaseError(errors={"file": [problem]}) from exc
+
+
+def _pdf_check(data: bytes) -> None:
+    if b"%%EOF" not in data[-4096:]:
+        raise CaseError(errors={"file": [_("The PDF is incomplete (its end is missing): save or scan it again.")]})
+    active = cases.pdf_active_content(data)
+    if active:
+        logger.warning("PDF refused for active content: %s", ", ".join(active))
+        raise CaseError(
+            errors={
+                "file": [
+                    _(
+                        "The PDF contains active content (%(names)s), which is not accepted: print it to a new PDF "
+                        "or scan the paper document."
+                    )
+                    % {"names": ", ".join(active)}
+                ]
+            }
+        )
+
+
+def document_content_check(data: bytes) -> str:
+    """The content type of an acceptable document (PDF, JPEG or PNG, judged by content), or CaseError."""
+    content_type = cases.sniff_content_type(data[: cases.SNIFF_BYTES])
+    if content_type is None:
+        raise CaseError(
+            errors={"file": [_("Only PDF, JPG or PNG files are accepted; the content of this file is none of them.")]}
+        )
+    if content_type == cases.PDF:
+        _pdf_check(data)
+    else:
+        _image_check(data, content_type)
+    return content_type
+
+
+def _case_open_for_documents(case: RetirementCase) -> None:
+    if case.status in cases.FINAL:
+        raise CaseError(
+            _("This record is closed (%(status)s): its documents can no longer change.")
+            % {"status": case.get_status_display()}
+        )
+
+
+def case_document_upload(
+    *, case: RetirementCase, document_type: DocumentType, uploaded_file: UploadedFile, actor: Any
+) -> CaseDocument:
+    """Store the document of one checklist item, replacing the previous one (kept in the history).
+
+    Accepted: PDF, JPEG and PNG, recognised by their content (not their name), not empty, at most
+    PURNA_DOCUMENT_MAX_BYTES; images must decode with Pillow and PDFs must be complete and free of
+    JavaScript, launch actions and embedded files. The file goes to private storage under a generated
+    name with the extension of its real type; the uploaded name is kept only as data. Raises CaseError;
+    nothing is saved then (a file already written is removed again).
+    """
+    data = _read_upload(uploaded_file, document_max_bytes())
+    content_type = document_content_check(data)
+    if not document_type.is_active:
+        raise CaseError(errors={"document_type": [_("This document is no longer on the checklist.")]})
+    original_name = PurePath(uploaded_file.name or "").name[:255] or f"dokumen.{cases.EXTENSIONS[content_type]}"
+
+    stored_name = ""
+    try:
+        with transaction.atomic():
+            locked = RetirementCase.objects.select_for_update().get(pk=case.pk)
+            _case_open_for_documents(locked)
+            document = CaseDocument.objects.filter(case=locked, document_type=document_type).first()
+            replaced = document is not None
+            if document is None:
+                document = CaseDocument(case=locked, document_type=document_type)
+            # The file is written first so that its generated name is known if the row cannot be saved.
+            document.file.save(f"upload.{cases.EXTENSIONS[content_type]}", ContentFile(data), save=False)
+            stored_name = document.file.name
+            document.original_name = original_name
+            document.content_type = content_type
+            document.size = len(data)
+            document.uploaded_by = actor
+            document.uploaded_at = timezone.now()
+            document._history_user = actor
+            document._change_reason = _("Document replaced") if replaced else None
+            document.save()
+    except Exception:
+        if stored_name:
+            document.file.storage.delete(stored_name)
+        raise
+    return document
+
+
+def case_document_delete(*, document: CaseDocument, actor: Any) -> None:
+    """Remove a document from its record (the history keeps the row and the stored file, for audit)."""
+    with transaction.atomic():
+        locked = RetirementCase.objects.select_for_update().get(pk=document.case_id)
+        _case_open_for_documents(locked)
+        document._history_user = actor
+        document.delete()

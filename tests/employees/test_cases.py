@@ -1,0 +1,474 @@
+"""The rules of retirement records (employees/cases.py): pure, table-driven, no database."""
+
+import datetime as dt
+import itertools
+import zlib
+
+import pytest
+from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
+
+from employees import cases
+from employees.cases import (
+    Deadline,
+    DocumentSpec,
+    StepFacts,
+    allowed_transitions,
+    aps_check,
+    case_deadline,
+    employee_status_on_done,
+    employee_status_on_open,
+    missing_required,
+    needs_reason,
+    open_check,
+    pdf_active_content,
+    proposal_due,
+    sniff_content_type,
+    steps,
+    transition_check,
+    uncased_deadline,
+    uncased_overdue_before,
+)
+from employees.choices import CaseStatus, EmployeeStatus, RetirementKind
+from employees.exceptions import CaseError
+from employees.retirement import add_months
+from tests.factories import MINIMAL_PDF
+
+D = dt.date
+S = CaseStatus
+K = RetirementKind
+TODAY = D(2026, 3, 10)
+TMT = D(2026, 9, 1)
+SK_FACTS = StepFacts(sk_number="823.4/12/BKPSDM/2026", sk_date=D(2026, 3, 2), sk_signer="Bupati Contoh")
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+# --- Transitions --------------------------------------------------------------------------------------
+
+ALLOWED = {
+    (S.PREPARING, S.PROPOSED),
+    (S.PREPARING, S.CANCELLED),
+    (S.PROPOSED, S.SK_ISSUED),
+    (S.PROPOSED, S.PREPARING),
+    (S.PROPOSED, S.CANCELLED),
+    (S.SK_ISSUED, S.DONE),
+    (S.SK_ISSUED, S.CANCELLED),
+}
+
+
+def facts_for(to_status: str) -> StepFacts:
+    """Complete facts for a step, so only the move itself is judged."""
+    if to_status == S.PROPOSED:
+        return StepFacts(proposed_on=TODAY)
+    if to_status == S.SK_ISSUED:
+        return SK_FACTS
+    return StepFacts(note="Permintaan sendiri dibatalkan")
+
+
+@pytest.mark.parametrize(("from_status", "to_status"), list(itertools.product(S.values, S.values)))
+def test_transition_matrix(from_status, to_status):
+    # TMT already reached, so "done" is judged by the matrix alone.
+    check = {
+        "from_status": from_status,
+        "to_status": to_status,
+        "facts": facts_for(to_status),
+        "tmt": D(2026, 3, 1),
+        "today": TODAY,
+    }
+    if (from_status, to_status) in ALLOWED:
+        transition_check(**check, proposed_on=None)
+        assert to_status in allowed_transitions(from_status)
+    else:
+        with pytest.raises(CaseError) as caught:
+            transition_check(**check, proposed_on=None)
+        assert "cannot move" in caught.value.messages[0] or "is closed" in caught.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        (S.DONE, 'A record that is "Done" is closed and cannot move to "Proposed to BKN".'),
+        (
+            S.PREPARING,
+            'A record that is "Preparing documents" cannot move to "Proposed to BKN"; it can move to: '
+            '"Proposed to BKN", "Cancelled".',
+        ),
+    ],
+)
+def test_a_refused_move_says_where_the_record_can_go(status, message):
+    target = S.PROPOSED if status == S.DONE else S.SK_ISSUED
+    with pytest.raises(CaseError) as caught:
+        transition_check(from_status=status, to_status=target, facts=SK_FACTS, tmt=TMT, proposed_on=None, today=TODAY)
+    if status == S.DONE:
+        assert caught.value.messages == [message]
+    else:
+        assert caught.value.messages == [message.replace('"Proposed to BKN";', '"SK pensiun issued";')]
+
+
+def test_unknown_status_is_refused():
+    with pytest.raises(CaseError, match="Unknown status"):
+        transition_check(
+            from_status=S.PREPARING, to_status="ditolak", facts=StepFacts(), tmt=TMT, proposed_on=None, today=TODAY
+        )
+
+
+def test_the_usual_next_step_comes_first():
+    assert allowed_transitions(S.PREPARING)[0] == S.PROPOSED
+    assert allowed_transitions(S.PROPOSED)[0] == S.SK_ISSUED
+    assert allowed_transitions(S.SK_ISSUED)[0] == S.DONE
+    assert allowed_transitions(S.DONE) == allowed_transitions(S.CANCELLED) == ()
+
+
+@pytest.mark.parametrize(
+    ("from_status", "to_status", "expected"),
+    [
+        (S.PREPARING, S.CANCELLED, True),
+        (S.PROPOSED, S.CANCELLED, True),
+        (S.SK_ISSUED, S.CANCELLED, True),
+        (S.PROPOSED, S.PREPARING, True),
+        (S.PREPARING, S.PROPOSED, False),
+        (S.SK_ISSUED, S.DONE, False),
+    ],
+)
+def test_moves_that_undo_work_need_a_reason(from_status, to_status, expected):
+    assert needs_reason(from_status, to_status) is expected
+    if expected:
+        with pytest.raises(CaseError) as caught:
+            transition_check(
+                from_status=from_status, to_status=to_status, facts=StepFacts(), tmt=TMT, proposed_on=None, today=TODAY
+            )
+        assert set(caught.value.errors) == {"note"}
+
+
+@pytest.mark.parametrize(
+    ("facts", "proposed_on", "fields"),
+    [
+        (SK_FACTS, None, set()),
+        (StepFacts(), None, {"sk_number", "sk_date", "sk_signer"}),
+        (StepFacts(sk_number="  ", sk_date=TODAY, sk_signer="Bupati"), None, {"sk_number"}),
+        (StepFacts(sk_number="1", sk_date=D(2026, 3, 11), sk_signer="Bupati"), None, {"sk_date"}),  # future
+        (StepFacts(sk_number="1", sk_date=D(2026, 1, 5), sk_signer="Bupati"), D(2026, 1, 6), {"sk_date"}),
+        (StepFacts(sk_number="1", sk_date=D(2026, 1, 6), sk_signer="Bupati"), D(2026, 1, 6), set()),
+        (StepFacts(sk_number="1", sk_date=TODAY, sk_signer="B", pertek_number="AR-1"), None, {"pertek_date"}),
+        (StepFacts(sk_number="1", sk_date=TODAY, sk_signer="B", pertek_date=TODAY), None, {"pertek_number"}),
+        (
+            StepFacts(
+                sk_number="1", sk_date=D(2026, 3, 1), sk_signer="B", pertek_number="AR", pertek_date=D(2026, 3, 2)
+            ),
+            None,
+            {"pertek_date"},
+        ),
+        (
+            StepFacts(
+                sk_number="1", sk_date=D(2026, 3, 2), sk_signer="B", pertek_number="AR", pertek_date=D(2026, 2, 2)
+            ),
+            None,
+            set(),
+        ),
+    ],
+)
+def test_an_sk_needs_number_date_and_signer(facts, proposed_on, fields):
+    check = {
+        "from_status": S.PROPOSED,
+        "to_status": S.SK_ISSUED,
+        "facts": facts,
+        "tmt": TMT,
+        "proposed_on": proposed_on,
+    }
+    if not fields:
+        transition_check(**check, today=TODAY)
+        return
+    with pytest.raises(CaseError) as caught:
+        transition_check(**check, today=TODAY)
+    assert set(caught.value.errors) == fields
+
+
+@pytest.mark.parametrize(
+    ("proposed_on", "ok"), [(TODAY, True), (D(2025, 12, 1), True), (D(2026, 3, 11), False), (None, False)]
+)
+def test_a_proposal_needs_a_date_not_in_the_future(proposed_on, ok):
+    check = {
+        "from_status": S.PREPARING,
+        "to_status": S.PROPOSED,
+        "facts": StepFacts(proposed_on=proposed_on),
+        "tmt": TMT,
+        "proposed_on": None,
+        "today": TODAY,
+    }
+    if ok:
+        transition_check(**check)
+    else:
+        with pytest.raises(CaseError) as caught:
+            transition_check(**check)
+        assert set(caught.value.errors) == {"proposed_on"}
+
+
+@pytest.mark.parametrize(("today", "ok"), [(D(2026, 8, 31), False), (D(2026, 9, 1), True), (D(2026, 9, 2), True)])
+def test_a_record_is_closed_from_its_tmt_on(today, ok):
+    check = {
+        "from_status": S.SK_ISSUED,
+        "to_status": S.DONE,
+        "facts": StepFacts(),
+        "tmt": TMT,
+        "proposed_on": None,
+        "today": today,
+    }
+    if ok:
+        transition_check(**check)
+    else:
+        with pytest.raises(CaseError, match="1 September 2026"):
+            transition_check(**check)
+
+
+@pytest.mark.parametrize(
+    ("status", "states"),
+    [
+        (S.PREPARING, ["current", "todo", "todo", "todo"]),
+        (S.PROPOSED, ["done", "current", "todo", "todo"]),
+        (S.SK_ISSUED, ["done", "done", "current", "todo"]),
+        (S.DONE, ["done", "done", "done", "done"]),
+        (S.CANCELLED, ["todo", "todo", "todo", "todo"]),
+    ],
+)
+def test_step_indicator(status, states):
+    shown = steps(status)
+    assert [step.state for step in shown] == states
+    assert [step.status for step in shown] == [S.PREPARING, S.PROPOSED, S.SK_ISSUED, S.DONE]
+    assert shown[1].label == "Proposed to BKN"
+
+
+# --- Opening a record ---------------------------------------------------------------------------------
+
+BORN = D(1980, 6, 15)
+CPNS = D(2006, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("birth_date", "tmt_cpns", "prior_months", "tmt", "age", "years", "eligible"),
+    [
+        # Age: 45 is reached on the 45th birthday.
+        (D(1981, 1, 1), D(2000, 1, 1), 0, D(2026, 1, 1), 45, 26, True),
+        (D(1981, 1, 2), D(2000, 1, 1), 0, D(2026, 1, 1), 44, 26, False),
+        (D(1980, 2, 29), D(2000, 1, 1), 0, D(2025, 3, 1), 45, 25, True),
+        # Service: 20 whole years of masa kerja pensiun, SK PMK included.
+        (D(1970, 5, 5), D(2006, 1, 1), 0, D(2026, 1, 1), 55, 20, True),
+        (D(1970, 5, 5), D(2006, 2, 1), 0, D(2026, 1, 1), 55, 19, False),
+        (D(1970, 5, 5), D(2006, 2, 1), 1, D(2026, 1, 1), 55, 20, True),
+        # Both short, both met.
+        (D(1982, 6, 1), D(2010, 1, 1), 0, D(2026, 7, 1), 44, 16, False),
+        (D(1960, 1, 1), D(1985, 1, 1), 0, D(2016, 1, 1), 56, 31, True),
+    ],
+)
+def test_aps_eligibility_at_the_boundaries(birth_date, tmt_cpns, prior_months, tmt, age, years, eligible):
+    check = aps_check(birth_date=birth_date, tmt_cpns=tmt_cpns, prior_service_months=prior_months, tmt=tmt)
+    assert (check.age_years, check.service_years, check.eligible) == (age, years, eligible)
+
+
+def opening(**overrides):
+    values = {
+        "kind": K.BUP,
+        "tmt": None,
+        "computed_tmt": D(2038, 7, 1),
+        "birth_date": BORN,
+        "tmt_cpns": CPNS,
+        "prior_service_months": 0,
+        "is_pppk": False,
+        "employee_status": EmployeeStatus.AKTIF,
+    }
+    values.update(overrides)
+    return open_check(**values)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({}, D(2038, 7, 1)),
+        ({"tmt": D(2038, 7, 1)}, D(2038, 7, 1)),
+        ({"employee_status": EmployeeStatus.MPP}, D(2038, 7, 1)),
+        ({"kind": K.APS, "tmt": D(2026, 7, 1)}, D(2026, 7, 1)),  # 46 years old, 20 years 1 month
+        ({"kind": K.DEATH, "tmt": D(2026, 4, 1)}, D(2026, 4, 1)),
+        ({"kind": K.DEATH, "tmt": D(2026, 4, 1), "employee_status": EmployeeStatus.MENINGGAL}, D(2026, 4, 1)),
+        ({"kind": K.KILLED, "tmt": D(2026, 4, 1)}, D(2026, 4, 1)),
+        ({"kind": K.DISABILITY, "tmt": D(2026, 5, 1)}, D(2026, 5, 1)),
+        ({"kind": K.REORGANISATION, "tmt": D(2027, 1, 1)}, D(2027, 1, 1)),
+        ({"kind": K.CONTRACT_END, "is_pppk": True, "computed_tmt": D(2027, 1, 1)}, D(2027, 1, 1)),
+        ({"kind": K.CONTRACT_END, "is_pppk": True, "tmt": D(2026, 12, 15)}, D(2026, 12, 15)),
+    ],
+)
+def test_open_check_gives_the_tmt(overrides, expected):
+    assert opening(**overrides) == expected
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "text"),
+    [
+        ({"computed_tmt": None}, "kind", "unknown"),
+        ({"tmt": D(2038, 8, 1)}, "tmt", "1 Juli 2038"),
+        ({"kind": K.APS}, "tmt", "Give the TMT"),
+        ({"kind": K.APS, "tmt": D(2026, 5, 1)}, "tmt", "45 years old with 19 years 11 months"),
+        ({"kind": K.APS, "tmt": D(2025, 7, 1)}, "tmt", "from age 45 with 20 years"),
+        ({"kind": K.DISABILITY, "tmt": D(2026, 5, 15)}, "tmt", "first day of a month"),
+        ({"kind": K.DISABILITY, "tmt": D(2006, 6, 1)}, "tmt", "after the TMT CPNS"),
+        ({"kind": K.CONTRACT_END}, "kind", "Only a PPPK"),
+        ({"employee_status": EmployeeStatus.PENSIUN}, "__all__", "no longer in service (status: Retired)"),
+        ({"kind": K.BUP, "employee_status": EmployeeStatus.MENINGGAL}, "__all__", "no longer in service"),
+        ({"kind": K.DEATH, "tmt": D(2026, 4, 1), "employee_status": EmployeeStatus.PINDAH}, "__all__", "no longer"),
+    ],
+)
+def test_open_check_refuses_with_a_clear_message(overrides, field, text):
+    with pytest.raises(CaseError) as caught:
+        opening(**overrides)
+    assert list(caught.value.errors) == [field]
+    assert text in caught.value.errors[field][0]
+
+
+@pytest.mark.parametrize(
+    ("kind", "on_open", "on_done"),
+    [
+        (K.BUP, None, EmployeeStatus.PENSIUN),
+        (K.APS, None, EmployeeStatus.PENSIUN),
+        (K.DEATH, EmployeeStatus.MENINGGAL, EmployeeStatus.MENINGGAL),
+        (K.KILLED, EmployeeStatus.MENINGGAL, EmployeeStatus.MENINGGAL),
+        (K.DISABILITY, None, EmployeeStatus.PENSIUN),
+        (K.REORGANISATION, None, EmployeeStatus.PENSIUN),
+        (K.CONTRACT_END, None, EmployeeStatus.BERHENTI),
+    ],
+)
+def test_employee_status_by_kind(kind, on_open, on_done):
+    assert employee_status_on_open(kind) == on_open
+    assert employee_status_on_done(kind) == on_done
+
+
+# --- Deadlines ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "tmt", "months", "opened_on", "expected"),
+    [
+        (K.BUP, D(2027, 7, 1), 12, D(2026, 1, 5), D(2026, 7, 1)),
+        (K.BUP, D(2027, 7, 1), 6, D(2026, 1, 5), D(2027, 1, 1)),
+        (K.BUP, D(2026, 7, 1), 12, D(2026, 3, 10), D(2025, 7, 1)),  # opened late: stays late
+        (K.APS, D(2026, 7, 1), 12, D(2026, 3, 10), D(2026, 4, 10)),  # decided late: a month from opening
+        (K.APS, D(2028, 7, 1), 12, D(2026, 3, 10), D(2027, 7, 1)),
+        (K.DEATH, D(2026, 4, 1), 12, D(2026, 3, 31), D(2026, 4, 30)),
+        (K.CONTRACT_END, D(2026, 12, 15), 12, D(2026, 1, 31), D(2026, 2, 28)),
+    ],
+)
+def test_proposal_due(kind, tmt, months, opened_on, expected):
+    assert proposal_due(kind=kind, tmt=tmt, months_before=months, opened_on=opened_on) == expected
+
+
+DUE = D(2026, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("status", "today", "overdue", "days_late"),
+    [
+        (S.PREPARING, D(2026, 2, 28), False, 0),
+        (S.PREPARING, DUE, False, 0),  # the due day itself is still in time
+        (S.PREPARING, D(2026, 3, 2), True, 1),
+        (S.PREPARING, D(2026, 4, 1), True, 31),
+        (S.PROPOSED, D(2026, 4, 1), False, 0),
+        (S.SK_ISSUED, D(2026, 4, 1), False, 0),
+        (S.DONE, D(2026, 4, 1), False, 0),
+    ],
+)
+def test_a_record_is_overdue_after_its_due_day_while_still_being_prepared(status, today, overdue, days_late):
+    assert case_deadline(status=status, proposal_due=DUE, today=today) == Deadline(DUE, overdue, True, days_late)
+
+
+@pytest.mark.parametrize(
+    ("tmt", "today", "overdue"),
+    [
+        (D(2027, 3, 1), D(2026, 3, 1), False),
+        (D(2027, 3, 1), D(2026, 3, 2), True),
+        (D(2027, 4, 1), D(2026, 3, 31), False),
+    ],
+)
+def test_no_record_yet_is_overdue_after_tmt_minus_the_lead_time(tmt, today, overdue):
+    deadline = uncased_deadline(tmt_pensiun=tmt, months_before=12, today=today)
+    assert (deadline.due, deadline.overdue, deadline.has_case) == (add_months(tmt, -12), overdue, False)
+
+
+@given(
+    today=st.dates(min_value=D(2000, 1, 1), max_value=D(2060, 12, 31)),
+    tmt=st.dates(min_value=D(2000, 1, 1), max_value=D(2065, 12, 31)),
+    months=st.integers(min_value=1, max_value=36),
+)
+def test_the_sql_bound_agrees_with_the_deadline(today, tmt, months):
+    # The work list filters "overdue, no record" as tmt_pensiun < bound; it must mean exactly the rule.
+    bound = uncased_overdue_before(today=today, months_before=months)
+    assert (tmt < bound) == uncased_deadline(tmt_pensiun=tmt, months_before=months, today=today).overdue
+
+
+@pytest.mark.parametrize(
+    ("today", "months", "bound"),
+    [(D(2026, 3, 31), 1, D(2026, 5, 1)), (D(2026, 3, 30), 1, D(2026, 4, 30)), (D(2026, 1, 15), 12, D(2027, 1, 15))],
+)
+def test_the_sql_bound_at_month_ends(today, months, bound):
+    assert uncased_overdue_before(today=today, months_before=months) == bound
+
+
+# --- Documents ----------------------------------------------------------------------------------------
+
+
+def test_missing_required_keeps_checklist_order():
+    specs = [DocumentSpec(3, "SK CPNS", True), DocumentSpec(1, "SK PMK", False), DocumentSpec(2, "KTP", True)]
+    assert missing_required(specs, {3}) == [DocumentSpec(2, "KTP", True)]
+    assert missing_required(specs, set()) == [specs[0], specs[2]]
+    assert missing_required(specs, {2, 3}) == []
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b"%PDF-1.7\n%", cases.PDF),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", cases.JPEG),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", cases.PNG),
+        (b"MZ\x90\x00\x03\x00\x00\x00", None),  # a Windows program
+        (b"PK\x03\x04\x14\x00", None),  # a ZIP or DOCX
+        (b"GIF89a\x01\x00", None),
+        (b"<html><script>", None),
+        (b" %PDF-1.4", None),
+        (b"\x89PNG", None),  # cut short
+        (b"", None),
+    ],
+)
+def test_documents_are_recognised_by_their_first_bytes(head, expected):
+    assert sniff_content_type(head) == expected
+
+
+def pdf_with(objects: bytes) -> bytes:
+    return MINIMAL_PDF.replace(b"trailer", objects + b"\ntrailer")
+
+
+@pytest.mark.parametrize(
+    ("data", "found"),
+    [
+        (MINIMAL_PDF, []),
+        (pdf_with(b"4 0 obj << /S /JavaScript /JS (app.alert(1)) >> endobj"), ["JS", "JavaScript"]),
+        (pdf_with(b"4 0 obj << /S /J#61vaScript /J#53 (x) >> endobj"), ["JS", "JavaScript"]),
+        (pdf_with(b"4 0 obj << /S /Launch /F (cmd.exe) >> endobj"), ["Launch"]),
+        (pdf_with(b"4 0 obj << /Type /EmbeddedFile >> endobj"), ["EmbeddedFile"]),
+        # Hidden in a compressed object stream.
+        (
+            pdf_with(
+                b"4 0 obj << /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode >>\nstream\n"
+                + zlib.compress(b"5 0 << /S /JavaScript /JS (app.alert(1)) >>")
+                + b"\nendstream endobj"
+            ),
+            ["JS", "JavaScript"],
+        ),
+        # "/JS" inside binary image data is chance, not a name: image streams are not searched.
+        (pdf_with(b"4 0 obj << /Subtype /Image /Filter /DCTDecode >>\nstream\n\xff\xd8/JS \x00\nendstream endobj"), []),
+        (pdf_with(b"4 0 obj << /Type /ObjStm >>\nstream\nnot zlib at all\nendstream endobj"), []),
+    ],
+)
+def test_pdf_active_content(data, found):
+    assert pdf_active_content(data) == found
