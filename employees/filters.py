@@ -66,11 +66,16 @@ class EmployeeFilter(django_filters.FilterSet):
         label=_("Work unit"),
         queryset=UnitKerja.objects.select_related("parent").order_by("name"),
         method="filter_unit",
+        empty_label=_("All"),
     )
-    asn_type = django_filters.ChoiceFilter(label=_("ASN type"), choices=AsnType.choices)
-    golongan = django_filters.ChoiceFilter(label=_("Golongan"), choices=GOLONGAN_CHOICES)
-    jenis_jabatan = django_filters.ChoiceFilter(label=_("Position category"), choices=JenisJabatan.choices)
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=STATUS_CHOICES, method="filter_status")
+    asn_type = django_filters.ChoiceFilter(label=_("ASN type"), choices=AsnType.choices, empty_label=_("All"))
+    golongan = django_filters.ChoiceFilter(label=_("Golongan"), choices=GOLONGAN_CHOICES, empty_label=_("All"))
+    jenis_jabatan = django_filters.ChoiceFilter(
+        label=_("Position category"), choices=JenisJabatan.choices, empty_label=_("All")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=STATUS_CHOICES, method="filter_status", empty_label=_("All")
+    )
     tmt_from = MonthFilter(
         label=_("TMT pensiun from (month)"), field_name="tmt_pensiun", lookup_expr="gte", widget=MONTH_WIDGET
     )
@@ -107,7 +112,7 @@ class EmployeeFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Digits search the NIP by prefix (spaces ignored); words must all appear in the name."""
-        return employee_search(queryset, value)
+        return employee_search(queryset, value, sort_by_name=True)
 
     def filter_unit(self, queryset: QuerySet, name: str, value: UnitKerja) -> QuerySet:
         """A unit includes its sub-units (a dinas and its bidang / UPT, and theirs)."""

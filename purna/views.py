@@ -1,11 +1,14 @@
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from employees.selectors import dashboard_summary
-from purna import health
+from employees.selectors import DashboardSummary, dashboard_summary, retiring_query
+from purna import formatting, health
+from purna.charts import BarChart, bar_chart
 
 
 @require_GET
@@ -21,4 +24,20 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @permission_required("purna.view_dashboard", raise_exception=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "purna/dashboard.html", {"summary": dashboard_summary()})
+    """Head counts and the next 12 months of retirements; each bar opens the list of the people in it."""
+    summary = dashboard_summary()
+    return render(request, "purna/dashboard.html", {"summary": summary, "chart": dashboard_chart(summary)})
+
+
+def dashboard_chart(summary: DashboardSummary) -> BarChart:
+    """The bar chart of the next 12 months, each bar linking to the employee list of its month."""
+    list_url = reverse("employees:list")
+    points = [
+        (
+            f"{formatting.MONTHS[month.month - 1][:3]} {month:%y}",
+            count,
+            f"{list_url}?{retiring_query(start=month, until=month)}",
+        )
+        for month, count in summary.per_month
+    ]
+    return bar_chart(_("Purna tugas per month"), points)

@@ -1,40 +1,173 @@
-from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.views.generic import DetailView, ListView
+"""The register's staff pages: the employee list, an employee's page, and the forms to add and change one."""
 
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView, ListView
+
+from employees.exceptions import EmployeeError
+from employees.filters import SORT_FIELDS, EmployeeFilter
+from employees.forms import EmployeeForm
 from employees.models import Employee
-from employees.selectors import employee_list, employee_retiring_list
+from employees.nip import format_nip
+from employees.retirement import months_until, mpp_window
+from employees.selectors import (
+    employee_case,
+    employee_get,
+    employee_history,
+    employee_list,
+    employee_similar_list,
+    retirement_case_card,
+)
+from employees.services.register import employee_create, employee_update
+
+HISTORY_LENGTH = 10
+
+
+def _rows_prepare(employees, today: dt.date) -> None:
+    # Display values for the page's rows only (50 at most): the NIP in its groups, whole months left.
+    for employee in employees:
+        employee.nip_display = format_nip(employee.nip)
+        tmt = employee.tmt_pensiun
+        employee.months_left = months_until(tmt, today) if tmt else None
+        employee.has_retired = bool(tmt and tmt <= today)
 
 
 class EmployeeListView(PermissionRequiredMixin, ListView):
+    """The register: search, filters, sortable columns, pages; a fixed number of queries."""
+
     permission_required = "employees.view_employee"
     raise_exception = True
     template_name = "employees/employee_list.html"
     paginate_by = 50
 
     def get_queryset(self):
-        return employee_list(search=self.request.GET.get("q", ""))
+        self.filterset = EmployeeFilter(self.request.GET or None, queryset=employee_list(), request=self.request)
+        return self.filterset.qs
+
+    def _query_without(self, *names: str) -> str:
+        params = self.request.GET.copy()
+        for name in names:
+            params.pop(name, None)
+        return params.urlencode()
+
+    def _sort_links(self) -> dict[str, dict]:
+        """For each sortable column: the URL that sorts by it (reversing the current direction) and the
+        current direction ("asc", "desc" or "")."""
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        current = params.get("sort", "")
+        links = {}
+        for _field, param in SORT_FIELDS:
+            direction = "asc" if current == param else "desc" if current == f"-{param}" else ""
+            params["sort"] = f"-{param}" if direction == "asc" else param
+            links[param] = {"url": f"?{params.urlencode()}", "direction": direction}
+        return links
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        _rows_prepare(context["object_list"], timezone.localdate())
+        search = self.filterset.form.cleaned_data.get("q", "") if self.filterset.is_bound else ""
+        context.update(
+            filter=self.filterset,
+            sort_links=self._sort_links(),
+            current_sort=self.request.GET.get("sort", ""),
+            filter_query=self._query_without("page"),
+        )
+        # Nothing found for a name: offer names that look alike (typos), PostgreSQL only.
+        if search and not context["paginator"].count:
+            context["similar"] = employee_similar_list(search=search)
+        return context
 
 
 class EmployeeDetailView(PermissionRequiredMixin, DetailView):
+    """An employee's page: identity, position, retirement facts, retirement record, change history."""
+
     permission_required = "employees.view_employee"
     raise_exception = True
     template_name = "employees/employee_detail.html"
-    queryset = Employee.objects.select_related("unit", "retirement_rule")
+    context_object_name = "employee"
 
-
-class EmployeeRetiringListView(EmployeeListView):
-    """Akan purna tugas: the work list BKD staff open every morning."""
-
-    template_name = "employees/employee_retiring.html"
-
-    def months(self) -> int:
+    def get_object(self, queryset=None) -> Employee:
         try:
-            return min(max(int(self.request.GET.get("bulan", 12)), 1), 120)
-        except ValueError:
-            return 12
-
-    def get_queryset(self):
-        return employee_retiring_list(months=self.months())
+            return employee_get(pk=self.kwargs["pk"])
+        except Employee.DoesNotExist as exc:
+            raise Http404(_("No such employee.")) from exc
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(months=self.months(), **kwargs)
+        context = super().get_context_data(**kwargs)
+        employee = self.object
+        today = timezone.localdate()
+        tmt = employee.tmt_pensiun
+        context.update(
+            today=today,
+            case=employee_case(employee),
+            # The retirement record's card (templates/employees/_retirement_case_card.html).
+            card=retirement_case_card(employee=employee, today=today),
+            history=employee_history(employee=employee, limit=HISTORY_LENGTH),
+            months_left=months_until(tmt, today) if tmt else None,
+            has_retired=bool(tmt and tmt <= today),
+            mpp=mpp_window(tmt) if tmt else None,
+            # A PPPK's employment ends with the contract when it ends before the BUP (employees.retirement).
+            ends_by_contract=bool(
+                tmt and employee.contract_end and tmt == employee.contract_end + dt.timedelta(days=1)
+            ),
+            nip_display=format_nip(employee.nip),
+            can_change=self.request.user.has_perm("employees.change_employee"),
+        )
+        return context
+
+
+class EmployeeCreateView(PermissionRequiredMixin, FormView):
+    """Add an employee through employee_create; its errors go next to the form's fields."""
+
+    permission_required = "employees.add_employee"
+    raise_exception = True
+    template_name = "employees/employee_form.html"
+    form_class = EmployeeForm
+
+    def form_valid(self, form: EmployeeForm):
+        try:
+            employee = employee_create(actor=self.request.user, **form.cleaned_data)
+        except EmployeeError as error:
+            form.add_service_errors(error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("%(name)s has been added to the register.") % {"name": employee.display_name})
+        return HttpResponseRedirect(reverse("employees:detail", args=[employee.pk]))
+
+
+class EmployeeUpdateView(PermissionRequiredMixin, FormView):
+    """Change an employee through employee_update; its errors go next to the form's fields."""
+
+    permission_required = "employees.change_employee"
+    raise_exception = True
+    template_name = "employees/employee_form.html"
+    form_class = EmployeeForm
+
+    def dispatch(self, request, *args, **kwargs):
+        # The permission is checked first (PermissionRequiredMixin.dispatch), then the employee is read.
+        if not self.has_permission():
+            return self.handle_no_permission()
+        self.employee = get_object_or_404(Employee.objects.select_related("unit"), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.employee}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(employee=self.employee, **kwargs)
+
+    def form_valid(self, form: EmployeeForm):
+        try:
+            employee = employee_update(employee=self.employee, actor=self.request.user, **form.cleaned_data)
+        except EmployeeError as error:
+            form.add_service_errors(error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The data of %(name)s has been saved.") % {"name": employee.display_name})
+        return HttpResponseRedirect(reverse("employees:detail", args=[employee.pk]))

@@ -1,0 +1,181 @@
+"""Time the register's staff pages at scale: whole requests through Django's test client.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/purna_f_bench .venv/bin/python bench/pages.py --count 100000
+
+Makes sure the database holds `--count` employees (seeding the missing ones the way bench/seed.py
+does), signs in as an operator, warms each page once, then requests it `--requests` times and prints
+the median and 95th percentile in milliseconds with the number of queries of one request. The
+reference in the same run is a plain Django ListView of 50 employees with a minimal template (DESIGN.md
+section 7: "a 50-row Django list ~20 ms"): compare ratios, not absolute times, across machines.
+
+Runs with DEBUG off (as in production: no query log kept in memory, cached templates).
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from _setup import ROOT, django_setup, machine
+
+# Production-like settings for the timed process; the secret is used by nothing but this run.
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("STATIC_MANIFEST", "false")
+
+REFERENCE_TEMPLATE = (
+    "<!doctype html><title>Reference</title><table>{% for e in object_list %}<tr><td>{{ e.nip }}</td>"
+    "<td>{{ e.name }}</td><td>{{ e.golongan }}</td><td>{{ e.unit.name }}</td><td>{{ e.tmt_pensiun }}</td>"
+    "</tr>{% endfor %}</table>"
+)
+
+
+def reference_urlconf():
+    """The project's URLs plus /bench-reference/: a 50-row ListView with a minimal template."""
+    import types
+
+    from django.http import HttpResponse
+    from django.template import engines
+    from django.urls import path
+    from django.views.generic import ListView
+
+    from employees.models import Employee
+    from purna import urls
+
+    template = engines["django"].from_string(REFERENCE_TEMPLATE)
+
+    class ReferenceListView(ListView):
+        queryset = Employee.objects.select_related("unit").order_by("name", "pk")
+        paginate_by = 50
+
+        def render_to_response(self, context, **kwargs):
+            return HttpResponse(template.render(context, self.request))
+
+    module = types.ModuleType("bench_reference_urls")
+    module.urlpatterns = [path("bench-reference/", ReferenceListView.as_view()), *urls.urlpatterns]
+    sys.modules[module.__name__] = module
+    return module.__name__
+
+
+def employees_ensure(count: int) -> None:
+    from employees.models import Employee
+
+    existing = Employee.objects.count()
+    if existing >= count:
+        return
+    print(f"seeding {count - existing:,} employees (bench/seed.py)...", flush=True)
+    # Another seed than the first run's, so the new NIPs do not collide with the stored ones.
+    subprocess.run(
+        [
+            sys.executable,
+            str(Path(__file__).with_name("seed.py")),
+            "--count",
+            str(count - existing),
+            "--seed",
+            str(existing + 7),
+        ],
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, "DEBUG": "true"},
+    )
+
+
+def samples(client, url: str, requests: int) -> tuple[list[float], int, int]:
+    """Times in ms of `requests` GETs after one warm-up, the query count and the response size."""
+    from django.db import connection
+
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    times = []
+    for _ in range(requests):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200
+    return times, len(queries), len(response.content)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=100_000, help="employees in the register")
+    parser.add_argument("--requests", type=int, default=50, help="timed requests per page")
+    args = parser.parse_args()
+    django_setup()
+
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client, override_settings
+
+    from employees.models import Employee
+    from employees.services.register import employee_update
+    from purna import roles
+    from purna.models import User
+
+    call_command("migrate", verbosity=0)
+    employees_ensure(args.count)
+    if connection.vendor == "postgresql":
+        # Fresh statistics, as autovacuum would gather soon after a bulk load: without them the planner
+        # takes 100,000 rows for 15,000 and picks plans ten times slower.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(machine())
+    total = Employee.objects.count()
+
+    operator, _created = User.objects.get_or_create(username="bench-operator", defaults={"first_name": "Bench"})
+    operator.groups.add(Group.objects.get(name=roles.OPERATOR))
+    # A page with a change history to show: two edits of one employee (idempotent: same values each run).
+    sample = Employee.objects.order_by("pk")[total // 2]
+    for phone in ("0812-0000-0001", "0812-0000-0002"):
+        sample = employee_update(employee=sample, actor=operator, phone=phone)
+    # Searches a person would type: a full name, one common first name, a NIP prefix written with spaces.
+    full_name = sample.name
+    first_name = Employee.objects.values_list("name", flat=True).order_by("pk")[total // 3].split()[0]
+    nip_prefix = f"{sample.nip[:8]} {sample.nip[8:12]}"
+
+    pages = [
+        ("reference: plain 50-row ListView", "/bench-reference/"),
+        ("employee list", "/pegawai/"),
+        (f"list, name search {full_name!r}", f"/pegawai/?q={full_name.replace(' ', '+')}"),
+        (f"list, one name word {first_name!r}", f"/pegawai/?q={first_name}"),
+        (f"list, NIP prefix {nip_prefix!r}", f"/pegawai/?q={nip_prefix.replace(' ', '+')}"),
+        ("list, filtered + sorted", "/pegawai/?status=aktif_mpp&jenis_jabatan=fungsional&sort=-tmt_pensiun"),
+        ("employee detail", f"/pegawai/{sample.pk}/"),
+        ("projection", "/pegawai/proyeksi/"),
+        ("dashboard", "/"),
+    ]
+    client = Client()
+    client.force_login(operator)
+    print(f"{total:,} employees; {args.requests} requests per page after one warm-up (DEBUG off)")
+    print(f"{'page':<48} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'x ref':>6} {'KB':>6}")
+    reference = None
+    with override_settings(ROOT_URLCONF=reference_urlconf()):
+        for label, url in pages:
+            times, queries, size = samples(client, url, args.requests)
+            median = statistics.median(times)
+            reference = reference or median
+            print(
+                f"{label:<48} {median:>10.1f} {percentile(times, 0.95):>8.1f} {queries:>8} "
+                f"{median / reference:>6.1f} {size / 1024:>6.0f}"
+            )
+
+
+if __name__ == "__main__":
+    main()

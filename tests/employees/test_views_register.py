@@ -1,0 +1,474 @@
+"""The register's staff pages: list, detail, create and edit (employees/views/register.py)."""
+
+import datetime as dt
+import importlib
+
+import pytest
+from django.apps import apps as global_apps
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from employees.models import Employee
+from employees.nip import build_nip
+from employees.services.register import employee_update, retirement_facts_refresh
+from purna import demo
+from tests.factories import EmployeeFactory, RetirementCaseFactory, UnitKerjaFactory
+
+D = dt.date
+seed_migration = importlib.import_module("employees.migrations.0003_seed_retirement_rules")
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def seeded_rules(db):
+    """The BUP table of migration 0003 (a transactional test elsewhere may have flushed it)."""
+    seed_migration.seed_rules(global_apps, None)
+
+
+def indonesian(message: str, **values) -> str:
+    with translation.override("id"):
+        text = gettext(message)
+    return text % values if values else text
+
+
+@pytest.fixture
+def unit(db):
+    return UnitKerjaFactory(code="DISDIK", name="Dinas Pendidikan")
+
+
+def form_data(unit, **overrides) -> dict:
+    """A consistent PNS record as the form posts it: its NIP encodes birth date, TMT CPNS and gender."""
+    data = {
+        "asn_type": "PNS",
+        "name": "Siti Aminah",
+        "back_title": "S.Pd.",
+        "birth_date": "1970-05-12",
+        "gender": "2",
+        "golongan": "III/c",
+        "jenis_jabatan": "pelaksana",
+        "jabatan": "Pengelola Data",
+        "unit": unit.pk,
+        "status": "aktif",
+        "tmt_cpns": "1995-03-01",
+        "prior_service_months": "0",
+        "nip": "19700512 199503 2 001",
+    }
+    data.update(overrides)
+    return data
+
+
+# --- Permissions ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def employee(unit):
+    return EmployeeFactory(unit=unit, name="Budi Santoso", jabatan="Guru Kelas")
+
+
+def urls(employee) -> dict[str, str]:
+    return {
+        "list": reverse("employees:list"),
+        "detail": reverse("employees:detail", args=[employee.pk]),
+        "create": reverse("employees:create"),
+        "update": reverse("employees:update", args=[employee.pk]),
+    }
+
+
+def test_operator_opens_every_register_page(client, operator, employee):
+    client.force_login(operator)
+
+    statuses = {name: client.get(url).status_code for name, url in urls(employee).items()}
+
+    assert statuses == {"list": 200, "detail": 200, "create": 200, "update": 200}
+
+
+def test_pimpinan_reads_but_may_not_add_or_edit(client, pimpinan, employee, unit):
+    client.force_login(pimpinan)
+
+    statuses = {name: client.get(url).status_code for name, url in urls(employee).items()}
+    posted = client.post(urls(employee)["create"], form_data(unit))
+    edited = client.post(urls(employee)["update"], form_data(unit, name="Diubah"))
+
+    assert statuses == {"list": 200, "detail": 200, "create": 403, "update": 403}
+    assert (posted.status_code, edited.status_code) == (403, 403)
+    assert Employee.objects.count() == 1
+    assert Employee.objects.get().name == "Budi Santoso"
+
+
+def test_user_without_role_is_refused_every_register_page(client, no_role_user, employee):
+    client.force_login(no_role_user)
+
+    statuses = {name: client.get(url).status_code for name, url in urls(employee).items()}
+
+    assert set(statuses.values()) == {403}
+
+
+def test_edit_links_follow_permissions(client, operator, pimpinan, employee):
+    detail = urls(employee)["detail"]
+    client.force_login(operator)
+    assert urls(employee)["update"].encode() in client.get(detail).content
+    assert reverse("employees:create").encode() in client.get(reverse("employees:list")).content
+
+    client.force_login(pimpinan)
+    assert urls(employee)["update"].encode() not in client.get(detail).content
+    assert reverse("employees:create").encode() not in client.get(reverse("employees:list")).content
+
+
+def test_unknown_employee_is_not_found(operator_client):
+    assert operator_client.get(reverse("employees:detail", args=[999999])).status_code == 404
+    assert operator_client.get(reverse("employees:update", args=[999999])).status_code == 404
+
+
+# --- List -----------------------------------------------------------------------------------------------
+
+
+def test_list_searches_filters_and_counts(operator_client, unit):
+    EmployeeFactory(name="Siti Aminah", unit=unit, tmt_pensiun=D(2027, 5, 1))
+    EmployeeFactory(name="Siti Rahma", unit=unit, tmt_pensiun=D(2030, 1, 1))
+    EmployeeFactory(name="Budi Santoso", unit=UnitKerjaFactory())
+
+    response = operator_client.get(reverse("employees:list"), {"q": "siti", "tmt_until": "2028-12"})
+
+    assert [e.name for e in response.context["object_list"]] == ["Siti Aminah"]
+    assert response.context["paginator"].count == 1
+    assert "Siti Aminah" in response.content.decode()
+    assert "1 Mei 2027" in response.content.decode()  # TMT pensiun in Indonesian
+
+
+def test_sort_headers_reverse_the_direction_and_show_an_arrow(operator_client, unit):
+    EmployeeFactory.create_batch(2, unit=unit)
+
+    response = operator_client.get(reverse("employees:list"), {"q": "", "sort": "tmt_pensiun"})
+    links = response.context["sort_links"]
+
+    assert links["tmt_pensiun"] == {"url": "?q=&sort=-tmt_pensiun", "direction": "asc"}
+    assert links["name"]["url"] == "?q=&sort=name" and links["name"]["direction"] == ""
+    assert "▲" in response.content.decode()
+
+
+def test_pagination_keeps_the_filters(operator_client, unit):
+    EmployeeFactory.create_batch(51, unit=unit, jabatan="Guru Kelas")
+
+    response = operator_client.get(reverse("employees:list"), {"unit": unit.pk, "sort": "-name"})
+
+    assert response.context["paginator"].num_pages == 2
+    assert f"unit={unit.pk}&amp;sort=-name&amp;page=2" in response.content.decode()
+
+
+def test_export_buttons_carry_the_filters(operator_client, unit):
+    EmployeeFactory(unit=unit)
+
+    response = operator_client.get(reverse("employees:list"), {"q": "siti", "status": "aktif", "page": "1"})
+
+    page = response.content.decode()
+    for fmt in ("xlsx", "csv"):
+        assert f'href="{reverse("employees:export", args=[fmt])}?q=siti&amp;status=aktif"' in page
+
+
+def test_bad_month_is_reported_and_ignored(operator_client, unit):
+    EmployeeFactory(unit=unit)
+
+    response = operator_client.get(reverse("employees:list"), {"tmt_from": "bulan lalu"})
+
+    assert response.status_code == 200
+    assert response.context["paginator"].count == 1
+    assert response.context["filter"].form.errors
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
+def test_typo_offers_similar_names(operator_client, unit):
+    EmployeeFactory(name="Siti Aminah", unit=unit)
+
+    response = operator_client.get(reverse("employees:list"), {"q": "Sitti Aminha"})
+
+    assert response.context["paginator"].count == 0
+    assert [e.name for e in response.context["similar"]] == ["Siti Aminah"]
+
+
+# --- Detail ---------------------------------------------------------------------------------------------
+
+
+def test_detail_shows_retirement_facts_mpp_and_history(operator_client, operator, unit):
+    employee = EmployeeFactory(
+        unit=unit, birth_date=D(1968, 5, 12), tmt_cpns=D(1993, 3, 1), jenis_jabatan="pelaksana", name="Siti Aminah"
+    )
+    employee = employee_update(employee=employee, actor=operator, jabatan="Analis Kepegawaian")
+
+    response = operator_client.get(reverse("employees:detail", args=[employee.pk]))
+    page = response.content.decode()
+
+    assert response.context["case"] is None
+    assert "1 Juni 2026" in page  # BUP 58 reached 12 May 2026, TMT the 1st of the next month
+    assert employee.retirement_rule.legal_basis in page
+    assert response.context["mpp"].earliest_start == D(2025, 6, 1)
+    latest = response.context["history"][0]
+    assert latest.user == (operator.get_full_name() or operator.username)
+    assert [(c.old, c.new) for c in latest.changes if c.new == "Analis Kepegawaian"] == [
+        ("Penata Kelola Sistem", "Analis Kepegawaian")
+    ]
+    assert "Analis Kepegawaian" in page
+
+
+def test_detail_shows_the_special_bup_decree(operator_client, unit):
+    employee = EmployeeFactory(
+        unit=unit,
+        bup=62,
+        bup_override=62,
+        bup_override_decree="800/12/BKPSDM/2025",
+        bup_override_reason="Perpanjangan",
+    )
+
+    page = operator_client.get(reverse("employees:detail", args=[employee.pk])).content.decode()
+
+    assert "800/12/BKPSDM/2025" in page
+
+
+def test_detail_includes_the_retirement_record(operator_client, unit):
+    employee = EmployeeFactory(unit=unit, tmt_pensiun=D(2027, 7, 1))
+    case = RetirementCaseFactory(employee=employee)
+
+    response = operator_client.get(reverse("employees:detail", args=[employee.pk]))
+
+    assert response.context["case"] == case
+    assert b'data-testid="case-card"' in response.content
+
+
+# --- Create and edit ------------------------------------------------------------------------------------
+
+
+def test_operator_adds_an_employee(operator_client, operator, unit):
+    response = operator_client.post(reverse("employees:create"), form_data(unit))
+
+    employee = Employee.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("employees:detail", args=[employee.pk])
+    assert employee.nip == "197005121995032001"
+    assert employee.tmt_pensiun == D(2028, 6, 1)  # BUP 58
+    assert employee.history.get().history_user == operator
+    [message] = get_messages(response.wsgi_request)
+    assert message.level_tag == "success"
+
+
+def test_bad_nip_is_explained_in_indonesian_and_nothing_is_saved(operator_client, unit):
+    response = operator_client.post(reverse("employees:create"), form_data(unit, nip="19700512 199503 2 01"))
+
+    assert response.status_code == 200
+    assert Employee.objects.count() == 0
+    assert response.context["form"].errors["nip"] == [
+        indonesian(
+            "%(label)s must have %(expected)d digits; this one has %(count)d.", label="NIP", expected=18, count=17
+        )
+    ]
+    assert "harus terdiri atas 18 angka" in response.content.decode()
+
+
+def test_nip_mismatch_names_the_part_and_offers_the_override(operator_client, unit):
+    response = operator_client.post(reverse("employees:create"), form_data(unit, birth_date="1970-05-13"))
+
+    form = response.context["form"]
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert Employee.objects.count() == 0
+    [nip_error] = form.errors["nip"]
+    assert "tanggal lahir" in nip_error  # the part of the NIP that disagrees, in Indonesian
+    assert "12 Mei 1970" in nip_error and "13 Mei 1970" in nip_error
+    assert form.non_field_errors()
+    assert form.shows_nip_override
+    assert 'name="nip_mismatch_accepted"' in page and 'name="nip_mismatch_reason"' in page
+
+
+def test_override_without_reason_is_refused(operator_client, unit):
+    data = form_data(unit, birth_date="1970-05-13", nip_mismatch_accepted="on")
+
+    response = operator_client.post(reverse("employees:create"), data)
+
+    assert Employee.objects.count() == 0
+    assert response.context["form"].errors["nip_mismatch_reason"] == [
+        indonesian("Accepting a NIP that disagrees with the record needs a reason.")
+    ]
+
+
+def test_accepted_nip_mismatch_saves_and_is_recorded_in_the_history(operator_client, unit):
+    data = form_data(
+        unit, birth_date="1970-05-13", nip_mismatch_accepted="on", nip_mismatch_reason="SK CPNS lama, BKN 2019"
+    )
+
+    response = operator_client.post(reverse("employees:create"), data)
+
+    employee = Employee.objects.get()
+    assert response.status_code == 302
+    assert employee.nip_mismatch_accepted and employee.nip_mismatch_reason == "SK CPNS lama, BKN 2019"
+    assert "birth_date" in employee.history.get().history_change_reason
+
+
+def test_jenjang_outside_jabatan_fungsional_is_refused(operator_client, unit):
+    response = operator_client.post(reverse("employees:create"), form_data(unit, jenjang="ahli_muda"))
+
+    assert Employee.objects.count() == 0
+    assert response.context["form"].errors["jenjang"] == [indonesian("Only a jabatan fungsional has a jenjang.")]
+
+
+def test_pppk_golongan_for_a_pns_is_refused(operator_client, unit):
+    response = operator_client.post(reverse("employees:create"), form_data(unit, golongan="IX"))
+
+    assert Employee.objects.count() == 0
+    assert "golongan" in response.context["form"].errors
+
+
+def test_operator_edits_the_jabatan(operator_client, operator, unit):
+    employee = EmployeeFactory(
+        unit=unit,
+        name="Siti Aminah",
+        birth_date=D(1970, 5, 12),
+        gender="2",
+        tmt_cpns=D(1995, 3, 1),
+        nip=build_nip(D(1970, 5, 12), D(1995, 3, 1), "2", 1),
+    )
+    url = reverse("employees:update", args=[employee.pk])
+    form = operator_client.get(url).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(unit=unit.pk, jabatan="Kepala Seksi Kurikulum", jenis_jabatan="pengawas")
+    for name in ("birth_date", "tmt_cpns"):
+        data[name] = data[name].isoformat()
+
+    response = operator_client.post(url, data)
+
+    employee.refresh_from_db()
+    assert response.status_code == 302, response.context["form"].errors if response.context else ""
+    assert employee.jabatan == "Kepala Seksi Kurikulum"
+    assert employee.history.latest().history_user == operator
+    follow = operator_client.get(response["Location"])
+    assert "Kepala Seksi Kurikulum" in follow.content.decode()
+
+
+def test_edit_form_shows_dates_as_iso_for_the_date_picker(operator_client, unit):
+    employee = EmployeeFactory(unit=unit, birth_date=D(1970, 5, 12))
+
+    page = operator_client.get(reverse("employees:update", args=[employee.pk])).content.decode()
+
+    assert 'type="date" name="birth_date" value="1970-05-12"' in page
+
+
+# --- A fixed number of queries, whatever the register's size -------------------------------------------
+
+
+def register_of(size: int) -> None:
+    """`size` believable employees (purna.demo), saved in bulk with their retirement facts."""
+    units = demo.units_ensure()
+    have = Employee.objects.count()
+    Employee.objects.bulk_create(
+        demo.employees_build(size - have, today=timezone.localdate(), units=units, seed=size), ignore_conflicts=True
+    )
+    retirement_facts_refresh()
+
+
+def page_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_register_pages_run_the_same_queries_for_5_and_500_employees(client, operator, django_assert_max_num_queries):
+    client.force_login(operator)
+    register_of(5)
+    employee = Employee.objects.order_by("pk").first()
+    employee_update(employee=employee, actor=operator, phone="0812 1111")
+    RetirementCaseFactory(employee=employee)
+    name_word = employee.name.split()[0]
+    pages = {
+        "list": reverse("employees:list"),
+        "list, name search": f"{reverse('employees:list')}?q={name_word}",
+        "list, NIP prefix": f"{reverse('employees:list')}?q={employee.nip[:8]}+{employee.nip[8:12]}",
+        "list, filters and sort": f"{reverse('employees:list')}?status=aktif_mpp&unit={employee.unit_id}&sort=-unit",
+        "detail": reverse("employees:detail", args=[employee.pk]),
+        "edit": reverse("employees:update", args=[employee.pk]),
+    }
+    small = {name: page_queries(client, url) for name, url in pages.items()}
+
+    register_of(500)
+    for _ in range(3):  # a longer history
+        employee = employee_update(employee=employee, actor=operator, phone=f"0812 {_}")
+    with django_assert_max_num_queries(12):
+        client.get(pages["list"])
+    large = {name: page_queries(client, url) for name, url in pages.items()}
+
+    assert Employee.objects.count() > 400
+    assert large == small
+    assert max(large.values()) <= 14
+
+
+# --- In a real browser ----------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_operator_finds_edits_and_drills_down_in_a_browser(page, live_server, role_user):
+    from django.conf import settings
+
+    from employees.retirement import add_months
+
+    shots = settings.BASE_DIR / "var" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    role_user("Operator", username="operator-register", password="rahasia-uji-123")
+    # A pelaksana (BUP 58) whose TMT pensiun is the 1st of the month after next.
+    tmt = add_months(timezone.localdate().replace(day=1), 2)
+    birth = add_months(tmt, -58 * 12 - 1).replace(day=10)
+    tmt_cpns = D(birth.year + 25, 3, 1)
+    unit = UnitKerjaFactory(code="BKPSDM", name="Badan Kepegawaian dan Pengembangan SDM")
+    EmployeeFactory(
+        name="Siti Aminah",
+        gender="2",
+        birth_date=birth,
+        tmt_cpns=tmt_cpns,
+        nip=build_nip(birth, tmt_cpns, "2", 1),
+        unit=unit,
+        jabatan="Pengelola Data",
+        tmt_pensiun=tmt,
+        bup=58,
+    )
+    EmployeeFactory(name="Siti Rahma", unit=unit, tmt_pensiun=add_months(tmt, 30))
+    EmployeeFactory(name="Budi Santoso", unit=unit)
+
+    page.goto("/akun/masuk/?next=/pegawai/")
+    page.fill("#id_username", "operator-register")
+    page.fill("#id_password", "rahasia-uji-123")
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/pegawai/")
+
+    page.fill("#id_q", "aminah siti")
+    page.locator("form.filter-bar button[type=submit]").click()
+    page.wait_for_url("**q=aminah+siti**")
+    assert page.locator("table.employee-table tbody tr").count() == 1
+    page.screenshot(path=shots / "register_search.png", full_page=True)
+    page.get_by_role("link", name="Siti Aminah").click()
+    page.wait_for_url("**/pegawai/*/")
+    assert page.get_by_test_id("tmt-pensiun").inner_text().startswith("1 ")
+
+    page.locator('a[href$="/ubah/"]').click()
+    page.wait_for_url("**/ubah/")
+    assert page.locator("#id_jenjang").is_hidden()  # only for a jabatan fungsional
+    page.select_option("#id_jenis_jabatan", "fungsional")
+    assert page.locator("#id_jenjang").is_visible()
+    page.select_option("#id_jenis_jabatan", "pelaksana")
+    page.fill("#id_jabatan", "Kepala Seksi Kurikulum")
+    page.locator("form.employee-form button[type=submit]").click()
+    page.wait_for_url("**/pegawai/*/")
+    assert page.locator(".alert-success").is_visible()
+    assert page.get_by_test_id("jabatan").inner_text() == "Kepala Seksi Kurikulum"
+    assert "Kepala Seksi Kurikulum" in page.get_by_test_id("history").inner_text()
+    page.screenshot(path=shots / "register_detail_after_edit.png", full_page=True)
+
+    page.goto("/pegawai/proyeksi/")
+    bar = page.locator('[data-testid="chart-monthly"] svg a').nth(1)  # the month after next
+    assert bar.get_attribute("aria-label").endswith(": 1")
+    page.screenshot(path=shots / "register_projection.png", full_page=True)
+    bar.click()
+    page.wait_for_url(f"**tmt_from={tmt:%Y-%m}**")
+    rows = page.locator("table.employee-table tbody tr")
+    assert rows.count() == 1
+    assert "Siti Aminah" in rows.first.inner_text()
