@@ -18,11 +18,33 @@ PIMPINAN = "Pimpinan"
 # "app_label.view_*" (every view permission of the app). Unknown entries are skipped: the app
 # that defines them may not be migrated yet.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    ADMIN: ["purna", "employees", "ceremonies", "benefits", "auth", "django_celery_beat", "simple_history"],
-    OPERATOR: ["purna.view_dashboard", "employees", "ceremonies", "benefits.view_*"],
+    ADMIN: [
+        "purna",
+        "employees",
+        "ceremonies",
+        "benefits",
+        "notifications",
+        "auth",
+        "django_celery_beat",
+        "simple_history",
+    ],
+    OPERATOR: [
+        "purna.view_dashboard",
+        "employees",
+        "ceremonies",
+        "benefits.view_*",
+        "notifications.view_message",
+        "notifications.change_message",
+    ],
     VERIFIKATOR: ["purna.view_dashboard", "employees.view_*", "ceremonies.view_*", "benefits.view_*"],
     BENDAHARA: ["purna.view_dashboard", "employees.view_*", "ceremonies.view_*", "benefits.view_*"],
-    PIMPINAN: ["purna.view_dashboard", "employees.view_*", "ceremonies.view_*", "benefits.view_*"],
+    PIMPINAN: [
+        "purna.view_dashboard",
+        "employees.view_*",
+        "ceremonies.view_*",
+        "benefits.view_*",
+        "notifications.view_*",
+    ],
 }
 ROLE_NAMES = list(ROLE_PERMISSIONS)
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("pegawai/", include("employees.urls")),
     path("acara/", include("ceremonies.urls")),
     path("tht-tali-asih/", include("benefits.urls")),
+    path("kotak-keluar/", include("purna.notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 
