@@ -26,6 +26,7 @@ from employees.selectors import (
     retirement_case_card,
 )
 from employees.services.register import employee_create, employee_update
+from purna.notifications.selectors import message_list_about
 
 HISTORY_LENGTH = 10
 
@@ -110,6 +111,7 @@ class EmployeeDetailView(PermissionRequiredMixin, DetailView):
             case=employee_case(employee),
             # The retirement record's card (templates/employees/_retirement_case_card.html).
             card=retirement_case_card(employee=employee, today=today),
+            sent_messages=message_list_about(obj=employee),
             history=employee_history(employee=employee, limit=HISTORY_LENGTH),
             months_left=months_until(tmt, today) if tmt else None,
             has_retired=bool(tmt and tmt <= today),
