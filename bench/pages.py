@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/purna_f_bench .venv/bin/python bench/pages.py --count 100000
 
 Makes sure the database holds `--count` employees (seeding the missing ones the way bench/seed.py
-does), signs in as an operator, warms each page once, then requests it `--requests` times and prints
+does) and retirement records for those retiring soon (bench/seed_cases.py), signs in as an operator, warms each page once, then requests it `--requests` times and prints
 the median and 95th percentile in milliseconds with the number of queries of one request. The
 reference in the same run is a plain Django ListView of 50 employees with a minimal template (DESIGN.md
 section 7: "a 50-row Django list ~20 ms"): compare ratios, not absolute times, across machines.
@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from _setup import ROOT, django_setup, machine
+from seed_cases import cases_ensure
 
 # Production-like settings for the timed process; the secret is used by nothing but this run.
 os.environ.setdefault("DEBUG", "false")
@@ -123,19 +124,23 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client, override_settings
+    from django.utils import timezone
 
-    from employees.models import Employee
+    from employees.models import CaseDocument, Employee, RetirementCase, UnitKerja
+    from employees.selectors import ACTIVE_STATUSES, CASE_NONE, _add_months
     from employees.services.register import employee_update
     from purna import roles
     from purna.models import User
 
     call_command("migrate", verbosity=0)
     employees_ensure(args.count)
+    cases_ensure()
     if connection.vendor == "postgresql":
         # Fresh statistics, as autovacuum would gather soon after a bulk load: without them the planner
-        # takes 100,000 rows for 15,000 and picks plans ten times slower.
+        # takes 100,000 rows for 15,000 and picks plans ten times slower. VACUUM too, as autovacuum does:
+        # it marks the pages all-visible, so a count read from an index need not visit the table.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
     print(machine())
     total = Employee.objects.count()
 
@@ -149,6 +154,13 @@ def main() -> None:
     full_name = sample.name
     first_name = Employee.objects.values_list("name", flat=True).order_by("pk")[total // 3].split()[0]
     nip_prefix = f"{sample.nip[:8]} {sample.nip[8:12]}"
+    # The work list's unit filter on a unit with a sub-unit (the demo's Dinas Pendidikan), or any unit.
+    unit = UnitKerja.objects.filter(children__isnull=False).order_by("pk").first() or UnitKerja.objects.first()
+    today = timezone.localdate()
+    within_12 = Employee.objects.filter(
+        status__in=ACTIVE_STATUSES, tmt_pensiun__gt=today, tmt_pensiun__lt=_add_months(today.replace(day=1), 13)
+    ).count()
+    retiring = "/pegawai/akan-purna-tugas/"
 
     pages = [
         ("reference: plain 50-row ListView", "/bench-reference/"),
@@ -160,10 +172,20 @@ def main() -> None:
         ("employee detail", f"/pegawai/{sample.pk}/"),
         ("projection", "/pegawai/proyeksi/"),
         ("dashboard", "/"),
+        ("work list, 12 months", f"{retiring}?bulan=12"),
+        ("work list, 12 months, page 200", f"{retiring}?bulan=12&page=200"),
+        ("work list, 3 months", f"{retiring}?bulan=3"),
+        ("work list, 24 months, only overdue", f"{retiring}?bulan=24&terlambat=on"),
+        ("work list, 24 months, no record yet", f"{retiring}?bulan=24&status={CASE_NONE}"),
+        (f"work list, 12 months, unit {unit.code} + sub-units", f"{retiring}?bulan=12&unit={unit.pk}"),
     ]
     client = Client()
     client.force_login(operator)
     print(f"{total:,} employees; {args.requests} requests per page after one warm-up (DEBUG off)")
+    print(
+        f"{within_12:,} in service retire within 12 months ({within_12 / max(total, 1):.0%}); "
+        f"{RetirementCase.objects.count():,} retirement records, {CaseDocument.objects.count():,} documents"
+    )
     print(f"{'page':<48} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'x ref':>6} {'KB':>6}")
     reference = None
     with override_settings(ROOT_URLCONF=reference_urlconf()):

@@ -380,6 +380,23 @@ def uncased_overdue_before(*, today: dt.date, months_before: int) -> dt.date:
     return bound
 
 
+# --- The work list's TMT ----------------------------------------------------------------------------
+
+# A record that decides the employee's TMT: any but a cancelled one.
+LIVE: frozenset[str] = frozenset(PIPELINE)
+
+
+def is_live(status: str) -> bool:
+    """Whether a record in `status` decides the employee's TMT ("" is no record; a cancelled one does not)."""
+    return status in LIVE
+
+
+def worklist_tmt(*, case_status: str, case_tmt: dt.date | None, tmt_pensiun: dt.date | None) -> dt.date | None:
+    """The TMT on which the employee leaves, as the work list sorts them: the record's while it is live (an
+    APS or a death sets its own), else the TMT pensiun computed from the BUP."""
+    return case_tmt if is_live(case_status) else tmt_pensiun
+
+
 # --- Documents --------------------------------------------------------------------------------------
 
 

@@ -14,3 +14,16 @@ def retirement_facts_refresh_task(employee_ids: list[int] | None = None) -> int:
     from employees.services.register import retirement_facts_refresh
 
     return retirement_facts_refresh(employee_ids=employee_ids)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def employee_import_task(job_id: int) -> str:
+    """Run an employee import job (employees/services/imports.py) and return its status.
+
+    Safe to run twice, or twice at once: the job's stored status decides, and its rows are written in
+    one transaction that re-checks that status under a lock.
+    """
+    # Imported here because employees.services.imports imports this module to schedule the task.
+    from employees.services.imports import import_job_run
+
+    return import_job_run(job_id=job_id).status

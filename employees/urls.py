@@ -1,10 +1,29 @@
 from django.urls import path
 
-from employees.views import register
+from employees.views import cases, projection, register, transfer
 
 app_name = "employees"
 urlpatterns = [
     path("", register.EmployeeListView.as_view(), name="list"),
     path("<int:pk>/", register.EmployeeDetailView.as_view(), name="detail"),
-    path("akan-purna-tugas/", register.EmployeeRetiringListView.as_view(), name="retiring"),
+    path("tambah/", register.EmployeeCreateView.as_view(), name="create"),
+    path("<int:pk>/ubah/", register.EmployeeUpdateView.as_view(), name="update"),
+    path("proyeksi/", projection.projection_view, name="projection"),
+    path("proyeksi/cetak/", projection.projection_print, name="projection_print"),
+    path("proyeksi/xlsx/", projection.projection_xlsx, name="projection_xlsx"),
+    path("akan-purna-tugas/", cases.EmployeeRetiringListView.as_view(), name="retiring"),
+    path("<int:pk>/berkas/buka/", cases.RetirementCaseOpenView.as_view(), name="case_open"),
+    path("berkas/<int:pk>/", cases.RetirementCaseDetailView.as_view(), name="case_detail"),
+    path(
+        "berkas/<int:pk>/status/<str:to_status>/", cases.RetirementCaseTransitionView.as_view(), name="case_transition"
+    ),
+    path("berkas/<int:pk>/dokumen/<int:type_pk>/", cases.CaseDocumentUploadView.as_view(), name="case_document_upload"),
+    path("berkas/dokumen/<int:pk>/", cases.case_document_download, name="case_document"),
+    path("berkas/dokumen/<int:pk>/hapus/", cases.case_document_delete_view, name="case_document_delete"),
+    # Spreadsheets in and out (employees/views/transfer.py).
+    path("impor/", transfer.ImportJobCreateView.as_view(), name="import_create"),
+    path("impor/<int:pk>/", transfer.ImportJobDetailView.as_view(), name="import_detail"),
+    path("impor/<int:pk>/progres/", transfer.ImportJobProgressView.as_view(), name="import_progress"),
+    path("impor/templat.<str:fmt>", transfer.ImportTemplateView.as_view(), name="import_template"),
+    path("ekspor.<str:fmt>", transfer.EmployeeExportView.as_view(), name="export"),
 ]

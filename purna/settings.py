@@ -245,6 +245,8 @@ PURNA_INSTANSI_NAME = env.str("PURNA_INSTANSI_NAME", default="BKPSDM Kabupaten C
 # The pension proposal should reach BKN this many months before the TMT pensiun (about a year).
 PURNA_PROPOSAL_MONTHS_BEFORE_TMT = env.int("PURNA_PROPOSAL_MONTHS_BEFORE_TMT", default=12)
 PURNA_DOCUMENT_MAX_BYTES = env.int("PURNA_DOCUMENT_MAX_BYTES", default=5 * 1024 * 1024)
+# A 100,000-row CSV of the register is about 25 MB.
+PURNA_IMPORT_MAX_BYTES = env.int("PURNA_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -34,6 +34,13 @@ def pimpinan(role_user):
 
 
 @pytest.fixture
+def private_media(settings, tmp_path):
+    """Private documents (employees.storage) go to a temporary folder for the test."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    return settings.PRIVATE_MEDIA_ROOT
+
+
+@pytest.fixture
 def no_role_user(db):
     """Signed in, but holding no role: every staff page must refuse them."""
     return UserFactory(username="tanpa-peran")

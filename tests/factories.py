@@ -7,8 +7,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from faker import Faker
 
-from employees.choices import AsnType, Gender, JenisJabatan
-from employees.models import Employee, RetirementRule, UnitKerja
+from employees.choices import AsnType, CaseStatus, Gender, JenisJabatan, RetirementKind
+from employees.models import CaseDocument, DocumentType, Employee, RetirementCase, RetirementRule, UnitKerja
+from employees.retirement import add_months
+from employees.services.cases import retirement_worklist_sync
+from employees.services.register import CASE_COPY_FIELDS
 
 fake = Faker("id_ID")
 
@@ -58,6 +61,8 @@ class EmployeeFactory(factory.django.DjangoModelFactory):
     jabatan = "Penata Kelola Sistem"
     jenis_jabatan = JenisJabatan.PELAKSANA
     unit = factory.SubFactory(UnitKerjaFactory)
+    # The work list's TMT when no record decides it (the services compute it with tmt_pensiun).
+    tmt_effective = factory.LazyAttribute(lambda o: getattr(o, "tmt_pensiun", None))
 
 
 class RetirementRuleFactory(factory.django.DjangoModelFactory):
@@ -70,3 +75,50 @@ class RetirementRuleFactory(factory.django.DjangoModelFactory):
     bup = 58
     valid_from = dt.date(2014, 1, 15)
     legal_basis = "PP 11/2017 Pasal 239"
+
+
+# A minimal, valid one-page PDF (what a hand-written test document needs, no renderer).
+MINIMAL_PDF = (
+    b"%PDF-1.4\n"
+    b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+    b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n"
+    b"trailer << /Root 1 0 R >>\n"
+    b"%%EOF\n"
+)
+
+
+class RetirementCaseFactory(factory.django.DjangoModelFactory):
+    """A retirement record saved directly, for reads; open real ones with retirement_case_open."""
+
+    class Meta:
+        model = RetirementCase
+        skip_postgeneration_save = True
+
+    employee = factory.SubFactory(EmployeeFactory)
+    kind = RetirementKind.BUP
+    tmt = factory.LazyAttribute(lambda o: o.employee.tmt_pensiun or dt.date(2030, 7, 1))
+    proposal_due = factory.LazyAttribute(lambda o: add_months(o.tmt, -12))
+    status = CaseStatus.PREPARING
+
+    @factory.post_generation
+    def worklist_copy(self, create, extracted, **kwargs):
+        # Saved around the services: copy it to the employee's row for the work list, as they do.
+        if create:
+            retirement_worklist_sync(employee_ids=[self.employee_id])
+            self.employee.refresh_from_db(fields=CASE_COPY_FIELDS)
+
+
+class CaseDocumentFactory(factory.django.DjangoModelFactory):
+    """An uploaded document saved directly (a small PDF in private storage); real uploads go through
+    case_document_upload. Use with the private_media fixture so files land in a temporary folder."""
+
+    class Meta:
+        model = CaseDocument
+
+    case = factory.SubFactory(RetirementCaseFactory)
+    document_type = factory.LazyFunction(lambda: DocumentType.objects.filter(is_active=True).order_by("order").first())
+    file = factory.django.FileField(filename="dokumen.pdf", data=MINIMAL_PDF)
+    original_name = "dokumen.pdf"
+    content_type = "application/pdf"
+    size = len(MINIMAL_PDF)

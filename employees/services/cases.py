@@ -3,8 +3,10 @@
 The rules (which moves are allowed, what each step needs, APS eligibility, deadlines, which files are
 documents) are in the pure module employees/cases.py; here they are applied under row locks, inside a
 transaction, with the actor recorded in the history (django-simple-history) and, for every status
-change, in a CaseStatusChange row. Employee statuses change only through employee_update. Bad input
-raises CaseError and changes nothing.
+change, in a CaseStatusChange row. Employee statuses change only through employee_update. Opening or
+moving a record also copies its status, deadline and TMT to the employee's row, where the "Akan purna
+tugas" work list reads them (Employee.case_status; the register's services keep the TMT there in step
+with the BUP). Bad input raises CaseError and changes nothing.
 """
 
 import datetime as dt
@@ -12,6 +14,7 @@ import io
 import logging
 import math
 import warnings
+from collections.abc import Iterable
 from pathlib import PurePath
 from typing import Any
 
@@ -19,6 +22,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -28,7 +33,7 @@ from employees.choices import AsnType, CaseStatus, RetirementKind
 from employees.exceptions import CaseError, EmployeeError
 from employees.models import CaseDocument, CaseStatusChange, DocumentType, Employee, RetirementCase
 from employees.selectors import document_max_bytes, proposal_months_before
-from employees.services.register import employee_update
+from employees.services.register import CASE_COPY_FIELDS, employee_update
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +77,52 @@ def _employee_status_set(employee: Employee, status: str, actor: Any) -> Employe
 
 def _status_change_record(case: RetirementCase, *, from_status: str, actor: Any, note: str) -> None:
     CaseStatusChange.objects.create(case=case, from_status=from_status, to_status=case.status, actor=actor, note=note)
+
+
+def _worklist_copy(employee: Employee, case: RetirementCase) -> None:
+    """Copy the record's state to its employee's row, where the work list reads it (see Employee.case_status).
+
+    `employee` is locked, so its TMT pensiun (the work list's TMT once a record is cancelled) is current.
+    An UPDATE, not save(): the copy is not an employee change for the history. updated_at moves, so an
+    import that checked this row before writes nothing over it (employees/services/imports.py).
+    """
+    employee.case_status = case.status
+    employee.case_due = case.proposal_due
+    employee.tmt_effective = cases.worklist_tmt(
+        case_status=case.status, case_tmt=case.tmt, tmt_pensiun=employee.tmt_pensiun
+    )
+    employee.updated_at = timezone.now()
+    Employee.objects.filter(pk=employee.pk).update(
+        **{name: getattr(employee, name) for name in [*CASE_COPY_FIELDS, "updated_at"]}
+    )
+
+
+def retirement_worklist_sync(*, employee_ids: Iterable[int] | None = None, batch_size: int = 500) -> int:
+    """Rewrite the work list's copy of the records (Employee.case_status, case_due, tmt_effective) from the
+    records themselves, for the given employees (or everyone); return how many rows were out of step.
+
+    The services keep the copy in step as they write; this is for records written around them in bulk
+    (demo data, benchmarks, a repair). Set-based: the rows are locked and compared in one query (sub-selects
+    on the record's unique employee key), and those out of step rewritten `batch_size` at a time.
+    """
+    record = RetirementCase.objects.filter(employee_id=OuterRef("pk"))
+    copy = {
+        "case_status": Coalesce(Subquery(record.values("status")), Value("")),
+        "case_due": Subquery(record.values("proposal_due")),
+        "tmt_effective": Coalesce(Subquery(record.filter(status__in=cases.LIVE).values("tmt")), F("tmt_pensiun")),
+    }
+    employees = Employee.objects.all() if employee_ids is None else Employee.objects.filter(pk__in=list(employee_ids))
+    with transaction.atomic():
+        rows = (
+            employees.select_for_update()
+            .annotate(**{f"new_{name}": expression for name, expression in copy.items()})
+            .values_list("pk", *CASE_COPY_FIELDS, *(f"new_{name}" for name in CASE_COPY_FIELDS))
+        )
+        width = len(CASE_COPY_FIELDS)
+        stale = [row[0] for row in rows if row[1 : 1 + width] != row[1 + width :]]
+        for start in range(0, len(stale), batch_size):
+            Employee.objects.filter(pk__in=stale[start : start + batch_size]).update(**copy, updated_at=Now())
+    return len(stale)
 
 
 def retirement_case_open(
@@ -121,6 +172,7 @@ def retirement_case_open(
         case._history_user = actor
         case.save()
         _status_change_record(case, from_status=from_status, actor=actor, note=note)
+        _worklist_copy(locked, case)
         new_status = cases.employee_status_on_open(kind)
         if new_status:
             case.employee = _employee_status_set(locked, new_status, actor)
@@ -146,6 +198,8 @@ def retirement_case_transition(
     note = _note_check(note)
     text = {name: (facts.get(name) or "").strip() for name in ("pertek_number", "sk_number", "sk_signer")}
     with transaction.atomic():
+        # The employee first, then the record: the order retirement_case_open locks them in.
+        employee = Employee.objects.select_for_update().get(pk=case.employee_id)
         locked = RetirementCase.objects.select_for_update().get(pk=case.pk)
         today = timezone.localdate()
         step = cases.StepFacts(
@@ -179,8 +233,9 @@ def retirement_case_transition(
         locked._change_reason = note[:100] or None
         locked.save()
         _status_change_record(locked, from_status=from_status, actor=actor, note=note)
+        _worklist_copy(employee, locked)
+        locked.employee = employee
         if to_status == CaseStatus.DONE:
-            employee = Employee.objects.get(pk=locked.employee_id)
             locked.employee = _employee_status_set(employee, cases.employee_status_on_done(locked.kind), actor)
     return locked
 

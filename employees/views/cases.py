@@ -22,6 +22,7 @@ from employees.choices import CaseStatus
 from employees.exceptions import CaseError
 from employees.models import CaseDocument, DocumentType, Employee, RetirementCase
 from employees.selectors import (
+    KeysFirstPaginator,
     case_document_get,
     employee_get,
     retirement_case_card,
@@ -62,6 +63,7 @@ class EmployeeRetiringListView(PermissionRequiredMixin, ListView):
     raise_exception = True
     template_name = "employees/employee_retiring.html"
     paginate_by = 50
+    paginator_class = KeysFirstPaginator
 
     def get_queryset(self):
         self.filter_form = RetiringFilterForm(self.request.GET)

@@ -2,7 +2,7 @@
 the rate (DESIGN.md section 7: at least 100 messages per second; the SMTP server is the limit).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/purna_g_bench REDIS_URL=redis://127.0.0.1:6379/7 \\
-        .venv/bin/python bench/email.py
+        .venv/bin/python bench/mail.py
 
 The messages are real "retirement approaching" reminders of employees in the register (bench/seed.py
 makes them): each batch is checked (still due?), its addresses and context are read from the register,
@@ -12,23 +12,16 @@ connection to the same server: the ratio says what the outbox costs on top of SM
 Only on a database whose name contains "bench" (the bench's messages are deleted afterwards).
 """
 
+import argparse
+import logging
+import os
+import subprocess
 import sys
-from pathlib import Path
+import threading
+import time
+import uuid
 
-# This script shares its name with the standard library's email package, which Django imports: bench/
-# goes behind the standard library on the path (it is first when the script is run as a file).
-_BENCH = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _BENCH] + [str(_BENCH)]
-
-import argparse  # noqa: E402
-import logging  # noqa: E402
-import os  # noqa: E402
-import subprocess  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-import uuid  # noqa: E402
-
-from _setup import ROOT, django_setup, machine  # noqa: E402
+from _setup import ROOT, django_setup, machine
 
 
 class CountingHandler:
@@ -109,7 +102,7 @@ def main() -> None:
     from tests.purna.test_celery_worker import database_url
 
     if "bench" not in connection.settings_dict["NAME"]:
-        raise SystemExit("bench/email.py deletes its messages: run it on a database named *bench*.")
+        raise SystemExit("bench/mail.py deletes its messages: run it on a database named *bench*.")
     call_command("migrate", verbosity=0)
     print(machine())
     today = timezone.localdate()

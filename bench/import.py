@@ -1,0 +1,331 @@
+"""Import 100,000 employees from CSV and from XLSX with Purna's importer, and compare django-import-export.
+
+    .venv/bin/pip install -r bench/requirements.txt      # django-import-export, for the comparison only
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/purna_bench .venv/bin/python bench/import.py
+
+The files are made from purna.demo.employees_build (believable rows with NIPs that agree with their
+records) and written to var/bench/: a CSV, and an XLSX written with xlsxwriter (real dates, NIPs as
+text). Each measurement runs in a process of its own, on a register emptied first (the employee and
+employee-history tables are truncated: use a database of its own, whose name ends in "_bench"), and
+reports its wall time and the process's peak memory (maxrss):
+
+- Purna, CSV, into an empty register: 100,000 created, every row validated (NIP format and agreement,
+  golongan, position...), retirement facts computed, one history row each;
+- Purna, the same CSV again: 100,000 unchanged;
+- Purna, the CSV with every employee's jabatan changed: 100,000 updated;
+- Purna, XLSX, into an empty register;
+- django-import-export 4.4 (a minimal ModelResource, upsert by NIP, the same CSV's first
+  --dje-rows rows: at its ~500 rows/s, 100,000 rows would take minutes), plain and with use_bulk.
+
+The budget (DESIGN.md section 7): 100,000 rows in < 20 s (>= 5,000 rows/s), < 500 MB.
+"""
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+# Import bench's helpers as a package (bench/ itself is first on sys.path when run as a script).
+_BENCH = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _BENCH]
+sys.path.insert(0, str(_BENCH.parent))
+
+from bench._setup import ROOT, django_setup, machine  # noqa: E402
+
+OUT = ROOT / "var" / "bench"
+BUDGET_SECONDS = 20
+BUDGET_MB = 500
+
+
+# --- Files ------------------------------------------------------------------------------------------------
+
+
+def _headers() -> list[str]:
+    from employees.importer import COLUMNS
+
+    return [column.header for column in COLUMNS]
+
+
+def _values(employee, unit_codes: dict[int, str]) -> list:
+    """One row in the import's column order; codes (gender 1/2, jenis jabatan "fungsional"...), which
+    Purna reads as well as its labels and which a minimal django-import-export resource can read."""
+    return [
+        employee.nip,
+        employee.nip_lama,
+        employee.asn_type,
+        employee.front_title,
+        employee.name,
+        employee.back_title,
+        employee.birth_place,
+        employee.birth_date,
+        employee.gender,
+        employee.golongan,
+        employee.jabatan,
+        employee.jenis_jabatan,
+        employee.jenjang,
+        employee.rumpun,
+        unit_codes[employee.unit_id],
+        employee.tmt_cpns,
+        employee.tmt_pns,
+        employee.contract_end,
+        employee.email,
+        employee.phone,
+        employee.address,
+        employee.status,
+    ]
+
+
+def files_make(count: int, seed: int) -> tuple[Path, Path, Path]:
+    """Write var/bench/employees-N.csv, the same with jabatan changed, and employees-N.xlsx."""
+    import xlsxwriter
+    from django.utils import timezone
+
+    from purna import demo
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    csv_path = OUT / f"employees-{count}.csv"
+    changed_path = OUT / f"employees-{count}-changed.csv"
+    xlsx_path = OUT / f"employees-{count}.xlsx"
+    if csv_path.exists() and changed_path.exists() and xlsx_path.exists():
+        return csv_path, changed_path, xlsx_path
+    units = demo.units_ensure()
+    unit_codes = {unit.pk: code for code, unit in units.items()}
+    headers = _headers()
+    jabatan = headers.index("jabatan")
+    workbook = xlsxwriter.Workbook(str(xlsx_path), {"constant_memory": True})
+    sheet = workbook.add_worksheet("Pegawai")
+    date_format = workbook.add_format({"num_format": "dd-mm-yyyy"})
+    sheet.write_row(0, 0, headers)
+    with (
+        csv_path.open("w", newline="", encoding="utf-8") as plain,
+        changed_path.open("w", newline="", encoding="utf-8") as changed,
+    ):
+        plain_writer, changed_writer = csv.writer(plain), csv.writer(changed)
+        plain_writer.writerow(headers)
+        changed_writer.writerow(headers)
+        rows = demo.employees_build(count, today=timezone.localdate(), units=units, seed=seed)
+        for number, employee in enumerate(rows, start=1):
+            values = _values(employee, unit_codes)
+            text = ["" if v is None else v.isoformat() if isinstance(v, dt.date) else v for v in values]
+            plain_writer.writerow(text)
+            text[jabatan] = f"{text[jabatan]} (mutasi)"
+            changed_writer.writerow(text)
+            for column, value in enumerate(values):
+                if isinstance(value, dt.date):
+                    sheet.write_datetime(number, column, value, date_format)
+                elif value:
+                    sheet.write_string(number, column, value)
+    workbook.close()
+    return csv_path, changed_path, xlsx_path
+
+
+def file_head(path: Path, rows: int) -> Path:
+    """The first `rows` data rows of a CSV, for the slower django-import-export."""
+    head = path.with_name(f"{path.stem}-head{rows}.csv")
+    with path.open(encoding="utf-8", newline="") as source, head.open("w", encoding="utf-8", newline="") as target:
+        for number, line in enumerate(source):
+            if number > rows:
+                break
+            target.write(line)
+    return head
+
+
+# --- Measurements (each in its own process) ---------------------------------------------------------------
+
+
+def register_empty() -> None:
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    if not str(name).endswith("_bench"):
+        sys.exit(f"Refusing to empty the register of {name!r}: use a database whose name ends in _bench.")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "TRUNCATE employees_employee, employees_historicalemployee, employees_importjob RESTART IDENTITY CASCADE"
+            )
+        else:
+            cursor.execute("DELETE FROM employees_historicalemployee")
+            cursor.execute("DELETE FROM employees_employee")
+
+
+def measure_purna(path: Path) -> dict:
+    from django.core.files import File
+
+    from employees.services.imports import import_job_create, import_job_run
+
+    start = time.perf_counter()
+    with path.open("rb") as file:
+        job = import_job_create(actor=None, file=File(file, name=path.name), schedule=False)
+    job = import_job_run(job_id=job.pk)
+    seconds = time.perf_counter() - start
+    if job.status != "done":
+        sys.exit(f"import failed: {job.errors[:5]}")
+    return {
+        "rows": job.total_rows,
+        "seconds": seconds,
+        "created": job.created_count,
+        "updated": job.updated_count,
+        "unchanged": job.unchanged_count,
+    }
+
+
+def measure_dje(path: Path, use_bulk: bool) -> dict:
+    try:
+        import tablib
+        from import_export import fields, resources, widgets
+    except ImportError:
+        sys.exit("django-import-export is not installed: .venv/bin/pip install -r bench/requirements.txt")
+    from employees.importer import COLUMNS
+    from employees.models import Employee, UnitKerja
+
+    class EmployeeResource(resources.ModelResource):
+        unit = fields.Field(
+            attribute="unit", column_name="kode unit kerja", widget=widgets.ForeignKeyWidget(UnitKerja, field="code")
+        )
+
+        class Meta:
+            model = Employee
+            import_id_fields = ["nip"]
+            fields = [column.field for column in COLUMNS if column.field != "unit_code"] + ["unit"]
+            skip_unchanged = True
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            # Our CSV's headers are the Indonesian ones of Purna's template.
+            for column in COLUMNS:
+                if column.field in self.fields:
+                    self.fields[column.field].column_name = column.header
+
+    EmployeeResource._meta.use_bulk = use_bulk
+    start = time.perf_counter()
+    with path.open(encoding="utf-8") as file:
+        dataset = tablib.Dataset().load(file.read(), format="csv")
+    result = EmployeeResource().import_data(dataset, dry_run=False, use_transactions=True, raise_errors=True)
+    seconds = time.perf_counter() - start
+    totals = result.totals
+    return {
+        "rows": len(dataset),
+        "seconds": seconds,
+        "created": totals.get("new", 0),
+        "updated": totals.get("update", 0),
+        "unchanged": totals.get("skip", 0),
+    }
+
+
+def child(args: argparse.Namespace) -> None:
+    django_setup()
+    if args.empty:
+        register_empty()
+    path = Path(args.file)
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    cpu = time.process_time()
+    figures = measure_purna(path) if args.measure == "purna" else measure_dje(path, use_bulk=args.measure == "dje-bulk")
+    figures["cpu"] = time.process_time() - cpu
+    figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["baseline_mb"] = baseline / 1024
+    print(json.dumps(figures))
+
+
+def run(label: str, measure: str, path: Path, *, empty: bool, repeat: int = 1, before: Path | None = None) -> dict:
+    """The best of `repeat` runs (each in a fresh process; `before` is imported first, unmeasured, to
+    put the register in the state the measurement needs)."""
+    best: dict = {}
+    for _attempt in range(repeat):
+        if before is not None:
+            _child("purna", before, empty=True)
+        figures = _child(measure, path, empty=empty and before is None)
+        if not figures:
+            print(f"{label}: FAILED")
+            return {}
+        if not best or figures["seconds"] < best["seconds"]:
+            best = figures
+    rate = best["rows"] / best["seconds"]
+    print(
+        f"{label:<46} {best['rows']:>7,} rows {best['seconds']:6.1f} s {rate:>8,.0f} rows/s "
+        f"(CPU {best['cpu']:5.1f} s) peak {best['peak_mb']:4.0f} MB (Django alone {best['baseline_mb']:.0f} MB)  "
+        f"created {best['created']:,} updated {best['updated']:,} unchanged {best['unchanged']:,}"
+    )
+    return best
+
+
+def _child(measure: str, path: Path, *, empty: bool) -> dict:
+    command = [sys.executable, __file__, "--measure", measure, "--file", str(path)] + (["--empty"] if empty else [])
+    done = subprocess.run(command, capture_output=True, text=True, env=os.environ, check=False)
+    if done.returncode:
+        print(f"{done.stdout}\n{done.stderr}")
+        return {}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--dje-rows", type=int, default=20_000, help="rows given to django-import-export")
+    parser.add_argument("--no-dje", action="store_true", help="skip django-import-export")
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="best of N runs for each of Purna's measurements (noisy machines)"
+    )
+    parser.add_argument("--measure", choices=["purna", "dje", "dje-bulk"], help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
+    parser.add_argument("--empty", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        child(args)
+        return
+
+    django_setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    print(machine())
+    start = time.perf_counter()
+    csv_path, changed_path, xlsx_path = files_make(args.rows, args.seed)
+    print(
+        f"files: {csv_path.name} {csv_path.stat().st_size / 1e6:.1f} MB, {xlsx_path.name} "
+        f"{xlsx_path.stat().st_size / 1e6:.1f} MB (made or found in {time.perf_counter() - start:.1f} s)"
+    )
+    print(f"load average before: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
+    repeat = args.repeat
+    results = [
+        run("Purna CSV, empty register (all created)", "purna", csv_path, empty=True, repeat=repeat),
+        run("Purna CSV again (all unchanged)", "purna", csv_path, empty=False, repeat=repeat, before=csv_path),
+        run(
+            "Purna CSV, jabatan changed (all updated)",
+            "purna",
+            changed_path,
+            empty=False,
+            repeat=repeat,
+            before=csv_path,
+        ),
+        run("Purna XLSX, empty register (all created)", "purna", xlsx_path, empty=True, repeat=repeat),
+    ]
+    if not args.no_dje:
+        head = file_head(csv_path, args.dje_rows)
+        dje = run("django-import-export, empty register", "dje", head, empty=True)
+        dje_bulk = run("django-import-export use_bulk, empty register", "dje-bulk", head, empty=True)
+        purna_rate = results[0]["rows"] / results[0]["seconds"] if results[0] else 0
+        for label, figures in (("plain", dje), ("use_bulk", dje_bulk)):
+            if figures and purna_rate:
+                print(
+                    f"Purna CSV is {purna_rate / (figures['rows'] / figures['seconds']):.0f}x django-import-export "
+                    f"({label}) in rows/s, with validation, retirement facts and history it does not do"
+                )
+    print(f"load average after: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
+    slow = [r for r in results if r and (r["seconds"] > BUDGET_SECONDS * r["rows"] / 100_000)]
+    heavy = [r for r in results if r and r["peak_mb"] > BUDGET_MB]
+    print(
+        f"budget (per 100,000 rows < {BUDGET_SECONDS} s, < {BUDGET_MB} MB): "
+        + ("met" if not slow and not heavy and all(results) else "NOT met")
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,170 @@
+"""Spreadsheets in and out of the register: the import (upload, progress, result, templates) and the export.
+
+The import's work is in employees/services/imports.py (run by a Celery task); these views store the
+upload, show the job's progress (htmx polls a partial every second) and its result. The export streams
+the employee list as filtered on the list page (employees.filters.EmployeeFilter, same query string).
+"""
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView, View
+
+from employees import exporter, importer
+from employees.choices import ImportStatus
+from employees.filters import EmployeeFilter
+from employees.importer import ImportFileError
+from employees.models import Employee, ImportJob, UnitKerja
+from employees.services.imports import import_job_create, import_max_bytes
+from employees.transfer_forms import ImportUploadForm
+
+IMPORT_PERMISSIONS = ("employees.add_employee", "employees.change_employee")
+RECENT_JOBS = 10
+
+
+def import_page_context() -> dict:
+    """What the upload page (and the admin's) shows beside the form: the columns, the unit codes, the limit."""
+    return {
+        "columns": importer.COLUMNS,
+        "computed_headers": importer.COMPUTED_HEADERS,
+        "units": list(UnitKerja.objects.filter(is_active=True).order_by("code").values_list("code", "name")),
+        "max_megabytes": import_max_bytes() // (1024 * 1024),
+    }
+
+
+class ImportPermissionMixin(PermissionRequiredMixin):
+    # An import adds and changes employees: it needs both rights.
+    permission_required = IMPORT_PERMISSIONS
+    raise_exception = True
+
+
+class ImportJobCreateView(ImportPermissionMixin, FormView):
+    """Upload a spreadsheet; the import runs in the background and its page shows the progress."""
+
+    template_name = "employees/importjob_form.html"
+    form_class = ImportUploadForm
+
+    def get_context_data(self, **kwargs):
+        jobs = ImportJob.objects.select_related("created_by").order_by("-created_at", "-pk")[:RECENT_JOBS]
+        return super().get_context_data(**import_page_context(), jobs=jobs, **kwargs)
+
+    def form_valid(self, form: ImportUploadForm):
+        try:
+            job = import_job_create(
+                actor=self.request.user, file=form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"]
+            )
+        except ImportFileError as error:
+            form.add_error("file", error.message)
+            return self.form_invalid(form)
+        messages.info(self.request, _("The file has been received; the import runs in the background."))
+        return HttpResponseRedirect(reverse("employees:import_detail", args=[job.pk]))
+
+
+class ImportJobDetailView(ImportPermissionMixin, DetailView):
+    """An import's page: its progress while it runs, then its counts and its errors by row and column."""
+
+    template_name = "employees/importjob_detail.html"
+    context_object_name = "job"
+    queryset = ImportJob.objects.select_related("created_by")
+
+    def get_context_data(self, **kwargs):
+        job: ImportJob = self.object
+        stored = importer.unpack(job.errors)
+        running = job.status in (ImportStatus.PENDING, ImportStatus.RUNNING)
+        return super().get_context_data(
+            running=running,
+            # Every row checked, the job not finished: the rows are being written.
+            saving=running and job.total_rows and job.processed_rows >= job.total_rows,
+            succeeded=job.status == ImportStatus.DONE,
+            errors=stored.errors,
+            error_count=stored.error_count,
+            errors_hidden=stored.error_count - len(stored.errors),
+            file_errors=[error for error in stored.errors if error.get("row") is None],
+            row_errors=[error for error in stored.errors if error.get("row") is not None],
+            notices=stored.notices,
+            changes=stored.changes,
+            changes_hidden=max(job.created_count + job.updated_count - len(stored.changes), 0),
+            **kwargs,
+        )
+
+
+class ImportJobProgressView(ImportJobDetailView):
+    """The progress partial, polled by htmx every second until the job has finished."""
+
+    template_name = "employees/_importjob_progress.html"
+
+
+class ImportTemplateView(ImportPermissionMixin, View):
+    """The empty spreadsheet to fill in: CSV (the header) or XLSX (header, guide, unit codes)."""
+
+    def get(self, request, fmt: str):
+        if fmt == "csv":
+            response = HttpResponse(exporter.template_csv(), content_type=exporter.CONTENT_TYPES["csv"])
+        elif fmt == "xlsx":
+            buffer = io.BytesIO()
+            units = UnitKerja.objects.filter(is_active=True).order_by("code").values_list("code", "name")
+            exporter.template_xlsx(buffer, units=units)
+            response = HttpResponse(buffer.getvalue(), content_type=exporter.CONTENT_TYPES["xlsx"])
+        else:
+            raise Http404(_("Unknown format."))
+        response["Content-Disposition"] = f'attachment; filename="templat-impor-pegawai.{fmt}"'
+        return response
+
+
+class EmployeeExportView(PermissionRequiredMixin, View):
+    """The employee list as CSV (streamed) or XLSX, filtered by the list page's query string."""
+
+    permission_required = "employees.view_employee"
+    raise_exception = True
+
+    def get(self, request, fmt: str):
+        if fmt not in exporter.CONTENT_TYPES:
+            raise Http404(_("Unknown format."))
+        queryset = EmployeeFilter(request.GET or None, queryset=Employee.objects.all(), request=request).qs
+        if not queryset.query.order_by:
+            queryset = queryset.order_by("name", "pk")
+        rows = exporter.export_rows(queryset)
+        filename = f"pegawai-{timezone.localdate():%Y-%m-%d}.{fmt}"
+        if fmt == "csv":
+            response = StreamingHttpResponse(exporter.csv_stream(rows), content_type=exporter.CONTENT_TYPES["csv"])
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
+        return FileResponse(
+            exporter.xlsx_temporary(rows),
+            as_attachment=True,
+            filename=filename,
+            content_type=exporter.CONTENT_TYPES["xlsx"],
+        )
+
+
+def admin_import_view(model_admin, request):
+    """The Employee admin's "Import employees" page: the staff page's form and service in the admin's
+    look; the upload then goes to the staff page of its job, which shows the progress and the result."""
+    if not request.user.has_perms(IMPORT_PERMISSIONS):
+        raise PermissionDenied
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = import_job_create(
+                actor=request.user, file=form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"]
+            )
+        except ImportFileError as error:
+            form.add_error("file", error.message)
+        else:
+            model_admin.message_user(request, _("The file has been received; the import runs in the background."))
+            return HttpResponseRedirect(reverse("employees:import_detail", args=[job.pk]))
+    context = {
+        **model_admin.admin_site.each_context(request),
+        **import_page_context(),
+        "opts": model_admin.model._meta,
+        "title": _("Import employees"),
+        "form": form,
+    }
+    return TemplateResponse(request, "admin/employees/employee/import_form.html", context)

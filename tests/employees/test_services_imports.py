@@ -1,0 +1,609 @@
+"""The import's write path (employees/services/imports.py) on the real database, with the seeded BUP table."""
+
+import datetime as dt
+import importlib
+
+import pytest
+from django.apps import apps as global_apps
+from django.db import connection
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from employees import importer
+from employees.choices import ImportStatus
+from employees.importer import ImportFileError
+from employees.models import Employee, ImportJob, RetirementRule
+from employees.nip import build_nip
+from employees.services import imports
+from employees.services.imports import import_job_create, import_job_run
+from employees.tasks import employee_import_task
+from tests.employees.sheets import HEADERS, csv_bytes, pppk_row, row, upload, xlsx_bytes
+from tests.factories import EmployeeFactory, UnitKerjaFactory, UserFactory
+from tests.purna.test_celery_worker import worker_queue  # noqa: F401 - a fixture, used by the worker test
+
+D = dt.date
+seed_migration = importlib.import_module("employees.migrations.0003_seed_retirement_rules")
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def seeded_rules(db):
+    """The rules of migration 0003; re-seeded in case a transactional test elsewhere flushed them."""
+    seed_migration.seed_rules(global_apps, None)
+    return RetirementRule.objects.all()
+
+
+@pytest.fixture(autouse=True)
+def indonesian(private_media):
+    with translation.override("id"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def units(db):
+    return {
+        "BKPSDM": UnitKerjaFactory(code="BKPSDM", name="Badan Kepegawaian"),
+        "DISDIK": UnitKerjaFactory(code="DISDIK", name="Dinas Pendidikan"),
+        "KEC-LAMA": UnitKerjaFactory(code="KEC-LAMA", name="Kecamatan Lama", is_active=False),
+    }
+
+
+@pytest.fixture
+def actor(db):
+    return UserFactory(username="operator-bkd", password=None)
+
+
+def run(data: bytes, name: str = "pegawai.csv", *, dry_run: bool = False, actor=None) -> ImportJob:
+    job = import_job_create(actor=actor, file=upload(data, name), dry_run=dry_run, schedule=False)
+    return import_job_run(job_id=job.pk)
+
+
+def errors_of(job: ImportJob) -> list[dict]:
+    return [{k: e[k] for k in ("row", "column", "cell", "message")} for e in importer.unpack(job.errors).errors]
+
+
+def counts(job: ImportJob) -> tuple[str, int, int, int]:
+    return job.status, job.created_count, job.updated_count, job.unchanged_count
+
+
+# --- Creating, updating, history ------------------------------------------------------------------------
+
+
+def test_import_creates_employees_with_retirement_facts_and_history(actor, units):
+    job = run(csv_bytes([row(1), pppk_row(1)]), actor=actor)
+
+    assert counts(job) == ("done", 2, 0, 0)
+    assert job.errors == [
+        {"kind": "change", "row": 2, "nip": row(1)["NIP"], "name": "Siti Aminah 1", "fields": []},
+        {"kind": "change", "row": 3, "nip": pppk_row(1)["NIP"], "name": "Budi Santoso 1", "fields": []},
+    ]
+    pns = Employee.objects.get(nip=row(1)["NIP"])
+    assert (pns.name, pns.gender, pns.golongan, pns.jenis_jabatan, pns.unit) == (
+        "Siti Aminah 1",
+        "2",
+        "III/c",
+        "pelaksana",
+        units["BKPSDM"],
+    )
+    assert (pns.bup, pns.bup_date, pns.tmt_pensiun) == (58, D(2028, 5, 12), D(2028, 6, 1))
+    assert (pns.service_years, pns.service_months) == (33, 3)
+    assert pns.retirement_rule.legal_basis
+    pppk = Employee.objects.get(nip=pppk_row(1)["NIP"])
+    # A PPPK leaves when the contract ends, before the BUP.
+    assert (pppk.asn_type, pppk.golongan, pppk.jenjang, pppk.rumpun) == ("PPPK", "IX", "ahli_pertama", "guru")
+    assert (pppk.bup, pppk.tmt_pensiun) == (60, D(2027, 3, 1))
+    history = pns.history.get()
+    assert (history.history_type, history.history_user, history.tmt_pensiun) == ("+", actor, D(2028, 6, 1))
+    assert history.history_change_reason == _("Import #%(job)d: %(file)s") % {"job": job.pk, "file": "pegawai.csv"}
+
+
+def test_upsert_by_nip_counts_created_updated_and_unchanged(actor):
+    run(csv_bytes([row(1), row(2)]))
+
+    job = run(csv_bytes([row(1), row(2, golongan="III/d", jabatan="Analis SDM"), row(3)]), actor=actor)
+
+    assert counts(job) == ("done", 1, 1, 1)
+    changed = Employee.objects.get(nip=row(2)["NIP"])
+    assert (changed.golongan, changed.jabatan) == ("III/d", "Analis SDM")
+    latest = changed.history.first()
+    assert (latest.history_type, latest.history_user, latest.golongan) == ("~", actor, "III/d")
+    assert Employee.objects.get(nip=row(1)["NIP"]).history.count() == 1  # unchanged: no new history
+    assert importer.unpack(job.errors).changes == [
+        {"kind": "change", "row": 3, "nip": row(2)["NIP"], "name": "Siti Aminah 2", "fields": ["golongan", "jabatan"]},
+        {"kind": "change", "row": 4, "nip": row(3)["NIP"], "name": "Siti Aminah 3", "fields": []},
+    ]
+
+
+def test_a_changed_position_recomputes_the_retirement_facts():
+    run(csv_bytes([row(1)]))
+
+    run(csv_bytes([row(1, **{"jenis jabatan": "JPT Pratama"})]))
+
+    employee = Employee.objects.get(nip=row(1)["NIP"])
+    assert (employee.bup, employee.tmt_pensiun) == (60, D(2030, 6, 1))
+
+
+def test_columns_left_out_of_the_file_are_not_changed():
+    run(csv_bytes([row(1, email="lama@contoh.go.id", alamat="Jl. Lama")]))
+    required = [column.header for column in importer.COLUMNS if column.required]
+
+    job = run(csv_bytes([row(1)], headers=required))
+
+    assert counts(job) == ("done", 0, 0, 1)
+    employee = Employee.objects.get(nip=row(1)["NIP"])
+    assert (employee.email, employee.address) == ("lama@contoh.go.id", "Jl. Lama")
+
+
+def test_empty_status_keeps_the_existing_one_and_defaults_to_aktif():
+    run(csv_bytes([row(1, status="Pensiun")]))
+
+    job = run(csv_bytes([row(1, status=""), row(2, status="")]))
+
+    assert counts(job) == ("done", 1, 0, 1)
+    assert dict(Employee.objects.values_list("nip", "status")) == {row(1)["NIP"]: "pensiun", row(2)["NIP"]: "aktif"}
+
+
+def test_an_export_imports_back_unchanged(actor):
+    from employees import exporter
+
+    run(csv_bytes([row(1), row(2), pppk_row(1)]))
+    exported = "".join(exporter.csv_stream(exporter.export_rows(Employee.objects.order_by("pk")))).encode("utf-8")
+
+    job = run(exported, "ekspor.csv", actor=actor)
+
+    assert counts(job) == ("done", 0, 0, 3)
+    assert importer.unpack(job.errors).notices == [
+        _("Columns computed by Purna were ignored: %(columns)s.") % {"columns": ", ".join(importer.COMPUTED_HEADERS)}
+    ]
+
+
+def test_xlsx_import_with_real_dates():
+    values = row(1, **{"tanggal lahir": D(1970, 5, 12), "TMT CPNS": D(1995, 3, 1), "TMT PNS": D(1996, 3, 1)})
+
+    job = run(xlsx_bytes([values, pppk_row(1)]), "pegawai.xlsx")
+
+    assert counts(job) == ("done", 2, 0, 0)
+    assert Employee.objects.get(nip=row(1)["NIP"]).tmt_pns == D(1996, 3, 1)
+
+
+# --- All or nothing, dry run, idempotency ----------------------------------------------------------------
+
+
+def test_an_error_in_the_last_row_leaves_the_register_unchanged():
+    run(csv_bytes([row(1)]))
+    before = list(Employee.objects.values_list("nip", "golongan", "updated_at"))
+    history = Employee.history.count()
+    rows = [row(1, golongan="IV/a")] + [row(n) for n in range(2, 40)] + [row(40, golongan="IX")]
+
+    job = run(csv_bytes(rows))
+
+    assert job.status == ImportStatus.FAILED
+    assert errors_of(job) == [
+        {
+            "row": 41,
+            "column": "golongan",
+            "cell": "J41",
+            "message": _("A PNS golongan runs from I/a to IV/e; %(golongan)s is not one.") % {"golongan": "IX"},
+        }
+    ]
+    assert list(Employee.objects.values_list("nip", "golongan", "updated_at")) == before
+    assert Employee.history.count() == history
+
+
+def test_rows_are_written_in_batches_and_still_all_or_nothing(monkeypatch):
+    # Batches of 5: the first ones are handed to the writer before the last row's error is found.
+    monkeypatch.setattr(imports, "BATCH_SIZE", 5)
+    rows = [row(n) for n in range(1, 13)] + [row(13, **{"tanggal lahir": "31-02-1970"})]
+
+    failed = run(csv_bytes(rows))
+    done = run(csv_bytes(rows[:-1]))
+
+    assert failed.status == ImportStatus.FAILED
+    assert counts(done) == ("done", 12, 0, 0)
+    assert Employee.objects.count() == Employee.history.count() == 12
+
+
+def test_dry_run_shows_what_would_change_and_saves_nothing():
+    run(csv_bytes([row(1)]))
+    history = Employee.history.count()
+
+    job = run(csv_bytes([row(1, golongan="III/d"), row(2)]), dry_run=True)
+
+    assert counts(job) == ("done", 1, 1, 0)
+    assert [change["fields"] for change in importer.unpack(job.errors).changes] == [["golongan"], []]
+    assert list(Employee.objects.values_list("golongan", flat=True)) == ["III/c"]
+    assert Employee.history.count() == history
+
+
+def test_the_task_run_twice_does_the_work_once(actor):
+    job = import_job_create(actor=actor, file=upload(csv_bytes([row(1), row(2)])), schedule=False)
+
+    first = employee_import_task(job.pk)
+    second = employee_import_task(job.pk)
+
+    assert first == second == ImportStatus.DONE
+    assert Employee.objects.count() == Employee.history.count() == 2
+    job.refresh_from_db()
+    assert counts(job) == ("done", 2, 0, 0)
+
+
+def test_a_job_left_running_by_a_lost_worker_runs_again():
+    job = import_job_create(actor=None, file=upload(csv_bytes([row(1)])), schedule=False)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, processed_rows=1)
+
+    job = import_job_run(job_id=job.pk)
+
+    assert counts(job) == ("done", 1, 0, 0)
+
+
+def test_create_queues_the_task_after_commit(django_capture_on_commit_callbacks, monkeypatch):
+    sent = []
+    monkeypatch.setattr(employee_import_task, "delay", lambda job_id: sent.append(job_id))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = import_job_create(actor=None, file=upload(csv_bytes([row(1)])), dry_run=True)
+
+    assert sent == [job.pk]
+    assert (job.status, job.original_name, job.dry_run) == ("pending", "pegawai.csv", True)
+    assert job.file.name.startswith("imports/") and job.file.name.endswith(".csv")
+    assert "pegawai" not in job.file.name  # the stored name is not the uploaded one
+
+
+def test_the_register_changed_during_the_check_saves_nothing(monkeypatch):
+    run(csv_bytes([row(1)]))
+    employee = Employee.objects.get()
+    original_check = imports._rows_check
+
+    def check_then_someone_edits(*args, **kwargs):
+        original_check(*args, **kwargs)
+        Employee.objects.filter(pk=employee.pk).update(
+            jabatan="Diubah di layar lain", updated_at=dt.datetime.now(dt.UTC)
+        )
+
+    monkeypatch.setattr(imports, "_rows_check", check_then_someone_edits)
+
+    job = run(csv_bytes([row(1, golongan="IV/a"), row(2)]))
+
+    assert job.status == ImportStatus.FAILED
+    assert errors_of(job)[0]["message"] == _(
+        "Someone changed employees of this file while it was being checked, so nothing was saved. "
+        "Import the file again."
+    )
+    assert list(Employee.objects.values_list("golongan", "jabatan")) == [("III/c", "Diubah di layar lain")]
+
+
+def test_an_update_writes_only_the_columns_that_changed(monkeypatch):
+    run(csv_bytes([row(1), row(2)]))
+    original_check = imports._rows_check
+
+    def check_then_another_service_writes(*args, **kwargs):
+        original_check(*args, **kwargs)
+        # As a service keeping a copied column does: a queryset update leaves updated_at alone.
+        Employee.objects.update(email="baru@contoh.go.id")
+
+    monkeypatch.setattr(imports, "_rows_check", check_then_another_service_writes)
+
+    job = run(csv_bytes([row(1, golongan="IV/a"), row(2)]))
+
+    assert counts(job) == ("done", 0, 1, 1)
+    assert list(Employee.objects.order_by("nip").values_list("golongan", "email")) == [
+        ("IV/a", "baru@contoh.go.id"),
+        ("III/c", "baru@contoh.go.id"),
+    ]
+
+
+def test_an_employee_added_during_the_check_saves_nothing(monkeypatch):
+    original_check = imports._rows_check
+
+    def check_then_someone_adds(*args, **kwargs):
+        original_check(*args, **kwargs)
+        EmployeeFactory(nip=row(2)["NIP"], birth_date=D(1970, 5, 12), tmt_cpns=D(1995, 3, 1), gender="2")
+
+    monkeypatch.setattr(imports, "_rows_check", check_then_someone_adds)
+
+    job = run(csv_bytes([row(1), row(2)]))
+
+    assert job.status == ImportStatus.FAILED
+    assert errors_of(job)[0]["message"] == _(
+        "Someone added employees of this file while it was being checked, so nothing was saved. Import the file again."
+    )
+    assert list(Employee.objects.values_list("nip", flat=True)) == [row(2)["NIP"]]
+
+
+# --- The register's rules, row by row --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "column", "cell", "expected"),
+    [
+        (
+            row(1, golongan="IX"),
+            "golongan",
+            "J3",
+            lambda: _("A PNS golongan runs from I/a to IV/e; %(golongan)s is not one.") % {"golongan": "IX"},
+        ),
+        (
+            pppk_row(1, golongan="III/a"),
+            "golongan",
+            "J3",
+            lambda: (
+                _("A PPPK golongan is a Roman numeral from I to XVII; %(golongan)s is not one.") % {"golongan": "III/a"}
+            ),
+        ),
+        (row(1, jenjang="Ahli Muda"), "jenjang", "M3", lambda: _("Only a jabatan fungsional has a jenjang.")),
+        (
+            row(1, **{"jenis jabatan": "Fungsional"}),
+            "jenjang",
+            "M3",
+            lambda: _("A jabatan fungsional needs its jenjang."),
+        ),
+        (row(1, rumpun="Guru"), "rumpun", "N3", lambda: _("Only a jabatan fungsional belongs to a rumpun.")),
+        (
+            row(1, **{"akhir kontrak": "31-12-2030"}),
+            "akhir kontrak",
+            "R3",
+            lambda: _("Only a PPPK has a contract end date."),
+        ),
+        (
+            row(1, **{"TMT PNS": "01-03-1994"}),
+            "TMT PNS",
+            "Q3",
+            lambda: _("TMT PNS cannot be before TMT CPNS."),
+        ),
+        (
+            row(1, **{"jenis kelamin": "L"}),
+            "NIP",
+            "A3",
+            lambda: (
+                _("%(label)s encodes gender %(encoded)s but the record says %(recorded)s.")
+                % {"label": "NIP", "encoded": _("female (2)"), "recorded": _("male (1)")}
+            ),
+        ),
+        (
+            row(1, **{"tanggal lahir": "13-05-1970"}),
+            "NIP",
+            "A3",
+            lambda: (
+                _("%(label)s encodes birth date %(encoded)s but the record says %(recorded)s.")
+                % {"label": "NIP", "encoded": "12 Mei 1970", "recorded": "13 Mei 1970"}
+            ),
+        ),
+        (
+            row(1, NIP="19700512199503200"),
+            "NIP",
+            "A3",
+            lambda: (
+                _("%(label)s must have %(expected)d digits; this one has %(count)d.")
+                % {"label": "NIP", "expected": 18, "count": 17}
+            ),
+        ),
+        (
+            row(1, **{"kode unit kerja": "KEC-LAMA"}),
+            "kode unit kerja",
+            "O3",
+            lambda: _("The work unit %(code)s is closed: choose an active unit.") % {"code": "KEC-LAMA"},
+        ),
+        (
+            row(1, email="bukan-email"),
+            "email",
+            "S3",
+            lambda: _("Enter a valid email address."),
+        ),
+    ],
+    ids=[
+        "pns golongan",
+        "pppk golongan",
+        "jenjang not fungsional",
+        "fungsional without jenjang",
+        "rumpun not fungsional",
+        "contract for pns",
+        "tmt pns before cpns",
+        "nip gender",
+        "nip birth date",
+        "nip length",
+        "closed unit",
+        "email",
+    ],
+)
+def test_the_register_rules_apply_to_every_row(values, column, cell, expected):
+    job = run(csv_bytes([row(2), values]))
+
+    assert job.status == ImportStatus.FAILED
+    assert errors_of(job) == [{"row": 3, "column": column, "cell": cell, "message": expected()}]
+    assert not Employee.objects.exists()
+
+
+def test_every_error_of_the_file_is_reported():
+    rows = [row(1, golongan="IX", **{"jenis kelamin": "L"}), row(2, nama=""), row(3, **{"kode unit kerja": "X"})]
+
+    job = run(csv_bytes(rows))
+
+    # As on the form, the NIP is compared with the record once the record itself is valid.
+    assert [(e["row"], e["column"]) for e in errors_of(job)] == [(2, "golongan"), (3, "nama"), (4, "kode unit kerja")]
+
+
+def test_a_duplicate_nip_names_both_rows():
+    job = run(csv_bytes([row(1), row(2), row(1, nama="Siti Kembar")]))
+
+    assert errors_of(job) == [
+        {
+            "row": 4,
+            "column": "NIP",
+            "cell": "A4",
+            "message": _("NIP %(nip)s is also in row %(first)d: an employee may appear only once in a file.")
+            % {"nip": row(1)["NIP"], "first": 2},
+        }
+    ]
+
+
+def test_an_existing_employee_keeps_a_closed_unit():
+    run(csv_bytes([row(1, **{"kode unit kerja": "BKPSDM"})]))
+    from employees.models import UnitKerja
+
+    UnitKerja.objects.filter(code="BKPSDM").update(is_active=False)
+
+    job = run(csv_bytes([row(1, jabatan="Analis")]))
+
+    assert counts(job) == ("done", 0, 1, 0)
+
+
+def test_an_accepted_nip_mismatch_is_not_reopened_by_an_import():
+    birth = D(1970, 5, 12)
+    EmployeeFactory(
+        nip=build_nip(birth, D(1995, 3, 1), "2", 7),
+        birth_date=D(1970, 5, 13),  # disagrees with the NIP, accepted with a reason
+        tmt_cpns=D(1995, 3, 1),
+        gender="2",
+        nip_mismatch_accepted=True,
+        nip_mismatch_reason="Akta kelahiran dan SK CPNS berbeda; dikuatkan BKN.",
+    )
+
+    job = run(csv_bytes([row(7, **{"tanggal lahir": "13-05-1970", "jabatan": "Analis"})]))
+
+    assert counts(job) == ("done", 0, 1, 0)
+
+
+def test_formula_in_an_xlsx_cell_is_refused():
+    data = xlsx_bytes([row(1), row(2)], formulas={(2, HEADERS.index("nama")): '="Siti"&" Aminah"'})
+
+    job = run(data, "pegawai.xlsx")
+
+    assert errors_of(job) == [
+        {
+            "row": 3,
+            "column": "nama",
+            "cell": "E3",
+            "message": _("Cell %(cell)s holds a formula; only values can be imported (paste as values).")
+            % {"cell": "E3"},
+        }
+    ]
+
+
+# --- Bad files -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "expected"),
+    [
+        (b"", "pegawai.csv", lambda: _("The file is empty.")),
+        (
+            b"%PDF-1.4",
+            "pegawai.csv",
+            lambda: _("The file is not a spreadsheet: upload a CSV or an Excel (.xlsx) file."),
+        ),
+        (
+            b"NIP,nama",
+            "pegawai.xlsx",
+            lambda: (
+                _("The file is named .%(extension)s but its content is %(content)s. Save it again in the right format.")
+                % {"extension": "xlsx", "content": _("text (CSV)")}
+            ),
+        ),
+    ],
+    ids=["empty", "pdf", "csv named xlsx"],
+)
+def test_a_bad_file_is_refused_on_upload_and_nothing_is_stored(data, name, expected):
+    with pytest.raises(ImportFileError) as caught:
+        import_job_create(actor=None, file=upload(data, name))
+
+    assert caught.value.message == expected()
+    assert not ImportJob.objects.exists()
+
+
+def test_a_too_large_file_is_refused_on_upload(settings):
+    settings.PURNA_IMPORT_MAX_BYTES = 1024 * 1024
+
+    with pytest.raises(ImportFileError) as caught:
+        import_job_create(actor=None, file=upload(b"NIP\r\n" + b"1" * 1024 * 1024))
+
+    assert caught.value.message == _("The file is %(size)s; the limit is %(limit)s. Split it into smaller files.") % {
+        "size": "1,0 MB",
+        "limit": "1,0 MB",
+    }
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (
+            csv_bytes([row(1)], headers=[h for h in HEADERS if h != "tanggal lahir"]),
+            lambda: _("Missing columns: %(columns)s.") % {"columns": "tanggal lahir"},
+        ),
+        (csv_bytes([]), lambda: _("The file has column headers but no rows.")),
+    ],
+    ids=["missing column", "no rows"],
+)
+def test_a_file_without_what_is_needed_fails_with_its_reason(data, expected):
+    job = run(data)
+
+    assert job.status == ImportStatus.FAILED
+    assert errors_of(job) == [{"row": None, "column": "", "cell": "", "message": expected()}]
+
+
+def test_windows_encoded_file_is_imported_with_a_notice():
+    job = run(csv_bytes([row(1, nama="José Sérgio")], encoding="cp1252"))
+
+    assert counts(job) == ("done", 1, 0, 0)
+    assert Employee.objects.get().name == "José Sérgio"
+    assert len(importer.unpack(job.errors).notices) == 1
+
+
+def test_an_unexpected_error_fails_the_job_and_is_raised(monkeypatch):
+    job = import_job_create(actor=None, file=upload(csv_bytes([row(1)])), schedule=False)
+    monkeypatch.setattr(imports, "_rows_check", lambda *args, **kwargs: 1 / 0)
+
+    with pytest.raises(ZeroDivisionError):
+        import_job_run(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert errors_of(job)[0]["message"] == _("The import stopped on an unexpected error; nothing was saved. Try again.")
+
+
+# --- Outside a transaction: on PostgreSQL the writes overlap the check, in a thread ------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_outside_a_transaction_is_still_all_or_nothing(monkeypatch, actor):
+    monkeypatch.setattr(imports, "BATCH_SIZE", 5)
+    rows = [row(n) for n in range(1, 13)]
+
+    failed = run(csv_bytes([*rows, row(13, golongan="XX")]), actor=actor)
+    assert failed.status == ImportStatus.FAILED
+    assert not Employee.objects.exists()
+    assert not Employee.history.exists()
+
+    done = run(csv_bytes([*rows, row(13)]), actor=actor)
+    again = import_job_run(job_id=done.pk)
+
+    assert counts(done) == counts(again) == ("done", 13, 0, 0)
+    assert Employee.objects.count() == Employee.history.filter(history_user=actor).count() == 13
+    writes = imports._writes_for(done)
+    try:
+        assert isinstance(writes, imports._ThreadWrites if connection.vendor == "postgresql" else imports._SpoolWrites)
+    finally:
+        writes.close()
+
+
+# --- A real Celery worker --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def worker_sees_private_media(private_media, monkeypatch):
+    """The worker process reads the uploaded file from the test's private folder."""
+    monkeypatch.setenv("PRIVATE_MEDIA_ROOT", str(private_media))
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_runs_the_import(worker_sees_private_media, worker_queue, actor):  # noqa: F811
+    job = import_job_create(actor=actor, file=upload(csv_bytes([row(1), row(2), pppk_row(1)])), schedule=False)
+
+    status = employee_import_task.apply_async(args=[job.pk], queue=worker_queue).get(timeout=120)
+
+    job.refresh_from_db()
+    assert status == ImportStatus.DONE
+    assert counts(job) == ("done", 3, 0, 0)
+    assert Employee.objects.filter(tmt_pensiun__isnull=False).count() == 3
+    assert Employee.history.filter(history_user=actor).count() == 3
