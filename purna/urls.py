@@ -15,6 +15,7 @@ admin.site.site_title = "Purna"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("instansi/logo", views.instansi_logo, name="instansi_logo"),
     path("akun/masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("akun/keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("akun/kata-sandi/", auth_views.PasswordChangeView.as_view(), name="password_change"),

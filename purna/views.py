@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_not_required, permission_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_GET
 from employees.selectors import DashboardSummary, dashboard_summary, retiring_query
 from purna import formatting, health
 from purna.charts import BarChart, bar_chart
+from purna.models import Instansi
 
 
 @require_GET
@@ -41,3 +43,18 @@ def dashboard_chart(summary: DashboardSummary) -> BarChart:
         for month, count in summary.per_month
     ]
     return bar_chart(_("Purna tugas per month"), points)
+
+
+@require_GET
+@login_not_required
+def instansi_logo(request: HttpRequest) -> HttpResponse:
+    """The agency's logo (Instansi record, set in the admin), or Purna's own; shown on the login page too."""
+    instansi = Instansi.objects.filter(pk=1).only("logo").first()
+    if instansi and instansi.logo:
+        try:
+            response = FileResponse(instansi.logo.open("rb"))
+        except FileNotFoundError:
+            return redirect(static("img/logo.svg"))
+        response["Cache-Control"] = "public, max-age=3600"
+        return response
+    return redirect(static("img/logo.svg"))

@@ -28,6 +28,7 @@ PUBLIC_VIEWS = {
     "healthz": {200, 503},
     "set_language": {200, 204, 302},
     "admin:login": {200},
+    "instansi_logo": {200, 302},
 }
 
 
