@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from employees.choices import CaseStatus, EmployeeStatus, RetirementKind
 from employees.models import CaseDocument, DocumentType, Employee, RetirementCase
 from employees.retirement import add_months
+from employees.services.cases import retirement_worklist_sync
 from purna import roles
 from tests.factories import EmployeeFactory, UserFactory
 
@@ -38,7 +39,7 @@ def case_open(
     extra = {}
     if status in (CaseStatus.SK_ISSUED, CaseStatus.DONE):
         extra = {"sk_number": "800/1/BKPSDM/2026", "sk_date": add_months(tmt, -2)}
-    return RetirementCase.objects.create(
+    case = RetirementCase.objects.create(
         employee=employee,
         kind=RetirementKind.BUP,
         tmt=tmt,
@@ -46,6 +47,9 @@ def case_open(
         proposal_due=due or add_months(tmt, -12),
         **extra,
     )
+    # Written around the services, so the work list's copy on the employee row is brought in step here.
+    retirement_worklist_sync(employee_ids=[employee.pk])
+    return case
 
 
 def documents_upload(case: RetirementCase, document_types) -> None:
