@@ -34,6 +34,7 @@ from employees.exceptions import CaseError, EmployeeError
 from employees.models import CaseDocument, CaseStatusChange, DocumentType, Employee, RetirementCase
 from employees.selectors import document_max_bytes, proposal_months_before
 from employees.services.register import CASE_COPY_FIELDS, employee_update
+from purna.notifications.services import reminders_replan_later
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +96,8 @@ def _worklist_copy(employee: Employee, case: RetirementCase) -> None:
     Employee.objects.filter(pk=employee.pk).update(
         **{name: getattr(employee, name) for name in [*CASE_COPY_FIELDS, "updated_at"]}
     )
+    # The record's reminders (documents missing, proposal overdue) follow its new state right away.
+    reminders_replan_later(model=Employee, object_ids=[employee.pk])
 
 
 def retirement_worklist_sync(*, employee_ids: Iterable[int] | None = None, batch_size: int = 500) -> int:

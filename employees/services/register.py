@@ -21,6 +21,7 @@ from employees.exceptions import EmployeeError, NipError, RetirementRuleError
 from employees.models import Employee, RetirementRule
 from employees.nip import NipMismatch, clean_nip_lama, nip_mismatches, normalize_nip, parse_ni_pppk, parse_nip
 from employees.tasks import retirement_facts_refresh_task
+from purna.notifications.services import reminders_replan_later
 
 # The stored retirement facts (see retirement.RetirementFacts): computed here, never set by callers.
 FACT_FIELDS = ["bup", "bup_date", "tmt_pensiun", "service_years", "service_months", "retirement_rule"]
@@ -302,6 +303,7 @@ def employee_update(*, employee: Employee, actor: Any, **changes: Any) -> Employ
     with transaction.atomic():
         locked = Employee.objects.select_for_update().get(pk=employee.pk)
         before = {name: getattr(locked, name) for name in NIP_CHECKED_FIELDS}
+        reminder_facts = (locked.status, locked.tmt_pensiun)
         for name, value in changes.items():
             setattr(locked, name, value)
         _employee_validate(locked)
@@ -311,6 +313,9 @@ def employee_update(*, employee: Employee, actor: Any, **changes: Any) -> Employ
         _facts_apply(locked, _rules_load())
         _history_note(locked, actor, mismatches)
         locked.save()
+        if (locked.status, locked.tmt_pensiun) != reminder_facts:
+            # Reminders follow a new TMT or status at once, not only at the next daily plan.
+            reminders_replan_later(model=Employee, object_ids=[locked.pk])
     return locked
 
 
