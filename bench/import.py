@@ -92,9 +92,10 @@ def files_make(count: int, seed: int) -> tuple[Path, Path, Path]:
     csv_path = OUT / f"employees-{count}.csv"
     changed_path = OUT / f"employees-{count}-changed.csv"
     xlsx_path = OUT / f"employees-{count}.xlsx"
+    # The files name units by code, so the units must exist even when the files are reused.
+    units = demo.units_ensure()
     if csv_path.exists() and changed_path.exists() and xlsx_path.exists():
         return csv_path, changed_path, xlsx_path
-    units = demo.units_ensure()
     unit_codes = {unit.pk: code for code, unit in units.items()}
     headers = _headers()
     jabatan = headers.index("jabatan")
