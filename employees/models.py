@@ -90,7 +90,10 @@ class Employee(models.Model):
     nip = models.CharField(_("NIP / NI PPPK"), max_length=18, unique=True)
     nip_lama = models.CharField(_("old NIP"), max_length=9, blank=True)
     front_title = models.CharField(_("title before name"), max_length=50, blank=True)
-    name = models.CharField(_("name"), max_length=150, db_index=True)
+    # Indexed in Meta: a plain B-tree for sorting. Django's db_index would add a LIKE index on PostgreSQL
+    # that no search uses (names are searched case-insensitively and by trigram), and every index slows
+    # the set-based writes of imports and the facts refresh.
+    name = models.CharField(_("name"), max_length=150)
     back_title = models.CharField(_("title after name"), max_length=80, blank=True)
     birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
     birth_date = models.DateField(_("date of birth"))
@@ -162,7 +165,7 @@ class Employee(models.Model):
             models.Index(
                 fields=["status", "tmt_pensiun"], name="employee_status_tmt", include=["unit", "jenis_jabatan"]
             ),
-            models.Index(fields=["unit", "tmt_pensiun"], name="employee_unit_tmt"),
+            models.Index(fields=["name"], name="employee_name"),
             # The work list (employees.selectors.retirement_worklist): its rows in its order, counted from
             # the index alone on PostgreSQL. The condition must be the selector's first filter, word for
             # word, for the planner to use it: in service, or with a record still in progress.
