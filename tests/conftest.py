@@ -1,10 +1,45 @@
+import importlib
 import os
 
 import pytest
+from django.apps import apps as global_apps
 from django.db import connections
+from django.utils import translation
 
+from employees.models import RetirementRule
 from purna import roles
 from tests.factories import UserFactory
+
+# Transactional tests flush every table, the rows the migrations seeded included: tests that need the
+# BUP table or the document checklist ask for them again through these fixtures.
+seed_rules = importlib.import_module("employees.migrations.0003_seed_retirement_rules").seed_rules
+seed_documents = importlib.import_module("employees.migrations.0005_seed_document_types").seed
+
+
+@pytest.fixture
+def seeded_rules(db):
+    """The BUP rules of migration 0003."""
+    seed_rules(global_apps, None)
+    return RetirementRule.objects.all()
+
+
+@pytest.fixture
+def seeded_documents(db):
+    """The document checklist of migration 0005."""
+    seed_documents(global_apps, None)
+
+
+@pytest.fixture
+def english():
+    """Messages asserted in their source language, whatever catalog is installed."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def actor(db):
+    """The staff member a service call is made by (no password: these tests never log in)."""
+    return UserFactory(username="operator-bkd", password=None)
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,6 @@ import itertools
 import zlib
 
 import pytest
-from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -35,18 +34,13 @@ from employees.exceptions import CaseError
 from employees.retirement import add_months
 from tests.factories import MINIMAL_PDF
 
+pytestmark = pytest.mark.usefixtures("english")
 D = dt.date
 S = CaseStatus
 K = RetirementKind
 TODAY = D(2026, 3, 10)
 TMT = D(2026, 9, 1)
 SK_FACTS = StepFacts(sk_number="823.4/12/BKPSDM/2026", sk_date=D(2026, 3, 2), sk_signer="Bupati Contoh")
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 # --- Transitions --------------------------------------------------------------------------------------

@@ -1,10 +1,8 @@
 """`manage.py import_employees` and `manage.py export_employees`: the page's importer and exporter from a shell."""
 
-import importlib
 import io
 
 import pytest
-from django.apps import apps as global_apps
 from django.core.management import CommandError, call_command
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -15,14 +13,11 @@ from employees.models import Employee, ImportJob
 from tests.employees.sheets import csv_bytes, pppk_row, row
 from tests.factories import UnitKerjaFactory, UserFactory
 
-seed_migration = importlib.import_module("employees.migrations.0003_seed_retirement_rules")
-
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def setup(db, private_media):
-    seed_migration.seed_rules(global_apps, None)
+def setup(seeded_rules, private_media):
     UnitKerjaFactory(code="BKPSDM", name="Badan Kepegawaian")
     with translation.override("id"):
         yield

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -20,16 +19,10 @@ from employees.nip import (
     parse_nip,
 )
 
+pytestmark = pytest.mark.usefixtures("english")
 D = dt.date
 TODAY = D(2025, 10, 21)
 NIP = "198609262015051001"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    # Messages are asserted in their source language, whatever catalog is installed.
-    with translation.override("en"):
-        yield
 
 
 @pytest.mark.parametrize(

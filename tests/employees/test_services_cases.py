@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps as global_apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.utils import timezone, translation
+from django.utils import timezone
 from PIL import Image
 
 from employees.choices import CaseStatus, EmployeeStatus, RetirementKind
@@ -28,29 +28,9 @@ from employees.services.register import employee_create, employee_update, retire
 from tests.factories import MINIMAL_PDF, UnitKerjaFactory, UserFactory
 
 D = dt.date
-rules_migration = importlib.import_module("employees.migrations.0003_seed_retirement_rules")
-documents_migration = importlib.import_module("employees.migrations.0005_seed_document_types")
 copy_migration = importlib.import_module("employees.migrations.0007_employee_worklist_copy")
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def seeded(db):
-    """The BUP rules and document types of the migrations (a transactional test elsewhere may flush them)."""
-    rules_migration.seed_rules(global_apps, None)
-    documents_migration.seed(global_apps, None)
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def actor(db):
-    return UserFactory(username="operator-bkd", password=None)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_rules", "seeded_documents", "english")]
 
 
 @pytest.fixture

@@ -1,10 +1,8 @@
 """The import's write path (employees/services/imports.py) on the real database, with the seeded BUP table."""
 
 import datetime as dt
-import importlib
 
 import pytest
-from django.apps import apps as global_apps
 from django.db import connection
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -12,26 +10,18 @@ from django.utils.translation import gettext as _
 from employees import importer
 from employees.choices import ImportStatus
 from employees.importer import ImportFileError
-from employees.models import Employee, ImportJob, RetirementRule
+from employees.models import Employee, ImportJob
 from employees.nip import build_nip
 from employees.services import imports
 from employees.services.imports import import_job_create, import_job_run
 from employees.tasks import employee_import_task
 from tests.employees.sheets import HEADERS, csv_bytes, pppk_row, row, upload, xlsx_bytes
-from tests.factories import EmployeeFactory, UnitKerjaFactory, UserFactory
+from tests.factories import EmployeeFactory, UnitKerjaFactory
 from tests.purna.test_celery_worker import worker_queue  # noqa: F401 - a fixture, used by the worker test
 
 D = dt.date
-seed_migration = importlib.import_module("employees.migrations.0003_seed_retirement_rules")
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def seeded_rules(db):
-    """The rules of migration 0003; re-seeded in case a transactional test elsewhere flushed them."""
-    seed_migration.seed_rules(global_apps, None)
-    return RetirementRule.objects.all()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_rules")]
 
 
 @pytest.fixture(autouse=True)
@@ -47,11 +37,6 @@ def units(db):
         "DISDIK": UnitKerjaFactory(code="DISDIK", name="Dinas Pendidikan"),
         "KEC-LAMA": UnitKerjaFactory(code="KEC-LAMA", name="Kecamatan Lama", is_active=False),
     }
-
-
-@pytest.fixture
-def actor(db):
-    return UserFactory(username="operator-bkd", password=None)
 
 
 def run(data: bytes, name: str = "pegawai.csv", *, dry_run: bool = False, actor=None) -> ImportJob:

@@ -7,7 +7,6 @@ import pytest
 from django.apps import apps as global_apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 
 from employees.exceptions import EmployeeError, NipError, NipFormatError, RetirementRuleError
 from employees.models import Employee, RetirementRule
@@ -25,26 +24,7 @@ from tests.factories import EmployeeFactory, RetirementRuleFactory, UnitKerjaFac
 D = dt.date
 seed_migration = importlib.import_module("employees.migrations.0003_seed_retirement_rules")
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def seeded_rules(db):
-    """The rules of migration 0003; re-seeded in case a transactional test elsewhere flushed them."""
-    seed_migration.seed_rules(global_apps, None)
-    return RetirementRule.objects.all()
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def actor(db):
-    # No password: hashing one costs half a second and these tests never log in.
-    return UserFactory(username="operator-bkd", password=None)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_rules", "english")]
 
 
 @pytest.fixture

@@ -1,12 +1,10 @@
 """Staff pages of retirement records and the "akan purna tugas" work list: permissions, flows, query counts."""
 
 import datetime as dt
-import importlib
 import io
 import re
 
 import pytest
-from django.apps import apps as global_apps
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -38,22 +36,8 @@ from tests.factories import (
 )
 
 D = dt.date
-rules_migration = importlib.import_module("employees.migrations.0003_seed_retirement_rules")
-documents_migration = importlib.import_module("employees.migrations.0005_seed_document_types")
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def seeded(db):
-    rules_migration.seed_rules(global_apps, None)
-    documents_migration.seed(global_apps, None)
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_rules", "seeded_documents", "english")]
 
 
 @pytest.fixture

@@ -1,10 +1,8 @@
 """The register's staff pages: list, detail, create and edit (employees/views/register.py)."""
 
 import datetime as dt
-import importlib
 
 import pytest
-from django.apps import apps as global_apps
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -19,15 +17,8 @@ from purna import demo
 from tests.factories import EmployeeFactory, RetirementCaseFactory, UnitKerjaFactory
 
 D = dt.date
-seed_migration = importlib.import_module("employees.migrations.0003_seed_retirement_rules")
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def seeded_rules(db):
-    """The BUP table of migration 0003 (a transactional test elsewhere may have flushed it)."""
-    seed_migration.seed_rules(global_apps, None)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_rules")]
 
 
 def indonesian(message: str, **values) -> str:

@@ -1,11 +1,9 @@
 """The import and export pages (employees/views/transfer.py): permissions, the upload flow, the progress
 partial, templates, the filtered export with a fixed number of queries, the admin's import, a browser."""
 
-import importlib
 import io
 
 import pytest
-from django.apps import apps as global_apps
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -23,15 +21,13 @@ from purna import demo, roles
 from tests.employees.sheets import HEADERS, csv_bytes, row, upload
 from tests.factories import EmployeeFactory, UnitKerjaFactory
 
-seed_migration = importlib.import_module("employees.migrations.0003_seed_retirement_rules")
 SCREENSHOTS = settings.BASE_DIR / "var" / "screenshots"
 
 IMPORT_PAGES = ["employees:import_create", "employees:import_detail", "employees:import_progress"]
 
 
 @pytest.fixture(autouse=True)
-def setup(db, private_media):
-    seed_migration.seed_rules(global_apps, None)
+def setup(seeded_rules, private_media):
     UnitKerjaFactory(code="BKPSDM", name="Badan Kepegawaian")
     with translation.override("id"):
         yield

@@ -1,7 +1,6 @@
 """Test data for the outbox tests: employees at a given distance from their TMT, records, documents, staff."""
 
 import datetime as dt
-import importlib
 
 from django.apps import apps as global_apps
 from django.core.files.base import ContentFile
@@ -11,9 +10,8 @@ from employees.models import CaseDocument, DocumentType, Employee, RetirementCas
 from employees.retirement import add_months
 from employees.services.cases import retirement_worklist_sync
 from purna import roles
+from tests.conftest import seed_documents
 from tests.factories import EmployeeFactory, UserFactory
-
-seed_documents = importlib.import_module("employees.migrations.0005_seed_document_types").seed
 
 
 def document_types_ensure() -> list[DocumentType]:
