@@ -39,7 +39,7 @@ from employees import cases
 from employees.choices import CaseStatus, EmployeeStatus
 from employees.models import CaseDocument, DocumentType, Employee
 from employees.retirement import add_months
-from employees.selectors import proposal_months_before, retirement_worklist
+from employees.selectors import retirement_worklist
 from purna import roles
 from purna.notifications import conf, registry
 from purna.notifications.builtin import staff_with_role
@@ -321,7 +321,7 @@ def approaching_still_due(messages: Sequence[Message]) -> Mapping[int, str]:
 
 
 def _site_url(path: str) -> str:
-    base = getattr(settings, "PURNA_SITE_URL", "").rstrip("/")
+    base = settings.PURNA_SITE_URL.rstrip("/")
     return f"{base}{path}" if base else ""
 
 
@@ -331,7 +331,7 @@ def employee_context(messages: Sequence[Message]) -> Mapping[int, Mapping[str, A
     facts = employee_facts(object_ids={m.object_id for m in messages if m.object_id})
     missing = missing_documents(facts.values())
     today = timezone.localdate()
-    months_before = proposal_months_before()
+    months_before = settings.PURNA_PROPOSAL_MONTHS_BEFORE_TMT
     contexts = {}
     for message in messages:
         f = facts[message.object_id]
@@ -411,7 +411,7 @@ def _overdue_due(f: Facts, today: dt.date, months_before: int) -> dt.date | None
 def proposal_overdue_plan(request: registry.PlanRequest) -> Iterable[registry.Draft]:
     """Operators: the proposal deadline has passed (the day after it), once per deadline."""
     today = request.today
-    months_before = proposal_months_before()
+    months_before = settings.PURNA_PROPOSAL_MONTHS_BEFORE_TMT
     if request.object_ids is not None:
         facts = employee_facts(object_ids=request.object_ids).values()
     else:
@@ -445,7 +445,7 @@ def proposal_overdue_plan(request: registry.PlanRequest) -> Iterable[registry.Dr
 def proposal_overdue_still_due(messages: Sequence[Message]) -> Mapping[int, str]:
     facts = employee_facts(object_ids={m.object_id for m in messages if m.object_id})
     today = timezone.localdate()
-    months_before = proposal_months_before()
+    months_before = settings.PURNA_PROPOSAL_MONTHS_BEFORE_TMT
     reasons = {}
     for message in messages:
         f = facts.get(message.object_id)

@@ -26,14 +26,10 @@ from employees import cases
 from employees.choices import CaseStatus, EmployeeStatus, JenisJabatan, RetirementKind
 from employees.models import CaseDocument, CaseStatusChange, DocumentType, Employee, RetirementCase, UnitKerja
 from employees.nip import NIP_LAMA_LENGTH
+from employees.retirement import add_months
 from purna import formatting
 
 ACTIVE_STATUSES = [EmployeeStatus.AKTIF, EmployeeStatus.MPP]
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.month - 1 + months
-    return dt.date(day.year + month_index // 12, month_index % 12 + 1, 1)
 
 
 def unit_and_subunit_ids(unit_id: int) -> QuerySet[UnitKerja]:
@@ -222,10 +218,6 @@ class DashboardSummary:
     retiring_this_year: int
     per_month: list[tuple[dt.date, int]]  # first day of each of the next 12 months, with its retirements
 
-    @property
-    def per_month_max(self) -> int:
-        return max((count for _, count in self.per_month), default=0)
-
 
 def dashboard_summary(*, today: dt.date | None = None) -> DashboardSummary:
     """Head counts for the home page, in two queries whatever the register's size.
@@ -235,8 +227,8 @@ def dashboard_summary(*, today: dt.date | None = None) -> DashboardSummary:
     """
     today = today or timezone.localdate()
     # A TMT pensiun is always the 1st of a month; the next one after today opens the window.
-    start = _add_months(today.replace(day=1), 1)
-    end = _add_months(start, 12)
+    start = add_months(today.replace(day=1), 1)
+    end = add_months(start, 12)
     active = Employee.objects.filter(status__in=ACTIVE_STATUSES)
     totals = active.aggregate(
         active=Count("*"),
@@ -254,7 +246,7 @@ def dashboard_summary(*, today: dt.date | None = None) -> DashboardSummary:
     counts: dict[dt.date, int] = defaultdict(int)
     for tmt, n in rows:
         counts[tmt.replace(day=1)] += n
-    per_month = [(month, counts.get(month, 0)) for month in (_add_months(start, i) for i in range(12))]
+    per_month = [(month, counts.get(month, 0)) for month in (add_months(start, i) for i in range(12))]
     return DashboardSummary(
         active=totals["active"],
         retiring_12_months=sum(n for _, n in per_month),
@@ -358,7 +350,7 @@ class RetirementProjection:
 def _months(start: dt.date, count: int) -> list[Period]:
     periods = []
     for index in range(count):
-        month = _add_months(start, index)
+        month = add_months(start, index)
         abbreviation = _MONTH_ABBREVIATIONS[month.month - 1]
         periods.append(Period(month, month, f"{abbreviation} {month.year}", f"{abbreviation} {month:%y}"))
     return periods
@@ -437,10 +429,10 @@ def retirement_projection(
     """
     today = today or timezone.localdate()
     # A TMT pensiun is a 1st; the next one after today opens the window, as on the dashboard.
-    start = _add_months(today.replace(day=1), 1)
+    start = add_months(today.replace(day=1), 1)
     months = _months(start, PROJECTION_MONTHS)
     years = _years(start, PROJECTION_YEARS)
-    months_end = _add_months(start, PROJECTION_MONTHS)
+    months_end = add_months(start, PROJECTION_MONTHS)
     years_end = dt.date(start.year + PROJECTION_YEARS, 1, 1)
 
     active = Employee.objects.filter(status__in=ACTIVE_STATUSES, tmt_pensiun__gte=start, tmt_pensiun__lt=years_end)
@@ -498,24 +490,12 @@ def retirement_projection(
     )
 
 
-DEFAULT_PROPOSAL_MONTHS_BEFORE_TMT = 12
-DEFAULT_DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
 # The work list's filter value for "no retirement record opened yet".
 CASE_NONE = "belum_ada"
 # A record still in progress (not done, not cancelled).
 CASE_OPEN_STATUSES = [CaseStatus.PREPARING, CaseStatus.PROPOSED, CaseStatus.SK_ISSUED]
 # A record that decides the employee's TMT: any but a cancelled one.
 CASE_LIVE_STATUSES = [*CASE_OPEN_STATUSES, CaseStatus.DONE]
-
-
-def proposal_months_before() -> int:
-    """Months before the TMT by which the proposal should leave (setting PURNA_PROPOSAL_MONTHS_BEFORE_TMT)."""
-    return int(getattr(settings, "PURNA_PROPOSAL_MONTHS_BEFORE_TMT", DEFAULT_PROPOSAL_MONTHS_BEFORE_TMT))
-
-
-def document_max_bytes() -> int:
-    """The largest document accepted (setting PURNA_DOCUMENT_MAX_BYTES, 5 MB by default)."""
-    return int(getattr(settings, "PURNA_DOCUMENT_MAX_BYTES", DEFAULT_DOCUMENT_MAX_BYTES))
 
 
 def retirement_case_get(*, pk: int) -> RetirementCase:
@@ -589,7 +569,7 @@ class RetirementCaseCard:
 
     @property
     def document_max_bytes(self) -> int:
-        return document_max_bytes()
+        return settings.PURNA_DOCUMENT_MAX_BYTES
 
 
 def retirement_case_card(*, employee: Employee, today: dt.date | None = None) -> RetirementCaseCard:
@@ -601,7 +581,7 @@ def retirement_case_card(*, employee: Employee, today: dt.date | None = None) ->
     """
     today = today or timezone.localdate()
     case = employee_case(employee)
-    months_before = proposal_months_before()
+    months_before = settings.PURNA_PROPOSAL_MONTHS_BEFORE_TMT
     deadline = None
     if case is not None and case.status != CaseStatus.CANCELLED:
         deadline = cases.case_deadline(status=case.status, proposal_due=case.proposal_due, today=today)
@@ -670,8 +650,8 @@ def retirement_worklist(
     a unit with its sub-units, a record status (CASE_NONE for no record at all), only overdue rows.
     """
     today = today or timezone.localdate()
-    months_before = proposal_months_before()
-    until = _add_months(today.replace(day=1), months + 1)
+    months_before = settings.PURNA_PROPOSAL_MONTHS_BEFORE_TMT
+    until = add_months(today.replace(day=1), months + 1)
     uncased_bound = cases.uncased_overdue_before(today=today, months_before=months_before)
     open_case = Q(case_status__in=CASE_OPEN_STATUSES)
     # Late while being prepared past its deadline; with no live record (the TMT is then the TMT pensiun),
@@ -744,7 +724,7 @@ def retirement_worklist_rows(employees: list[Employee], *, today: dt.date | None
     the types of their uploads (the page itself reads the employees alone, see retirement_worklist).
     """
     today = today or timezone.localdate()
-    months_before = proposal_months_before()
+    months_before = settings.PURNA_PROPOSAL_MONTHS_BEFORE_TMT
     specs = [
         cases.DocumentSpec(id=kind.pk, name=kind.name, is_required=kind.is_required) for kind in document_type_list()
     ]

@@ -15,6 +15,7 @@ from benefits.models import TaliAsihScheme
 from ceremonies.models import Event
 from employees.choices import AsnType, EmployeeStatus, Gender, JenisJabatan, Jenjang, RumpunKhusus
 from employees.models import Employee, UnitKerja
+from employees.retirement import add_months
 from purna.models import Instansi
 
 UNITS = [
@@ -137,17 +138,6 @@ def _titles(rng: random.Random, gender: str, golongan: str) -> tuple[str, str]:
     return front, back
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, 28))
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.month - 1 + months
-    return dt.date(day.year + index // 12, index % 12 + 1, min(day.day, 28))
-
-
 def instansi_ensure() -> Instansi:
     instansi = Instansi.objects.filter(pk=1).first()
     if instansi is None:
@@ -187,8 +177,8 @@ def employees_build(count: int, *, today: dt.date, units: dict[str, UnitKerja], 
         _weight, jenis, jenjang, rumpun, jabatans, golongans, bup = rng.choices(POSITIONS, weights)[0]
         gender = rng.choice([Gender.MALE, Gender.FEMALE])
         months_to_tmt = rng.choice([rng.randint(-24, 24), rng.randint(1, 24), rng.randint(1, 96), rng.randint(96, 360)])
-        tmt = _add_months(today.replace(day=1), months_to_tmt)
-        birth = _add_months(tmt, -12 * bup - 1).replace(day=rng.randint(1, 28))
+        tmt = add_months(today.replace(day=1), months_to_tmt)
+        birth = add_months(tmt, -12 * bup - 1).replace(day=rng.randint(1, 28))
         tmt_cpns = min(dt.date(birth.year + rng.randint(22, 32), rng.randint(1, 12), 1), dt.date(today.year - 1, 1, 1))
         is_pppk = jenis == JenisJabatan.FUNGSIONAL and rng.random() < PPPK_SHARE
         # NIP: birth date, TMT CPNS year-month (NI PPPK: appointment year and "21"), gender, sequence.
@@ -217,7 +207,7 @@ def employees_build(count: int, *, today: dt.date, units: dict[str, UnitKerja], 
             rumpun=rumpun,
             unit=units[UNIT_FOR_RUMPUN[rumpun]] if rumpun in UNIT_FOR_RUMPUN else rng.choice(other_units),
             tmt_cpns=tmt_cpns,
-            tmt_pns=None if is_pppk else _add_months(tmt_cpns, 12),
+            tmt_pns=None if is_pppk else add_months(tmt_cpns, 12),
             contract_end=dt.date(today.year + rng.randint(1, 4), 12, 31) if is_pppk else None,
             email=f"{name.lower().replace(' ', '.')}@contoh.go.id",
             phone=fake.phone_number(),
@@ -227,7 +217,7 @@ def employees_build(count: int, *, today: dt.date, units: dict[str, UnitKerja], 
 
 def events_and_schemes_ensure(today: dt.date) -> None:
     tz = timezone.get_current_timezone()
-    farewell_day = _add_months(today.replace(day=1), 1).replace(day=20)
+    farewell_day = add_months(today.replace(day=1), 1).replace(day=20)
     Event.objects.get_or_create(
         title=f"Pelepasan ASN Purna Tugas {farewell_day.year}",
         defaults={
@@ -237,7 +227,7 @@ def events_and_schemes_ensure(today: dt.date) -> None:
             "description": "Penyerahan SK pensiun, piagam penghargaan, THT dan tali asih KORPRI.",
         },
     )
-    training_day = _add_months(today.replace(day=1), 2).replace(day=8)
+    training_day = add_months(today.replace(day=1), 2).replace(day=8)
     Event.objects.get_or_create(
         title=f"Pelatihan Persiapan Purna Tugas Angkatan I {training_day.year}",
         defaults={

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import PurePath
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -32,7 +33,6 @@ from employees import cases
 from employees.choices import AsnType, CaseStatus, RetirementKind
 from employees.exceptions import CaseError, EmployeeError
 from employees.models import CaseDocument, CaseStatusChange, DocumentType, Employee, RetirementCase
-from employees.selectors import document_max_bytes, proposal_months_before
 from employees.services.register import CASE_COPY_FIELDS, employee_update
 from purna.notifications.services import reminders_replan_later
 
@@ -161,7 +161,9 @@ def retirement_case_open(
             is_pppk=locked.asn_type == AsnType.PPPK,
             employee_status=locked.status,
         )
-        due = cases.proposal_due(kind=kind, tmt=tmt, months_before=proposal_months_before(), opened_on=today)
+        due = cases.proposal_due(
+            kind=kind, tmt=tmt, months_before=settings.PURNA_PROPOSAL_MONTHS_BEFORE_TMT, opened_on=today
+        )
         from_status = ""
         if case is None:
             case = RetirementCase(employee=locked)
@@ -354,7 +356,7 @@ def case_document_upload(
     name with the extension of its real type; the uploaded name is kept only as data. Raises CaseError;
     nothing is saved then (a file already written is removed again).
     """
-    data = _read_upload(uploaded_file, document_max_bytes())
+    data = _read_upload(uploaded_file, settings.PURNA_DOCUMENT_MAX_BYTES)
     content_type = document_content_check(data)
     if not document_type.is_active:
         raise CaseError(errors={"document_type": [_("This document is no longer on the checklist.")]})

@@ -59,7 +59,6 @@ from employees.tasks import employee_import_task
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 BATCH_SIZE = 2000
 # SQLite's limit on a statement's parameters (999 on old builds) bounds its IN (...) lists.
 SQLITE_IN_SIZE = 500
@@ -89,11 +88,6 @@ _FIELD_LABELS = {
 _HEADER_FIELD = {column.header: column.field for column in importer.COLUMNS}
 
 
-def import_max_bytes() -> int:
-    """The largest file accepted (setting PURNA_IMPORT_MAX_BYTES, 50 MB by default: ~150,000 rows of CSV)."""
-    return int(getattr(settings, "PURNA_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
-
-
 def import_job_create(*, actor: Any, file: Any, dry_run: bool = False, schedule: bool = True) -> ImportJob:
     """Store an uploaded spreadsheet as an import job and, after commit, queue its import.
 
@@ -104,7 +98,7 @@ def import_job_create(*, actor: Any, file: Any, dry_run: bool = False, schedule:
     """
     name = os.path.basename(file.name or "")
     size = file.size
-    importer.check_size(size, import_max_bytes())
+    importer.check_size(size, settings.PURNA_IMPORT_MAX_BYTES)
     file.seek(0)
     extension = importer.detect_format(file.read(4096), name)
     file.seek(0)
@@ -155,7 +149,9 @@ def _job_import(job: ImportJob) -> ImportJob:
     result = ImportResult()
     with job.file.open("rb") as file:
         try:
-            sheet = importer.open_sheet(file, name=job.original_name, size=job.file.size, max_bytes=import_max_bytes())
+            sheet = importer.open_sheet(
+                file, name=job.original_name, size=job.file.size, max_bytes=settings.PURNA_IMPORT_MAX_BYTES
+            )
             layout = importer.read_header(sheet.header)
         except ImportFileError as exc:
             result.add_error(CellError(None, "", exc.message))

@@ -7,6 +7,7 @@ the employee list as filtered on the list page (employees.filters.EmployeeFilter
 
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -22,7 +23,7 @@ from employees.choices import ImportStatus
 from employees.filters import EmployeeFilter
 from employees.importer import ImportFileError
 from employees.models import Employee, ImportJob, UnitKerja
-from employees.services.imports import import_job_create, import_max_bytes
+from employees.services.imports import import_job_create
 from employees.transfer_forms import ImportUploadForm
 
 IMPORT_PERMISSIONS = ("employees.add_employee", "employees.change_employee")
@@ -35,7 +36,7 @@ def import_page_context() -> dict:
         "columns": importer.COLUMNS,
         "computed_headers": importer.COMPUTED_HEADERS,
         "units": list(UnitKerja.objects.filter(is_active=True).order_by("code").values_list("code", "name")),
-        "max_megabytes": import_max_bytes() // (1024 * 1024),
+        "max_megabytes": settings.PURNA_IMPORT_MAX_BYTES // (1024 * 1024),
     }
 
 

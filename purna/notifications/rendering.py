@@ -56,7 +56,7 @@ def sender_load() -> Sender:
 
 
 def email_language() -> str:
-    return getattr(settings, "PURNA_EMAIL_LANGUAGE", settings.LANGUAGE_CODE)
+    return settings.PURNA_EMAIL_LANGUAGE
 
 
 def render(template_prefix: str, context: Mapping[str, Any]) -> Rendered:
