@@ -18,6 +18,7 @@ from employees.models import (
 )
 from employees.services.cases import retirement_case_transition
 from employees.views.transfer import admin_import_view
+from purna.admin import ReadOnlyInline
 
 
 @admin.register(UnitKerja)
@@ -84,34 +85,18 @@ class DocumentTypeAdmin(admin.ModelAdmin):
     prepopulated_fields = {"code": ["name"]}
 
 
-class CaseStatusChangeInline(admin.TabularInline):
+class CaseStatusChangeInline(ReadOnlyInline):
     model = CaseStatusChange
     fields = ["at", "from_status", "to_status", "actor", "note"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
-class CaseDocumentInline(admin.TabularInline):
+class CaseDocumentInline(ReadOnlyInline):
     """Read-only: documents are uploaded on the staff pages, where their contents are checked."""
 
     model = CaseDocument
     fields = ["document_type", "download", "content_type", "size", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description=_("file"))
     def download(self, document: CaseDocument) -> str:

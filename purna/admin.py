@@ -6,6 +6,19 @@ from purna.models import Instansi, User
 admin.site.register(User, UserAdmin)
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown beside their parent as a record (history, events): never added or edited here."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Instansi)
 class InstansiAdmin(admin.ModelAdmin):
     list_display = ["name", "region", "email", "phone"]

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from purna.admin import ReadOnlyInline
 from purna.notifications.exceptions import NotificationError
 from purna.notifications.models import Message, MessageAttachment, MessageEvent
 from purna.notifications.selectors import kind_choices, kind_label
@@ -22,17 +23,6 @@ class KindFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.filter(kind=self.value()) if self.value() else queryset
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class MessageEventInline(ReadOnlyInline):
