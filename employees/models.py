@@ -136,8 +136,16 @@ class Employee(models.Model):
     tmt_pensiun = models.DateField(_("TMT pensiun"), null=True, blank=True, db_index=True)
     service_years = models.PositiveSmallIntegerField(_("service (years)"), null=True, blank=True)
     service_months = models.PositiveSmallIntegerField(_("service (months)"), null=True, blank=True)
+    # No index: nothing looks employees up by rule, and every index is written again for each row the
+    # facts refresh or an import changes.
     retirement_rule = models.ForeignKey(
-        RetirementRule, verbose_name=_("BUP rule"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        RetirementRule,
+        verbose_name=_("BUP rule"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
 
     # A copy of the retirement record for the "Akan purna tugas" work list, so that it filters, counts and
