@@ -1,4 +1,7 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.forms.models import construct_instance
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +9,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from employees.choices import CaseStatus
-from employees.exceptions import CaseError
+from employees.exceptions import CaseError, EmployeeError
 from employees.models import (
     CaseDocument,
     CaseStatusChange,
@@ -17,6 +20,17 @@ from employees.models import (
     UnitKerja,
 )
 from employees.services.cases import retirement_case_transition
+from employees.services.register import (
+    CASE_COPY_FIELDS,
+    FACT_FIELDS,
+    NIP_CHECKED_FIELDS,
+    employee_create,
+    employee_prepare,
+    employee_update,
+    retirement_rule_save,
+    retirement_rule_validate,
+    retirement_rules_delete,
+)
 from employees.views.transfer import admin_import_view
 from purna.admin import ReadOnlyInline
 
@@ -30,8 +44,38 @@ class UnitKerjaAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
 
 
+class ServiceValidatedForm(forms.ModelForm):
+    """An admin form checked by the register's services, as the staff pages' forms are: the same rules,
+    the same Indonesian messages, next to the same fields. `service_validate(instance)` raises
+    EmployeeError; the admin's save_model then calls the service that writes."""
+
+    def service_validate(self, instance) -> None:
+        raise NotImplementedError
+
+    def _post_clean(self) -> None:
+        # Instead of Model.full_clean: the service's validation includes it.
+        self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
+        try:
+            self.service_validate(self.instance)
+        except EmployeeError as error:
+            for field, messages_ in error.errors.items():
+                for message in messages_:
+                    if field in self.fields or field == NON_FIELD_ERRORS:
+                        self.add_error(None if field == NON_FIELD_ERRORS else field, message)
+                    else:
+                        self.add_error(None, f"{field}: {message}")
+
+
+class RetirementRuleAdminForm(ServiceValidatedForm):
+    def service_validate(self, instance: RetirementRule) -> None:
+        retirement_rule_validate(instance)
+
+
 @admin.register(RetirementRule)
 class RetirementRuleAdmin(SimpleHistoryAdmin):
+    """Saving or deleting a rule goes through the services, which recompute everyone's facts (Celery)."""
+
+    form = RetirementRuleAdminForm
     list_display = [
         "__str__",
         "asn_type",
@@ -47,25 +91,61 @@ class RetirementRuleAdmin(SimpleHistoryAdmin):
     list_filter = ["jenis_jabatan", "jenjang", "rumpun", "bup"]
     search_fields = ["legal_basis", "notes"]
 
+    def _recompute_announce(self, request) -> None:
+        self.message_user(
+            request,
+            _("The retirement dates of every employee are being recomputed in the background with the new rules."),
+            messages.INFO,
+        )
+
+    def save_model(self, request, obj, form, change) -> None:
+        retirement_rule_save(rule=obj, actor=request.user)
+        self._recompute_announce(request)
+
+    def delete_model(self, request, obj) -> None:
+        retirement_rules_delete(rules=[obj], actor=request.user)
+        self._recompute_announce(request)
+
+    def delete_queryset(self, request, queryset) -> None:
+        retirement_rules_delete(rules=list(queryset), actor=request.user)
+        self._recompute_announce(request)
+
+
+class EmployeeAdminForm(ServiceValidatedForm):
+    def service_validate(self, instance: Employee) -> None:
+        # The NIP's agreement with the record is checked again only when it or what it encodes changed,
+        # as employee_update does (see NIP_CHECKED_FIELDS).
+        nip_changed = instance._state.adding or any(name in self.changed_data for name in NIP_CHECKED_FIELDS)
+        employee_prepare(instance, check_nip=nip_changed)
+
 
 @admin.register(Employee)
 class EmployeeAdmin(SimpleHistoryAdmin):
+    """Employees are written by employee_create / employee_update (facts, work list, history, reminders)
+    and never deleted: a person who leaves gets a status."""
+
+    form = EmployeeAdminForm
     list_display = ["nip", "name", "golongan", "jenis_jabatan", "unit", "status", "bup", "tmt_pensiun"]
     list_filter = ["asn_type", "status", "jenis_jabatan", "jenjang", "rumpun", "golongan"]
     list_select_related = ["unit"]
     search_fields = ["=nip", "name", "nip_lama"]
     autocomplete_fields = ["unit", "user"]
-    readonly_fields = [
-        "bup",
-        "bup_date",
-        "tmt_pensiun",
-        "service_years",
-        "service_months",
-        "retirement_rule",
-        "created_at",
-        "updated_at",
-    ]
+    readonly_fields = [*FACT_FIELDS, *CASE_COPY_FIELDS, "created_at", "updated_at"]
     show_full_result_count = False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            saved = employee_update(employee=obj, actor=request.user, **changes)
+        else:
+            saved = employee_create(actor=request.user, **form.cleaned_data)
+        # The admin goes on with `obj` (its log entry, the redirect): give it the saved row.
+        for field in Employee._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
+        obj._state.adding, obj._state.db = False, saved._state.db
 
     def get_urls(self):
         # "Import employees" (a button on the list: templates/admin/employees/employee/change_list.html).

@@ -244,6 +244,8 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
+# The history admin's "revert" would save an old version directly, past the services (facts, work list).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 PURNA_INSTANSI_NAME = env.str("PURNA_INSTANSI_NAME", default="BKPSDM Kabupaten Contoh")
 # The pension proposal should reach BKN this many months before the TMT pensiun (about a year).
 PURNA_PROPOSAL_MONTHS_BEFORE_TMT = env.int("PURNA_PROPOSAL_MONTHS_BEFORE_TMT", default=12)

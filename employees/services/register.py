@@ -456,12 +456,8 @@ def retirement_facts_refresh(
         return sum(future.result() for future in [pool.submit(work) for _ in range(workers)])
 
 
-def retirement_rule_save(*, rule: RetirementRule, actor: Any) -> RetirementRule:
-    """Create or change a row of the BUP table, then recompute everyone's facts after commit.
-
-    Raises RetirementRuleError for bad input (nothing saved). The rule's history records the actor;
-    the recomputation runs in a Celery task, scheduled only once the change is committed.
-    """
+def retirement_rule_validate(rule: RetirementRule) -> None:
+    """Raise RetirementRuleError, field by field, if the BUP table row cannot be saved as it is."""
     errors: dict[str, list[str]] = {}
     if (rule.jenjang or rule.rumpun) and rule.jenis_jabatan not in ("", JenisJabatan.FUNGSIONAL):
         _add(errors, "jenis_jabatan", _("A jenjang or rumpun applies only to jabatan fungsional."))
@@ -483,22 +479,47 @@ def retirement_rule_save(*, rule: RetirementRule, actor: Any) -> RetirementRule:
                 errors.update(exc.message_dict)
     if errors:
         raise RetirementRuleError(errors=errors)
+    # Two rules with the same criteria and the same start would tie (see retirement.select_rule).
+    duplicate = RetirementRule.objects.filter(
+        asn_type=rule.asn_type,
+        jenis_jabatan=rule.jenis_jabatan,
+        jenjang=rule.jenjang,
+        rumpun=rule.rumpun,
+        born_before=rule.born_before,
+        valid_from=rule.valid_from,
+    ).exclude(pk=rule.pk)
+    if duplicate.exists():
+        raise RetirementRuleError(
+            errors={NON_FIELD_ERRORS: [_("A rule with the same criteria and the same start date already exists.")]}
+        )
 
+
+def retirement_rule_save(*, rule: RetirementRule, actor: Any) -> RetirementRule:
+    """Create or change a row of the BUP table, then recompute everyone's facts after commit.
+
+    Raises RetirementRuleError for bad input (nothing saved). The rule's history records the actor;
+    the recomputation runs in a Celery task, scheduled only once the change is committed.
+    """
     with transaction.atomic():
-        # Two rules with the same criteria and the same start would tie (see retirement.select_rule).
-        duplicate = RetirementRule.objects.filter(
-            asn_type=rule.asn_type,
-            jenis_jabatan=rule.jenis_jabatan,
-            jenjang=rule.jenjang,
-            rumpun=rule.rumpun,
-            born_before=rule.born_before,
-            valid_from=rule.valid_from,
-        ).exclude(pk=rule.pk)
-        if duplicate.exists():
-            raise RetirementRuleError(
-                errors={NON_FIELD_ERRORS: [_("A rule with the same criteria and the same start date already exists.")]}
-            )
+        retirement_rule_validate(rule)
         rule._history_user = actor
         rule.save()
         transaction.on_commit(lambda: retirement_facts_refresh_task.delay())
     return rule
+
+
+def retirement_rules_delete(*, rules: Iterable[RetirementRule], actor: Any) -> int:
+    """Remove rows of the BUP table (entered by mistake), then recompute everyone's facts after commit.
+
+    A rule that stopped applying is ended with `valid_until` instead, so that the dates computed under it
+    stay explained. Each deletion is in the rule's history with the actor. Returns how many were removed.
+    """
+    deleted = 0
+    with transaction.atomic():
+        for rule in rules:
+            rule._history_user = actor
+            rule.delete()
+            deleted += 1
+        if deleted:
+            transaction.on_commit(lambda: retirement_facts_refresh_task.delay())
+    return deleted

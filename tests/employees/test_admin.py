@@ -1,0 +1,190 @@
+"""The Django admin writes employees and BUP rules through the register's services: the same validation
+and messages, facts recomputed, history with the actor, no hard delete, no history revert."""
+
+import datetime as dt
+
+import pytest
+from django.forms.models import model_to_dict
+from django.test import Client
+from django.urls import reverse
+
+from employees.models import Employee, RetirementRule
+from employees.nip import build_nip
+from employees.retirement import tmt_pensiun
+from employees.tasks import retirement_facts_refresh_task
+from purna import roles
+from tests.factories import EmployeeFactory, UnitKerjaFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_rules")]
+
+D = dt.date
+
+
+@pytest.fixture
+def admin_client(role_user):
+    client = Client()
+    client.force_login(role_user(roles.ADMIN, is_staff=True, username="admin-kepegawaian"))
+    return client
+
+
+@pytest.fixture
+def refresh_runs(monkeypatch):
+    """The refresh task, run in this process when it is scheduled (the broker is not under test here)."""
+    runs = []
+    monkeypatch.setattr(
+        retirement_facts_refresh_task,
+        "delay",
+        lambda *args, **kwargs: runs.append(retirement_facts_refresh_task(*args, **kwargs)),
+    )
+    return runs
+
+
+def post_data(form, **overrides) -> dict:
+    """What the admin's form posts for its current values, with some changed."""
+    data = {}
+    for name, value in {**form.initial, **overrides}.items():
+        if name in form.fields:
+            data[name] = "" if value is None else value
+    return data
+
+
+def change_form(client, employee):
+    return client.get(reverse("admin:employees_employee_change", args=[employee.pk])).context["adminform"].form
+
+
+@pytest.fixture
+def employee(db):
+    # 1970-05-12, pelaksana: BUP 58, TMT pensiun 1 June 2028.
+    unit = UnitKerjaFactory()
+    birth, cpns = D(1970, 5, 12), D(1995, 3, 1)
+    return EmployeeFactory(
+        unit=unit,
+        birth_date=birth,
+        tmt_cpns=cpns,
+        gender="2",
+        nip=build_nip(birth, cpns, "2", 1),
+        jenis_jabatan="pelaksana",
+        jenjang="",
+        rumpun="",
+    )
+
+
+def test_admin_adds_an_employee_with_facts_and_history(admin_client, employee):
+    birth, cpns = D(1968, 1, 31), D(1992, 4, 1)
+    data = {
+        **model_to_dict(employee, exclude=["id", "user", "retirement_rule"]),
+        "nip": build_nip(birth, cpns, "1", 7),
+        "name": "Ahmad Fauzi",
+        "birth_date": birth,
+        "tmt_cpns": cpns,
+        "gender": "1",
+        "jenis_jabatan": "jpt_pratama",
+    }
+    data = {name: "" if value is None else value for name, value in data.items()}
+    response = admin_client.post(reverse("admin:employees_employee_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    added = Employee.objects.get(name="Ahmad Fauzi")
+    # JPT pratama: BUP 60, reached 31 January 2028, so the TMT is 1 February 2028.
+    assert (added.bup, added.tmt_pensiun, added.tmt_effective) == (60, D(2028, 2, 1), D(2028, 2, 1))
+    assert added.history.get().history_user.username == "admin-kepegawaian"
+
+
+def test_admin_change_recomputes_the_facts_and_the_work_list(admin_client, employee):
+    form = change_form(admin_client, employee)
+    response = admin_client.post(
+        reverse("admin:employees_employee_change", args=[employee.pk]),
+        post_data(form, jenis_jabatan="jpt_pratama"),
+    )
+    assert response.status_code == 302
+    employee.refresh_from_db()
+    assert (employee.bup, employee.tmt_pensiun, employee.tmt_effective) == (60, D(2030, 6, 1), D(2030, 6, 1))
+    assert employee.history.first().history_user.username == "admin-kepegawaian"
+
+
+def test_admin_refuses_what_the_staff_form_refuses_and_saves_nothing(admin_client, employee):
+    form = change_form(admin_client, employee)
+    # The NIP encodes 12 May 1970: a different birth date disagrees with it.
+    response = admin_client.post(
+        reverse("admin:employees_employee_change", args=[employee.pk]),
+        post_data(form, birth_date=D(1971, 5, 12), golongan="IV/z"),
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "nip" in errors and "golongan" in errors
+    employee.refresh_from_db()
+    assert employee.birth_date == D(1970, 5, 12)
+    assert employee.history.count() == 1
+
+
+def test_admin_accepts_a_legacy_nip_mismatch_with_a_reason(admin_client, employee):
+    form = change_form(admin_client, employee)
+    response = admin_client.post(
+        reverse("admin:employees_employee_change", args=[employee.pk]),
+        post_data(
+            form,
+            birth_date=D(1971, 5, 12),
+            nip_mismatch_accepted="on",
+            nip_mismatch_reason="NIP dari BKN, tanggal lahir sesuai akta kelahiran",
+        ),
+    )
+    assert response.status_code == 302
+    employee.refresh_from_db()
+    assert (employee.birth_date, employee.tmt_pensiun) == (D(1971, 5, 12), tmt_pensiun(D(1971, 5, 12), 58))
+
+
+def test_admin_cannot_delete_or_revert_employees(admin_client, employee):
+    assert admin_client.get(reverse("admin:employees_employee_delete", args=[employee.pk])).status_code == 403
+    changelist = admin_client.get(reverse("admin:employees_employee_changelist"))
+    assert b"delete_selected" not in changelist.content
+    history = employee.history.first()
+    revert = admin_client.get(reverse("admin:employees_employee_simple_history", args=[employee.pk, history.pk]))
+    assert revert.status_code == 200
+    assert revert.context["revert_disabled"] is True
+
+
+def test_admin_rule_change_recomputes_everyone_after_commit(
+    admin_client, employee, refresh_runs, django_capture_on_commit_callbacks
+):
+    rule = RetirementRule.objects.get(asn_type="", jenis_jabatan="pelaksana", jenjang="", rumpun="")
+    form = admin_client.get(reverse("admin:employees_retirementrule_change", args=[rule.pk])).context["adminform"].form
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:employees_retirementrule_change", args=[rule.pk]), post_data(form, bup=59), follow=True
+        )
+    assert response.status_code == 200
+    assert "dihitung ulang" in " ".join(str(m) for m in response.context["messages"])
+    assert refresh_runs == [1]
+    employee.refresh_from_db()
+    assert (employee.bup, employee.tmt_pensiun) == (59, D(2029, 6, 1))
+    assert rule.history.first().history_user.username == "admin-kepegawaian"
+
+
+def test_admin_rule_with_bad_values_is_refused(admin_client, refresh_runs):
+    rule = RetirementRule.objects.get(asn_type="", jenis_jabatan="pelaksana", jenjang="", rumpun="")
+    form = admin_client.get(reverse("admin:employees_retirementrule_change", args=[rule.pk])).context["adminform"].form
+    response = admin_client.post(
+        reverse("admin:employees_retirementrule_change", args=[rule.pk]),
+        post_data(form, bup=90, jenjang="ahli_muda"),
+    )
+    assert response.status_code == 200
+    assert set(response.context["adminform"].form.errors) >= {"bup", "jenis_jabatan"}
+    rule.refresh_from_db()
+    assert rule.bup == 58
+    assert refresh_runs == []
+
+
+def test_admin_rule_delete_recomputes_everyone(
+    admin_client, employee, refresh_runs, django_capture_on_commit_callbacks
+):
+    extra = RetirementRule.objects.create(
+        jenis_jabatan="pelaksana", bup=62, valid_from=D(2020, 1, 1), legal_basis="Keliru"
+    )
+    retirement_facts_refresh_task()
+    employee.refresh_from_db()
+    assert employee.bup == 62
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("admin:employees_retirementrule_delete", args=[extra.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert refresh_runs == [1]
+    employee.refresh_from_db()
+    assert employee.bup == 58
