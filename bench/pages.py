@@ -113,27 +113,25 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--count", type=int, default=100_000, help="employees in the register")
-    parser.add_argument("--requests", type=int, default=50, help="timed requests per page")
-    args = parser.parse_args()
-    django_setup()
+def prepare(count: int):
+    """Fill the register to `count`, sign-in user and the pages to time: (operator, pages, summary lines).
 
+    Shared with bench/load.py. Each page is (label, path); the first is the reference ListView.
+    """
     from django.contrib.auth.models import Group
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client, override_settings
     from django.utils import timezone
 
     from employees.models import CaseDocument, Employee, RetirementCase, UnitKerja
-    from employees.selectors import ACTIVE_STATUSES, CASE_NONE, _add_months
+    from employees.retirement import add_months
+    from employees.selectors import ACTIVE_STATUSES, CASE_NONE
     from employees.services.register import employee_update
     from purna import roles
     from purna.models import User
 
     call_command("migrate", verbosity=0)
-    employees_ensure(args.count)
+    employees_ensure(count)
     cases_ensure()
     if connection.vendor == "postgresql":
         # Fresh statistics, as autovacuum would gather soon after a bulk load: without them the planner
@@ -141,7 +139,6 @@ def main() -> None:
         # it marks the pages all-visible, so a count read from an index need not visit the table.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
-    print(machine())
     total = Employee.objects.count()
 
     operator, _created = User.objects.get_or_create(username="bench-operator", defaults={"first_name": "Bench"})
@@ -158,7 +155,7 @@ def main() -> None:
     unit = UnitKerja.objects.filter(children__isnull=False).order_by("pk").first() or UnitKerja.objects.first()
     today = timezone.localdate()
     within_12 = Employee.objects.filter(
-        status__in=ACTIVE_STATUSES, tmt_pensiun__gt=today, tmt_pensiun__lt=_add_months(today.replace(day=1), 13)
+        status__in=ACTIVE_STATUSES, tmt_pensiun__gt=today, tmt_pensiun__lt=add_months(today.replace(day=1), 13)
     ).count()
     retiring = "/pegawai/akan-purna-tugas/"
 
@@ -179,13 +176,28 @@ def main() -> None:
         ("work list, 24 months, no record yet", f"{retiring}?bulan=24&status={CASE_NONE}"),
         (f"work list, 12 months, unit {unit.code} + sub-units", f"{retiring}?bulan=12&unit={unit.pk}"),
     ]
+    summary = [
+        f"{total:,} employees; {within_12:,} in service retire within 12 months ({within_12 / max(total, 1):.0%}); "
+        f"{RetirementCase.objects.count():,} retirement records, {CaseDocument.objects.count():,} documents"
+    ]
+    return operator, pages, summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=100_000, help="employees in the register")
+    parser.add_argument("--requests", type=int, default=50, help="timed requests per page")
+    args = parser.parse_args()
+    django_setup()
+
+    from django.test import Client, override_settings
+
+    operator, pages, summary = prepare(args.count)
+    print(machine())
+    print(*summary, sep="\n")
+    print(f"{args.requests} requests per page after one warm-up (DEBUG off)")
     client = Client()
     client.force_login(operator)
-    print(f"{total:,} employees; {args.requests} requests per page after one warm-up (DEBUG off)")
-    print(
-        f"{within_12:,} in service retire within 12 months ({within_12 / max(total, 1):.0%}); "
-        f"{RetirementCase.objects.count():,} retirement records, {CaseDocument.objects.count():,} documents"
-    )
     print(f"{'page':<48} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'x ref':>6} {'KB':>6}")
     reference = None
     with override_settings(ROOT_URLCONF=reference_urlconf()):

@@ -27,6 +27,7 @@ from employees.services.register import (
     employee_create,
     employee_prepare,
     employee_update,
+    retirement_facts_refresh,
     retirement_rule_save,
     retirement_rule_validate,
     retirement_rules_delete,
@@ -132,9 +133,22 @@ class EmployeeAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["unit", "user"]
     readonly_fields = [*FACT_FIELDS, *CASE_COPY_FIELDS, "created_at", "updated_at"]
     show_full_result_count = False
+    actions = ["facts_recompute"]
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    @admin.action(description=_("Recompute the retirement dates"), permissions=["change"])
+    def facts_recompute(self, request, queryset) -> None:
+        changed = retirement_facts_refresh(employee_ids=queryset.values_list("pk", flat=True))
+        self.message_user(
+            request,
+            ngettext(
+                "%(n)s employee's retirement dates changed.", "%(n)s employees' retirement dates changed.", changed
+            )
+            % {"n": changed},
+            messages.SUCCESS,
+        )
 
     def save_model(self, request, obj, form, change) -> None:
         if change:

@@ -188,3 +188,19 @@ def test_admin_rule_delete_recomputes_everyone(
     assert refresh_runs == [1]
     employee.refresh_from_db()
     assert employee.bup == 58
+
+
+def test_admin_action_recomputes_the_selected_employees(admin_client, employee):
+    other = EmployeeFactory(unit=employee.unit)
+    Employee.objects.filter(pk__in=[employee.pk, other.pk]).update(bup=None, tmt_pensiun=None)
+    response = admin_client.post(
+        reverse("admin:employees_employee_changelist"),
+        {"action": "facts_recompute", "_selected_action": [employee.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "1 pegawai" in " ".join(str(m) for m in response.context["messages"])
+    employee.refresh_from_db()
+    other.refresh_from_db()
+    assert (employee.bup, employee.tmt_pensiun) == (58, D(2028, 6, 1))
+    assert other.tmt_pensiun is None  # not selected

@@ -24,7 +24,7 @@ from purna.notifications import builtin
 from purna.notifications.delivery import messages_send
 from purna.notifications.models import Message, MessageStatus
 from purna.notifications.services import reminders_plan, reminders_replan
-from tests.notifications.builders import (
+from tests.purna.notifications.builders import (
     case_open,
     document_types_ensure,
     documents_upload,

@@ -129,3 +129,23 @@ def test_projection_runs_the_same_queries_for_5_and_500_employees(client, operat
 
     assert large == small
     assert max(large) <= 10
+
+
+def test_counts_are_written_with_thousands_separators(client, operator):
+    client.force_login(operator)
+    unit = UnitKerjaFactory()
+    # 1,200 pelaksana (BUP 58) who all reach 58 in six months' time: 200 per birth date, so NIPs differ.
+    first = add_months(timezone.localdate().replace(day=1), 6)
+    births = [first.replace(year=first.year - 58, day=day) for day in range(1, 7)]
+    Employee.objects.bulk_create(
+        [EmployeeFactory.build(unit=unit, birth_date=birth) for birth in births for _ in range(200)]
+    )
+    assert retirement_facts_refresh() == 1200
+    # Indonesian by default: "." groups thousands.
+    indonesian = client.get(reverse("employees:projection")).content.decode()
+    worklist = client.get(reverse("employees:retiring")).content.decode()
+    assert "1.200 orang" in indonesian and ">1.200</a>" in indonesian
+    assert "1.200 orang" in worklist
+    client.cookies["django_language"] = "en"
+    english_page = client.get(reverse("employees:projection")).content.decode()
+    assert "1,200 people" in english_page

@@ -12,8 +12,8 @@ from purna.notifications import builtin, registry
 from purna.notifications.models import Message, MessageEvent, MessageStatus
 from purna.notifications.services import message_queue, outbox_sweep
 from purna.notifications.tasks import reminders_plan_task
-from tests.notifications.builders import document_types_ensure, employee_retiring, first_of_month, operator
-from tests.notifications.conftest import wait_until
+from tests.purna.notifications.builders import document_types_ensure, employee_retiring, first_of_month, operator
+from tests.purna.notifications.conftest import wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

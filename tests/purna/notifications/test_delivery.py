@@ -17,7 +17,7 @@ from purna.notifications import builtin, registry
 from purna.notifications.delivery import _claim, classify, messages_send
 from purna.notifications.models import Message, MessageEvent, MessageStatus
 from purna.notifications.services import AttachmentDraft, message_queue
-from tests.notifications.builders import document_types_ensure, employee_retiring, first_of_month
+from tests.purna.notifications.builders import document_types_ensure, employee_retiring, first_of_month
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from purna.notifications import registry
 from purna.notifications.delivery import messages_send
 from purna.notifications.models import Message, MessageStatus
 from purna.notifications.services import message_queue
-from tests.notifications.builders import document_types_ensure, employee_retiring, first_of_month, operator
+from tests.purna.notifications.builders import document_types_ensure, employee_retiring, first_of_month, operator
 
 pytestmark = pytest.mark.browser
 
