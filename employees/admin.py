@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from employees.cases import DECIDED_STATUSES
 from employees.choices import CaseStatus
 from employees.exceptions import CaseError, EmployeeError
 from employees.models import (
@@ -19,7 +20,12 @@ from employees.models import (
     RetirementRule,
     UnitKerja,
 )
-from employees.services.cases import retirement_case_transition
+from employees.services.cases import (
+    DECISION_FIELDS,
+    retirement_case_decision_correct,
+    retirement_case_decision_validate,
+    retirement_case_transition,
+)
 from employees.services.register import (
     CASE_COPY_FIELDS,
     FACT_FIELDS,
@@ -46,7 +52,7 @@ class UnitKerjaAdmin(admin.ModelAdmin):
 
 
 class ServiceValidatedForm(forms.ModelForm):
-    """An admin form checked by the register's services, as the staff pages' forms are: the same rules,
+    """An admin form checked by a service, as the staff pages' forms are: the same rules,
     the same Indonesian messages, next to the same fields. `service_validate(instance)` raises
     EmployeeError; the admin's save_model then calls the service that writes."""
 
@@ -199,28 +205,55 @@ class CaseDocumentInline(ReadOnlyInline):
         )
 
 
+class RetirementCaseAdminForm(ServiceValidatedForm):
+    """Corrects the SK pensiun and pertek of a record that has its SK, with the reason for the history."""
+
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the record's history with your name."),
+    )
+
+    def service_validate(self, instance: RetirementCase) -> None:
+        if set(self.changed_data) - {"reason"}:
+            retirement_case_decision_validate(instance)
+            if not self.cleaned_data.get("reason", "").strip():
+                raise CaseError(errors={"reason": [_("Give the reason: it is kept in the record's history.")]})
+
+
 @admin.register(RetirementCase)
 class RetirementCaseAdmin(SimpleHistoryAdmin):
-    """Records are opened and moved on the staff pages or by the actions here, never by editing the status."""
+    """Records are opened and moved on the staff pages or by the actions here, never by editing the status;
+    the SK and pertek of a record that has its SK can be corrected here (retirement_case_decision_correct)."""
 
+    form = RetirementCaseAdminForm
     list_display = ["employee", "kind", "tmt", "status", "proposal_due", "proposed_on", "sk_number"]
     list_filter = ["status", "kind"]
     list_select_related = ["employee"]
     search_fields = ["=employee__nip", "employee__name", "sk_number", "pertek_number"]
     date_hierarchy = "tmt"
-    readonly_fields = ["employee", "kind", "tmt", "status", "proposal_due", "proposed_on", "created_at"]
-    fields = [
-        *readonly_fields,
-        "pertek_number",
-        "pertek_date",
-        "sk_number",
-        "sk_date",
-        "sk_signer",
-        "notes",
-    ]
+    readonly_fields = ["employee", "kind", "tmt", "status", "proposal_due", "proposed_on", "created_at", "notes"]
     inlines = [CaseDocumentInline, CaseStatusChangeInline]
     actions = ["mark_proposed", "mark_done"]
     show_full_result_count = False
+
+    def _correctable(self, obj) -> bool:
+        return obj is not None and obj.status in DECIDED_STATUSES
+
+    def get_fields(self, request, obj=None):
+        corrections = [*DECISION_FIELDS, "reason"] if self._correctable(obj) else list(DECISION_FIELDS)
+        return [*self.readonly_fields, *corrections]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if self._correctable(obj) else [*self.readonly_fields, *DECISION_FIELDS]
+
+    def save_model(self, request, obj, form, change) -> None:
+        corrections = {name: form.cleaned_data[name] for name in form.changed_data if name in DECISION_FIELDS}
+        if corrections:
+            retirement_case_decision_correct(
+                case=obj, actor=request.user, note=form.cleaned_data["reason"], **corrections
+            )
 
     def has_add_permission(self, request) -> bool:
         return False

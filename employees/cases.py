@@ -174,28 +174,8 @@ def transition_check(
             add("proposed_on", _("The proposal date cannot be in the future."))
 
     if to_status == CaseStatus.SK_ISSUED:
-        if not facts.sk_number.strip():
-            add("sk_number", _("Give the number of the SK pensiun."))
-        if facts.sk_date is None:
-            add("sk_date", _("Give the date of the SK pensiun."))
-        elif facts.sk_date > today:
-            add("sk_date", _("The SK date cannot be in the future."))
-        elif proposed_on is not None and facts.sk_date < proposed_on:
-            add(
-                "sk_date",
-                _("The SK cannot be dated before the proposal (%(date)s).") % {"date": tanggal(proposed_on)},
-            )
-        if not facts.sk_signer.strip():
-            add("sk_signer", _("Give who signed the SK pensiun."))
-        if facts.pertek_number.strip() and facts.pertek_date is None:
-            add("pertek_date", _("Give the date of the pertek together with its number."))
-        if facts.pertek_date is not None:
-            if not facts.pertek_number.strip():
-                add("pertek_number", _("Give the number of the pertek together with its date."))
-            if facts.pertek_date > today:
-                add("pertek_date", _("The pertek date cannot be in the future."))
-            elif facts.sk_date is not None and facts.pertek_date > facts.sk_date:
-                add("pertek_date", _("The pertek comes before the SK: its date cannot be after the SK date."))
+        for field, messages in decision_errors(facts, proposed_on=proposed_on, today=today).items():
+            errors.setdefault(field, []).extend(messages)
 
     if to_status == CaseStatus.DONE and today < tmt:
         add(
@@ -206,6 +186,40 @@ def transition_check(
 
     if errors:
         raise CaseError(errors=errors)
+
+
+# Records whose SK pensiun has been issued: their SK and pertek can be corrected, with a reason.
+DECIDED_STATUSES = (CaseStatus.SK_ISSUED, CaseStatus.DONE)
+
+
+def decision_errors(facts: StepFacts, *, proposed_on: dt.date | None, today: dt.date) -> dict[str, list[str]]:
+    """What is wrong with an SK pensiun and its pertek, by field: when the SK is recorded (the move to
+    "SK issued") and when it is corrected later. Empty when nothing is."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if not facts.sk_number.strip():
+        add("sk_number", _("Give the number of the SK pensiun."))
+    if facts.sk_date is None:
+        add("sk_date", _("Give the date of the SK pensiun."))
+    elif facts.sk_date > today:
+        add("sk_date", _("The SK date cannot be in the future."))
+    elif proposed_on is not None and facts.sk_date < proposed_on:
+        add("sk_date", _("The SK cannot be dated before the proposal (%(date)s).") % {"date": tanggal(proposed_on)})
+    if not facts.sk_signer.strip():
+        add("sk_signer", _("Give who signed the SK pensiun."))
+    if facts.pertek_number.strip() and facts.pertek_date is None:
+        add("pertek_date", _("Give the date of the pertek together with its number."))
+    if facts.pertek_date is not None:
+        if not facts.pertek_number.strip():
+            add("pertek_number", _("Give the number of the pertek together with its date."))
+        if facts.pertek_date > today:
+            add("pertek_date", _("The pertek date cannot be in the future."))
+        elif facts.sk_date is not None and facts.pertek_date > facts.sk_date:
+            add("pertek_date", _("The pertek comes before the SK: its date cannot be after the SK date."))
+    return errors
 
 
 # --- Opening a record --------------------------------------------------------------------------------

@@ -245,6 +245,44 @@ def retirement_case_transition(
     return locked
 
 
+DECISION_FIELDS = ("pertek_number", "pertek_date", "sk_number", "sk_date", "sk_signer")
+
+
+def retirement_case_decision_validate(case: RetirementCase) -> None:
+    """Raise CaseError unless `case` (its SK pensiun and pertek as they would be saved) may be stored."""
+    if case.status not in cases.DECIDED_STATUSES:
+        raise CaseError(_("Only a record whose SK pensiun has been issued has an SK to correct."))
+    facts = cases.StepFacts(**{name: getattr(case, name) for name in DECISION_FIELDS})
+    errors = cases.decision_errors(facts, proposed_on=case.proposed_on, today=timezone.localdate())
+    if errors:
+        raise CaseError(errors=errors)
+
+
+def retirement_case_decision_correct(*, case: RetirementCase, actor: Any, note: str, **facts: Any) -> RetirementCase:
+    """Correct the SK pensiun or pertek of a record whose SK has been issued (a typing error, an SK
+    re-issued by BKN); return the saved row.
+
+    Takes any of DECISION_FIELDS, checked as when the SK was first recorded. The reason (`note`) is
+    required and kept in the history with the actor. Raises CaseError (nothing changed) otherwise.
+    """
+    unknown = sorted(set(facts) - set(DECISION_FIELDS))
+    if unknown:
+        raise TypeError(f"Not an SK or pertek fact: {', '.join(unknown)}")
+    note = _note_check(note)
+    if not note:
+        raise CaseError(errors={"note": [_("Give the reason: it is kept in the record's history.")]})
+    with transaction.atomic():
+        locked = RetirementCase.objects.select_for_update().get(pk=case.pk)
+        for name, value in facts.items():
+            setattr(locked, name, value.strip() if isinstance(value, str) else value)
+        retirement_case_decision_validate(locked)
+        _clean(locked)
+        locked._history_user = actor
+        locked._change_reason = note[:100]
+        locked.save()
+    return locked
+
+
 # --- Documents --------------------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from employees.retirement import add_months
 from employees.services.cases import (
     case_document_delete,
     case_document_upload,
+    retirement_case_decision_correct,
     retirement_case_open,
     retirement_case_transition,
     retirement_worklist_sync,
@@ -303,6 +304,56 @@ def test_an_sk_without_its_facts_changes_nothing(retired_last_month, actor, toda
         retirement_case_transition(case=case, to_status=CaseStatus.SK_ISSUED, actor=actor, sk_number="1")
 
     assert set(caught.value.errors) == {"sk_date", "sk_signer"}
+    assert snapshot() == before
+
+
+def test_an_issued_sk_is_corrected_with_a_reason_in_the_history(retired_last_month, actor, today):
+    case = retirement_case_transition(case=retired_last_month, to_status=CaseStatus.PROPOSED, actor=actor)
+    case = retirement_case_transition(
+        case=case, to_status=CaseStatus.SK_ISSUED, actor=actor, sk_number="1", sk_date=today, sk_signer="Bupati"
+    )
+    corrector = UserFactory(username="admin-kepegawaian", password=None)
+
+    case = retirement_case_decision_correct(
+        case=case, actor=corrector, note="Nomor SK salah ketik", sk_number=" 823.4/117/BKPSDM/2026 "
+    )
+
+    case.refresh_from_db()
+    assert (case.sk_number, case.sk_signer, case.status) == ("823.4/117/BKPSDM/2026", "Bupati", CaseStatus.SK_ISSUED)
+    latest = case.history.first()
+    assert (latest.history_user, latest.history_change_reason) == (corrector, "Nomor SK salah ketik")
+
+
+@pytest.mark.parametrize(
+    ("changes", "fields"),
+    [
+        ({"sk_number": " "}, {"sk_number"}),
+        ({"sk_date": dt.date(2099, 1, 1)}, {"sk_date"}),
+        ({"pertek_number": "PERTEK-1"}, {"pertek_date"}),
+        ({"pertek_date": dt.date(2000, 1, 1)}, {"pertek_number"}),
+    ],
+)
+def test_a_correction_is_checked_as_the_sk_was(retired_last_month, actor, today, changes, fields):
+    case = retirement_case_transition(case=retired_last_month, to_status=CaseStatus.PROPOSED, actor=actor)
+    case = retirement_case_transition(
+        case=case, to_status=CaseStatus.SK_ISSUED, actor=actor, sk_number="1", sk_date=today, sk_signer="Bupati"
+    )
+    before = snapshot()
+    with pytest.raises(CaseError) as caught:
+        retirement_case_decision_correct(case=case, actor=actor, note="Koreksi", **changes)
+    assert set(caught.value.errors) == fields
+    assert snapshot() == before
+
+
+def test_a_correction_needs_a_reason_and_an_issued_sk(retired_last_month, actor, today):
+    before = snapshot()
+    with pytest.raises(CaseError, match="has been issued"):
+        retirement_case_decision_correct(case=retired_last_month, actor=actor, note="Koreksi", sk_number="2")
+    with pytest.raises(CaseError) as caught:
+        retirement_case_decision_correct(case=retired_last_month, actor=actor, note=" ", sk_number="2")
+    assert set(caught.value.errors) == {"note"}
+    with pytest.raises(TypeError):
+        retirement_case_decision_correct(case=retired_last_month, actor=actor, note="Koreksi", status="selesai")
     assert snapshot() == before
 
 

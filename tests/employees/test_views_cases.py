@@ -675,3 +675,33 @@ def test_the_admin_action_moves_records_through_the_service(admin_client, case, 
     texts = [str(message) for message in response.context["messages"]]
     assert any("1" in text for text in texts)
     assert any("cannot move" in text or "tidak dapat" in text for text in texts)
+
+
+def test_the_admin_corrects_an_issued_sk_with_a_reason(admin_client, case, today):
+    url = reverse("admin:employees_retirementcase_change", args=[case.pk])
+    # Before the SK is issued there is nothing to correct: the SK fields are read-only.
+    assert "sk_number" not in admin_client.get(url).context["adminform"].form.fields
+    case.status, case.proposed_on = CaseStatus.SK_ISSUED, today
+    case.sk_number, case.sk_date, case.sk_signer = "1", today, "Bupati"
+    case.save()
+    page = admin_client.get(url)
+    form = page.context["adminform"].form
+    data = {name: ("" if value is None else value) for name, value in form.initial.items() if name in form.fields}
+    # The read-only inlines' management forms, as the browser posts them.
+    for inline in page.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update({management.add_prefix(name): management[name].value() for name in management.fields})
+
+    refused = admin_client.post(url, {**data, "sk_number": "823.4/117/2026"})
+    assert set(refused.context["adminform"].form.errors) == {"reason"}
+    refused = admin_client.post(url, {**data, "sk_date": "2099-01-01", "reason": "Salah tanggal"})
+    assert set(refused.context["adminform"].form.errors) == {"sk_date"}
+    case.refresh_from_db()
+    assert case.sk_number == "1"
+
+    saved = admin_client.post(url, {**data, "sk_number": "823.4/117/2026", "reason": "Salah ketik nomor"})
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
+    case.refresh_from_db()
+    assert case.sk_number == "823.4/117/2026"
+    latest = case.history.first()
+    assert (latest.history_user.username, latest.history_change_reason) == ("admin-kepegawaian", "Salah ketik nomor")
