@@ -20,6 +20,7 @@ from employees.services.register import (
 )
 from employees.tasks import retirement_facts_refresh_task
 from tests.factories import EmployeeFactory, RetirementRuleFactory, UnitKerjaFactory, UserFactory
+from tests.purna.test_celery_worker import worker_queue  # noqa: F401 - a fixture, used by the worker test
 
 D = dt.date
 seed_migration = importlib.import_module("employees.migrations.0003_seed_retirement_rules")
@@ -401,6 +402,27 @@ def test_refresh_outside_a_transaction_writes_batches_on_worker_connections(seed
     RetirementRule.objects.filter(jenis_jabatan="pelaksana", jenjang="", rumpun="").update(bup=59)
     assert retirement_facts_refresh(batch_size=4, workers=2) == 25
     assert set(Employee.objects.filter(jenis_jabatan="pelaksana").values_list("bup", flat=True)) == {59}
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_recomputes_everyone_after_a_rule_change(
+    seeded_rules,
+    worker_queue,  # noqa: F811
+    actor,
+    refresh_task_delay,
+):
+    unit = UnitKerjaFactory()
+    pelaksana = _make_employees(unit, 12, jenis_jabatan="pelaksana")
+    assert retirement_facts_refresh_task.apply_async(queue=worker_queue).get(timeout=120) == 12
+    rule = RetirementRule.objects.get(jenis_jabatan="pelaksana", jenjang="", rumpun="")
+    rule.bup = 59
+    retirement_rule_save(rule=rule, actor=actor)
+    assert len(refresh_task_delay) == 1  # scheduled on commit; sent here to the test worker's queue
+
+    assert retirement_facts_refresh_task.apply_async(queue=worker_queue).get(timeout=120) == 12
+    for employee in Employee.objects.filter(pk__in=[e.pk for e in pelaksana]):
+        assert (employee.bup, employee.tmt_pensiun) == (59, tmt_pensiun(employee.birth_date, 59))
 
 
 def test_rule_save_schedules_the_refresh_after_commit(actor, django_capture_on_commit_callbacks, refresh_task_delay):
