@@ -24,6 +24,7 @@ from employees.services.cases import (
     DECISION_FIELDS,
     retirement_case_decision_correct,
     retirement_case_decision_validate,
+    retirement_case_notes_update,
     retirement_case_transition,
 )
 from employees.services.register import (
@@ -216,7 +217,7 @@ class RetirementCaseAdminForm(ServiceValidatedForm):
     )
 
     def service_validate(self, instance: RetirementCase) -> None:
-        if set(self.changed_data) - {"reason"}:
+        if set(self.changed_data) & set(DECISION_FIELDS):
             retirement_case_decision_validate(instance)
             if not self.cleaned_data.get("reason", "").strip():
                 raise CaseError(errors={"reason": [_("Give the reason: it is kept in the record's history.")]})
@@ -233,7 +234,7 @@ class RetirementCaseAdmin(SimpleHistoryAdmin):
     list_select_related = ["employee"]
     search_fields = ["=employee__nip", "employee__name", "sk_number", "pertek_number"]
     date_hierarchy = "tmt"
-    readonly_fields = ["employee", "kind", "tmt", "status", "proposal_due", "proposed_on", "created_at", "notes"]
+    readonly_fields = ["employee", "kind", "tmt", "status", "proposal_due", "proposed_on", "created_at"]
     inlines = [CaseDocumentInline, CaseStatusChangeInline]
     actions = ["mark_proposed", "mark_done"]
     show_full_result_count = False
@@ -243,7 +244,7 @@ class RetirementCaseAdmin(SimpleHistoryAdmin):
 
     def get_fields(self, request, obj=None):
         corrections = [*DECISION_FIELDS, "reason"] if self._correctable(obj) else list(DECISION_FIELDS)
-        return [*self.readonly_fields, *corrections]
+        return [*self.readonly_fields, *corrections, "notes"]
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields if self._correctable(obj) else [*self.readonly_fields, *DECISION_FIELDS]
@@ -254,6 +255,8 @@ class RetirementCaseAdmin(SimpleHistoryAdmin):
             retirement_case_decision_correct(
                 case=obj, actor=request.user, note=form.cleaned_data["reason"], **corrections
             )
+        if "notes" in form.changed_data:
+            retirement_case_notes_update(case=obj, actor=request.user, notes=form.cleaned_data["notes"])
 
     def has_add_permission(self, request) -> bool:
         return False

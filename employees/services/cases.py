@@ -283,6 +283,17 @@ def retirement_case_decision_correct(*, case: RetirementCase, actor: Any, note: 
     return locked
 
 
+def retirement_case_notes_update(*, case: RetirementCase, actor: Any, notes: str) -> RetirementCase:
+    """Replace the record's free-text notes (for the staff who handle it); the history keeps the old ones."""
+    with transaction.atomic():
+        locked = RetirementCase.objects.select_for_update().get(pk=case.pk)
+        locked.notes = notes.strip()
+        _clean(locked)
+        locked._history_user = actor
+        locked.save(update_fields=["notes"])
+    return locked
+
+
 # --- Documents --------------------------------------------------------------------------------------
 
 

@@ -647,6 +647,15 @@ def admin_client(role_user):
     return admin
 
 
+def inline_management(page) -> dict:
+    """The read-only inlines' management forms, as the browser posts them with the change form."""
+    data = {}
+    for inline in page.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update({management.add_prefix(name): management[name].value() for name in management.fields})
+    return data
+
+
 def test_the_admin_shows_records_with_their_documents_and_history(admin_client, case, private_media):
     CaseDocumentFactory(case=case, original_name="KTP.pdf")
 
@@ -687,10 +696,7 @@ def test_the_admin_corrects_an_issued_sk_with_a_reason(admin_client, case, today
     page = admin_client.get(url)
     form = page.context["adminform"].form
     data = {name: ("" if value is None else value) for name, value in form.initial.items() if name in form.fields}
-    # The read-only inlines' management forms, as the browser posts them.
-    for inline in page.context["inline_admin_formsets"]:
-        management = inline.formset.management_form
-        data.update({management.add_prefix(name): management[name].value() for name in management.fields})
+    data.update(inline_management(page))
 
     refused = admin_client.post(url, {**data, "sk_number": "823.4/117/2026"})
     assert set(refused.context["adminform"].form.errors) == {"reason"}
@@ -705,3 +711,13 @@ def test_the_admin_corrects_an_issued_sk_with_a_reason(admin_client, case, today
     assert case.sk_number == "823.4/117/2026"
     latest = case.history.first()
     assert (latest.history_user.username, latest.history_change_reason) == ("admin-kepegawaian", "Salah ketik nomor")
+
+
+def test_the_admin_keeps_notes_on_any_record(admin_client, case):
+    url = reverse("admin:employees_retirementcase_change", args=[case.pk])
+    page = admin_client.get(url)
+    data = {"notes": "Berkas asli disimpan di lemari arsip B", **inline_management(page)}
+    assert admin_client.post(url, data).status_code == 302
+    case.refresh_from_db()
+    assert case.notes == "Berkas asli disimpan di lemari arsip B"
+    assert case.history.first().history_user.username == "admin-kepegawaian"
