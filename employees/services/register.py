@@ -10,11 +10,13 @@ import datetime as dt
 from collections import deque
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, router, transaction
-from django.db.models import Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import Mod, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -423,11 +425,17 @@ def retirement_facts_refresh(
         return len(updates)
 
     if employee_ids is None:
-        # Batches are ranges of primary keys; someone added meanwhile got their facts when created.
-        pks = list(Employee.objects.order_by("pk").values_list("pk", flat=True))
-        batches = [
-            Q(pk__gte=pks[i], pk__lte=pks[min(i + batch_size, len(pks)) - 1]) for i in range(0, len(pks), batch_size)
-        ]
+        # Batches are ranges of primary keys starting at every batch_size-th key, found in one query
+        # without reading every key (4.3 million of them nationally).
+        starts = list(
+            Employee.objects.annotate(row=Window(RowNumber(), order_by=F("pk").asc()))
+            .annotate(offset=Mod(F("row") - 1, batch_size))
+            .filter(offset=0)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        batches = [Q(pk__gte=start, pk__lt=end) for start, end in pairwise(starts)]
+        batches += [Q(pk__gte=start) for start in starts[-1:]]
     else:
         pks = sorted(set(employee_ids))
         batches = [Q(pk__in=pks[i : i + batch_size]) for i in range(0, len(pks), batch_size)]
