@@ -9,6 +9,8 @@ Regulations implemented (DESIGN.md section 5):
   58/65/70 by jenjang (UU 11/2019 art. 53).
 - Transition rules keep an older BUP for people born before a date (JF ahli madya born before
   7 April 1957 kept 65).
+- A rule applies to a person if it is the rule in force for them on the day they reach its BUP: when
+  a law raises the BUP from a date, whoever reached the old BUP before that date retired under it.
 - The BUP is reached on the birthday of that age; the employee is discharged at the end of that month
   and the TMT pensiun is the first day of the next month.
 - MPP, the optional preparation leave (Peraturan BKN 2/2019): at most one year before the TMT,
@@ -224,17 +226,25 @@ def _sort_key(rule: Rule) -> tuple:
 def select_rule(person: Person, rules: Iterable[Rule]) -> Rule | None:
     """The rule that sets this person's BUP, or None if none applies.
 
-    A rule applies when it matches the person (see Rule.matches) and is valid on the day the person
-    would reach *that rule's* BUP, so no reference date is needed: a rule that has already ended, or
-    that does not yet exist, when the person reaches its age does not apply to them. Candidates are
-    tried from the most specific (family > jenjang > jenis jabatan > ASN type, transition before plain);
-    among equally specific rules the one with the latest valid_from wins (then the highest id).
+    The person retires at the first birthday on which they reach the BUP of the rule in force for them
+    that day. So each matching rule (see Rule.matches) is tried on the day the person reaches *its* BUP:
+    it applies only if, on that day, it is the rule in force, the most specific valid one (family >
+    jenjang > jenis jabatan > ASN type, transition before plain; then the latest valid_from, then the
+    highest id). Of the rules that apply, the one reached first wins. No reference date is needed: when
+    a law raises the BUP from a date, whoever reached the old BUP before that date retired under the old
+    rule, and everyone younger under the new one.
     """
-    candidates = sorted((rule for rule in rules if rule.matches(person)), key=_sort_key, reverse=True)
-    for rule in candidates:
-        if rule.is_valid_on(bup_date(person.birth_date, rule.bup)):
-            return rule
-    return None
+    # Most specific first: the rule in force on a day is then the first one valid that day.
+    matching = sorted((rule for rule in rules if rule.matches(person)), key=_sort_key, reverse=True)
+    chosen, chosen_on = None, None
+    for rule in matching:
+        reached = bup_date(person.birth_date, rule.bup)
+        if chosen_on is not None and reached >= chosen_on:
+            continue
+        in_force = next((other for other in matching if other.is_valid_on(reached)), None)
+        if in_force is rule:
+            chosen, chosen_on = rule, reached
+    return chosen
 
 
 def compute(person: Person, rules: Iterable[Rule]) -> RetirementFacts:

@@ -196,19 +196,50 @@ def test_most_specific_rule_wins(subject, rules, expected_bup):
 @pytest.mark.parametrize(
     ("birth_date", "expected_bup"),
     [
-        (D(1950, 6, 1), 56),  # reaches 58 in 2008, before the 2014 rule: the old rule (56 in 2006) applies
-        (D(1956, 1, 1), 56),  # reaches 58 on 1 January 2014, two weeks before the new rule
-        (D(1955, 12, 31), 56),
-        (D(1956, 1, 15), 58),  # reaches 58 on 15 January 2014, the day the new rule starts
+        (D(1950, 6, 1), 56),  # reached 56 in 2006, under the old rule
+        (D(1956, 1, 15), 56),  # reached 56 in 2012: retired two years before the new rule came
+        (D(1958, 1, 14), 56),  # reached 56 on 14 January 2014, the old rule's last day
+        (D(1958, 1, 15), 58),  # 56 on 15 January 2014, the new rule's first day: it now says 58
+        (D(1957, 6, 1), 56),
         (D(1960, 1, 1), 58),
     ],
 )
-def test_rule_is_chosen_by_its_validity_on_the_day_its_bup_is_reached(birth_date, expected_bup):
+def test_rule_is_the_one_in_force_when_its_bup_is_reached(birth_date, expected_bup):
     rules = [
         rule("pelaksana", bup=56, valid_from=D(1979, 1, 1), valid_until=D(2014, 1, 14), id=1),  # PP 32/1979
         rule("pelaksana", bup=58, valid_from=D(2014, 1, 15), id=2),
     ]
     assert compute(person(birth_date=birth_date, tmt_cpns=D(1980, 1, 1)), rules).bup == expected_bup
+
+
+@pytest.mark.parametrize(
+    ("birth_date", "expected_bup", "expected_tmt"),
+    [
+        (D(1966, 1, 1), 58, D(2024, 2, 1)),  # 58 in 2024: retired before the raise
+        (D(1967, 12, 31), 58, D(2026, 1, 1)),  # 58 on the old rule's last day
+        (D(1968, 1, 1), 60, D(2028, 2, 1)),  # 58 on the raise's first day: works on to 60
+        (D(1975, 7, 20), 60, D(2035, 8, 1)),
+    ],
+)
+def test_a_raised_bup_applies_to_whoever_has_not_reached_the_old_one_when_it_starts(
+    birth_date, expected_bup, expected_tmt
+):
+    # A law that raises the BUP of pelaksana from 58 to 60 on 1 January 2026 (hypothetical).
+    rules = [
+        rule("pelaksana", bup=58, valid_from=D(2014, 1, 15), valid_until=D(2025, 12, 31), id=1),
+        rule("pelaksana", bup=60, valid_from=D(2026, 1, 1), id=2),
+    ]
+    for ordered in (rules, list(reversed(rules))):
+        facts = compute(person(birth_date=birth_date, tmt_cpns=D(1995, 1, 1)), ordered)
+        assert (facts.bup, facts.tmt_pensiun) == (expected_bup, expected_tmt)
+
+
+def test_a_more_specific_rule_still_wins_on_the_day_it_is_reached():
+    # A guru (60, art. 240) is not retired at 58 by the general rule: on their 58th birthday the guru
+    # rule is the one in force for them.
+    general = rule("fungsional", "ahli_muda", bup=58, id=1)
+    guru = rule(rumpun="guru", bup=60, valid_from=D(2005, 12, 30), id=2)
+    assert select_rule(person("fungsional", "ahli_muda", "guru", birth_date=D(1970, 3, 3)), [general, guru]) == guru
 
 
 def test_a_rule_that_ends_before_the_person_reaches_its_bup_is_skipped():
