@@ -16,6 +16,7 @@ from employees.models import (
     CaseStatusChange,
     DocumentType,
     Employee,
+    FactsRefreshRun,
     RetirementCase,
     RetirementRule,
     UnitKerja,
@@ -98,6 +99,11 @@ class RetirementRuleAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["jenis_jabatan", "jenjang", "rumpun", "bup"]
     search_fields = ["legal_basis", "notes"]
+
+    def changelist_view(self, request, extra_context=None):
+        # The latest recomputation of everyone's facts, with its progress (the template shows it).
+        latest = FactsRefreshRun.objects.first()
+        return super().changelist_view(request, {"refresh_run": latest, **(extra_context or {})})
 
     def _recompute_announce(self, request) -> None:
         self.message_user(

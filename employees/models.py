@@ -351,3 +351,30 @@ class ImportJob(models.Model):
     @property
     def progress_percent(self) -> int:
         return round(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+class FactsRefreshRun(models.Model):
+    """One recomputation of everyone's retirement facts after the BUP table changed, with its progress:
+    queued when the change is committed, run by the Celery worker, shown on the rules' admin page."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    total = models.PositiveIntegerField(_("employees"), default=0)
+    done = models.PositiveIntegerField(_("employees checked"), default=0)
+    changed = models.PositiveIntegerField(_("employees changed"), default=0)
+
+    class Meta:
+        verbose_name = _("retirement dates recomputation")
+        verbose_name_plural = _("retirement dates recomputations")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+    @property
+    def progress_percent(self) -> int:
+        return min(100, round(100 * self.done / self.total)) if self.total else 0

@@ -4,15 +4,18 @@ from celery import shared_task
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
-def retirement_facts_refresh_task(employee_ids: list[int] | None = None) -> int:
-    """Recompute the stored retirement facts (everyone's, or the given employees').
+def retirement_facts_refresh_task(employee_ids: list[int] | None = None, run_id: int | None = None) -> int:
+    """Recompute the stored retirement facts: a queued run for everyone (`run_id`, after a rule change),
+    or the given employees', or everyone's; return how many changed.
 
     Safe to run twice, or twice at once: the service derives the facts from stored data and writes only
     the rows whose facts differ, each batch under row locks.
     """
     # Imported here because employees.services.register imports this module to schedule the task.
-    from employees.services.register import retirement_facts_refresh
+    from employees.services.register import retirement_facts_recompute, retirement_facts_refresh
 
+    if run_id is not None:
+        return retirement_facts_recompute(run_id=run_id).changed
     return retirement_facts_refresh(employee_ids=employee_ids)
 
 

@@ -8,7 +8,7 @@ changed nothing.
 
 import datetime as dt
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from itertools import pairwise
 from typing import Any
@@ -16,14 +16,14 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, router, transaction
 from django.db.models import F, Q, Window
-from django.db.models.functions import Mod, RowNumber
+from django.db.models.functions import Mod, Now, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from employees import cases, retirement
 from employees.choices import PNS_PANGKAT, PPPK_GOLONGAN, AsnType, JenisJabatan
 from employees.exceptions import EmployeeError, NipError, RetirementRuleError
-from employees.models import Employee, RetirementRule
+from employees.models import Employee, FactsRefreshRun, RetirementRule
 from employees.nip import NipMismatch, clean_nip_lama, nip_mismatches, normalize_nip, parse_ni_pppk, parse_nip
 from employees.tasks import retirement_facts_refresh_task
 from purna.notifications.services import reminders_replan_later
@@ -371,7 +371,11 @@ def _facts_write(rows: list[tuple]) -> None:
 
 
 def retirement_facts_refresh(
-    *, employee_ids: Iterable[int] | None = None, batch_size: int = 5000, workers: int = 2
+    *,
+    employee_ids: Iterable[int] | None = None,
+    batch_size: int = 5000,
+    workers: int = 2,
+    progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Recompute the stored retirement facts of the given employees (or everyone); return how many changed.
 
@@ -388,6 +392,8 @@ def retirement_facts_refresh(
     connection: a changed row is rewritten in every index of the table, the database's work, which one
     connection does on one core (13 s for 100,000 changed rows on the 2-core reference machine, 7 s with
     two; bench/refresh.py).
+
+    `progress(rows, changed)` is called after each batch is committed, from the thread that wrote it.
     """
     rules = _rules_load()
     # The stored facts, then the work list's TMT (written with them) and the record's status.
@@ -406,8 +412,10 @@ def retirement_facts_refresh(
 
     def refresh(batch: Q) -> int:
         updates = []
+        rows = 0
         with transaction.atomic():
             for row in Employee.objects.select_for_update().filter(batch).order_by("pk").values_list(*read_fields):
+                rows += 1
                 # row[1:5] is the position: the first four of PERSON_FIELDS.
                 facts = retirement.compute(retirement.Person(*row[1 : 1 + width]), rules_for(row[1:5]))
                 new = (
@@ -422,6 +430,8 @@ def retirement_facts_refresh(
                 if new != row[1 + width : -1]:
                     updates.append((row[0], *new))
             _facts_write(updates)
+        if progress is not None:
+            progress(rows, len(updates))
         return len(updates)
 
     if employee_ids is None:
@@ -462,6 +472,32 @@ def retirement_facts_refresh(
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return sum(future.result() for future in [pool.submit(work) for _ in range(workers)])
+
+
+def retirement_facts_recompute(*, run_id: int) -> FactsRefreshRun:
+    """Carry out a queued recomputation of everyone's facts (a FactsRefreshRun), storing its progress
+    after each batch for the page that shows it. Safe to run twice: a finished run is not run again, and
+    an interrupted one starts over (the refresh derives everything from stored data)."""
+    run = FactsRefreshRun.objects.get(pk=run_id)
+    if run.finished_at is not None:
+        return run
+    runs = FactsRefreshRun.objects.filter(pk=run_id)
+    runs.update(started_at=Now(), total=Employee.objects.count(), done=0, changed=0)
+
+    def progress(rows: int, changed: int) -> None:
+        runs.update(done=F("done") + rows, changed=F("changed") + changed)
+
+    retirement_facts_refresh(progress=progress)
+    runs.update(finished_at=Now())
+    run.refresh_from_db()
+    return run
+
+
+def _facts_recompute_queue(actor: Any) -> None:
+    # Inside the caller's transaction: the run is recorded with the rule change, and handed to Celery
+    # only once both are committed.
+    run = FactsRefreshRun.objects.create(requested_by=actor)
+    transaction.on_commit(lambda: retirement_facts_refresh_task.delay(run_id=run.pk))
 
 
 def retirement_rule_validate(rule: RetirementRule) -> None:
@@ -506,13 +542,14 @@ def retirement_rule_save(*, rule: RetirementRule, actor: Any) -> RetirementRule:
     """Create or change a row of the BUP table, then recompute everyone's facts after commit.
 
     Raises RetirementRuleError for bad input (nothing saved). The rule's history records the actor;
-    the recomputation runs in a Celery task, scheduled only once the change is committed.
+    the recomputation (a FactsRefreshRun, with its progress) runs in a Celery task, scheduled only once
+    the change is committed.
     """
     with transaction.atomic():
         retirement_rule_validate(rule)
         rule._history_user = actor
         rule.save()
-        transaction.on_commit(lambda: retirement_facts_refresh_task.delay())
+        _facts_recompute_queue(actor)
     return rule
 
 
@@ -529,5 +566,5 @@ def retirement_rules_delete(*, rules: Iterable[RetirementRule], actor: Any) -> i
             rule.delete()
             deleted += 1
         if deleted:
-            transaction.on_commit(lambda: retirement_facts_refresh_task.delay())
+            _facts_recompute_queue(actor)
     return deleted

@@ -8,7 +8,7 @@ from django.forms.models import model_to_dict
 from django.test import Client
 from django.urls import reverse
 
-from employees.models import Employee, RetirementRule
+from employees.models import Employee, FactsRefreshRun, RetirementRule
 from employees.nip import build_nip
 from employees.retirement import tmt_pensiun
 from employees.tasks import retirement_facts_refresh_task
@@ -204,3 +204,24 @@ def test_admin_action_recomputes_the_selected_employees(admin_client, employee):
     other.refresh_from_db()
     assert (employee.bup, employee.tmt_pensiun) == (58, D(2028, 6, 1))
     assert other.tmt_pensiun is None  # not selected
+
+
+def test_the_rules_page_shows_the_recomputation_and_its_progress(admin_client, employee):
+    url = reverse("admin:employees_retirementrule_changelist")
+    admin_client.cookies["django_language"] = "en"  # the language selector's cookie
+    assert b'data-testid="facts-refresh"' not in admin_client.get(url).content
+
+    run = FactsRefreshRun.objects.create()
+    page = admin_client.get(url).content.decode()
+    assert "waiting for the background worker" in page
+    assert 'http-equiv="refresh"' in page
+
+    FactsRefreshRun.objects.filter(pk=run.pk).update(started_at=run.created_at, total=2000, done=1500, changed=1200)
+    page = admin_client.get(url).content.decode()
+    assert "1,500 of 2,000 employees checked" in page
+    assert '<progress max="100" value="75"' in page
+
+    retirement_facts_refresh_task(run_id=FactsRefreshRun.objects.create().pk)  # a later run, finished
+    page = admin_client.get(url).content.decode()
+    assert "1 of 1 employees changed" in page
+    assert 'http-equiv="refresh"' not in page

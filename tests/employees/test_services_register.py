@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from employees.exceptions import EmployeeError, NipError, NipFormatError, RetirementRuleError
-from employees.models import Employee, RetirementRule
+from employees.models import Employee, FactsRefreshRun, RetirementRule
 from employees.nip import NipPart, build_ni_pppk, build_nip
 from employees.retirement import tmt_pensiun
 from employees.services.register import (
@@ -418,9 +418,13 @@ def test_a_real_worker_recomputes_everyone_after_a_rule_change(
     rule = RetirementRule.objects.get(jenis_jabatan="pelaksana", jenjang="", rumpun="")
     rule.bup = 59
     retirement_rule_save(rule=rule, actor=actor)
-    assert len(refresh_task_delay) == 1  # scheduled on commit; sent here to the test worker's queue
+    # Scheduled on commit with the run that records it; sent here to the test worker's own queue.
+    [(_args, kwargs)] = refresh_task_delay
+    assert retirement_facts_refresh_task.apply_async(kwargs=kwargs, queue=worker_queue).get(timeout=120) == 12
 
-    assert retirement_facts_refresh_task.apply_async(queue=worker_queue).get(timeout=120) == 12
+    run = FactsRefreshRun.objects.get(pk=kwargs["run_id"])
+    assert (run.requested_by, run.total, run.done, run.changed) == (actor, 12, 12, 12)
+    assert run.finished_at is not None
     for employee in Employee.objects.filter(pk__in=[e.pk for e in pelaksana]):
         assert (employee.bup, employee.tmt_pensiun) == (59, tmt_pensiun(employee.birth_date, 59))
 
@@ -431,9 +435,31 @@ def test_rule_save_schedules_the_refresh_after_commit(actor, django_capture_on_c
         retirement_rule_save(rule=rule, actor=actor)
         assert refresh_task_delay == []
     assert len(callbacks) == 1
+    run = FactsRefreshRun.objects.get()
+    assert (run.requested_by, run.started_at, run.finished_at) == (actor, None, None)
     callbacks[0]()
-    assert refresh_task_delay == [((), {})]
+    assert refresh_task_delay == [((), {"run_id": run.pk})]
     assert rule.history.get().history_user == actor
+
+
+def test_a_recompute_run_records_its_progress_and_runs_once(unit, actor):
+    _make_employees(unit, 7)
+    run = FactsRefreshRun.objects.create(requested_by=actor)
+    assert retirement_facts_refresh_task(run_id=run.pk) == 7
+    run.refresh_from_db()
+    assert (run.total, run.done, run.changed, run.progress_percent) == (7, 7, 7, 100)
+    assert run.started_at <= run.finished_at
+    # A second delivery of the same task finds the run finished and does nothing.
+    Employee.objects.update(bup=None)
+    assert retirement_facts_refresh_task(run_id=run.pk) == 7
+    assert Employee.objects.filter(bup__isnull=True).count() == 7
+
+
+def test_the_refresh_reports_each_batch(unit):
+    _make_employees(unit, 9)
+    reports = []
+    assert retirement_facts_refresh(batch_size=4, progress=lambda rows, changed: reports.append((rows, changed))) == 9
+    assert reports == [(4, 4), (4, 4), (1, 1)]
 
 
 def test_rule_save_refuses_bad_rules_and_schedules_nothing(actor, django_capture_on_commit_callbacks):
