@@ -62,7 +62,10 @@ class ServiceValidatedForm(forms.ModelForm):
         raise NotImplementedError
 
     def _post_clean(self) -> None:
-        # Instead of Model.full_clean: the service's validation includes it.
+        # Instead of Model.full_clean: the service's validation includes it. It runs once every field
+        # is readable, so a field is not told twice what is wrong with it.
+        if self._errors:
+            return
         self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
         try:
             self.service_validate(self.instance)

@@ -101,18 +101,25 @@ def test_admin_change_recomputes_the_facts_and_the_work_list(admin_client, emplo
     assert employee.history.first().history_user.username == "admin-kepegawaian"
 
 
-def test_admin_refuses_what_the_staff_form_refuses_and_saves_nothing(admin_client, employee):
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        # The NIP encodes 12 May 1970: a different birth date disagrees with it.
+        ({"birth_date": D(1971, 5, 12)}, "nip", "NIP memuat tanggal lahir 12 Mei 1970"),
+        ({"golongan": "IX"}, "golongan", "Golongan PNS berkisar dari I/a sampai IV/e"),  # a PPPK golongan
+        ({"jenis_jabatan": "pelaksana", "jenjang": "ahli_muda"}, "jenjang", "hanya diisi untuk jabatan fungsional"),
+    ],
+)
+def test_admin_refuses_what_the_staff_form_refuses_and_saves_nothing(admin_client, employee, changes, field, message):
     form = change_form(admin_client, employee)
-    # The NIP encodes 12 May 1970: a different birth date disagrees with it.
     response = admin_client.post(
-        reverse("admin:employees_employee_change", args=[employee.pk]),
-        post_data(form, birth_date=D(1971, 5, 12), golongan="IV/z"),
+        reverse("admin:employees_employee_change", args=[employee.pk]), post_data(form, **changes)
     )
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
-    assert "nip" in errors and "golongan" in errors
+    assert field in errors and message in " ".join(errors[field])
     employee.refresh_from_db()
-    assert employee.birth_date == D(1970, 5, 12)
+    assert (employee.birth_date, employee.golongan, employee.jenjang) == (D(1970, 5, 12), "III/c", "")
     assert employee.history.count() == 1
 
 
