@@ -9,8 +9,11 @@ Regulations implemented (DESIGN.md section 5):
   58/65/70 by jenjang (UU 11/2019 art. 53).
 - Transition rules keep an older BUP for people born before a date (JF ahli madya born before
   7 April 1957 kept 65).
-- A rule applies to a person if it is the rule in force for them on the day they reach its BUP: when
-  a law raises the BUP from a date, whoever reached the old BUP before that date retired under it.
+- A rule applies to a person if it is the rule in force for them on the day the discharge for its BUP
+  takes effect (the last day of the month they reach it): when a law raises the BUP from a date,
+  whoever was discharged before that date retired under the old rule. This is how BKN applied
+  UU 5/2014 (letter K.26-30/V.7-3/99 of 17 January 2014): discharges effective from the end of
+  January 2014 on followed the new BUP, even for people who had turned 56 before the law.
 - The BUP is reached on the birthday of that age; the employee is discharged at the end of that month
   and the TMT pensiun is the first day of the next month.
 - MPP, the optional preparation leave (Peraturan BKN 2/2019): at most one year before the TMT,
@@ -223,27 +226,30 @@ def _sort_key(rule: Rule) -> tuple:
     return (rule.specificity, rule.valid_from, rule.id if rule.id is not None else -1)
 
 
+def discharge_date(birth_date: dt.date, bup: int) -> dt.date:
+    """The day the discharge for reaching `bup` takes effect: the last day of the month it is reached."""
+    return tmt_pensiun(birth_date, bup) - dt.timedelta(days=1)
+
+
 def select_rule(person: Person, rules: Iterable[Rule]) -> Rule | None:
     """The rule that sets this person's BUP, or None if none applies.
 
-    The person retires at the first birthday on which they reach the BUP of the rule in force for them
-    that day. So each matching rule (see Rule.matches) is tried on the day the person reaches *its* BUP:
-    it applies only if, on that day, it is the rule in force, the most specific valid one (family >
+    The person is discharged at the end of the first month in which they reach the BUP of the rule in
+    force for them on that day. So each matching rule (see Rule.matches) is tried on *its* discharge
+    date: it applies only if, on that day, it is the rule in force, the most specific valid one (family >
     jenjang > jenis jabatan > ASN type, transition before plain; then the latest valid_from, then the
-    highest id). Of the rules that apply, the one reached first wins. No reference date is needed: when
-    a law raises the BUP from a date, whoever reached the old BUP before that date retired under the old
-    rule, and everyone younger under the new one.
+    highest id). Of the rules that apply, the earliest discharge wins. No reference date is needed.
     """
     # Most specific first: the rule in force on a day is then the first one valid that day.
     matching = sorted((rule for rule in rules if rule.matches(person)), key=_sort_key, reverse=True)
     chosen, chosen_on = None, None
     for rule in matching:
-        reached = bup_date(person.birth_date, rule.bup)
-        if chosen_on is not None and reached >= chosen_on:
+        discharged = discharge_date(person.birth_date, rule.bup)
+        if chosen_on is not None and discharged >= chosen_on:
             continue
-        in_force = next((other for other in matching if other.is_valid_on(reached)), None)
+        in_force = next((other for other in matching if other.is_valid_on(discharged)), None)
         if in_force is rule:
-            chosen, chosen_on = rule, reached
+            chosen, chosen_on = rule, discharged
     return chosen
 
 

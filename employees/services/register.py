@@ -73,8 +73,8 @@ def person_from_employee(employee: Employee) -> retirement.Person:
 
 
 def _rules_load() -> list[retirement.Rule]:
-    # All rules, not only those in force today: a rule applies if it is the one in force when the person
-    # reaches its BUP, which may be in the past or the future (see retirement.select_rule).
+    # All rules, not only those in force today: a rule applies if it is the one in force when the person's
+    # discharge for its BUP takes effect, in the past or the future (see retirement.select_rule).
     return [rule_from_model(rule) for rule in RetirementRule.objects.all()]
 
 

@@ -196,15 +196,18 @@ def test_most_specific_rule_wins(subject, rules, expected_bup):
 @pytest.mark.parametrize(
     ("birth_date", "expected_bup"),
     [
-        (D(1950, 6, 1), 56),  # reached 56 in 2006, under the old rule
-        (D(1956, 1, 15), 56),  # reached 56 in 2012: retired two years before the new rule came
-        (D(1958, 1, 14), 56),  # reached 56 on 14 January 2014, the old rule's last day
-        (D(1958, 1, 15), 58),  # 56 on 15 January 2014, the new rule's first day: it now says 58
-        (D(1957, 6, 1), 56),
+        (D(1950, 6, 1), 56),  # discharged at 56 in 2006, under the old rule
+        (D(1956, 1, 15), 56),  # discharged at 56 in January 2012, two years before the new rule
+        (D(1957, 12, 31), 56),  # discharged on 31 December 2013, under the old rule
+        # 56 in January 2014, but discharged on 31 January, after UU 5/2014 (15 January): BKN's letter
+        # K.26-30/V.7-3/99 kept them in service to the new BUP.
+        (D(1958, 1, 1), 58),
+        (D(1958, 1, 14), 58),
+        (D(1958, 1, 15), 58),
         (D(1960, 1, 1), 58),
     ],
 )
-def test_rule_is_the_one_in_force_when_its_bup_is_reached(birth_date, expected_bup):
+def test_rule_is_the_one_in_force_when_its_discharge_takes_effect(birth_date, expected_bup):
     rules = [
         rule("pelaksana", bup=56, valid_from=D(1979, 1, 1), valid_until=D(2014, 1, 14), id=1),  # PP 32/1979
         rule("pelaksana", bup=58, valid_from=D(2014, 1, 15), id=2),
@@ -216,14 +219,13 @@ def test_rule_is_the_one_in_force_when_its_bup_is_reached(birth_date, expected_b
     ("birth_date", "expected_bup", "expected_tmt"),
     [
         (D(1966, 1, 1), 58, D(2024, 2, 1)),  # 58 in 2024: retired before the raise
-        (D(1967, 12, 31), 58, D(2026, 1, 1)),  # 58 on the old rule's last day
-        (D(1968, 1, 1), 60, D(2028, 2, 1)),  # 58 on the raise's first day: works on to 60
+        (D(1967, 12, 1), 58, D(2026, 1, 1)),  # discharged on 31 December 2025, the old rule's last day
+        (D(1967, 12, 31), 58, D(2026, 1, 1)),
+        (D(1968, 1, 1), 60, D(2028, 2, 1)),  # discharged after the raise began: works on to 60
         (D(1975, 7, 20), 60, D(2035, 8, 1)),
     ],
 )
-def test_a_raised_bup_applies_to_whoever_has_not_reached_the_old_one_when_it_starts(
-    birth_date, expected_bup, expected_tmt
-):
+def test_a_raised_bup_applies_to_whoever_is_not_yet_discharged_when_it_starts(birth_date, expected_bup, expected_tmt):
     # A law that raises the BUP of pelaksana from 58 to 60 on 1 January 2026 (hypothetical).
     rules = [
         rule("pelaksana", bup=58, valid_from=D(2014, 1, 15), valid_until=D(2025, 12, 31), id=1),
