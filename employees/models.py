@@ -366,6 +366,7 @@ class FactsRefreshRun(models.Model):
     total = models.PositiveIntegerField(_("employees"), default=0)
     done = models.PositiveIntegerField(_("employees checked"), default=0)
     changed = models.PositiveIntegerField(_("employees changed"), default=0)
+    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         verbose_name = _("retirement dates recomputation")

@@ -487,7 +487,12 @@ def retirement_facts_recompute(*, run_id: int) -> FactsRefreshRun:
     def progress(rows: int, changed: int) -> None:
         runs.update(done=F("done") + rows, changed=F("changed") + changed)
 
-    changed = retirement_facts_refresh(progress=progress)
+    try:
+        changed = retirement_facts_refresh(progress=progress)
+    except Exception as exc:
+        # The page stops waiting and says so; the batches already committed stay (they are correct).
+        runs.update(finished_at=Now(), error=f"{type(exc).__name__}: {exc}"[:1000])
+        raise
     connection = connections[router.db_for_write(Employee)]
     if changed and connection.vendor == "postgresql":
         # The pages' query plans rest on the statistics of the TMT columns, which may all have moved:

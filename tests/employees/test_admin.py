@@ -232,3 +232,23 @@ def test_the_rules_page_shows_the_recomputation_and_its_progress(admin_client, e
     page = admin_client.get(url).content.decode()
     assert "1 of 1 employees changed" in page
     assert 'http-equiv="refresh"' not in page
+
+
+def test_a_failed_recomputation_stops_the_waiting_and_says_why(admin_client, employee, monkeypatch):
+    from employees.services import register
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(register, "retirement_facts_refresh", broken)
+    run = FactsRefreshRun.objects.create()
+    with pytest.raises(RuntimeError):
+        retirement_facts_refresh_task(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.finished_at is not None and run.error == "RuntimeError: database went away"
+
+    admin_client.cookies["django_language"] = "en"
+    page = admin_client.get(reverse("admin:employees_retirementrule_changelist")).content.decode()
+    assert "stopped with an error: RuntimeError: database went away" in page
+    assert 'http-equiv="refresh"' not in page
+    assert page.count("admin/js/vendor/jquery/jquery") == 1  # the admin's head, once
