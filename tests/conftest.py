@@ -1,5 +1,6 @@
 import importlib
 import os
+import uuid
 
 import pytest
 from django.apps import apps as global_apps
@@ -9,6 +10,7 @@ from django.utils import translation
 from employees.models import RetirementRule
 from purna import roles
 from tests.factories import UserFactory
+from tests.workers import WorkerProcess, worker_env
 
 # Transactional tests flush every table, the rows the migrations seeded included: tests that need the
 # BUP table or the document checklist ask for them again through these fixtures.
@@ -134,3 +136,18 @@ def page(browser, live_server):
         yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture
+def worker_queue(transactional_db, tmp_path):
+    """A real Celery worker on a queue of its own (another worker on the same broker cannot take its
+    tasks), against the test database; yields the queue's name."""
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    worker = WorkerProcess(queue, worker_env(), tmp_path)
+    worker.start()
+    try:
+        yield queue
+    finally:
+        worker.stop()
+        # Whatever happened, the worker's own account of it is in the test report.
+        print(worker.logs())

@@ -17,7 +17,6 @@ from employees.services.imports import import_job_create, import_job_run
 from employees.tasks import employee_import_task
 from tests.employees.sheets import HEADERS, csv_bytes, pppk_row, row, upload, xlsx_bytes
 from tests.factories import EmployeeFactory, UnitKerjaFactory
-from tests.purna.test_celery_worker import worker_queue  # noqa: F401 - a fixture, used by the worker test
 
 D = dt.date
 
@@ -582,7 +581,7 @@ def worker_sees_private_media(private_media, monkeypatch):
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_runs_the_import(worker_sees_private_media, worker_queue, actor):  # noqa: F811
+def test_a_real_worker_runs_the_import(worker_sees_private_media, worker_queue, actor):
     job = import_job_create(actor=actor, file=upload(csv_bytes([row(1), row(2), pppk_row(1)])), schedule=False)
 
     status = employee_import_task.apply_async(args=[job.pk], queue=worker_queue).get(timeout=120)

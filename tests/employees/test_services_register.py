@@ -20,7 +20,6 @@ from employees.services.register import (
 )
 from employees.tasks import retirement_facts_refresh_task
 from tests.factories import EmployeeFactory, RetirementRuleFactory, UnitKerjaFactory, UserFactory
-from tests.purna.test_celery_worker import worker_queue  # noqa: F401 - a fixture, used by the worker test
 
 D = dt.date
 seed_migration = importlib.import_module("employees.migrations.0003_seed_retirement_rules")
@@ -408,7 +407,7 @@ def test_refresh_outside_a_transaction_writes_batches_on_worker_connections(seed
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_recomputes_everyone_after_a_rule_change(
     seeded_rules,
-    worker_queue,  # noqa: F811
+    worker_queue,
     actor,
     refresh_task_delay,
 ):

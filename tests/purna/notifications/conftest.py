@@ -5,23 +5,17 @@ import asyncio
 import contextlib
 import email
 import email.policy
-import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.conf import settings as django_settings
-from django.db import connection
 
 from purna.celery import app as celery_app
-from tests.purna.test_celery_worker import WORKER_START_TIMEOUT, database_url
+from tests.workers import WorkerProcess, worker_env
 
 
 def free_port() -> int:
@@ -155,87 +149,18 @@ def fast_retries(settings):
     settings.PURNA_EMAIL_RETRY_MAX_SECONDS = 2
 
 
-class WorkerProcess:
-    """`celery worker` in its own process on a private queue, against the test database and the sink."""
-
-    def __init__(self, queue: str, env: dict[str, str], log_dir: Path) -> None:
-        self.queue = queue
-        self.env = env
-        self.log_dir = log_dir
-        self.process: subprocess.Popen | None = None
-        self.runs = 0
-        self.log_path = log_dir / "worker-0.log"
-
-    def start(self) -> None:
-        assert self.process is None or self.process.poll() is not None
-        self.runs += 1
-        self.log_path = self.log_dir / f"worker-{self.runs}.log"
-        with self.log_path.open("w") as log:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "purna",
-                    "worker",
-                    "--pool=solo",
-                    "--concurrency=1",
-                    "-Q",
-                    self.queue,
-                    "--hostname",
-                    f"{self.queue}-{self.runs}@%h",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                    "--loglevel=INFO",
-                ],
-                cwd=django_settings.BASE_DIR,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + WORKER_START_TIMEOUT
-        while "ready." not in self.log_path.read_text():
-            assert self.process.poll() is None, f"the worker stopped:\n{self.log_path.read_text()}"
-            assert time.monotonic() < deadline, f"the worker did not start:\n{self.log_path.read_text()}"
-            time.sleep(0.2)
-
-    def kill(self) -> None:
-        """SIGKILL: no clean-up, no acknowledgement, as when the machine dies."""
-        assert self.process is not None
-        self.process.kill()
-        self.process.wait()
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-    def logs(self) -> str:
-        return "\n".join(f"--- {path.name}\n{path.read_text()}" for path in sorted(self.log_dir.glob("worker-*.log")))
-
-
 @pytest.fixture
 def email_worker(transactional_db, settings, smtp_sink, tmp_path):
     """A worker that sends to the sink; this process hands it tasks on the same private queue."""
     queue = f"test-email-{uuid.uuid4().hex[:12]}"
     settings.PURNA_EMAIL_QUEUE = queue
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(connection.settings_dict),
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "PYTHONUNBUFFERED": "1",
-        "EMAIL_URL": smtp_sink.url,
-        "EMAIL_TIMEOUT": "5",
-        "PURNA_EMAIL_QUEUE": queue,
-        "PURNA_EMAIL_RETRY_BASE_SECONDS": "1",
-        "PURNA_EMAIL_RETRY_MAX_SECONDS": "2",
-    }
+    env = worker_env(
+        EMAIL_URL=smtp_sink.url,
+        EMAIL_TIMEOUT="5",
+        PURNA_EMAIL_QUEUE=queue,
+        PURNA_EMAIL_RETRY_BASE_SECONDS="1",
+        PURNA_EMAIL_RETRY_MAX_SECONDS="2",
+    )
     worker = WorkerProcess(queue, env, tmp_path)
     worker.start()
     try:

@@ -1,0 +1,103 @@
+"""A real Celery worker in its own process, for the tests that need one (tests/conftest.py: worker_queue)."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.db import connection
+
+WORKER_START_TIMEOUT = 60
+
+
+def database_url(settings_dict: dict) -> str:
+    """DATABASE_URL naming the database this test process uses (the pytest test database)."""
+    if settings_dict["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{Path(settings_dict['NAME']).resolve()}"
+    assert settings_dict["ENGINE"] == "django.db.backends.postgresql", settings_dict["ENGINE"]
+    credentials = quote(settings_dict["USER"] or "", safe="")
+    if settings_dict["PASSWORD"]:
+        credentials += ":" + quote(settings_dict["PASSWORD"], safe="")
+    host = settings_dict["HOST"] or "localhost"
+    port = f":{settings_dict['PORT']}" if settings_dict["PORT"] else ""
+    return f"postgres://{credentials}{'@' if credentials else ''}{host}{port}/{settings_dict['NAME']}"
+
+
+def worker_env(**extra: str) -> dict[str, str]:
+    """This process's environment for a worker: the same test database, tasks really sent to it."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url(connection.settings_dict),
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
+
+
+class WorkerProcess:
+    """`celery worker` in its own process on a private queue, with `env` (see worker_env); can be killed
+    and started again, each run logging to a file of its own."""
+
+    def __init__(self, queue: str, env: dict[str, str], log_dir: Path) -> None:
+        self.queue = queue
+        self.env = env
+        self.log_dir = log_dir
+        self.process: subprocess.Popen | None = None
+        self.runs = 0
+        self.log_path = log_dir / "worker-0.log"
+
+    def start(self) -> None:
+        assert self.process is None or self.process.poll() is not None
+        self.runs += 1
+        self.log_path = self.log_dir / f"worker-{self.runs}.log"
+        with self.log_path.open("w") as log:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "purna",
+                    "worker",
+                    "--pool=solo",
+                    "--concurrency=1",
+                    "-Q",
+                    self.queue,
+                    "--hostname",
+                    f"{self.queue}-{self.runs}@%h",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    "--loglevel=INFO",
+                ],
+                cwd=settings.BASE_DIR,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + WORKER_START_TIMEOUT
+        while "ready." not in self.log_path.read_text():
+            assert self.process.poll() is None, f"the worker stopped:\n{self.log_path.read_text()}"
+            assert time.monotonic() < deadline, f"the worker did not start:\n{self.log_path.read_text()}"
+            time.sleep(0.2)
+
+    def kill(self) -> None:
+        """SIGKILL: no clean-up, no acknowledgement, as when the machine dies."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {path.name}\n{path.read_text()}" for path in sorted(self.log_dir.glob("worker-*.log")))
