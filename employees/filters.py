@@ -16,6 +16,7 @@ from employees.choices import GOLONGAN_CHOICES, AsnType, EmployeeStatus, JenisJa
 from employees.models import Employee, UnitKerja
 from employees.retirement import add_months
 from employees.selectors import ACTIVE_STATUSES, STATUS_ACTIVE, employee_search, unit_and_subunit_ids
+from purna.filters import FilterBar
 
 MONTH_WIDGET = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
 # "Active" in the projections: still working, or on pre-retirement leave (MPP). The drill-down links
@@ -60,7 +61,8 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return qs
 
 
-class EmployeeFilter(django_filters.FilterSet):
+class EmployeeFilter(FilterBar):
+    search_placeholder = _("Name or NIP")
     q = django_filters.CharFilter(label=_("Name or NIP"), method="filter_search")
     unit = UnitFilter(
         label=_("Work unit"),
@@ -95,20 +97,6 @@ class EmployeeFilter(django_filters.FilterSet):
     class Meta:
         model = Employee
         fields = ["q", "unit", "asn_type", "golongan", "jenis_jabatan", "status", "tmt_from", "tmt_until"]
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        # A compact Bootstrap filter bar: small controls, labels kept for screen readers.
-        for name, field in self.form.fields.items():
-            css = (
-                "form-select form-select-sm"
-                if isinstance(field.widget, forms.Select)
-                else "form-control form-control-sm"
-            )
-            field.widget.attrs.setdefault("class", css)
-            if name == "q":
-                field.widget.attrs.setdefault("placeholder", _("Name or NIP"))
-                field.widget.input_type = "search"
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Digits search the NIP by prefix (spaces ignored); words must all appear in the name."""

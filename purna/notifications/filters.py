@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from purna.filters import FilterBar
 from purna.notifications.models import MessageStatus
 from purna.notifications.selectors import kind_choices
 
@@ -19,7 +20,8 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-class MessageFilter(django_filters.FilterSet):
+class MessageFilter(FilterBar):
+    search_placeholder = _("Name, email or NIP")
     q = django_filters.CharFilter(label=_("Person"), method="filter_person")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=MessageStatus.choices, empty_label=_("All"))
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=kind_choices, empty_label=_("All"))
@@ -27,19 +29,6 @@ class MessageFilter(django_filters.FilterSet):
     planned_until = django_filters.DateFilter(
         label=_("Planned until"), method="filter_planned_until", widget=DATE_WIDGET
     )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for name, field in self.form.fields.items():
-            css = (
-                "form-select form-select-sm"
-                if isinstance(field.widget, forms.Select)
-                else "form-control form-control-sm"
-            )
-            field.widget.attrs.setdefault("class", css)
-            if name == "q":
-                field.widget.attrs.setdefault("placeholder", _("Name, email or NIP"))
-                field.widget.input_type = "search"
 
     def filter_person(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """The recipient's name or address, or the person the message is about (name and NIP)."""
