@@ -45,6 +45,14 @@ def test_start_without_secret_key_is_refused():
     assert "SECRET_KEY" in result.stderr
 
 
+def test_manage_py_without_secret_key_says_what_is_missing():
+    result = run_python("manage.py", "makemigrations", "--check", "--dry-run", env=clean_env())
+
+    assert result.returncode == 1
+    assert "SECRET_KEY" in result.stderr and "DEBUG=true" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_debug_mode_starts_without_secret_key():
     result = run_python("-c", "import django; django.setup(); print('started')", env=clean_env(DEBUG="true"))
 
