@@ -21,7 +21,7 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt $(VENV)/.install
 # Embedded defaults: SQLite, a filesystem Celery broker and files under var/, emails saved in var/mail.
 run: export DEBUG ?= true
 run: $(VENV)/.installed
-	mkdir -p var/media var/mail var/celery-broker var/celery-processed
+	mkdir -p var/media var/mail  # the Celery broker folders are made by purna/celery.py
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py ensure_admin
