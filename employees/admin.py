@@ -1,7 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import construct_instance
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +22,10 @@ from employees.models import (
     FactsRefreshRun,
     RetirementCase,
     RetirementRule,
+    StaffScope,
     UnitKerja,
 )
+from employees.scope import staff_scope
 from employees.services.cases import (
     DECISION_FIELDS,
     retirement_case_decision_correct,
@@ -34,6 +39,7 @@ from employees.services.register import (
     NIP_CHECKED_FIELDS,
     employee_create,
     employee_prepare,
+    employee_scope_check,
     employee_update,
     retirement_facts_refresh,
     retirement_rule_save,
@@ -42,15 +48,44 @@ from employees.services.register import (
 )
 from employees.views.transfer import admin_import_view
 from purna.admin import ReadOnlyInline
+from purna.models import User
+
+
+class ScopedAdminMixin:
+    """The admin pages of rows that belong to a unit show only the user's units (employees/scope.py):
+    lists, change forms, history and autocompletes; a row outside answers 404 as on the staff pages."""
+
+    scope_unit_field = "unit"
+
+    def get_queryset(self, request):
+        return staff_scope(request.user).filter(super().get_queryset(request), self.scope_unit_field)
+
+    def _in_scope_or_404(self, request, object_id) -> None:
+        # simple-history shows a row's history from its records alone when get_queryset misses it.
+        try:
+            found = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        except (ValueError, ValidationError):
+            found = False
+        if not found:
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(UnitKerja)
-class UnitKerjaAdmin(admin.ModelAdmin):
+class UnitKerjaAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "parent", "is_active"]
     list_filter = ["is_active"]
     list_select_related = ["parent"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["parent"]
+    scope_unit_field = "pk"
 
 
 class ServiceValidatedForm(forms.ModelForm):
@@ -129,15 +164,18 @@ class RetirementRuleAdmin(SimpleHistoryAdmin):
 
 
 class EmployeeAdminForm(ServiceValidatedForm):
+    actor = None  # the signed-in user, set by EmployeeAdmin.get_form
+
     def service_validate(self, instance: Employee) -> None:
         # The NIP's agreement with the record is checked again only when it or what it encodes changed,
         # as employee_update does (see NIP_CHECKED_FIELDS).
         nip_changed = instance._state.adding or any(name in self.changed_data for name in NIP_CHECKED_FIELDS)
         employee_prepare(instance, check_nip=nip_changed)
+        employee_scope_check(actor=self.actor, employee=instance, unit_before=self.initial.get("unit"))
 
 
 @admin.register(Employee)
-class EmployeeAdmin(SimpleHistoryAdmin):
+class EmployeeAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """Employees are written by employee_create / employee_update (facts, work list, history, reminders)
     and never deleted: a person who leaves gets a status."""
 
@@ -153,6 +191,12 @@ class EmployeeAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # A class made for this request (modelform_factory), so the attribute is this user's alone.
+        form = super().get_form(request, obj, change, **kwargs)
+        form.actor = request.user
+        return form
 
     @admin.action(description=_("Recompute the retirement dates"), permissions=["change"])
     def facts_recompute(self, request, queryset) -> None:
@@ -233,7 +277,7 @@ class RetirementCaseAdminForm(ServiceValidatedForm):
 
 
 @admin.register(RetirementCase)
-class RetirementCaseAdmin(SimpleHistoryAdmin):
+class RetirementCaseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """Records are opened and moved on the staff pages or by the actions here, never by editing the status;
     the SK and pertek of a record that has its SK can be corrected here (retirement_case_decision_correct)."""
 
@@ -247,6 +291,7 @@ class RetirementCaseAdmin(SimpleHistoryAdmin):
     inlines = [CaseDocumentInline, CaseStatusChangeInline]
     actions = ["mark_proposed", "mark_done"]
     show_full_result_count = False
+    scope_unit_field = "employee__unit"
 
     def _correctable(self, obj) -> bool:
         return obj is not None and obj.status in DECIDED_STATUSES
@@ -298,3 +343,47 @@ class RetirementCaseAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Close as done (from the TMT, SK issued)"), permissions=["change"])
     def mark_done(self, request, queryset) -> None:
         self._transition(request, queryset, CaseStatus.DONE)
+
+
+# --- Staff scope by unit (employees/scope.py), set on each user's admin page ----------------------------
+
+
+class StaffScopeInline(admin.StackedInline):
+    """Which units' employees the user sees; only staff who see every unit may change anyone's scope, or
+    an operator could widen their own."""
+
+    model = StaffScope
+    can_delete = False
+    fields = ["all_units", "units"]
+    filter_horizontal = ["units"]
+    verbose_name_plural = _("staff scope")
+
+    def _may_set_scopes(self, request) -> bool:
+        return staff_scope(request.user).is_all
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return super().has_add_permission(request, obj) and self._may_set_scopes(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and self._may_set_scopes(request)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, StaffScopeInline]
+    list_display = [*UserAdmin.list_display, "scope"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("staff_scope").prefetch_related("staff_scope__units")
+
+    @admin.display(description=_("staff scope"))
+    def scope(self, user) -> str:
+        if user.is_superuser:
+            return str(_("All work units"))
+        try:
+            scope = user.staff_scope
+        except StaffScope.DoesNotExist:
+            return str(_("None"))
+        if scope.all_units:
+            return str(_("All work units"))
+        return ", ".join(unit.name for unit in scope.units.all()) or str(_("None"))

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from employees import cases
 from employees.choices import CaseStatus, RetirementKind
 from employees.models import UnitKerja
+from employees.scope import Scope
 from employees.selectors import CASE_NONE
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -102,10 +103,11 @@ class RetiringFilterForm(forms.Form):
         label=_("Only overdue"), required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
     )
 
-    def __init__(self, data=None, **kwargs):
+    def __init__(self, data=None, *, scope: Scope, **kwargs):
         data = data.copy() if data is not None else QueryDict(mutable=True)
         data.setdefault("bulan", str(DEFAULT_MONTHS))
         super().__init__(data, **kwargs)
+        self.fields["unit"].queryset = scope.filter(self.fields["unit"].queryset, "pk")
         # The usual windows, plus any other one asked for in the address (bulan=1 is a valid link).
         months = set(MONTH_CHOICES)
         requested = data.get("bulan", "")

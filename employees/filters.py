@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from employees.choices import GOLONGAN_CHOICES, AsnType, EmployeeStatus, JenisJabatan
 from employees.models import Employee, UnitKerja
 from employees.retirement import add_months
+from employees.scope import Scope
 from employees.selectors import ACTIVE_STATUSES, STATUS_ACTIVE, employee_search, unit_and_subunit_ids
 from purna.filters import FilterBar
 
@@ -97,6 +98,13 @@ class EmployeeFilter(FilterBar):
     class Meta:
         model = Employee
         fields = ["q", "unit", "asn_type", "golongan", "jenis_jabatan", "status", "tmt_from", "tmt_until"]
+
+    def __init__(self, *args, scope: Scope, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The unit choices are the user's own (employees/scope.py); the queryset passed in is scoped by
+        # its selector already.
+        field = self.form.fields["unit"]
+        field.queryset = scope.filter(field.queryset, "pk")
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Digits search the NIP by prefix (spaces ignored); words must all appear in the name."""

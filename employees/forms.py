@@ -16,6 +16,7 @@ from employees.choices import JenisJabatan
 from employees.exceptions import EmployeeError, NipError, NipFormatError
 from employees.filters import UnitChoiceField
 from employees.models import Employee, UnitKerja
+from employees.scope import Scope
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -89,13 +90,12 @@ class EmployeeForm(forms.ModelForm):
             "contract_end": _("Only for a PPPK: the last day of the contract."),
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, scope: Scope, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.unit_id:
-            # An employee stays editable when their unit has since been closed.
-            self.fields["unit"].queryset = UnitKerja.objects.filter(
-                Q(is_active=True) | Q(pk=self.instance.unit_id)
-            ).select_related("parent")
+        # Only the units the user works on (employees/scope.py); an employee stays editable when their
+        # unit has since been closed.
+        units = UnitKerja.objects.filter(Q(is_active=True) | Q(pk=self.instance.unit_id or None))
+        self.fields["unit"].queryset = scope.filter(units, "pk").select_related("parent")
         self.nip_mismatches: list = []
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -199,8 +199,9 @@ class ProjectionFilterForm(forms.Form):
         label=_("Position category"), choices=[("", _("All categories")), *JenisJabatan.choices], required=False
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, scope: Scope, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = scope.filter(self.fields["unit"].queryset, "pk")
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
 

@@ -41,6 +41,40 @@ class UnitKerja(models.Model):
         return self.name
 
 
+class StaffScope(models.Model):
+    """Which units' employees a staff user may see and change (employees/scope.py decides from it).
+
+    Every unit, or the chosen units with all the units nested under them. A staff user without one
+    sees nobody; superusers see everything.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="staff_scope",
+    )
+    all_units = models.BooleanField(
+        _("all work units"), default=False, help_text=_("Central BKD staff: every unit, now and in the future.")
+    )
+    units = models.ManyToManyField(
+        UnitKerja,
+        verbose_name=_("work units"),
+        blank=True,
+        related_name="+",
+        help_text=_("Only these units and the units under them (ignored when all work units is ticked)."),
+    )
+    history = HistoricalRecords(m2m_fields=[units])
+
+    class Meta:
+        verbose_name = _("staff scope")
+        verbose_name_plural = _("staff scopes")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
 class RetirementRule(models.Model):
     """One row of the retirement-age (BUP) table.
 

@@ -30,6 +30,7 @@ from itertools import chain
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +40,7 @@ from employees import cases
 from employees.choices import CaseStatus, EmployeeStatus
 from employees.models import CaseDocument, DocumentType, Employee
 from employees.retirement import add_months
+from employees.scope import staff_scope, staff_scopes
 from employees.selectors import retirement_worklist
 from purna import roles
 from purna.notifications import conf, registry
@@ -188,11 +190,11 @@ def missing_documents(facts: Iterable[Facts]) -> dict[int, list[str]]:
 
 
 def operators_responsible(unit_ids: Collection[int]) -> dict[int, list[Any]]:
-    """The BKD operators who answer for the employees of each unit: today every active user of the
-    Operator role with an email address. When operators get a scope per unit, this is the one place
-    to change. One query."""
+    """The BKD operators who answer for the employees of each unit: the active users of the Operator
+    role with an email address whose scope (employees/scope.py) covers the unit. Three queries at most."""
     operators = staff_with_role(roles.OPERATOR)
-    return dict.fromkeys(unit_ids, operators)
+    scopes = staff_scopes(operators)
+    return {unit_id: [user for user in operators if scopes[user.pk].covers(unit_id)] for unit_id in unit_ids}
 
 
 def _catch_up() -> dt.timedelta:
@@ -488,12 +490,20 @@ def employees_resolve(ids: Collection[str]) -> Mapping[str, registry.Recipient]:
     return found
 
 
+def employees_in_scope(user: Any) -> QuerySet | None:
+    """The outbox's view of messages about employees (registry.about_scope_register): None for staff
+    who see every unit, else the ids of the employees of their scope."""
+    scope = staff_scope(user)
+    return None if scope.is_all else scope.filter(Employee.objects.all()).values("pk")
+
+
 # --- Weekly digest sections -------------------------------------------------------------------------------
 
 
-def digest_retirements(today: dt.date) -> dict[str, Any]:
-    """Retirements of the next three months (as on the work list): how many per month, the first rows."""
-    worklist = retirement_worklist(months=3, today=today).filter(tmt_effective__gt=today)
+def digest_retirements(today: dt.date, user: Any) -> dict[str, Any]:
+    """Retirements of the next three months in the reader's scope (as on their work list): how many per
+    month, the first rows."""
+    worklist = retirement_worklist(scope=staff_scope(user), months=3, today=today).filter(tmt_effective__gt=today)
     months: dict[dt.date, int] = {}
     for day in worklist.values_list("tmt_effective", flat=True).iterator():
         # A PPPK contract may end mid-month: counted in its month.
@@ -509,9 +519,10 @@ def digest_retirements(today: dt.date) -> dict[str, Any]:
     }
 
 
-def digest_overdue(today: dt.date) -> dict[str, Any]:
-    """Proposals overdue today (records still being prepared past their deadline, or no record yet)."""
-    worklist = retirement_worklist(months=24, today=today, only_overdue=True)
+def digest_overdue(today: dt.date, user: Any) -> dict[str, Any]:
+    """Proposals overdue today in the reader's scope (records still being prepared past their deadline,
+    or no record yet)."""
+    worklist = retirement_worklist(scope=staff_scope(user), months=24, today=today, only_overdue=True)
     total = worklist.count()
     rows = list(worklist[:DIGEST_ROWS])
     return {"total": total, "rows": rows, "more": max(total - len(rows), 0)}
@@ -521,6 +532,7 @@ def digest_overdue(today: dt.date) -> dict[str, Any]:
 
 registry.recipient_resolver_register(EMPLOYEE, employees_resolve)
 registry.about_url_register(MODEL, "employees:detail")
+registry.about_scope_register(MODEL, employees_in_scope)
 registry.kind_register(
     registry.Kind(
         name=APPROACHING,

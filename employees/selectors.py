@@ -4,6 +4,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -24,9 +25,18 @@ from django.utils.translation import gettext as _
 
 from employees import cases
 from employees.choices import CaseStatus, EmployeeStatus, JenisJabatan, RetirementKind
-from employees.models import CaseDocument, CaseStatusChange, DocumentType, Employee, RetirementCase, UnitKerja
+from employees.models import (
+    CaseDocument,
+    CaseStatusChange,
+    DocumentType,
+    Employee,
+    ImportJob,
+    RetirementCase,
+    UnitKerja,
+)
 from employees.nip import NIP_LAMA_LENGTH
 from employees.retirement import add_months
+from employees.scope import Scope
 from purna import formatting
 
 ACTIVE_STATUSES = [EmployeeStatus.AKTIF, EmployeeStatus.MPP]
@@ -71,16 +81,17 @@ def employee_search(queryset: QuerySet[Employee], text: str, *, sort_by_name: bo
     return queryset
 
 
-def employee_list(*, search: str = "") -> QuerySet[Employee]:
-    """Employees with their unit, by name (then id, so pages are stable), optionally searched."""
-    return employee_search(Employee.objects.select_related("unit").order_by("name", "pk"), search, sort_by_name=True)
+def employee_list(*, scope: Scope, search: str = "") -> QuerySet[Employee]:
+    """Employees in `scope` with their unit, by name (then id, so pages are stable), optionally searched."""
+    employees = scope.filter(Employee.objects.select_related("unit").order_by("name", "pk"))
+    return employee_search(employees, search, sort_by_name=True)
 
 
 # pg_trgm's default (0.6) misses a one-letter typo in a short name ("Aminha" for "Aminah" is 0.57).
 NAME_SIMILARITY_THRESHOLD = 0.5
 
 
-def employee_similar_list(*, search: str, limit: int = 10) -> list[Employee]:
+def employee_similar_list(*, scope: Scope, search: str, limit: int = 10) -> list[Employee]:
     """Employees whose names look like `search` despite typos ("Aminha" for "Aminah"), most alike first.
 
     The fallback when the plain search finds nothing. PostgreSQL only (pg_trgm's word similarity,
@@ -90,7 +101,7 @@ def employee_similar_list(*, search: str, limit: int = 10) -> list[Employee]:
     statements (savepoint, setting, query, release).
     """
     text = " ".join(search.split())
-    if connection.vendor != "postgresql" or not text or text.replace(" ", "").isdigit():
+    if connection.vendor != "postgresql" or not text or text.replace(" ", "").isdigit() or scope.is_empty:
         return []
     # Imported here: django.contrib.postgres is only importable with a PostgreSQL driver.
     from django.contrib.postgres.lookups import TrigramWordSimilar
@@ -99,7 +110,7 @@ def employee_similar_list(*, search: str, limit: int = 10) -> list[Employee]:
     # Upper() on both sides matches the index's expression; trigrams ignore case anyway.
     name = Upper("name")
     query = (
-        Employee.objects.select_related("unit")
+        scope.filter(Employee.objects.select_related("unit"))
         .filter(TrigramWordSimilar(name, Upper(Value(text))))
         .annotate(similarity=TrigramWordSimilarity(Upper(Value(text)), name))
         .order_by("-similarity", "name", "pk")[:limit]
@@ -110,13 +121,28 @@ def employee_similar_list(*, search: str, limit: int = 10) -> list[Employee]:
         return list(query)
 
 
-def employee_get(*, pk: int) -> Employee:
-    """One employee with everything the detail page shows, in one query.
+def import_job_list(*, user: Any, scope: Scope) -> QuerySet[ImportJob]:
+    """Import jobs a user may look at, newest first: every job for staff who see every unit, otherwise
+    their own (a job's errors quote the rows of the file)."""
+    jobs = ImportJob.objects.select_related("created_by").order_by("-created_at", "-pk")
+    return jobs if scope.is_all else jobs.filter(created_by_id=user.pk)
+
+
+def unit_choices(*, scope: Scope) -> list[tuple[str, str]]:
+    """(code, name) of the active units in `scope`, by code: the import page's and template's list."""
+    return list(
+        scope.filter(UnitKerja.objects.filter(is_active=True), "pk").order_by("code").values_list("code", "name")
+    )
+
+
+def employee_get(*, pk: int, scope: Scope) -> Employee:
+    """One employee in `scope` with everything the detail page shows, in one query.
 
     The unit and its parent, the BUP rule and the retirement record (a LEFT join: most employees have
-    none yet) are joined. Raises Employee.DoesNotExist.
+    none yet) are joined. Raises Employee.DoesNotExist, also for an employee outside the scope.
     """
-    return Employee.objects.select_related("unit__parent", "retirement_rule", "retirement_case").get(pk=pk)
+    employees = Employee.objects.select_related("unit__parent", "retirement_rule", "retirement_case")
+    return scope.filter(employees).get(pk=pk)
 
 
 def employee_case(employee: Employee) -> "RetirementCase | None":
@@ -219,8 +245,9 @@ class DashboardSummary:
     per_month: list[tuple[dt.date, int]]  # first day of each of the next 12 months, with its retirements
 
 
-def dashboard_summary(*, today: dt.date | None = None) -> DashboardSummary:
-    """Head counts for the home page, in two queries whatever the register's size.
+def dashboard_summary(*, scope: Scope, today: dt.date | None = None) -> DashboardSummary:
+    """Head counts of the employees in `scope` for the home page, in two queries whatever the
+    register's size.
 
     Both are answered from the covering index on (status, tmt_pensiun) on PostgreSQL: COUNT(*) rather
     than COUNT(id), and the months summed here from counts per TMT pensiun (see retirement_projection).
@@ -229,7 +256,7 @@ def dashboard_summary(*, today: dt.date | None = None) -> DashboardSummary:
     # A TMT pensiun is always the 1st of a month; the next one after today opens the window.
     start = add_months(today.replace(day=1), 1)
     end = add_months(start, 12)
-    active = Employee.objects.filter(status__in=ACTIVE_STATUSES)
+    active = scope.filter(Employee.objects.filter(status__in=ACTIVE_STATUSES))
     totals = active.aggregate(
         active=Count("*"),
         # Counting a column of the index (Count("*") takes no filter).
@@ -396,25 +423,28 @@ def _table(
     return ProjectionTable(periods, table_rows, totals, total)
 
 
-def _unit_tops(units: list[tuple[int, str, int | None]]) -> dict[int, int]:
+def _unit_tops(units: list[tuple[int, str, int | None]], scope: Scope) -> dict[int, int]:
     """Each unit's top-level unit: itself, its parent or its grandparent (the depth the list's unit
-    filter covers, see unit_and_subunit_ids)."""
+    filter covers, see unit_and_subunit_ids), never a unit outside `scope`: an operator of a bidang sees
+    the bidang as the top of its own sub-units."""
     parents = {pk: parent for pk, _name, parent in units}
     tops = {}
     for pk in parents:
         top = pk
         for _level in range(2):
-            if parents.get(top) is None:
+            parent = parents.get(top)
+            if parent is None or not scope.covers(parent):
                 break
-            top = parents[top]
+            top = parent
         tops[pk] = top
     return tops
 
 
 def retirement_projection(
-    *, today: dt.date | None = None, unit: UnitKerja | None = None, jenis_jabatan: str = ""
+    *, scope: Scope, today: dt.date | None = None, unit: UnitKerja | None = None, jenis_jabatan: str = ""
 ) -> RetirementProjection:
-    """How many active employees reach their TMT pensiun in each of the next 12 months and 5 years.
+    """How many active employees in `scope` reach their TMT pensiun in each of the next 12 months and
+    5 years.
 
     Broken down by top-level unit (a sub-unit's people counted in its dinas, up to two levels down, as
     the list's unit filter does) and by position category; optionally only in `unit` (with its
@@ -436,6 +466,7 @@ def retirement_projection(
     years_end = dt.date(start.year + PROJECTION_YEARS, 1, 1)
 
     active = Employee.objects.filter(status__in=ACTIVE_STATUSES, tmt_pensiun__gte=start, tmt_pensiun__lt=years_end)
+    active = scope.filter(active)
     if unit is not None:
         active = active.filter(unit_id__in=unit_and_subunit_ids(unit.pk))
     if jenis_jabatan:
@@ -444,7 +475,7 @@ def retirement_projection(
     groups = active.values_list("unit_id", "jenis_jabatan", "tmt_pensiun").annotate(n=Count("*")).order_by()
 
     all_units = list(UnitKerja.objects.order_by("name").values_list("pk", "name", "parent_id"))
-    tops = _unit_tops(all_units)
+    tops = _unit_tops(all_units, scope)
     # Counts keyed by (row key, period start): the row key is a unit's id or a category's code.
     by_unit_month: dict[tuple[str, dt.date], int] = defaultdict(int)
     by_jenis_month: dict[tuple[str, dt.date], int] = defaultdict(int)
@@ -465,8 +496,12 @@ def retirement_projection(
     if unit is not None:
         units = [(str(unit.pk), unit.name)]
     else:
-        # Every top-level unit (an empty row says "nobody"), and any other unit that has people.
-        units = [(str(pk), name) for pk, name, parent in all_units if parent is None or str(pk) in found_tops]
+        # Every top-level unit of the scope (an empty row says "nobody"), and any other unit that has people.
+        units = [
+            (str(pk), name)
+            for pk, name, parent in all_units
+            if (scope.covers(pk) and tops[pk] == pk) or str(pk) in found_tops
+        ]
     categories = [(code, str(label)) for code, label in JenisJabatan.choices]
     if jenis_jabatan:
         categories = [(code, label) for code, label in categories if code == jenis_jabatan]
@@ -498,14 +533,18 @@ CASE_OPEN_STATUSES = [CaseStatus.PREPARING, CaseStatus.PROPOSED, CaseStatus.SK_I
 CASE_LIVE_STATUSES = [*CASE_OPEN_STATUSES, CaseStatus.DONE]
 
 
-def retirement_case_get(*, pk: int) -> RetirementCase:
-    """A retirement record with its employee, unit and BUP rule, in one query. Raises DoesNotExist."""
-    return RetirementCase.objects.select_related("employee__unit", "employee__retirement_rule").get(pk=pk)
+def retirement_case_get(*, pk: int, scope: Scope) -> RetirementCase:
+    """A retirement record with its employee, unit and BUP rule, in one query. Raises DoesNotExist, also
+    for the record of an employee outside `scope`."""
+    records = RetirementCase.objects.select_related("employee__unit", "employee__retirement_rule")
+    return scope.filter(records, "employee__unit").get(pk=pk)
 
 
-def case_document_get(*, pk: int) -> CaseDocument:
-    """A document with its record and document type, in one query. Raises CaseDocument.DoesNotExist."""
-    return CaseDocument.objects.select_related("case", "document_type").get(pk=pk)
+def case_document_get(*, pk: int, scope: Scope) -> CaseDocument:
+    """A document with its record and document type, in one query. Raises CaseDocument.DoesNotExist,
+    also for a document of an employee outside `scope`."""
+    documents = CaseDocument.objects.select_related("case", "document_type")
+    return scope.filter(documents, "case__employee__unit").get(pk=pk)
 
 
 def document_type_list() -> list[DocumentType]:
@@ -618,7 +657,7 @@ WORKLIST_FIELDS = [
 ]
 
 
-def worklist_scope() -> Q:
+def worklist_candidates() -> Q:
     """Who can be on the work list at all: in service, or with a record still in progress (e.g. a death).
 
     The condition of the index employee_worklist (employees/models.py), which PostgreSQL uses only when a
@@ -629,6 +668,7 @@ def worklist_scope() -> Q:
 
 def retirement_worklist(
     *,
+    scope: Scope,
     months: int,
     today: dt.date | None = None,
     unit_id: int | None = None,
@@ -648,6 +688,7 @@ def retirement_worklist(
     to its record took 270 ms. retirement_worklist_rows adds the page's records and documents. Each row
     is annotated with `overdue` (cases.case_deadline / cases.uncased_deadline, as a condition). Filters:
     a unit with its sub-units, a record status (CASE_NONE for no record at all), only overdue rows.
+    Only employees in `scope` (the unit is in the index's INCLUDE: still read from the index alone).
     """
     today = today or timezone.localdate()
     months_before = settings.PURNA_PROPOSAL_MONTHS_BEFORE_TMT
@@ -662,7 +703,8 @@ def retirement_worklist(
     qs = (
         Employee.objects.select_related("unit")
         .only(*WORKLIST_FIELDS)
-        .filter(worklist_scope())
+        .filter(worklist_candidates())
+        .filter(scope.q())
         .filter(Q(tmt_effective__lt=until) & (Q(tmt_effective__gt=today) | open_case))
         .annotate(overdue=Case(When(overdue, then=True), default=False, output_field=BooleanField()))
     )

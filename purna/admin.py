@@ -1,9 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
 
-from purna.models import Instansi, User
+from purna.models import Instansi
 
-admin.site.register(User, UserAdmin)
+# The User admin is registered by employees/admin.py, with each user's staff scope by unit.
 
 
 class ReadOnlyInline(admin.TabularInline):

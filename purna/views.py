@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from employees.scope import staff_scope
 from employees.selectors import DashboardSummary, dashboard_summary, retiring_query
 from purna import formatting, health
 from purna.charts import BarChart, bar_chart
@@ -27,8 +28,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @permission_required("purna.view_dashboard", raise_exception=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Head counts and the next 12 months of retirements; each bar opens the list of the people in it."""
-    summary = dashboard_summary()
-    return render(request, "purna/dashboard.html", {"summary": summary, "chart": dashboard_chart(summary)})
+    scope = staff_scope(request.user)
+    summary = dashboard_summary(scope=scope)
+    context = {"summary": summary, "chart": dashboard_chart(summary), "scope": scope}
+    return render(request, "purna/dashboard.html", context)
 
 
 def dashboard_chart(summary: DashboardSummary) -> BarChart:

@@ -41,7 +41,7 @@ def english():
 @pytest.fixture
 def actor(db):
     """The staff member a service call is made by (no password: these tests never log in)."""
-    return UserFactory(username="operator-bkd", password=None)
+    return UserFactory(username="operator-bkd", password=None, units="all")
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,15 @@ from django.contrib.auth.models import Group
 from faker import Faker
 
 from employees.choices import AsnType, CaseStatus, Gender, JenisJabatan, RetirementKind
-from employees.models import CaseDocument, DocumentType, Employee, RetirementCase, RetirementRule, UnitKerja
+from employees.models import (
+    CaseDocument,
+    DocumentType,
+    Employee,
+    RetirementCase,
+    RetirementRule,
+    StaffScope,
+    UnitKerja,
+)
 from employees.retirement import add_months
 from employees.services.cases import retirement_worklist_sync
 from employees.services.register import CASE_COPY_FIELDS
@@ -30,6 +38,20 @@ class UserFactory(factory.django.DjangoModelFactory):
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
             self.groups.add(*Group.objects.filter(name__in=extracted))
+
+    @factory.post_generation
+    def units(self, create, extracted, **kwargs):
+        """The staff scope (employees/scope.py): `units=[unit, ...]` for those units, `units="all"` for
+        every unit; a user made with roles sees every unit unless told otherwise, as central BKD staff."""
+        if not create:
+            return
+        if extracted is None and Group.objects.filter(user=self).exists():
+            extracted = "all"
+        if extracted is None:
+            return
+        scope, _created = StaffScope.objects.update_or_create(user=self, defaults={"all_units": extracted == "all"})
+        if extracted != "all":
+            scope.units.set(extracted)
 
 
 class UnitKerjaFactory(factory.django.DjangoModelFactory):

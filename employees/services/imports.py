@@ -54,6 +54,7 @@ from employees.choices import ImportStatus
 from employees.exceptions import EmployeeError
 from employees.importer import CellError, ImportFileError, ImportResult
 from employees.models import Employee, ImportJob, RetirementRule, UnitKerja
+from employees.scope import ALL_UNITS, Scope, staff_scope
 from employees.services.register import NIP_CHECKED_FIELDS, BulkValidation, employee_prepare, rule_from_model
 from employees.tasks import employee_import_task
 
@@ -244,8 +245,15 @@ class _Checker:
     """Pass 1 for one file: checks rows against the register and plans the writes."""
 
     def __init__(
-        self, *, sheet: importer.Sheet, layout: importer.Layout, result: ImportResult, writes: "_Writes | None"
+        self,
+        *,
+        sheet: importer.Sheet,
+        layout: importer.Layout,
+        result: ImportResult,
+        writes: "_Writes | None",
+        scope: Scope,
     ):
+        self.scope = scope
         self.sheet = sheet
         self.layout = layout
         self.result = result
@@ -295,6 +303,8 @@ class _Checker:
                 )
         unit_active = values.pop("_unit_active", True)
         current = existing.get(nip) if nip else None
+        # Read before the row's values are applied to the stored employee below.
+        outside_scope = current is not None and not self.scope.covers(current.unit_id)
         if current is None:
             args = self.defaults.copy()
             index = self.index
@@ -311,6 +321,25 @@ class _Checker:
             unit_changed = "unit_id" in values and values["unit_id"] != employee.unit_id
             for name, value in values.items():
                 setattr(employee, name, value)
+        if outside_scope:
+            errors.append(
+                CellError(
+                    number,
+                    "NIP",
+                    _("NIP %(nip)s belongs to an employee of a work unit outside yours: ask BKD to change them.")
+                    % {"nip": nip},
+                    self.cell("nip", number),
+                )
+            )
+        elif unit_changed and employee.unit_id is not None and not self.scope.covers(employee.unit_id):
+            errors.append(
+                CellError(
+                    number,
+                    _UNIT_HEADER,
+                    _("The work unit %(code)s is not one of yours.") % {"code": self.unit_codes.get(employee.unit_id)},
+                    self.cell("unit_code", number),
+                )
+            )
         if not unit_active and unit_changed:
             errors.append(
                 CellError(
@@ -413,7 +442,10 @@ class _Loader:
 def _rows_check(
     job: ImportJob, sheet: importer.Sheet, layout: importer.Layout, result: ImportResult, writes: "_Writes | None"
 ) -> None:
-    checker = _Checker(sheet=sheet, layout=layout, result=result, writes=writes)
+    # An import by a staff member writes only their own units' employees; the command's (no user) is
+    # the server administrator's.
+    scope = staff_scope(job.created_by) if job.created_by_id else ALL_UNITS
+    checker = _Checker(sheet=sheet, layout=layout, result=result, writes=writes, scope=scope)
     alias = router.db_for_read(Employee)
     loader = _Loader(alias, threaded=_may_use_threads(alias))
     processed = 0

@@ -25,6 +25,7 @@ from employees.choices import PNS_PANGKAT, PPPK_GOLONGAN, AsnType, JenisJabatan
 from employees.exceptions import EmployeeError, NipError, RetirementRuleError
 from employees.models import Employee, FactsRefreshRun, RetirementRule
 from employees.nip import NipMismatch, clean_nip_lama, nip_mismatches, normalize_nip, parse_ni_pppk, parse_nip
+from employees.scope import staff_scope
 from employees.tasks import retirement_facts_refresh_task
 from purna.notifications.services import reminders_replan_later
 
@@ -277,6 +278,18 @@ def employee_prepare(
     return mismatches
 
 
+def employee_scope_check(*, actor: Any, employee: Employee, unit_before: int | None) -> None:
+    """A staff member adds, changes and moves only employees of their own units (employees/scope.py);
+    a change without an actor (a command, a task of the system) is the server administrator's."""
+    if actor is None:
+        return
+    scope = staff_scope(actor)
+    if unit_before is not None and not scope.covers(unit_before):
+        raise EmployeeError(_("This employee belongs to a work unit outside yours: nothing was changed."))
+    if not scope.covers(employee.unit_id):
+        raise EmployeeError(errors={"unit": [_("Choose one of your own work units.")]})
+
+
 def employee_create(*, actor: Any, **fields: Any) -> Employee:
     """Add an employee to the register, with their retirement facts.
 
@@ -289,6 +302,7 @@ def employee_create(*, actor: Any, **fields: Any) -> Employee:
     employee = Employee(**fields)
     with transaction.atomic():
         _employee_validate(employee)
+        employee_scope_check(actor=actor, employee=employee, unit_before=None)
         mismatches = _nip_check(employee, timezone.localdate())
         _facts_apply(employee, _rules_load())
         _history_note(employee, actor, mismatches)
@@ -309,9 +323,11 @@ def employee_update(*, employee: Employee, actor: Any, **changes: Any) -> Employ
         locked = Employee.objects.select_for_update().get(pk=employee.pk)
         before = {name: getattr(locked, name) for name in NIP_CHECKED_FIELDS}
         reminder_facts = (locked.status, locked.tmt_pensiun)
+        unit_before = locked.unit_id
         for name, value in changes.items():
             setattr(locked, name, value)
         _employee_validate(locked)
+        employee_scope_check(actor=actor, employee=locked, unit_before=unit_before)
         mismatches = []
         if any(getattr(locked, name) != before[name] for name in NIP_CHECKED_FIELDS):
             mismatches = _nip_check(locked, timezone.localdate())

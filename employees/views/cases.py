@@ -21,6 +21,7 @@ from employees.case_forms import CaseDocumentUploadForm, CaseTransitionForm, Ret
 from employees.choices import CaseStatus
 from employees.exceptions import CaseError
 from employees.models import CaseDocument, DocumentType, Employee, RetirementCase
+from employees.scope import staff_scope
 from employees.selectors import (
     KeysFirstPaginator,
     case_document_get,
@@ -66,9 +67,10 @@ class EmployeeRetiringListView(PermissionRequiredMixin, ListView):
     paginator_class = KeysFirstPaginator
 
     def get_queryset(self):
-        self.filter_form = RetiringFilterForm(self.request.GET)
+        scope = staff_scope(self.request.user)
+        self.filter_form = RetiringFilterForm(self.request.GET, scope=scope)
         self.filters = self.filter_form.filters()
-        return retirement_worklist(**self.filters)
+        return retirement_worklist(scope=scope, **self.filters)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -88,7 +90,7 @@ class RetirementCaseDetailView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         try:
-            case = retirement_case_get(pk=self.kwargs["pk"])
+            case = retirement_case_get(pk=self.kwargs["pk"], scope=staff_scope(self.request.user))
         except RetirementCase.DoesNotExist as exc:
             raise Http404 from exc
         return super().get_context_data(case=case, card=retirement_case_card(employee=case.employee), **kwargs)
@@ -105,7 +107,7 @@ class RetirementCaseOpenView(PermissionRequiredMixin, FormView):
     def employee(self) -> Employee:
         if not hasattr(self, "_employee"):
             try:
-                self._employee = employee_get(pk=self.kwargs["pk"])
+                self._employee = employee_get(pk=self.kwargs["pk"], scope=staff_scope(self.request.user))
             except Employee.DoesNotExist as exc:
                 raise Http404 from exc
         return self._employee
@@ -148,7 +150,7 @@ class RetirementCaseTransitionView(PermissionRequiredMixin, FormView):
             if self.kwargs["to_status"] not in CaseStatus.values:
                 raise Http404
             try:
-                self._case = retirement_case_get(pk=self.kwargs["pk"])
+                self._case = retirement_case_get(pk=self.kwargs["pk"], scope=staff_scope(self.request.user))
             except RetirementCase.DoesNotExist as exc:
                 raise Http404 from exc
         return self._case
@@ -212,7 +214,7 @@ class CaseDocumentUploadView(PermissionRequiredMixin, FormView):
     def objects(self) -> tuple[RetirementCase, DocumentType]:
         if not hasattr(self, "_objects"):
             try:
-                case = retirement_case_get(pk=self.kwargs["pk"])
+                case = retirement_case_get(pk=self.kwargs["pk"], scope=staff_scope(self.request.user))
                 document_type = DocumentType.objects.get(pk=self.kwargs["type_pk"], is_active=True)
             except (RetirementCase.DoesNotExist, DocumentType.DoesNotExist) as exc:
                 raise Http404 from exc
@@ -252,7 +254,7 @@ class CaseDocumentUploadView(PermissionRequiredMixin, FormView):
 def case_document_download(request: HttpRequest, pk: int) -> FileResponse:
     """Serve a document from private storage to a permitted user, as a download that is never sniffed."""
     try:
-        document = case_document_get(pk=pk)
+        document = case_document_get(pk=pk, scope=staff_scope(request.user))
         handle = document.file.open("rb")
     except (CaseDocument.DoesNotExist, FileNotFoundError) as exc:
         raise Http404 from exc
@@ -269,7 +271,7 @@ def case_document_download(request: HttpRequest, pk: int) -> FileResponse:
 @permission_required("employees.change_retirementcase", raise_exception=True)
 def case_document_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        document = case_document_get(pk=pk)
+        document = case_document_get(pk=pk, scope=staff_scope(request.user))
     except CaseDocument.DoesNotExist as exc:
         raise Http404 from exc
     default = reverse("employees:case_detail", args=[document.case_id])

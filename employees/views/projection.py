@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from employees.forms import ProjectionFilterForm
+from employees.scope import staff_scope
 from employees.selectors import ProjectionTable, RetirementProjection, retirement_projection
 from purna import formatting
 from purna.charts import BarChart, bar_chart
@@ -21,9 +22,10 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 
 def _projection(request: HttpRequest) -> tuple[ProjectionFilterForm, RetirementProjection]:
-    form = ProjectionFilterForm(request.GET or None)
+    scope = staff_scope(request.user)
+    form = ProjectionFilterForm(request.GET or None, scope=scope)
     unit, jenis_jabatan = form.selection()
-    return form, retirement_projection(unit=unit, jenis_jabatan=jenis_jabatan)
+    return form, retirement_projection(scope=scope, unit=unit, jenis_jabatan=jenis_jabatan)
 
 
 def _chart(title: str, table: ProjectionTable) -> BarChart:

@@ -17,6 +17,7 @@ from employees.forms import EmployeeForm
 from employees.models import Employee
 from employees.nip import format_nip
 from employees.retirement import months_until, mpp_window
+from employees.scope import staff_scope
 from employees.selectors import (
     employee_case,
     employee_get,
@@ -49,7 +50,10 @@ class EmployeeListView(PermissionRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.filterset = EmployeeFilter(self.request.GET or None, queryset=employee_list(), request=self.request)
+        scope = staff_scope(self.request.user)
+        self.filterset = EmployeeFilter(
+            self.request.GET or None, queryset=employee_list(scope=scope), request=self.request, scope=scope
+        )
         return self.filterset.qs
 
     def _query_without(self, *names: str) -> str:
@@ -80,10 +84,11 @@ class EmployeeListView(PermissionRequiredMixin, ListView):
             sort_links=self._sort_links(),
             current_sort=self.request.GET.get("sort", ""),
             filter_query=self._query_without("page"),
+            scope=staff_scope(self.request.user),
         )
         # Nothing found for a name: offer names that look alike (typos), PostgreSQL only.
         if search and not context["paginator"].count:
-            context["similar"] = employee_similar_list(search=search)
+            context["similar"] = employee_similar_list(scope=staff_scope(self.request.user), search=search)
         return context
 
 
@@ -97,7 +102,7 @@ class EmployeeDetailView(PermissionRequiredMixin, DetailView):
 
     def get_object(self, queryset=None) -> Employee:
         try:
-            return employee_get(pk=self.kwargs["pk"])
+            return employee_get(pk=self.kwargs["pk"], scope=staff_scope(self.request.user))
         except Employee.DoesNotExist as exc:
             raise Http404(_("No such employee.")) from exc
 
@@ -134,6 +139,9 @@ class EmployeeCreateView(PermissionRequiredMixin, FormView):
     template_name = "employees/employee_form.html"
     form_class = EmployeeForm
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "scope": staff_scope(self.request.user)}
+
     def form_valid(self, form: EmployeeForm):
         try:
             employee = employee_create(actor=self.request.user, **form.cleaned_data)
@@ -156,11 +164,12 @@ class EmployeeUpdateView(PermissionRequiredMixin, FormView):
         # The permission is checked first (PermissionRequiredMixin.dispatch), then the employee is read.
         if not self.has_permission():
             return self.handle_no_permission()
-        self.employee = get_object_or_404(Employee.objects.select_related("unit"), pk=kwargs["pk"])
+        employees = staff_scope(request.user).filter(Employee.objects.select_related("unit"))
+        self.employee = get_object_or_404(employees, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.employee}
+        return {**super().get_form_kwargs(), "instance": self.employee, "scope": staff_scope(self.request.user)}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(employee=self.employee, **kwargs)

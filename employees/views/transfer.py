@@ -22,7 +22,9 @@ from employees import exporter, importer
 from employees.choices import ImportStatus
 from employees.filters import EmployeeFilter
 from employees.importer import ImportFileError
-from employees.models import Employee, ImportJob, UnitKerja
+from employees.models import Employee, ImportJob
+from employees.scope import Scope, staff_scope
+from employees.selectors import import_job_list, unit_choices
 from employees.services.imports import import_job_create
 from employees.transfer_forms import ImportUploadForm
 
@@ -30,12 +32,13 @@ IMPORT_PERMISSIONS = ("employees.add_employee", "employees.change_employee")
 RECENT_JOBS = 10
 
 
-def import_page_context() -> dict:
-    """What the upload page (and the admin's) shows beside the form: the columns, the unit codes, the limit."""
+def import_page_context(scope: Scope) -> dict:
+    """What the upload page (and the admin's) shows beside the form: the columns, the unit codes of the
+    user's units, the limit."""
     return {
         "columns": importer.COLUMNS,
         "computed_headers": importer.COMPUTED_HEADERS,
-        "units": list(UnitKerja.objects.filter(is_active=True).order_by("code").values_list("code", "name")),
+        "units": unit_choices(scope=scope),
         "max_megabytes": settings.PURNA_IMPORT_MAX_BYTES // (1024 * 1024),
     }
 
@@ -53,8 +56,9 @@ class ImportJobCreateView(ImportPermissionMixin, FormView):
     form_class = ImportUploadForm
 
     def get_context_data(self, **kwargs):
-        jobs = ImportJob.objects.select_related("created_by").order_by("-created_at", "-pk")[:RECENT_JOBS]
-        return super().get_context_data(**import_page_context(), jobs=jobs, **kwargs)
+        scope = staff_scope(self.request.user)
+        jobs = import_job_list(user=self.request.user, scope=scope)[:RECENT_JOBS]
+        return super().get_context_data(**import_page_context(scope), jobs=jobs, **kwargs)
 
     def form_valid(self, form: ImportUploadForm):
         try:
@@ -73,7 +77,9 @@ class ImportJobDetailView(ImportPermissionMixin, DetailView):
 
     template_name = "employees/importjob_detail.html"
     context_object_name = "job"
-    queryset = ImportJob.objects.select_related("created_by")
+
+    def get_queryset(self):
+        return import_job_list(user=self.request.user, scope=staff_scope(self.request.user))
 
     def get_context_data(self, **kwargs):
         job: ImportJob = self.object
@@ -110,8 +116,7 @@ class ImportTemplateView(ImportPermissionMixin, View):
             response = HttpResponse(exporter.template_csv(), content_type=exporter.CONTENT_TYPES["csv"])
         elif fmt == "xlsx":
             buffer = io.BytesIO()
-            units = UnitKerja.objects.filter(is_active=True).order_by("code").values_list("code", "name")
-            exporter.template_xlsx(buffer, units=units)
+            exporter.template_xlsx(buffer, units=unit_choices(scope=staff_scope(request.user)))
             response = HttpResponse(buffer.getvalue(), content_type=exporter.CONTENT_TYPES["xlsx"])
         else:
             raise Http404(_("Unknown format."))
@@ -128,7 +133,9 @@ class EmployeeExportView(PermissionRequiredMixin, View):
     def get(self, request, fmt: str):
         if fmt not in exporter.CONTENT_TYPES:
             raise Http404(_("Unknown format."))
-        queryset = EmployeeFilter(request.GET or None, queryset=Employee.objects.all(), request=request).qs
+        scope = staff_scope(request.user)
+        employees = scope.filter(Employee.objects.all())
+        queryset = EmployeeFilter(request.GET or None, queryset=employees, request=request, scope=scope).qs
         if not queryset.query.order_by:
             queryset = queryset.order_by("name", "pk")
         rows = exporter.export_rows(queryset)
@@ -163,7 +170,7 @@ def admin_import_view(model_admin, request):
             return HttpResponseRedirect(reverse("employees:import_detail", args=[job.pk]))
     context = {
         **model_admin.admin_site.each_context(request),
-        **import_page_context(),
+        **import_page_context(staff_scope(request.user)),
         "opts": model_admin.model._meta,
         "title": _("Import employees"),
         "form": form,

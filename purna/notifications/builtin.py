@@ -89,22 +89,40 @@ def digest_still_due(messages: Sequence[Message]) -> Mapping[int, str]:
 
 
 def digest_context(messages: Sequence[Message]) -> Mapping[int, Mapping[str, Any]]:
-    """The sections as they stand when sending, computed once for every digest of the batch."""
+    """The sections as they stand when sending, for each reader: a Pimpinan of one perangkat daerah
+    reads the figures of their own units (the sections apply the reader's scope)."""
     today = timezone.localdate()
-    sections = []
-    for section in registry.digest_sections():
-        data = section.build(today)
-        if data is not None:
-            sections.append(
-                {
-                    "name": section.name,
-                    "template_text": f"{section.template}.txt",
-                    "template_html": f"{section.template}.html",
-                    "data": data,
-                }
-            )
-    context = {"today": today, "sections": sections}
-    return {message.pk: context for message in messages}
+    readers = {
+        str(user.pk): user
+        for user in get_user_model().objects.filter(
+            pk__in=[int(key) for key in (_user_id(m) for m in messages) if key.isdigit()]
+        )
+    }
+    contexts: dict[str, Mapping[str, Any]] = {}
+    result = {}
+    for message in messages:
+        user_id = _user_id(message)
+        if user_id not in contexts:
+            sections = []
+            for section in registry.digest_sections():
+                data = section.build(today, readers.get(user_id))
+                if data is not None:
+                    sections.append(
+                        {
+                            "name": section.name,
+                            "template_text": f"{section.template}.txt",
+                            "template_html": f"{section.template}.html",
+                            "data": data,
+                        }
+                    )
+            contexts[user_id] = {"today": today, "sections": sections}
+        result[message.pk] = contexts[user_id]
+    return result
+
+
+def _user_id(message: Message) -> str:
+    prefix, value = registry.recipient_key_split(message.recipient_key)
+    return value if prefix == USER else ""
 
 
 registry.recipient_resolver_register(USER, users_resolve)

@@ -83,7 +83,8 @@ class Kind:
 
 @dataclass(frozen=True)
 class DigestSection:
-    """A section of the weekly digest: `build(today)` returns its data, or None to leave it out.
+    """A section of the weekly digest: `build(today, reader)` returns its data for the reader (a staff
+    user: each sees what their scope shows), or None to leave it out.
 
     Rendered with `<template>.txt` and `<template>.html`, which receive the data as `section`.
     """
@@ -91,13 +92,14 @@ class DigestSection:
     name: str
     order: int
     template: str
-    build: Callable[[dt.date], Mapping[str, Any] | None]
+    build: Callable[[dt.date, Any], Mapping[str, Any] | None]
 
 
 _kinds: dict[str, Kind] = {}
 _resolvers: dict[str, Resolver] = {}
 _about_urls: dict[str, str] = {}
 _digest_sections: dict[str, DigestSection] = {}
+_about_scopes: dict[str, Callable[[Any], Any]] = {}
 
 
 def kind_register(kind: Kind) -> Kind:
@@ -130,6 +132,17 @@ def about_url_register(model: str, url_name: str) -> None:
 
 def about_url_name(model: str) -> str | None:
     return _about_urls.get(model.lower())
+
+
+def about_scope_register(model: str, scope: Callable[[Any], Any]) -> None:
+    """Staff with a limited view read only messages to themselves and about the objects of `model` that
+    `scope(user)` selects (a queryset of primary keys); `scope(user)` returns None for a user who may
+    read every message. The app that owns the scope decides it; the outbox never imports it."""
+    _about_scopes[model.lower()] = scope
+
+
+def about_scopes() -> dict[str, Callable[[Any], Any]]:
+    return dict(_about_scopes)
 
 
 def digest_section_register(section: DigestSection) -> None:

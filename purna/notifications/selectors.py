@@ -1,9 +1,10 @@
 """Reads of the outbox for the staff pages and the person pages. Fixed query counts whatever the size."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Model, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
 from purna.notifications import registry
@@ -13,14 +14,27 @@ from purna.notifications.models import Message, MessageAttachment, MessageEvent,
 LIST_DEFERRED = ["body_text", "body_html", "context"]
 
 
-def message_list() -> QuerySet[Message]:
-    """Every message, newest plan first (then id, so pages are stable), without the bodies."""
-    return Message.objects.defer(*LIST_DEFERRED).order_by("-planned_at", "-pk")
+def messages_visible(*, user: Any) -> QuerySet[Message]:
+    """The messages `user` may read: every one when the registered scopes (registry.about_scope_register)
+    all allow every object; otherwise those to the user and those about the objects of their scope."""
+    scopes = {model: scope(user) for model, scope in registry.about_scopes().items()}
+    if all(ids is None for ids in scopes.values()):
+        return Message.objects.all()
+    visible = Q(recipient_key=registry.recipient_key("user", user.pk))
+    for model, ids in scopes.items():
+        content_type = ContentType.objects.get_by_natural_key(*model.split("."))
+        visible |= Q(content_type=content_type) if ids is None else Q(content_type=content_type, object_id__in=ids)
+    return Message.objects.filter(visible)
 
 
-def message_get(*, pk: int) -> Message:
-    """One message with who queued it. Raises Message.DoesNotExist."""
-    return Message.objects.select_related("created_by").get(pk=pk)
+def message_list(*, user: Any) -> QuerySet[Message]:
+    """The messages `user` may read, newest plan first (then id, so pages are stable), without the bodies."""
+    return messages_visible(user=user).defer(*LIST_DEFERRED).order_by("-planned_at", "-pk")
+
+
+def message_get(*, pk: int, user: Any) -> Message:
+    """One message `user` may read, with who queued it. Raises Message.DoesNotExist."""
+    return messages_visible(user=user).select_related("created_by").get(pk=pk)
 
 
 def message_events(*, message: Message) -> list[MessageEvent]:
@@ -66,10 +80,10 @@ def message_rows(messages) -> list[MessageRow]:
     return [MessageRow(message, kind_label(message.kind), about_url(message)) for message in messages]
 
 
-def message_status_counts() -> dict[str, int]:
-    """How many messages are in each status (one query), for the outbox's summary."""
+def message_status_counts(*, user: Any) -> dict[str, int]:
+    """How many of the messages `user` may read are in each status (one query), for the outbox's summary."""
     counts = dict.fromkeys(MessageStatus.values, 0)
-    for row in Message.objects.order_by().values("status").annotate(n=Count("pk")):
+    for row in messages_visible(user=user).order_by().values("status").annotate(n=Count("pk")):
         counts[row["status"]] = row["n"]
     return counts
 

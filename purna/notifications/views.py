@@ -25,12 +25,12 @@ class MessageListView(PermissionRequiredMixin, FilterView):
     paginate_by = 50
 
     def get_queryset(self):
-        return selectors.message_list()
+        return selectors.message_list(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["rows"] = selectors.message_rows(context["object_list"])
-        context["status_counts"] = selectors.message_status_counts()
+        context["status_counts"] = selectors.message_status_counts(user=self.request.user)
         return context
 
 
@@ -42,7 +42,7 @@ class MessageDetailView(PermissionRequiredMixin, DetailView):
 
     def get_object(self, queryset=None) -> Message:
         try:
-            return selectors.message_get(pk=self.kwargs["pk"])
+            return selectors.message_get(pk=self.kwargs["pk"], user=self.request.user)
         except Message.DoesNotExist as exc:
             raise Http404 from exc
 
@@ -59,7 +59,7 @@ class MessageDetailView(PermissionRequiredMixin, DetailView):
 @require_POST
 @permission_required("notifications.change_message", raise_exception=True)
 def message_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
-    message = get_object_or_404(Message, pk=pk)
+    message = get_object_or_404(selectors.messages_visible(user=request.user), pk=pk)
     try:
         message_retry(message=message, actor=request.user)
     except NotificationError as exc:
@@ -72,7 +72,7 @@ def message_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required("notifications.change_message", raise_exception=True)
 def message_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
-    message = get_object_or_404(Message, pk=pk)
+    message = get_object_or_404(selectors.messages_visible(user=request.user), pk=pk)
     try:
         message_cancel(message=message, actor=request.user, reason=request.POST.get("reason", ""))
     except NotificationError as exc:

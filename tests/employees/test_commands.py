@@ -32,7 +32,7 @@ def import_command(path, *args) -> tuple[str, str]:
 def test_import_prints_the_counts(tmp_path):
     path = tmp_path / "pegawai.csv"
     path.write_bytes(csv_bytes([row(1), row(2), pppk_row(1)]))
-    UserFactory(username="operator-bkd", password=None)
+    UserFactory(username="operator-bkd", password=None, units="all")
 
     out, err = import_command(path, "--user", "operator-bkd")
 

@@ -9,13 +9,14 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from employees.exceptions import EmployeeError, NipError, NipFormatError
 from employees.forms import EmployeeForm, ProjectionFilterForm
 from employees.nip import NipMismatch, NipPart
+from employees.scope import ALL_UNITS
 from tests.factories import EmployeeFactory, UnitKerjaFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_fields_are_grouped_in_fieldsets_with_date_pickers():
-    html = render_crispy_form(EmployeeForm())
+    html = render_crispy_form(EmployeeForm(scope=ALL_UNITS))
 
     assert html.count("<fieldset") == 5  # identity, position, dates, contact, special BUP
     for name in ("birth_date", "tmt_cpns", "tmt_pns", "contract_end", "bup_override_date"):
@@ -25,14 +26,16 @@ def test_fields_are_grouped_in_fieldsets_with_date_pickers():
 
 def test_golongan_choices_are_grouped_pns_and_pppk():
     groups = [
-        label for label, options in EmployeeForm().fields["golongan"].choices if isinstance(options, list | tuple)
+        label
+        for label, options in EmployeeForm(scope=ALL_UNITS).fields["golongan"].choices
+        if isinstance(options, list | tuple)
     ]
 
     assert [str(label) for label in groups] == ["PNS", "PPPK"]
 
 
 def test_jenjang_rumpun_and_contract_end_are_marked_for_the_toggle():
-    html = render_crispy_form(EmployeeForm())
+    html = render_crispy_form(EmployeeForm(scope=ALL_UNITS))
 
     assert 'class="js-fungsional"' in html
     assert "js-pppk" in html
@@ -41,6 +44,7 @@ def test_jenjang_rumpun_and_contract_end_are_marked_for_the_toggle():
 def test_nip_accepts_spaces_as_people_write_it():
     unit = UnitKerjaFactory()
     form = EmployeeForm(
+        scope=ALL_UNITS,
         data={
             "asn_type": "PNS",
             "nip": "19700512 199503 2 001",
@@ -52,7 +56,7 @@ def test_nip_accepts_spaces_as_people_write_it():
             "status": "aktif",
             "tmt_cpns": "1995-03-01",
             "prior_service_months": "0",
-        }
+        },
     )
 
     assert form.is_valid(), form.errors
@@ -60,7 +64,7 @@ def test_nip_accepts_spaces_as_people_write_it():
 
 
 def test_nip_mismatch_adds_the_explanation_and_the_override_fieldset():
-    form = EmployeeForm(data={})
+    form = EmployeeForm(data={}, scope=ALL_UNITS)
     form.is_valid()
     mismatch = NipMismatch(
         NipPart.BIRTH_DATE, "NIP memuat tanggal lahir 12 Mei 1970, padahal data mencatat 13 Mei 1970."
@@ -75,7 +79,7 @@ def test_nip_mismatch_adds_the_explanation_and_the_override_fieldset():
 
 
 def test_unreadable_nip_does_not_offer_the_override():
-    form = EmployeeForm(data={})
+    form = EmployeeForm(data={}, scope=ALL_UNITS)
     form.is_valid()
 
     form.add_service_errors(NipFormatError("NIP harus terdiri atas 18 angka.", field="nip"))
@@ -85,7 +89,7 @@ def test_unreadable_nip_does_not_offer_the_override():
 
 
 def test_errors_of_fields_not_on_the_form_go_above_it_with_their_label():
-    form = EmployeeForm(data={})
+    form = EmployeeForm(data={}, scope=ALL_UNITS)
     form.is_valid()
 
     form.add_service_errors(EmployeeError(errors={"bup": ["salah"], NON_FIELD_ERRORS: ["umum"]}))
@@ -98,13 +102,16 @@ def test_edit_form_keeps_an_employee_of_a_closed_unit_editable():
     closed = UnitKerjaFactory(is_active=False)
     employee = EmployeeFactory(unit=closed)
 
-    assert closed in EmployeeForm(instance=employee).fields["unit"].queryset
-    assert closed not in EmployeeForm().fields["unit"].queryset
+    assert closed in EmployeeForm(instance=employee, scope=ALL_UNITS).fields["unit"].queryset
+    assert closed not in EmployeeForm(scope=ALL_UNITS).fields["unit"].queryset
 
 
 def test_projection_filter_form_returns_the_selection():
     unit = UnitKerjaFactory()
 
-    assert ProjectionFilterForm().selection() == (None, "")
-    assert ProjectionFilterForm({"unit": unit.pk, "jenis_jabatan": "fungsional"}).selection() == (unit, "fungsional")
-    assert ProjectionFilterForm({"unit": "999999"}).selection() == (None, "")
+    assert ProjectionFilterForm(scope=ALL_UNITS).selection() == (None, "")
+    assert ProjectionFilterForm({"unit": unit.pk, "jenis_jabatan": "fungsional"}, scope=ALL_UNITS).selection() == (
+        unit,
+        "fungsional",
+    )
+    assert ProjectionFilterForm({"unit": "999999"}, scope=ALL_UNITS).selection() == (None, "")

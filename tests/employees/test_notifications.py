@@ -318,15 +318,15 @@ def test_no_digest_before_its_weekday(settings):
     assert not Message.objects.filter(kind=builtin.DIGEST_KIND).exists()
 
 
-def test_digest_sections_count_the_next_quarter_and_the_overdue_records():
+def test_digest_sections_count_the_next_quarter_and_the_overdue_records(pimpinan):
     employee_retiring(D(2026, 4, 1))
     employee_retiring(D(2026, 6, 1))
     employee_retiring(D(2026, 9, 1))  # beyond the next three months
     employee_retiring(D(2026, 5, 1), status=EmployeeStatus.MENINGGAL)
     case_open(employee_retiring(D(2027, 6, 1)), due=D(2026, 1, 1))
 
-    retirements = digest_retirements(TODAY)
-    overdue = digest_overdue(TODAY)
+    retirements = digest_retirements(TODAY, pimpinan)
+    overdue = digest_overdue(TODAY, pimpinan)
 
     assert retirements["total"] == 2
     assert retirements["per_month"] == [(D(2026, 4, 1), 1), (D(2026, 6, 1), 1)]

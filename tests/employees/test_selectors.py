@@ -12,6 +12,7 @@ from django.utils import translation
 from employees.filters import EmployeeFilter
 from employees.models import Employee
 from employees.nip import build_nip
+from employees.scope import ALL_UNITS
 from employees.selectors import (
     dashboard_summary,
     employee_get,
@@ -50,42 +51,46 @@ def people(db):
 
 @pytest.mark.parametrize("search", ["19860926 201505", "1986 0926 2015 05", "198609262015052001", " 19860926201505 "])
 def test_nip_prefix_search_ignores_spaces(people, search):
-    assert names(employee_list(search=search)) == ["Siti Aminah"]
+    assert names(employee_list(scope=ALL_UNITS, search=search)) == ["Siti Aminah"]
 
 
 def test_short_nip_prefix_finds_everyone_born_that_day(people):
-    assert names(employee_list(search="19860926")) == ["Siti Aminah", "Siti Rahma"]
+    assert names(employee_list(scope=ALL_UNITS, search="19860926")) == ["Siti Aminah", "Siti Rahma"]
 
 
 def test_nine_digits_also_find_the_old_nip(people):
-    assert names(employee_list(search="123 456 789")) == ["Siti Aminah"]
+    assert names(employee_list(scope=ALL_UNITS, search="123 456 789")) == ["Siti Aminah"]
 
 
 @pytest.mark.parametrize("search", ["siti aminah", "AMINAH siti", "  ami   sit "])
 def test_name_search_needs_every_word_in_any_order_and_case(people, search):
-    assert names(employee_list(search=search)) == ["Siti Aminah"]
+    assert names(employee_list(scope=ALL_UNITS, search=search)) == ["Siti Aminah"]
 
 
 def test_one_name_word_finds_all_who_have_it(people):
-    assert names(employee_list(search="siti")) == ["Siti Aminah", "Siti Rahma"]
+    assert names(employee_list(scope=ALL_UNITS, search="siti")) == ["Siti Aminah", "Siti Rahma"]
 
 
 def test_list_is_sorted_by_name_then_id(people):
-    assert list(employee_list().values_list("name", flat=True)) == ["Budi Santoso", "Siti Aminah", "Siti Rahma"]
+    assert list(employee_list(scope=ALL_UNITS).values_list("name", flat=True)) == [
+        "Budi Santoso",
+        "Siti Aminah",
+        "Siti Rahma",
+    ]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
 def test_similar_names_forgive_a_typo_on_postgresql(people):
-    assert employee_list(search="Aminha").count() == 0
+    assert employee_list(scope=ALL_UNITS, search="Aminha").count() == 0
 
-    similar = employee_similar_list(search="Sitti Aminha")
+    similar = employee_similar_list(scope=ALL_UNITS, search="Sitti Aminha")
 
     assert [employee.name for employee in similar][:1] == ["Siti Aminah"]
     assert "Budi Santoso" not in [employee.name for employee in similar]
 
 
 def test_similar_names_are_never_offered_for_a_nip(people):
-    assert employee_similar_list(search="1986 0926") == []
+    assert employee_similar_list(scope=ALL_UNITS, search="1986 0926") == []
 
 
 def test_trigram_index_exists_only_on_postgresql():
@@ -108,7 +113,7 @@ def tree(db):
 
 
 def filtered(params: str) -> list[str]:
-    return names(EmployeeFilter(QueryDict(params), queryset=employee_list()).qs)
+    return names(EmployeeFilter(QueryDict(params), scope=ALL_UNITS, queryset=employee_list(scope=ALL_UNITS)).qs)
 
 
 def test_unit_filter_includes_sub_units_two_levels_down(tree):
@@ -145,7 +150,7 @@ def test_sort_by_column_keeps_a_stable_order(tree):
     EmployeeFactory(name="A", tmt_pensiun=D(2030, 1, 1))
     EmployeeFactory(name="C", tmt_pensiun=D(2029, 1, 1))
 
-    qs = EmployeeFilter(QueryDict("sort=-tmt_pensiun"), queryset=employee_list()).qs
+    qs = EmployeeFilter(QueryDict("sort=-tmt_pensiun"), scope=ALL_UNITS, queryset=employee_list(scope=ALL_UNITS)).qs
 
     assert list(qs.values_list("name", flat=True)) == ["A", "B", "C"]
 
@@ -186,7 +191,7 @@ def row(table, label) -> tuple[list[int], int]:
 
 
 def test_projection_counts_per_month_by_unit_with_sub_units_rolled_up(projected):
-    projection = retirement_projection(today=TODAY)
+    projection = retirement_projection(scope=ALL_UNITS, today=TODAY)
     table = projection.monthly_by_unit
 
     assert [p.start for p in table.periods][:3] == [D(2026, 12, 1), D(2027, 1, 1), D(2027, 2, 1)]
@@ -199,7 +204,7 @@ def test_projection_counts_per_month_by_unit_with_sub_units_rolled_up(projected)
 
 
 def test_projection_counts_per_month_by_position_category(projected):
-    table = retirement_projection(today=TODAY).monthly_by_jenis
+    table = retirement_projection(scope=ALL_UNITS, today=TODAY).monthly_by_jenis
 
     assert row(table, "Pelaksana") == ([1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0], 2)
     assert row(table, "Fungsional")[1] == 3
@@ -208,7 +213,7 @@ def test_projection_counts_per_month_by_position_category(projected):
 
 
 def test_projection_counts_per_year(projected):
-    projection = retirement_projection(today=TODAY)
+    projection = retirement_projection(scope=ALL_UNITS, today=TODAY)
 
     assert [p.label for p in projection.yearly.periods] == ["2026", "2027", "2028", "2029", "2030"]
     assert row(projection.yearly_by_unit, "Dinas A") == ([1, 2, 0, 0, 1], 4)
@@ -219,7 +224,7 @@ def test_projection_counts_per_year(projected):
 
 
 def test_projection_for_one_sub_unit_shows_it_as_its_only_row(projected, tree):
-    projection = retirement_projection(today=TODAY, unit=tree["a1"])
+    projection = retirement_projection(scope=ALL_UNITS, today=TODAY, unit=tree["a1"])
 
     assert [r.label for r in projection.monthly_by_unit.rows] == ["Bidang A1"]
     assert projection.monthly_by_unit.total.count == 2
@@ -227,7 +232,7 @@ def test_projection_for_one_sub_unit_shows_it_as_its_only_row(projected, tree):
 
 
 def test_projection_for_one_position_category(projected):
-    projection = retirement_projection(today=TODAY, jenis_jabatan="fungsional")
+    projection = retirement_projection(scope=ALL_UNITS, today=TODAY, jenis_jabatan="fungsional")
 
     assert [r.label for r in projection.monthly_by_jenis.rows] == ["Fungsional"]
     assert projection.monthly_by_unit.total.count == 3
@@ -237,7 +242,7 @@ def test_projection_for_one_position_category(projected):
 @pytest.mark.parametrize("unit_key", [None, "a1"])
 def test_every_projection_number_links_to_a_list_of_exactly_those_people(projected, tree, unit_key):
     unit = tree[unit_key] if unit_key else None
-    projection = retirement_projection(today=TODAY, unit=unit)
+    projection = retirement_projection(scope=ALL_UNITS, today=TODAY, unit=unit)
     tables = [
         projection.monthly_by_unit,
         projection.monthly_by_jenis,
@@ -251,12 +256,14 @@ def test_every_projection_number_links_to_a_list_of_exactly_those_people(project
     ]
 
     for cell in cells:
-        listed = EmployeeFilter(QueryDict(cell.query), queryset=employee_list()).qs.count()
+        listed = EmployeeFilter(
+            QueryDict(cell.query), scope=ALL_UNITS, queryset=employee_list(scope=ALL_UNITS)
+        ).qs.count()
         assert listed == cell.count, cell.query
 
 
 def test_projection_drill_down_names_the_month(projected, tree):
-    table = retirement_projection(today=TODAY).monthly_by_unit
+    table = retirement_projection(scope=ALL_UNITS, today=TODAY).monthly_by_unit
     cell = next(r for r in table.rows if r.label == "Dinas A").cells[1]
 
     assert parse_qs(cell.query) == {
@@ -269,7 +276,7 @@ def test_projection_drill_down_names_the_month(projected, tree):
 
 def test_projection_runs_two_queries(projected):
     with CaptureQueriesContext(connection) as queries:
-        retirement_projection(today=TODAY)
+        retirement_projection(scope=ALL_UNITS, today=TODAY)
     assert len(queries) == 2
 
 
@@ -277,7 +284,7 @@ def test_projection_runs_two_queries(projected):
 
 
 def test_dashboard_counts_the_next_twelve_months_and_the_rest_of_the_year(projected):
-    summary = dashboard_summary(today=TODAY)
+    summary = dashboard_summary(scope=ALL_UNITS, today=TODAY)
 
     assert summary.per_month[0] == (D(2026, 12, 1), 1)
     assert [n for _, n in summary.per_month] == [1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1]
@@ -293,7 +300,7 @@ def test_employee_get_joins_unit_rule_and_missing_case_in_one_query(tree):
     employee = EmployeeFactory(unit=tree["a1"])
 
     with CaptureQueriesContext(connection) as queries:
-        loaded = employee_get(pk=employee.pk)
+        loaded = employee_get(pk=employee.pk, scope=ALL_UNITS)
         parent = loaded.unit.parent.name
         has_case = hasattr(loaded, "retirement_case")
 
@@ -302,7 +309,7 @@ def test_employee_get_joins_unit_rule_and_missing_case_in_one_query(tree):
 
 
 def test_history_lists_changed_fields_with_who_and_old_new_values(tree):
-    actor = UserFactory(username="rina", first_name="Rina", last_name="Operator", password=None)
+    actor = UserFactory(username="rina", first_name="Rina", last_name="Operator", password=None, units="all")
     employee = EmployeeFactory(unit=tree["a"], jabatan="Pengelola Data")
     employee = employee_update(employee=employee, actor=actor, jabatan="Analis Data", unit=tree["b"])
     employee_update(employee=employee, actor=actor, golongan="III/d")

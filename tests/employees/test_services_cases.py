@@ -225,7 +225,7 @@ def retired_last_month(actor, today):
 
 def test_the_whole_pipeline_records_who_did_what(retired_last_month, actor, today):
     case = retired_last_month
-    verifier = UserFactory(username="kabid-mutasi", password=None)
+    verifier = UserFactory(username="kabid-mutasi", password=None, units="all")
 
     case = retirement_case_transition(case=case, to_status=CaseStatus.PROPOSED, actor=actor)
     assert case.proposed_on == today
@@ -312,7 +312,7 @@ def test_an_issued_sk_is_corrected_with_a_reason_in_the_history(retired_last_mon
     case = retirement_case_transition(
         case=case, to_status=CaseStatus.SK_ISSUED, actor=actor, sk_number="1", sk_date=today, sk_signer="Bupati"
     )
-    corrector = UserFactory(username="admin-kepegawaian", password=None)
+    corrector = UserFactory(username="admin-kepegawaian", password=None, units="all")
 
     case = retirement_case_decision_correct(
         case=case, actor=corrector, note="Nomor SK salah ketik", sk_number=" 823.4/117/BKPSDM/2026 "
@@ -546,7 +546,7 @@ def test_replacing_a_document_keeps_the_earlier_one_in_the_history(case, sk_cpns
     first = case_document_upload(
         case=case, document_type=sk_cpns, uploaded_file=SimpleUploadedFile("lama.pdf", MINIMAL_PDF), actor=actor
     )
-    other = UserFactory(username="operator-2", password=None)
+    other = UserFactory(username="operator-2", password=None, units="all")
 
     second = case_document_upload(
         case=case, document_type=sk_cpns, uploaded_file=SimpleUploadedFile("baru.png", png_bytes()), actor=other

@@ -139,7 +139,7 @@ def test_golongan_plays_no_part(actor, unit):
 
 def test_update_recomputes_the_facts_and_records_the_actor(actor, unit):
     employee = employee_create(actor=actor, **fields(unit))
-    other = UserFactory(username="verifikator", password=None)
+    other = UserFactory(username="verifikator", password=None, units="all")
     updated = employee_update(employee=employee, actor=other, jenis_jabatan="jpt_pratama", phone="0812")
     updated.refresh_from_db()
     assert (updated.bup, updated.tmt_pensiun) == (60, D(2030, 6, 1))

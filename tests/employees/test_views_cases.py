@@ -16,13 +16,14 @@ from PIL import Image
 from employees.choices import CaseStatus, EmployeeStatus, RetirementKind
 from employees.models import CaseDocument, CaseStatusChange, DocumentType, Employee, RetirementCase
 from employees.retirement import add_months
+from employees.scope import ALL_UNITS
 from employees.selectors import (
     CASE_NONE,
     KeysFirstPaginator,
     retirement_case_card,
     retirement_worklist,
     retirement_worklist_rows,
-    worklist_scope,
+    worklist_candidates,
 )
 from employees.services.cases import retirement_worklist_sync
 from employees.services.register import retirement_facts_refresh
@@ -303,7 +304,7 @@ def test_the_record_page_runs_a_fixed_number_of_queries(
 
     # session, user, permissions (2), the agency (base.html), the record, the checklist, its documents, its
     # status changes
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert operator_client.get(url).status_code == 200
 
 
@@ -424,13 +425,13 @@ def test_the_work_list_shows_missing_documents(operator_client, spread, private_
 
 def test_sql_and_python_agree_on_overdue(spread, today):
     for day in [today, today + dt.timedelta(days=45), today + dt.timedelta(days=400)]:
-        employees = list(retirement_worklist(months=24, today=day))
+        employees = list(retirement_worklist(scope=ALL_UNITS, months=24, today=day))
         rows = retirement_worklist_rows(employees, today=day)
         assert [row.employee.overdue for row in rows] == [bool(row.deadline and row.deadline.overdue) for row in rows]
 
 
 def test_the_work_list_pages_are_slices_of_its_order(spread):
-    queryset = retirement_worklist(months=24)
+    queryset = retirement_worklist(scope=ALL_UNITS, months=24)
     everyone = [employee.pk for employee in queryset]
     assert len(everyone) == 7
 
@@ -443,7 +444,7 @@ def test_the_work_list_pages_are_slices_of_its_order(spread):
 def test_the_work_list_states_the_condition_of_its_index():
     # PostgreSQL uses a partial index only for a query that states its condition: they must stay the same.
     [index] = [index for index in Employee._meta.indexes if index.name == "employee_worklist"]
-    assert index.condition == worklist_scope()
+    assert index.condition == worklist_candidates()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the partial index with INCLUDE is PostgreSQL's")
@@ -454,7 +455,7 @@ def test_the_work_list_states_the_condition_of_its_index():
 def test_postgresql_answers_the_work_list_from_its_index(spread, filters):
     """Count and page go through employee_worklist (a test table is too small for the planner to prefer
     an index by itself, so other plans are priced out; the timing is bench/pages.py's)."""
-    queryset = retirement_worklist(**{"months": 24, **filters})
+    queryset = retirement_worklist(scope=ALL_UNITS, **{"months": 24, **filters})
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_sort = off")
@@ -506,9 +507,9 @@ def bulk_register(count: int, today: dt.date) -> None:
     retirement_worklist_sync()  # records written around the services
 
 
-# session, user, permissions (2), the agency (base.html), unit choices, count, the page's rows, the checklist,
+# session, user, permissions (2), the staff scope, the agency (base.html), unit choices, count, the page's rows, the checklist,
 # the page's uploads
-WORKLIST_QUERIES = 10
+WORKLIST_QUERIES = 11
 
 
 @pytest.mark.parametrize("count", [5, 500])

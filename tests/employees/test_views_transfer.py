@@ -195,11 +195,11 @@ def test_import_pages_run_a_fixed_number_of_queries(operator_client, django_asse
         import_job_run(job_id=job.pk)
     job = ImportJob.objects.first()
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert operator_client.get(reverse("employees:import_create")).status_code == 200
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert operator_client.get(reverse("employees:import_detail", args=[job.pk])).status_code == 200
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert operator_client.get(reverse("employees:import_progress", args=[job.pk])).status_code == 200
 
 
@@ -307,7 +307,7 @@ def test_export_runs_a_fixed_number_of_queries(operator_client, django_assert_ma
     unit = Employee.objects.values_list("unit", flat=True).first()
 
     # Session, user, two permission reads, the unit filter's choice, and one read of the rows.
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = operator_client.get(reverse("employees:export", args=[fmt]), {"unit": unit, "sort": "-tmt_pensiun"})
         content = b"".join(response.streaming_content)
 

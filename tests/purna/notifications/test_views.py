@@ -100,7 +100,7 @@ def test_outbox_runs_a_fixed_number_of_queries(operator_client, django_assert_ma
     employee = EmployeeFactory()
     make_messages(count, employee=employee, status=MessageStatus.SENT, sent_at=timezone.now())
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = operator_client.get(reverse("notifications:list"), {"status": "sent"})
 
     assert response.status_code == 200
