@@ -1,11 +1,16 @@
+import datetime as dt
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import construct_instance
 from django.http import Http404
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -41,6 +46,7 @@ from employees.services.register import (
     employee_prepare,
     employee_scope_check,
     employee_update,
+    retirement_facts_recompute_queue,
     retirement_facts_refresh,
     retirement_rule_save,
     retirement_rule_validate,
@@ -49,6 +55,8 @@ from employees.services.register import (
 from employees.views.transfer import admin_import_view
 from purna.admin import ReadOnlyInline
 from purna.models import User
+
+RECENT_RUN = dt.timedelta(minutes=10)
 
 
 class ScopedAdminMixin:
@@ -198,9 +206,27 @@ class EmployeeAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         form.actor = request.user
         return form
 
+    def changelist_view(self, request, extra_context=None):
+        # A recomputation started here (a large selection) shows its progress until shortly after it ends.
+        recent = timezone.now() - RECENT_RUN
+        run = FactsRefreshRun.objects.filter(employee_ids__isnull=False, requested_by=request.user).first()
+        if run is not None and run.finished_at is not None and run.finished_at < recent:
+            run = None
+        return super().changelist_view(request, {"refresh_run": run, **(extra_context or {})})
+
     @admin.action(description=_("Recompute the retirement dates"), permissions=["change"])
     def facts_recompute(self, request, queryset) -> None:
-        changed = retirement_facts_refresh(employee_ids=queryset.values_list("pk", flat=True))
+        ids = list(queryset.values_list("pk", flat=True))
+        if len(ids) > settings.PURNA_FACTS_INLINE_MAX:
+            retirement_facts_recompute_queue(actor=request.user, employee_ids=ids)
+            self.message_user(
+                request,
+                _("The retirement dates of %(n)s employees are being recomputed in the background.")
+                % {"n": intcomma(len(ids))},
+                messages.INFO,
+            )
+            return
+        changed = retirement_facts_refresh(employee_ids=ids)
         self.message_user(
             request,
             ngettext(

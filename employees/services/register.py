@@ -491,20 +491,22 @@ def retirement_facts_refresh(
 
 
 def retirement_facts_recompute(*, run_id: int) -> FactsRefreshRun:
-    """Carry out a queued recomputation of everyone's facts (a FactsRefreshRun), storing its progress
-    after each batch for the page that shows it. Safe to run twice: a finished run is not run again, and
+    """Carry out a queued recomputation of facts (a FactsRefreshRun: everyone's, or a selection's),
+    storing its progress after each batch for the page that shows it. Safe to run twice: a finished run is not run again, and
     an interrupted one starts over (the refresh derives everything from stored data)."""
     run = FactsRefreshRun.objects.get(pk=run_id)
     if run.finished_at is not None:
         return run
     runs = FactsRefreshRun.objects.filter(pk=run_id)
-    runs.update(started_at=Now(), total=Employee.objects.count(), done=0, changed=0)
+    ids = run.employee_ids
+    total = Employee.objects.count() if ids is None else len(ids)
+    runs.update(started_at=Now(), total=total, done=0, changed=0)
 
     def progress(rows: int, changed: int) -> None:
         runs.update(done=F("done") + rows, changed=F("changed") + changed)
 
     try:
-        changed = retirement_facts_refresh(progress=progress)
+        changed = retirement_facts_refresh(employee_ids=ids, progress=progress)
     except Exception as exc:
         # The page stops waiting and says so; the batches already committed stay (they are correct).
         runs.update(finished_at=Now(), error=f"{type(exc).__name__}: {exc}"[:1000])
@@ -520,11 +522,13 @@ def retirement_facts_recompute(*, run_id: int) -> FactsRefreshRun:
     return run
 
 
-def _facts_recompute_queue(actor: Any) -> None:
-    # Inside the caller's transaction: the run is recorded with the rule change, and handed to Celery
-    # only once both are committed.
-    run = FactsRefreshRun.objects.create(requested_by=actor)
+def retirement_facts_recompute_queue(*, actor: Any, employee_ids: Iterable[int] | None = None) -> FactsRefreshRun:
+    """Record a recomputation of everyone's facts (or of `employee_ids`) and hand it to Celery once the
+    caller's transaction commits: with a rule change, the run is recorded with it."""
+    ids = sorted(set(employee_ids)) if employee_ids is not None else None
+    run = FactsRefreshRun.objects.create(requested_by=actor, employee_ids=ids)
     transaction.on_commit(lambda: retirement_facts_refresh_task.delay(run_id=run.pk))
+    return run
 
 
 def retirement_rule_validate(rule: RetirementRule) -> None:
@@ -576,7 +580,7 @@ def retirement_rule_save(*, rule: RetirementRule, actor: Any) -> RetirementRule:
         retirement_rule_validate(rule)
         rule._history_user = actor
         rule.save()
-        _facts_recompute_queue(actor)
+        retirement_facts_recompute_queue(actor=actor)
     return rule
 
 
@@ -593,5 +597,5 @@ def retirement_rules_delete(*, rules: Iterable[RetirementRule], actor: Any) -> i
             rule.delete()
             deleted += 1
         if deleted:
-            _facts_recompute_queue(actor)
+            retirement_facts_recompute_queue(actor=actor)
     return deleted

@@ -252,3 +252,39 @@ def test_a_failed_recomputation_stops_the_waiting_and_says_why(admin_client, emp
     assert "stopped with an error: RuntimeError: database went away" in page
     assert 'http-equiv="refresh"' not in page
     assert page.count("admin/js/vendor/jquery/jquery") == 1  # the admin's head, once
+
+
+def test_a_large_selection_is_recomputed_in_celery_with_its_progress_shown(
+    admin_client, employee, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.PURNA_FACTS_INLINE_MAX = 2
+    others = [EmployeeFactory(unit=employee.unit) for _ in range(2)]
+    selected = [employee, *others]
+    Employee.objects.filter(pk__in=[e.pk for e in selected]).update(bup=None, tmt_pensiun=None)
+    queued = []
+    monkeypatch.setattr(retirement_facts_refresh_task, "delay", lambda **kwargs: queued.append(kwargs))
+    url = reverse("admin:employees_employee_changelist")
+    admin_client.cookies["django_language"] = "en"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            url, {"action": "facts_recompute", "_selected_action": [e.pk for e in selected]}, follow=True
+        )
+
+    assert "The retirement dates of 3 employees are being recomputed in the background." in response.content.decode()
+    run = FactsRefreshRun.objects.get()
+    assert run.employee_ids == sorted(e.pk for e in selected)
+    assert queued == [{"run_id": run.pk}]
+    employee.refresh_from_db()
+    assert employee.tmt_pensiun is None  # nothing done inside the request
+    page = admin_client.get(url).content.decode()
+    assert "waiting for the background worker" in page and 'http-equiv="refresh"' in page
+
+    retirement_facts_refresh_task(**queued[0])
+
+    run.refresh_from_db()
+    assert (run.total, run.done, run.changed) == (3, 3, 3)
+    employee.refresh_from_db()
+    assert employee.tmt_pensiun == D(2028, 6, 1)
+    page = admin_client.get(url).content.decode()
+    assert "3 of 3 employees changed" in page and 'http-equiv="refresh"' not in page

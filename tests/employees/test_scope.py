@@ -169,7 +169,7 @@ def _document_type() -> DocumentType:
     return DocumentType.objects.get_or_create(code="sk-cpns", defaults={"name": "SK CPNS"})[0]
 
 
-def test_an_operator_cannot_move_an_employee_into_a_unit_outside_the_scope(client_a, operator_a, people, tree):
+def test_an_operator_cannot_move_an_employee_into_a_unit_outside_the_scope(client_a, operator_a, people, tree, english):
     employee = people["a"]
     response = client_a.get(reverse("employees:update", args=[employee.pk]))
     choices = [str(unit) for unit in response.context["form"].fields["unit"].queryset]
@@ -181,7 +181,7 @@ def test_an_operator_cannot_move_an_employee_into_a_unit_outside_the_scope(clien
     assert employee.unit == tree["a"]
 
 
-def test_a_service_refuses_a_change_to_an_employee_outside_the_scope(operator_a, people):
+def test_a_service_refuses_a_change_to_an_employee_outside_the_scope(operator_a, people, english):
     with pytest.raises(EmployeeError, match="outside yours"):
         employee_update(employee=people["b"], actor=operator_a, jabatan="Kepala Seksi")
     people["b"].refresh_from_db()
