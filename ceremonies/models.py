@@ -1,24 +1,217 @@
+"""Farewell ceremonies (pelepasan ASN purna tugas) and pre-retirement trainings (pelatihan persiapan
+purna tugas): the event, its agenda and speakers, its participants from invitation to attendance.
+
+Written only through ceremonies/services.py; rules (what may change when) are in ceremonies/rules.py.
+"""
+
+import secrets
+
+from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from employees.models import Employee, UnitKerja
+
+
+class EventKind(models.TextChoices):
+    FAREWELL = "pelepasan", _("Purna tugas farewell")
+    TRAINING = "pelatihan", _("Purna tugas preparation training")
+    OTHER = "lainnya", _("Other event")
+
+
+class EventStatus(models.TextChoices):
+    DRAFT = "draf", _("Draft")
+    PUBLISHED = "terbit", _("Published")
+    HELD = "terlaksana", _("Held")
+    CLOSED = "ditutup", _("Closed")
+
+
+class ParticipantStatus(models.TextChoices):
+    NOT_INVITED = "belum_diundang", _("Not invited")
+    INVITED = "diundang", _("Invited")
+    CONFIRMED = "hadir_konfirmasi", _("Confirmed")
+    DECLINED = "menolak", _("Declined")
+    ATTENDED = "hadir", _("Attended")
+    ABSENT = "tidak_hadir", _("Absent")
+
+
+class Official(models.Model):
+    """A person who presides over events or signs their certificates: the Wali Kota, the Sekda, the head
+    of BKPSDM. Reusable across events."""
+
+    name = models.CharField(_("name"), max_length=150)
+    nip = models.CharField(_("NIP"), max_length=18, blank=True)
+    title = models.CharField(_("position"), max_length=200, help_text=_('As printed: "Wali Kota Balikpapan".'))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("official")
+        verbose_name_plural = _("officials")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.title})"
+
+
+class Instructor(models.Model):
+    """An instructor or speaker (BKD, PT Taspen, Dinas Koperasi dan UKM, a hospital, a psychologist...),
+    reusable across events."""
+
+    name = models.CharField(_("name"), max_length=150)
+    institution = models.CharField(_("institution"), max_length=200)
+    expertise = models.CharField(_("expertise"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("instructor")
+        verbose_name_plural = _("instructors")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.institution})"
 
 
 class Event(models.Model):
-    """A farewell ceremony (pelepasan purna tugas) or a pre-retirement training (pelatihan)."""
+    """A farewell ceremony, a pre-retirement training, or another event for retirees."""
 
-    class Kind(models.TextChoices):
-        FAREWELL = "pelepasan", _("Purna tugas farewell")
-        TRAINING = "pelatihan", _("Purna tugas preparation training")
-
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=EventKind.choices, default=EventKind.FAREWELL)
     title = models.CharField(_("event name"), max_length=200)
     starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
     venue = models.CharField(_("venue"), max_length=200)
+    organizer = models.ForeignKey(
+        UnitKerja,
+        verbose_name=_("organising unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Operators of this unit (and BKD's central staff) prepare the event."),
+    )
     description = models.TextField(_("description"), blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Most participants (retirees); empty for no limit.")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=EventStatus.choices, default=EventStatus.DRAFT)
+    presiding_official = models.ForeignKey(
+        Official,
+        verbose_name=_("presiding official"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signatories = models.ManyToManyField(
+        Official,
+        verbose_name=_("certificate signatories"),
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
-        ordering = ["-starts_at"]
+        ordering = ["-starts_at", "-pk"]
+        indexes = [models.Index(fields=["starts_at"], name="event_starts_at")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"),
+            models.CheckConstraint(condition=Q(capacity__isnull=True) | Q(capacity__gt=0), name="event_capacity"),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class Session(models.Model):
+    """One item of an event's agenda (a training's sessions, a ceremony's programme)."""
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    topic = models.CharField(_("topic"), max_length=200)
+    instructor = models.ForeignKey(
+        Instructor,
+        verbose_name=_("instructor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+    )
+    notes = models.CharField(_("notes"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.topic
+
+
+def _checkin_code() -> str:
+    # Printed on the invitation as a QR code; unguessable, so a code read off a photo is no key to others.
+    return secrets.token_urlsafe(12)
+
+
+class Participant(models.Model):
+    """A retiree (an employee record) taking part in an event, with an optional companion, from the
+    invitation to the attendance on the day and the souvenir handed."""
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="participants")
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("employee"), on_delete=models.PROTECT, related_name="event_participations"
+    )
+    companion_name = models.CharField(_("companion"), max_length=150, blank=True)
+    companion_relation = models.CharField(
+        _("companion's relation"), max_length=50, blank=True, help_text=_("Spouse, child...")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ParticipantStatus.choices, default=ParticipantStatus.NOT_INVITED
+    )
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # Bumped when a new invitation is sent: earlier links stop working.
+    rsvp_version = models.PositiveIntegerField(default=0, editable=False)
+    checkin_code = models.CharField(_("check-in code"), max_length=32, unique=True, default=_checkin_code)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked in by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    souvenir_at = models.DateTimeField(_("souvenir handed at"), null=True, blank=True)
+    souvenir_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("souvenir handed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    souvenir_note = models.CharField(_("souvenir"), max_length=200, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("added by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["employee__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "employee"], name="participant_once_per_event"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee.display_name} @ {self.event}"

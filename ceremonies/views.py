@@ -1,7 +1,8 @@
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.views.generic import ListView
 
-from ceremonies.models import Event
+from ceremonies.selectors import event_list
+from employees.scope import staff_scope
 
 
 class EventListView(PermissionRequiredMixin, ListView):
@@ -9,4 +10,6 @@ class EventListView(PermissionRequiredMixin, ListView):
     raise_exception = True
     template_name = "ceremonies/event_list.html"
     paginate_by = 50
-    model = Event
+
+    def get_queryset(self):
+        return event_list(scope=staff_scope(self.request.user))

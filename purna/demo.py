@@ -12,7 +12,7 @@ from django.utils import timezone
 from faker import Faker
 
 from benefits.models import TaliAsihScheme
-from ceremonies.models import Event
+from ceremonies.models import Event, EventKind, EventStatus, Instructor, Official, Participant, Session
 from employees.choices import AsnType, EmployeeStatus, Gender, JenisJabatan, Jenjang, RumpunKhusus
 from employees.models import Employee, UnitKerja
 from employees.retirement import add_months
@@ -215,28 +215,101 @@ def employees_build(count: int, *, today: dt.date, units: dict[str, UnitKerja], 
         )
 
 
+OFFICIALS = [
+    ("Drs. H. Sutrisno Wibowo, M.Si.", "196803121990031005", "Bupati Contoh"),
+    ("Ir. Hj. Ratna Dewi Lestari, M.T.", "197001241995032002", "Sekretaris Daerah Kabupaten Contoh"),
+    ("Agus Salim Harahap, S.H., M.H.", "197209091998031004", "Kepala BKPSDM Kabupaten Contoh"),
+]
+INSTRUCTORS = [
+    ("Rina Marlina, S.E.", "PT Taspen (Persero) KCU Contoh", "Hak peserta Taspen dan THT"),
+    ("Bambang Hermanto, S.E., M.M.", "Dinas Koperasi dan UKM", "Kewirausahaan dan koperasi"),
+    ("dr. Yuliana Sari, Sp.PD.", "RSUD Kabupaten Contoh", "Kesehatan di usia lanjut"),
+    ("Dra. Siti Nurhaliza, M.Psi., Psikolog", "Biro Psikologi Harapan", "Kesiapan psikologis (post power syndrome)"),
+    ("Hendra Gunawan", "Praktisi kewirausahaan", "Pengolahan hasil pertanian"),
+]
+
+
 def events_and_schemes_ensure(today: dt.date) -> None:
+    """A farewell next month for those who retired lately or retire by then, and a training for those
+    retiring within the year, each with its officials, agenda and participants (made once)."""
     tz = timezone.get_current_timezone()
+    officials = [
+        Official.objects.get_or_create(name=name, defaults={"nip": nip, "title": title})[0]
+        for name, nip, title in OFFICIALS
+    ]
+    instructors = [
+        Instructor.objects.get_or_create(name=name, defaults={"institution": institution, "expertise": expertise})[0]
+        for name, institution, expertise in INSTRUCTORS
+    ]
+    bkpsdm = UnitKerja.objects.filter(code="BKPSDM").first() or UnitKerja.objects.order_by("pk").first()
+    if bkpsdm is None:
+        return
     farewell_day = add_months(today.replace(day=1), 1).replace(day=20)
-    Event.objects.get_or_create(
+    farewell, created = Event.objects.get_or_create(
         title=f"Pelepasan ASN Purna Tugas {farewell_day.year}",
         defaults={
-            "kind": Event.Kind.FAREWELL,
+            "kind": EventKind.FAREWELL,
             "starts_at": dt.datetime.combine(farewell_day, dt.time(9, 0), tz),
+            "ends_at": dt.datetime.combine(farewell_day, dt.time(12, 0), tz),
             "venue": "Aula Kantor Bupati",
+            "organizer": bkpsdm,
+            "capacity": 40,
+            "status": EventStatus.PUBLISHED,
+            "presiding_official": officials[0],
             "description": "Penyerahan SK pensiun, piagam penghargaan, THT dan tali asih KORPRI.",
         },
     )
+    if created:
+        farewell.signatories.set(officials[:1])
+        retired = Employee.objects.filter(
+            tmt_pensiun__gte=add_months(today.replace(day=1), -4), tmt_pensiun__lte=add_months(today.replace(day=1), 1)
+        ).exclude(status=EmployeeStatus.MENINGGAL)
+        Participant.objects.bulk_create(
+            [Participant(event=farewell, employee=employee) for employee in retired.order_by("tmt_pensiun")[:40]]
+        )
     training_day = add_months(today.replace(day=1), 2).replace(day=8)
-    Event.objects.get_or_create(
+    training, created = Event.objects.get_or_create(
         title=f"Pelatihan Persiapan Purna Tugas Angkatan I {training_day.year}",
         defaults={
-            "kind": Event.Kind.TRAINING,
+            "kind": EventKind.TRAINING,
             "starts_at": dt.datetime.combine(training_day, dt.time(8, 0), tz),
+            "ends_at": dt.datetime.combine(training_day + dt.timedelta(days=2), dt.time(16, 0), tz),
             "venue": "Aula BKPSDM",
+            "organizer": bkpsdm,
+            "capacity": 60,
+            "presiding_official": officials[1],
             "description": "Kewirausahaan, kesiapan psikologis, kesehatan, keuangan keluarga, hak Taspen.",
         },
     )
+    if created:
+        training.signatories.set(officials[2:])
+        topics = [
+            "Pembukaan dan arahan Sekretaris Daerah",
+            "Hak peserta Taspen: pensiun dan THT",
+            "Kewirausahaan dan koperasi",
+            "Kesehatan di usia lanjut",
+            "Kesiapan psikologis menghadapi purna tugas",
+            "Pengolahan hasil pertanian",
+        ]
+        speakers = [None, *instructors]
+        for index, (topic, instructor) in enumerate(zip(topics, speakers, strict=True)):
+            day = training_day + dt.timedelta(days=index // 2)
+            hour = 8 if index % 2 == 0 else 13
+            Session.objects.create(
+                event=training,
+                topic=topic,
+                instructor=instructor,
+                starts_at=dt.datetime.combine(day, dt.time(hour, 0), tz),
+                ends_at=dt.datetime.combine(day, dt.time(hour + 2, 30), tz),
+            )
+        soon = Employee.objects.filter(
+            status__in=[EmployeeStatus.AKTIF, EmployeeStatus.MPP],
+            tmt_pensiun__gt=training_day,
+            tmt_pensiun__lte=add_months(training_day, 12),
+        )
+        Participant.objects.bulk_create(
+            [Participant(event=training, employee=employee) for employee in soon.order_by("tmt_pensiun")[:60]]
+        )
     TaliAsihScheme.objects.get_or_create(
         decision_number="800/12/KORPRI/2025",
         defaults={

@@ -249,6 +249,11 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 PURNA_INSTANSI_NAME = env.str("PURNA_INSTANSI_NAME", default="BKPSDM Kabupaten Contoh")
 # The pension proposal should reach BKN this many months before the TMT pensiun (about a year).
 PURNA_PROPOSAL_MONTHS_BEFORE_TMT = env.int("PURNA_PROPOSAL_MONTHS_BEFORE_TMT", default=12)
+# Ceremonies (ceremonies/rules.py): who may join a farewell or a training, and how long an invitation
+# link stays valid.
+PURNA_FAREWELL_MONTHS_AFTER_TMT = env.int("PURNA_FAREWELL_MONTHS_AFTER_TMT", default=12)
+PURNA_TRAINING_MONTHS_BEFORE_TMT = env.int("PURNA_TRAINING_MONTHS_BEFORE_TMT", default=12)
+PURNA_RSVP_MAX_AGE_DAYS = env.int("PURNA_RSVP_MAX_AGE_DAYS", default=60)
 PURNA_DOCUMENT_MAX_BYTES = env.int("PURNA_DOCUMENT_MAX_BYTES", default=5 * 1024 * 1024)
 # A 100,000-row CSV of the register is about 25 MB.
 PURNA_IMPORT_MAX_BYTES = env.int("PURNA_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)

@@ -1,0 +1,181 @@
+"""Reads of events and participants; every read takes the user's scope (employees/scope.py).
+
+An event is visible to staff whose scope holds its organising unit or one of its participants; within
+it, they see the participants of their own units only. Query shapes are decided here: each page runs a
+fixed number of queries whatever the number of participants.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from ceremonies import rules
+from ceremonies.models import Event, Participant, ParticipantStatus, Session
+from employees.choices import EmployeeStatus
+from employees.models import Employee, UnitKerja
+from employees.retirement import add_months
+from employees.scope import Scope
+from employees.selectors import employee_search, unit_and_subunit_ids
+
+
+def _visible(events: QuerySet[Event], scope: Scope) -> QuerySet[Event]:
+    if scope.is_all:
+        return events
+    if scope.is_empty:
+        return events.none()
+    theirs = scope.filter(Participant.objects.filter(event=OuterRef("pk")), "employee__unit")
+    return events.filter(scope.q("organizer") | Exists(theirs))
+
+
+def event_list(*, scope: Scope, when: str = "", search: str = "", now: dt.datetime | None = None) -> QuerySet[Event]:
+    """Events `scope` may see, with their organiser and the number of participants it may see: upcoming
+    (not yet ended, soonest first), past (latest first) or all; searched by title or venue."""
+    now = now or timezone.now()
+    events = _visible(Event.objects.select_related("organizer"), scope)
+    counted = (
+        Count("participants") if scope.is_all else Count("participants", filter=scope.q("participants__employee__unit"))
+    )
+    events = events.annotate(participant_count=counted)
+    if when == "upcoming":
+        events = events.filter(ends_at__gte=now).order_by("starts_at", "pk")
+    elif when == "past":
+        events = events.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
+    for word in search.split():
+        events = events.filter(Q(title__icontains=word) | Q(venue__icontains=word))
+    return events
+
+
+def event_get(*, pk: int, scope: Scope) -> Event:
+    """One event `scope` may see, with its organiser and presiding official. Raises Event.DoesNotExist."""
+    events = Event.objects.select_related("organizer", "presiding_official", "created_by")
+    return _visible(events, scope).get(pk=pk)
+
+
+def event_participants(*, event: Event, scope: Scope) -> list[Participant]:
+    """The event's participants that `scope` may see, by name, with their employee and unit (one query)."""
+    participants = Participant.objects.filter(event=event).select_related("employee__unit", "checked_in_by")
+    return list(scope.filter(participants, "employee__unit").order_by("employee__name", "pk"))
+
+
+def participant_get(*, pk: int, scope: Scope) -> Participant:
+    """A participant `scope` may see, with their event and employee. Raises Participant.DoesNotExist."""
+    participants = Participant.objects.select_related("event__organizer", "employee__unit")
+    return scope.filter(participants, "employee__unit").get(pk=pk)
+
+
+def participant_by_code(*, event: Event, code: str, scope: Scope) -> Participant:
+    """The participant of `event` whose invitation carries check-in `code`. Raises DoesNotExist."""
+    participants = Participant.objects.select_related("event", "employee__unit").filter(event=event)
+    return scope.filter(participants, "employee__unit").get(checkin_code=code)
+
+
+def event_sessions(*, event: Event) -> list[Session]:
+    """The agenda with its instructors, in time order (one query)."""
+    return list(Session.objects.filter(event=event).select_related("instructor").order_by("starts_at", "pk"))
+
+
+@dataclass(frozen=True)
+class EventCounts:
+    total: int
+    by_status: dict[str, int]
+    souvenirs: int
+    companions: int
+
+    @property
+    def attended(self) -> int:
+        return self.by_status.get(ParticipantStatus.ATTENDED, 0)
+
+    @property
+    def confirmed(self) -> int:
+        return self.by_status.get(ParticipantStatus.CONFIRMED, 0)
+
+    @property
+    def invited(self) -> int:
+        return sum(n for status, n in self.by_status.items() if status != ParticipantStatus.NOT_INVITED)
+
+
+def event_counts(*, participants: list[Participant]) -> EventCounts:
+    """Counts of the participants shown (no query)."""
+    by_status: dict[str, int] = defaultdict(int)
+    for participant in participants:
+        by_status[participant.status] += 1
+    return EventCounts(
+        total=len(participants),
+        by_status=dict(by_status),
+        souvenirs=sum(1 for p in participants if p.souvenir_at),
+        companions=sum(1 for p in participants if p.companion_name),
+    )
+
+
+def event_places_taken(*, event: Event) -> int:
+    """Participants of the event, all units (what the capacity counts)."""
+    return Participant.objects.filter(event=event).count()
+
+
+@dataclass(frozen=True)
+class CohortRow:
+    employee: Employee
+    refusal: str  # why they cannot take part in this event ("" if they can)
+    in_this_event: bool
+    other_events: list[str]  # titles of the other events they take part in
+
+
+COHORT_LIMIT = 500
+
+
+def cohort_list(
+    *,
+    event: Event,
+    scope: Scope,
+    tmt_from: dt.date,
+    tmt_until: dt.date,
+    unit: UnitKerja | None = None,
+    search: str = "",
+    farewell_months_after: int,
+    training_months_before: int,
+    limit: int = COHORT_LIMIT,
+) -> tuple[list[CohortRow], int]:
+    """Employees of `scope` whose TMT (the record's, or the TMT pensiun) falls from the month of
+    `tmt_from` to the month of `tmt_until`, optionally in a unit (with its sub-units) or searched; with
+    whether each may take part in `event`, is in it already, and which other events they are in.
+
+    Returns (the first `limit` rows by TMT then name, how many match). Three queries whatever the size
+    of the register: the count, the rows (the TMT's index narrows them), their other events.
+    """
+    start = tmt_from.replace(day=1)
+    end = add_months(tmt_until.replace(day=1), 1)
+    employees = scope.filter(Employee.objects.select_related("unit")).filter(
+        tmt_effective__gte=start, tmt_effective__lt=end
+    )
+    employees = employees.exclude(status=EmployeeStatus.MENINGGAL)
+    if unit is not None:
+        employees = employees.filter(unit_id__in=unit_and_subunit_ids(unit.pk))
+    employees = employee_search(employees, search)
+    total = employees.count()
+    rows = list(employees.order_by("tmt_effective", "name", "pk")[:limit])
+    events: dict[int, list[str]] = defaultdict(list)
+    in_this: set[int] = set()
+    for employee_id, event_id, title in (
+        Participant.objects.filter(employee_id__in=[e.pk for e in rows])
+        .order_by("event__starts_at")
+        .values_list("employee_id", "event_id", "event__title")
+    ):
+        if event_id == event.pk:
+            in_this.add(employee_id)
+        else:
+            events[employee_id].append(title)
+    event_day = timezone.localtime(event.starts_at).date()
+    result = []
+    for employee in rows:
+        refusal = rules.participant_refusal(
+            rules.Candidate(status=employee.status, tmt=employee.tmt_effective or employee.tmt_pensiun),
+            kind=event.kind,
+            event_day=event_day,
+            farewell_months_after=farewell_months_after,
+            training_months_before=training_months_before,
+        )
+        result.append(CohortRow(employee, refusal, employee.pk in in_this, events.get(employee.pk, [])))
+    return result, total

@@ -1,0 +1,324 @@
+"""The one write path for events and their participants (DESIGN.md section 2: services).
+
+Every service takes the `actor`, checks it against the rules (ceremonies/rules.py) and the actor's
+scope (employees/scope.py), works inside a transaction, records history (django-simple-history, with
+the actor) and raises CeremonyError, field by field, when nothing was changed.
+
+Capacity holds even when two staff add participants at the same moment: adding locks the event's row
+first, then counts.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from ceremonies import rules
+from ceremonies.exceptions import CeremonyError
+from ceremonies.models import Event, EventStatus, Participant, ParticipantStatus, Session
+from employees.models import Employee
+from employees.scope import staff_scope
+
+EVENT_FIELDS = {
+    "kind",
+    "title",
+    "starts_at",
+    "ends_at",
+    "venue",
+    "organizer",
+    "description",
+    "capacity",
+    "presiding_official",
+}
+SESSION_FIELDS = {"starts_at", "ends_at", "topic", "instructor", "notes"}
+
+
+def _check_fields(fields: dict[str, Any], allowed: set[str]) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+
+
+def _validate(instance: Any, extra: dict[str, list[str]] | None = None, *, exclude: Iterable[str] = ()) -> None:
+    errors: dict[str, list[str]] = dict(extra or {})
+    try:
+        instance.full_clean(exclude=list(exclude), validate_constraints=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise CeremonyError(errors=errors)
+
+
+def _history(instance: Any, actor: Any, reason: str = "") -> None:
+    # simple-history reads these when the row is saved.
+    instance._history_user = actor if getattr(actor, "is_authenticated", False) else None
+    if reason:
+        instance._change_reason = reason
+
+
+def _organizer_check(actor: Any, event: Event) -> dict[str, list[str]]:
+    if actor is not None and event.organizer_id and not staff_scope(actor).covers(event.organizer_id):
+        return {"organizer": [_("Choose one of your own work units.")]}
+    return {}
+
+
+# --- Events --------------------------------------------------------------------------------------------
+
+
+def event_create(*, actor: Any, signatories: Iterable[Any] = (), **fields: Any) -> Event:
+    """Plan an event (a draft): kind, title, start and end (time-zone aware), venue, organising unit
+    (one of the actor's own), capacity, presiding official and the officials who sign certificates."""
+    _check_fields(fields, EVENT_FIELDS)
+    event = Event(**fields, created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    extra = {**rules.event_period_errors(event.starts_at, event.ends_at), **_organizer_check(actor, event)}
+    _validate(event, extra, exclude=["created_by"])
+    with transaction.atomic():
+        _history(event, actor)
+        event.save()
+        event.signatories.set(list(signatories))
+    return event
+
+
+def _event_locked(event: Event) -> Event:
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+def event_update(*, event: Event, actor: Any, signatories: Iterable[Any] | None = None, **changes: Any) -> Event:
+    """Change an event that is not closed; the capacity cannot drop below the participants it has."""
+    _check_fields(changes, EVENT_FIELDS)
+    with transaction.atomic():
+        locked = _event_locked(event)
+        if locked.status == EventStatus.CLOSED:
+            raise CeremonyError(_("This event is closed and can no longer be changed."))
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        extra = {**rules.event_period_errors(locked.starts_at, locked.ends_at), **_organizer_check(actor, locked)}
+        taken = Participant.objects.filter(event=locked).count()
+        if locked.capacity is not None and locked.capacity < taken:
+            extra.setdefault("capacity", []).append(
+                _("The event already has %(n)d participants: the capacity cannot be lower.") % {"n": taken}
+            )
+        _validate(locked, extra, exclude=["created_by"])
+        _history(locked, actor)
+        locked.save()
+        if signatories is not None:
+            locked.signatories.set(list(signatories))
+    return locked
+
+
+def event_transition(*, event: Event, to_status: str, actor: Any) -> Event:
+    """Move an event along draft -> published -> held -> closed (or a published one back to draft).
+
+    Closing an event records the participants who never checked in as absent.
+    """
+    with transaction.atomic():
+        locked = _event_locked(event)
+        if not rules.event_transition_allowed(locked.status, to_status):
+            raise CeremonyError(
+                _('This event is "%(from)s" and cannot become "%(to)s".')
+                % {"from": locked.get_status_display(), "to": EventStatus(to_status).label}
+            )
+        locked.status = to_status
+        _history(locked, actor)
+        locked.save(update_fields=["status"])
+        if to_status == EventStatus.CLOSED:
+            for participant in Participant.objects.filter(event=locked).exclude(status=ParticipantStatus.ATTENDED):
+                participant.status = ParticipantStatus.ABSENT
+                _history(participant, actor, "event closed")
+                participant.save(update_fields=["status"])
+    return locked
+
+
+# --- Agenda --------------------------------------------------------------------------------------------
+
+
+def session_save(*, event: Event, actor: Any, session: Session | None = None, **fields: Any) -> Session:
+    """Add an agenda item to an event, or change one; it ends after it starts."""
+    _check_fields(fields, SESSION_FIELDS)
+    with transaction.atomic():
+        locked = _event_locked(event)
+        if locked.status == EventStatus.CLOSED:
+            raise CeremonyError(_("This event is closed and can no longer be changed."))
+        session = session or Session(event=locked)
+        for name, value in fields.items():
+            setattr(session, name, value)
+        _validate(session, rules.event_period_errors(session.starts_at, session.ends_at))
+        session.save()
+    return session
+
+
+def session_delete(*, session: Session, actor: Any) -> None:
+    with transaction.atomic():
+        locked = _event_locked(session.event)
+        if locked.status == EventStatus.CLOSED:
+            raise CeremonyError(_("This event is closed and can no longer be changed."))
+        session.delete()
+
+
+# --- Participants ------------------------------------------------------------------------------------
+
+
+def participant_refusal(*, event: Event, employee: Employee) -> str:
+    """Why `employee` cannot take part in `event` ("" if they can), by ceremonies.rules."""
+    return rules.participant_refusal(
+        rules.Candidate(status=employee.status, tmt=employee.tmt_effective or employee.tmt_pensiun),
+        kind=event.kind,
+        event_day=timezone.localtime(event.starts_at).date(),
+        farewell_months_after=settings.PURNA_FAREWELL_MONTHS_AFTER_TMT,
+        training_months_before=settings.PURNA_TRAINING_MONTHS_BEFORE_TMT,
+    )
+
+
+def participants_add(*, event: Event, employees: Iterable[Employee], actor: Any) -> list[Participant]:
+    """Add employees to an event, all or none; those already in it are skipped. Returns the new ones.
+
+    Refused, with one message per person: an employee outside the actor's scope, one the rules refuse
+    (deceased, retired long ago, not near retirement for a training), and any addition past the
+    capacity. The event's row is locked before counting, so two staff adding at the same moment cannot
+    together pass the capacity.
+    """
+    employees = list(employees)
+    scope = staff_scope(actor) if actor is not None else None
+    with transaction.atomic():
+        locked = _event_locked(event)
+        if not rules.participants_editable(locked.status):
+            raise CeremonyError(_("Participants can no longer be added: the event has been held."))
+        present = set(Participant.objects.filter(event=locked).values_list("employee_id", flat=True))
+        errors: list[str] = []
+        new = []
+        for employee in employees:
+            if employee.pk in present:
+                continue
+            if scope is not None and not scope.covers(employee.unit_id):
+                errors.append(_("%(name)s: not an employee of your work units.") % {"name": employee.display_name})
+                continue
+            refusal = participant_refusal(event=locked, employee=employee)
+            if refusal:
+                errors.append(f"{employee.display_name}: {refusal}")
+                continue
+            present.add(employee.pk)
+            new.append(employee)
+        left = rules.capacity_left(locked.capacity, len(present) - len(new))
+        if left is not None and len(new) > left:
+            errors.insert(
+                0,
+                ngettext(
+                    "Only %(left)d place is left of %(capacity)d: %(asked)d cannot all be added.",
+                    "Only %(left)d places are left of %(capacity)d: %(asked)d cannot all be added.",
+                    left,
+                )
+                % {"left": left, "capacity": locked.capacity, "asked": len(new)},
+            )
+        if errors:
+            raise CeremonyError(errors={"__all__": errors})
+        added = []
+        for employee in new:
+            participant = Participant(event=locked, employee=employee, added_by=_user(actor))
+            _history(participant, actor)
+            participant.save()
+            added.append(participant)
+    return added
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _participant_locked(participant: Participant) -> Participant:
+    return Participant.objects.select_for_update().select_related("event", "employee").get(pk=participant.pk)
+
+
+def participant_update(
+    *, participant: Participant, actor: Any, companion_name: str, companion_relation: str
+) -> Participant:
+    """Record the companion (spouse, child) who comes with the participant."""
+    with transaction.atomic():
+        locked = _participant_locked(participant)
+        if locked.event.status == EventStatus.CLOSED:
+            raise CeremonyError(_("This event is closed and can no longer be changed."))
+        locked.companion_name = companion_name.strip()
+        locked.companion_relation = companion_relation.strip() if locked.companion_name else ""
+        _validate(locked)
+        _history(locked, actor)
+        locked.save()
+    return locked
+
+
+def participant_remove(*, participant: Participant, actor: Any) -> None:
+    """Take a participant off an event before it is held; someone who attended stays on the record."""
+    with transaction.atomic():
+        locked = _participant_locked(participant)
+        if not rules.participants_editable(locked.event.status) or locked.status == ParticipantStatus.ATTENDED:
+            raise CeremonyError(_("This participant can no longer be removed: the event has been held."))
+        _history(locked, actor, "removed")
+        locked.delete()
+
+
+# --- On the day ------------------------------------------------------------------------------------------
+
+
+def participant_check_in(
+    *, participant: Participant, actor: Any, now: dt.datetime | None = None
+) -> tuple[Participant, bool]:
+    """Mark a participant present; (participant, True) if this call did it, False if they already were.
+
+    Checking in twice (two staff, a double tap, a QR scanned again) changes nothing the second time.
+    """
+    with transaction.atomic():
+        locked = _participant_locked(participant)
+        if locked.status == ParticipantStatus.ATTENDED:
+            return locked, False
+        if not rules.attendance_allowed(locked.event.status):
+            raise CeremonyError(_("Attendance is taken once the event is published, until it is closed."))
+        locked.status = ParticipantStatus.ATTENDED
+        locked.checked_in_at = now or timezone.now()
+        locked.checked_in_by = _user(actor)
+        _history(locked, actor, "check-in")
+        locked.save()
+    return locked, True
+
+
+def participants_check_in_all(*, event: Event, actor: Any) -> int:
+    """Mark every participant of the event in the actor's scope present (those already present are left
+    as they are); returns how many were marked."""
+    scope = staff_scope(actor)
+    with transaction.atomic():
+        locked = _event_locked(event)
+        if not rules.attendance_allowed(locked.status):
+            raise CeremonyError(_("Attendance is taken once the event is published, until it is closed."))
+        now = timezone.now()
+        marked = 0
+        pending = (
+            Participant.objects.select_for_update().filter(event=locked).exclude(status=ParticipantStatus.ATTENDED)
+        )
+        for participant in scope.filter(pending, "employee__unit"):
+            participant.status = ParticipantStatus.ATTENDED
+            participant.checked_in_at = now
+            participant.checked_in_by = _user(actor)
+            _history(participant, actor, "check-in (all)")
+            participant.save()
+            marked += 1
+    return marked
+
+
+def souvenir_hand(*, participant: Participant, actor: Any, note: str = "") -> tuple[Participant, bool]:
+    """Record the souvenir (kenang-kenangan) handed to a participant; handing it twice changes nothing."""
+    with transaction.atomic():
+        locked = _participant_locked(participant)
+        if locked.souvenir_at is not None:
+            return locked, False
+        if not rules.attendance_allowed(locked.event.status):
+            raise CeremonyError(_("Souvenirs are handed once the event is published, until it is closed."))
+        locked.souvenir_at = timezone.now()
+        locked.souvenir_by = _user(actor)
+        locked.souvenir_note = note.strip()[:200]
+        _history(locked, actor, "souvenir")
+        locked.save()
+    return locked, True
