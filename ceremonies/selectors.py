@@ -21,7 +21,9 @@ from employees.scope import Scope
 from employees.selectors import employee_search, unit_and_subunit_ids
 
 
-def _visible(events: QuerySet[Event], scope: Scope) -> QuerySet[Event]:
+def events_visible(events: QuerySet[Event], scope: Scope) -> QuerySet[Event]:
+    """`events` narrowed to those `scope` may see: organised by one of its units, or with one of its
+    employees among the participants."""
     if scope.is_all:
         return events
     if scope.is_empty:
@@ -34,7 +36,7 @@ def event_list(*, scope: Scope, when: str = "", search: str = "", now: dt.dateti
     """Events `scope` may see, with their organiser and the number of participants it may see: upcoming
     (not yet ended, soonest first), past (latest first) or all; searched by title or venue."""
     now = now or timezone.now()
-    events = _visible(Event.objects.select_related("organizer"), scope)
+    events = events_visible(Event.objects.select_related("organizer"), scope)
     counted = (
         Count("participants") if scope.is_all else Count("participants", filter=scope.q("participants__employee__unit"))
     )
@@ -51,7 +53,7 @@ def event_list(*, scope: Scope, when: str = "", search: str = "", now: dt.dateti
 def event_get(*, pk: int, scope: Scope) -> Event:
     """One event `scope` may see, with its organiser and presiding official. Raises Event.DoesNotExist."""
     events = Event.objects.select_related("organizer", "presiding_official", "created_by")
-    return _visible(events, scope).get(pk=pk)
+    return events_visible(events, scope).get(pk=pk)
 
 
 def event_participants(*, event: Event, scope: Scope) -> list[Participant]:
@@ -130,8 +132,8 @@ def cohort_list(
     *,
     event: Event,
     scope: Scope,
-    tmt_from: dt.date,
-    tmt_until: dt.date,
+    tmt_from: dt.date | None,
+    tmt_until: dt.date | None,
     unit: UnitKerja | None = None,
     search: str = "",
     farewell_months_after: int,
@@ -139,17 +141,17 @@ def cohort_list(
     limit: int = COHORT_LIMIT,
 ) -> tuple[list[CohortRow], int]:
     """Employees of `scope` whose TMT (the record's, or the TMT pensiun) falls from the month of
-    `tmt_from` to the month of `tmt_until`, optionally in a unit (with its sub-units) or searched; with
+    `tmt_from` to the month of `tmt_until` (any TMT when not given), optionally in a unit (with its
+    sub-units) or searched by name or NIP; with
     whether each may take part in `event`, is in it already, and which other events they are in.
 
     Returns (the first `limit` rows by TMT then name, how many match). Three queries whatever the size
     of the register: the count, the rows (the TMT's index narrows them), their other events.
     """
-    start = tmt_from.replace(day=1)
-    end = add_months(tmt_until.replace(day=1), 1)
-    employees = scope.filter(Employee.objects.select_related("unit")).filter(
-        tmt_effective__gte=start, tmt_effective__lt=end
-    )
+    employees = scope.filter(Employee.objects.select_related("unit"))
+    if tmt_from is not None and tmt_until is not None:
+        start, end = tmt_from.replace(day=1), add_months(tmt_until.replace(day=1), 1)
+        employees = employees.filter(tmt_effective__gte=start, tmt_effective__lt=end)
     employees = employees.exclude(status=EmployeeStatus.MENINGGAL)
     if unit is not None:
         employees = employees.filter(unit_id__in=unit_and_subunit_ids(unit.pk))

@@ -72,13 +72,25 @@ def _organizer_check(actor: Any, event: Event) -> dict[str, list[str]]:
 # --- Events --------------------------------------------------------------------------------------------
 
 
+def event_validate(*, event: Event, actor: Any) -> None:
+    """Raise CeremonyError, field by field, if the event cannot be saved as it is: its fields, an end
+    after the start, an organising unit of the actor's own, a capacity not below its participants."""
+    errors = {**rules.event_period_errors(event.starts_at, event.ends_at), **_organizer_check(actor, event)}
+    if event.pk is not None and event.capacity is not None:
+        taken = Participant.objects.filter(event_id=event.pk).count()
+        if event.capacity < taken:
+            errors.setdefault("capacity", []).append(
+                _("The event already has %(n)d participants: the capacity cannot be lower.") % {"n": taken}
+            )
+    _validate(event, errors, exclude=["created_by"])
+
+
 def event_create(*, actor: Any, signatories: Iterable[Any] = (), **fields: Any) -> Event:
     """Plan an event (a draft): kind, title, start and end (time-zone aware), venue, organising unit
     (one of the actor's own), capacity, presiding official and the officials who sign certificates."""
     _check_fields(fields, EVENT_FIELDS)
-    event = Event(**fields, created_by=actor if getattr(actor, "is_authenticated", False) else None)
-    extra = {**rules.event_period_errors(event.starts_at, event.ends_at), **_organizer_check(actor, event)}
-    _validate(event, extra, exclude=["created_by"])
+    event = Event(**fields, created_by=_user(actor))
+    event_validate(event=event, actor=actor)
     with transaction.atomic():
         _history(event, actor)
         event.save()
@@ -99,13 +111,7 @@ def event_update(*, event: Event, actor: Any, signatories: Iterable[Any] | None 
             raise CeremonyError(_("This event is closed and can no longer be changed."))
         for name, value in changes.items():
             setattr(locked, name, value)
-        extra = {**rules.event_period_errors(locked.starts_at, locked.ends_at), **_organizer_check(actor, locked)}
-        taken = Participant.objects.filter(event=locked).count()
-        if locked.capacity is not None and locked.capacity < taken:
-            extra.setdefault("capacity", []).append(
-                _("The event already has %(n)d participants: the capacity cannot be lower.") % {"n": taken}
-            )
-        _validate(locked, extra, exclude=["created_by"])
+        event_validate(event=locked, actor=actor)
         _history(locked, actor)
         locked.save()
         if signatories is not None:

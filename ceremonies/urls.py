@@ -3,4 +3,23 @@ from django.urls import path
 from ceremonies import views
 
 app_name = "ceremonies"
-urlpatterns = [path("", views.EventListView.as_view(), name="list")]
+urlpatterns = [
+    path("", views.EventListView.as_view(), name="list"),
+    path("tambah/", views.EventFormView.as_view(), name="create"),
+    path("<int:pk>/", views.EventDetailView.as_view(), name="detail"),
+    path("<int:pk>/ubah/", views.EventFormView.as_view(), name="update"),
+    path("<int:pk>/status/<str:to_status>/", views.event_transition_view, name="transition"),
+    path("<int:pk>/agenda/tambah/", views.SessionFormView.as_view(), name="session_create"),
+    path("<int:pk>/agenda/<int:session_pk>/ubah/", views.SessionFormView.as_view(), name="session_update"),
+    path("<int:pk>/agenda/<int:session_pk>/hapus/", views.session_delete_view, name="session_delete"),
+    path("<int:pk>/peserta/pilih/", views.cohort_view, name="cohort"),
+    # The check-in page for the day, and what the QR code on an invitation opens.
+    path("<int:pk>/hadir/", views.checkin_view, name="checkin"),
+    path("<int:pk>/hadir/semua/", views.check_in_all_view, name="checkin_all"),
+    path("<int:pk>/hadir/<str:code>/", views.checkin_code_view, name="checkin_code"),
+    path("peserta/<int:pk>/", views.participant_view, name="participant"),
+    path("peserta/<int:pk>/ubah/", views.CompanionFormView.as_view(), name="participant_update"),
+    path("peserta/<int:pk>/hapus/", views.participant_remove_view, name="participant_remove"),
+    path("peserta/<int:pk>/hadir/", views.participant_check_in_view, name="participant_check_in"),
+    path("peserta/<int:pk>/kenang-kenangan/", views.souvenir_view, name="souvenir"),
+]

@@ -1,15 +1,459 @@
-from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.views.generic import ListView
+"""The ceremonies' staff pages: the event list, an event's page (participants, agenda, invitations,
+attendance, hand-over, documents), its forms, the cohort picker and the check-in page for the day.
 
-from ceremonies.selectors import event_list
+Thin views: parse the input, read through ceremonies/selectors.py with the user's scope (an event or a
+participant outside it answers 404), call one service (ceremonies/services.py), map CeremonyError to
+form errors or messages, redirect.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+from django.views.generic import FormView, ListView, TemplateView
+
+from ceremonies import rules, selectors, services
+from ceremonies.exceptions import CeremonyError
+from ceremonies.forms import CohortForm, CompanionForm, EventForm, SessionForm
+from ceremonies.models import Event, EventStatus, Participant, Session
+from employees.models import Employee
+from employees.nip import format_nip
 from employees.scope import staff_scope
+
+WHEN_CHOICES = {"akan-datang": "upcoming", "lalu": "past", "semua": ""}
+
+
+def _event(request: HttpRequest, pk: int) -> Event:
+    try:
+        return selectors.event_get(pk=pk, scope=staff_scope(request.user))
+    except Event.DoesNotExist as exc:
+        raise Http404(_("No such event.")) from exc
+
+
+def _participant(request: HttpRequest, pk: int) -> Participant:
+    try:
+        return selectors.participant_get(pk=pk, scope=staff_scope(request.user))
+    except Participant.DoesNotExist as exc:
+        raise Http404(_("No such participant.")) from exc
+
+
+def _error_messages(request: HttpRequest, error: CeremonyError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
 
 
 class EventListView(PermissionRequiredMixin, ListView):
+    """Upcoming events (soonest first) or past ones, with how many participants each has."""
+
     permission_required = "ceremonies.view_event"
     raise_exception = True
     template_name = "ceremonies/event_list.html"
-    paginate_by = 50
+    paginate_by = 25
 
     def get_queryset(self):
-        return event_list(scope=staff_scope(self.request.user))
+        self.when = self.request.GET.get("waktu", "akan-datang")
+        if self.when not in WHEN_CHOICES:
+            self.when = "akan-datang"
+        self.search = self.request.GET.get("q", "").strip()
+        return selectors.event_list(
+            scope=staff_scope(self.request.user), when=WHEN_CHOICES[self.when], search=self.search
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(when=self.when, search=self.search, **kwargs)
+
+
+class EventDetailView(PermissionRequiredMixin, TemplateView):
+    """An event's page, its tabs in one page: a fixed number of queries whatever the participants."""
+
+    permission_required = "ceremonies.view_event"
+    raise_exception = True
+    template_name = "ceremonies/event_detail.html"
+
+    def get_context_data(self, **kwargs):
+        scope = staff_scope(self.request.user)
+        event = _event(self.request, self.kwargs["pk"])
+        participants = selectors.event_participants(event=event, scope=scope)
+        for participant in participants:
+            participant.nip_display = format_nip(participant.employee.nip)
+        counts = selectors.event_counts(participants=participants)
+        taken = selectors.event_places_taken(event=event) if event.capacity else None
+        return super().get_context_data(
+            event=event,
+            participants=participants,
+            counts=counts,
+            sessions=selectors.event_sessions(event=event),
+            signatories=list(event.signatories.all()),
+            places_left=rules.capacity_left(event.capacity, taken or 0),
+            next_statuses=[
+                (status, EventStatus(status).label)
+                for status in (EventStatus.PUBLISHED, EventStatus.DRAFT, EventStatus.HELD, EventStatus.CLOSED)
+                if rules.event_transition_allowed(event.status, status)
+            ],
+            editable=rules.participants_editable(event.status),
+            attendance_open=rules.attendance_allowed(event.status),
+            invitations_open=rules.invitations_allowed(event.status),
+            can_change=self.request.user.has_perm("ceremonies.change_event"),
+            tab=self.request.GET.get("tab", "peserta"),
+            **kwargs,
+        )
+
+
+class EventFormView(PermissionRequiredMixin, FormView):
+    """Plan an event (no pk) or change one, through event_create / event_update."""
+
+    raise_exception = True
+    template_name = "ceremonies/event_form.html"
+    form_class = EventForm
+
+    def get_permission_required(self):
+        return ["ceremonies.change_event" if "pk" in self.kwargs else "ceremonies.add_event"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.has_permission():
+            return self.handle_no_permission()
+        self.event = _event(request, kwargs["pk"]) if "pk" in kwargs else None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        if self.event is None:
+            return {"kind": self.request.GET.get("jenis", "pelepasan")}
+        return {"signatories": list(self.event.signatories.all())}
+
+    def get_form_kwargs(self):
+        kwargs = {**super().get_form_kwargs(), "scope": staff_scope(self.request.user)}
+        if self.event is not None:
+            kwargs["instance"] = self.event
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(event=self.event, **kwargs)
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        signatories = data.pop("signatories")
+        try:
+            if self.event is None:
+                event = services.event_create(actor=self.request.user, signatories=signatories, **data)
+            else:
+                event = services.event_update(
+                    event=self.event, actor=self.request.user, signatories=signatories, **data
+                )
+        except CeremonyError as error:
+            form.service_errors_add(error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The event has been saved."))
+        return HttpResponseRedirect(reverse("ceremonies:detail", args=[event.pk]))
+
+
+@require_POST
+@permission_required("ceremonies.change_event", raise_exception=True)
+def event_transition_view(request: HttpRequest, pk: int, to_status: str) -> HttpResponse:
+    event = _event(request, pk)
+    if to_status not in EventStatus.values:
+        raise Http404
+    try:
+        event = services.event_transition(event=event, to_status=to_status, actor=request.user)
+    except CeremonyError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, _('The event is now "%(status)s".') % {"status": event.get_status_display()})
+    return redirect("ceremonies:detail", pk=pk)
+
+
+# --- Agenda ----------------------------------------------------------------------------------------------
+
+
+class SessionFormView(PermissionRequiredMixin, FormView):
+    permission_required = "ceremonies.change_event"
+    raise_exception = True
+    template_name = "ceremonies/session_form.html"
+    form_class = SessionForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.has_permission():
+            return self.handle_no_permission()
+        self.event = _event(request, kwargs["pk"])
+        self.session = None
+        if "session_pk" in kwargs:
+            self.session = Session.objects.filter(event=self.event, pk=kwargs["session_pk"]).first()
+            if self.session is None:
+                raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        if self.session is None:
+            return {"starts_at": self.event.starts_at, "ends_at": self.event.ends_at}
+        return {}
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.session is not None:
+            kwargs["instance"] = self.session
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(event=self.event, session=self.session, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.session_save(event=self.event, session=self.session, actor=self.request.user, **form.cleaned_data)
+        except CeremonyError as error:
+            form.service_errors_add(error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The agenda has been saved."))
+        return HttpResponseRedirect(reverse("ceremonies:detail", args=[self.event.pk]) + "?tab=agenda")
+
+
+@require_POST
+@permission_required("ceremonies.change_event", raise_exception=True)
+def session_delete_view(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    event = _event(request, pk)
+    session = Session.objects.filter(event=event, pk=session_pk).first()
+    if session is None:
+        raise Http404
+    try:
+        services.session_delete(session=session, actor=request.user)
+    except CeremonyError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, _("Removed from the agenda: %(topic)s.") % {"topic": session.topic})
+    return HttpResponseRedirect(reverse("ceremonies:detail", args=[pk]) + "?tab=agenda")
+
+
+# --- Participants ------------------------------------------------------------------------------------
+
+
+@permission_required("ceremonies.change_event", raise_exception=True)
+def cohort_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Build the list from a cohort ("whose TMT falls between X and Y", by unit) or a name/NIP; shows
+    who cannot take part and why, and who is already in another event; adds the ticked ones (POST)."""
+    event = _event(request, pk)
+    scope = staff_scope(request.user)
+    if request.method == "POST":
+        ids = [int(value) for value in request.POST.getlist("employee") if value.isdigit()]
+        employees = scope.filter(Employee.objects.filter(pk__in=ids))
+        try:
+            added = services.participants_add(event=event, employees=employees, actor=request.user)
+        except CeremonyError as error:
+            _error_messages(request, error)
+            return HttpResponseRedirect(request.get_full_path())
+        messages.success(
+            request,
+            ngettext("%(n)d participant added.", "%(n)d participants added.", len(added)) % {"n": len(added)},
+        )
+        return HttpResponseRedirect(reverse("ceremonies:detail", args=[pk]))
+    form = CohortForm(request.GET or None, scope=scope)
+    rows, total = [], 0
+    if form.is_bound and form.is_valid():
+        rows, total = selectors.cohort_list(
+            event=event,
+            scope=scope,
+            tmt_from=form.cleaned_data["tmt_from"],
+            tmt_until=form.cleaned_data["tmt_until"],
+            unit=form.cleaned_data["unit"],
+            search=form.cleaned_data["q"],
+            farewell_months_after=settings.PURNA_FAREWELL_MONTHS_AFTER_TMT,
+            training_months_before=settings.PURNA_TRAINING_MONTHS_BEFORE_TMT,
+        )
+        for row in rows:
+            row.employee.nip_display = format_nip(row.employee.nip)
+    taken = selectors.event_places_taken(event=event)
+    return render(
+        request,
+        "ceremonies/cohort.html",
+        {
+            "event": event,
+            "form": form,
+            "rows": rows,
+            "total": total,
+            "shown": len(rows),
+            "places_left": rules.capacity_left(event.capacity, taken),
+            "editable": rules.participants_editable(event.status),
+        },
+    )
+
+
+class CompanionFormView(PermissionRequiredMixin, FormView):
+    permission_required = "ceremonies.change_event"
+    raise_exception = True
+    template_name = "ceremonies/participant_form.html"
+    form_class = CompanionForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.has_permission():
+            return self.handle_no_permission()
+        self.participant = _participant(request, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.participant}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(participant=self.participant, event=self.participant.event, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.participant_update(participant=self.participant, actor=self.request.user, **form.cleaned_data)
+        except CeremonyError as error:
+            _error_messages(self.request, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return HttpResponseRedirect(reverse("ceremonies:detail", args=[self.participant.event_id]))
+
+
+@require_POST
+@permission_required("ceremonies.change_event", raise_exception=True)
+def participant_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = _participant(request, pk)
+    try:
+        services.participant_remove(participant=participant, actor=request.user)
+    except CeremonyError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(
+            request, _("%(name)s was removed from the event.") % {"name": participant.employee.display_name}
+        )
+    return redirect("ceremonies:detail", pk=participant.event_id)
+
+
+@permission_required("ceremonies.view_event", raise_exception=True)
+def participant_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A participant's place: their row on the event's page (links from the outbox land here)."""
+    participant = _participant(request, pk)
+    return HttpResponseRedirect(reverse("ceremonies:detail", args=[participant.event_id]) + f"#peserta-{pk}")
+
+
+# --- On the day: check-in from a phone or tablet -------------------------------------------------------
+
+
+@permission_required("ceremonies.change_event", raise_exception=True)
+def checkin_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The check-in page: large buttons, a search by name or NIP, the counts; works on a phone."""
+    event = _event(request, pk)
+    everyone = selectors.event_participants(event=event, scope=staff_scope(request.user))
+    search = request.GET.get("q", "").strip()
+    participants = everyone
+    if search:
+        digits = search.replace(" ", "")
+        words = search.lower().split()
+        participants = [
+            p
+            for p in everyone
+            if (digits.isdigit() and p.employee.nip.startswith(digits))
+            or all(word in p.employee.name.lower() for word in words)
+        ]
+    for participant in participants:
+        participant.nip_display = format_nip(participant.employee.nip)
+    context = {
+        "event": event,
+        "participants": participants,
+        "counts": selectors.event_counts(participants=everyone),
+        "search": search,
+        "attendance_open": rules.attendance_allowed(event.status),
+    }
+    return render(request, "ceremonies/checkin.html", context)
+
+
+def _checkin_row(request: HttpRequest, participant: Participant) -> HttpResponse:
+    participant.nip_display = format_nip(participant.employee.nip)
+    return render(
+        request,
+        "ceremonies/_checkin_row.html",
+        {"participant": participant, "event": participant.event, "attendance_open": True},
+    )
+
+
+@require_POST
+@permission_required("ceremonies.change_event", raise_exception=True)
+def participant_check_in_view(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = _participant(request, pk)
+    try:
+        participant, changed = services.participant_check_in(participant=participant, actor=request.user)
+    except CeremonyError as error:
+        if request.htmx:
+            return HttpResponse(" ".join(error.messages), status=409)
+        _error_messages(request, error)
+        return redirect("ceremonies:checkin", pk=participant.event_id)
+    if request.htmx:
+        return _checkin_row(request, participant)
+    name = participant.employee.display_name
+    if changed:
+        messages.success(request, _("%(name)s is checked in.") % {"name": name})
+    else:
+        messages.info(request, _("%(name)s was already checked in.") % {"name": name})
+    return HttpResponseRedirect(reverse("ceremonies:checkin", args=[participant.event_id]) + _back_query(request))
+
+
+def _back_query(request: HttpRequest) -> str:
+    search = request.POST.get("q", "").strip()
+    return f"?q={search}" if search else ""
+
+
+@require_POST
+@permission_required("ceremonies.change_event", raise_exception=True)
+def souvenir_view(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = _participant(request, pk)
+    try:
+        participant, _changed = services.souvenir_hand(
+            participant=participant, actor=request.user, note=request.POST.get("note", "")
+        )
+    except CeremonyError as error:
+        if request.htmx:
+            return HttpResponse(" ".join(error.messages), status=409)
+        _error_messages(request, error)
+        return redirect("ceremonies:checkin", pk=participant.event_id)
+    if request.htmx:
+        return _checkin_row(request, participant)
+    messages.success(request, _("Souvenir recorded for %(name)s.") % {"name": participant.employee.display_name})
+    return HttpResponseRedirect(reverse("ceremonies:checkin", args=[participant.event_id]) + _back_query(request))
+
+
+@require_POST
+@permission_required("ceremonies.change_event", raise_exception=True)
+def check_in_all_view(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(request, pk)
+    try:
+        marked = services.participants_check_in_all(event=event, actor=request.user)
+    except CeremonyError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(
+            request,
+            ngettext("%(n)d participant marked present.", "%(n)d participants marked present.", marked) % {"n": marked},
+        )
+    return redirect("ceremonies:checkin", pk=pk)
+
+
+@permission_required("ceremonies.change_event", raise_exception=True)
+def checkin_code_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """What the QR code on an invitation opens on a staff phone: the participant, and one big button."""
+    event = _event(request, pk)
+    try:
+        participant = selectors.participant_by_code(event=event, code=code, scope=staff_scope(request.user))
+    except Participant.DoesNotExist as exc:
+        raise Http404(_("This code is not an invitation to this event.")) from exc
+    if request.method == "POST":
+        try:
+            participant, changed = services.participant_check_in(participant=participant, actor=request.user)
+        except CeremonyError as error:
+            _error_messages(request, error)
+        else:
+            name = participant.employee.display_name
+            if changed:
+                messages.success(request, _("%(name)s is checked in.") % {"name": name})
+            else:
+                messages.info(request, _("%(name)s was already checked in.") % {"name": name})
+        return redirect("ceremonies:checkin", pk=pk)
+    participant.nip_display = format_nip(participant.employee.nip)
+    return render(
+        request,
+        "ceremonies/checkin_code.html",
+        {"event": event, "participant": participant, "attendance_open": rules.attendance_allowed(event.status)},
+    )

@@ -30,6 +30,18 @@ def bulan_tahun(value: dt.date | None) -> str:
     return "" if value is None else f"{MONTHS[value.month - 1]} {value.year}"
 
 
+# Indonesia's three time zones, as written after a time ("pukul 09.00 WIB").
+ZONES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+def jam(value: dt.datetime | None) -> str:
+    """ "09.00 WIB": the time of an aware datetime in its own zone, with the zone's Indonesian name."""
+    if value is None:
+        return ""
+    zone = ZONES.get(getattr(value.tzinfo, "key", ""), value.strftime("%Z"))
+    return f"{value:%H.%M} {zone}".strip()
+
+
 def rupiah(amount: Decimal | int | None, cents: bool = False) -> str:
     """ "Rp 20.000.000" (thousands with dots, decimals with a comma when asked); negative as "-Rp 5.000"."""
     if amount is None:

@@ -5,8 +5,10 @@ import datetime as dt
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from faker import Faker
 
+from ceremonies.models import Event, EventKind, EventStatus, Participant
 from employees.choices import AsnType, CaseStatus, Gender, JenisJabatan, RetirementKind
 from employees.models import (
     CaseDocument,
@@ -144,3 +146,27 @@ class CaseDocumentFactory(factory.django.DjangoModelFactory):
     original_name = "dokumen.pdf"
     content_type = "application/pdf"
     size = len(MINIMAL_PDF)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """An event a month ahead, published, organised by a unit; create real ones with event_create."""
+
+    class Meta:
+        model = Event
+        skip_postgeneration_save = True
+
+    kind = EventKind.FAREWELL
+    title = factory.Sequence(lambda n: f"Pelepasan ASN Purna Tugas {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0) + dt.timedelta(days=30))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=3))
+    venue = "Aula Kantor Wali Kota"
+    organizer = factory.SubFactory(UnitKerjaFactory)
+    status = EventStatus.PUBLISHED
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participant
+
+    event = factory.SubFactory(EventFactory)
+    employee = factory.SubFactory(EmployeeFactory)

@@ -22,6 +22,11 @@ def tanggal_hari(value):
 
 
 @register.filter(expects_localtime=True)
+def jam(value):
+    return formatting.jam(value) if value else ""
+
+
+@register.filter(expects_localtime=True)
 def bulan_tahun(value):
     return formatting.bulan_tahun(value) if value else ""
 

@@ -1,12 +1,14 @@
 """Indonesian formats of purna/formatting.py and their template filters (DESIGN.md section 5, Formats)."""
 
 import datetime as dt
+import zoneinfo
 from decimal import Decimal
 
 import pytest
 from django.template import Context, Template
 from django.utils import translation
 
+from purna import formatting
 from purna.formatting import bulan_tahun, rupiah, tanggal, terbilang
 
 
@@ -174,3 +176,12 @@ def test_date_filters_use_local_time(settings):
 @pytest.mark.parametrize("name", ["tanggal", "tanggal_hari", "bulan_tahun", "rupiah"])
 def test_filters_render_nothing_for_a_missing_variable(name):
     assert Template("{% load purna_format %}[{{ missing|" + name + " }}]").render(Context({})) == "[]"
+
+
+@pytest.mark.parametrize(
+    ("zone", "expected"),
+    [("Asia/Jakarta", "09.05 WIB"), ("Asia/Makassar", "10.05 WITA"), ("Asia/Jayapura", "11.05 WIT")],
+)
+def test_jam_names_the_indonesian_time_zone(zone, expected):
+    moment = dt.datetime(2026, 1, 20, 2, 5, tzinfo=dt.UTC).astimezone(zoneinfo.ZoneInfo(zone))
+    assert formatting.jam(moment) == expected

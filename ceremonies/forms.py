@@ -1,0 +1,130 @@
+"""Forms of the ceremonies' staff pages: they check the shape of the input; the services decide.
+
+The services' errors (CeremonyError, field by field) are put next to the fields with service_errors_add,
+so a rule lives in ceremonies/rules.py or the services and speaks with one voice.
+"""
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.translation import gettext_lazy as _
+
+from ceremonies.models import Event, Official, Participant, Session
+from employees.exceptions import EmployeeError
+from employees.filters import MONTH_WIDGET, MonthField, UnitChoiceField
+from employees.models import UnitKerja
+from employees.scope import Scope
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"]
+
+
+class ServiceErrorsMixin:
+    def service_errors_add(self, error: EmployeeError) -> None:
+        """Put a service's errors next to their fields (the others above the form)."""
+        for field, messages in error.errors.items():
+            for message in messages:
+                self.add_error(field if field in self.fields and field != NON_FIELD_ERRORS else None, message)
+
+
+def _bootstrap(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple):
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        widget.attrs.setdefault("class", css)
+
+
+class EventForm(ServiceErrorsMixin, forms.ModelForm):
+    """Plan or change an event; the view passes cleaned_data to event_create / event_update."""
+
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS)
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS)
+    organizer = UnitChoiceField(label=_("Organising unit"), queryset=UnitKerja.objects.none())
+    signatories = forms.ModelMultipleChoiceField(
+        label=_("Certificate signatories"),
+        queryset=Official.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "kind",
+            "title",
+            "starts_at",
+            "ends_at",
+            "venue",
+            "organizer",
+            "capacity",
+            "presiding_official",
+            "signatories",
+            "description",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, scope: Scope, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        units = UnitKerja.objects.filter(is_active=True) | UnitKerja.objects.filter(pk=self.instance.organizer_id or 0)
+        self.fields["organizer"].queryset = scope.filter(units, "pk").select_related("parent").order_by("name")
+        self.fields["presiding_official"].queryset = Official.objects.filter(is_active=True)
+        _bootstrap(self)
+
+    def _post_clean(self) -> None:
+        # No model validation here: the service validates (and says why, once).
+        pass
+
+
+class SessionForm(ServiceErrorsMixin, forms.ModelForm):
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS)
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS)
+
+    class Meta:
+        model = Session
+        fields = ["starts_at", "ends_at", "topic", "instructor", "notes"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class CohortForm(forms.Form):
+    """Who to look for: a TMT window (months, both included), a unit, or a name/NIP."""
+
+    tmt_from = MonthField(label=_("TMT from (month)"), widget=MONTH_WIDGET, required=False)
+    tmt_until = MonthField(label=_("TMT until (month)"), widget=MONTH_WIDGET, required=False)
+    unit = UnitChoiceField(
+        label=_("Work unit"), queryset=UnitKerja.objects.none(), required=False, empty_label=_("All")
+    )
+    q = forms.CharField(label=_("Name or NIP"), required=False, max_length=100)
+
+    def __init__(self, *args, scope: Scope, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        units = UnitKerja.objects.select_related("parent").order_by("name")
+        self.fields["unit"].queryset = scope.filter(units, "pk")
+        _bootstrap(self)
+
+    def clean(self):
+        data = super().clean()
+        start, until = data.get("tmt_from"), data.get("tmt_until")
+        if start and until and until < start:
+            self.add_error("tmt_until", _("The end month must not be before the start month."))
+        if not (start and until) and not data.get("q", "").strip() and not self.errors:
+            raise forms.ValidationError(_("Choose a TMT period (from and until), or search a name or NIP."))
+        return data
+
+
+class CompanionForm(forms.ModelForm):
+    class Meta:
+        model = Participant
+        fields = ["companion_name", "companion_relation"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
