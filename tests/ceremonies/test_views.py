@@ -1,0 +1,268 @@
+"""The ceremonies' staff pages: permissions, scope (404 outside), forms that say what is wrong and save
+nothing, the cohort picker, check-in (plain and htmx, twice harmless), fixed query counts."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from ceremonies.models import Event, EventStatus, Participant, ParticipantStatus
+from employees.retirement import add_months
+from purna import roles
+from tests.factories import EmployeeFactory, EventFactory, ParticipantFactory, UnitKerjaFactory, UserFactory
+
+
+@pytest.fixture
+def unit(db):
+    return UnitKerjaFactory(code="BKPSDM", name="BKPSDM")
+
+
+@pytest.fixture
+def operator(unit):
+    return UserFactory(username="operator-bkd", roles=[roles.OPERATOR], units=[unit])
+
+
+@pytest.fixture
+def operator_client(client, operator):
+    client.force_login(operator)
+    return client
+
+
+def retiring(unit, months: int = 1, **fields):
+    tmt = add_months(timezone.localdate().replace(day=1), months)
+    return EmployeeFactory(unit=unit, tmt_pensiun=tmt, tmt_effective=tmt, **fields)
+
+
+def event_pages(event: Event, participant: Participant) -> list[str]:
+    return [
+        reverse("ceremonies:detail", args=[event.pk]),
+        reverse("ceremonies:update", args=[event.pk]),
+        reverse("ceremonies:cohort", args=[event.pk]),
+        reverse("ceremonies:session_create", args=[event.pk]),
+        reverse("ceremonies:checkin", args=[event.pk]),
+        reverse("ceremonies:checkin_code", args=[event.pk, participant.checkin_code]),
+        reverse("ceremonies:participant_update", args=[participant.pk]),
+    ]
+
+
+@pytest.mark.parametrize("role", [roles.VERIFIKATOR, roles.BENDAHARA, roles.PIMPINAN])
+def test_roles_that_only_read_cannot_change_events(client, unit, role):
+    event = EventFactory(organizer=unit)
+    participant = ParticipantFactory(event=event, employee=retiring(unit))
+    client.force_login(UserFactory(username=f"u-{role}", roles=[role]))
+    assert client.get(reverse("ceremonies:detail", args=[event.pk])).status_code == 200
+    for url in event_pages(event, participant)[1:]:
+        assert client.get(url).status_code == 403, url
+    assert client.post(reverse("ceremonies:participant_check_in", args=[participant.pk])).status_code == 403
+    participant.refresh_from_db()
+    assert participant.status == ParticipantStatus.NOT_INVITED
+
+
+def test_anonymous_and_roleless_users_are_refused(client, no_role_user, unit):
+    event = EventFactory(organizer=unit)
+    url = reverse("ceremonies:detail", args=[event.pk])
+    assert client.get(url).status_code == 302  # to the sign-in page
+    client.force_login(no_role_user)
+    assert client.get(url).status_code == 403
+    assert client.get(reverse("ceremonies:list")).status_code == 403
+
+
+def test_events_of_other_units_answer_404_and_their_participants_stay_hidden(operator_client, unit):
+    other_unit = UnitKerjaFactory(code="DLH", name="Dinas Lingkungan Hidup")
+    theirs = EventFactory(organizer=other_unit, title="Pelepasan DLH")
+    stranger = ParticipantFactory(event=theirs, employee=retiring(other_unit, name="Orang Lain"))
+    for url in event_pages(theirs, stranger):
+        assert operator_client.get(url).status_code == 404, url
+    assert operator_client.post(reverse("ceremonies:participant_check_in", args=[stranger.pk])).status_code == 404
+    assert "Pelepasan DLH" not in operator_client.get(reverse("ceremonies:list")).content.decode()
+
+    # A city-wide event with someone of theirs: they see it, and only their own participants.
+    shared = EventFactory(organizer=other_unit, title="Pelepasan Kota")
+    ParticipantFactory(event=shared, employee=retiring(unit, name="Pegawai Saya"))
+    ParticipantFactory(event=shared, employee=retiring(other_unit, name="Pegawai Mereka"))
+    page = operator_client.get(reverse("ceremonies:detail", args=[shared.pk])).content.decode()
+    assert "Pegawai Saya" in page and "Pegawai Mereka" not in page
+
+
+def test_an_event_is_planned_through_the_form(operator_client, unit):
+    response = operator_client.post(
+        reverse("ceremonies:create"),
+        {
+            "kind": "pelepasan",
+            "title": "Pelepasan ASN Purna Tugas Oktober",
+            "starts_at": "2027-10-21T09:00",
+            "ends_at": "2027-10-21T12:00",
+            "venue": "Aula Pemkot",
+            "organizer": unit.pk,
+            "capacity": "25",
+        },
+    )
+    event = Event.objects.get()
+    assert response.url == reverse("ceremonies:detail", args=[event.pk])
+    assert timezone.localtime(event.starts_at).hour == 9  # entered in the agency's time zone
+    assert event.status == EventStatus.DRAFT
+
+
+def test_a_bad_event_form_says_why_and_saves_nothing(operator_client, unit, english):
+    response = operator_client.post(
+        reverse("ceremonies:create"),
+        {
+            "kind": "pelepasan",
+            "title": "Pelepasan",
+            "starts_at": "2027-10-21T12:00",
+            "ends_at": "2027-10-21T09:00",
+            "venue": "Aula",
+            "organizer": unit.pk,
+            "capacity": "-3",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "capacity" in errors
+    assert not Event.objects.exists()
+
+    response = operator_client.post(
+        reverse("ceremonies:create"),
+        {
+            "kind": "pelepasan",
+            "title": "Pelepasan",
+            "starts_at": "2027-10-21T12:00",
+            "ends_at": "2027-10-21T09:00",
+            "venue": "Aula",
+            "organizer": unit.pk,
+        },
+    )
+    assert response.context["form"].errors["ends_at"] == ["The end must be after the start."]
+    assert not Event.objects.exists()
+
+
+def test_the_cohort_picker_lists_the_period_and_adds_the_ticked(operator_client, unit, english):
+    event = EventFactory(organizer=unit, capacity=10)
+    soon = [retiring(unit, months=1, name=f"Pensiun Bulan Depan {i}") for i in range(3)]
+    retiring(unit, months=8, name="Pensiun Nanti")
+    other_event = EventFactory(organizer=unit, title="Pelatihan Angkatan I")
+    ParticipantFactory(event=other_event, employee=soon[0])
+    month = add_months(timezone.localdate().replace(day=1), 1)
+
+    page = operator_client.get(
+        reverse("ceremonies:cohort", args=[event.pk]), {"tmt_from": f"{month:%Y-%m}", "tmt_until": f"{month:%Y-%m}"}
+    )
+    names = [row.employee.name for row in page.context["rows"]]
+    assert sorted(names) == sorted(e.name for e in soon)
+    others = {row.employee.pk: row.other_events for row in page.context["rows"]}
+    assert others[soon[0].pk] == ["Pelatihan Angkatan I"] and others[soon[1].pk] == []
+
+    response = operator_client.post(reverse("ceremonies:cohort", args=[event.pk]), {"employee": [e.pk for e in soon]})
+    assert response.url == reverse("ceremonies:detail", args=[event.pk])
+    assert set(Participant.objects.filter(event=event).values_list("employee_id", flat=True)) == {e.pk for e in soon}
+
+
+def test_the_cohort_picker_refuses_past_the_capacity_and_adds_nobody(operator_client, unit, english):
+    event = EventFactory(organizer=unit, capacity=2)
+    people = [retiring(unit) for _ in range(3)]
+    response = operator_client.post(
+        reverse("ceremonies:cohort", args=[event.pk]), {"employee": [e.pk for e in people]}, follow=True
+    )
+    assert "Only 2 places are left of 2: 3 cannot all be added." in response.content.decode()
+    assert not Participant.objects.exists()
+
+
+def test_check_in_from_the_list_with_htmx_twice_is_harmless(operator_client, unit):
+    event = EventFactory(organizer=unit)
+    participant = ParticipantFactory(event=event, employee=retiring(unit))
+    url = reverse("ceremonies:participant_check_in", args=[participant.pk])
+
+    first = operator_client.post(url, headers={"HX-Request": "true"})
+    second = operator_client.post(url, headers={"HX-Request": "true"})
+
+    assert first.status_code == second.status_code == 200
+    assert 'id="hadir-%d"' % participant.pk in first.content.decode()
+    participant.refresh_from_db()
+    assert participant.status == ParticipantStatus.ATTENDED
+    assert participant.history.filter(history_change_reason="check-in").count() == 1
+
+
+def test_the_qr_code_opens_the_participant_and_checks_them_in(operator_client, unit):
+    event = EventFactory(organizer=unit)
+    participant = ParticipantFactory(event=event, employee=retiring(unit, name="Hj. Siti Aminah"))
+    url = reverse("ceremonies:checkin_code", args=[event.pk, participant.checkin_code])
+
+    assert "Hj. Siti Aminah" in operator_client.get(url).content.decode()
+    operator_client.post(url)
+
+    participant.refresh_from_db()
+    assert participant.status == ParticipantStatus.ATTENDED
+    wrong = reverse("ceremonies:checkin_code", args=[event.pk, "not-a-code"])
+    assert operator_client.get(wrong).status_code == 404
+
+
+def test_the_check_in_page_searches_by_name_and_nip(operator_client, unit):
+    event = EventFactory(organizer=unit)
+    aminah = ParticipantFactory(event=event, employee=retiring(unit, name="Siti Aminah"))
+    ParticipantFactory(event=event, employee=retiring(unit, name="Budi Santoso"))
+    url = reverse("ceremonies:checkin", args=[event.pk])
+
+    by_name = operator_client.get(url, {"q": "aminah"}).context["participants"]
+    by_nip = operator_client.get(url, {"q": aminah.employee.nip[:8] + " " + aminah.employee.nip[8:14]}).context[
+        "participants"
+    ]
+    assert [p.pk for p in by_name] == [aminah.pk]
+    assert aminah.pk in [p.pk for p in by_nip]
+
+
+def test_mark_all_present(operator_client, unit):
+    event = EventFactory(organizer=unit)
+    for _ in range(3):
+        ParticipantFactory(event=event, employee=retiring(unit))
+    operator_client.post(reverse("ceremonies:checkin_all", args=[event.pk]))
+    assert Participant.objects.filter(status=ParticipantStatus.ATTENDED).count() == 3
+
+
+@pytest.mark.parametrize("count", [60, 600])
+def test_event_pages_run_a_fixed_number_of_queries(operator_client, unit, count, django_assert_max_num_queries):
+    event = EventFactory(organizer=unit, capacity=None)
+    employees = EmployeeFactory.create_batch(count, unit=unit)
+    Participant.objects.bulk_create([Participant(event=event, employee=employee) for employee in employees])
+    for url, budget in [
+        (reverse("ceremonies:detail", args=[event.pk]), 12),
+        (reverse("ceremonies:checkin", args=[event.pk]), 9),
+        (reverse("ceremonies:list"), 9),
+    ]:
+        with django_assert_max_num_queries(budget):
+            assert operator_client.get(url).status_code == 200
+
+
+def test_the_status_buttons_move_the_event(operator_client, unit):
+    event = EventFactory(organizer=unit, status=EventStatus.DRAFT)
+    operator_client.post(reverse("ceremonies:transition", args=[event.pk, EventStatus.PUBLISHED]))
+    event.refresh_from_db()
+    assert event.status == EventStatus.PUBLISHED
+    response = operator_client.post(reverse("ceremonies:transition", args=[event.pk, EventStatus.CLOSED]), follow=True)
+    event.refresh_from_db()
+    assert event.status == EventStatus.PUBLISHED
+    assert response.status_code == 200
+
+
+def test_an_agenda_item_is_added_and_must_end_after_it_starts(operator_client, unit, english):
+    event = EventFactory(organizer=unit)
+    url = reverse("ceremonies:session_create", args=[event.pk])
+    start = timezone.localtime(event.starts_at)
+    bad = operator_client.post(
+        url,
+        {
+            "starts_at": f"{start:%Y-%m-%dT%H:%M}",
+            "ends_at": f"{start - dt.timedelta(hours=1):%Y-%m-%dT%H:%M}",
+            "topic": "X",
+        },
+    )
+    assert bad.context["form"].errors["ends_at"] == ["The end must be after the start."]
+    operator_client.post(
+        url,
+        {
+            "starts_at": f"{start:%Y-%m-%dT%H:%M}",
+            "ends_at": f"{start + dt.timedelta(hours=1):%Y-%m-%dT%H:%M}",
+            "topic": "Hak peserta Taspen",
+        },
+    )
+    assert list(event.sessions.values_list("topic", flat=True)) == ["Hak peserta Taspen"]
