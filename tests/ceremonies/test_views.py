@@ -105,6 +105,7 @@ def test_an_event_is_planned_through_the_form(operator_client, unit):
 
 
 def test_a_bad_event_form_says_why_and_saves_nothing(operator_client, unit, english):
+    operator_client.cookies["django_language"] = "en"  # the language selector's cookie
     response = operator_client.post(
         reverse("ceremonies:create"),
         {
@@ -159,6 +160,7 @@ def test_the_cohort_picker_lists_the_period_and_adds_the_ticked(operator_client,
 
 
 def test_the_cohort_picker_refuses_past_the_capacity_and_adds_nobody(operator_client, unit, english):
+    operator_client.cookies["django_language"] = "en"  # the language selector's cookie
     event = EventFactory(organizer=unit, capacity=2)
     people = [retiring(unit) for _ in range(3)]
     response = operator_client.post(
@@ -245,6 +247,7 @@ def test_the_status_buttons_move_the_event(operator_client, unit):
 
 
 def test_an_agenda_item_is_added_and_must_end_after_it_starts(operator_client, unit, english):
+    operator_client.cookies["django_language"] = "en"  # the language selector's cookie
     event = EventFactory(organizer=unit)
     url = reverse("ceremonies:session_create", args=[event.pk])
     start = timezone.localtime(event.starts_at)
