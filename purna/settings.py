@@ -240,6 +240,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# For the end-to-end test of `make run` (tests/purna/test_run_command.py), which must see several sweeps
+# within seconds: beat then also runs the outbox sweep every N seconds. The per-minute entry in the
+# database (purna/notifications/migrations/0002_beat_schedules.py) stays production's schedule.
+PURNA_SWEEP_EVERY_SECONDS = env.int("PURNA_SWEEP_EVERY_SECONDS", default=0)
+if PURNA_SWEEP_EVERY_SECONDS:
+    CELERY_BEAT_SCHEDULE = {
+        "outbox-sweep-every-few-seconds": {
+            "task": "purna.notifications.tasks.outbox_sweep_task",
+            "schedule": PURNA_SWEEP_EVERY_SECONDS,
+            "options": {"queue": PURNA_EMAIL_QUEUE, "expires": PURNA_SWEEP_EVERY_SECONDS * 2},
+        }
+    }
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"purna.notifications.tasks.*": {"queue": PURNA_EMAIL_QUEUE}}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
