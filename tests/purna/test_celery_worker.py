@@ -1,7 +1,6 @@
 """A real Celery worker, in its own process, takes a task from the broker (Redis when REDIS_URL is set,
 the embedded SQLite broker otherwise) and stores its result in the test database."""
 
-import datetime as dt
 import sqlite3
 import uuid
 
@@ -49,8 +48,9 @@ def test_worker_on_the_embedded_broker_survives_a_broken_message(transactional_d
         with broker:
             (queue_id,) = broker.execute("SELECT id FROM kombu_queue WHERE name = ?", [queue]).fetchone()
             broker.execute(
-                "INSERT INTO kombu_message (visible, sent_at, payload, version, queue_id) VALUES (1, ?, ?, 1, ?)",
-                [dt.datetime.now(dt.UTC).isoformat(" "), '{"body": "eyJ', queue_id],
+                "INSERT INTO kombu_message (visible, timestamp, payload, version, queue_id) VALUES (1, ?, ?, 1, ?)",
+                # Older than any message: the worker reads it before the ping.
+                ["2000-01-01 00:00:00.000000", '{"body": "eyJ', queue_id],
             )
         broker.close()
 
