@@ -5,7 +5,7 @@ the web server listened elsewhere than where `make run` said; a busy port showed
 server's own error after everything had started; and a process that died was reported by its exit
 code, below its traceback. Here the port is the person's PORT (8000 by default), checked before
 anything starts; each process's lines also go to var/log/<name>.log; and a process that stops by itself
-is named, with the last line it printed (its error), as the last line on screen.
+is named, with the last error line it printed, as the last line on screen.
 """
 
 import contextlib
