@@ -18,15 +18,16 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt $(VENV)/.install
 	$(PIP) install --quiet -r requirements-test.txt
 	touch $@
 
-# Embedded defaults: SQLite, a filesystem Celery broker and files under var/, emails saved in var/mail.
+# Embedded defaults: SQLite (the database, and the Celery broker's own file), files under var/, emails
+# saved in var/mail. The port is checked first, so a busy one stops `make run` before anything starts.
 run: export DEBUG ?= true
 run: $(VENV)/.installed
-	mkdir -p var/media var/mail  # the Celery broker folders are made by purna/celery.py
+	$(PY) manage.py run_all --check-port
+	mkdir -p var/media var/mail
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py ensure_admin
-	@echo "Purna berjalan di http://$${PURNA_HOST:-127.0.0.1}:$${PORT:-8000}/  (Ctrl-C menghentikan web, worker dan beat)"
-	$(VENV)/bin/honcho start -f Procfile
+	$(PY) manage.py run_all
 
 # With DATABASE_URL and REDIS_URL set, the suite runs on PostgreSQL and Redis.
 test: $(VENV)/.installed-test

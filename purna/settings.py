@@ -1,7 +1,7 @@
 """Purna settings: one module, read from the environment (django-environ).
 
-Embedded defaults make `make run` work with nothing installed (SQLite and a filesystem Celery broker
-under var/). Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and email settings;
+Embedded defaults make `make run` work with nothing installed (SQLite, and a Celery broker on a SQLite
+file, under var/). Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and email settings;
 every variable is documented in README.md.
 """
 
@@ -11,6 +11,7 @@ import bootstrap_wrapper
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from sqlalchemy.pool import NullPool
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -213,21 +214,24 @@ PURNA_DIGEST_WEEKDAY = env.int("PURNA_DIGEST_WEEKDAY", default=0)  # 0 = Monday
 PURNA_SITE_URL = env.str("PURNA_SITE_URL", default="")
 
 # --- Celery -----------------------------------------------------------------------------------------
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
-if not REDIS_URL:
-    _broker_dir = VAR_DIR / "celery-broker"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker_dir),
-        "data_folder_out": str(_broker_dir),
-        "processed_folder": str(VAR_DIR / "celery-processed"),
-        "control_folder": str(VAR_DIR / "celery-control"),
-        "store_processed": False,
-    }
-    # The filesystem transport has no fanout exchange, which worker remote control needs.
-    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
-else:
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
     # Retry countdowns must stay below this, or Redis redelivers a task that is merely waiting.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+else:
+    # The embedded broker (purna/broker.py says why this one): kombu's SQLAlchemy transport, through our
+    # subclass, on a SQLite file of its own. kombu takes a transport's import path only from this setting.
+    CELERY_BROKER_URL = f"sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"
+    CELERY_BROKER_TRANSPORT = "purna.broker:Transport"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # No pooled connections: the worker forks its pool processes, and a SQLite connection must not
+        # cross a fork. Opening a SQLite file is cheap.
+        "poolclass": NullPool,
+        # Seconds a writer waits for another's lock before "database is locked" (then Celery reconnects).
+        "connect_args": {"timeout": 30},
+    }
+    # The transport has no fanout exchange, which worker remote control needs.
+    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 CELERY_RESULT_BACKEND = "django-db"
 CELERY_RESULT_EXTENDED = True
 CELERY_TASK_ACKS_LATE = True
@@ -236,6 +240,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# For the end-to-end test of `make run` (tests/purna/test_run_command.py), which must see several sweeps
+# within seconds: beat then also runs the outbox sweep every N seconds. The per-minute entry in the
+# database (purna/notifications/migrations/0002_beat_schedules.py) stays production's schedule.
+PURNA_SWEEP_EVERY_SECONDS = env.int("PURNA_SWEEP_EVERY_SECONDS", default=0)
+if PURNA_SWEEP_EVERY_SECONDS:
+    CELERY_BEAT_SCHEDULE = {
+        "outbox-sweep-every-few-seconds": {
+            "task": "purna.notifications.tasks.outbox_sweep_task",
+            "schedule": PURNA_SWEEP_EVERY_SECONDS,
+            "options": {"queue": PURNA_EMAIL_QUEUE, "expires": PURNA_SWEEP_EVERY_SECONDS * 2},
+        }
+    }
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"purna.notifications.tasks.*": {"queue": PURNA_EMAIL_QUEUE}}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)

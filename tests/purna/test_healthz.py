@@ -1,5 +1,6 @@
 """/healthz answers 200 only when the database and the Celery broker both really answer."""
 
+import sqlite3
 import time
 
 import pytest
@@ -30,7 +31,7 @@ def test_healthz_is_ok_when_database_and_broker_answer(db, healthz):
     assert "no-cache" in response["Cache-Control"]
 
 
-@pytest.mark.skipif(not settings.REDIS_URL, reason="REDIS_URL is not set: the suite runs on the filesystem broker")
+@pytest.mark.skipif(not settings.REDIS_URL, reason="REDIS_URL is not set: the suite runs on the embedded broker")
 def test_healthz_checks_the_real_redis(db, healthz):
     assert settings.CELERY_BROKER_URL == settings.REDIS_URL
 
@@ -41,6 +42,7 @@ def test_healthz_checks_the_real_redis(db, healthz):
 
 def test_healthz_fails_quickly_when_broker_is_unreachable(db, settings, healthz):
     settings.CELERY_BROKER_URL = CLOSED_PORT_BROKER
+    settings.CELERY_BROKER_TRANSPORT = None
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
 
     response, seconds = healthz()
@@ -50,22 +52,38 @@ def test_healthz_fails_quickly_when_broker_is_unreachable(db, settings, healthz)
     assert seconds < health.BROKER_TIMEOUT + 1
 
 
-def test_filesystem_broker_is_up_when_its_folder_can_be_made(settings, tmp_path):
-    folder = tmp_path / "broker" / "queue"
-    settings.CELERY_BROKER_URL = "filesystem://"
-    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(folder), "data_folder_out": str(folder)}
+def embedded_broker(settings, path):
+    settings.CELERY_BROKER_URL = f"sqlite:///{path}"
+    settings.CELERY_BROKER_TRANSPORT = "purna.broker:Transport"
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
+
+
+def test_embedded_broker_is_up_when_its_file_can_be_written(settings, tmp_path):
+    embedded_broker(settings, tmp_path / "broker.sqlite3")
 
     assert health.broker_ok()
-    assert folder.is_dir()
+    assert (tmp_path / "broker.sqlite3").is_file()
 
 
-def test_filesystem_broker_is_down_when_its_folder_cannot_be_made(settings, tmp_path):
-    blocker = tmp_path / "a-file"
-    blocker.write_text("not a folder")
-    settings.CELERY_BROKER_URL = "filesystem://"
-    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(blocker / "queue")}
+def test_embedded_broker_is_down_when_its_folder_is_missing(settings, tmp_path):
+    embedded_broker(settings, tmp_path / "missing" / "broker.sqlite3")
 
     assert not health.broker_ok()
+
+
+def test_embedded_broker_is_down_quickly_while_another_writer_holds_its_lock(settings, tmp_path):
+    path = tmp_path / "broker.sqlite3"
+    embedded_broker(settings, path)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        started = time.monotonic()
+        assert not health.broker_ok(timeout=0.5)
+        assert time.monotonic() - started < 2
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert health.broker_ok()
 
 
 @pytest.fixture

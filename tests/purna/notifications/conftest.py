@@ -104,7 +104,7 @@ class SmtpSink:
 
 
 def queue_purge(queue: str) -> None:
-    """Drop the tasks a test left on its queue (they would wait in Redis or var/celery-broker forever)."""
+    """Drop the tasks a test left on its queue (they would wait in the broker forever)."""
     with contextlib.suppress(Exception), celery_app.connection_for_write(transport_options={"max_retries": 0}) as conn:
         conn.default_channel.queue_purge(queue)
 
@@ -176,7 +176,7 @@ class BrokerSwitch:
 
     def __init__(self) -> None:
         self.closed_url = f"redis://127.0.0.1:{free_port()}/0"
-        self.saved = celery_app.conf.broker_url, celery_app.conf.broker_write_url
+        self.saved = celery_app.conf.broker_url, celery_app.conf.broker_write_url, celery_app.conf.broker_transport
         self.down = False
 
     def _reset_pools(self) -> None:
@@ -185,12 +185,14 @@ class BrokerSwitch:
 
     def break_(self) -> None:
         celery_app.conf.broker_url = celery_app.conf.broker_write_url = self.closed_url
+        # The embedded broker names its transport class in a setting, which would win over the URL's scheme.
+        celery_app.conf.broker_transport = None
         self._reset_pools()
         self.down = True
 
     def restore(self) -> None:
         if self.down:
-            celery_app.conf.broker_url, celery_app.conf.broker_write_url = self.saved
+            celery_app.conf.broker_url, celery_app.conf.broker_write_url, celery_app.conf.broker_transport = self.saved
             self._reset_pools()
             self.down = False
 

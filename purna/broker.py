@@ -1,0 +1,45 @@
+"""The embedded Celery broker of `make run` and of the tests without REDIS_URL: kombu's SQLAlchemy
+transport on a SQLite file under var/, so no broker server is needed.
+
+Why not kombu's filesystem transport (the earlier choice): it writes a message file in place, and a worker
+listing the folder can read it before the writer has finished; `json.loads` of the half-written file
+raises in the worker's consumer loop and Celery stops the worker ("Unrecoverable error:
+JSONDecodeError"; kombu issue #1551, still open). A row in SQLite appears whole when its transaction
+commits, and the transport takes the next message under `BEGIN IMMEDIATE`, so two consumers cannot
+take the same one.
+
+What this subclass adds: a broker error never stops a worker. Celery restarts its consumer (logging a
+warning and reconnecting) only for the transport's `connection_errors`; kombu lists only
+`OperationalError` ("database is locked"), so any other database error, such as the
+`PendingRollbackError` that follows a failed read, would end the worker. And a message that cannot be
+decoded is logged and dropped instead of raised.
+"""
+
+import contextlib
+import logging
+from queue import Empty
+
+from kombu.transport import sqlalchemy as kombu_sqlalchemy
+from sqlalchemy.exc import SQLAlchemyError
+
+logger = logging.getLogger(__name__)
+
+
+class Channel(kombu_sqlalchemy.Channel):
+    def _get(self, queue):
+        try:
+            return super()._get(queue)
+        except SQLAlchemyError:
+            # The session is unusable until rolled back (Celery then reconnects with a new channel anyway).
+            with contextlib.suppress(SQLAlchemyError):
+                self.session.rollback()
+            raise
+        except ValueError as exc:
+            # The row is already marked delivered (the transport commits before decoding): drop it, go on.
+            logger.error("Dropped an undecodable message from queue %s: %r", queue, exc)
+            raise Empty() from exc
+
+
+class Transport(kombu_sqlalchemy.Transport):
+    Channel = Channel
+    connection_errors = (SQLAlchemyError,)
