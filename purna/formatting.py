@@ -58,3 +58,23 @@ def terbilang(amount: Decimal | int, currency: str = "rupiah") -> str:
         return f"minus {terbilang(-number, currency)}"
     words = _SATU_RIBU.sub(r"\1seribu", num2words(number, lang="id"))
     return f"{words} {currency}".strip()
+
+
+# Indonesia's three time zones as written after a time ("08.00 WIB"); other zones show their own name.
+ZONES = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Ujung_Pandang": "WITA",
+    "Asia/Jayapura": "WIT",
+}
+
+
+def zona_waktu(zone_name: str) -> str:
+    """ "WIB", "WITA" or "WIT" for an IANA zone name ("Asia/Makassar" -> "WITA"); other names as given."""
+    return ZONES.get(zone_name, zone_name)
+
+
+def jam(value: dt.time | dt.datetime) -> str:
+    """ "08.00": hours and minutes with a dot, as Indonesian documents write times."""
+    return f"{value.hour:02d}.{value.minute:02d}"
