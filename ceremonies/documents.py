@@ -156,7 +156,7 @@ class Letter:
     participant: Participant
     salutation: str
     nip: str
-    qr_data_uri: str
+    qr_svg: str
     checkin_url: str
 
 
@@ -175,7 +175,8 @@ def letters_pdf(
         letters = []
         for participant in participants:
             url = checkin_url(participant)
-            # SVG as a data URI: no raster encoding, and WeasyPrint draws it as vectors (sharp at any size).
+            # Inline SVG: no raster encoding, drawn as vectors (sharp at any size); not a data: URI, which
+            # WeasyPrint's process-wide image cache (purna/pdf.py) would keep for every letter ever printed.
             qr = segno.make(url, error="m")
             salutation = _("Mrs.") if participant.employee.gender == Gender.FEMALE else _("Mr.")
             letters.append(
@@ -183,7 +184,7 @@ def letters_pdf(
                     participant=participant,
                     salutation=salutation,
                     nip=format_nip(participant.employee.nip),
-                    qr_data_uri=qr.svg_data_uri(scale=4, border=0),
+                    qr_svg=qr.svg_inline(scale=4, border=0, omitsize=True),
                     checkin_url=url,
                 )
             )

@@ -9,11 +9,12 @@ logo (Instansi record); any other address is refused, so a stray link cannot sta
 
 import ctypes
 import functools
+import logging
 import re
 import sys
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -25,9 +26,14 @@ from django.templatetags.static import static
 # The documents' base URL: `{% static %}` paths ("/static/...") and the logo resolve against it, and the
 # fetcher below serves them from disk; ".invalid" (RFC 2606) can never reach a real host.
 BASE_URL = "https://purna.invalid/"
-LOGO_URL = BASE_URL + "instansi/logo"
+# The logo's URL names the stored file: WeasyPrint's image cache (shared by the process) is keyed by URL,
+# so a new logo uploaded in the admin gets a new URL instead of the old picture.
+LOGO_URL = BASE_URL + "instansi/logo/"
 FALLBACK_LOGO = "img/logo.svg"
 STYLESHEET = "css/pdf.css"
+
+# WeasyPrint logs each rendering step at INFO: a batch of documents would bury the worker's own log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 # The names WeasyPrint itself tries (weasyprint/text/ffi.py) for HarfBuzz's subsetter.
 HARFBUZZ_SUBSET_NAMES = (
@@ -95,7 +101,7 @@ def _fetcher_class():
                 return super().fetch(url, headers)
             if not url.startswith(BASE_URL):
                 raise ValueError(f"PDF documents fetch nothing from the network: {url}")
-            if url == LOGO_URL:
+            if url.startswith(LOGO_URL):
                 return self._logo(url)
             path = unquote(urlsplit(url).path)
             static_prefix = urlsplit(static("")).path
@@ -160,10 +166,15 @@ def logo_name(instansi: Any) -> str:
 
 
 def render_document(template_name: str, context: dict, *, logo: str = ""):
-    """The laid-out WeasyPrint document of `template_name` (its pages, before writing the PDF)."""
+    """The laid-out WeasyPrint document of `template_name` (its pages, before writing the PDF).
+
+    Images are cached for the life of the process by URL: fine for static files and the logo; a picture
+    that differs per document (a QR code) belongs inline (<svg>), not in a data: URL.
+    """
     weasyprint = _weasyprint()
     shared = _shared()
-    html = render_to_string(template_name, {"pdf_logo_url": LOGO_URL, **context})
+    logo_url = LOGO_URL + (quote(logo) if logo else "purna")
+    html = render_to_string(template_name, {"pdf_logo_url": logo_url, **context})
     document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher_class()(logo))
     return document.render(
         font_config=shared.font_config,

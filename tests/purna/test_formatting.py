@@ -174,3 +174,26 @@ def test_date_filters_use_local_time(settings):
 @pytest.mark.parametrize("name", ["tanggal", "tanggal_hari", "bulan_tahun", "rupiah"])
 def test_filters_render_nothing_for_a_missing_variable(name):
     assert Template("{% load purna_format %}[{{ missing|" + name + " }}]").render(Context({})) == "[]"
+
+
+@pytest.mark.parametrize(
+    ("zone", "expected"),
+    [
+        ("Asia/Jakarta", "WIB"),
+        ("Asia/Pontianak", "WIB"),
+        ("Asia/Makassar", "WITA"),
+        ("Asia/Jayapura", "WIT"),
+        ("UTC", "UTC"),
+    ],
+)
+def test_zona_waktu(zone, expected):
+    from purna.formatting import zona_waktu
+
+    assert zona_waktu(zone) == expected
+
+
+def test_jam_writes_hours_and_minutes_with_a_dot():
+    from purna.formatting import jam
+
+    assert jam(dt.time(8, 5)) == "08.05"
+    assert jam(dt.datetime(2027, 1, 20, 13, 30)) == "13.30"
