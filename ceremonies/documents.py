@@ -8,6 +8,7 @@ papers and always come out in the site's language (Indonesian), whatever the rea
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import segno
@@ -91,10 +92,10 @@ def _base_context(*, event: Event, instansi, printed_on: dt.date) -> dict:
     }
 
 
-def _render(template_name: str, context: dict, instansi) -> bytes:
+def _render(template_name: str, build_context: Callable[[], dict], instansi) -> bytes:
     with translation.override(settings.LANGUAGE_CODE):
-        # The page counter and the context's gettext calls must see the site language too.
-        return pdf.render_pdf(template_name, context(), logo=pdf.logo_name(instansi))
+        # The context is built inside: its gettext calls (page counter, salutations) need the site language.
+        return pdf.render_pdf(template_name, build_context(), logo=pdf.logo_name(instansi))
 
 
 def attendance_pdf(*, event: Event, participants: list[Participant], instansi, printed_on: dt.date) -> bytes:
@@ -166,7 +167,7 @@ def letters_pdf(
     participants: list[Participant],
     instansi,
     printed_on: dt.date,
-    checkin_url,
+    checkin_url: Callable[[Participant], str],
 ) -> bytes:
     """Invitation letters, one A4 page per participant, each with a QR code of its check-in URL
     (`checkin_url(participant)` gives the absolute address)."""

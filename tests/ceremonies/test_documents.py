@@ -389,3 +389,31 @@ def test_each_document_runs_a_fixed_number_of_queries(client, instansi, units, n
 
     assert response.status_code == 200
     assert few <= 10
+
+
+def test_letters_say_so_when_nobody_needs_one(staff_client, instansi, event):
+    ParticipantFactory(event=event, status=ParticipantStatus.INVITED, employee__email="ada@example.id")
+
+    response = get(staff_client, "letters_pdf", event)
+
+    assert response.status_code == 200
+    notice = site_language_text(
+        "No participant needs a printed invitation: every invited participant has an email address."
+    )
+    assert notice in " ".join(pdf_text(response.content).split())
+
+
+def test_a_training_over_several_days_prints_both_days(event):
+    from ceremonies.documents import event_when
+
+    event.starts_at = local(2027, 3, 1, 8)
+    event.ends_at = local(2027, 3, 3, 16)
+
+    with translation.override(settings.LANGUAGE_CODE):
+        when = event_when(event)
+        expected = translation.gettext("%(start)s to %(end)s") % {
+            "start": "Senin, 1 Maret 2027",
+            "end": "Rabu, 3 Maret 2027",
+        }
+    assert when.day == expected
+    assert when.time == "08.00 - 16.00 WIB"
