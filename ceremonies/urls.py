@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from ceremonies import views
 
@@ -22,4 +22,6 @@ urlpatterns = [
     path("peserta/<int:pk>/hapus/", views.participant_remove_view, name="participant_remove"),
     path("peserta/<int:pk>/hadir/", views.participant_check_in_view, name="participant_check_in"),
     path("peserta/<int:pk>/kenang-kenangan/", views.souvenir_view, name="souvenir"),
+    # Documents: attendance sheet, participant list, report, invitation letters.
+    path("", include("ceremonies.urls_documents")),
 ]

@@ -8,6 +8,8 @@ class PurnaConfig(AppConfig):
     verbose_name = _("Users and agency")
 
     def ready(self) -> None:
+        # Imported for its @checks.register side effect.
+        import purna.checks  # noqa: F401
         from purna.roles import roles_sync
 
         # Groups must follow the permissions of apps added later, so they are synced after every migrate.

@@ -30,18 +30,6 @@ def bulan_tahun(value: dt.date | None) -> str:
     return "" if value is None else f"{MONTHS[value.month - 1]} {value.year}"
 
 
-# Indonesia's three time zones, as written after a time ("pukul 09.00 WIB").
-ZONES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
-
-
-def jam(value: dt.datetime | None) -> str:
-    """ "09.00 WIB": the time of an aware datetime in its own zone, with the zone's Indonesian name."""
-    if value is None:
-        return ""
-    zone = ZONES.get(getattr(value.tzinfo, "key", ""), value.strftime("%Z"))
-    return f"{value:%H.%M} {zone}".strip()
-
-
 def rupiah(amount: Decimal | int | None, cents: bool = False) -> str:
     """ "Rp 20.000.000" (thousands with dots, decimals with a comma when asked); negative as "-Rp 5.000"."""
     if amount is None:
@@ -70,3 +58,28 @@ def terbilang(amount: Decimal | int, currency: str = "rupiah") -> str:
         return f"minus {terbilang(-number, currency)}"
     words = _SATU_RIBU.sub(r"\1seribu", num2words(number, lang="id"))
     return f"{words} {currency}".strip()
+
+
+# Indonesia's three time zones as written after a time ("08.00 WIB"); other zones show their own name.
+ZONES = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Ujung_Pandang": "WITA",
+    "Asia/Jayapura": "WIT",
+}
+
+
+def zona_waktu(zone_name: str) -> str:
+    """ "WIB", "WITA" or "WIT" for an IANA zone name ("Asia/Makassar" -> "WITA"); other names as given."""
+    return ZONES.get(zone_name, zone_name)
+
+
+def jam(value: dt.time | dt.datetime) -> str:
+    """ "08.00": hours and minutes with a dot, as Indonesian documents write times."""
+    return f"{value.hour:02d}.{value.minute:02d}"
+
+
+def jam_zona(value: dt.datetime) -> str:
+    """ "09.00 WIB": the time of an aware datetime in its own zone, with the zone's Indonesian name."""
+    return f"{jam(value)} {zona_waktu(getattr(value.tzinfo, 'key', '') or value.strftime('%Z'))}".strip()

@@ -23,7 +23,8 @@ def tanggal_hari(value):
 
 @register.filter(expects_localtime=True)
 def jam(value):
-    return formatting.jam(value) if value else ""
+    """A datetime's time with its zone: "09.00 WIB" (WITA, WIT), in the current time zone."""
+    return formatting.jam_zona(value) if value else ""
 
 
 @register.filter(expects_localtime=True)

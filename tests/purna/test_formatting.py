@@ -182,6 +182,25 @@ def test_filters_render_nothing_for_a_missing_variable(name):
     ("zone", "expected"),
     [("Asia/Jakarta", "09.05 WIB"), ("Asia/Makassar", "10.05 WITA"), ("Asia/Jayapura", "11.05 WIT")],
 )
-def test_jam_names_the_indonesian_time_zone(zone, expected):
+def test_jam_zona_names_the_indonesian_time_zone(zone, expected):
     moment = dt.datetime(2026, 1, 20, 2, 5, tzinfo=dt.UTC).astimezone(zoneinfo.ZoneInfo(zone))
-    assert formatting.jam(moment) == expected
+    assert formatting.jam_zona(moment) == expected
+
+
+@pytest.mark.parametrize(
+    ("zone", "expected"),
+    [
+        ("Asia/Jakarta", "WIB"),
+        ("Asia/Pontianak", "WIB"),
+        ("Asia/Makassar", "WITA"),
+        ("Asia/Jayapura", "WIT"),
+        ("UTC", "UTC"),
+    ],
+)
+def test_zona_waktu(zone, expected):
+    assert formatting.zona_waktu(zone) == expected
+
+
+def test_jam_writes_hours_and_minutes_with_a_dot():
+    assert formatting.jam(dt.time(8, 5)) == "08.05"
+    assert formatting.jam(dt.datetime(2027, 1, 20, 13, 30)) == "13.30"
