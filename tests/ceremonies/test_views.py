@@ -177,7 +177,7 @@ def test_check_in_from_the_list_with_htmx_twice_is_harmless(operator_client, uni
     second = operator_client.post(url, headers={"HX-Request": "true"})
 
     assert first.status_code == second.status_code == 200
-    assert 'id="hadir-%d"' % participant.pk in first.content.decode()
+    assert f'id="hadir-{participant.pk}"' in first.content.decode()
     participant.refresh_from_db()
     assert participant.status == ParticipantStatus.ATTENDED
     assert participant.history.filter(history_change_reason="check-in").count() == 1
