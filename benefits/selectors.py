@@ -112,7 +112,8 @@ def payout_summary(
     empty = BenefitFigures(0, ZERO, 0, ZERO, 0)
     by_benefit = dict.fromkeys(BenefitType.values, empty)
     for row in rows:
-        by_benefit[row.pop("benefit_type")] = BenefitFigures(**row)
+        benefit = row.pop("benefit_type")
+        by_benefit[benefit] = BenefitFigures(**row)
 
     prepared = Payout.objects.filter(
         employee=OuterRef("pk"), benefit_type=BenefitType.TALI_ASIH, status__in=[*outstanding, PayoutStatus.PAID]
