@@ -79,12 +79,22 @@ class TaliAsihRate(models.Model):
             models.CheckConstraint(
                 condition=Q(effective_until__isnull=True) | Q(effective_until__gte=F("effective_from")),
                 name="taliasihrate_valid_period",
+                violation_error_message=_("The end of the period cannot be before its start."),
             ),
-            models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gt=0), name="taliasihrate_amount_pos"),
-            models.CheckConstraint(condition=Q(cap__isnull=True) | Q(cap__gt=0), name="taliasihrate_cap_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gt=0),
+                name="taliasihrate_amount_pos",
+                violation_error_message=_("The amount must be more than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(cap__isnull=True) | Q(cap__gt=0),
+                name="taliasihrate_cap_positive",
+                violation_error_message=_("The maximum must be more than zero."),
+            ),
             models.CheckConstraint(
                 condition=~Q(basis__in=[RateBasis.FLAT, RateBasis.MEMBERSHIP_YEAR]) | Q(amount__isnull=False),
                 name="taliasihrate_amount_for_basis",
+                violation_error_message=_("A flat or per-year rate needs its amount."),
             ),
         ]
 
@@ -117,13 +127,20 @@ class TaliAsihRateBand(models.Model):
         verbose_name_plural = _("tali asih bands")
         ordering = ["rate", "golongan_group", "min_years"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="taliasihband_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="taliasihband_amount_positive",
+                violation_error_message=_("The amount must be more than zero."),
+            ),
             models.CheckConstraint(
                 condition=Q(max_years__isnull=True) | Q(min_years__isnull=False, min_years__lt=F("max_years")),
                 name="taliasihband_min_below_max",
+                violation_error_message=_("A slab's upper end must be above its start."),
             ),
             models.CheckConstraint(
-                condition=~Q(golongan_group="") | Q(min_years__isnull=False), name="taliasihband_group_or_years"
+                condition=~Q(golongan_group="") | Q(min_years__isnull=False),
+                name="taliasihband_group_or_years",
+                violation_error_message=_("Give a golongan group or the years of service."),
             ),
         ]
 
