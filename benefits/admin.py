@@ -16,10 +16,12 @@ from benefits.services import (
     BulkReport,
     payouts_approve_bulk,
     payouts_verify_bulk,
+    tht_claim_amount_check,
     tht_claim_save,
     tht_claim_validate,
 )
 from employees.admin import ScopedAdminMixin, ServiceValidatedForm
+from employees.scope import staff_scope
 from purna.admin import ReadOnlyInline
 
 
@@ -93,6 +95,10 @@ class PayoutAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Read-only: every change is a step of a service (the actions, the staff pages), never a form save.
+        return False
+
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
@@ -120,8 +126,14 @@ class PayoutAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 class ThtClaimAdminForm(ServiceValidatedForm):
+    actor = None  # the signed-in user, set by ThtClaimAdmin.get_form
+
     def service_validate(self, instance: ThtClaim) -> None:
+        # What tht_claim_save will check, so that its refusals show next to the fields.
+        if instance.employee_id is not None and not staff_scope(self.actor).covers(instance.employee.unit_id):
+            raise PayoutError(errors={"employee": [_("This employee is not in your work units.")]})
         tht_claim_validate(instance)
+        tht_claim_amount_check(claim=instance, before=self.initial.get("amount_received"))
 
 
 @admin.register(ThtClaim)
@@ -146,16 +158,17 @@ class ThtClaimAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["employee"] if obj is not None else []
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # A class made for this request (modelform_factory), so the attribute is this user's alone.
+        form = super().get_form(request, obj, change, **kwargs)
+        form.actor = request.user
+        return form
+
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
     def save_model(self, request, obj, form, change) -> None:
         fields = {name: form.cleaned_data[name] for name in form.cleaned_data if name in CLAIM_FIELDS}
-        employee = obj.employee if change else form.cleaned_data["employee"]
-        try:
-            saved = tht_claim_save(employee=employee, actor=request.user, **fields)
-        except PayoutError as error:
-            # Checked by the form already; a change made meanwhile (a payout prepared) lands here.
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return
-        obj.pk, obj._state.adding, obj._state.db = saved.pk, False, saved._state.db
+        saved = tht_claim_save(employee=obj.employee, actor=request.user, **fields)
+        # The admin goes on with `obj` (its log entry, the redirect): give it the saved row.
+        obj.pk, obj.updated_at, obj._state.adding, obj._state.db = saved.pk, saved.updated_at, False, saved._state.db

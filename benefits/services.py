@@ -686,8 +686,9 @@ def _claim_apply(claim: ThtClaim, fields: dict[str, Any], today: dt.date) -> Non
         raise PayoutError(errors=exc.message_dict) from exc
 
 
-def _claim_amount_guard(claim: ThtClaim, before: Decimal | None) -> None:
-    # The amount a live THT payout was prepared from cannot change under it: cancel the payout first.
+def tht_claim_amount_check(*, claim: ThtClaim, before: Decimal | None) -> None:
+    """Raise PayoutError if the claim's amount changed (from `before`) while a THT payout prepared from it is
+    live or paid: the amount a payout was prepared from cannot change under it; cancel or reverse it first."""
     if claim.amount_received == before or claim.pk is None:
         return
     live = Payout.objects.filter(
@@ -723,7 +724,7 @@ def tht_claim_save(*, employee: Employee, actor: Any, **fields: Any) -> ThtClaim
         claim = ThtClaim.objects.select_for_update().filter(employee=locked).first() or ThtClaim(employee=locked)
         before = claim.amount_received
         _claim_apply(claim, fields, timezone.localdate())
-        _claim_amount_guard(claim, before)
+        tht_claim_amount_check(claim=claim, before=before)
         _history(claim, actor)
         claim.save()
     return claim
@@ -883,7 +884,7 @@ def tht_amounts_import(*, file: IO[bytes], actor: Any, name: str | None = None) 
                 claim.taspen_reference = reference
             claim.received_on = received_on or claim.received_on or today
             try:
-                _claim_amount_guard(claim, before)
+                tht_claim_amount_check(claim=claim, before=before)
             except PayoutError as exc:
                 failures.append(importer.CellError(row, THT_HEADERS["amount"], " ".join(exc.messages)))
                 continue

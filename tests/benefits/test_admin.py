@@ -191,3 +191,38 @@ def test_a_tht_claim_is_saved_through_the_service(unit):
         {**data, "received_on": "2999-01-01"},
     )
     assert bad.status_code == 200 and "future" in bad.content.decode()
+
+
+def test_a_tht_claim_form_refuses_an_employee_outside_the_scope_and_a_change_under_a_payout(unit, operator):
+    client, _user = staff_client(roles.OPERATOR, units=[unit])
+    outsider = EmployeeFactory(unit=UnitKerjaFactory())
+    data = {"employee": outsider.pk, "documents_complete_on": "", "amount_received": "1000000", "notes": ""}
+
+    refused = client.post(reverse("admin:benefits_thtclaim_add"), data, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert refused.status_code == 200 and "not in your work units" in refused.content.decode()
+    assert not ThtClaim.objects.exists()
+
+    employee = EmployeeFactory(unit=unit, tmt_pensiun=D(2025, 7, 1))
+    claim = services.tht_claim_save(employee=employee, actor=operator, amount_received="1000000")
+    services.payout_prepare(employee=employee, benefit_type=BenefitType.THT, actor=operator)
+    changed = client.post(
+        reverse("admin:benefits_thtclaim_change", args=[claim.pk]),
+        {**data, "employee": employee.pk, "amount_received": "2000000"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert changed.status_code == 200 and "cancel or reverse it first" in changed.content.decode()
+    claim.refresh_from_db()
+    assert claim.amount_received == RP("1000000")
+
+
+def test_posting_the_payout_form_changes_nothing(unit, operator):
+    client, _user = staff_client(roles.ADMIN)
+    payout = drafts(unit, operator, 1)[0]
+
+    response = client.post(reverse("admin:benefits_payout_change", args=[payout.pk]), {"status": "dibayar"})
+
+    assert response.status_code == 403
+    payout.refresh_from_db()
+    assert payout.status == PayoutStatus.DRAFT and payout.history.count() == 1
