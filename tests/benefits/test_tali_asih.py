@@ -26,6 +26,7 @@ from benefits.tali_asih import (
     rate_for,
     tali_asih_amount,
 )
+from purna.formatting import rupiah
 
 D = dt.date
 RP = Decimal
@@ -411,3 +412,11 @@ def test_names_match_loosely(a, b, same):
 
 def test_name_key_drops_titles_case_and_punctuation():
     assert name_key("Drs. H. Ahmad Yani, M.Si.") == "ahmad yani"
+
+
+@given(cents=st.integers(min_value=1, max_value=100_000_000_000))
+def test_parse_rupiah_reads_back_what_rupiah_writes(cents):
+    value = RP(cents) / 100
+
+    assert parse_rupiah(rupiah(value, cents=True)) == value
+    assert parse_rupiah(rupiah(value.to_integral_value())) == value.to_integral_value()
