@@ -1,4 +1,4 @@
-"""Demo data: a believable, fictitious agency (units, ~300 employees, an event, a tali asih scheme).
+"""Demo data: a believable, fictitious agency (units, ~300 employees, an event, example tali asih rates).
 
 Used by `manage.py seed_demo` (which `make run` calls on first start) and by bench/seed.py, which makes
 100,000 employees the same way. Deterministic for a given seed and day; names come from Faker id_ID.
@@ -11,9 +11,9 @@ from decimal import Decimal
 from django.utils import timezone
 from faker import Faker
 
-from benefits.models import TaliAsihScheme
+from benefits.models import RateBasis, TaliAsihRate, TaliAsihRateBand
 from ceremonies.models import Event, EventKind, EventStatus, Instructor, Official, Participant, Session
-from employees.choices import AsnType, EmployeeStatus, Gender, JenisJabatan, Jenjang, RumpunKhusus
+from employees.choices import AsnType, EmployeeStatus, Gender, JenisJabatan, Jenjang, RetirementKind, RumpunKhusus
 from employees.models import Employee, UnitKerja
 from employees.retirement import add_months
 from purna.models import Instansi
@@ -310,12 +310,47 @@ def events_and_schemes_ensure(today: dt.date) -> None:
         Participant.objects.bulk_create(
             [Participant(event=training, employee=employee) for employee in soon.order_by("tmt_pensiun")[:60]]
         )
-    TaliAsihScheme.objects.get_or_create(
+    # CONTOH — ganti dengan keputusan KORPRI setempat: example rates shaped like real decisions
+    # (DESIGN.md, "KORPRI tali asih"), a flat amount with a higher one for a death.
+    TaliAsihRate.objects.get_or_create(
         decision_number="800/12/KORPRI/2025",
         defaults={
-            "name": "Tali asih purna tugas (tarif tetap)",
-            "valid_from": dt.date(2025, 1, 1),
+            "name": "CONTOH — ganti dengan keputusan KORPRI setempat: tali asih purna tugas (tarif tetap)",
+            "decision_date": dt.date(2024, 12, 16),
+            "effective_from": dt.date(2025, 1, 1),
+            "basis": RateBasis.FLAT,
             "amount": Decimal("2000000"),
-            "notes": "Keputusan Dewan Pengurus KORPRI Kabupaten Contoh.",
+            "notes": "CONTOH — ganti dengan keputusan KORPRI setempat.",
         },
     )
+    TaliAsihRate.objects.get_or_create(
+        decision_number="800/13/KORPRI/2025",
+        defaults={
+            "name": "CONTOH — ganti dengan keputusan KORPRI setempat: tali asih meninggal dunia",
+            "decision_date": dt.date(2024, 12, 16),
+            "effective_from": dt.date(2025, 1, 1),
+            "basis": RateBasis.FLAT,
+            "amount": Decimal("3500000"),
+            "retirement_kind": RetirementKind.DEATH,
+            "notes": "CONTOH — ganti dengan keputusan KORPRI setempat.",
+        },
+    )
+    by_years, created = TaliAsihRate.objects.get_or_create(
+        decision_number="800/14/KORPRI/2025",
+        defaults={
+            "name": "CONTOH — ganti dengan keputusan KORPRI setempat: tali asih PPPK menurut masa kerja",
+            "decision_date": dt.date(2024, 12, 16),
+            "effective_from": dt.date(2025, 1, 1),
+            "basis": RateBasis.SERVICE_YEARS,
+            "asn_type": AsnType.PPPK,
+            "notes": "CONTOH — ganti dengan keputusan KORPRI setempat.",
+        },
+    )
+    if created:
+        TaliAsihRateBand.objects.bulk_create(
+            [
+                TaliAsihRateBand(rate=by_years, min_years=0, max_years=5, amount=Decimal("500000")),
+                TaliAsihRateBand(rate=by_years, min_years=5, max_years=10, amount=Decimal("1000000")),
+                TaliAsihRateBand(rate=by_years, min_years=10, amount=Decimal("1500000")),
+            ]
+        )

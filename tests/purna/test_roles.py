@@ -49,12 +49,43 @@ def test_admin_kepegawaian_holds_every_staff_and_user_permission(db):
     assert all_permissions(*STAFF_APPS, "auth") <= permissions_of(roles.ADMIN)
 
 
-def test_operator_keeps_the_register_and_events_but_only_reads_benefits(db):
+OPERATOR_BENEFITS = {
+    "benefits.add_payout",
+    "benefits.change_payout",
+    "benefits.add_thtclaim",
+    "benefits.change_thtclaim",
+}
+
+
+def test_operator_keeps_the_register_and_events_and_prepares_payouts(db):
     permissions = permissions_of(roles.OPERATOR)
 
     assert all_permissions("employees", "ceremonies") <= permissions
-    assert {p for p in permissions if p.startswith("benefits.")} == view_permissions("benefits")
+    assert {p for p in permissions if p.startswith("benefits.")} == view_permissions("benefits") | OPERATOR_BENEFITS
     assert not {p for p in permissions if p.startswith("auth.")}
+
+
+# Who moves a payout (benefits/services.py): the operator prepares, the verifikator verifies, the pimpinan
+# approves and orders corrections, the bendahara pays; Admin Kepegawaian may do everything.
+PAYOUT_STEPS = {
+    roles.OPERATOR: set(),
+    roles.VERIFIKATOR: {"benefits.verify_payout"},
+    roles.PIMPINAN: {"benefits.approve_payout", "benefits.reverse_payout"},
+    roles.BENDAHARA: {"benefits.pay_payout"},
+    roles.ADMIN: {
+        "benefits.verify_payout",
+        "benefits.approve_payout",
+        "benefits.reverse_payout",
+        "benefits.pay_payout",
+    },
+}
+
+
+@pytest.mark.parametrize("role", roles.ROLE_NAMES)
+def test_each_role_holds_its_steps_of_the_payouts(db, role):
+    steps = {"benefits.verify_payout", "benefits.approve_payout", "benefits.reverse_payout", "benefits.pay_payout"}
+
+    assert permissions_of(role) & steps == PAYOUT_STEPS[role]
 
 
 @pytest.mark.parametrize("role", READ_ONLY_ROLES)
@@ -66,8 +97,12 @@ def test_read_only_roles_cannot_change_the_register(db, role):
     assert not {p for p in permissions if p.startswith("auth.")}
 
 
-def test_pimpinan_holds_only_view_permissions(db):
-    assert all(".view_" in permission for permission in permissions_of(roles.PIMPINAN))
+def test_pimpinan_holds_only_view_permissions_and_the_payout_decisions(db):
+    decisions = {"benefits.approve_payout", "benefits.reverse_payout"}
+    permissions = permissions_of(roles.PIMPINAN)
+
+    assert decisions <= permissions
+    assert all(".view_" in permission for permission in permissions - decisions)
 
 
 def test_roles_sync_is_idempotent(db):
