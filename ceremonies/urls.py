@@ -1,6 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
 from ceremonies import views
 
 app_name = "ceremonies"
-urlpatterns = [path("", views.EventListView.as_view(), name="list")]
+urlpatterns = [
+    path("", views.EventListView.as_view(), name="list"),
+    path("", include("ceremonies.urls_invitations")),
+]
