@@ -20,10 +20,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
 from ceremonies import calendar, rsvp, rules
 from ceremonies.exceptions import CeremonyError, RsvpError, RsvpGoneError
@@ -31,7 +31,7 @@ from ceremonies.formatting import event_when, zone_abbreviation
 from ceremonies.models import Event, Participant, ParticipantStatus
 from employees.scope import staff_scope
 from purna.notifications.rendering import sender_load
-from purna.notifications.services import AttachmentDraft, message_queue
+from purna.notifications.services import AttachmentDraft, message_queue, send_after_commit
 
 KIND = "ceremonies.invitation"
 # A re-send reaches whoever has not taken part yet; after the day (attended, absent) there is nothing
@@ -119,7 +119,8 @@ def invitations_send(*, event: Event, actor: Any, participants: Any = None) -> I
 
     Only for a published event (rules.invitations_allowed); raises CeremonyError otherwise. The queries
     do not grow with the number of participants except for the outbox's own insert of each message
-    and its attachment (purna.notifications.services.message_queue).
+    and its attachment (purna.notifications.services.message_queue); after the commit, one task sends
+    the whole batch.
     """
     scope = staff_scope(actor)
     asked = None if participants is None else {p.pk for p in participants}
@@ -150,10 +151,14 @@ def invitations_send(*, event: Event, actor: Any, participants: Any = None) -> I
             participant.invited_at = now
             participant.responded_at = None
             participant.rsvp_version += 1
-        bulk_update_with_history(
+        # One UPDATE for all (the rows are locked, so each version is the one read + 1, as set above),
+        # and one INSERT of their history rows.
+        Participant.objects.filter(pk__in=[p.pk for p in chosen]).update(
+            status=ParticipantStatus.INVITED, invited_at=now, responded_at=None, rsvp_version=F("rsvp_version") + 1
+        )
+        Participant.history.bulk_history_create(
             chosen,
-            Participant,
-            ["status", "invited_at", "responded_at", "rsvp_version"],
+            update=True,
             default_user=_history_user(actor),
             default_change_reason="invitation",
             default_date=now,
@@ -182,8 +187,12 @@ def invitations_send(*, event: Event, actor: Any, participants: Any = None) -> I
                 context={"version": participant.rsvp_version},
                 attachments=[AttachmentDraft(filename="undangan.ics", mimetype="text/calendar", content=ics)],
                 actor=_history_user(actor),
+                send_now=False,
             )
             report.emailed.append(participant)
+        if report.emailed:
+            # One hand-over for the whole batch: one task, one SMTP connection (DESIGN.md section 7).
+            send_after_commit()
     return report
 
 
