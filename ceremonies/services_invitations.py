@@ -14,6 +14,7 @@ valid for the same version.
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -109,7 +110,9 @@ def _history_user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def invitations_send(*, event: Event, actor: Any, participants: Any = None) -> InvitationReport:
+def invitations_send(
+    *, event: Event, actor: Any, participants: Iterable[Participant] | None = None
+) -> InvitationReport:
     """Invite the event's participants in the actor's scope and queue their emails (one each, once).
 
     Without `participants`: everyone not invited yet. With `participants` (a list or queryset): those,

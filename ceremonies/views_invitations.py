@@ -34,7 +34,7 @@ def _refused(request: HttpRequest, error: RsvpError) -> HttpResponse:
     return render(request, "ceremonies/rsvp_refused.html", {"error": error}, status=status)
 
 
-def _page(request: HttpRequest, participant: Participant, **extra) -> dict:
+def _page(participant: Participant, **extra) -> dict:
     return {
         "participant": participant,
         "event": participant.event,
@@ -58,12 +58,12 @@ def rsvp(request: HttpRequest, pk: int, token: str) -> HttpResponse:
             participant = rsvp_respond(pk=pk, token=token, answer=request.POST.get("answer", ""))
         except RsvpError as error:
             return _refused(request, error)
-        return render(request, "ceremonies/rsvp_done.html", _page(request, participant))
+        return render(request, "ceremonies/rsvp_done.html", _page(participant))
     try:
         participant = rsvp_participant_get(pk=pk, token=token)
     except RsvpError as error:
         return _refused(request, error)
-    context = _page(request, participant, hint=HINTS.get(request.GET.get("jawab", ""), ""))
+    context = _page(participant, hint=HINTS.get(request.GET.get("jawab", ""), ""))
     return render(request, "ceremonies/rsvp_form.html", context)
 
 
