@@ -30,7 +30,7 @@ from ceremonies import calendar, rsvp, rules
 from ceremonies.exceptions import CeremonyError, RsvpError, RsvpGoneError
 from ceremonies.formatting import event_when, zone_abbreviation
 from ceremonies.models import Event, Participant, ParticipantStatus
-from employees.scope import staff_scope
+from employees.scope import ALL_UNITS, staff_scope
 from purna.notifications.rendering import sender_load
 from purna.notifications.services import AttachmentDraft, message_queue, send_after_commit
 
@@ -125,7 +125,8 @@ def invitations_send(
     and its attachment (purna.notifications.services.message_queue); after the commit, one task sends
     the whole batch.
     """
-    scope = staff_scope(actor)
+    # No actor: a system action (a management command, a task), as in ceremonies.services.participants_add.
+    scope = staff_scope(actor) if actor is not None else ALL_UNITS
     asked = None if participants is None else {p.pk for p in participants}
     report = InvitationReport()
     with transaction.atomic():

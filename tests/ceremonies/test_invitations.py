@@ -110,6 +110,16 @@ def test_only_the_actors_units_are_invited(role_user):
     assert not Message.objects.filter(object_id=other.pk).exists()
 
 
+def test_a_system_action_without_an_actor_invites_every_unit():
+    event = EventFactory()
+    participants = [ParticipantFactory(event=event), ParticipantFactory(event=event)]
+
+    report = invitations_send(event=event, actor=None)
+
+    assert sorted(p.pk for p in report.emailed) == sorted(p.pk for p in participants)
+    assert participants[0].history.first().history_user is None
+
+
 def test_participants_without_email_are_invited_and_need_a_printed_letter(actor):
     event = EventFactory()
     with_email = ParticipantFactory(event=event)
