@@ -13,3 +13,8 @@ class CeremonyError(EmployeeError):
 
 class RsvpError(CeremonyError):
     """An invitation link that is expired, tampered with, meant for someone else or no longer valid."""
+
+
+class RsvpGoneError(RsvpError):
+    """An invitation link that was valid once: expired, replaced by a newer invitation, or the event can
+    no longer be answered (HTTP 410 rather than 400)."""

@@ -24,4 +24,6 @@ urlpatterns = [
     path("peserta/<int:pk>/kenang-kenangan/", views.souvenir_view, name="souvenir"),
     # Documents: attendance sheet, participant list, report, invitation letters.
     path("", include("ceremonies.urls_documents")),
+    # Invitations: the public answer page (signed link) and the staff's send button.
+    path("", include("ceremonies.urls_invitations")),
 ]

@@ -99,12 +99,15 @@ def message_queue(
     planned_at: dt.datetime | None = None,
     attachments: Sequence[AttachmentDraft] = (),
     actor: Any = None,
+    send_now: bool = True,
 ) -> tuple[Message, bool]:
     """Queue one email, once: (message, created). The same kind, recipient and occasion again returns
     the existing message (whatever its status) and queues nothing.
 
     Call it inside the business transaction; the message goes to Celery after the commit (or, if
-    `planned_at` is in the future, when the sender finds it due).
+    `planned_at` is in the future, when the sender finds it due). A caller queueing many messages at
+    once passes `send_now=False` and calls `send_after_commit()` once: one task sends them all over one
+    SMTP connection, instead of a task (and a broker connection) per message.
     """
     _kind_check(kind)
     now = timezone.now()
@@ -135,7 +138,7 @@ def message_queue(
                     size=len(attachment.content),
                     file=ContentFile(attachment.content, name=attachment.filename),
                 )
-            if planned_at <= now:
+            if planned_at <= now and send_now:
                 send_after_commit([message.pk])
     return message, created
 

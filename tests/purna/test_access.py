@@ -29,6 +29,8 @@ PUBLIC_VIEWS = {
     "set_language": {200, 204, 302},
     "admin:login": {200},
     "instansi_logo": {200, 302},
+    # A retiree answers an invitation through its signed link, with no account (a sample token is refused).
+    "ceremonies:rsvp": {400},
 }
 
 

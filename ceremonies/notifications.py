@@ -1,0 +1,99 @@
+"""The ceremonies' emails, on the outbox of purna.notifications (found at start-up like admin.py, by
+registry.autodiscover).
+
+- "ceremonies.invitation": the invitation to an event, queued by
+  ceremonies.services_invitations.invitations_send, one per participant and invitation (version). Its
+  text is read when it is sent, so the RSVP link is signed then, for the participant's version; a
+  message whose participant was removed, whose event is no longer published or has started, or which a
+  newer invitation replaced, is cancelled instead of sent.
+
+Messages are about a participant ("ceremonies.participant"): the outbox links them to the participant's
+page, and staff limited to some units read only those about their units' participants.
+"""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ceremonies import services_invitations
+from ceremonies.models import EventStatus, Participant
+from employees.scope import staff_scope
+from purna.notifications import registry
+from purna.notifications.models import Message
+
+MODEL = "ceremonies.participant"
+
+
+def _participants(messages: Sequence[Message]) -> dict[int, Participant]:
+    ids = {m.object_id for m in messages if m.object_id}
+    return {
+        p.pk: p for p in Participant.objects.filter(pk__in=ids).select_related("event__presiding_official", "employee")
+    }
+
+
+def invitation_still_due(messages: Sequence[Message]) -> Mapping[int, str]:
+    """Cancel an invitation whose participant is gone, whose event is no longer published or has begun,
+    or that a newer invitation replaced (its links would not work). One query for the batch."""
+    participants = _participants(messages)
+    now = timezone.now()
+    reasons = {}
+    for message in messages:
+        participant = participants.get(message.object_id)
+        if participant is None:
+            reasons[message.pk] = _("The participant was removed from the event.")
+        elif participant.event.status != EventStatus.PUBLISHED:
+            reasons[message.pk] = _("The event is no longer published.")
+        elif participant.event.starts_at <= now:
+            reasons[message.pk] = _("The event has already started.")
+        elif message.context.get("version") != participant.rsvp_version:
+            reasons[message.pk] = _("A newer invitation was sent to this participant.")
+    return reasons
+
+
+def invitation_context(messages: Sequence[Message]) -> Mapping[int, Mapping[str, Any]]:
+    """What the invitation's templates show, read when sending: the event, its day and time in the
+    site's zone, the venue, who presides, the companion and the two answer links. One query."""
+    participants = _participants(messages)
+    contexts = {}
+    for message in messages:
+        participant = participants.get(message.object_id)
+        if participant is None:
+            # Removed between still_due and now: still_due cancels it on the next attempt.
+            continue
+        event = participant.event
+        rsvp_url = services_invitations.site_url(services_invitations.rsvp_path(participant))
+        contexts[message.pk] = {
+            "participant": participant,
+            "event": event,
+            "when": services_invitations.event_when_local(event),
+            "official": event.presiding_official,
+            "rsvp_url": rsvp_url,
+            "confirm_url": f"{rsvp_url}?jawab=hadir",
+            "decline_url": f"{rsvp_url}?jawab=tidak",
+        }
+    return contexts
+
+
+def participants_in_scope(user: Any) -> QuerySet | None:
+    """The outbox's view of messages about participants: None for staff who see every unit, else the
+    ids of the participants of their scope."""
+    scope = staff_scope(user)
+    return None if scope.is_all else scope.filter(Participant.objects.all(), "employee__unit").values("pk")
+
+
+registry.about_url_register(MODEL, "ceremonies:participant")
+registry.about_scope_register(MODEL, participants_in_scope)
+registry.kind_register(
+    registry.Kind(
+        name=services_invitations.KIND,
+        label=gettext_lazy("Event invitation (to the participant)"),
+        template_prefix="ceremonies/emails/invitation",
+        model=MODEL,
+        still_due=invitation_still_due,
+        context=invitation_context,
+    )
+)

@@ -1,0 +1,109 @@
+"""Invitation pages: the retirees' answer page (no account: the signed link is the key) and the staff's
+"send the invitations" button. Thin: each view calls one service of ceremonies/services_invitations.py.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ceremonies.exceptions import CeremonyError, RsvpError, RsvpGoneError
+from ceremonies.models import Event, Participant
+from ceremonies.selectors import event_get
+from ceremonies.services_invitations import (
+    event_when_local,
+    invitations_send,
+    rsvp_participant_get,
+    rsvp_respond,
+)
+from employees.scope import staff_scope
+
+# What a link in the invitation email asks for (?jawab=hadir); it only preselects, a GET changes nothing.
+HINTS = {"hadir": "confirm", "tidak": "decline"}
+
+
+def _refused(request: HttpRequest, error: RsvpError) -> HttpResponse:
+    # 410 for a link that worked once (expired, replaced, event over), 400 for one that never did.
+    status = 410 if isinstance(error, RsvpGoneError) else 400
+    return render(request, "ceremonies/rsvp_refused.html", {"error": error}, status=status)
+
+
+def _page(participant: Participant, **extra) -> dict:
+    return {
+        "participant": participant,
+        "event": participant.event,
+        "employee": participant.employee,
+        "when": event_when_local(participant.event),
+        **extra,
+    }
+
+
+@never_cache
+@login_not_required
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def rsvp(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+    """The invitation, with "I will attend" / "I cannot attend" (GET); record the answer (POST).
+
+    Mail scanners open links to check them, so a GET never records anything: the answer is a POST.
+    """
+    if request.method == "POST":
+        try:
+            participant = rsvp_respond(pk=pk, token=token, answer=request.POST.get("answer", ""))
+        except RsvpError as error:
+            return _refused(request, error)
+        return render(request, "ceremonies/rsvp_done.html", _page(participant))
+    try:
+        participant = rsvp_participant_get(pk=pk, token=token)
+    except RsvpError as error:
+        return _refused(request, error)
+    context = _page(participant, hint=HINTS.get(request.GET.get("jawab", ""), ""))
+    return render(request, "ceremonies/rsvp_form.html", context)
+
+
+def _event_page(pk: int) -> str:
+    return reverse("ceremonies:detail", args=[pk]) + "?tab=undangan"
+
+
+@require_POST
+@permission_required("ceremonies.change_event", raise_exception=True)
+def invitations_send_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the invitations of an event to its participants (of the user's units) not invited yet."""
+    try:
+        event = event_get(pk=pk, scope=staff_scope(request.user))
+    except Event.DoesNotExist as exc:
+        raise Http404 from exc
+    try:
+        report = invitations_send(event=event, actor=request.user)
+    except CeremonyError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return HttpResponseRedirect(_event_page(pk))
+    if not report.invited:
+        messages.info(request, _("Every participant has been invited already."))
+        return HttpResponseRedirect(_event_page(pk))
+    parts = [
+        ngettext(
+            "%(n)d invitation sent by email.",
+            "%(n)d invitations sent by email.",
+            len(report.emailed),
+        )
+        % {"n": len(report.emailed)}
+    ]
+    if report.needs_letter:
+        parts.append(
+            ngettext(
+                "%(n)d participant has no email address and needs a printed invitation letter.",
+                "%(n)d participants have no email address and need a printed invitation letter.",
+                len(report.needs_letter),
+            )
+            % {"n": len(report.needs_letter)}
+        )
+    (messages.warning if report.needs_letter else messages.success)(request, " ".join(parts))
+    return HttpResponseRedirect(_event_page(pk))
