@@ -111,6 +111,21 @@ def attendance_pdf(*, event: Event, participants: list[Participant], instansi, p
     return _render("ceremonies/pdf/attendance.html", context, instansi)
 
 
+# What was handed over at an event besides souvenirs (THT, tali asih): the benefits app, which knows
+# ceremonies (not the other way round), registers a function giving the rows for an event and the
+# participants shown: dicts with name, nip, label and amount.
+_handover_providers: list[Callable[[Event, list[Participant]], list[dict]]] = []
+
+
+def handover_provider_register(provider: Callable[[Event, list[Participant]], list[dict]]) -> None:
+    if provider not in _handover_providers:
+        _handover_providers.append(provider)
+
+
+def handover_rows(event: Event, participants: list[Participant]) -> list[dict]:
+    return [row for provider in _handover_providers for row in provider(event, participants)]
+
+
 def report_pdf(
     *,
     event: Event,
@@ -134,8 +149,7 @@ def report_pdf(
             "total_attended": sum(1 for row in rows if row.attended),
             "total_souvenirs": sum(1 for row in rows if row.souvenir),
             "sessions": sessions,
-            # The benefits app will fill this with the THT and tali asih handed over at the event.
-            "handover_rows": [],
+            "handover_rows": handover_rows(event, participants),
         }
 
     return _render("ceremonies/pdf/report.html", context, instansi)

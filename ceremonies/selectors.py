@@ -95,6 +95,14 @@ class EventCounts:
         return self.by_status.get(ParticipantStatus.CONFIRMED, 0)
 
     @property
+    def declined(self) -> int:
+        return self.by_status.get(ParticipantStatus.DECLINED, 0)
+
+    @property
+    def not_invited(self) -> int:
+        return self.by_status.get(ParticipantStatus.NOT_INVITED, 0)
+
+    @property
     def invited(self) -> int:
         return sum(n for status, n in self.by_status.items() if status != ParticipantStatus.NOT_INVITED)
 

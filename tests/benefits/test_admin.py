@@ -22,6 +22,7 @@ def staff_client(role, **kwargs) -> tuple[Client, object]:
     user = UserFactory(roles=[role], is_staff=True, **kwargs)
     client = Client()
     client.force_login(user)
+    client.cookies["django_language"] = "en"  # messages asserted in English: the language selector's cookie
     return client, user
 
 
