@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -359,10 +359,6 @@ def test_a_participants_link_leads_to_their_event_within_the_scope(role_user):
     found = client.get(reverse("ceremonies:participant", args=[participant.pk]))
     hidden = client.get(reverse("ceremonies:participant", args=[stranger.pk]))
 
-    # The lead's event page once it exists, the event list until then.
-    try:
-        event_page = reverse("ceremonies:detail", args=[participant.event_id])
-    except NoReverseMatch:
-        event_page = reverse("ceremonies:list")
-    assert (found.status_code, found["Location"]) == (302, event_page)
+    event_page = reverse("ceremonies:detail", args=[participant.event_id])
+    assert (found.status_code, found["Location"]) == (302, f"{event_page}#peserta-{participant.pk}")
     assert hidden.status_code == 404
