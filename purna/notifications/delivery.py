@@ -43,7 +43,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from purna.notifications import conf, registry
@@ -285,7 +285,9 @@ def _prepare(batch: list[Message], token: uuid.UUID, sender: Sender, report: Sen
         kind = registry.kind_get(name)
         if kind is not None and kind.context is not None:
             try:
-                contexts.update(kind.context(group))
+                # In the emails' language: a context may hold translated text ("Senin ... pukul 09.00").
+                with translation.override(email_language()):
+                    contexts.update(kind.context(group))
             except Exception as exc:
                 logger.exception("Reading the context of %s emails failed", name)
                 failed_kinds[name] = _error_text(exc)
