@@ -187,10 +187,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Email ------------------------------------------------------------------------------------------
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")
+EMAIL_URL = env.str("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")
+EMAIL_CONFIG = env.email_url_config(EMAIL_URL)
 vars().update(EMAIL_CONFIG)
 if EMAIL_CONFIG["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
-    EMAIL_FILE_PATH = EMAIL_CONFIG["EMAIL_FILE_PATH"] or str(VAR_DIR / "mail")
+    # django-environ drops the leading slash of "filemail:///srv/mail", which made the path relative to
+    # the working directory: the emails of `make run` went to var/.../var/mail instead of var/mail.
+    _mail_path = EMAIL_URL.partition("://")[2]
+    EMAIL_FILE_PATH = str(BASE_DIR / _mail_path) if _mail_path else str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Purna <purna@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # A hung SMTP server must not hold a worker forever.

@@ -96,3 +96,20 @@ def test_models_and_migrations_agree(tmp_path):
     result = run_python("manage.py", "makemigrations", "--check", "--dry-run", env=env)
 
     assert result.returncode == 0, "a model change has no migration:\n" + result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("email_url", "expected"),
+    [
+        (None, str(BASE_DIR / "var" / "mail")),  # make run's default: the README says var/mail
+        ("filemail:///srv/purna/mail", "/srv/purna/mail"),
+        ("filemail://var/outbox", str(BASE_DIR / "var" / "outbox")),
+    ],
+)
+def test_emails_saved_as_files_go_where_the_address_says(email_url, expected):
+    variables = {"DEBUG": "true"} | ({"EMAIL_URL": email_url} if email_url else {})
+    code = "import django; django.setup(); from django.conf import settings; print(settings.EMAIL_FILE_PATH)"
+    result = run_python("-c", code, env=clean_env(**variables))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
