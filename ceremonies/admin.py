@@ -3,16 +3,14 @@ written through the services (same checks, same history) and shown with their ag
 HR admins of some units see their events only (employees/scope.py)."""
 
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from ceremonies import selectors
 from ceremonies.exceptions import CeremonyError
 from ceremonies.models import Event, Instructor, Official, Participant, Session
 from ceremonies.services import event_create, event_update, event_validate
-from employees.admin import ServiceValidatedForm
+from employees.admin import ScopedAdminMixin, ServiceValidatedForm
 from employees.scope import staff_scope
 from purna.admin import ReadOnlyInline
 
@@ -56,7 +54,7 @@ class EventAdminForm(ServiceValidatedForm):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """Saved through event_create / event_update; participants are added on the staff pages, where the
     capacity and the rules are checked under a lock."""
 
@@ -71,8 +69,8 @@ class EventAdmin(SimpleHistoryAdmin):
     readonly_fields = ["status", "created_by", "created_at"]
     inlines = [SessionInline, ParticipantInline]
 
-    def get_queryset(self, request):
-        return selectors.events_visible(super().get_queryset(request), staff_scope(request.user))
+    def scoped(self, queryset, scope):
+        return selectors.events_visible(queryset, scope)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -93,23 +91,3 @@ class EventAdmin(SimpleHistoryAdmin):
         except CeremonyError as error:  # checked by the form already; a race would land here
             raise ValidationError(error.messages) from error
         obj.pk, obj._state.adding, obj._state.db = saved.pk, False, saved._state.db
-
-    def save_related(self, request, form, formsets, change) -> None:
-        # The signatories (many-to-many) are set by the form once the event has its row.
-        form.save_m2m()
-
-    def _in_scope_or_404(self, request, object_id) -> None:
-        try:
-            found = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
-        except (ValueError, ValidationError):
-            found = False
-        if not found:
-            raise Http404
-
-    def history_view(self, request, object_id, extra_context=None):
-        self._in_scope_or_404(request, object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self._in_scope_or_404(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)

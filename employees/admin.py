@@ -65,8 +65,12 @@ class ScopedAdminMixin:
 
     scope_unit_field = "unit"
 
+    def scoped(self, queryset, scope):
+        """The rows of `queryset` that `scope` may see (by the unit at scope_unit_field, unless overridden)."""
+        return scope.filter(queryset, self.scope_unit_field)
+
     def get_queryset(self, request):
-        return staff_scope(request.user).filter(super().get_queryset(request), self.scope_unit_field)
+        return self.scoped(super().get_queryset(request), staff_scope(request.user))
 
     def _in_scope_or_404(self, request, object_id) -> None:
         # simple-history shows a row's history from its records alone when get_queryset misses it.

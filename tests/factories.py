@@ -1,7 +1,6 @@
 """factory_boy factories for the whole project (Faker with the id_ID locale)."""
 
 import datetime as dt
-from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
@@ -9,8 +8,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from faker import Faker
 
-from benefits.models import BenefitType, Payout, RateBasis, TaliAsihRate, TaliAsihRateBand, ThtClaim
-from ceremonies.models import Event, EventKind, EventStatus, Participant
+from ceremonies.models import Event, EventKind, EventStatus, Instructor, Official, Participant, Session
 from employees.choices import AsnType, CaseStatus, Gender, JenisJabatan, RetirementKind
 from employees.models import (
     CaseDocument,
@@ -150,79 +148,60 @@ class CaseDocumentFactory(factory.django.DjangoModelFactory):
     size = len(MINIMAL_PDF)
 
 
+def in_days(days: int, hour: int = 9) -> dt.datetime:
+    """An aware datetime `days` from today at `hour`:00, in the site's time zone."""
+    day = timezone.localdate() + dt.timedelta(days=days)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+class OfficialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Official
+
+    name = factory.LazyFunction(lambda: fake.name())
+    title = "Sekretaris Daerah Kabupaten Sukamaju"
+
+
+class InstructorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Instructor
+
+    name = factory.Sequence(lambda n: f"Narasumber {n}")
+    institution = "PT Taspen (Persero) KC Contoh"
+
+
 class EventFactory(factory.django.DjangoModelFactory):
-    """An event a month ahead, published, organised by a unit; create real ones with event_create."""
+    """A published farewell a month from now, 09.00-12.00 local time; create real ones with event_create."""
 
     class Meta:
         model = Event
         skip_postgeneration_save = True
 
     kind = EventKind.FAREWELL
-    title = factory.Sequence(lambda n: f"Pelepasan ASN Purna Tugas {n}")
-    starts_at = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0) + dt.timedelta(days=30))
+    title = factory.Sequence(lambda n: f"Pelepasan ASN Purna Tugas Angkatan {n}")
+    starts_at = factory.LazyFunction(lambda: in_days(30))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=3))
-    venue = "Aula Kantor Wali Kota"
+    venue = "Pendopo Kabupaten Sukamaju"
     organizer = factory.SubFactory(UnitKerjaFactory)
     status = EventStatus.PUBLISHED
 
 
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    event = factory.SubFactory(EventFactory)
+    starts_at = factory.LazyAttribute(lambda o: o.event.starts_at)
+    ends_at = factory.LazyAttribute(lambda o: o.event.starts_at + dt.timedelta(hours=1))
+    topic = "Hak-hak peserta Taspen"
+    instructor = factory.SubFactory(InstructorFactory)
+
+
 class ParticipantFactory(factory.django.DjangoModelFactory):
+    """A participant not invited yet; the employee has an email address unless told otherwise."""
+
     class Meta:
         model = Participant
 
     event = factory.SubFactory(EventFactory)
-    employee = factory.SubFactory(EmployeeFactory)
-
-
-# --- Benefits ---------------------------------------------------------------------------------------------
-
-
-class TaliAsihRateFactory(factory.django.DjangoModelFactory):
-    """A flat tali asih rate in force since 2020 (Batang's amount); bands through TaliAsihRateBandFactory."""
-
-    class Meta:
-        model = TaliAsihRate
-
-    name = factory.Sequence(lambda n: f"Tali asih purna tugas {n}")
-    decision_number = factory.Sequence(lambda n: f"800/{n}/KORPRI/2020")
-    decision_date = dt.date(2019, 12, 16)
-    effective_from = dt.date(2020, 1, 1)
-    basis = RateBasis.FLAT
-    amount = Decimal("1250000")
-
-
-class TaliAsihRateBandFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = TaliAsihRateBand
-
-    rate = factory.SubFactory(TaliAsihRateFactory, basis=RateBasis.SERVICE_YEARS, amount=None)
-    min_years = 5
-    max_years = 10
-    amount = Decimal("1000000")
-
-
-class ThtClaimFactory(factory.django.DjangoModelFactory):
-    """A THT claim saved directly, for reads; real ones go through tht_claim_save."""
-
-    class Meta:
-        model = ThtClaim
-
-    employee = factory.SubFactory(EmployeeFactory)
-    claim_filed_on = dt.date(2025, 5, 2)
-    taspen_reference = factory.Sequence(lambda n: f"TSP-{n:06d}")
-    amount_received = Decimal("25000000")
-    received_on = dt.date(2025, 7, 10)
-
-
-class PayoutFactory(factory.django.DjangoModelFactory):
-    """A draft tali asih payout saved directly, for reads (selectors, admin lists); real ones go through
-    payout_prepare and the other services."""
-
-    class Meta:
-        model = Payout
-
-    employee = factory.SubFactory(EmployeeFactory, tmt_pensiun=dt.date(2025, 7, 1))
-    benefit_type = BenefitType.TALI_ASIH
-    tmt = factory.LazyAttribute(lambda o: o.employee.tmt_pensiun or dt.date(2025, 7, 1))
-    amount = Decimal("1250000")
-    computed_amount = factory.LazyAttribute(lambda o: o.amount)
+    employee = factory.SubFactory(EmployeeFactory, email=factory.Sequence(lambda n: f"peserta{n}@sukamaju.go.id"))

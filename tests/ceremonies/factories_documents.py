@@ -7,8 +7,8 @@ import zoneinfo
 import factory
 from django.conf import settings
 
-from ceremonies.models import Event, EventKind, Instructor, Official, Participant, ParticipantStatus, Session
-from tests.factories import EmployeeFactory, UnitKerjaFactory
+from ceremonies.models import EventStatus, ParticipantStatus
+from tests.factories import EmployeeFactory, EventFactory, OfficialFactory, ParticipantFactory
 
 
 def local(year: int, month: int, day: int, hour: int = 8, minute: int = 0) -> dt.datetime:
@@ -16,52 +16,25 @@ def local(year: int, month: int, day: int, hour: int = 8, minute: int = 0) -> dt
     return dt.datetime(year, month, day, hour, minute, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
 
 
-class OfficialFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Official
-
+class DocumentOfficialFactory(OfficialFactory):
     name = "Drs. H. Rahmat Hidayat, M.Si."
     nip = "196805121990031004"
     title = "Sekretaris Daerah Kabupaten Contoh"
 
 
-class InstructorFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Instructor
+class DocumentEventFactory(EventFactory):
+    """An event on a fixed day, so documents can be checked word for word."""
 
-    name = factory.Sequence(lambda n: f"Narasumber {n}")
-    institution = "PT Taspen (Persero) KC Contoh"
-
-
-class EventFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Event
-
-    kind = EventKind.FAREWELL
     title = "Pelepasan ASN Purna Tugas Periode I Tahun 2027"
     # Wednesday 20 January 2027, 08.00-12.00 in the site's zone.
     starts_at = factory.LazyFunction(lambda: local(2027, 1, 20, 8))
     ends_at = factory.LazyFunction(lambda: local(2027, 1, 20, 12))
     venue = "Pendopo Rumah Jabatan Bupati Contoh"
-    organizer = factory.SubFactory(UnitKerjaFactory)
-    presiding_official = factory.SubFactory(OfficialFactory)
+    status = EventStatus.DRAFT
+    presiding_official = factory.SubFactory(DocumentOfficialFactory)
 
 
-class SessionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Session
-
-    event = factory.SubFactory(EventFactory)
-    starts_at = factory.LazyAttribute(lambda o: o.event.starts_at)
-    ends_at = factory.LazyAttribute(lambda o: o.event.starts_at + dt.timedelta(hours=1))
-    topic = "Hak-hak peserta Taspen"
-    instructor = factory.SubFactory(InstructorFactory)
-
-
-class ParticipantFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Participant
-
-    event = factory.SubFactory(EventFactory)
+class DocumentParticipantFactory(ParticipantFactory):
+    event = factory.SubFactory(DocumentEventFactory)
     employee = factory.SubFactory(EmployeeFactory, tmt_pensiun=dt.date(2027, 2, 1))
     status = ParticipantStatus.INVITED

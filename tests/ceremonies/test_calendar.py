@@ -12,7 +12,7 @@ from django.utils import timezone
 from ceremonies import calendar, rsvp
 from ceremonies.formatting import event_when, zone_abbreviation
 from ceremonies.services_invitations import event_when_local, invitation_ics
-from tests.ceremonies.factories import EventFactory, OfficialFactory, ParticipantFactory
+from tests.factories import EventFactory, OfficialFactory, ParticipantFactory
 
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
 NASTY = 'Pelepasan ASN, Purna; Tugas \\ "2027"\nbaris kedua'

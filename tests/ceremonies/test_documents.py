@@ -20,8 +20,8 @@ from ceremonies.models import ParticipantStatus
 from employees.nip import format_nip
 from purna import roles
 from purna.demo import instansi_ensure
-from tests.ceremonies.factories_documents import EventFactory, ParticipantFactory, SessionFactory, local
-from tests.factories import EmployeeFactory, UnitKerjaFactory, UserFactory
+from tests.ceremonies.factories_documents import DocumentEventFactory, DocumentParticipantFactory, local
+from tests.factories import EmployeeFactory, SessionFactory, UnitKerjaFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def units(db):
 
 @pytest.fixture
 def event(units):
-    return EventFactory(organizer=units["bkpsdm"])
+    return DocumentEventFactory(organizer=units["bkpsdm"])
 
 
 @pytest.fixture
@@ -100,7 +100,7 @@ def people(event, units):
             email="" if name != "Fitri Handayani" else "fitri@example.id",
         )
         participants.append(
-            ParticipantFactory(
+            DocumentParticipantFactory(
                 event=event,
                 employee=employee,
                 status=status,
@@ -149,7 +149,7 @@ def test_attendance_sheet_lists_each_participant_with_nip_and_indonesian_date(st
 
 def test_attendance_sheet_repeats_its_header_on_every_page(staff_client, instansi, event, units):
     for n in range(45):
-        ParticipantFactory(event=event, employee__unit=units["dikbud"], employee__name=f"Peserta Nomor {n:02d}")
+        DocumentParticipantFactory(event=event, employee__unit=units["dikbud"], employee__name=f"Peserta Nomor {n:02d}")
 
     response = get(staff_client, "attendance_pdf", event)
 
@@ -223,10 +223,10 @@ def test_report_prints_handover_rows_when_given(instansi, event, people):
 
 def test_letters_go_to_invited_participants_without_email(staff_client, instansi, event, people, settings):
     settings.PURNA_SITE_URL = "https://purna.bkpsdm.example.go.id/"
-    invited = ParticipantFactory(
+    invited = DocumentParticipantFactory(
         event=event, status=ParticipantStatus.INVITED, employee__name="Hadi Santoso", employee__email=""
     )
-    ParticipantFactory(
+    DocumentParticipantFactory(
         event=event,
         status=ParticipantStatus.INVITED,
         employee__name="Indah Permata",
@@ -337,8 +337,8 @@ def test_a_user_without_the_permission_is_refused(client, no_role_user, event, p
 
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_an_event_outside_the_scope_is_not_found(client, instansi, units, name):
-    other = EventFactory(organizer=units["dinkes"])
-    ParticipantFactory(event=other, employee__unit=units["dinkes"])
+    other = DocumentEventFactory(organizer=units["dinkes"])
+    DocumentParticipantFactory(event=other, employee__unit=units["dinkes"])
     operator = UserFactory(roles=[roles.OPERATOR], units=[units["dikbud"]])
     client.force_login(operator)
 
@@ -375,12 +375,12 @@ def _queries(client, name: str, event) -> int:
 def test_each_document_runs_a_fixed_number_of_queries(client, instansi, units, name, django_assert_max_num_queries):
     operator = UserFactory(roles=[roles.OPERATOR], units=[units["dikbud"]])
     client.force_login(operator)
-    small, large = EventFactory(organizer=units["dikbud"]), EventFactory(organizer=units["dikbud"])
+    small, large = DocumentEventFactory(organizer=units["dikbud"]), DocumentEventFactory(organizer=units["dikbud"])
     SessionFactory(event=small)
     SessionFactory(event=large)
     for event, count in ((small, 5), (large, 60)):
         for _n in range(count):
-            ParticipantFactory(event=event, employee__unit=units["dikbud"], status=ParticipantStatus.INVITED)
+            DocumentParticipantFactory(event=event, employee__unit=units["dikbud"], status=ParticipantStatus.INVITED)
     _queries(client, name, small)  # warm-up: the session, the user and their scope are read once
     few = _queries(client, name, small)
 
@@ -392,7 +392,7 @@ def test_each_document_runs_a_fixed_number_of_queries(client, instansi, units, n
 
 
 def test_letters_say_so_when_nobody_needs_one(staff_client, instansi, event):
-    ParticipantFactory(event=event, status=ParticipantStatus.INVITED, employee__email="ada@example.id")
+    DocumentParticipantFactory(event=event, status=ParticipantStatus.INVITED, employee__email="ada@example.id")
 
     response = get(staff_client, "letters_pdf", event)
 

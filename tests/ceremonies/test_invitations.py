@@ -23,9 +23,8 @@ from purna.notifications import registry
 from purna.notifications import services as outbox
 from purna.notifications.delivery import messages_send
 from purna.notifications.models import Message, MessageStatus
-from tests.ceremonies.factories import EventFactory, OfficialFactory, ParticipantFactory
 from tests.ceremonies.helpers import snapshot
-from tests.factories import UnitKerjaFactory
+from tests.factories import EventFactory, OfficialFactory, ParticipantFactory, UnitKerjaFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,8 @@ from ceremonies import rsvp
 from ceremonies.exceptions import RsvpError, RsvpGoneError
 from ceremonies.models import EventStatus, Participant, ParticipantStatus
 from ceremonies.services_invitations import invitations_send, rsvp_participant_get, rsvp_respond
-from tests.ceremonies.factories import ParticipantFactory
 from tests.ceremonies.helpers import snapshot, tamper
+from tests.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 

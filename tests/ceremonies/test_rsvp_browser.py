@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from ceremonies import rsvp
 from ceremonies.models import ParticipantStatus
-from tests.ceremonies.factories import EventFactory, OfficialFactory, ParticipantFactory
 from tests.ceremonies.helpers import tamper
+from tests.factories import EventFactory, OfficialFactory, ParticipantFactory
 
 pytestmark = pytest.mark.browser
 
