@@ -17,7 +17,6 @@ import socket
 import sys
 from pathlib import Path
 
-import honcho.manager
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
@@ -26,9 +25,6 @@ from honcho.manager import SYSTEM_PRINTER_NAME, Manager
 from honcho.printer import Printer
 
 DEFAULT_PORT = 8000
-# Seconds between the stop signal and SIGKILL: a Celery worker on the embedded broker needs about 5 to
-# notice (its polling loop waits 2) and finish (honcho's default, 5, killed it just before it was done).
-honcho.manager.KILL_WAIT = 8
 # honcho's own words (pinned version) for a process that ended and for a signal it received.
 STOPPED = re.compile(r"^(?P<name>\S+) stopped \(rc=(?P<rc>-?\d+)\)")
 SIGNALLED = re.compile(r"^SIG\w+ received")
