@@ -1,6 +1,7 @@
 """manage.py run_all, the last step of `make run`: a busy port stops it before anything starts, and a
 process that dies is named in one line with its error while the others are stopped."""
 
+import datetime as dt
 import io
 import signal
 import socket
@@ -8,6 +9,10 @@ import sys
 
 import pytest
 from django.core.management import call_command
+from honcho.manager import SYSTEM_PRINTER_NAME
+from honcho.printer import Message
+
+from purna.management.commands.run_all import LoggingPrinter
 
 PROCFILE = f"""\
 # A process that runs until it is stopped, and one that dies as the worker did on a half-written message.
@@ -87,3 +92,28 @@ def test_a_process_that_dies_is_named_with_its_error_and_the_others_are_stopped(
     assert "sending SIGINT to steady" in output
     assert "steady stopped" in output
     assert "SIGKILL" not in output
+
+
+class InterruptedOutput(io.StringIO):
+    """An output in the middle of whose first write a signal handler prints, as Ctrl-C does to honcho."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.printer = None
+
+    def write(self, text: str) -> int:
+        printer, self.printer = self.printer, None
+        if printer is not None:
+            printer.write(Message("line", "SIGINT received\n", dt.datetime.now(), SYSTEM_PRINTER_NAME, None))
+        return super().write(text)
+
+
+def test_a_signal_in_the_middle_of_a_print_is_printed_after_it(tmp_path):
+    output = InterruptedOutput()
+    printer = LoggingPrinter(tmp_path, output=output, prefix=False)
+    output.printer = printer
+
+    printer.write(Message("line", b"worker ready\n", dt.datetime.now(), "worker", None))
+
+    assert output.getvalue().splitlines() == ["worker ready", "SIGINT received"]
+    assert printer.signalled

@@ -8,6 +8,7 @@ anything starts; each process's lines also go to var/log/<name>.log; and a proce
 is named, with the last error line it printed, as the last line on screen.
 """
 
+import collections
 import contextlib
 import errno
 import os
@@ -17,7 +18,6 @@ import socket
 import sys
 from pathlib import Path
 
-import honcho.manager
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
@@ -26,9 +26,6 @@ from honcho.manager import SYSTEM_PRINTER_NAME, Manager
 from honcho.printer import Printer
 
 DEFAULT_PORT = 8000
-# Seconds between the stop signal and SIGKILL: a Celery worker on the embedded broker needs about 5 to
-# notice (its polling loop waits 2) and finish (honcho's default, 5, killed it just before it was done).
-honcho.manager.KILL_WAIT = 8
 # honcho's own words (pinned version) for a process that ended and for a signal it received.
 STOPPED = re.compile(r"^(?P<name>\S+) stopped \(rc=(?P<rc>-?\d+)\)")
 SIGNALLED = re.compile(r"^SIG\w+ received")
@@ -54,7 +51,12 @@ def port_in_use(host: str, port: int) -> bool:
 
 class LoggingPrinter(Printer):
     """honcho's printer, which also writes each process's lines to <log_dir>/<name>.log, keeps the last
-    error each process printed, and notes the first process that stopped before any signal came."""
+    error each process printed, and notes the first process that stopped before any signal came.
+
+    Safe to call again while it writes: honcho's Ctrl-C handler prints ("SIGINT received"), and a signal
+    that lands in the middle of a print made Python raise "RuntimeError: reentrant call" and left the
+    processes running. A message that arrives during a write is printed when that write ends.
+    """
 
     def __init__(self, log_dir: Path, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -63,8 +65,27 @@ class LoggingPrinter(Printer):
         self.last_errors: dict[str, str] = {}
         self.signalled = False
         self.first_stopped: tuple[str, int] | None = None
+        self._writing = False
+        self._pending: collections.deque = collections.deque()
 
     def write(self, message) -> None:
+        if self._writing:
+            self._pending.append(message)
+            return
+        self._writing = True
+        try:
+            self._write(message)
+            while self._pending:
+                self._write(self._pending.popleft())
+        finally:
+            self._writing = False
+
+    def flush_pending(self) -> None:
+        """Print what a signal left while the last write was ending."""
+        while self._pending:
+            self.write(self._pending.popleft())
+
+    def _write(self, message) -> None:
         super().write(message)
         text = message.data.decode("utf-8", "replace") if isinstance(message.data, bytes) else message.data
         if message.name == SYSTEM_PRINTER_NAME:
@@ -152,6 +173,7 @@ class Command(BaseCommand):
         try:
             manager.loop()
         finally:
+            printer.flush_pending()
             printer.close()
         if printer.first_stopped is not None:
             name, returncode = printer.first_stopped
