@@ -1,6 +1,7 @@
 """factory_boy factories for the whole project (Faker with the id_ID locale)."""
 
 import datetime as dt
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
@@ -8,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from faker import Faker
 
+from benefits.models import BenefitType, Payout, RateBasis, TaliAsihRate, TaliAsihRateBand, ThtClaim
 from ceremonies.models import Event, EventKind, EventStatus, Instructor, Official, Participant, Session
 from employees.choices import AsnType, CaseStatus, Gender, JenisJabatan, RetirementKind
 from employees.models import (
@@ -205,3 +207,57 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
 
     event = factory.SubFactory(EventFactory)
     employee = factory.SubFactory(EmployeeFactory, email=factory.Sequence(lambda n: f"peserta{n}@sukamaju.go.id"))
+
+
+# --- Benefits ---------------------------------------------------------------------------------------------
+
+
+class TaliAsihRateFactory(factory.django.DjangoModelFactory):
+    """A flat tali asih rate in force since 2020 (Batang's amount); bands through TaliAsihRateBandFactory."""
+
+    class Meta:
+        model = TaliAsihRate
+
+    name = factory.Sequence(lambda n: f"Tali asih purna tugas {n}")
+    decision_number = factory.Sequence(lambda n: f"800/{n}/KORPRI/2020")
+    decision_date = dt.date(2019, 12, 16)
+    effective_from = dt.date(2020, 1, 1)
+    basis = RateBasis.FLAT
+    amount = Decimal("1250000")
+
+
+class TaliAsihRateBandFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TaliAsihRateBand
+
+    rate = factory.SubFactory(TaliAsihRateFactory, basis=RateBasis.SERVICE_YEARS, amount=None)
+    min_years = 5
+    max_years = 10
+    amount = Decimal("1000000")
+
+
+class ThtClaimFactory(factory.django.DjangoModelFactory):
+    """A THT claim saved directly, for reads; real ones go through tht_claim_save."""
+
+    class Meta:
+        model = ThtClaim
+
+    employee = factory.SubFactory(EmployeeFactory)
+    claim_filed_on = dt.date(2025, 5, 2)
+    taspen_reference = factory.Sequence(lambda n: f"TSP-{n:06d}")
+    amount_received = Decimal("25000000")
+    received_on = dt.date(2025, 7, 10)
+
+
+class PayoutFactory(factory.django.DjangoModelFactory):
+    """A draft tali asih payout saved directly, for reads (selectors, admin lists); real ones go through
+    payout_prepare and the other services."""
+
+    class Meta:
+        model = Payout
+
+    employee = factory.SubFactory(EmployeeFactory, tmt_pensiun=dt.date(2025, 7, 1))
+    benefit_type = BenefitType.TALI_ASIH
+    tmt = factory.LazyAttribute(lambda o: o.employee.tmt_pensiun or dt.date(2025, 7, 1))
+    amount = Decimal("1250000")
+    computed_amount = factory.LazyAttribute(lambda o: o.amount)
