@@ -36,7 +36,7 @@ def main() -> None:
     from django.utils import timezone
 
     from ceremonies.models import Event, EventStatus, Participant
-    from ceremonies.services_invitations import invitations_send
+    from ceremonies.services.invitations import invitations_send
     from employees.models import Employee, UnitKerja
     from purna.celery import app as celery_app
     from purna.notifications import builtin

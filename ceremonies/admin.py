@@ -9,7 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from ceremonies import selectors
 from ceremonies.exceptions import CeremonyError
 from ceremonies.models import Event, Instructor, Official, Participant, Session
-from ceremonies.services import event_create, event_update, event_validate
+from ceremonies.services.events import event_create, event_update, event_validate
 from employees.admin import ScopedAdminMixin, ServiceValidatedForm
 from employees.scope import staff_scope
 from purna.admin import ReadOnlyInline

@@ -1,7 +1,7 @@
 """Farewell ceremonies (pelepasan ASN purna tugas) and pre-retirement trainings (pelatihan persiapan
 purna tugas): the event, its agenda and speakers, its participants from invitation to attendance.
 
-Written only through ceremonies/services.py; rules (what may change when) are in ceremonies/rules.py.
+Written only through ceremonies/services/; rules (what may change when) are in ceremonies/rules.py.
 """
 
 import secrets

@@ -2,7 +2,7 @@
 registry.autodiscover).
 
 - "ceremonies.invitation": the invitation to an event, queued by
-  ceremonies.services_invitations.invitations_send, one per participant and invitation (version). Its
+  ceremonies.services.invitations.invitations_send, one per participant and invitation (version). Its
   text is read when it is sent, so the RSVP link is signed then, for the participant's version; a
   message whose participant was removed, whose event is no longer published or has started, or which a
   newer invitation replaced, is cancelled instead of sent.
@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ceremonies import services_invitations
 from ceremonies.models import EventStatus, Participant
+from ceremonies.services import invitations as services_invitations
 from employees.scope import staff_scope
 from purna.notifications import registry
 from purna.notifications.models import Message

@@ -1,6 +1,7 @@
-from django.urls import include, path
+from django.urls import path
 
-from ceremonies import views
+from ceremonies.views import documents, invitations
+from ceremonies.views import events as views
 
 app_name = "ceremonies"
 urlpatterns = [
@@ -23,7 +24,11 @@ urlpatterns = [
     path("peserta/<int:pk>/hadir/", views.participant_check_in_view, name="participant_check_in"),
     path("peserta/<int:pk>/kenang-kenangan/", views.souvenir_view, name="souvenir"),
     # Documents: attendance sheet, participant list, report, invitation letters.
-    path("", include("ceremonies.urls_documents")),
-    # Invitations: the public answer page (signed link) and the staff's send button.
-    path("", include("ceremonies.urls_invitations")),
+    path("<int:pk>/daftar-hadir.pdf", documents.attendance_pdf, name="attendance_pdf"),
+    path("<int:pk>/peserta.xlsx", documents.participants_xlsx, name="participants_xlsx"),
+    path("<int:pk>/laporan.pdf", documents.report_pdf, name="report_pdf"),
+    path("<int:pk>/surat-undangan.pdf", documents.letters_pdf, name="letters_pdf"),
+    # Invitations: the public answer page (a signed link, no login) and the staff's send button.
+    path("undangan/<int:pk>/<str:token>/", invitations.rsvp, name="rsvp"),
+    path("<int:pk>/undangan/kirim/", invitations.invitations_send_view, name="invitations_send"),
 ]

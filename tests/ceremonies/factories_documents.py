@@ -1,5 +1,5 @@
 """Factories of events, officials, agenda items and participants for the document tests (saved directly,
-for reads: real events go through ceremonies/services.py)."""
+for reads: real events go through ceremonies/services/events.py)."""
 
 import datetime as dt
 import zoneinfo

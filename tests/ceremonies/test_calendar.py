@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ceremonies import calendar, rsvp
 from ceremonies.formatting import event_when, zone_abbreviation
-from ceremonies.services_invitations import event_when_local, invitation_ics
+from ceremonies.services.invitations import event_when_local, invitation_ics
 from tests.factories import EventFactory, OfficialFactory, ParticipantFactory
 
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")

@@ -1,4 +1,4 @@
-"""An event's documents (ceremonies/views_documents.py, ceremonies/documents.py): real WeasyPrint PDFs read
+"""An event's documents (ceremonies/views/documents.py, ceremonies/documents.py): real WeasyPrint PDFs read
 back with pdftotext, the spreadsheet read back with python-calamine, who may download what, and a fixed
 number of queries whatever the number of participants."""
 

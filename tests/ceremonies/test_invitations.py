@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from ceremonies import notifications as ceremony_notifications
 from ceremonies.exceptions import CeremonyError
 from ceremonies.models import EventStatus, ParticipantStatus
-from ceremonies.services_invitations import KIND, invitations_send
+from ceremonies.services.invitations import KIND, invitations_send
 from employees.scope import staff_scope_forget
 from purna import roles
 from purna.models import Instansi

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from ceremonies import rsvp
 from ceremonies.exceptions import RsvpError, RsvpGoneError
 from ceremonies.models import EventStatus, Participant, ParticipantStatus
-from ceremonies.services_invitations import invitations_send, rsvp_participant_get, rsvp_respond
+from ceremonies.services.invitations import invitations_send, rsvp_participant_get, rsvp_respond
 from tests.ceremonies.helpers import snapshot, tamper
 from tests.factories import ParticipantFactory
 

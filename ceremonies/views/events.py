@@ -2,7 +2,7 @@
 attendance, hand-over, documents), its forms, the cohort picker and the check-in page for the day.
 
 Thin views: parse the input, read through ceremonies/selectors.py with the user's scope (an event or a
-participant outside it answers 404), call one service (ceremonies/services.py), map CeremonyError to
+participant outside it answers 404), call one service (ceremonies/services/events.py), map CeremonyError to
 form errors or messages, redirect.
 """
 
@@ -18,10 +18,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, TemplateView
 
-from ceremonies import rules, selectors, services
+from ceremonies import rules, selectors
 from ceremonies.exceptions import CeremonyError
 from ceremonies.forms import CohortForm, CompanionForm, EventForm, SessionForm
 from ceremonies.models import Event, EventStatus, Participant, Session
+from ceremonies.services import events as services
 from employees.models import Employee
 from employees.nip import format_nip
 from employees.scope import staff_scope

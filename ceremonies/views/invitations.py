@@ -1,5 +1,5 @@
 """Invitation pages: the retirees' answer page (no account: the signed link is the key) and the staff's
-"send the invitations" button. Thin: each view calls one service of ceremonies/services_invitations.py.
+"send the invitations" button. Thin: each view calls one service of ceremonies/services/invitations.py.
 """
 
 from django.contrib import messages
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ceremonies.exceptions import CeremonyError, RsvpError, RsvpGoneError
 from ceremonies.models import Event, Participant
 from ceremonies.selectors import event_get
-from ceremonies.services_invitations import (
+from ceremonies.services.invitations import (
     event_when_local,
     invitations_send,
     rsvp_participant_get,

@@ -1,4 +1,4 @@
-"""ceremonies/services.py: the one write path of events and participants: rules, scope, capacity
+"""ceremonies/services/events.py: the one write path of events and participants: rules, scope, capacity
 under concurrency, idempotent check-in, history."""
 
 import datetime as dt
@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from ceremonies import services
 from ceremonies.exceptions import CeremonyError
 from ceremonies.models import Event, EventStatus, Participant, ParticipantStatus
+from ceremonies.services import events as services
 from employees.choices import EmployeeStatus
 from employees.retirement import add_months
 from purna import roles

@@ -1,0 +1,2 @@
+"""The one write path of the ceremonies, by topic: events.py (events, agenda, participants, the day),
+invitations.py (invitations and their answers)."""
