@@ -363,12 +363,17 @@ def checkin_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _checkin_row(request: HttpRequest, participant: Participant) -> HttpResponse:
+    """The participant's row after htmx checked them in, with the page's counts swapped out of band."""
     participant.nip_display = format_nip(participant.employee.nip)
-    return render(
-        request,
-        "ceremonies/_checkin_row.html",
-        {"participant": participant, "event": participant.event, "attendance_open": True},
-    )
+    everyone = selectors.event_participants(event=participant.event, scope=staff_scope(request.user))
+    context = {
+        "participant": participant,
+        "event": participant.event,
+        "attendance_open": True,
+        "counts": selectors.event_counts(participants=everyone),
+        "counts_oob": True,
+    }
+    return render(request, "ceremonies/_checkin_row.html", context)
 
 
 @require_POST

@@ -104,6 +104,8 @@ def test_a_farewell_from_the_cohort_to_the_check_in(browser, live_server, smtp_s
     assert box["height"] >= 48  # a thumb's target
     button.click()
     check_in.wait_for_selector(f"#hadir-{siti_participant.pk} .btn-success")
+    # The counts at the top follow, without reloading the page.
+    assert check_in.get_by_test_id("checkin-counts").inner_text().startswith("1 ")
     check_in.screenshot(path=SCREENSHOTS / "ceremony_checkin_phone.png", full_page=True)
     siti_participant.refresh_from_db()
     assert siti_participant.status == ParticipantStatus.ATTENDED
