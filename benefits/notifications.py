@@ -16,12 +16,14 @@ moved on before it is sent is cancelled (still_due). Messages are about a payout
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from benefits.models import Payout, PayoutStatus, Receipt
+from benefits.models import BenefitType, Payout, PayoutStatus, Receipt
 from employees.choices import EmployeeStatus
 from employees.nip import format_nip
 from employees.scope import staff_scope, staff_scopes
@@ -152,6 +154,16 @@ def payout_still_due(messages: Sequence[Message]) -> Mapping[int, str]:
     return reasons
 
 
+def payout_url(payout: Payout) -> str:
+    """The payout's staff page as an absolute link (PURNA_SITE_URL), "" when the staff pages are not
+    installed (the email then reads without a link)."""
+    try:
+        path = reverse("benefits:payout_detail", args=[payout.pk])
+    except NoReverseMatch:
+        return ""
+    return f"{settings.PURNA_SITE_URL.rstrip('/')}{path}"
+
+
 def payout_context(messages: Sequence[Message]) -> Mapping[int, Mapping[str, Any]]:
     """The payout, its employee (name, grouped NIP, unit), the amount in figures and words, the
     benefit's name and the payment's facts, read when sending. One query for the batch."""
@@ -165,11 +177,12 @@ def payout_context(messages: Sequence[Message]) -> Mapping[int, Mapping[str, Any
             "payout": payout,
             "employee": payout.employee,
             "nip": format_nip(payout.employee.nip),
-            "benefit": payout.get_benefit_type_display(),
+            "benefit": BenefitType(payout.benefit_type).label,
             "amount": formatting.rupiah(payout.amount),
             "amount_words": formatting.terbilang(payout.amount),
             "paid_on": formatting.tanggal(payout.paid_on),
             "tmt": formatting.tanggal(payout.tmt),
+            "payout_url": payout_url(payout) if message.kind in _WAITING_IN else "",
         }
     return contexts
 
