@@ -16,6 +16,7 @@ from benefits.models import BenefitType, PayoutStatus, Receipt, ReceiptStatus
 from benefits.tasks import receipt_render_task
 from employees.choices import EmployeeStatus
 from purna import formatting, roles
+from purna.models import Instansi
 from purna.notifications.models import Message
 from tests.benefits.documents_helpers import payout_in, pdf_text
 from tests.factories import EmployeeFactory, UnitKerjaFactory, UserFactory
@@ -160,6 +161,14 @@ def test_the_receipt_pdf_says_who_received_what(treasurer, retiree, tmp_path, no
 
 
 def test_a_receipt_above_five_million_has_a_stamp_duty_box_and_is_looked_at(treasurer, retiree, tmp_path, no_render):
+    Instansi.objects.create(
+        name="Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
+        short_name="BKPSDM",
+        region="Pemerintah Kota Balikpapan",
+        address="Jl. Jenderal Sudirman No. 1, Balikpapan 76114",
+        phone="(0542) 421234",
+        email="bkpsdm@balikpapan.go.id",
+    )
     payout = payout_in(PayoutStatus.PAID, employee=retiree, amount="20000000")
     receipt = services_receipts.receipt_issue(payout=payout, actor=treasurer)
     receipt_render_task(receipt.pk)
@@ -169,6 +178,7 @@ def test_a_receipt_above_five_million_has_a_stamp_duty_box_and_is_looked_at(trea
     assert "Terbilang: dua puluh juta rupiah" in text
     assert "Rp 20.000.000" in text
     assert "METERAI Rp 10.000" in text
+    assert "PEMERINTAH KOTA BALIKPAPAN" in text  # the letterhead
     # The picture looked at during review (DESIGN.md section 6): one A5 landscape page.
     (tmp_path / "receipt.pdf").write_bytes(content)
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
