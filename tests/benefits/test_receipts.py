@@ -102,7 +102,9 @@ def test_who_may_issue_a_receipt(unit, english, no_render):
     assert services_receipts.receipt_issue(payout=payout, actor=UserFactory(roles=[roles.OPERATOR])).seq == 1
 
 
-def test_issuing_again_keeps_the_number_and_renders_anew(treasurer, django_capture_on_commit_callbacks, monkeypatch):
+def test_issuing_again_keeps_the_number_and_renders_anew(
+    treasurer, django_capture_on_commit_callbacks, monkeypatch, english
+):
     queued = []
     monkeypatch.setattr(services_receipts, "_render_later", queued.append)
     payout = payout_in(PayoutStatus.PAID)
@@ -368,6 +370,7 @@ def test_issuing_from_the_payout_page(client, treasurer, retiree, payout_detail_
 
 
 def test_a_refused_issue_says_why(client, retiree, payout_detail_url, english, no_render):
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
     payout = payout_in(PayoutStatus.DRAFT, employee=retiree)
     client.force_login(UserFactory(roles=[roles.BENDAHARA]))
     response = client.post(reverse("benefits:receipt_issue", args=[payout.pk]), follow=False)
