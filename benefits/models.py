@@ -388,3 +388,64 @@ class PayoutStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} -> {self.to_status}"
+
+
+# --- Documents: numbered receipts ------------------------------------------------------------------------
+
+
+class DocumentCounter(models.Model):
+    """The last number given to a kind of document in a year. Its row is locked while a number is taken
+    (benefits.services_receipts.number_next), inside the transaction that stores the document: a
+    document rolled back gives its number back, so the year's sequence has no gaps."""
+
+    kind = models.CharField(_("kind of document"), max_length=30)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number given"), default=0)
+
+    class Meta:
+        verbose_name = _("document counter")
+        verbose_name_plural = _("document counters")
+        constraints = [models.UniqueConstraint(fields=["kind", "year"], name="documentcounter_kind_year")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year}: {self.last}"
+
+
+class ReceiptStatus(models.TextChoices):
+    PENDING = "menunggu", _("Being prepared")
+    DONE = "selesai", _("Ready")
+
+
+class Receipt(models.Model):
+    """The kuitansi (tanda terima) of a payout: numbered once, when first issued; issuing it again keeps
+    the number and replaces the PDF, which a worker renders (benefits.tasks.receipt_render_task)."""
+
+    payout = models.OneToOneField(Payout, verbose_name=_("payout"), on_delete=models.PROTECT, related_name="receipt")
+    number = models.CharField(_("number"), max_length=100, unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    seq = models.PositiveIntegerField(_("sequence"))
+    issued_on = models.DateField(_("dated"))
+    issued_by = _user_fk(_("issued by"))
+    status = models.CharField(_("status"), max_length=10, choices=ReceiptStatus.choices, default=ReceiptStatus.PENDING)
+    file = models.FileField(_("file"), storage=private_storage, upload_to="receipts/", blank=True)
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+        ordering = ["-year", "-seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "seq"], name="receipt_year_seq"),
+            models.CheckConstraint(
+                condition=~Q(status=ReceiptStatus.DONE) | (Q(rendered_at__isnull=False) & ~Q(file="")),
+                name="receipt_done_has_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == ReceiptStatus.DONE

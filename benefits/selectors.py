@@ -9,10 +9,19 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from benefits.models import BenefitType, Payout, PayoutStatus, PayoutStatusChange, TaliAsihRate, ThtClaim
+from benefits.models import (
+    CLOSED_STATUSES,
+    BenefitType,
+    Payout,
+    PayoutStatus,
+    PayoutStatusChange,
+    TaliAsihRate,
+    ThtClaim,
+)
 from ceremonies.models import Event
 from employees.choices import EmployeeStatus
 from employees.models import Employee
+from employees.nip import format_nip
 from employees.scope import Scope
 
 # An approved payout still unpaid this many days after the TMT is overdue.
@@ -129,3 +138,121 @@ def payout_summary(
         else 0
     )
     return PayoutSummary(year=year, by_benefit=by_benefit, tali_asih_not_prepared=not_prepared)
+
+
+# --- Recapitulation ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecapCell:
+    """One benefit of one retiree in a recap: the amount and the payout's status (None: no payout)."""
+
+    amount: Decimal | None
+    status: str | None
+
+    @property
+    def status_label(self) -> str:
+        # Read when printed: a document is rendered in the site's language, whoever asked for it.
+        return str(PayoutStatus(self.status).label) if self.status else ""
+
+
+@dataclass(frozen=True)
+class RecapRow:
+    number: int
+    employee: Employee
+    name: str
+    nip: str
+    unit: str
+    tmt: dt.date
+    tht: RecapCell
+    tali_asih: RecapCell
+
+
+@dataclass(frozen=True)
+class RecapTotals:
+    """Sums of the rows: per benefit, per benefit and status, and all together."""
+
+    tht: Decimal
+    tali_asih: Decimal
+    by_status: dict[tuple[str, str], Decimal]
+    count_by_status: dict[tuple[str, str], int]
+
+    @property
+    def total(self) -> Decimal:
+        return self.tht + self.tali_asih
+
+
+@dataclass(frozen=True)
+class PayoutRecap:
+    rows: list[RecapRow]
+    totals: RecapTotals
+
+
+_NO_PAYOUT = RecapCell(None, None)
+
+
+def payout_recap(
+    *,
+    scope: Scope,
+    year: int | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    event: Event | None = None,
+) -> PayoutRecap:
+    """The THT and tali asih of each retiree in `scope` whose payouts have a TMT in `year` or between
+    `start` and `end` (inclusive), and/or are handed over at `event`: one row per retiree (name, NIP,
+    unit, TMT, each benefit's amount and status) and the totals summed from those same rows, so the
+    printed totals always equal their rows. Cancelled and reversed payouts do not count. One query."""
+    payouts = (
+        scope.filter(Payout.objects.exclude(status__in=CLOSED_STATUSES), "employee__unit")
+        .select_related("employee__unit")
+        .order_by("employee__name", "employee_id", "benefit_type")
+    )
+    if year:
+        payouts = payouts.filter(tmt__year=year)
+    if start:
+        payouts = payouts.filter(tmt__gte=start)
+    if end:
+        payouts = payouts.filter(tmt__lte=end)
+    if event is not None:
+        payouts = payouts.filter(event=event)
+    by_employee: dict[int, dict[str, Payout]] = {}
+    for payout in payouts:
+        by_employee.setdefault(payout.employee_id, {})[payout.benefit_type] = payout
+    rows = []
+    by_status: dict[tuple[str, str], Decimal] = {}
+    count_by_status: dict[tuple[str, str], int] = {}
+    sums = dict.fromkeys(BenefitType.values, ZERO)
+    for number, found in enumerate(by_employee.values(), start=1):
+        cells = {}
+        for benefit in BenefitType.values:
+            payout = found.get(benefit)
+            if payout is None:
+                cells[benefit] = _NO_PAYOUT
+                continue
+            cells[benefit] = RecapCell(payout.amount, payout.status)
+            sums[benefit] += payout.amount
+            key = (benefit, payout.status)
+            by_status[key] = by_status.get(key, ZERO) + payout.amount
+            count_by_status[key] = count_by_status.get(key, 0) + 1
+        first = next(iter(found.values()))
+        employee = first.employee
+        rows.append(
+            RecapRow(
+                number=number,
+                employee=employee,
+                name=employee.display_name,
+                nip=format_nip(employee.nip),
+                unit=employee.unit.name if employee.unit_id else "",
+                tmt=min(payout.tmt for payout in found.values()),
+                tht=cells[BenefitType.THT],
+                tali_asih=cells[BenefitType.TALI_ASIH],
+            )
+        )
+    totals = RecapTotals(
+        tht=sums[BenefitType.THT],
+        tali_asih=sums[BenefitType.TALI_ASIH],
+        by_status=by_status,
+        count_by_status=count_by_status,
+    )
+    return PayoutRecap(rows=rows, totals=totals)

@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from benefits import tali_asih
+from benefits import notifications, tali_asih
 from benefits.exceptions import PayoutError
 from benefits.models import (
     BenefitType,
@@ -317,6 +317,7 @@ def payout_prepare(
         )
         _save(payout, actor)
         _status_change(payout, from_status="", actor=actor, note=override_reason, amount=payout.amount)
+        notifications.payout_prepared(payout)
     return payout
 
 
@@ -396,6 +397,7 @@ def payout_verify(*, payout: Payout, actor: Any, note: str = "") -> Payout:
         locked.verified_by, locked.verified_at = _user(actor), timezone.now()
         _save(locked, actor, note)
         _status_change(locked, from_status=PayoutStatus.DRAFT, actor=actor, note=note)
+        notifications.payout_verified(locked)
     return locked
 
 
@@ -563,6 +565,7 @@ def _pay(
                 locked.proof_content_type = content_type
             _save(locked, actor, note)
             _status_change(locked, from_status=PayoutStatus.APPROVED, actor=actor, note=note, amount=locked.amount)
+            notifications.payout_paid(locked)
     except Exception:
         if stored_name:
             locked.proof.storage.delete(stored_name)

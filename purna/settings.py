@@ -257,7 +257,12 @@ if PURNA_SWEEP_EVERY_SECONDS:
         }
     }
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"purna.notifications.tasks.*": {"queue": PURNA_EMAIL_QUEUE}}
+PURNA_PDF_QUEUE = env.str("PURNA_PDF_QUEUE", default="pdf")
+CELERY_TASK_ROUTES = {
+    "purna.notifications.tasks.*": {"queue": PURNA_EMAIL_QUEUE},
+    # WeasyPrint's memory grows in long-lived processes: documents run on workers of their own (recycled).
+    "benefits.tasks.receipt_*": {"queue": PURNA_PDF_QUEUE},
+}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 # --- Forms, admin, misc ------------------------------------------------------------------------------
@@ -267,6 +272,21 @@ SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 # The history admin's "revert" would save an old version directly, past the services (facts, work list).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 PURNA_INSTANSI_NAME = env.str("PURNA_INSTANSI_NAME", default="BKPSDM Kabupaten Contoh")
+# The place written before the date of the agency's documents ("Balikpapan, 21 Oktober 2025").
+PURNA_INSTANSI_CITY = env.str("PURNA_INSTANSI_CITY", default="Kabupaten Contoh")
+# Receipts of THT and tali asih payouts (benefits/numbering.py checks the pattern at start-up):
+# placeholders {seq} (padding as {seq:04d}), {year} and {month_roman}.
+PURNA_RECEIPT_NUMBER_PATTERN = env.str("PURNA_RECEIPT_NUMBER_PATTERN", default="900/{seq}/BKPSDM/{year}")
+# Who pays (printed after "Sudah terima dari") and who signs a receipt: the treasurer who pays it and
+# the head of the agency who acknowledges it. Settings rather than ceremonies' Official rows, which are
+# the people presiding over events and carry no role; an empty name leaves a dotted line to write on.
+PURNA_RECEIPT_PAYER = env.str("PURNA_RECEIPT_PAYER", default="Bendahara Dewan Pengurus KORPRI / BKPSDM")
+PURNA_RECEIPT_TREASURER_NAME = env.str("PURNA_RECEIPT_TREASURER_NAME", default="")
+PURNA_RECEIPT_TREASURER_NIP = env.str("PURNA_RECEIPT_TREASURER_NIP", default="")
+PURNA_RECEIPT_TREASURER_TITLE = env.str("PURNA_RECEIPT_TREASURER_TITLE", default="Bendahara")
+PURNA_RECEIPT_HEAD_NAME = env.str("PURNA_RECEIPT_HEAD_NAME", default="")
+PURNA_RECEIPT_HEAD_NIP = env.str("PURNA_RECEIPT_HEAD_NIP", default="")
+PURNA_RECEIPT_HEAD_TITLE = env.str("PURNA_RECEIPT_HEAD_TITLE", default="Kepala BKPSDM")
 # The pension proposal should reach BKN this many months before the TMT pensiun (about a year).
 PURNA_PROPOSAL_MONTHS_BEFORE_TMT = env.int("PURNA_PROPOSAL_MONTHS_BEFORE_TMT", default=12)
 # Ceremonies (ceremonies/rules.py): who may join a farewell or a training, and how long an invitation

@@ -1,0 +1,155 @@
+"""The write path of receipts (kuitansi): numbers without gaps, issuing, rendering.
+
+A receipt is numbered when it is first issued, inside the transaction that stores it, from a counter
+row locked for the year (number_next): two treasurers issuing at the same moment get consecutive
+numbers, and a receipt whose transaction rolls back gives its number back. The PDF is rendered by a
+worker on the PDF queue (benefits.tasks.receipt_render_task, after the commit); the render is safe to
+run twice and leaves no stray file (receipt_render). Issuing again keeps the number and replaces the PDF.
+"""
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from benefits import notifications, numbering
+from benefits.exceptions import PayoutError
+from benefits.models import DocumentCounter, Payout, PayoutStatus, Receipt, ReceiptStatus
+from employees.scope import staff_scope
+
+logger = logging.getLogger(__name__)
+
+RECEIPT = "kuitansi"  # DocumentCounter.kind of receipts
+# A receipt is the proof of money handed over (or about to be, at a ceremony): never for a payout that
+# is not approved.
+RECEIPT_STATUSES = (PayoutStatus.APPROVED, PayoutStatus.PAID)
+# The treasurer who pays and the operators who prepare payouts print receipts.
+PERMS_ISSUE = ("benefits.pay_payout", "benefits.change_payout")
+
+
+def number_next(*, kind: str, year: int) -> int:
+    """The next number of `kind` in `year` (1, 2, 3... restarting each year).
+
+    Must run inside the transaction that stores the numbered document: the counter row stays locked
+    until it commits (the next caller waits), and a rollback returns the number. The year's row is
+    created on first use race-free: an INSERT that ignores a conflict on (kind, year), then the lock.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("number_next must run inside the transaction that stores the document.")
+    counter = DocumentCounter.objects.select_for_update().filter(kind=kind, year=year).first()
+    if counter is None:
+        # Two first callers of a year both insert; the database keeps one row (the second waits for the
+        # first's commit on the unique index, then inserts nothing) and both then queue on its lock.
+        DocumentCounter.objects.bulk_create([DocumentCounter(kind=kind, year=year)], ignore_conflicts=True)
+        counter = DocumentCounter.objects.select_for_update().get(kind=kind, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def _issue_check(actor: Any, payout: Payout) -> None:
+    if actor is None or not any(actor.has_perm(perm) for perm in PERMS_ISSUE):
+        raise PayoutError(_("You may not issue receipts."))
+    if not staff_scope(actor).covers(payout.employee.unit_id):
+        raise PayoutError(_("%(name)s is not an employee of your work units.") % {"name": payout.employee.display_name})
+    if payout.status not in RECEIPT_STATUSES:
+        raise PayoutError(
+            _("A receipt is issued for an approved or paid payout; this one is %(status)s.")
+            % {"status": payout.get_status_display()}
+        )
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def receipt_issue(*, payout: Payout, actor: Any) -> Receipt:
+    """Issue the receipt of an approved or paid payout and queue its PDF; return the receipt.
+
+    The first issue takes the year's next number (dated the day of payment, or today before it); issuing
+    again keeps the number and date and renders the PDF anew (after a correction of the agency's data
+    or signatories). Raises PayoutError (not allowed, outside the scope, wrong status): nothing changes.
+    """
+    with transaction.atomic():
+        locked = Payout.objects.select_for_update().select_related("employee").get(pk=payout.pk)
+        _issue_check(actor, locked)
+        receipt = Receipt.objects.select_for_update().filter(payout=locked).first()
+        if receipt is None:
+            issued_on = locked.paid_on or timezone.localdate()
+            seq = number_next(kind=RECEIPT, year=issued_on.year)
+            receipt = Receipt(
+                payout=locked,
+                year=issued_on.year,
+                seq=seq,
+                number=numbering.number_format(
+                    settings.PURNA_RECEIPT_NUMBER_PATTERN, seq=seq, year=issued_on.year, month=issued_on.month
+                ),
+                issued_on=issued_on,
+                issued_by=_user(actor),
+            )
+            reason = _("Receipt issued")
+        else:
+            receipt.status, receipt.rendered_at = ReceiptStatus.PENDING, None
+            reason = _("Receipt issued again")
+        receipt._history_user = _user(actor)
+        receipt._change_reason = reason
+        try:
+            with transaction.atomic():
+                receipt.save()
+        except IntegrityError as exc:
+            # The pattern gave a number already used (it was changed to one without {seq} or {year}).
+            raise PayoutError(_("The receipt number %(number)s is already used.") % {"number": receipt.number}) from exc
+        transaction.on_commit(lambda: _render_later(receipt.pk), robust=True)
+    return receipt
+
+
+def _render_later(receipt_id: int) -> None:
+    from benefits.tasks import receipt_render_task
+
+    try:
+        receipt_render_task.delay(receipt_id)
+    except Exception:
+        # The receipt stays "being prepared" and its page offers to issue it again.
+        logger.warning("Could not queue the rendering of receipt %s.", receipt_id, exc_info=True)
+
+
+def receipt_file_name(receipt: Receipt) -> str:
+    """One fixed name per receipt: a render interrupted after writing the file and before its commit is
+    overwritten by the next run instead of leaving a stray file under a generated name."""
+    return f"receipts/{receipt.year}/kuitansi-{receipt.year}-{receipt.seq:05d}.pdf"
+
+
+def receipt_render(*, receipt_id: int) -> Receipt | None:
+    """Render and store the PDF of a receipt being prepared, mark it ready and queue the "receipt ready"
+    email to the retiree (with the PDF); return the receipt (None if it no longer exists).
+
+    Safe to run twice, or twice at once: the row is locked and a ready receipt is returned as it is.
+    The PDF is laid out in memory first; the stored file has a fixed name (receipt_file_name), so a
+    worker killed between writing it and committing leaves nothing the next run does not replace.
+    """
+    from benefits import documents
+
+    with transaction.atomic():
+        receipt = (
+            Receipt.objects.select_for_update(of=("self",))
+            .select_related("payout__employee__unit", "payout__event")
+            .filter(pk=receipt_id)
+            .first()
+        )
+        if receipt is None or receipt.status == ReceiptStatus.DONE:
+            return receipt
+        content = documents.receipt_pdf(receipt=receipt, instansi=documents.instansi_load())
+        storage = receipt.file.storage
+        name = receipt_file_name(receipt)
+        if storage.exists(name):
+            storage.delete(name)
+        receipt.file.name = storage.save(name, ContentFile(content))
+        receipt.status, receipt.rendered_at = ReceiptStatus.DONE, timezone.now()
+        receipt._change_reason = _("Receipt rendered")
+        receipt.save()
+        notifications.receipt_ready(receipt, content)
+    return receipt

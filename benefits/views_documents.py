@@ -1,0 +1,154 @@
+"""The benefits' documents: a payout's receipt (issue it, follow its rendering, download it) and the
+recap of payouts as XLSX and PDF. Each reads through the selectors, narrowed to the user's scope: a
+payout or event outside it answers 404 (a 403 would confirm that it exists)."""
+
+import calendar
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from benefits import documents, services_receipts
+from benefits.exceptions import PayoutError
+from benefits.models import Payout, Receipt
+from benefits.notifications import receipt_filename
+from benefits.selectors import payout_get, payout_recap
+from ceremonies.models import Event
+from ceremonies.selectors import event_get
+from employees.scope import staff_scope
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _payout(request: HttpRequest, pk: int) -> Payout:
+    try:
+        return payout_get(pk=pk, scope=staff_scope(request.user))
+    except Payout.DoesNotExist:
+        raise Http404 from None
+
+
+def _receipt(payout: Payout) -> Receipt | None:
+    return Receipt.objects.filter(payout=payout).first()
+
+
+@permission_required("benefits.view_payout", raise_exception=True)
+def receipt_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    """The receipt's PDF, read from private storage (it has no public address)."""
+    receipt = _receipt(_payout(request, pk))
+    if receipt is None or not receipt.is_ready:
+        raise Http404(_("The receipt is not ready."))
+    try:
+        file = receipt.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The receipt is not ready.")) from None
+    return FileResponse(file, content_type=PDF, as_attachment=True, filename=receipt_filename(receipt))
+
+
+@permission_required("benefits.view_payout", raise_exception=True)
+@require_POST
+def receipt_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue (or issue again) the payout's receipt, then back to the payout's page, where its status shows."""
+    payout = _payout(request, pk)
+    try:
+        receipt = services_receipts.receipt_issue(payout=payout, actor=request.user)
+    except PayoutError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Receipt %(number)s is being prepared; it can be downloaded in a moment.") % {"number": receipt.number},
+        )
+    # The payout pages are the staff pages' (benefits/urls.py): resolved here, when the request comes.
+    return redirect(reverse("benefits:payout_detail", args=[payout.pk]))
+
+
+@permission_required("benefits.view_payout", raise_exception=True)
+def receipt_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The receipt's state for the payout page (polled with htmx while it is being prepared)."""
+    payout = _payout(request, pk)
+    return render(request, "benefits/_receipt_status.html", {"payout": payout, "receipt": _receipt(payout)})
+
+
+# --- Recap ---------------------------------------------------------------------------------------------------
+
+
+class RecapFilterForm(forms.Form):
+    """What a recap covers: a TMT year, or months from/until ("2025-01"), and/or a ceremony."""
+
+    tahun = forms.IntegerField(label=gettext_lazy("Year"), required=False, min_value=2000, max_value=2100)
+    dari = forms.DateField(label=gettext_lazy("From month"), required=False, input_formats=["%Y-%m"])
+    sampai = forms.DateField(label=gettext_lazy("Until month"), required=False, input_formats=["%Y-%m"])
+    acara = forms.IntegerField(label=gettext_lazy("Ceremony"), required=False, min_value=1)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("dari"), data.get("sampai")
+        if end:
+            # "Until June" includes the whole of June.
+            data["sampai"] = end = end.replace(day=calendar.monthrange(end.year, end.month)[1])
+        if start and end and start > end:
+            raise forms.ValidationError(_("The first month comes after the last."))
+        return data
+
+
+def _recap(request: HttpRequest):
+    """The recap and its title from the query string; a 400 response with the reason for bad input."""
+    form = RecapFilterForm(request.GET)
+    if not form.is_valid():
+        problems = [
+            f"{form[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
+            for name, errors in form.errors.items()
+        ]
+        return None, HttpResponseBadRequest(" ".join(problems), content_type="text/plain; charset=utf-8")
+    data = form.cleaned_data
+    scope = staff_scope(request.user)
+    event = None
+    if data["acara"]:
+        try:
+            event = event_get(pk=data["acara"], scope=scope)
+        except Event.DoesNotExist:
+            raise Http404 from None
+    filters = {"year": data["tahun"], "start": data["dari"], "end": data["sampai"], "event": event}
+    recap = payout_recap(scope=scope, **filters)
+    return (recap, documents.recap_title(**filters)), None
+
+
+def _filename(extension: str) -> str:
+    return f"rekap-tht-tali-asih-{timezone.localdate():%Y%m%d}.{extension}"
+
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@permission_required("benefits.view_payout", raise_exception=True)
+def recap_xlsx(request: HttpRequest) -> HttpResponse:
+    found, refusal = _recap(request)
+    if refusal is not None:
+        return refusal
+    recap, title = found
+    content = documents.recap_workbook(recap=recap, title=title, agency=documents.instansi_load().name)
+    return _attachment(content, XLSX, _filename("xlsx"))
+
+
+@permission_required("benefits.view_payout", raise_exception=True)
+def recap_pdf(request: HttpRequest) -> HttpResponse:
+    found, refusal = _recap(request)
+    if refusal is not None:
+        return refusal
+    recap, title = found
+    content = documents.recap_pdf(
+        recap=recap, title=title, instansi=documents.instansi_load(), printed_on=timezone.localdate()
+    )
+    return _attachment(content, PDF, _filename("pdf"))
