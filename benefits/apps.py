@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class BenefitsConfig(AppConfig):
     name = "benefits"
     verbose_name = _("THT & tali asih")
+
+    def ready(self) -> None:
+        # The ceremony's report lists what was handed over at it; ceremonies asks, benefits answers.
+        from benefits.handover import handover_report_rows
+        from ceremonies.documents import handover_provider_register
+
+        handover_provider_register(handover_report_rows)

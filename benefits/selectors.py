@@ -274,6 +274,14 @@ def event_handover(*, event: Event, participants: list[Participant]) -> EventHan
     )
 
 
+def handover_row_get(*, event: Event, employee_id: int, scope: Scope) -> HandoverRow:
+    """One participant's row of the hand-over list (after a button in it was pressed). Two queries.
+    Raises Participant.DoesNotExist, also for one outside `scope`."""
+    participants = Participant.objects.filter(event=event, employee_id=employee_id).select_related("employee__unit")
+    participant = scope.filter(participants, "employee__unit").get()
+    return event_handover(event=event, participants=[participant]).rows[0]
+
+
 def payouts_handed_over(*, event: Event, employee_ids: list[int]) -> QuerySet[Payout]:
     """The payouts paid in cash at `event` to these employees, by name then benefit."""
     return (
