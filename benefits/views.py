@@ -39,6 +39,7 @@ from benefits.forms import (
 from benefits.models import Payout, PayoutBatch, PayoutStatus, RateBasis, ThtClaim
 from ceremonies import selectors as ceremony_selectors
 from ceremonies.models import Event, Participant
+from ceremonies.rules import attendance_allowed
 from employees import selectors as employee_selectors
 from employees.models import Employee
 from employees.nip import format_nip
@@ -530,7 +531,13 @@ def handover_view(request: HttpRequest, pk: int) -> HttpResponse:
     handover = selectors.event_handover(event=event, participants=participants)
     for participant in participants:
         participant.nip_display = format_nip(participant.employee.nip)
-    context = {"event": event, "handover": handover, "can_pay": request.user.has_perm(services.PERM_PAY)}
+    context = {
+        "event": event,
+        "handover": handover,
+        # payout_hand_over refuses a draft or closed event: no button there.
+        "can_pay": request.user.has_perm(services.PERM_PAY) and attendance_allowed(event.status),
+        "handover_open": attendance_allowed(event.status),
+    }
     return render(request, "benefits/handover.html", context)
 
 
