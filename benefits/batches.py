@@ -57,7 +57,12 @@ def payout_batch_run(*, batch_id: int, chunk_size: int = CHUNK_SIZE) -> PayoutBa
     requested it (their permissions and scope apply); return the batch as stored at the end."""
     while True:
         with transaction.atomic():
-            batch = PayoutBatch.objects.select_for_update().select_related("event", "requested_by").get(pk=batch_id)
+            # Only the batch row is locked: its event and requester are outer joins PostgreSQL will not lock.
+            batch = (
+                PayoutBatch.objects.select_for_update(of=("self",))
+                .select_related("event", "requested_by")
+                .get(pk=batch_id)
+            )
             if batch.status in (BatchStatus.DONE, BatchStatus.FAILED):
                 return batch
             if batch.status == BatchStatus.PENDING:

@@ -17,6 +17,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -106,9 +107,9 @@ class PayoutListView(PermissionRequiredMixin, ListView):
 
     def get_queryset(self):
         scope = staff_scope(self.request.user)
-        self.filters = PayoutFilterForm(
-            self.request.GET or None, events=_events(scope), years=selectors.payout_tmt_years(scope=scope)
-        )
+        # This year is always offered: the dashboard's card links to it before any payout exists.
+        years = sorted({*selectors.payout_tmt_years(scope=scope), timezone.localdate().year}, reverse=True)
+        self.filters = PayoutFilterForm(self.request.GET or None, events=_events(scope), years=years)
         self.filters.is_valid()
         # Only the fields that are valid filter: a stale event id or year in a bookmark is ignored.
         data = getattr(self.filters, "cleaned_data", {})
@@ -200,7 +201,6 @@ def _detail(request: HttpRequest, payout: Payout, status: int = 200, **forms) ->
         "breakdown": _breakdown(payout),
         "nip_display": format_nip(payout.employee.nip),
         "timeline": list(payout.status_changes.all()),
-        "claim": getattr(payout.employee, "tht_claim", None),
         "can_verify": user.has_perm(services.PERM_VERIFY) and payout.status == PayoutStatus.DRAFT,
         "can_approve": user.has_perm(services.PERM_APPROVE) and payout.status == PayoutStatus.VERIFIED,
         "can_pay": user.has_perm(services.PERM_PAY) and payout.status == PayoutStatus.APPROVED,

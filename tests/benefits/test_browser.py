@@ -115,3 +115,24 @@ def test_the_payout_list_and_a_payout_page(page, live_server, ceremony):
     assert page.get_by_test_id("payout-terbilang").inner_text() == "dua puluh juta rupiah"
     assert page.get_by_test_id("holder-mismatch").is_visible()
     page.screenshot(path=SCREENSHOTS / "benefits_payout_detail.png", full_page=True)
+
+
+def test_the_operator_counts_a_ceremonys_retirees_before_preparing(page, live_server, ceremony):
+    sign_in(page, live_server, "operator-b")
+
+    page.goto("/tht-tali-asih/siapkan/")
+    page.check("input[name=benefit_type][value=tali_asih]")
+    page.select_option("#id_event", str(ceremony["event"].pk))
+    page.get_by_test_id("prepare-form").locator("button[type=submit]").click()
+
+    # Two of the three participants already have a tali asih payout.
+    assert page.get_by_test_id("prepare-count").inner_text().startswith("1 ")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "benefits_prepare.png", full_page=True)
+
+    page.get_by_test_id("prepare-submit").click()
+    page.wait_for_url("**/pembayaran/?status=draf*")
+    assert page.get_by_test_id("payout-row").count() == 1
+    page.goto("/tht-tali-asih/tht/")
+    assert page.get_by_test_id("tht-row").count() == 3
+    page.screenshot(path=SCREENSHOTS / "benefits_tht.png", full_page=True)
