@@ -18,10 +18,8 @@ PROOF_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 def _bootstrap(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
+        if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):
             widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.RadioSelect):
-            continue
         elif isinstance(widget, forms.Select):
             widget.attrs.setdefault("class", "form-select")
         else:

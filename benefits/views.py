@@ -125,7 +125,7 @@ class PayoutListView(PermissionRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        return super().get_context_data(
+        context = super().get_context_data(
             filters=self.filters,
             can_verify=user.has_perm(services.PERM_VERIFY),
             can_approve=user.has_perm(services.PERM_APPROVE),
@@ -133,6 +133,9 @@ class PayoutListView(PermissionRequiredMixin, ListView):
             overdue=bool(getattr(self.filters, "cleaned_data", {}).get("overdue")),
             **kwargs,
         )
+        for payout in context["object_list"]:
+            payout.nip_display = format_nip(payout.employee.nip)
+        return context
 
 
 def _bulk_view(request: HttpRequest, action: str) -> HttpResponse:
