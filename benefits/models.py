@@ -449,3 +449,58 @@ class Receipt(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == ReceiptStatus.DONE
+
+
+class BatchStatus(models.TextChoices):
+    PENDING = "menunggu", _("Waiting")
+    RUNNING = "berjalan", _("Running")
+    DONE = "selesai", _("Finished")
+    FAILED = "gagal", _("Failed")
+
+
+class PayoutBatch(models.Model):
+    """A preparation of payouts too large to run inside a page request (more than
+    PURNA_PAYOUT_PREPARE_INLINE_MAX retirees): the Celery worker prepares them chunk by chunk and stores
+    its progress here after each chunk, so the page can poll it and a second run continues, not repeats."""
+
+    status = models.CharField(_("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.PENDING)
+    benefit_type = models.CharField(_("benefit"), max_length=10, choices=BenefitType.choices)
+    event = models.ForeignKey(
+        "ceremonies.Event",
+        verbose_name=_("ceremony"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    period_from = models.DateField(_("TMT from"), null=True, blank=True)
+    period_until = models.DateField(_("TMT until"), null=True, blank=True)
+    # The retirees chosen when it was requested: the worker prepares exactly those, in this order.
+    employee_ids = models.JSONField(_("employees"), default=list, editable=False)
+    total = models.PositiveIntegerField(_("retirees"), default=0)
+    done = models.PositiveIntegerField(_("retirees processed"), default=0)
+    created = models.PositiveIntegerField(_("payouts prepared"), default=0)
+    skipped = models.PositiveIntegerField(_("already had one"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payout preparation batch")
+        verbose_name_plural = _("payout preparation batches")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+    @property
+    def progress_percent(self) -> int:
+        return min(100, round(100 * self.done / self.total)) if self.total else 0
+
+    @property
+    def running(self) -> bool:
+        return self.status in (BatchStatus.PENDING, BatchStatus.RUNNING)

@@ -194,6 +194,7 @@ def payouts_in_scope(user: Any) -> QuerySet | None:
     return None if scope.is_all else scope.filter(Payout.objects.all(), "employee__unit").values("pk")
 
 
+registry.about_url_register(MODEL, "benefits:payout_detail")
 registry.about_scope_register(MODEL, payouts_in_scope)
 for _name, _label, _prefix in (
     (TO_VERIFY, gettext_lazy("Payout waiting for verification (to verifiers)"), "payout_to_verify"),

@@ -5,24 +5,27 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from benefits.models import (
     CLOSED_STATUSES,
     BenefitType,
+    PaymentMethod,
     Payout,
+    PayoutBatch,
     PayoutStatus,
     PayoutStatusChange,
     TaliAsihRate,
     ThtClaim,
 )
-from ceremonies.models import Event
+from ceremonies.models import Event, Participant
 from employees.choices import EmployeeStatus
 from employees.models import Employee
 from employees.nip import format_nip
 from employees.scope import Scope
+from employees.selectors import employee_search
 
 # An approved payout still unpaid this many days after the TMT is overdue.
 OVERDUE_DAYS = 30
@@ -36,9 +39,14 @@ def payout_list(
     benefit_type: str | None = None,
     year: int | None = None,
     event: Event | None = None,
+    search: str = "",
+    overdue: bool = False,
+    today: dt.date | None = None,
 ) -> QuerySet[Payout]:
     """Payouts in `scope`, newest first, with the employee, their unit, the event and the people who
-    prepared, verified, approved and paid them joined (one query for a page). `year` is the TMT's year."""
+    prepared, verified, approved and paid them joined (one query for a page). `year` is the TMT's year;
+    `search` a NIP prefix or words of the name; `overdue` keeps the approved payouts still unpaid
+    OVERDUE_DAYS after the TMT (payout_summary's overdue count)."""
     payouts = Payout.objects.select_related(
         "employee__unit", "event", "rate", "prepared_by", "verified_by", "approved_by", "paid_by"
     )
@@ -50,6 +58,11 @@ def payout_list(
         payouts = payouts.filter(tmt__year=year)
     if event is not None:
         payouts = payouts.filter(event=event)
+    if search:
+        payouts = payout_search(payouts, search)
+    if overdue:
+        overdue_before = (today or timezone.localdate()) - dt.timedelta(days=OVERDUE_DAYS)
+        payouts = payouts.filter(status=PayoutStatus.APPROVED, tmt__lt=overdue_before)
     return scope.filter(payouts, "employee__unit")
 
 
@@ -216,6 +229,112 @@ def payout_recap(
         payouts = payouts.filter(tmt__lte=end)
     if event is not None:
         payouts = payouts.filter(event=event)
+
+
+def payout_search(payouts: QuerySet[Payout], text: str) -> QuerySet[Payout]:
+    """Narrow payouts to a search typed by a person: a NIP prefix or words of the employee's name (the
+    register's own rules, employees.selectors.employee_search, through a subquery)."""
+    if not " ".join((text or "").split()):
+        return payouts
+    return payouts.filter(employee__in=employee_search(Employee.objects.all(), text).values("pk"))
+
+
+def payout_tmt_years(*, scope: Scope) -> list[int]:
+    """The TMT years that have payouts in `scope`, newest first (the list's year filter; one query)."""
+    years = scope.filter(Payout.objects.all(), "employee__unit").dates("tmt", "year", order="DESC")
+    return [day.year for day in years]
+
+
+def payout_candidates(
+    *,
+    scope: Scope,
+    period_from: dt.date | None = None,
+    period_until: dt.date | None = None,
+    event: Event | None = None,
+) -> QuerySet[Employee]:
+    """The retirees in `scope` a preparation would cover, by name: those whose TMT (tmt_effective) falls
+    from the month of `period_from` to the month of `period_until`, or the participants of `event`.
+    Employees who moved away (pindah) are left out."""
+    employees = scope.filter(Employee.objects.select_related("unit"), "unit").exclude(status=EmployeeStatus.PINDAH)
+    if event is not None:
+        employees = employees.filter(event_participations__event=event)
+    if period_from is not None:
+        employees = employees.filter(tmt_effective__gte=period_from.replace(day=1))
+    if period_until is not None:
+        # The first day of the next month: the whole month of `period_until` is included.
+        next_month = (period_until.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        employees = employees.filter(tmt_effective__lt=next_month)
+    if event is None and period_from is None and period_until is None:
+        return employees.none()
+    return employees.order_by("name", "pk")
+
+
+def payout_candidate_counts(*, employees: QuerySet[Employee], benefit_type: str) -> tuple[int, int]:
+    """How many of `employees` there are, and how many already have a live or paid payout of the benefit
+    (those are skipped when preparing). One query."""
+    having = Payout.objects.filter(employee=OuterRef("pk"), benefit_type=benefit_type).exclude(
+        status__in=[PayoutStatus.CANCELLED, PayoutStatus.REVERSED]
+    )
+    counts = employees.order_by().aggregate(total=Count("pk"), having=Count("pk", filter=Q(Exists(having))))
+    return counts["total"], counts["having"]
+
+
+def payout_batch_get(*, pk: int, user) -> PayoutBatch:
+    """A preparation batch, for the person who requested it only. Raises PayoutBatch.DoesNotExist."""
+    return PayoutBatch.objects.select_related("event").get(pk=pk, requested_by=user)
+
+
+def tht_retiree_list(*, scope: Scope, search: str = "", year: int | None = None) -> QuerySet[Employee]:
+    """Retirees in `scope` (a TMT known), by TMT then name, with their THT claim and their live or paid THT
+    payout's status and amount (one query for a page)."""
+    live = Payout.objects.filter(employee=OuterRef("pk"), benefit_type=BenefitType.THT).exclude(
+        status__in=[PayoutStatus.CANCELLED, PayoutStatus.REVERSED]
+    )
+    employees = (
+        scope.filter(Employee.objects.select_related("unit", "tht_claim"), "unit")
+        .filter(tmt_effective__isnull=False)
+        .exclude(status=EmployeeStatus.PINDAH)
+        .annotate(
+            tht_payout_status=Subquery(live.values("status")[:1]),
+            tht_payout_pk=Subquery(live.values("pk")[:1]),
+        )
+    )
+    if year:
+        employees = employees.filter(tmt_effective__year=year)
+    return employee_search(employees, search).order_by("-tmt_effective", "name", "pk")
+
+
+@dataclass(frozen=True)
+class HandoverRow:
+    """One participant of a ceremony with their THT and tali asih payouts (live, or paid), if any."""
+
+    participant: Participant
+    tht: Payout | None
+    tali_asih: Payout | None
+
+    @property
+    def payouts(self) -> list[Payout]:
+        return [payout for payout in (self.tht, self.tali_asih) if payout is not None]
+
+
+@dataclass(frozen=True)
+class EventHandover:
+    """A ceremony's hand-over list and its totals: handed over (paid in cash at this event) and
+    outstanding (prepared, not yet paid)."""
+
+    rows: list[HandoverRow]
+    handed_count: int
+    handed_amount: Decimal
+    outstanding_count: int
+    outstanding_amount: Decimal
+
+
+def event_handover(*, event: Event, participants: list[Participant]) -> EventHandover:
+    """For each participant (ceremonies.selectors.event_participants, already in the reader's scope),
+    their THT and tali asih payouts that are live or paid, with the totals. One query."""
+    payouts = Payout.objects.filter(employee_id__in=[p.employee_id for p in participants]).exclude(
+        status__in=[PayoutStatus.CANCELLED, PayoutStatus.REVERSED]
+    )
     by_employee: dict[int, dict[str, Payout]] = {}
     for payout in payouts:
         by_employee.setdefault(payout.employee_id, {})[payout.benefit_type] = payout
@@ -256,3 +375,35 @@ def payout_recap(
         count_by_status=count_by_status,
     )
     return PayoutRecap(rows=rows, totals=totals)
+    for participant in participants:
+        mine = by_employee.get(participant.employee_id, {})
+        rows.append(HandoverRow(participant, mine.get(BenefitType.THT), mine.get(BenefitType.TALI_ASIH)))
+    all_payouts = [payout for row in rows for payout in row.payouts]
+    handed = [p for p in all_payouts if p.status == PayoutStatus.PAID and p.event_id == event.pk]
+    outstanding = [p for p in all_payouts if p.status != PayoutStatus.PAID]
+    return EventHandover(
+        rows=rows,
+        handed_count=len(handed),
+        handed_amount=sum((p.amount for p in handed), ZERO),
+        outstanding_count=len(outstanding),
+        outstanding_amount=sum((p.amount for p in outstanding), ZERO),
+    )
+
+
+def handover_row_get(*, event: Event, employee_id: int, scope: Scope) -> HandoverRow:
+    """One participant's row of the hand-over list (after a button in it was pressed). Two queries.
+    Raises Participant.DoesNotExist, also for one outside `scope`."""
+    participants = Participant.objects.filter(event=event, employee_id=employee_id).select_related("employee__unit")
+    participant = scope.filter(participants, "employee__unit").get()
+    return event_handover(event=event, participants=[participant]).rows[0]
+
+
+def payouts_handed_over(*, event: Event, employee_ids: list[int]) -> QuerySet[Payout]:
+    """The payouts paid in cash at `event` to these employees, by name then benefit."""
+    return (
+        Payout.objects.filter(
+            event=event, employee_id__in=employee_ids, status=PayoutStatus.PAID, method=PaymentMethod.CASH_AT_EVENT
+        )
+        .select_related("employee")
+        .order_by("employee__name", "benefit_type", "pk")
+    )

@@ -15,3 +15,16 @@ def receipt_render_task(receipt_id: int) -> str | None:
 
     receipt = receipt_render(receipt_id=receipt_id)
     return receipt.status if receipt is not None else None
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def payouts_prepare_batch_task(batch_id: int) -> str:
+    """Prepare the payouts of a PayoutBatch (benefits/batches.py) and return its status.
+
+    Safe to run twice, or twice at once: the batch row is locked for each chunk, its stored position
+    says where to continue, and a finished batch returns at once.
+    """
+    # Imported here because benefits.batches imports this module to queue the task.
+    from benefits.batches import payout_batch_run
+
+    return payout_batch_run(batch_id=batch_id).status

@@ -1,11 +1,54 @@
+"""The benefits' staff pages: the tali asih rates, the payouts (list with bulk actions, detail with its
+actions and timeline), preparing payouts (inline or as a batch with a progress bar), THT tracking and
+import, and the hand-over at a ceremony.
+
+Thin views: parse the input, read through benefits/selectors.py with the user's scope (a payout, an
+employee or an event outside it answers 404), call one service (benefits/services.py), map PayoutError to
+form errors or messages, redirect. The services enforce who may do what; the pages only hide what the
+user's permissions and the payout's status would refuse anyway.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from benefits.models import TaliAsihRate
+from benefits import batches, selectors, services
+from benefits.exceptions import PayoutError
+from benefits.forms import (
+    NoteForm,
+    OverrideForm,
+    PayForm,
+    PayoutFilterForm,
+    PrepareForm,
+    ReasonForm,
+    ThtClaimForm,
+    ThtImportForm,
+)
+from benefits.models import Payout, PayoutBatch, PayoutStatus, RateBasis, Receipt, ThtClaim
+from ceremonies import selectors as ceremony_selectors
+from ceremonies.models import Event, Participant
+from ceremonies.rules import attendance_allowed
+from employees import selectors as employee_selectors
+from employees.models import Employee
+from employees.nip import format_nip
+from employees.scope import Scope, staff_scope
 
 
 class TaliAsihRateListView(PermissionRequiredMixin, ListView):
-    """The tali asih rates in force and past, with their bands (the payouts' pages come later)."""
+    """The tali asih rates in force and past, with their bands."""
 
     permission_required = "benefits.view_taliasihrate"
     raise_exception = True
@@ -13,4 +56,527 @@ class TaliAsihRateListView(PermissionRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return TaliAsihRate.objects.prefetch_related("bands")
+        return selectors.tali_asih_rate_list()
+
+
+# --- Helpers --------------------------------------------------------------------------------------------
+
+
+def _payout(request: HttpRequest, pk: int) -> Payout:
+    try:
+        return selectors.payout_get(pk=pk, scope=staff_scope(request.user))
+    except Payout.DoesNotExist as exc:
+        raise Http404(_("No such payout.")) from exc
+
+
+def _event(request: HttpRequest, pk: int) -> Event:
+    try:
+        return ceremony_selectors.event_get(pk=pk, scope=staff_scope(request.user))
+    except Event.DoesNotExist as exc:
+        raise Http404(_("No such event.")) from exc
+
+
+def _events(scope: Scope):
+    return ceremony_selectors.events_visible(Event.objects.order_by("-starts_at", "pk"), scope)
+
+
+def _error_messages(request: HttpRequest, error: PayoutError, name: str = "") -> None:
+    for message in error.messages:
+        messages.error(request, f"{name}: {message}" if name else message)
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
+    """Back to the page the form was on (its filters kept), if it is one of ours."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect(default)
+
+
+# --- Payout list and bulk actions ----------------------------------------------------------------------
+
+
+class PayoutListView(PermissionRequiredMixin, ListView):
+    """Payouts in the user's scope, filtered (status, benefit, TMT year, ceremony, name or NIP, overdue),
+    with checkboxes for verifying or approving many at once; a fixed number of queries."""
+
+    permission_required = "benefits.view_payout"
+    raise_exception = True
+    template_name = "benefits/payout_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        scope = staff_scope(self.request.user)
+        # This year is always offered: the dashboard's card links to it before any payout exists.
+        years = sorted({*selectors.payout_tmt_years(scope=scope), timezone.localdate().year}, reverse=True)
+        self.filters = PayoutFilterForm(self.request.GET or None, events=_events(scope), years=years)
+        self.filters.is_valid()
+        # Only the fields that are valid filter: a stale event id or year in a bookmark is ignored.
+        data = getattr(self.filters, "cleaned_data", {})
+        return selectors.payout_list(
+            scope=scope,
+            status=data.get("status") or None,
+            benefit_type=data.get("benefit_type") or None,
+            year=data.get("year"),
+            event=data.get("event"),
+            search=data.get("q", ""),
+            overdue=bool(data.get("overdue")),
+        )
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        context = super().get_context_data(
+            filters=self.filters,
+            can_verify=user.has_perm(services.PERM_VERIFY),
+            can_approve=user.has_perm(services.PERM_APPROVE),
+            can_prepare=user.has_perm(services.PERM_PREPARE),
+            overdue=bool(getattr(self.filters, "cleaned_data", {}).get("overdue")),
+            **kwargs,
+        )
+        for payout in context["object_list"]:
+            payout.nip_display = format_nip(payout.employee.nip)
+        return context
+
+
+def _bulk_view(request: HttpRequest, action: str) -> HttpResponse:
+    ids = [value for value in request.POST.getlist("payout") if value.isdigit()]
+    back = reverse("benefits:payouts")
+    if not ids:
+        messages.warning(request, _("Tick the payouts first."))
+        return _back(request, back)
+    payouts = list(selectors.payout_list(scope=staff_scope(request.user)).filter(pk__in=ids))
+    try:
+        if action == "verify":
+            report = services.payouts_verify_bulk(payouts=payouts, actor=request.user)
+        else:
+            report = services.payouts_approve_bulk(payouts=payouts, actor=request.user)
+    except PayoutError as error:
+        _error_messages(request, error)
+        return _back(request, back)
+    if report.done:
+        done = len(report.done)
+        if action == "verify":
+            text = ngettext("%(n)d payout verified.", "%(n)d payouts verified.", done)
+        else:
+            text = ngettext("%(n)d payout approved.", "%(n)d payouts approved.", done)
+        messages.success(request, text % {"n": done})
+    for name, problems in report.errors:
+        for problem in problems:
+            messages.error(request, f"{name}: {problem}")
+    return _back(request, back)
+
+
+@require_POST
+@permission_required("benefits.view_payout", raise_exception=True)
+def payouts_verify_view(request: HttpRequest) -> HttpResponse:
+    """Verify the ticked payouts; each refusal is a message, the others are verified."""
+    return _bulk_view(request, "verify")
+
+
+@require_POST
+@permission_required("benefits.view_payout", raise_exception=True)
+def payouts_approve_view(request: HttpRequest) -> HttpResponse:
+    """Approve the ticked payouts; each refusal is a message, the others are approved."""
+    return _bulk_view(request, "approve")
+
+
+# --- One payout -----------------------------------------------------------------------------------------
+
+
+def _breakdown(payout: Payout) -> dict:
+    """The stored computation, its dates read back and its basis named, for display."""
+    breakdown = dict(payout.breakdown or {})
+    for key in ("decision_date", "received_on", "tmt"):
+        if isinstance(breakdown.get(key), str):
+            breakdown[key] = dt.date.fromisoformat(breakdown[key])
+    if breakdown.get("basis") in RateBasis.values:
+        breakdown["basis_label"] = RateBasis(breakdown["basis"]).label
+    return breakdown
+
+
+def _detail(request: HttpRequest, payout: Payout, status: int = 200, **forms) -> HttpResponse:
+    user = request.user
+    live = payout.status in services.LIVE_STATUSES
+    scope = staff_scope(user)
+    participant_events = _events(scope).filter(participants__employee_id=payout.employee_id)
+    context = {
+        "payout": payout,
+        "breakdown": _breakdown(payout),
+        "nip_display": format_nip(payout.employee.nip),
+        "timeline": list(payout.status_changes.all()),
+        "can_verify": user.has_perm(services.PERM_VERIFY) and payout.status == PayoutStatus.DRAFT,
+        "can_approve": user.has_perm(services.PERM_APPROVE) and payout.status == PayoutStatus.VERIFIED,
+        "can_pay": user.has_perm(services.PERM_PAY) and payout.status == PayoutStatus.APPROVED,
+        "can_override": user.has_perm(services.PERM_CHANGE) and payout.status == PayoutStatus.DRAFT,
+        "can_cancel": user.has_perm(services.PERM_CHANGE) and live,
+        "can_reverse": user.has_perm(services.PERM_REVERSE) and payout.status == PayoutStatus.PAID,
+        "note_form": forms.get("note_form") or NoteForm(),
+        "override_form": forms.get("override_form")
+        or OverrideForm(initial={"override_amount": payout.override_amount and int(payout.override_amount)}),
+        "pay_form": forms.get("pay_form") or PayForm(events=participant_events),
+        "cancel_form": forms.get("cancel_form") or ReasonForm(auto_id="id_cancel_%s"),
+        "reverse_form": forms.get("reverse_form") or ReasonForm(auto_id="id_reverse_%s"),
+        # The kuitansi of an approved or paid payout (benefits/views_documents.py issues and serves it).
+        "receipts_open": payout.status in (PayoutStatus.APPROVED, PayoutStatus.PAID),
+        "receipt": Receipt.objects.filter(payout=payout).first(),
+    }
+    return render(request, "benefits/payout_detail.html", context, status=status)
+
+
+@permission_required("benefits.view_payout", raise_exception=True)
+def payout_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A payout: the employee, the amount and how it was reached, the payment, the timeline, and the
+    actions the user's permissions and the payout's status allow."""
+    return _detail(request, _payout(request, pk))
+
+
+def _done(request: HttpRequest, payout: Payout, text: str) -> HttpResponse:
+    messages.success(request, text % {"name": payout.employee.display_name})
+    return redirect("benefits:payout_detail", pk=payout.pk)
+
+
+def _refused(request: HttpRequest, payout: Payout, error: PayoutError) -> HttpResponse:
+    _error_messages(request, error)
+    return redirect("benefits:payout_detail", pk=payout.pk)
+
+
+@require_POST
+@permission_required("benefits.verify_payout", raise_exception=True)
+def payout_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
+    payout = _payout(request, pk)
+    form = NoteForm(request.POST)
+    form.is_valid()
+    try:
+        payout = services.payout_verify(payout=payout, actor=request.user, note=form.cleaned_data.get("note", ""))
+    except PayoutError as error:
+        return _refused(request, payout, error)
+    return _done(request, payout, _("The payout of %(name)s is verified."))
+
+
+@require_POST
+@permission_required("benefits.approve_payout", raise_exception=True)
+def payout_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
+    payout = _payout(request, pk)
+    form = NoteForm(request.POST)
+    form.is_valid()
+    try:
+        payout = services.payout_approve(payout=payout, actor=request.user, note=form.cleaned_data.get("note", ""))
+    except PayoutError as error:
+        return _refused(request, payout, error)
+    return _done(request, payout, _("The payout of %(name)s is approved for payment."))
+
+
+@require_POST
+@permission_required("benefits.pay_payout", raise_exception=True)
+def payout_pay_view(request: HttpRequest, pk: int) -> HttpResponse:
+    payout = _payout(request, pk)
+    events = _events(staff_scope(request.user)).filter(participants__employee_id=payout.employee_id)
+    form = PayForm(request.POST, request.FILES, events=events)
+    if not form.is_valid():
+        return _detail(request, payout, status=422, pay_form=form)
+    data = form.cleaned_data
+    try:
+        payout = services.payout_pay(
+            payout=payout,
+            actor=request.user,
+            method=data["method"],
+            paid_on=data["paid_on"],
+            event=data["event"],
+            bank_name=data["bank_name"],
+            account_number=data["account_number"],
+            account_holder=data["account_holder"],
+            proof=data["proof"],
+            note=data["note"],
+        )
+    except PayoutError as error:
+        form.service_errors_add(error)
+        return _detail(request, payout, status=422, pay_form=form)
+    return _done(request, payout, _("The payout of %(name)s is recorded as paid."))
+
+
+@require_POST
+@permission_required("benefits.change_payout", raise_exception=True)
+def payout_override_view(request: HttpRequest, pk: int) -> HttpResponse:
+    payout = _payout(request, pk)
+    form = OverrideForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, payout, status=422, override_form=form)
+    try:
+        payout = services.payout_amount_override(
+            payout=payout,
+            actor=request.user,
+            amount=form.cleaned_data["override_amount"],
+            reason=form.cleaned_data["override_reason"],
+        )
+    except PayoutError as error:
+        form.service_errors_add(error)
+        return _detail(request, payout, status=422, override_form=form)
+    return _done(request, payout, _("The amount of the payout of %(name)s has been changed."))
+
+
+@require_POST
+@permission_required("benefits.change_payout", raise_exception=True)
+def payout_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    payout = _payout(request, pk)
+    form = ReasonForm(request.POST, auto_id="id_cancel_%s")
+    if not form.is_valid():
+        return _detail(request, payout, status=422, cancel_form=form)
+    try:
+        payout = services.payout_cancel(payout=payout, actor=request.user, reason=form.cleaned_data["reason"])
+    except PayoutError as error:
+        form.service_errors_add(error)
+        return _detail(request, payout, status=422, cancel_form=form)
+    return _done(request, payout, _("The payout of %(name)s is cancelled."))
+
+
+@require_POST
+@permission_required("benefits.reverse_payout", raise_exception=True)
+def payout_reverse_view(request: HttpRequest, pk: int) -> HttpResponse:
+    payout = _payout(request, pk)
+    form = ReasonForm(request.POST, auto_id="id_reverse_%s")
+    if not form.is_valid():
+        return _detail(request, payout, status=422, reverse_form=form)
+    try:
+        payout = services.payout_reverse(payout=payout, actor=request.user, reason=form.cleaned_data["reason"])
+    except PayoutError as error:
+        form.service_errors_add(error)
+        return _detail(request, payout, status=422, reverse_form=form)
+    return _done(request, payout, _("The payment to %(name)s is reversed: a new payout may be prepared."))
+
+
+@never_cache
+@permission_required("benefits.view_payout", raise_exception=True)
+def payout_proof_view(request: HttpRequest, pk: int) -> FileResponse:
+    """The proof of payment from private storage, to a user who may see the payout, as a download."""
+    payout = _payout(request, pk)
+    if not payout.proof:
+        raise Http404(_("No proof of payment."))
+    try:
+        handle = payout.proof.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("No proof of payment.")) from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=payout.proof_name or "bukti", content_type=payout.proof_content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Nothing in it may run even if a browser shows it anyway.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --- Preparing payouts ---------------------------------------------------------------------------------
+
+
+@permission_required("benefits.add_payout", raise_exception=True)
+def prepare_view(request: HttpRequest) -> HttpResponse:
+    """Choose a benefit and a TMT period or a ceremony; see how many retirees it covers; prepare their
+    payouts here (up to PURNA_PAYOUT_PREPARE_INLINE_MAX) or as a batch run by the worker."""
+    scope = staff_scope(request.user)
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = PrepareForm(data, events=_events(scope))
+    context = {"form": form, "inline_max": settings.PURNA_PAYOUT_PREPARE_INLINE_MAX}
+    if form.is_valid():
+        choice = form.cleaned_data
+        employees = selectors.payout_candidates(
+            scope=scope, period_from=choice["tmt_from"], period_until=choice["tmt_until"], event=choice["event"]
+        )
+        if request.method == "POST":
+            return _prepare(request, employees, choice)
+        total, having = selectors.payout_candidate_counts(employees=employees, benefit_type=choice["benefit_type"])
+        context.update(preview=True, total=total, having=having, to_prepare=total - having)
+    return render(request, "benefits/prepare.html", context)
+
+
+def _prepare(request: HttpRequest, employees, choice: dict) -> HttpResponse:
+    ids = list(employees.values_list("pk", flat=True))
+    try:
+        if len(ids) > settings.PURNA_PAYOUT_PREPARE_INLINE_MAX:
+            batch = batches.payout_batch_create(
+                employee_ids=ids,
+                benefit_type=choice["benefit_type"],
+                actor=request.user,
+                event=choice["event"],
+                period_from=choice["tmt_from"],
+                period_until=choice["tmt_until"],
+            )
+            return redirect("benefits:batch_detail", pk=batch.pk)
+        report = services.payouts_prepare_bulk(
+            employees=employees, benefit_type=choice["benefit_type"], actor=request.user, event=choice["event"]
+        )
+    except PayoutError as error:
+        _error_messages(request, error)
+        return redirect("benefits:prepare")
+    messages.success(
+        request,
+        _("Payouts prepared: %(created)d; skipped (already had one): %(skipped)d; errors: %(errors)d.")
+        % {"created": len(report.done), "skipped": len(report.skipped), "errors": len(report.errors)},
+    )
+    for name, problems in report.errors:
+        for problem in problems:
+            messages.error(request, f"{name}: {problem}")
+    query = f"?status={PayoutStatus.DRAFT}&benefit_type={choice['benefit_type']}"
+    return HttpResponseRedirect(reverse("benefits:payouts") + query)
+
+
+def _batch(request: HttpRequest, pk: int) -> PayoutBatch:
+    try:
+        return selectors.payout_batch_get(pk=pk, user=request.user)
+    except PayoutBatch.DoesNotExist as exc:
+        raise Http404(_("No such preparation.")) from exc
+
+
+@permission_required("benefits.add_payout", raise_exception=True)
+def batch_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A preparation batch: its progress while the worker runs it, then what it prepared and the errors."""
+    return render(request, "benefits/payoutbatch_detail.html", {"batch": _batch(request, pk)})
+
+
+@permission_required("benefits.add_payout", raise_exception=True)
+def batch_progress_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress partial, polled by htmx every second until the batch has finished."""
+    return render(request, "benefits/_payoutbatch_progress.html", {"batch": _batch(request, pk)})
+
+
+# --- THT (Taspen) -------------------------------------------------------------------------------------
+
+
+class ThtListView(PermissionRequiredMixin, ListView):
+    """Retirees with their THT claim (filed, Taspen's reference, documents, amount received) and their THT
+    payout's status; a fixed number of queries."""
+
+    permission_required = "benefits.view_thtclaim"
+    raise_exception = True
+    template_name = "benefits/thtclaim_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.search = self.request.GET.get("q", "").strip()
+        year = self.request.GET.get("tahun", "")
+        self.year = int(year) if year.isdigit() and len(year) == 4 else None
+        return selectors.tht_retiree_list(scope=staff_scope(self.request.user), search=self.search, year=self.year)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(search=self.search, year=self.year, statuses=PayoutStatus.choices, **kwargs)
+        for employee in context["object_list"]:
+            employee.nip_display = format_nip(employee.nip)
+        return context
+
+
+@permission_required("benefits.change_thtclaim", raise_exception=True)
+def tht_edit_view(request: HttpRequest, employee_pk: int) -> HttpResponse:
+    """Record an employee's THT claim (tht_claim_save)."""
+    try:
+        employee = employee_selectors.employee_get(pk=employee_pk, scope=staff_scope(request.user))
+    except Employee.DoesNotExist as exc:
+        raise Http404(_("No such employee.")) from exc
+    claim = ThtClaim.objects.filter(employee=employee).first()
+    if request.method == "POST":
+        form = ThtClaimForm(request.POST)
+        if form.is_valid():
+            try:
+                services.tht_claim_save(employee=employee, actor=request.user, **form.cleaned_data)
+            except PayoutError as error:
+                form.service_errors_add(error)
+            else:
+                messages.success(request, _("The THT claim of %(name)s is saved.") % {"name": employee.display_name})
+                return redirect("benefits:tht")
+    else:
+        initial = {}
+        if claim is not None:
+            initial = {name: getattr(claim, name) for name in services.CLAIM_FIELDS}
+            if claim.amount_received is not None:
+                initial["amount_received"] = int(claim.amount_received)
+        form = ThtClaimForm(initial=initial)
+    context = {"form": form, "employee": employee, "nip_display": format_nip(employee.nip)}
+    return render(request, "benefits/thtclaim_form.html", context)
+
+
+@permission_required("benefits.change_thtclaim", raise_exception=True)
+def tht_import_view(request: HttpRequest) -> HttpResponse:
+    """Upload PT Taspen's amounts (CSV or XLSX): all rows are recorded, or none and the errors by cell."""
+    result = None
+    if request.method == "POST":
+        form = ThtImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = services.tht_amounts_import(file=upload, actor=request.user, name=upload.name)
+            except PayoutError as error:
+                form.service_errors_add(error)
+            else:
+                if result.applied:
+                    messages.success(
+                        request,
+                        _("THT amounts recorded: %(created)d new, %(updated)d updated, %(unchanged)d unchanged.")
+                        % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+                    )
+                    return redirect("benefits:tht")
+    else:
+        form = ThtImportForm()
+    return render(request, "benefits/tht_import.html", {"form": form, "result": result})
+
+
+@permission_required("benefits.change_thtclaim", raise_exception=True)
+def tht_template_view(request: HttpRequest) -> HttpResponse:
+    """The empty CSV to fill in: the header the import reads."""
+    header = ",".join(services.THT_HEADERS[key] for key in ("nip", "amount", "reference", "date"))
+    response = HttpResponse(f"{header}\r\n", content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="templat-tht-taspen.csv"'
+    return response
+
+
+# --- Hand-over at a ceremony ---------------------------------------------------------------------------
+
+
+@permission_required("benefits.view_payout", raise_exception=True)
+def handover_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ceremony's participants with their THT and tali asih payouts, a big button per approved one for
+    the Bendahara, and the totals; works on a phone, a fixed number of queries."""
+    event = _event(request, pk)
+    participants = ceremony_selectors.event_participants(event=event, scope=staff_scope(request.user))
+    handover = selectors.event_handover(event=event, participants=participants)
+    for participant in participants:
+        participant.nip_display = format_nip(participant.employee.nip)
+    context = {
+        "event": event,
+        "handover": handover,
+        # payout_hand_over refuses a draft or closed event: no button there.
+        "can_pay": request.user.has_perm(services.PERM_PAY) and attendance_allowed(event.status),
+        "handover_open": attendance_allowed(event.status),
+    }
+    return render(request, "benefits/handover.html", context)
+
+
+@require_POST
+@permission_required("benefits.pay_payout", raise_exception=True)
+def handover_pay_view(request: HttpRequest, pk: int, payout_pk: int) -> HttpResponse:
+    """Hand over one approved payout at the ceremony (payout_hand_over); htmx swaps the row back."""
+    event = _event(request, pk)
+    payout = _payout(request, payout_pk)
+    error = None
+    try:
+        payout = services.payout_hand_over(payout=payout, event=event, actor=request.user)
+    except PayoutError as exc:
+        error = exc
+    if not request.htmx:
+        if error is not None:
+            _error_messages(request, error, payout.employee.display_name)
+        else:
+            messages.success(
+                request,
+                _("%(benefit)s handed over to %(name)s.")
+                % {"benefit": payout.get_benefit_type_display(), "name": payout.employee.display_name},
+            )
+        return HttpResponseRedirect(reverse("benefits:handover", args=[event.pk]) + f"#serah-{payout.employee_id}")
+    try:
+        row = selectors.handover_row_get(event=event, employee_id=payout.employee_id, scope=staff_scope(request.user))
+    except Participant.DoesNotExist as exc:
+        raise Http404(_("No such participant.")) from exc
+    row.participant.nip_display = format_nip(row.participant.employee.nip)
+    context = {
+        "event": event,
+        "row": row,
+        "can_pay": True,
+        "row_error": " ".join(error.messages) if error is not None else "",
+    }
+    return render(request, "benefits/_handover_row.html", context)

@@ -300,6 +300,9 @@ PURNA_IMPORT_MAX_BYTES = env.int("PURNA_IMPORT_MAX_BYTES", default=50 * 1024 * 1
 # The admin's "recompute the retirement dates" runs in the request up to this many employees (about
 # 70 ms per 1,000), in Celery with a progress bar beyond.
 PURNA_FACTS_INLINE_MAX = env.int("PURNA_FACTS_INLINE_MAX", default=2000)
+# "Prepare payouts" runs in the request up to this many retirees (each one is a locked, computed,
+# validated insert with its timeline row), in Celery with a progress bar beyond.
+PURNA_PAYOUT_PREPARE_INLINE_MAX = env.int("PURNA_PAYOUT_PREPARE_INLINE_MAX", default=200)
 
 LOGGING = {
     "version": 1,

@@ -1,12 +1,17 @@
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from benefits.selectors import PayoutSummary, payout_summary
 from employees.scope import staff_scope
 from employees.selectors import DashboardSummary, dashboard_summary, retiring_query
 from purna import formatting, health
@@ -31,7 +36,35 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scope = staff_scope(request.user)
     summary = dashboard_summary(scope=scope)
     context = {"summary": summary, "chart": dashboard_chart(summary), "scope": scope}
+    if request.user.has_perm("benefits.view_payout"):
+        context["payouts"] = payouts_card(payout_summary(scope=scope, year=timezone.localdate().year))
     return render(request, "purna/dashboard.html", context)
+
+
+@dataclass(frozen=True)
+class PayoutsCard:
+    """The dashboard's money card: this year's payouts (both benefits) paid, outstanding, overdue."""
+
+    year: int
+    paid_count: int
+    paid_amount: Decimal
+    outstanding_count: int
+    outstanding_amount: Decimal
+    overdue_count: int
+    tali_asih_not_prepared: int
+
+
+def payouts_card(summary: PayoutSummary) -> PayoutsCard:
+    figures = summary.by_benefit.values()
+    return PayoutsCard(
+        year=summary.year,
+        paid_count=sum(f.paid_count for f in figures),
+        paid_amount=sum((f.paid_amount for f in figures), Decimal(0)),
+        outstanding_count=sum(f.outstanding_count for f in figures),
+        outstanding_amount=sum((f.outstanding_amount for f in figures), Decimal(0)),
+        overdue_count=sum(f.overdue_count for f in figures),
+        tali_asih_not_prepared=summary.tali_asih_not_prepared,
+    )
 
 
 def dashboard_chart(summary: DashboardSummary) -> BarChart:

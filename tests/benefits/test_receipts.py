@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import reverse
 
 from benefits import services_receipts
 from benefits.exceptions import PayoutError
@@ -282,35 +282,8 @@ def test_the_render_task_goes_to_the_pdf_queue(settings):
 # --- Views ---------------------------------------------------------------------------------------------------
 
 
-def _stub_payout_detail(request, pk):  # pragma: no cover - only its URL is used
-    raise AssertionError
-
-
 @pytest.fixture
-def payout_detail_url(settings):
-    """The payout page is the staff pages' (built beside this work); until they are merged, a stand-in
-    of the same name lets the issue view's redirect be checked."""
-    try:
-        reverse("benefits:payout_detail", args=[1])
-    except NoReverseMatch:
-        import types
-
-        from django.urls import include
-
-        from benefits import urls as benefits_urls
-
-        module = types.ModuleType("benefits_urls_with_detail")
-        module.app_name = "benefits"
-        module.urlpatterns = [
-            path("pembayaran/<int:pk>/", _stub_payout_detail, name="payout_detail"),
-            *benefits_urls.urlpatterns,
-        ]
-        root = types.ModuleType("root_urls_with_payout_detail")
-        root.urlpatterns = [path("tht-tali-asih/", include((module, "benefits"))), path("", include("purna.urls"))]
-        import sys
-
-        sys.modules[root.__name__] = root
-        settings.ROOT_URLCONF = root.__name__
+def payout_detail_url():
     return lambda pk: reverse("benefits:payout_detail", args=[pk])
 
 

@@ -388,7 +388,8 @@ def test_each_document_runs_a_fixed_number_of_queries(client, instansi, units, n
         response = get(client, name, large, "?semua=1")
 
     assert response.status_code == 200
-    assert few <= 10
+    # The report also reads what the benefits handed over at the event (benefits.handover: one query).
+    assert few <= (11 if name == "report_pdf" else 10)
 
 
 def test_letters_say_so_when_nobody_needs_one(staff_client, instansi, event):

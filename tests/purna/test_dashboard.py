@@ -1,6 +1,7 @@
 """The home page (purna/views.py dashboard): head counts and the SVG chart whose bars open the list."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -68,5 +69,22 @@ def test_dashboard_runs_the_same_queries_for_5_and_500_employees(client, operato
     Employee.objects.bulk_create(demo.employees_build(495, today=today, units=units, seed=495), ignore_conflicts=True)
     retirement_facts_refresh()
 
-    with django_assert_max_num_queries(8):
+    # The payouts card (benefits.view_payout, which every dashboard role holds) costs payout_summary's two.
+    with django_assert_max_num_queries(8 + PAYOUTS_CARD_QUERIES):
         assert queries() == small
+
+
+PAYOUTS_CARD_QUERIES = 2
+
+
+def test_the_payouts_card_costs_two_queries_and_only_its_readers(client, operator, django_assert_max_num_queries):
+    client.force_login(operator)
+    client.get(reverse("dashboard"))
+    with CaptureQueriesContext(connection) as with_card:
+        assert 'data-testid="payouts-card"' in client.get(reverse("dashboard")).content.decode()
+    operator.groups.clear()
+    operator.user_permissions.add(Permission.objects.get(codename="view_dashboard"))
+    with CaptureQueriesContext(connection) as without_card:
+        assert 'data-testid="payouts-card"' not in client.get(reverse("dashboard")).content.decode()
+
+    assert len(with_card) - len(without_card) == PAYOUTS_CARD_QUERIES

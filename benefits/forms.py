@@ -1,0 +1,144 @@
+"""Forms of the benefits' staff pages: they check the shape of the input; the services decide (amounts,
+statuses, who may do what), and their PayoutError messages are put next to the fields."""
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from benefits.models import BenefitType, PaymentMethod, PayoutStatus
+from ceremonies.models import Event, EventStatus
+from employees.exceptions import EmployeeError
+from employees.filters import MONTH_WIDGET, MonthField
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+PROOF_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+
+
+def _bootstrap(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
+class ServiceForm(forms.Form):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+    def service_errors_add(self, error: EmployeeError) -> None:
+        """Put a service's errors next to their fields (the others above the form)."""
+        for field, messages in error.errors.items():
+            for message in messages:
+                self.add_error(field if field in self.fields and field != NON_FIELD_ERRORS else None, message)
+
+
+class PayoutFilterForm(ServiceForm):
+    """The payout list's filters (GET); every field optional, bad values ignored."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    benefit_type = forms.ChoiceField(label=_("Benefit"), required=False)
+    year = forms.TypedChoiceField(label=_("TMT year"), required=False, coerce=int, empty_value=None)
+    event = forms.ModelChoiceField(label=_("Ceremony"), queryset=Event.objects.none(), required=False)
+    q = forms.CharField(label=_("Name or NIP"), required=False, max_length=100)
+    overdue = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, events, years: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All")), *PayoutStatus.choices]
+        self.fields["benefit_type"].choices = [("", _("All")), *BenefitType.choices]
+        self.fields["year"].choices = [("", _("All"))] + [(year, str(year)) for year in years]
+        self.fields["event"].queryset = events
+        self.fields["event"].empty_label = _("All")
+
+
+class PrepareForm(ServiceForm):
+    """What to prepare: a benefit, and a TMT period (months, both included) or a ceremony."""
+
+    benefit_type = forms.ChoiceField(label=_("Benefit"), choices=BenefitType.choices, widget=forms.RadioSelect)
+    tmt_from = MonthField(label=_("TMT from (month)"), widget=MONTH_WIDGET, required=False)
+    tmt_until = MonthField(label=_("TMT until (month)"), widget=MONTH_WIDGET, required=False)
+    event = forms.ModelChoiceField(
+        label=_("Or the participants of a ceremony"), queryset=Event.objects.none(), required=False
+    )
+
+    def __init__(self, *args, events, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["event"].queryset = events
+        self.fields["event"].empty_label = _("No ceremony: use the TMT period")
+
+    def clean(self):
+        data = super().clean()
+        start, until, event = data.get("tmt_from"), data.get("tmt_until"), data.get("event")
+        if start and until and until < start:
+            self.add_error("tmt_until", _("The end month must not be before the start month."))
+        if not event and not (start and until) and not self.errors:
+            raise forms.ValidationError(_("Choose a TMT period (from and until) or a ceremony."))
+        return data
+
+
+class NoteForm(ServiceForm):
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class ReasonForm(ServiceForm):
+    reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OverrideForm(ServiceForm):
+    override_amount = forms.CharField(
+        label=_("Amount (Rp)"),
+        required=False,
+        max_length=30,
+        help_text=_("Empty: back to the computed amount."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "20.000.000"}),
+    )
+    override_reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class PayForm(ServiceForm):
+    method = forms.ChoiceField(label=_("Payment method"), choices=PaymentMethod.choices, widget=forms.RadioSelect)
+    event = forms.ModelChoiceField(label=_("Ceremony"), queryset=Event.objects.none(), required=False)
+    bank_name = forms.CharField(label=_("Bank"), required=False, max_length=100)
+    account_number = forms.CharField(label=_("Account number"), required=False, max_length=40)
+    account_holder = forms.CharField(label=_("Account holder"), required=False, max_length=150)
+    paid_on = forms.DateField(label=_("Paid on"), widget=DATE_WIDGET)
+    proof = forms.FileField(
+        label=_("Proof of payment (PDF, JPG or PNG)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": PROOF_ACCEPT}),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+    def __init__(self, *args, events, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the published or held ceremonies the employee takes part in (payout_hand_over's rule).
+        self.fields["event"].queryset = events.exclude(status__in=[EventStatus.DRAFT, EventStatus.CLOSED])
+        self.fields["paid_on"].initial = timezone.localdate()
+
+
+class ThtClaimForm(ServiceForm):
+    claim_filed_on = forms.DateField(label=_("Claim filed on"), required=False, widget=DATE_WIDGET)
+    taspen_reference = forms.CharField(label=_("Taspen reference"), required=False, max_length=100)
+    documents_complete = forms.BooleanField(label=_("Documents complete"), required=False)
+    documents_complete_on = forms.DateField(label=_("Documents complete on"), required=False, widget=DATE_WIDGET)
+    amount_received = forms.CharField(
+        label=_("Amount received (Rp)"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "25.000.000"}),
+    )
+    received_on = forms.DateField(label=_("Received on"), required=False, widget=DATE_WIDGET)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ThtImportForm(ServiceForm):
+    file = forms.FileField(
+        label=_("File from PT Taspen (CSV or XLSX)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )

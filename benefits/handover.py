@@ -1,0 +1,24 @@
+"""What the benefits hand over at a ceremony, for the ceremony's report (ceremonies/documents.py prints
+the rows its registered providers give; ceremonies does not import benefits, DESIGN.md "Dependencies")."""
+
+from django.utils.translation import gettext as _
+
+from benefits.models import BenefitType
+from benefits.selectors import payouts_handed_over
+from ceremonies.models import Event, Participant
+from employees.nip import format_nip
+
+
+def handover_report_rows(event: Event, participants: list[Participant]) -> list[dict]:
+    """The THT and tali asih paid in cash at `event` to these participants: name, NIP, label, amount."""
+    payouts = payouts_handed_over(event=event, employee_ids=[p.employee_id for p in participants])
+    labels = {BenefitType.THT: _("THT"), BenefitType.TALI_ASIH: _("KORPRI tali asih")}
+    return [
+        {
+            "name": payout.employee.display_name,
+            "nip": format_nip(payout.employee.nip),
+            "label": labels[payout.benefit_type],
+            "amount": payout.amount,
+        }
+        for payout in payouts
+    ]
