@@ -153,84 +153,6 @@ def payout_summary(
     return PayoutSummary(year=year, by_benefit=by_benefit, tali_asih_not_prepared=not_prepared)
 
 
-# --- Recapitulation ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RecapCell:
-    """One benefit of one retiree in a recap: the amount and the payout's status (None: no payout)."""
-
-    amount: Decimal | None
-    status: str | None
-
-    @property
-    def status_label(self) -> str:
-        # Read when printed: a document is rendered in the site's language, whoever asked for it.
-        return str(PayoutStatus(self.status).label) if self.status else ""
-
-
-@dataclass(frozen=True)
-class RecapRow:
-    number: int
-    employee: Employee
-    name: str
-    nip: str
-    unit: str
-    tmt: dt.date
-    tht: RecapCell
-    tali_asih: RecapCell
-
-
-@dataclass(frozen=True)
-class RecapTotals:
-    """Sums of the rows: per benefit, per benefit and status, and all together."""
-
-    tht: Decimal
-    tali_asih: Decimal
-    by_status: dict[tuple[str, str], Decimal]
-    count_by_status: dict[tuple[str, str], int]
-
-    @property
-    def total(self) -> Decimal:
-        return self.tht + self.tali_asih
-
-
-@dataclass(frozen=True)
-class PayoutRecap:
-    rows: list[RecapRow]
-    totals: RecapTotals
-
-
-_NO_PAYOUT = RecapCell(None, None)
-
-
-def payout_recap(
-    *,
-    scope: Scope,
-    year: int | None = None,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    event: Event | None = None,
-) -> PayoutRecap:
-    """The THT and tali asih of each retiree in `scope` whose payouts have a TMT in `year` or between
-    `start` and `end` (inclusive), and/or are handed over at `event`: one row per retiree (name, NIP,
-    unit, TMT, each benefit's amount and status) and the totals summed from those same rows, so the
-    printed totals always equal their rows. Cancelled and reversed payouts do not count. One query."""
-    payouts = (
-        scope.filter(Payout.objects.exclude(status__in=CLOSED_STATUSES), "employee__unit")
-        .select_related("employee__unit")
-        .order_by("employee__name", "employee_id", "benefit_type")
-    )
-    if year:
-        payouts = payouts.filter(tmt__year=year)
-    if start:
-        payouts = payouts.filter(tmt__gte=start)
-    if end:
-        payouts = payouts.filter(tmt__lte=end)
-    if event is not None:
-        payouts = payouts.filter(event=event)
-
-
 def payout_search(payouts: QuerySet[Payout], text: str) -> QuerySet[Payout]:
     """Narrow payouts to a search typed by a person: a NIP prefix or words of the employee's name (the
     register's own rules, employees.selectors.employee_search, through a subquery)."""
@@ -339,6 +261,117 @@ def event_handover(*, event: Event, participants: list[Participant]) -> EventHan
     for payout in payouts:
         by_employee.setdefault(payout.employee_id, {})[payout.benefit_type] = payout
     rows = []
+    for participant in participants:
+        mine = by_employee.get(participant.employee_id, {})
+        rows.append(HandoverRow(participant, mine.get(BenefitType.THT), mine.get(BenefitType.TALI_ASIH)))
+    all_payouts = [payout for row in rows for payout in row.payouts]
+    handed = [p for p in all_payouts if p.status == PayoutStatus.PAID and p.event_id == event.pk]
+    outstanding = [p for p in all_payouts if p.status != PayoutStatus.PAID]
+    return EventHandover(
+        rows=rows,
+        handed_count=len(handed),
+        handed_amount=sum((p.amount for p in handed), ZERO),
+        outstanding_count=len(outstanding),
+        outstanding_amount=sum((p.amount for p in outstanding), ZERO),
+    )
+
+
+def handover_row_get(*, event: Event, employee_id: int, scope: Scope) -> HandoverRow:
+    """One participant's row of the hand-over list (after a button in it was pressed). Two queries.
+    Raises Participant.DoesNotExist, also for one outside `scope`."""
+    participants = Participant.objects.filter(event=event, employee_id=employee_id).select_related("employee__unit")
+    participant = scope.filter(participants, "employee__unit").get()
+    return event_handover(event=event, participants=[participant]).rows[0]
+
+
+def payouts_handed_over(*, event: Event, employee_ids: list[int]) -> QuerySet[Payout]:
+    """The payouts paid in cash at `event` to these employees, by name then benefit."""
+    return (
+        Payout.objects.filter(
+            event=event, employee_id__in=employee_ids, status=PayoutStatus.PAID, method=PaymentMethod.CASH_AT_EVENT
+        )
+        .select_related("employee")
+        .order_by("employee__name", "benefit_type", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class RecapCell:
+    """One benefit of one retiree in a recap: the amount and the payout's status (None: no payout)."""
+
+    amount: Decimal | None
+    status: str | None
+
+    @property
+    def status_label(self) -> str:
+        # Read when printed: a document is rendered in the site's language, whoever asked for it.
+        return str(PayoutStatus(self.status).label) if self.status else ""
+
+
+@dataclass(frozen=True)
+class RecapRow:
+    number: int
+    employee: Employee
+    name: str
+    nip: str
+    unit: str
+    tmt: dt.date
+    tht: RecapCell
+    tali_asih: RecapCell
+
+
+@dataclass(frozen=True)
+class RecapTotals:
+    """Sums of the rows: per benefit, per benefit and status, and all together."""
+
+    tht: Decimal
+    tali_asih: Decimal
+    by_status: dict[tuple[str, str], Decimal]
+    count_by_status: dict[tuple[str, str], int]
+
+    @property
+    def total(self) -> Decimal:
+        return self.tht + self.tali_asih
+
+
+@dataclass(frozen=True)
+class PayoutRecap:
+    rows: list[RecapRow]
+    totals: RecapTotals
+
+
+_NO_PAYOUT = RecapCell(None, None)
+
+
+def payout_recap(
+    *,
+    scope: Scope,
+    year: int | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    event: Event | None = None,
+) -> PayoutRecap:
+    """The THT and tali asih of each retiree in `scope` whose payouts have a TMT in `year` or between
+    `start` and `end` (inclusive), and/or are handed over at `event`: one row per retiree (name, NIP,
+    unit, TMT, each benefit's amount and status) and the totals summed from those same rows, so the
+    printed totals always equal their rows. Cancelled and reversed payouts do not count. One query."""
+    payouts = (
+        scope.filter(Payout.objects.exclude(status__in=CLOSED_STATUSES), "employee__unit")
+        .select_related("employee__unit")
+        .order_by("employee__name", "employee_id", "benefit_type")
+    )
+    if year:
+        payouts = payouts.filter(tmt__year=year)
+    if start:
+        payouts = payouts.filter(tmt__gte=start)
+    if end:
+        payouts = payouts.filter(tmt__lte=end)
+    if event is not None:
+        payouts = payouts.filter(event=event)
+    by_employee: dict[int, dict[str, Payout]] = {}
+    for payout in payouts:
+        by_employee.setdefault(payout.employee_id, {})[payout.benefit_type] = payout
+    rows = []
     by_status: dict[tuple[str, str], Decimal] = {}
     count_by_status: dict[tuple[str, str], int] = {}
     sums = dict.fromkeys(BenefitType.values, ZERO)
@@ -375,35 +408,3 @@ def event_handover(*, event: Event, participants: list[Participant]) -> EventHan
         count_by_status=count_by_status,
     )
     return PayoutRecap(rows=rows, totals=totals)
-    for participant in participants:
-        mine = by_employee.get(participant.employee_id, {})
-        rows.append(HandoverRow(participant, mine.get(BenefitType.THT), mine.get(BenefitType.TALI_ASIH)))
-    all_payouts = [payout for row in rows for payout in row.payouts]
-    handed = [p for p in all_payouts if p.status == PayoutStatus.PAID and p.event_id == event.pk]
-    outstanding = [p for p in all_payouts if p.status != PayoutStatus.PAID]
-    return EventHandover(
-        rows=rows,
-        handed_count=len(handed),
-        handed_amount=sum((p.amount for p in handed), ZERO),
-        outstanding_count=len(outstanding),
-        outstanding_amount=sum((p.amount for p in outstanding), ZERO),
-    )
-
-
-def handover_row_get(*, event: Event, employee_id: int, scope: Scope) -> HandoverRow:
-    """One participant's row of the hand-over list (after a button in it was pressed). Two queries.
-    Raises Participant.DoesNotExist, also for one outside `scope`."""
-    participants = Participant.objects.filter(event=event, employee_id=employee_id).select_related("employee__unit")
-    participant = scope.filter(participants, "employee__unit").get()
-    return event_handover(event=event, participants=[participant]).rows[0]
-
-
-def payouts_handed_over(*, event: Event, employee_ids: list[int]) -> QuerySet[Payout]:
-    """The payouts paid in cash at `event` to these employees, by name then benefit."""
-    return (
-        Payout.objects.filter(
-            event=event, employee_id__in=employee_ids, status=PayoutStatus.PAID, method=PaymentMethod.CASH_AT_EVENT
-        )
-        .select_related("employee")
-        .order_by("employee__name", "benefit_type", "pk")
-    )
