@@ -257,7 +257,12 @@ if PURNA_SWEEP_EVERY_SECONDS:
         }
     }
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"purna.notifications.tasks.*": {"queue": PURNA_EMAIL_QUEUE}}
+PURNA_PDF_QUEUE = env.str("PURNA_PDF_QUEUE", default="pdf")
+# PDFs on a queue of their own (DESIGN.md section 7): a 500-certificate batch must not hold up emails.
+CELERY_TASK_ROUTES = {
+    "purna.notifications.tasks.*": {"queue": PURNA_EMAIL_QUEUE},
+    "ceremonies.tasks.certificates_*": {"queue": PURNA_PDF_QUEUE},
+}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 # --- Forms, admin, misc ------------------------------------------------------------------------------
@@ -280,6 +285,12 @@ PURNA_IMPORT_MAX_BYTES = env.int("PURNA_IMPORT_MAX_BYTES", default=50 * 1024 * 1
 # The admin's "recompute the retirement dates" runs in the request up to this many employees (about
 # 70 ms per 1,000), in Celery with a progress bar beyond.
 PURNA_FACTS_INLINE_MAX = env.int("PURNA_FACTS_INLINE_MAX", default=2000)
+# Certificates (ceremonies/services/certificates.py): the number as the agency's correspondence rules
+# print it (purna/numbering.py: {seq}, {seq:03d}, {year}, {month_roman}), the place before the date, and
+# how many verifications one address may ask for in a minute (the public page, against enumeration).
+PURNA_CERTIFICATE_NUMBER_PATTERN = env.str("PURNA_CERTIFICATE_NUMBER_PATTERN", default="800/{seq}/BKPSDM/{year}")
+PURNA_CERTIFICATE_PLACE = env.str("PURNA_CERTIFICATE_PLACE", default="Kabupaten Contoh")
+PURNA_VERIFY_RATE_PER_MINUTE = env.int("PURNA_VERIFY_RATE_PER_MINUTE", default=30)
 
 LOGGING = {
     "version": 1,
