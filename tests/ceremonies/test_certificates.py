@@ -326,3 +326,20 @@ def test_masa_kerja(years, months, expected):
 )
 def test_nip_masked(nip, expected):
     assert nip_masked(nip) == expected
+
+
+def test_the_print_offset_moves_the_layout_and_the_qr_code_points_to_the_public_page(actor):
+    from django.template.loader import render_to_string
+
+    from ceremonies.certificate_pdf import TEMPLATES, CertificatePrinter, verification_url
+
+    event = held_event(attended=1, absent=0, print_offset_x_mm=5, print_offset_y_mm=-3)
+    certificates_issue(event=event, actor=actor)
+    certificate = Certificate.objects.select_related("participant__employee").get()
+    context = CertificatePrinter(services.instansi_get()).context(certificate, event)
+
+    html = render_to_string(TEMPLATES[certificate.kind], context)
+
+    assert 'style="left: 5mm; top: -3mm"' in html
+    assert context["verification_url"] == verification_url(certificate.verification_code)
+    assert verification_url("abc") == "https://purna.contoh.go.id/verifikasi/abc/"
