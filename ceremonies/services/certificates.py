@@ -109,7 +109,7 @@ def certificates_issue(
     instansi = instansi_get()
     with transaction.atomic():
         # Two staff issuing for the same event at once wait here, and the second finds nothing missing.
-        locked = Event.objects.select_for_update().select_related("presiding_official").get(pk=event.pk)
+        locked = Event.objects.select_for_update(of=("self",)).select_related("presiding_official").get(pk=event.pk)
         attended = Participant.objects.filter(event=locked, status=ParticipantStatus.ATTENDED, certificates=None)
         if participants is not None:
             attended = attended.filter(pk__in=[p.pk for p in participants])
@@ -175,7 +175,9 @@ def certificate_reissue(*, certificate: Certificate, actor: Any) -> CertificateB
     instansi = instansi_get()
     with transaction.atomic():
         locked = (
-            Certificate.objects.select_for_update()
+            # Only the certificate's row is locked: the official is an outer join, which PostgreSQL
+            # cannot lock.
+            Certificate.objects.select_for_update(of=("self",))
             .select_related("participant__employee", "participant__event__presiding_official")
             .get(pk=certificate.pk)
         )
@@ -232,7 +234,7 @@ def certificates_render(*, batch_id: int) -> CertificateBatch:
     """Render the batch's certificates whose file does not show their current version; safe to run
     twice, or again after a kill. Progress is stored after each certificate."""
     with transaction.atomic():
-        batch = CertificateBatch.objects.select_for_update().select_related("event").get(pk=batch_id)
+        batch = CertificateBatch.objects.select_for_update(of=("self",)).select_related("event").get(pk=batch_id)
         if batch.status == BatchStatus.DONE:
             return batch
         certificates = list(
