@@ -19,6 +19,7 @@ from ceremonies.models import Certificate, CertificateKind, Event
 from employees.nip import format_nip
 from purna import formatting, pdf
 
+QR_MASK = 3
 TEMPLATES = {
     CertificateKind.PIAGAM: "ceremonies/pdf/certificate.html",
     CertificateKind.SERTIFIKAT: "ceremonies/pdf/certificate_training.html",
@@ -51,7 +52,9 @@ class CertificatePrinter:
     def context(self, certificate: Certificate, event: Event) -> dict:
         employee = certificate.participant.employee
         url = verification_url(certificate.verification_code)
-        qr = segno.make(url, error="m")
+        # A fixed mask: choosing the best of eight costs 3 ms a certificate, and any mask is valid (the
+        # code's content is random, so no mask is systematically worse).
+        qr = segno.make_qr(url, error="m", mask=QR_MASK, boost_error=False)
         return {
             "certificate": certificate,
             "title": TITLES[certificate.kind],
