@@ -42,6 +42,9 @@ urlpatterns = [
         certificates.certificate_batch_progress_view,
         name="certificate_batch_progress",
     ),
+    path(
+        "sertifikat/proses/<int:pk>/ulangi/", certificates.certificate_batch_retry_view, name="certificate_batch_retry"
+    ),
     path("sertifikat/<int:pk>.pdf", certificates.certificate_pdf_view, name="certificate_pdf"),
     path("sertifikat/<int:pk>/cabut/", certificates.certificate_revoke_view, name="certificate_revoke"),
     path("sertifikat/<int:pk>/terbitkan-ulang/", certificates.certificate_reissue_view, name="certificate_reissue"),

@@ -202,6 +202,20 @@ def certificate_reissue(*, certificate: Certificate, actor: Any) -> CertificateB
     return batch
 
 
+def certificate_batch_retry(*, batch: CertificateBatch, actor: Any) -> CertificateBatch:
+    """Queue again a batch whose printing stopped on an error: it carries on with the certificates not
+    printed yet (the numbers are kept). A batch that is waiting, running or done is left as it is."""
+    with transaction.atomic():
+        locked = CertificateBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != BatchStatus.FAILED:
+            raise CeremonyError(_("This batch has not stopped on an error."))
+        locked.status = BatchStatus.PENDING
+        locked.requested_by = _user(actor) or locked.requested_by
+        locked.save(update_fields=["status", "requested_by"])
+        transaction.on_commit(lambda: certificates_render_task.delay(locked.pk))
+    return locked
+
+
 # --- Rendering (the task's work) ---------------------------------------------------------------------
 
 

@@ -95,6 +95,17 @@ def certificate_batch_progress_view(request: HttpRequest, pk: int) -> HttpRespon
     return render(request, "ceremonies/_certificatebatch_progress.html", {"batch": batch, "event": batch.event})
 
 
+@require_POST
+@permission_required("ceremonies.change_event", raise_exception=True)
+def certificate_batch_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch(request, pk)
+    try:
+        services.certificate_batch_retry(batch=batch, actor=request.user)
+    except CeremonyError as error:
+        _error_messages(request, error)
+    return redirect("ceremonies:certificate_batch", pk=batch.pk)
+
+
 @permission_required("ceremonies.view_event", raise_exception=True)
 def certificate_list_view(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(request, pk)

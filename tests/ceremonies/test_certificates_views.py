@@ -73,6 +73,7 @@ def staff_urls(event, certificate, batch) -> list[tuple[str, str]]:
         ("post", reverse("ceremonies:certificates_issue", args=[event.pk])),
         ("post", reverse("ceremonies:certificate_revoke", args=[certificate.pk])),
         ("post", reverse("ceremonies:certificate_reissue", args=[certificate.pk])),
+        ("post", reverse("ceremonies:certificate_batch_retry", args=[batch.pk])),
     ]
 
 
@@ -248,3 +249,23 @@ def test_verifications_are_rate_limited_per_address(public, unit, operator, sett
     assert other_address.status_code == 200
     certificate.refresh_from_db()
     assert certificate.verification_count == 1
+
+
+def test_a_failed_batch_can_be_printed_again(
+    operator_client, unit, operator, monkeypatch, django_capture_on_commit_callbacks
+):
+    queued = []
+    monkeypatch.setattr(services.certificates_render_task, "delay", lambda batch_id: queued.append(batch_id))
+    _event, batch = event_with_certificates(unit, operator, attended=2, render=False)
+    url = reverse("ceremonies:certificate_batch_retry", args=[batch.pk])
+
+    refused = operator_client.post(url, follow=True)
+    CertificateBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED, done=1)
+    page = operator_client.get(reverse("ceremonies:certificate_batch", args=[batch.pk])).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        operator_client.post(url)
+
+    assert "This batch has not stopped on an error." in refused.content.decode()
+    assert "Printing stopped after 1 of 2 certificates." in page and 'data-testid="retry"' in page
+    assert CertificateBatch.objects.get(pk=batch.pk).status == BatchStatus.PENDING
+    assert queued == [batch.pk]
