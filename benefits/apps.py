@@ -7,8 +7,6 @@ class BenefitsConfig(AppConfig):
     verbose_name = _("THT & tali asih")
 
     def ready(self) -> None:
-        from benefits import checks  # noqa: F401
-
         # The ceremony's report lists what was handed over at it; ceremonies asks, benefits answers.
         from benefits.handover import handover_report_rows
         from ceremonies.documents import handover_provider_register

@@ -393,24 +393,6 @@ class PayoutStatusChange(models.Model):
 # --- Documents: numbered receipts ------------------------------------------------------------------------
 
 
-class DocumentCounter(models.Model):
-    """The last number given to a kind of document in a year. Its row is locked while a number is taken
-    (benefits.services_receipts.number_next), inside the transaction that stores the document: a
-    document rolled back gives its number back, so the year's sequence has no gaps."""
-
-    kind = models.CharField(_("kind of document"), max_length=30)
-    year = models.PositiveSmallIntegerField(_("year"))
-    last = models.PositiveIntegerField(_("last number given"), default=0)
-
-    class Meta:
-        verbose_name = _("document counter")
-        verbose_name_plural = _("document counters")
-        constraints = [models.UniqueConstraint(fields=["kind", "year"], name="documentcounter_kind_year")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.year}: {self.last}"
-
-
 class ReceiptStatus(models.TextChoices):
     PENDING = "menunggu", _("Being prepared")
     DONE = "selesai", _("Ready")

@@ -16,39 +16,20 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from benefits import notifications, numbering
+from benefits import notifications
 from benefits.exceptions import PayoutError
-from benefits.models import DocumentCounter, Payout, PayoutStatus, Receipt, ReceiptStatus
+from benefits.models import Payout, PayoutStatus, Receipt, ReceiptStatus
 from employees.scope import staff_scope
+from purna.numbering import number_format, number_next
 
 logger = logging.getLogger(__name__)
 
-RECEIPT = "kuitansi"  # DocumentCounter.kind of receipts
+RECEIPT = "kuitansi"  # purna.models.DocumentCounter.kind of receipts
 # A receipt is the proof of money handed over (or about to be, at a ceremony): never for a payout that
 # is not approved.
 RECEIPT_STATUSES = (PayoutStatus.APPROVED, PayoutStatus.PAID)
 # The treasurer who pays and the operators who prepare payouts print receipts.
 PERMS_ISSUE = ("benefits.pay_payout", "benefits.change_payout")
-
-
-def number_next(*, kind: str, year: int) -> int:
-    """The next number of `kind` in `year` (1, 2, 3... restarting each year).
-
-    Must run inside the transaction that stores the numbered document: the counter row stays locked
-    until it commits (the next caller waits), and a rollback returns the number. The year's row is
-    created on first use race-free: an INSERT that ignores a conflict on (kind, year), then the lock.
-    """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("number_next must run inside the transaction that stores the document.")
-    counter = DocumentCounter.objects.select_for_update().filter(kind=kind, year=year).first()
-    if counter is None:
-        # Two first callers of a year both insert; the database keeps one row (the second waits for the
-        # first's commit on the unique index, then inserts nothing) and both then queue on its lock.
-        DocumentCounter.objects.bulk_create([DocumentCounter(kind=kind, year=year)], ignore_conflicts=True)
-        counter = DocumentCounter.objects.select_for_update().get(kind=kind, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
 
 
 def _issue_check(actor: Any, payout: Payout) -> None:
@@ -85,7 +66,7 @@ def receipt_issue(*, payout: Payout, actor: Any) -> Receipt:
                 payout=locked,
                 year=issued_on.year,
                 seq=seq,
-                number=numbering.number_format(
+                number=number_format(
                     settings.PURNA_RECEIPT_NUMBER_PATTERN, seq=seq, year=issued_on.year, month=issued_on.month
                 ),
                 issued_on=issued_on,

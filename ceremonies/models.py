@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from employees.models import Employee, UnitKerja
+from employees.storage import private_storage
 
 
 class EventKind(models.TextChoices):
@@ -116,6 +117,10 @@ class Event(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Pre-printed certificate paper (a border, a crest) is rarely fed exactly straight: the layout moves by
+    # these millimetres, right and down (negative: left and up).
+    print_offset_x_mm = models.SmallIntegerField(_("certificate print offset, horizontal (mm)"), default=0)
+    print_offset_y_mm = models.SmallIntegerField(_("certificate print offset, vertical (mm)"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -127,6 +132,11 @@ class Event(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"),
             models.CheckConstraint(condition=Q(capacity__isnull=True) | Q(capacity__gt=0), name="event_capacity"),
+            models.CheckConstraint(
+                condition=Q(print_offset_x_mm__gte=-30, print_offset_x_mm__lte=30)
+                & Q(print_offset_y_mm__gte=-30, print_offset_y_mm__lte=30),
+                name="event_print_offset_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -227,3 +237,148 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee.display_name} @ {self.event}"
+
+
+# --- Certificates (piagam penghargaan, sertifikat pelatihan) ------------------------------------------------
+
+
+class CertificateKind(models.TextChoices):
+    PIAGAM = "piagam", _("Certificate of appreciation (piagam penghargaan)")
+    SERTIFIKAT = "sertifikat", _("Training certificate")
+    OTHER = "lainnya", _("Other certificate")
+
+
+class CertificateStatus(models.TextChoices):
+    VALID = "sah", _("Valid")
+    REVOKED = "dicabut", _("Revoked")
+
+
+class BatchStatus(models.TextChoices):
+    PENDING = "menunggu", _("Waiting")
+    RUNNING = "berjalan", _("Running")
+    DONE = "selesai", _("Done")
+    FAILED = "gagal", _("Failed")
+
+
+class CertificateBatch(models.Model):
+    """One run of certificate rendering (an issue for an event, or a re-issue), with its progress."""
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="certificate_batches"
+    )
+    total = models.PositiveIntegerField(_("certificates"), default=0)
+    done = models.PositiveIntegerField(_("rendered"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.PENDING)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate batch")
+        verbose_name_plural = _("certificate batches")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.event} ({self.done}/{self.total})"
+
+    @property
+    def progress_percent(self) -> int:
+        return 100 if not self.total else min(100, self.done * 100 // self.total)
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (BatchStatus.PENDING, BatchStatus.RUNNING)
+
+
+def _verification_code() -> str:
+    # Printed as a QR code and typed from paper: 128 random bits cannot be guessed or enumerated.
+    return secrets.token_urlsafe(16)
+
+
+class Certificate(models.Model):
+    """A certificate handed to a participant: its number (gap-free, purna/numbering.py), the text and the
+    signatory as printed (a snapshot: a later change of official does not change a signed paper), the
+    stored PDF and its public verification code.
+
+    A correction is a re-issue: the same number and code, a new version, a new file. Written only
+    through ceremonies/services/certificates.py.
+    """
+
+    kind = models.CharField(_("kind"), max_length=10, choices=CertificateKind.choices)
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("participant"), on_delete=models.PROTECT, related_name="certificates"
+    )
+    number = models.CharField(_("number"), max_length=100, unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    seq = models.PositiveIntegerField(_("sequence"))
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    issued_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=100)
+    wording = models.TextField(_("wording"))
+    signatory_name = models.CharField(_("signatory"), max_length=150)
+    signatory_nip = models.CharField(_("signatory's NIP"), max_length=18, blank=True)
+    signatory_title = models.CharField(_("signatory's position"), max_length=200)
+    verification_code = models.CharField(
+        _("verification code"), max_length=32, unique=True, default=_verification_code, editable=False
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=CertificateStatus.choices, default=CertificateStatus.VALID
+    )
+    revoked_reason = models.CharField(_("reason for revocation"), max_length=300, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    batch = models.ForeignKey(
+        CertificateBatch,
+        verbose_name=_("batch"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="certificates",
+    )
+    file = models.FileField(_("file"), upload_to="sertifikat/", storage=private_storage, blank=True)
+    # The version the stored file shows: the renderer skips a certificate whose file is current.
+    rendered_version = models.PositiveSmallIntegerField(_("rendered version"), default=0, editable=False)
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+    verification_count = models.PositiveIntegerField(_("verifications"), default=0, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Verifications are counted with a set-wise UPDATE, not recorded as history.
+    history = HistoricalRecords(excluded_fields=["verification_count"])
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["year", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["participant"], name="certificate_once_per_participant"),
+            models.UniqueConstraint(fields=["year", "seq"], name="certificate_seq_once_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_rendered(self) -> bool:
+        return bool(self.file) and self.rendered_version == self.version

@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from ceremonies import rules
-from ceremonies.models import Event, Participant, ParticipantStatus, Session
+from ceremonies.models import Certificate, CertificateBatch, Event, Participant, ParticipantStatus, Session
 from employees.choices import EmployeeStatus
 from employees.models import Employee, UnitKerja
 from employees.retirement import add_months
@@ -189,3 +189,34 @@ def cohort_list(
         )
         result.append(CohortRow(employee, refusal, employee.pk in in_this, events.get(employee.pk, [])))
     return result, total
+
+
+# --- Certificates ----------------------------------------------------------------------------------------
+
+
+def certificate_list(*, event: Event, scope: Scope) -> list[Certificate]:
+    """The event's certificates whose recipient `scope` may see, in participant order (by name), with the
+    recipient (one query)."""
+    certificates = Certificate.objects.filter(participant__event=event).select_related("participant__employee")
+    return list(scope.filter(certificates, "participant__employee__unit").order_by("participant__employee__name", "pk"))
+
+
+def certificate_get(*, pk: int, scope: Scope) -> Certificate:
+    """A certificate whose recipient `scope` may see, with its participant, employee and event. Raises
+    Certificate.DoesNotExist."""
+    certificates = Certificate.objects.select_related("participant__employee", "participant__event")
+    return scope.filter(certificates, "participant__employee__unit").get(pk=pk)
+
+
+def certificate_by_code(*, code: str) -> Certificate:
+    """The certificate with this verification code, for the public page (no scope: the code is the key).
+    Raises Certificate.DoesNotExist."""
+    return Certificate.objects.select_related("participant__employee", "participant__event").get(verification_code=code)
+
+
+def certificate_batch_get(*, pk: int, scope: Scope) -> CertificateBatch:
+    """A batch of an event `scope` may see. Raises CertificateBatch.DoesNotExist."""
+    batch = CertificateBatch.objects.select_related("event").get(pk=pk)
+    if not events_visible(Event.objects.filter(pk=batch.event_id), scope).exists():
+        raise CertificateBatch.DoesNotExist
+    return batch

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ceremonies.views import documents, invitations
+from ceremonies.views import certificates, documents, invitations
 from ceremonies.views import events as views
 
 app_name = "ceremonies"
@@ -31,4 +31,21 @@ urlpatterns = [
     # Invitations: the public answer page (a signed link, no login) and the staff's send button.
     path("undangan/<int:pk>/<str:token>/", invitations.rsvp, name="rsvp"),
     path("<int:pk>/undangan/kirim/", invitations.invitations_send_view, name="invitations_send"),
+    # Certificates: issue (a batch printed by Celery), its progress, the list, downloads, revoke, re-issue.
+    path("<int:pk>/sertifikat/", certificates.certificate_list_view, name="certificates"),
+    path("<int:pk>/sertifikat/terbitkan/", certificates.certificates_issue_view, name="certificates_issue"),
+    path("<int:pk>/sertifikat/cetak.pdf", certificates.certificates_print_view, name="certificates_print"),
+    path("<int:pk>/sertifikat/semua.zip", certificates.certificates_zip_view, name="certificates_zip"),
+    path("sertifikat/proses/<int:pk>/", certificates.certificate_batch_view, name="certificate_batch"),
+    path(
+        "sertifikat/proses/<int:pk>/kemajuan/",
+        certificates.certificate_batch_progress_view,
+        name="certificate_batch_progress",
+    ),
+    path(
+        "sertifikat/proses/<int:pk>/ulangi/", certificates.certificate_batch_retry_view, name="certificate_batch_retry"
+    ),
+    path("sertifikat/<int:pk>.pdf", certificates.certificate_pdf_view, name="certificate_pdf"),
+    path("sertifikat/<int:pk>/cabut/", certificates.certificate_revoke_view, name="certificate_revoke"),
+    path("sertifikat/<int:pk>/terbitkan-ulang/", certificates.certificate_reissue_view, name="certificate_reissue"),
 ]

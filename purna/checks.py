@@ -21,3 +21,29 @@ def harfbuzz_subset_check(app_configs=None, **kwargs) -> list[checks.CheckMessag
             id=HARFBUZZ_SUBSET_MISSING,
         )
     ]
+
+
+NUMBER_PATTERN_INVALID = "purna.E002"
+
+
+@checks.register()
+def number_patterns_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Every PURNA_*_NUMBER_PATTERN setting can number documents (purna/numbering.py): a typo found at
+    start-up, not when the first certificate of the year is issued."""
+    from django.conf import settings
+
+    from purna.numbering import pattern_errors
+
+    messages = []
+    for name in sorted(set(dir(settings))):
+        if name.startswith("PURNA_") and name.endswith("_NUMBER_PATTERN"):
+            errors = pattern_errors(getattr(settings, name))
+            if errors:
+                messages.append(
+                    checks.Error(
+                        f"{name} = {getattr(settings, name)!r}: {'; '.join(errors)}",
+                        hint="Use {seq} (or {seq:03d}), {year} and {month_roman}.",
+                        id=NUMBER_PATTERN_INVALID,
+                    )
+                )
+    return messages

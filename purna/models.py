@@ -38,3 +38,20 @@ class Instansi(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.pk = 1
         super().save(*args, **kwargs)
+
+
+class DocumentCounter(models.Model):
+    """The last sequence number given to a kind of document in a year (purna/numbering.py): one row per
+    kind and year, locked while a number is taken, so that numbers are gap-free and never given twice."""
+
+    kind = models.CharField(_("document kind"), max_length=50)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("document counter")
+        verbose_name_plural = _("document counters")
+        constraints = [models.UniqueConstraint(fields=["kind", "year"], name="documentcounter_once_per_kind_year")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year}: {self.last}"

@@ -258,10 +258,12 @@ if PURNA_SWEEP_EVERY_SECONDS:
     }
 CELERY_TASK_DEFAULT_QUEUE = "default"
 PURNA_PDF_QUEUE = env.str("PURNA_PDF_QUEUE", default="pdf")
+# PDFs on a queue of their own (DESIGN.md section 7): a 500-certificate batch must not hold up emails,
+# and WeasyPrint's memory grows in long-lived processes (the workers are recycled).
 CELERY_TASK_ROUTES = {
     "purna.notifications.tasks.*": {"queue": PURNA_EMAIL_QUEUE},
-    # WeasyPrint's memory grows in long-lived processes: documents run on workers of their own (recycled).
     "benefits.tasks.receipt_*": {"queue": PURNA_PDF_QUEUE},
+    "ceremonies.tasks.certificates_*": {"queue": PURNA_PDF_QUEUE},
 }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
@@ -274,7 +276,7 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 PURNA_INSTANSI_NAME = env.str("PURNA_INSTANSI_NAME", default="BKPSDM Kabupaten Contoh")
 # The place written before the date of the agency's documents ("Balikpapan, 21 Oktober 2025").
 PURNA_INSTANSI_CITY = env.str("PURNA_INSTANSI_CITY", default="Kabupaten Contoh")
-# Receipts of THT and tali asih payouts (benefits/numbering.py checks the pattern at start-up):
+# Receipts of THT and tali asih payouts (purna/numbering.py; the pattern is checked at start-up):
 # placeholders {seq} (padding as {seq:04d}), {year} and {month_roman}.
 PURNA_RECEIPT_NUMBER_PATTERN = env.str("PURNA_RECEIPT_NUMBER_PATTERN", default="900/{seq}/BKPSDM/{year}")
 # Who pays (printed after "Sudah terima dari") and who signs a receipt: the treasurer who pays it and
@@ -303,6 +305,12 @@ PURNA_FACTS_INLINE_MAX = env.int("PURNA_FACTS_INLINE_MAX", default=2000)
 # "Prepare payouts" runs in the request up to this many retirees (each one is a locked, computed,
 # validated insert with its timeline row), in Celery with a progress bar beyond.
 PURNA_PAYOUT_PREPARE_INLINE_MAX = env.int("PURNA_PAYOUT_PREPARE_INLINE_MAX", default=200)
+# Certificates (ceremonies/services/certificates.py): the number as the agency's correspondence rules
+# print it (purna/numbering.py: {seq}, {seq:03d}, {year}, {month_roman}), the place before the date, and
+# how many verifications one address may ask for in a minute (the public page, against enumeration).
+PURNA_CERTIFICATE_NUMBER_PATTERN = env.str("PURNA_CERTIFICATE_NUMBER_PATTERN", default="800/{seq}/BKPSDM/{year}")
+PURNA_CERTIFICATE_PLACE = env.str("PURNA_CERTIFICATE_PLACE", default="Kabupaten Contoh")
+PURNA_VERIFY_RATE_PER_MINUTE = env.int("PURNA_VERIFY_RATE_PER_MINUTE", default=30)
 
 LOGGING = {
     "version": 1,

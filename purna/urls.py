@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from ceremonies.views.certificates import certificate_verify_view
 from purna import views
 
 admin.site.site_header = _("Purna administration")
@@ -22,6 +23,8 @@ urlpatterns = [
     path("akun/kata-sandi/selesai/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     # The language switch is in every page's footer, the login page included: it needs no login.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # The public page a certificate's QR code opens (ceremonies/views/certificates.py): no login.
+    path("verifikasi/<str:code>/", certificate_verify_view, name="certificate_verify"),
     path("pegawai/", include("employees.urls")),
     path("acara/", include("ceremonies.urls")),
     path("tht-tali-asih/", include("benefits.urls")),

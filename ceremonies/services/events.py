@@ -35,6 +35,8 @@ EVENT_FIELDS = {
     "description",
     "capacity",
     "presiding_official",
+    "print_offset_x_mm",
+    "print_offset_y_mm",
 }
 SESSION_FIELDS = {"starts_at", "ends_at", "topic", "instructor", "notes"}
 

@@ -37,6 +37,8 @@ def event_form(unit, official, **changes) -> dict:
         "presiding_official": official.pk,
         "signatories": [official.pk],
         "description": "",
+        "print_offset_x_mm": "0",
+        "print_offset_y_mm": "0",
         **{
             f"{prefix}-{key}": value
             for prefix in ("sessions", "participants")

@@ -31,6 +31,8 @@ PUBLIC_VIEWS = {
     "instansi_logo": {200, 302},
     # A retiree answers an invitation through its signed link, with no account (a sample token is refused).
     "ceremonies:rsvp": {400},
+    # Anyone holding a certificate checks it through its QR code (a sample code is unknown).
+    "certificate_verify": {404},
 }
 
 

@@ -1,0 +1,282 @@
+"""The one write path for certificates (piagam penghargaan, sertifikat pelatihan): issue, render, revoke,
+re-issue.
+
+Issuing creates the missing certificates of an event's attendees in one transaction, numbered under the
+counter's row lock (purna/numbering.py: gap-free, a rolled-back issue gives its numbers back), and after
+commit queues one rendering task for the batch. Rendering is driven by stored state, so that running it
+twice, or again after a worker was killed half-way, gives each certificate exactly one file: a
+certificate whose file shows its current version is skipped; a file is written under a temporary name
+in its folder and moved over its final name (one atomic rename), and the final name is the same for
+every run and version, so a killed run leaves no stray file and a re-issue replaces the old one.
+"""
+
+import logging
+import os
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ceremonies import certificates as wording
+from ceremonies.certificate_pdf import CertificatePrinter
+from ceremonies.exceptions import CeremonyError
+from ceremonies.models import (
+    BatchStatus,
+    Certificate,
+    CertificateBatch,
+    CertificateKind,
+    CertificateStatus,
+    Event,
+    EventKind,
+    Participant,
+    ParticipantStatus,
+)
+from ceremonies.tasks import certificates_render_task
+from employees.retirement import service_length
+from employees.scope import staff_scope
+from purna.models import Instansi
+from purna.numbering import number_format, number_next
+
+logger = logging.getLogger(__name__)
+
+# One sequence for every certificate of the agency in a year (purna.models.DocumentCounter's kind).
+COUNTER_KIND = "certificate"
+KIND_BY_EVENT = {
+    EventKind.FAREWELL: CertificateKind.PIAGAM,
+    EventKind.TRAINING: CertificateKind.SERTIFIKAT,
+    EventKind.OTHER: CertificateKind.OTHER,
+}
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _history(instance: Any, actor: Any, reason: str = "") -> None:
+    instance._history_user = _user(actor)
+    if reason:
+        instance._change_reason = reason
+
+
+def instansi_get() -> Instansi:
+    """The agency's record, or one with the configured name when none was saved yet."""
+    return Instansi.objects.filter(pk=1).first() or Instansi(name=settings.PURNA_INSTANSI_NAME)
+
+
+def _signatory(event: Event) -> Any:
+    # The first official chosen to sign (in the order they were added), else the presiding official.
+    through = Event.signatories.through
+    first = through.objects.filter(event_id=event.pk).select_related("official").order_by("pk").first()
+    return first.official if first else event.presiding_official
+
+
+def _wording(*, kind: str, participant: Participant, event: Event, instansi: Instansi) -> str:
+    employee = participant.employee
+    years, months = employee.service_years, employee.service_months
+    tmt = employee.tmt_effective or employee.tmt_pensiun
+    if years is None and employee.tmt_cpns and tmt:
+        years, months = service_length(employee.tmt_cpns, tmt, employee.prior_service_months or 0)
+    return wording.certificate_wording(
+        wording.WordingFacts(
+            kind=kind,
+            service_years=years,
+            service_months=months,
+            tmt_pensiun=tmt,
+            region=instansi.region or instansi.name,
+            event_title=event.title,
+            event_day=timezone.localtime(event.starts_at).date(),
+            venue=event.venue,
+            organizer=instansi.name,
+        )
+    )
+
+
+def certificates_issue(
+    *, event: Event, actor: Any, participants: Iterable[Participant] | None = None
+) -> CertificateBatch:
+    """Create the certificates missing for the event's attended participants in the actor's scope (or
+    only for `participants`), numbered in participant order, and queue their rendering after commit.
+
+    Issuing again creates only the missing ones: nobody gets two certificates or two numbers. Raises
+    CeremonyError, changing nothing, when no one is left to issue for or nobody signs.
+    """
+    scope = staff_scope(actor)
+    instansi = instansi_get()
+    with transaction.atomic():
+        # Two staff issuing for the same event at once wait here, and the second finds nothing missing.
+        locked = Event.objects.select_for_update(of=("self",)).select_related("presiding_official").get(pk=event.pk)
+        attended = Participant.objects.filter(event=locked, status=ParticipantStatus.ATTENDED, certificates=None)
+        if participants is not None:
+            attended = attended.filter(pk__in=[p.pk for p in participants])
+        missing = list(
+            scope.filter(attended, "employee__unit").select_related("employee").order_by("employee__name", "pk")
+        )
+        if not missing:
+            raise CeremonyError(_("Every attended participant already has a certificate."))
+        official = _signatory(locked)
+        if official is None:
+            raise CeremonyError(_("Choose who signs the certificates (or the presiding official) first."))
+        kind = KIND_BY_EVENT[locked.kind]
+        issued_on = timezone.localtime(locked.starts_at).date()
+        batch = CertificateBatch.objects.create(event=locked, total=len(missing), requested_by=_user(actor))
+        for participant in missing:
+            seq = number_next(kind=COUNTER_KIND, year=issued_on.year)
+            certificate = Certificate(
+                kind=kind,
+                participant=participant,
+                number=number_format(
+                    settings.PURNA_CERTIFICATE_NUMBER_PATTERN, seq=seq, year=issued_on.year, month=issued_on.month
+                ),
+                year=issued_on.year,
+                seq=seq,
+                issued_on=issued_on,
+                place=settings.PURNA_CERTIFICATE_PLACE,
+                wording=_wording(kind=kind, participant=participant, event=locked, instansi=instansi),
+                signatory_name=official.name,
+                signatory_nip=official.nip,
+                signatory_title=official.title,
+                batch=batch,
+                issued_by=_user(actor),
+            )
+            _history(certificate, actor, "issued")
+            certificate.save()
+        transaction.on_commit(lambda: certificates_render_task.delay(batch.pk))
+    return batch
+
+
+def certificate_revoke(*, certificate: Certificate, actor: Any, reason: str) -> Certificate:
+    """Revoke a certificate (issued in error, to the wrong person): the verification page says so from
+    now on. The reason is required and recorded with who and when."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CeremonyError(errors={"reason": [_("Give the reason for revoking the certificate.")]})
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if locked.status == CertificateStatus.REVOKED:
+            raise CeremonyError(_("This certificate has already been revoked."))
+        locked.status = CertificateStatus.REVOKED
+        locked.revoked_reason = reason[:300]
+        locked.revoked_at = timezone.now()
+        locked.revoked_by = _user(actor)
+        _history(locked, actor, "revoked")
+        locked.save()
+    return locked
+
+
+def certificate_reissue(*, certificate: Certificate, actor: Any) -> CertificateBatch:
+    """Print a certificate again after a correction (a name, a title, the signatory): the same number and
+    verification code, the next version, the wording and signatory taken again, the file replaced once
+    the new one is rendered (queued after commit). A revoked certificate cannot be re-issued."""
+    instansi = instansi_get()
+    with transaction.atomic():
+        locked = (
+            # Only the certificate's row is locked: the official is an outer join, which PostgreSQL
+            # cannot lock.
+            Certificate.objects.select_for_update(of=("self",))
+            .select_related("participant__employee", "participant__event__presiding_official")
+            .get(pk=certificate.pk)
+        )
+        if locked.status == CertificateStatus.REVOKED:
+            raise CeremonyError(_("A revoked certificate cannot be issued again."))
+        event = locked.participant.event
+        official = _signatory(event)
+        if official is None:
+            raise CeremonyError(_("Choose who signs the certificates (or the presiding official) first."))
+        batch = CertificateBatch.objects.create(event=event, total=1, requested_by=_user(actor))
+        locked.version += 1
+        locked.wording = _wording(kind=locked.kind, participant=locked.participant, event=event, instansi=instansi)
+        locked.signatory_name, locked.signatory_nip, locked.signatory_title = (
+            official.name,
+            official.nip,
+            official.title,
+        )
+        locked.batch = batch
+        _history(locked, actor, "re-issued")
+        locked.save()
+        transaction.on_commit(lambda: certificates_render_task.delay(batch.pk))
+    return batch
+
+
+def certificate_batch_retry(*, batch: CertificateBatch, actor: Any) -> CertificateBatch:
+    """Queue again a batch whose printing stopped on an error: it carries on with the certificates not
+    printed yet (the numbers are kept). A batch that is waiting, running or done is left as it is."""
+    with transaction.atomic():
+        locked = CertificateBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != BatchStatus.FAILED:
+            raise CeremonyError(_("This batch has not stopped on an error."))
+        locked.status = BatchStatus.PENDING
+        locked.requested_by = _user(actor) or locked.requested_by
+        locked.save(update_fields=["status", "requested_by"])
+        transaction.on_commit(lambda: certificates_render_task.delay(locked.pk))
+    return locked
+
+
+# --- Rendering (the task's work) ---------------------------------------------------------------------
+
+
+def certificate_file_name(certificate: Certificate) -> str:
+    """The stored name: the same for every version, so that a re-issue replaces the file."""
+    return f"sertifikat/{certificate.year}/{certificate.seq:06d}-{certificate.pk}.pdf"
+
+
+def _store(storage: Any, name: str, content: bytes) -> None:
+    try:
+        path = storage.path(name)
+    except NotImplementedError:
+        # A storage without local paths (S3): its own writes are whole objects, never half a file.
+        if storage.exists(name):
+            storage.delete(name)
+        storage.save(name, ContentFile(content))
+        return
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    # Written beside its final name, then renamed over it: a reader (or a killed worker) sees the old
+    # file or the new one, never half of one; the temporary name is fixed, so a rerun overwrites it.
+    temporary = path + ".part"
+    with open(temporary, "wb") as file:
+        file.write(content)
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(temporary, path)
+
+
+def certificates_render(*, batch_id: int) -> CertificateBatch:
+    """Render the batch's certificates whose file does not show their current version; safe to run
+    twice, or again after a kill. Progress is stored after each certificate."""
+    with transaction.atomic():
+        batch = CertificateBatch.objects.select_for_update(of=("self",)).select_related("event").get(pk=batch_id)
+        if batch.status == BatchStatus.DONE:
+            return batch
+        certificates = list(
+            Certificate.objects.filter(batch=batch).select_related("participant__employee").order_by("seq", "pk")
+        )
+        pending = [c for c in certificates if not c.is_rendered]
+        batch.status = BatchStatus.RUNNING
+        batch.done = len(certificates) - len(pending)
+        batch.error = ""
+        batch.save(update_fields=["status", "done", "error"])
+    printer = CertificatePrinter(instansi_get())
+    storage = Certificate._meta.get_field("file").storage
+    try:
+        for certificate in pending:
+            content = printer.render(certificate, batch.event)
+            name = certificate_file_name(certificate)
+            _store(storage, name, content)
+            # Only if no re-issue came meanwhile: that one queued a rendering of its own version.
+            Certificate.objects.filter(pk=certificate.pk, version=certificate.version).update(
+                file=name, rendered_version=certificate.version, rendered_at=timezone.now()
+            )
+            CertificateBatch.objects.filter(pk=batch_id).update(done=F("done") + 1)
+    except Exception as exc:
+        logger.exception("Certificate batch %s stopped", batch_id)
+        CertificateBatch.objects.filter(pk=batch_id).update(status=BatchStatus.FAILED, error=str(exc)[:1000])
+        raise
+    CertificateBatch.objects.filter(pk=batch_id).update(
+        status=BatchStatus.DONE, done=batch.total, finished_at=timezone.now()
+    )
+    batch.refresh_from_db()
+    return batch

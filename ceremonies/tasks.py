@@ -1,0 +1,17 @@
+"""Celery tasks of the ceremonies: thin interfaces that load ids and call one service. Certificate tasks
+go to the "pdf" queue (purna/settings.py CELERY_TASK_ROUTES)."""
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def certificates_render_task(batch_id: int) -> str:
+    """Render a batch of certificates (ceremonies/services/certificates.py) and return its status.
+
+    Safe to run twice, or after a worker was killed half-way: each certificate's stored version decides
+    whether it is rendered, and a finished batch is returned as it is.
+    """
+    # Imported here because the service imports this module to queue the task.
+    from ceremonies.services.certificates import certificates_render
+
+    return certificates_render(batch_id=batch_id).status

@@ -1,0 +1,239 @@
+"""Certificates: issuing for an event (a Celery batch whose progress htmx polls), the list of an event's
+certificates, downloads (one, all in one PDF, a ZIP) through the user's permission and scope, revoking
+and re-issuing, and the public verification page opened by the QR code.
+
+Stored files are private (employees.storage): they are read here after the checks, never from a media
+URL. The public page shows no more of the recipient than the paper in hand already shows, with the NIP
+masked, and answers at most PURNA_VERIFY_RATE_PER_MINUTE requests a minute per address, so that codes
+cannot be tried in bulk (they are 128 random bits anyway).
+"""
+
+import io
+import time
+import zipfile
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.cache import cache
+from django.db.models import F
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from ceremonies import selectors
+from ceremonies.certificates import nip_masked
+from ceremonies.documents import document_filename
+from ceremonies.exceptions import CeremonyError
+from ceremonies.models import Certificate, CertificateBatch, CertificateStatus, Event
+from ceremonies.services import certificates as services
+from employees.scope import staff_scope
+
+PDF = "application/pdf"
+
+
+def _event(request: HttpRequest, pk: int) -> Event:
+    # Outside the user's scope an event is "not found": a 403 would confirm that it exists.
+    try:
+        return selectors.event_get(pk=pk, scope=staff_scope(request.user))
+    except Event.DoesNotExist:
+        raise Http404 from None
+
+
+def _certificate(request: HttpRequest, pk: int) -> Certificate:
+    try:
+        return selectors.certificate_get(pk=pk, scope=staff_scope(request.user))
+    except Certificate.DoesNotExist:
+        raise Http404 from None
+
+
+def _error_messages(request: HttpRequest, error: CeremonyError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@require_POST
+@permission_required("ceremonies.change_event", raise_exception=True)
+def certificates_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(request, pk)
+    try:
+        batch = services.certificates_issue(event=event, actor=request.user)
+    except CeremonyError as error:
+        _error_messages(request, error)
+        return redirect("ceremonies:certificates", pk=event.pk)
+    messages.info(
+        request,
+        ngettext(
+            "%(n)d certificate numbered; the files are being printed.",
+            "%(n)d certificates numbered; the files are being printed.",
+            batch.total,
+        )
+        % {"n": batch.total},
+    )
+    return redirect("ceremonies:certificate_batch", pk=batch.pk)
+
+
+def _batch(request: HttpRequest, pk: int) -> CertificateBatch:
+    try:
+        return selectors.certificate_batch_get(pk=pk, scope=staff_scope(request.user))
+    except CertificateBatch.DoesNotExist:
+        raise Http404 from None
+
+
+@permission_required("ceremonies.view_event", raise_exception=True)
+def certificate_batch_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress of a batch: "n of N" and a bar, polled every second until it has finished."""
+    batch = _batch(request, pk)
+    return render(request, "ceremonies/certificatebatch_detail.html", {"batch": batch, "event": batch.event})
+
+
+@permission_required("ceremonies.view_event", raise_exception=True)
+def certificate_batch_progress_view(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch(request, pk)
+    return render(request, "ceremonies/_certificatebatch_progress.html", {"batch": batch, "event": batch.event})
+
+
+@require_POST
+@permission_required("ceremonies.change_event", raise_exception=True)
+def certificate_batch_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch(request, pk)
+    try:
+        services.certificate_batch_retry(batch=batch, actor=request.user)
+    except CeremonyError as error:
+        _error_messages(request, error)
+    return redirect("ceremonies:certificate_batch", pk=batch.pk)
+
+
+@permission_required("ceremonies.view_event", raise_exception=True)
+def certificate_list_view(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(request, pk)
+    certificates = selectors.certificate_list(event=event, scope=staff_scope(request.user))
+    context = {
+        "event": event,
+        "certificates": certificates,
+        "rendered": sum(1 for c in certificates if c.is_rendered),
+        "can_change": request.user.has_perm("ceremonies.change_event"),
+    }
+    return render(request, "ceremonies/certificate_list.html", context)
+
+
+def _file_response(certificate: Certificate) -> FileResponse:
+    if not certificate.is_rendered:
+        raise Http404(_("This certificate is still being printed."))
+    filename = f"sertifikat-{certificate.number.replace('/', '-')}.pdf"
+    return FileResponse(certificate.file.open("rb"), content_type=PDF, as_attachment=True, filename=filename)
+
+
+@permission_required("ceremonies.view_event", raise_exception=True)
+def certificate_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _file_response(_certificate(request, pk))
+
+
+def _rendered(request: HttpRequest, event: Event) -> list[Certificate]:
+    certificates = [
+        c for c in selectors.certificate_list(event=event, scope=staff_scope(request.user)) if c.is_rendered
+    ]
+    if not certificates:
+        raise Http404(_("No certificate of this event has been printed yet."))
+    return certificates
+
+
+@permission_required("ceremonies.view_event", raise_exception=True)
+def certificates_print_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every printed certificate of the event in one PDF, in participant order, for the printer: the
+    stored files merged (pypdf), not rendered again."""
+    from pypdf import PdfWriter
+
+    event = _event(request, pk)
+    writer = PdfWriter()
+    for certificate in _rendered(request, event):
+        with certificate.file.open("rb") as file:
+            writer.append(io.BytesIO(file.read()))
+    output = io.BytesIO()
+    writer.write(output)
+    response = HttpResponse(output.getvalue(), content_type=PDF)
+    response["Content-Disposition"] = f'attachment; filename="{document_filename("sertifikat", event, "pdf")}"'
+    return response
+
+
+@permission_required("ceremonies.view_event", raise_exception=True)
+def certificates_zip_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every printed certificate of the event as separate files in a ZIP (PDFs barely compress: stored)."""
+    event = _event(request, pk)
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_STORED) as archive:
+        for certificate in _rendered(request, event):
+            with certificate.file.open("rb") as file:
+                archive.writestr(f"{certificate.seq:04d}-{certificate.participant.employee.nip}.pdf", file.read())
+    response = HttpResponse(output.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{document_filename("sertifikat", event, "zip")}"'
+    return response
+
+
+@require_POST
+@permission_required("ceremonies.change_event", raise_exception=True)
+def certificate_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = _certificate(request, pk)
+    try:
+        services.certificate_revoke(certificate=certificate, actor=request.user, reason=request.POST.get("reason", ""))
+    except CeremonyError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, _("Certificate %(number)s revoked.") % {"number": certificate.number})
+    return redirect("ceremonies:certificates", pk=certificate.participant.event_id)
+
+
+@require_POST
+@permission_required("ceremonies.change_event", raise_exception=True)
+def certificate_reissue_view(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = _certificate(request, pk)
+    try:
+        batch = services.certificate_reissue(certificate=certificate, actor=request.user)
+    except CeremonyError as error:
+        _error_messages(request, error)
+        return redirect("ceremonies:certificates", pk=certificate.participant.event_id)
+    messages.info(request, _("Certificate %(number)s is being printed again.") % {"number": certificate.number})
+    return redirect("ceremonies:certificate_batch", pk=batch.pk)
+
+
+# --- Public verification ---------------------------------------------------------------------------------
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    # A fixed one-minute window per address in the shared cache (Redis in production, so every web
+    # process counts together).
+    window = int(time.time() // 60)
+    key = f"certificate-verify:{request.META.get('REMOTE_ADDR', '')}:{window}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        # Evicted between add and incr: count this request as the first.
+        cache.set(key, 1, timeout=120)
+        count = 1
+    return count > settings.PURNA_VERIFY_RATE_PER_MINUTE
+
+
+@login_not_required
+def certificate_verify_view(request: HttpRequest, code: str) -> HttpResponse:
+    """What the QR code opens: whether the certificate is genuine and valid, for anyone."""
+    if _rate_limited(request):
+        response = render(request, "ceremonies/certificate_verify_limited.html", status=429)
+        response["Retry-After"] = "60"
+        return response
+    try:
+        certificate = selectors.certificate_by_code(code=code)
+    except Certificate.DoesNotExist:
+        return render(request, "ceremonies/certificate_verify_unknown.html", status=404)
+    Certificate.objects.filter(pk=certificate.pk).update(verification_count=F("verification_count") + 1)
+    employee = certificate.participant.employee
+    context = {
+        "certificate": certificate,
+        "event": certificate.participant.event,
+        "recipient": employee.display_name,
+        "nip": nip_masked(employee.nip),
+        "valid": certificate.status == CertificateStatus.VALID,
+    }
+    return render(request, "ceremonies/certificate_verify.html", context)
