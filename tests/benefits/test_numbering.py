@@ -14,6 +14,11 @@ from tests.benefits.documents_helpers import payout_in
 from tests.factories import UserFactory
 
 
+@pytest.fixture
+def treasurer(db):
+    return UserFactory(username="bendahara", roles=[roles.BENDAHARA])
+
+
 @pytest.mark.django_db
 def test_a_receipt_rolled_back_gives_its_number_back(treasurer, settings, django_capture_on_commit_callbacks):
     settings.PURNA_RECEIPT_NUMBER_PATTERN = "900/{seq}/BKPSDM/{year}"
