@@ -1,5 +1,5 @@
 """The admin of the benefits: rates with their bands (reference data, edited here), THT claims and
-payouts written through benefits/services.py (payouts are read-mostly: actions verify and approve)."""
+payouts written through benefits/services/payouts.py (payouts are read-mostly: actions verify and approve)."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -11,7 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from benefits import tali_asih
 from benefits.exceptions import PayoutError
 from benefits.models import Payout, PayoutStatusChange, TaliAsihRate, TaliAsihRateBand, ThtClaim
-from benefits.services import (
+from benefits.services.payouts import (
     CLAIM_FIELDS,
     BulkReport,
     payouts_approve_bulk,

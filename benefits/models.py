@@ -1,7 +1,7 @@
 """THT (recorded as Taspen pays it) and KORPRI tali asih (computed from the branch's rates): the rates,
 each retiree's THT claim, and the payouts with their approval pipeline and timeline.
 
-Written only through benefits/services.py; the tali asih rules are in benefits/tali_asih.py.
+Written only through benefits/services/; the tali asih rules are in benefits/tali_asih.py.
 """
 
 import uuid

@@ -8,10 +8,10 @@ def receipt_render_task(receipt_id: int) -> str | None:
     """Render a receipt's PDF (routed to the PDF queue, CELERY_TASK_ROUTES); return its status.
 
     Safe to run twice, or twice at once: the receipt's stored status decides, under its row lock
-    (benefits.services_receipts.receipt_render).
+    (benefits.services.receipts.receipt_render).
     """
-    # Imported here because benefits.services_receipts imports this module to schedule the task.
-    from benefits.services_receipts import receipt_render
+    # Imported here because benefits.services.receipts imports this module to schedule the task.
+    from benefits.services.receipts import receipt_render
 
     receipt = receipt_render(receipt_id=receipt_id)
     return receipt.status if receipt is not None else None
@@ -19,12 +19,12 @@ def receipt_render_task(receipt_id: int) -> str | None:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def payouts_prepare_batch_task(batch_id: int) -> str:
-    """Prepare the payouts of a PayoutBatch (benefits/batches.py) and return its status.
+    """Prepare the payouts of a PayoutBatch (benefits/services/batches.py) and return its status.
 
     Safe to run twice, or twice at once: the batch row is locked for each chunk, its stored position
     says where to continue, and a finished batch returns at once.
     """
-    # Imported here because benefits.batches imports this module to queue the task.
-    from benefits.batches import payout_batch_run
+    # Imported here because benefits.services.batches imports this module to queue the task.
+    from benefits.services.batches import payout_batch_run
 
     return payout_batch_run(batch_id=batch_id).status

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from benefits import views
-from benefits import views_documents as documents
+from benefits.views import documents
+from benefits.views import payouts as views
 
 app_name = "benefits"
 urlpatterns = [

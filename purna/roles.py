@@ -34,7 +34,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "ceremonies",
         "benefits.view_*",
         # Prepares payouts (and corrects or cancels drafts) and records THT claims; never verifies,
-        # approves or pays (benefits/services.py).
+        # approves or pays (benefits/services/payouts.py).
         "benefits.add_payout",
         "benefits.change_payout",
         "benefits.add_thtclaim",

@@ -9,8 +9,8 @@ from django.contrib import messages
 from django.test import Client
 from django.urls import reverse
 
-from benefits import services
 from benefits.models import BenefitType, PayoutStatus, TaliAsihRate, ThtClaim
+from benefits.services import payouts as services
 from purna import roles
 from tests.factories import EmployeeFactory, TaliAsihRateFactory, UnitKerjaFactory, UserFactory
 

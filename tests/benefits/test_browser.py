@@ -9,8 +9,8 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from benefits import services
 from benefits.models import BenefitType, Payout, PayoutStatus
+from benefits.services import payouts as services
 from purna import roles
 from tests.factories import EmployeeFactory, EventFactory, ParticipantFactory, TaliAsihRateFactory, UserFactory
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from benefits import services
 from benefits.exceptions import PayoutError
 from benefits.models import ThtClaim
+from benefits.services import payouts as services
 from purna import roles
 from tests.employees.sheets import csv_bytes, upload, xlsx_bytes
 from tests.factories import EmployeeFactory, ThtClaimFactory, UnitKerjaFactory, UserFactory

@@ -8,8 +8,10 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from benefits import notifications, services, services_receipts
+from benefits import notifications
 from benefits.models import PaymentMethod
+from benefits.services import payouts as services
+from benefits.services import receipts as services_receipts
 from benefits.tasks import receipt_render_task
 from employees.choices import EmployeeStatus
 from purna import roles

@@ -6,8 +6,8 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from benefits import services_receipts
 from benefits.models import PayoutStatus, Receipt
+from benefits.services import receipts as services_receipts
 from purna import roles
 from purna.models import DocumentCounter
 from tests.benefits.documents_helpers import payout_in

@@ -10,9 +10,9 @@ import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
 
-from benefits import services_receipts
 from benefits.exceptions import PayoutError
 from benefits.models import BenefitType, PayoutStatus, Receipt, ReceiptStatus
+from benefits.services import receipts as services_receipts
 from benefits.tasks import receipt_render_task
 from employees.choices import EmployeeStatus
 from purna import formatting, roles

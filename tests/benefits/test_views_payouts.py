@@ -1,4 +1,4 @@
-"""The benefits' staff pages (benefits/views.py): access and scope, the payout list and its bulk actions,
+"""The benefits' staff pages (benefits/views/payouts.py): access and scope, the payout list and its bulk actions,
 the payout page and its actions, preparing (inline and as a batch), THT tracking and import, the
 hand-over at a ceremony, the report's hand-over rows and the dashboard card."""
 
@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from benefits import services
 from benefits.handover import handover_report_rows
 from benefits.models import BatchStatus, BenefitType, PaymentMethod, Payout, PayoutBatch, PayoutStatus, ThtClaim
+from benefits.services import payouts as services
 from benefits.tasks import payouts_prepare_batch_task
 from ceremonies import documents as ceremony_documents
 from ceremonies.models import Participant
@@ -446,7 +446,7 @@ def test_prepare_beyond_the_inline_maximum_runs_as_a_batch(
 
 
 def test_a_batch_stopped_half_way_continues_where_it_stopped(staff, unit, flat_rate):
-    from benefits.batches import payout_batch_run
+    from benefits.services.batches import payout_batch_run
 
     people = [retiree(unit, name=f"Orang {n}") for n in range(5)]
     batch = PayoutBatch.objects.create(

@@ -65,7 +65,7 @@ def test_operator_keeps_the_register_and_events_and_prepares_payouts(db):
     assert not {p for p in permissions if p.startswith("auth.")}
 
 
-# Who moves a payout (benefits/services.py): the operator prepares, the verifikator verifies, the pimpinan
+# Who moves a payout (benefits/services/payouts.py): the operator prepares, the verifikator verifies, the pimpinan
 # approves and orders corrections, the bendahara pays; Admin Kepegawaian may do everything.
 PAYOUT_STEPS = {
     roles.OPERATOR: set(),

@@ -1,4 +1,4 @@
-"""benefits/services.py: the one write path of payouts and THT claims: amounts, the pipeline and who may
+"""benefits/services/payouts.py: the one write path of payouts and THT claims: amounts, the pipeline and who may
 move it, scope, the timeline and history, database guards, and concurrency on PostgreSQL."""
 
 import datetime as dt
@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from benefits import services
 from benefits.exceptions import PayoutError
 from benefits.models import (
     BenefitType,
@@ -21,6 +20,7 @@ from benefits.models import (
     RateBasis,
     ThtClaim,
 )
+from benefits.services import payouts as services
 from ceremonies.models import EventStatus
 from employees.choices import AsnType, CaseStatus, RetirementKind
 from purna import roles

@@ -3,7 +3,7 @@ actions and timeline), preparing payouts (inline or as a batch with a progress b
 import, and the hand-over at a ceremony.
 
 Thin views: parse the input, read through benefits/selectors.py with the user's scope (a payout, an
-employee or an event outside it answers 404), call one service (benefits/services.py), map PayoutError to
+employee or an event outside it answers 404), call one service (benefits/services/payouts.py), map PayoutError to
 form errors or messages, redirect. The services enforce who may do what; the pages only hide what the
 user's permissions and the payout's status would refuse anyway.
 """
@@ -25,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from benefits import batches, selectors, services
+from benefits import selectors
 from benefits.exceptions import PayoutError
 from benefits.forms import (
     NoteForm,
@@ -38,6 +38,8 @@ from benefits.forms import (
     ThtImportForm,
 )
 from benefits.models import Payout, PayoutBatch, PayoutStatus, RateBasis, Receipt, ThtClaim
+from benefits.services import batches
+from benefits.services import payouts as services
 from ceremonies import selectors as ceremony_selectors
 from ceremonies.models import Event, Participant
 from ceremonies.rules import attendance_allowed
@@ -216,7 +218,7 @@ def _detail(request: HttpRequest, payout: Payout, status: int = 200, **forms) ->
         "pay_form": forms.get("pay_form") or PayForm(events=participant_events),
         "cancel_form": forms.get("cancel_form") or ReasonForm(auto_id="id_cancel_%s"),
         "reverse_form": forms.get("reverse_form") or ReasonForm(auto_id="id_reverse_%s"),
-        # The kuitansi of an approved or paid payout (benefits/views_documents.py issues and serves it).
+        # The kuitansi of an approved or paid payout (benefits/views/documents.py issues and serves it).
         "receipts_open": payout.status in (PayoutStatus.APPROVED, PayoutStatus.PAID),
         "receipt": Receipt.objects.filter(payout=payout).first(),
     }

@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from benefits import documents, services_receipts
+from benefits import documents
 from benefits.exceptions import PayoutError
 from benefits.models import Payout, Receipt
 from benefits.notifications import receipt_filename
 from benefits.selectors import payout_get, payout_recap
+from benefits.services import receipts as services_receipts
 from ceremonies.models import Event
 from ceremonies.selectors import event_get
 from employees.scope import staff_scope

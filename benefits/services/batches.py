@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from benefits import services
 from benefits.exceptions import PayoutError
 from benefits.models import BatchStatus, PayoutBatch
+from benefits.services import payouts as services
 from ceremonies.models import Event
 from employees.models import Employee
 
