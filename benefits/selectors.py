@@ -17,6 +17,8 @@ from benefits.models import (
     PayoutBatch,
     PayoutStatus,
     PayoutStatusChange,
+    Receipt,
+    ReceiptStatus,
     TaliAsihRate,
     ThtClaim,
 )
@@ -408,3 +410,24 @@ def payout_recap(
         count_by_status=count_by_status,
     )
     return PayoutRecap(rows=rows, totals=totals)
+
+
+# --- The retirees' portal (purna/portal): one person's own rows, no staff scope ---------------------------
+
+
+def portal_payouts(*, employee: Employee) -> list[Payout]:
+    """The payouts of `employee` that count (not cancelled nor reversed), THT first, with their receipt
+    and the ceremony they are handed over at (one query)."""
+    payouts = Payout.objects.filter(employee=employee).exclude(status__in=CLOSED_STATUSES)
+    return list(payouts.select_related("receipt", "event").order_by("benefit_type", "-prepared_at"))
+
+
+def portal_tht_claim(*, employee: Employee) -> ThtClaim | None:
+    """The THT claim `employee` filed with PT Taspen as recorded by the agency, or None."""
+    return ThtClaim.objects.filter(employee=employee).first()
+
+
+def portal_receipt_get(*, pk: int, employee: Employee) -> Receipt:
+    """A ready receipt of a payout of `employee` that counts. Raises Receipt.DoesNotExist for anyone else's."""
+    receipts = Receipt.objects.filter(payout__employee=employee, status=ReceiptStatus.DONE)
+    return receipts.exclude(payout__status__in=CLOSED_STATUSES).get(pk=pk)

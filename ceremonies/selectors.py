@@ -13,7 +13,16 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from ceremonies import rules
-from ceremonies.models import Certificate, CertificateBatch, Event, Participant, ParticipantStatus, Session
+from ceremonies.models import (
+    Certificate,
+    CertificateBatch,
+    CertificateStatus,
+    Event,
+    EventStatus,
+    Participant,
+    ParticipantStatus,
+    Session,
+)
 from employees.choices import EmployeeStatus
 from employees.models import Employee, UnitKerja
 from employees.retirement import add_months
@@ -220,3 +229,26 @@ def certificate_batch_get(*, pk: int, scope: Scope) -> CertificateBatch:
     if not events_visible(Event.objects.filter(pk=batch.event_id), scope).exists():
         raise CertificateBatch.DoesNotExist
     return batch
+
+
+# --- The retirees' portal (purna/portal): one person's own rows, no staff scope ---------------------------
+
+
+def portal_participations(*, employee: Employee) -> list[Participant]:
+    """The events `employee` was invited to or took part in (published or later, not drafts), newest
+    first, with the event (one query)."""
+    participants = Participant.objects.filter(employee=employee).exclude(status=ParticipantStatus.NOT_INVITED)
+    participants = participants.exclude(event__status=EventStatus.DRAFT).select_related("event")
+    return list(participants.order_by("-event__starts_at", "-pk"))
+
+
+def portal_certificates(*, employee: Employee) -> list[Certificate]:
+    """The valid certificates of `employee`, printed or still being printed, newest first, with their
+    event (one query). Revoked ones are left out: the portal offers only papers that are genuine."""
+    certificates = Certificate.objects.filter(participant__employee=employee, status=CertificateStatus.VALID)
+    return list(certificates.select_related("participant__event").order_by("-issued_on", "-pk"))
+
+
+def portal_certificate_get(*, pk: int, employee: Employee) -> Certificate:
+    """A valid certificate of `employee`. Raises Certificate.DoesNotExist for anyone else's."""
+    return Certificate.objects.get(pk=pk, participant__employee=employee, status=CertificateStatus.VALID)

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -220,6 +221,8 @@ class Employee(models.Model):
             ),
             # A nine-digit search also looks for an old NIP (employees.selectors.employee_search).
             models.Index(fields=["nip_lama"], name="employee_nip_lama", condition=~Q(nip_lama="")),
+            # The retirees' portal finds people by email, in any case (email__iexact is UPPER(email) = ...).
+            models.Index(Upper("email"), name="employee_email_upper", condition=~Q(email="")),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(nip__regex=r"^[0-9]{18}$"), name="employee_nip_18_digits"),

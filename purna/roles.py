@@ -88,3 +88,10 @@ def roles_sync() -> None:
     for name, entries in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(Permission.objects.filter(_permission_filter(entries)))
+
+
+def holds_staff_powers(user) -> bool:
+    """Whether `user` can do anything beyond the retirees' portal: admin access, a role group, or a
+    permission of their own. Such an account never signs in with a portal link (a link in an email is
+    not strong enough for staff powers), even when it is also an employee's portal account."""
+    return bool(user.is_staff or user.is_superuser or user.groups.exists() or user.user_permissions.exists())

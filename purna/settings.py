@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "axes",
     "purna",
     "purna.notifications",
+    "purna.portal",
     "employees",
     "ceremonies",
     "benefits",
@@ -117,6 +118,9 @@ else:
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # The retirees' one-time sign-in links (purna/portal): only for the "portal" scope, and the portal
+    # refuses them for anyone who holds a staff role.
+    "sesame.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -311,6 +315,14 @@ PURNA_PAYOUT_PREPARE_INLINE_MAX = env.int("PURNA_PAYOUT_PREPARE_INLINE_MAX", def
 PURNA_CERTIFICATE_NUMBER_PATTERN = env.str("PURNA_CERTIFICATE_NUMBER_PATTERN", default="800/{seq}/BKPSDM/{year}")
 PURNA_CERTIFICATE_PLACE = env.str("PURNA_CERTIFICATE_PLACE", default="Kabupaten Contoh")
 PURNA_VERIFY_RATE_PER_MINUTE = env.int("PURNA_VERIFY_RATE_PER_MINUTE", default=30)
+# The retirees' portal (purna/portal): a sign-in link works once and for this many minutes from when it
+# is sent; a person gets at most PURNA_PORTAL_LINKS_PER_HOUR links an hour, and one address may ask for
+# PURNA_PORTAL_SIGN_IN_RATE_PER_MINUTE links a minute (against mail bombing and enumeration).
+PURNA_PORTAL_LINK_MINUTES = env.int("PURNA_PORTAL_LINK_MINUTES", default=60)
+PURNA_PORTAL_LINKS_PER_HOUR = env.int("PURNA_PORTAL_LINKS_PER_HOUR", default=5)
+PURNA_PORTAL_SIGN_IN_RATE_PER_MINUTE = env.int("PURNA_PORTAL_SIGN_IN_RATE_PER_MINUTE", default=10)
+SESAME_MAX_AGE = PURNA_PORTAL_LINK_MINUTES * 60
+SESAME_ONE_TIME = True
 
 LOGGING = {
     "version": 1,

@@ -29,6 +29,8 @@ urlpatterns = [
     path("acara/", include("ceremonies.urls")),
     path("tht-tali-asih/", include("benefits.urls")),
     path("kotak-keluar/", include("purna.notifications.urls")),
+    # The retirees' own pages (purna/portal): sign in with a link sent by email.
+    path("portal/", include("purna.portal.urls")),
     path("admin/", admin.site.urls),
 ]
 

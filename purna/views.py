@@ -1,7 +1,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from benefits.selectors import PayoutSummary, payout_summary
 from employees.scope import staff_scope
-from employees.selectors import DashboardSummary, dashboard_summary, retiring_query
+from employees.selectors import DashboardSummary, dashboard_summary, employee_for_portal, retiring_query
 from purna import formatting, health
 from purna.charts import BarChart, bar_chart
 from purna.models import Instansi
@@ -30,9 +31,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
-@permission_required("purna.view_dashboard", raise_exception=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Head counts and the next 12 months of retirements; each bar opens the list of the people in it."""
+    """Head counts and the next 12 months of retirements; each bar opens the list of the people in it.
+    A retiree signed in to the portal lands on their own page instead."""
+    if not request.user.has_perm("purna.view_dashboard"):
+        if employee_for_portal(user=request.user) is not None:
+            return redirect("portal:home")
+        raise PermissionDenied
     scope = staff_scope(request.user)
     summary = dashboard_summary(scope=scope)
     context = {"summary": summary, "chart": dashboard_chart(summary), "scope": scope}

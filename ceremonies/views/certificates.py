@@ -9,13 +9,11 @@ cannot be tried in bulk (they are 128 random bits anyway).
 """
 
 import io
-import time
 import zipfile
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
-from django.core.cache import cache
 from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,6 +28,7 @@ from ceremonies.exceptions import CeremonyError
 from ceremonies.models import Certificate, CertificateBatch, CertificateStatus, Event
 from ceremonies.services import certificates as services
 from employees.scope import staff_scope
+from purna.ratelimit import client_address, rate_limited
 
 PDF = "application/pdf"
 
@@ -201,25 +200,10 @@ def certificate_reissue_view(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Public verification ---------------------------------------------------------------------------------
 
 
-def _rate_limited(request: HttpRequest) -> bool:
-    # A fixed one-minute window per address in the shared cache (Redis in production, so every web
-    # process counts together).
-    window = int(time.time() // 60)
-    key = f"certificate-verify:{request.META.get('REMOTE_ADDR', '')}:{window}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        # Evicted between add and incr: count this request as the first.
-        cache.set(key, 1, timeout=120)
-        count = 1
-    return count > settings.PURNA_VERIFY_RATE_PER_MINUTE
-
-
 @login_not_required
 def certificate_verify_view(request: HttpRequest, code: str) -> HttpResponse:
     """What the QR code opens: whether the certificate is genuine and valid, for anyone."""
-    if _rate_limited(request):
+    if rate_limited("certificate-verify", client_address(request), limit=settings.PURNA_VERIFY_RATE_PER_MINUTE):
         response = render(request, "ceremonies/certificate_verify_limited.html", status=429)
         response["Retry-After"] = "60"
         return response

@@ -329,6 +329,10 @@ def _prepare(batch: list[Message], token: uuid.UUID, sender: Sender, report: Sen
             for attachment in attachments.get(message.pk, []):
                 with attachment.file.open("rb") as handle:
                     email.attach(attachment.filename, handle.read(), attachment.mimetype)
+            if kind.secret:
+                # The copy the outbox keeps: staff who read it must not be able to use the secret.
+                placeholders = dict.fromkeys(kind.secret, registry.REDACTED)
+                rendered = render(kind.template_prefix, {**context, **placeholders})
         except Exception as exc:
             logger.exception("Rendering email %s failed", message.pk)
             _record_failed(message, token, _error_text(exc))

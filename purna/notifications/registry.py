@@ -79,6 +79,9 @@ class Kind:
     plan: Planner | None = None
     still_due: StillDue | None = None
     context: ContextFor | None = None
+    # Context keys holding secrets (a sign-in link): the email carries them, the copy the outbox keeps
+    # and shows to staff has them replaced by REDACTED.
+    secret: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ class DigestSection:
     template: str
     build: Callable[[dt.date, Any], Mapping[str, Any] | None]
 
+
+REDACTED = "[…]"
 
 _kinds: dict[str, Kind] = {}
 _resolvers: dict[str, Resolver] = {}

@@ -33,6 +33,11 @@ PUBLIC_VIEWS = {
     "ceremonies:rsvp": {400},
     # Anyone holding a certificate checks it through its QR code (a sample code is unknown).
     "certificate_verify": {404},
+    # A retiree asks for a sign-in link, and opens it (a missing token is refused); signing out is a POST.
+    "portal:sign_in": {200},
+    "portal:sign_in_sent": {200},
+    "portal:sign_in_link": {410},
+    "portal:sign_out": {405},
 }
 
 
@@ -127,7 +132,8 @@ def test_anonymous_visitor_is_sent_to_sign_in(db, client, route):
     response = client.get(route.url, follow=True)
 
     final = response.redirect_chain[-1][0] if response.redirect_chain else ""
-    sign_in_pages = (reverse("login") + "?next=", reverse("admin:login") + "?next=")
+    # Staff pages send to the staff sign-in, the retirees' pages to the portal's.
+    sign_in_pages = tuple(reverse(name) + "?next=" for name in ["login", "admin:login", "portal:sign_in"])
     if route.name.startswith("admin:") and not final:
         # Some admin internals answer "not found" or "method not allowed" before asking who you are.
         assert response.status_code in {404, 405}, (route, response.status_code)

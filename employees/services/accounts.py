@@ -1,0 +1,40 @@
+"""Portal accounts: the user a retiree signs in as on the portal (purna/portal), made on first request.
+
+The account has no password (Django's unusable one): the retiree signs in with one-time links sent to the
+email on record, never with what can be read off a NIP (the birth date and TMT CPNS it encodes). It is
+linked to the employee record (Employee.user), and the link is in the record's history.
+"""
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from employees.models import Employee
+
+USERNAME_PREFIX = "asn-"
+
+
+def employee_portal_account_ensure(*, employee: Employee, actor: Any = None) -> Any:
+    """The employee's portal account, made (without a password) and linked if there is none yet.
+
+    The row is locked, so two sign-in requests at once make one account. The account's name and email
+    follow the record each time, so the portal greets the person as the register names them now.
+    """
+    User = get_user_model()
+    with transaction.atomic():
+        locked = Employee.objects.select_for_update(of=("self",)).select_related("user").get(pk=employee.pk)
+        user = locked.user
+        if user is None:
+            user, _created = User.objects.get_or_create(username=f"{USERNAME_PREFIX}{locked.nip}")
+            user.set_unusable_password()
+            locked.user = user
+            locked._history_user = actor
+            locked._change_reason = "portal account"
+            locked.save(update_fields=["user", "updated_at"])
+        name, email = locked.display_name[:150], locked.email
+        if (user.first_name, user.email) != (name, email):
+            user.first_name, user.email = name, email
+            user.save()
+    employee.user = user
+    return user

@@ -1,0 +1,78 @@
+"""The portal's email, on the outbox of purna.notifications (found at start-up like admin.py).
+
+- "portal.sign_in": a one-time sign-in link, queued by purna.portal.services.sign_in_link_request. The
+  link is made when the email is sent (django-sesame, scope "portal", single use, valid for
+  PURNA_PORTAL_LINK_MINUTES): a message that waited in the outbox still carries a fresh link, and the
+  queued row holds nothing secret. The kind marks the link secret, so the copy the outbox keeps and
+  shows to staff has it blanked out.
+
+Messages are about the employee ("employees.employee"): the outbox links and scopes them as the
+employees' own reminders.
+"""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from sesame.utils import get_query_string
+
+from employees.models import Employee
+from purna.notifications import registry
+from purna.notifications.models import Message
+from purna.portal.services import KIND
+
+SCOPE = "portal"
+
+
+def site_url(path: str) -> str:
+    return f"{settings.PURNA_SITE_URL.rstrip('/')}{path}"
+
+
+def _employees(messages: Sequence[Message]) -> dict[int, Employee]:
+    ids = {m.object_id for m in messages if m.object_id}
+    return {e.pk: e for e in Employee.objects.filter(pk__in=ids).select_related("user")}
+
+
+def sign_in_still_due(messages: Sequence[Message]) -> Mapping[int, str]:
+    """Cancel a link for an employee who is gone or whose portal account was removed."""
+    employees = _employees(messages)
+    reasons = {}
+    for message in messages:
+        employee = employees.get(message.object_id)
+        if employee is None or employee.user is None or not employee.user.is_active:
+            reasons[message.pk] = _("The employee no longer has a portal account.")
+    return reasons
+
+
+def sign_in_context(messages: Sequence[Message]) -> Mapping[int, Mapping[str, Any]]:
+    """The sign-in link of each message, made now, and how long it works. One query."""
+    employees = _employees(messages)
+    contexts = {}
+    for message in messages:
+        employee = employees.get(message.object_id)
+        if employee is None or employee.user is None:
+            continue  # still_due cancels it on the next attempt
+        link = site_url(reverse("portal:sign_in_link")) + get_query_string(employee.user, scope=SCOPE)
+        contexts[message.pk] = {
+            "employee": employee,
+            "sign_in_url": link,
+            "minutes": settings.PURNA_PORTAL_LINK_MINUTES,
+            "portal_url": site_url(reverse("portal:sign_in")),
+        }
+    return contexts
+
+
+registry.kind_register(
+    registry.Kind(
+        name=KIND,
+        label=gettext_lazy("Portal sign-in link (to the retiree)"),
+        template_prefix="portal/emails/sign_in",
+        model="employees.employee",
+        still_due=sign_in_still_due,
+        context=sign_in_context,
+        secret=("sign_in_url",),
+    )
+)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from purna.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("masuk/", views.sign_in, name="sign_in"),
+    path("masuk/terkirim/", views.sign_in_sent, name="sign_in_sent"),
+    path("masuk/tautan/", views.sign_in_link, name="sign_in_link"),
+    path("keluar/", views.sign_out, name="sign_out"),
+    path("sertifikat/<int:pk>/unduh/", views.certificate_download, name="certificate_download"),
+    path("kuitansi/<int:pk>/unduh/", views.receipt_download, name="receipt_download"),
+]

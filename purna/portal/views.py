@@ -1,0 +1,199 @@
+"""The retirees' portal: sign in with a one-time link sent by email, then one page with their retirement,
+their THT and tali asih, their events and their papers to download.
+
+A retiree sees only their own rows: every read goes through a selector that takes their employee record
+(never an id alone), so a guessed id answers 404 like a missing one. Files are read from private storage
+after that check; they have no public address. Staff accounts never sign in here (purna.roles).
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+from sesame.backends import ModelBackend as SesameBackend
+
+from benefits import selectors as benefits_selectors
+from benefits.models import PayoutStatus, Receipt
+from benefits.notifications import receipt_filename
+from ceremonies import selectors as ceremonies_selectors
+from ceremonies.models import Certificate, EventStatus, ParticipantStatus
+from ceremonies.services.invitations import event_when_local, rsvp_path
+from employees.nip import format_nip
+from employees.selectors import employee_case, employee_for_portal
+from purna.portal.forms import SignInForm
+from purna.portal.notifications import SCOPE
+from purna.portal.services import sign_in_link_request
+from purna.ratelimit import client_address, rate_limited
+from purna.roles import holds_staff_powers
+
+PDF = "application/pdf"
+SESAME_BACKEND = "sesame.backends.ModelBackend"
+# What a retiree reads of a payout's status: where it is, in their words, not the office's steps.
+PAYOUT_STAGES = {
+    PayoutStatus.DRAFT: gettext_lazy("Being prepared"),
+    PayoutStatus.VERIFIED: gettext_lazy("Being checked"),
+    PayoutStatus.APPROVED: gettext_lazy("Approved, waiting for payment"),
+    PayoutStatus.PAID: gettext_lazy("Paid"),
+}
+# Answers to an invitation are taken while the event is ahead and published (ceremonies' RSVP rules).
+ANSWERABLE = (ParticipantStatus.INVITED, ParticipantStatus.CONFIRMED, ParticipantStatus.DECLINED)
+
+
+def retiree_required(view):
+    """The view gets the signed-in retiree's employee record; others go to the portal's sign-in page,
+    and a signed-in account without one (staff) is refused."""
+
+    @login_not_required
+    @never_cache
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("portal:sign_in"))
+        employee = employee_for_portal(user=request.user)
+        if employee is None:
+            raise PermissionDenied(_("The portal is for retirees: it shows the records of the person signed in."))
+        return view(request, employee, *args, **kwargs)
+
+    return wrapper
+
+
+# --- Signing in ---------------------------------------------------------------------------------------
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    """Ask for a sign-in link with an email address or a NIP; the answer is the same whoever it names."""
+    if request.user.is_authenticated and employee_for_portal(user=request.user) is not None:
+        return redirect("portal:home")
+    form = SignInForm(request.POST or None)
+    if request.method == "POST":
+        if rate_limited("portal-sign-in", client_address(request), limit=settings.PURNA_PORTAL_SIGN_IN_RATE_PER_MINUTE):
+            form.add_error(None, _("Too many requests from this connection. Please wait a minute and try again."))
+            return render(request, "portal/sign_in.html", {"form": form}, status=429)
+        if form.is_valid():
+            sign_in_link_request(**form.lookup())
+            return redirect("portal:sign_in_sent")
+    return render(request, "portal/sign_in.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_not_required
+@require_http_methods(["GET"])
+def sign_in_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/sign_in_sent.html", {"minutes": settings.PURNA_PORTAL_LINK_MINUTES})
+
+
+def _link_user(request: HttpRequest, token: str):
+    """The retiree a link's token names, if it is valid, unused and unexpired; None otherwise. The
+    token is not spent here: only signing in (which changes the last login) spends it."""
+    if not token:
+        return None
+    user = SesameBackend().authenticate(request, sesame=token, scope=SCOPE)
+    if user is None or holds_staff_powers(user) or employee_for_portal(user=user) is None:
+        return None
+    return user
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in_link(request: HttpRequest) -> HttpResponse:
+    """What the link in the email opens: a page with one button that signs in (POST).
+
+    Mail scanners open links to check them; a GET that signed in would spend the one-time link before
+    the person clicks it. So the GET only shows the button."""
+    token = (request.POST if request.method == "POST" else request.GET).get("sesame", "")
+    user = _link_user(request, token)
+    if user is None:
+        return render(request, "portal/sign_in_link_invalid.html", status=410)
+    if request.method == "POST":
+        logout(request)  # whoever was signed in on this browser before
+        login(request, user, backend=SESAME_BACKEND)
+        return redirect("portal:home")
+    return render(request, "portal/sign_in_link.html", {"token": token, "person": user.get_full_name()})
+
+
+@login_not_required
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("You have signed out."))
+    return redirect("portal:sign_in")
+
+
+# --- The retiree's page --------------------------------------------------------------------------------
+
+
+@retiree_required
+def home(request: HttpRequest, employee) -> HttpResponse:
+    """Everything of the retiree on one page, in a fixed number of queries."""
+    now = timezone.now()
+    participations = ceremonies_selectors.portal_participations(employee=employee)
+    events = [
+        {
+            "participant": participant,
+            "event": participant.event,
+            "when": event_when_local(participant.event),
+            "rsvp_url": rsvp_path(participant)
+            if participant.status in ANSWERABLE
+            and participant.event.status == EventStatus.PUBLISHED
+            and participant.event.starts_at > now
+            else "",
+        }
+        for participant in participations
+    ]
+    payouts = [
+        {"payout": payout, "stage": PAYOUT_STAGES.get(payout.status, payout.get_status_display())}
+        for payout in benefits_selectors.portal_payouts(employee=employee)
+    ]
+    case = employee_case(employee)
+    context = {
+        "employee": employee,
+        "nip": format_nip(employee.nip),
+        "case": case,
+        # The record's TMT once there is one (an APS or a death sets its own), else the computed one.
+        "tmt": case.tmt if case else employee.tmt_pensiun,
+        "events": events,
+        "payouts": payouts,
+        "tht_claim": benefits_selectors.portal_tht_claim(employee=employee),
+        "certificates": ceremonies_selectors.portal_certificates(employee=employee),
+    }
+    return render(request, "portal/home.html", context)
+
+
+@retiree_required
+def certificate_download(request: HttpRequest, employee, pk: int) -> FileResponse:
+    try:
+        certificate = ceremonies_selectors.portal_certificate_get(pk=pk, employee=employee)
+    except Certificate.DoesNotExist:
+        raise Http404(_("No such certificate.")) from None
+    if not certificate.is_rendered:
+        raise Http404(_("This certificate is still being printed."))
+    filename = f"sertifikat-{certificate.number.replace('/', '-')}.pdf"
+    return FileResponse(certificate.file.open("rb"), content_type=PDF, as_attachment=True, filename=filename)
+
+
+@retiree_required
+def receipt_download(request: HttpRequest, employee, pk: int) -> FileResponse:
+    try:
+        receipt = benefits_selectors.portal_receipt_get(pk=pk, employee=employee)
+    except Receipt.DoesNotExist:
+        raise Http404(_("No such receipt.")) from None
+    try:
+        file = receipt.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404(_("The receipt is not ready.")) from None
+    return FileResponse(file, content_type=PDF, as_attachment=True, filename=receipt_filename(receipt))
