@@ -7,25 +7,33 @@ registry.autodiscover).
   message whose participant was removed, whose event is no longer published or has started, or which a
   newer invitation replaced, is cancelled instead of sent.
 
-Messages are about a participant ("ceremonies.participant"): the outbox links them to the participant's
-page, and staff limited to some units read only those about their units' participants.
+- "ceremonies.certificate_ready": a certificate is printed and can be downloaded from the retirees'
+  portal, queued by ceremonies.services.certificates.certificates_ready_notify when its batch is done,
+  once per certificate and version. Cancelled if the certificate is revoked or re-issued before it goes.
+
+Invitations are about a participant ("ceremonies.participant"), "certificate ready" emails about the
+certificate ("ceremonies.certificate"): the outbox links the former to the participant's page, and
+staff limited to some units read only those about their units' people.
 """
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ceremonies.models import EventStatus, Participant
+from ceremonies.models import Certificate, CertificateStatus, EventStatus, Participant
 from ceremonies.services import invitations as services_invitations
+from ceremonies.services.certificates import READY_KIND
 from employees.scope import staff_scope
 from purna.notifications import registry
 from purna.notifications.models import Message
 
 MODEL = "ceremonies.participant"
+CERTIFICATE_MODEL = "ceremonies.certificate"
 
 
 def _participants(messages: Sequence[Message]) -> dict[int, Participant]:
@@ -85,7 +93,58 @@ def participants_in_scope(user: Any) -> QuerySet | None:
     return None if scope.is_all else scope.filter(Participant.objects.all(), "employee__unit").values("pk")
 
 
+def _certificates(messages: Sequence[Message]) -> dict[int, Certificate]:
+    ids = {m.object_id for m in messages if m.object_id}
+    return {c.pk: c for c in Certificate.objects.filter(pk__in=ids).select_related("participant__event")}
+
+
+def certificate_ready_still_due(messages: Sequence[Message]) -> Mapping[int, str]:
+    """Cancel the news of a certificate revoked, or replaced by a newer version (that one has its own)."""
+    certificates = _certificates(messages)
+    reasons = {}
+    for message in messages:
+        certificate = certificates.get(message.object_id)
+        if certificate is None or certificate.status != CertificateStatus.VALID:
+            reasons[message.pk] = _("The certificate was revoked.")
+        elif message.context.get("version") != certificate.version:
+            reasons[message.pk] = _("The certificate was re-issued since.")
+    return reasons
+
+
+def certificate_ready_context(messages: Sequence[Message]) -> Mapping[int, Mapping[str, Any]]:
+    """The certificate, its event and the portal's address, where it is downloaded. One query."""
+    certificates = _certificates(messages)
+    portal_url = services_invitations.site_url(reverse("portal:home"))
+    return {
+        message.pk: {
+            "certificate": certificates[message.object_id],
+            "event": certificates[message.object_id].participant.event,
+            "portal_url": portal_url,
+        }
+        for message in messages
+        if message.object_id in certificates
+    }
+
+
+def certificates_in_scope(user: Any) -> QuerySet | None:
+    """The outbox's view of messages about certificates: those of the participants of the user's units."""
+    scope = staff_scope(user)
+    certificates = Certificate.objects.all()
+    return None if scope.is_all else scope.filter(certificates, "participant__employee__unit").values("pk")
+
+
 registry.about_url_register(MODEL, "ceremonies:participant")
+registry.about_scope_register(CERTIFICATE_MODEL, certificates_in_scope)
+registry.kind_register(
+    registry.Kind(
+        name=READY_KIND,
+        label=gettext_lazy("Certificate ready (to the recipient)"),
+        template_prefix="ceremonies/emails/certificate_ready",
+        model=CERTIFICATE_MODEL,
+        still_due=certificate_ready_still_due,
+        context=certificate_ready_context,
+    )
+)
 registry.about_scope_register(MODEL, participants_in_scope)
 registry.kind_register(
     registry.Kind(

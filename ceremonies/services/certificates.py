@@ -37,15 +37,20 @@ from ceremonies.models import (
     ParticipantStatus,
 )
 from ceremonies.tasks import certificates_render_task
+from employees.choices import EmployeeStatus
 from employees.retirement import service_length
 from employees.scope import staff_scope
 from purna.models import Instansi
+from purna.notifications.registry import Draft, recipient_key
+from purna.notifications.services import messages_queue, send_after_commit
 from purna.numbering import number_format, number_next
 
 logger = logging.getLogger(__name__)
 
 # One sequence for every certificate of the agency in a year (purna.models.DocumentCounter's kind).
 COUNTER_KIND = "certificate"
+# The outbox's kind of the "certificate ready" email (ceremonies/notifications.py).
+READY_KIND = "ceremonies.certificate_ready"
 KIND_BY_EVENT = {
     EventKind.FAREWELL: CertificateKind.PIAGAM,
     EventKind.TRAINING: CertificateKind.SERTIFIKAT,
@@ -275,8 +280,41 @@ def certificates_render(*, batch_id: int) -> CertificateBatch:
         logger.exception("Certificate batch %s stopped", batch_id)
         CertificateBatch.objects.filter(pk=batch_id).update(status=BatchStatus.FAILED, error=str(exc)[:1000])
         raise
-    CertificateBatch.objects.filter(pk=batch_id).update(
-        status=BatchStatus.DONE, done=batch.total, finished_at=timezone.now()
-    )
+    with transaction.atomic():
+        CertificateBatch.objects.filter(pk=batch_id).update(
+            status=BatchStatus.DONE, done=batch.total, finished_at=timezone.now()
+        )
+        certificates_ready_notify(batch_id=batch_id)
     batch.refresh_from_db()
     return batch
+
+
+def certificates_ready_notify(*, batch_id: int) -> int:
+    """Queue a "certificate ready" email (with the portal's address) to each recipient of the batch whose
+    current version is printed and valid, who has an email on record and is alive; return how many were
+    new. Once per certificate and version (the outbox ignores a second draft), so a rerun sends nothing
+    twice and a re-issue tells the person again."""
+    certificates = (
+        Certificate.objects.filter(batch_id=batch_id, status=CertificateStatus.VALID, rendered_version=F("version"))
+        .exclude(participant__employee__email="")
+        .exclude(participant__employee__status=EmployeeStatus.MENINGGAL)
+        .select_related("participant__employee")
+    )
+    drafts = [
+        Draft(
+            kind=READY_KIND,
+            recipient_key=recipient_key("employee", certificate.participant.employee_id),
+            occasion=f"certificate:{certificate.pk}:v{certificate.version}",
+            to_email=certificate.participant.employee.email,
+            to_name=certificate.participant.employee.display_name,
+            about_model="ceremonies.certificate",
+            about_id=certificate.pk,
+            about_label=certificate.number,
+            context={"version": certificate.version},
+        )
+        for certificate in certificates
+    ]
+    queued = messages_queue(drafts)
+    if queued:
+        send_after_commit()
+    return queued

@@ -61,7 +61,7 @@ def retiree_with_papers(unit, *, name: str, nip: str, email: str, actor):
     certificates_render(batch_id=certificates_issue(event=farewell, actor=actor).pk)
     payout = payout_in(PayoutStatus.PAID, employee=employee, amount="2500000", override_reason="catatan internal")
     receipt_render_task(services_receipts.receipt_issue(payout=payout, actor=actor).pk)
-    payout_in(PayoutStatus.DRAFT, employee=employee, benefit=BenefitType.THT, amount="0")
+    payout_in(PayoutStatus.DRAFT, employee=employee, benefit=BenefitType.THT, amount="25000000")
     ThtClaimFactory(employee=employee, notes="catatan internal Taspen")
     coming = EventFactory(kind=EventKind.TRAINING, status=EventStatus.PUBLISHED, organizer=unit)
     ParticipantFactory(event=coming, employee=employee, status=ParticipantStatus.INVITED, rsvp_version=1)
