@@ -22,7 +22,7 @@ from ceremonies.services.certificates import certificate_batch_retry, certificat
 from ceremonies.services.events import event_create, event_update, event_validate
 from employees.admin import ScopedAdminMixin, ServiceValidatedForm
 from employees.scope import staff_scope
-from purna.admin import ReadOnlyInline
+from purna.admin import ReadOnlyInline, RecordAdminMixin
 from purna.forms import ServiceErrorsMixin
 
 
@@ -113,18 +113,18 @@ def certificates_may_change(user) -> bool:
     return user.has_perm("ceremonies.change_event") and user.has_perm("ceremonies.change_certificate")
 
 
-class RecordAdmin(admin.ModelAdmin):
-    """Shown, never added, edited or deleted here: the services write these rows."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        # Also what keeps simple-history's "revert to this version" away from a certificate.
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+def _each(model_admin: admin.ModelAdmin, request, objects, call) -> int:
+    """`call(obj)` (a service) for each of `objects`; a refusal becomes an error message naming the object.
+    Returns how many went through."""
+    done = 0
+    for obj in objects:
+        try:
+            call(obj)
+        except CeremonyError as error:
+            model_admin.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
+        else:
+            done += 1
+    return done
 
 
 class EventYearFilter(admin.SimpleListFilter):
@@ -154,7 +154,7 @@ class RevokeForm(ServiceErrorsMixin, forms.Form):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(ScopedAdminMixin, SimpleHistoryAdmin, RecordAdmin):
+class CertificateAdmin(ScopedAdminMixin, RecordAdminMixin, SimpleHistoryAdmin):
     """Certificates as issued: a correction is a re-issue, a mistake a revocation, both actions here that
     call the services with the signed-in user (who and why land in the history)."""
 
@@ -252,14 +252,12 @@ class CertificateAdmin(ScopedAdminMixin, SimpleHistoryAdmin, RecordAdmin):
 
     @admin.action(description=_("Re-issue the selected certificates (same number)"), permissions=["issue"])
     def reissue(self, request, queryset) -> None:
-        reissued = 0
-        for certificate in queryset.order_by("year", "seq"):
-            try:
-                certificate_reissue(certificate=certificate, actor=request.user)
-            except CeremonyError as error:
-                self.message_user(request, f"{certificate.number}: {' '.join(error.messages)}", messages.ERROR)
-            else:
-                reissued += 1
+        reissued = _each(
+            self,
+            request,
+            queryset.order_by("year", "seq"),
+            lambda certificate: certificate_reissue(certificate=certificate, actor=request.user),
+        )
         if reissued:
             self.message_user(
                 request,
@@ -274,10 +272,10 @@ class CertificateAdmin(ScopedAdminMixin, SimpleHistoryAdmin, RecordAdmin):
 
 
 @admin.register(CertificateBatch)
-class CertificateBatchAdmin(ScopedAdminMixin, RecordAdmin):
+class CertificateBatchAdmin(ScopedAdminMixin, RecordAdminMixin, admin.ModelAdmin):
     """The printing runs, with their progress and errors; a run stopped on an error can be started again."""
 
-    list_display = ["event", "progress", "status", "created_at", "finished_at", "requested_by", "error_summary"]
+    list_display = ["event", "progress", "status", "created_at", "requested_by", "error_summary"]
     list_filter = ["status"]
     list_select_related = ["event", "requested_by"]
     search_fields = ["event__title"]
@@ -301,14 +299,12 @@ class CertificateBatchAdmin(ScopedAdminMixin, RecordAdmin):
 
     @admin.action(description=_("Print the selected batches again (those stopped on an error)"), permissions=["issue"])
     def retry(self, request, queryset) -> None:
-        queued = 0
-        for batch in queryset.select_related("event"):
-            try:
-                certificate_batch_retry(batch=batch, actor=request.user)
-            except CeremonyError as error:
-                self.message_user(request, f"{batch}: {' '.join(error.messages)}", messages.ERROR)
-            else:
-                queued += 1
+        queued = _each(
+            self,
+            request,
+            queryset.select_related("event"),
+            lambda batch: certificate_batch_retry(batch=batch, actor=request.user),
+        )
         if queued:
             self.message_user(
                 request,
