@@ -22,7 +22,7 @@ from benefits.services.payouts import (
 )
 from employees.admin import ScopedAdminMixin, ServiceValidatedForm
 from employees.scope import staff_scope
-from purna.admin import ReadOnlyInline
+from purna.admin import ReadOnlyInline, RecordAdminMixin
 
 
 class BandFormSet(BaseInlineFormSet):
@@ -75,9 +75,10 @@ class PayoutStatusChangeInline(ReadOnlyInline):
 
 
 @admin.register(Payout)
-class PayoutAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    """Payouts are prepared, paid and corrected on the staff pages (the services); here they are read,
-    and verified or approved in bulk by the actions."""
+class PayoutAdmin(ScopedAdminMixin, RecordAdminMixin, SimpleHistoryAdmin):
+    """Payouts are prepared, paid and corrected on the staff pages (the services); here they are read
+    (every change is a step of a service, never a form save), and verified or approved in bulk by the
+    actions."""
 
     list_display = ["employee", "benefit_type", "amount", "status", "tmt", "method", "paid_on", "holder_mismatch"]
     list_filter = ["status", "benefit_type", "method", "holder_mismatch"]
@@ -91,16 +92,6 @@ class PayoutAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in Payout._meta.concrete_fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        # Read-only: every change is a step of a service (the actions, the staff pages), never a form save.
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def has_verify_permission(self, request) -> bool:
         return request.user.has_perm("benefits.verify_payout")

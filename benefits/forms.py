@@ -2,14 +2,13 @@
 statuses, who may do what), and their PayoutError messages are put next to the fields."""
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from benefits.models import BenefitType, PaymentMethod, PayoutStatus
 from ceremonies.models import Event, EventStatus
-from employees.exceptions import EmployeeError
 from employees.filters import MONTH_WIDGET, MonthField
+from purna.forms import ServiceErrorsMixin
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PROOF_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
@@ -26,16 +25,10 @@ def _bootstrap(form: forms.BaseForm) -> None:
             widget.attrs.setdefault("class", "form-control")
 
 
-class ServiceForm(forms.Form):
+class ServiceForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         _bootstrap(self)
-
-    def service_errors_add(self, error: EmployeeError) -> None:
-        """Put a service's errors next to their fields (the others above the form)."""
-        for field, messages in error.errors.items():
-            for message in messages:
-                self.add_error(field if field in self.fields and field != NON_FIELD_ERRORS else None, message)
 
 
 class PayoutFilterForm(ServiceForm):

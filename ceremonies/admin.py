@@ -1,18 +1,29 @@
 """The ceremonies in the Django admin: reference data (officials, instructors) edited freely; events
 written through the services (same checks, same history) and shown with their agenda and participants;
-HR admins of some units see their events only (employees/scope.py)."""
+certificates and their printing batches shown as records, changed only by the actions that call the
+services (revoke, re-issue, print again); HR admins of some units see their own only
+(employees/scope.py)."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from ceremonies import selectors
 from ceremonies.exceptions import CeremonyError
-from ceremonies.models import Event, Instructor, Official, Participant, Session
+from ceremonies.models import Certificate, CertificateBatch, Event, Instructor, Official, Participant, Session
+from ceremonies.services.certificates import certificate_batch_retry, certificate_reissue, certificate_revoke
 from ceremonies.services.events import event_create, event_update, event_validate
 from employees.admin import ScopedAdminMixin, ServiceValidatedForm
 from employees.scope import staff_scope
-from purna.admin import ReadOnlyInline
+from purna.admin import ReadOnlyInline, RecordAdminMixin
+from purna.forms import ServiceErrorsMixin
 
 
 @admin.register(Official)
@@ -91,3 +102,213 @@ class EventAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         except CeremonyError as error:  # checked by the form already; a race would land here
             raise ValidationError(error.messages) from error
         obj.pk, obj._state.adding, obj._state.db = saved.pk, False, saved._state.db
+
+
+# --- Certificates: records changed only through the services' actions ------------------------------------
+
+
+def certificates_may_change(user) -> bool:
+    """Who may revoke, re-issue and print again: the staff pages' rule (ceremonies/views/certificates.py:
+    change_event), so that no door is wider than the other, and the admin's own change_certificate."""
+    return user.has_perm("ceremonies.change_event") and user.has_perm("ceremonies.change_certificate")
+
+
+def _each(model_admin: admin.ModelAdmin, request, objects, call) -> int:
+    """`call(obj)` (a service) for each of `objects`; a refusal becomes an error message naming the object.
+    Returns how many went through."""
+    done = 0
+    for obj in objects:
+        try:
+            call(obj)
+        except CeremonyError as error:
+            model_admin.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
+        else:
+            done += 1
+    return done
+
+
+class EventYearFilter(admin.SimpleListFilter):
+    """The year of the event, which is the year a certificate is dated and numbered in."""
+
+    title = _("event year")
+    parameter_name = "tahun"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.get_queryset(request).order_by("-year").values_list("year", flat=True).distinct()
+        return [(year, str(year)) for year in years]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(year=value) if value and value.isdigit() else queryset
+
+
+class RevokeForm(ServiceErrorsMixin, forms.Form):
+    # Not required here: certificate_revoke says what a missing reason means, in its own words.
+    reason = forms.CharField(
+        label=_("Reason for revoking"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Shown on the public verification page and kept in the certificate's history with your name."),
+    )
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ScopedAdminMixin, RecordAdminMixin, SimpleHistoryAdmin):
+    """Certificates as issued: a correction is a re-issue, a mistake a revocation, both actions here that
+    call the services with the signed-in user (who and why land in the history)."""
+
+    list_display = ["number", "kind", "recipient", "event", "issued_on", "status", "version"]
+    list_filter = ["kind", "status", EventYearFilter]
+    list_select_related = ["participant__employee", "participant__event"]
+    search_fields = ["number", "=verification_code", "participant__employee__name", "=participant__employee__nip"]
+    show_full_result_count = False
+    fields = [
+        "number",
+        "kind",
+        "recipient",
+        "event",
+        "status",
+        "version",
+        "files",
+        "issued_on",
+        "place",
+        "wording",
+        "signatory_name",
+        "signatory_nip",
+        "signatory_title",
+        "revoked_reason",
+        "revoked_at",
+        "revoked_by",
+        "batch",
+        "rendered_at",
+        "verification_count",
+        "issued_by",
+        "created_at",
+    ]
+    readonly_fields = fields
+    actions = ["revoke", "reissue"]
+    scope_unit_field = "participant__employee__unit"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("participant__employee", "participant__event")
+
+    def has_issue_permission(self, request) -> bool:
+        return certificates_may_change(request.user)
+
+    @admin.display(description=_("recipient"), ordering="participant__employee__name")
+    def recipient(self, certificate: Certificate) -> str:
+        employee = certificate.participant.employee
+        return format_html("{}<br><small>NIP {}</small>", employee.display_name, employee.nip)
+
+    @admin.display(description=_("event"), ordering="participant__event__starts_at")
+    def event(self, certificate: Certificate) -> Event:
+        return certificate.participant.event
+
+    @admin.display(description=_("files"))
+    def files(self, certificate: Certificate) -> str:
+        links = []
+        if certificate.is_rendered:
+            links.append((reverse("ceremonies:certificate_pdf", args=[certificate.pk]), _("Download the PDF")))
+        links.append((reverse("certificate_verify", args=[certificate.verification_code]), _("Verification page")))
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
+
+    @admin.action(description=_("Revoke the selected certificates"), permissions=["issue"])
+    def revoke(self, request, queryset):
+        """First a page that asks for the reason; its answer comes back to this action ("confirm")."""
+        certificates = list(queryset.order_by("year", "seq"))
+        form = RevokeForm(request.POST if "confirm" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            revoked = 0
+            for certificate in certificates:
+                try:
+                    certificate_revoke(certificate=certificate, actor=request.user, reason=form.cleaned_data["reason"])
+                except CeremonyError as error:
+                    if "reason" in error.errors:
+                        # The reason is checked before anything changes, and it is the same for every
+                        # certificate: the first one refuses it and nothing was revoked.
+                        form.service_errors_add(error)
+                        break
+                    self.message_user(request, f"{certificate.number}: {' '.join(error.messages)}", messages.ERROR)
+                else:
+                    revoked += 1
+            if not form.errors:
+                if revoked:
+                    self.message_user(
+                        request,
+                        ngettext("%(n)d certificate revoked.", "%(n)d certificates revoked.", revoked) % {"n": revoked},
+                        messages.SUCCESS,
+                    )
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Revoke certificates"),
+            "opts": self.model._meta,
+            "certificates": certificates,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/ceremonies/certificate/revoke_confirmation.html", context)
+
+    @admin.action(description=_("Re-issue the selected certificates (same number)"), permissions=["issue"])
+    def reissue(self, request, queryset) -> None:
+        reissued = _each(
+            self,
+            request,
+            queryset.order_by("year", "seq"),
+            lambda certificate: certificate_reissue(certificate=certificate, actor=request.user),
+        )
+        if reissued:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d certificate re-issued: it is being printed again.",
+                    "%(n)d certificates re-issued: they are being printed again.",
+                    reissued,
+                )
+                % {"n": reissued},
+                messages.SUCCESS,
+            )
+
+
+@admin.register(CertificateBatch)
+class CertificateBatchAdmin(ScopedAdminMixin, RecordAdminMixin, admin.ModelAdmin):
+    """The printing runs, with their progress and errors; a run stopped on an error can be started again."""
+
+    list_display = ["event", "progress", "status", "created_at", "requested_by", "error_summary"]
+    list_filter = ["status"]
+    list_select_related = ["event", "requested_by"]
+    search_fields = ["event__title"]
+    fields = ["event", "progress", "status", "error", "requested_by", "created_at", "finished_at"]
+    readonly_fields = fields
+    actions = ["retry"]
+
+    def scoped(self, queryset, scope):
+        return selectors.certificate_batches_visible(queryset, scope)
+
+    def has_issue_permission(self, request) -> bool:
+        return certificates_may_change(request.user)
+
+    @admin.display(description=_("progress"))
+    def progress(self, batch: CertificateBatch) -> str:
+        return f"{batch.done}/{batch.total}"
+
+    @admin.display(description=_("error"))
+    def error_summary(self, batch: CertificateBatch) -> str:
+        return batch.error if len(batch.error) <= 80 else f"{batch.error[:79]}…"
+
+    @admin.action(description=_("Print the selected batches again (those stopped on an error)"), permissions=["issue"])
+    def retry(self, request, queryset) -> None:
+        queued = _each(
+            self,
+            request,
+            queryset.select_related("event"),
+            lambda batch: certificate_batch_retry(batch=batch, actor=request.user),
+        )
+        if queued:
+            self.message_user(
+                request,
+                ngettext("%(n)d batch is being printed again.", "%(n)d batches are being printed again.", queued)
+                % {"n": queued},
+                messages.SUCCESS,
+            )

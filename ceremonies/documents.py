@@ -18,30 +18,12 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from ceremonies.formatting import event_when_in
 from ceremonies.models import Event, Participant, ParticipantStatus, Session
 from ceremonies.selectors import EventCounts, event_counts
 from employees.choices import Gender
 from employees.nip import format_nip
-from purna import formatting, pdf
-
-
-@dataclass(frozen=True)
-class EventWhen:
-    """When an event takes place, as printed: "Senin, 20 Januari 2027", "08.00 - 12.00 WIB"."""
-
-    day: str
-    time: str
-
-
-def event_when(event: Event) -> EventWhen:
-    """The event's day(s) and hours in the site's time zone, with its Indonesian abbreviation (WIB/WITA/WIT)."""
-    starts = timezone.localtime(event.starts_at)
-    ends = timezone.localtime(event.ends_at)
-    day = formatting.tanggal(starts.date(), with_day=True)
-    if ends.date() != starts.date():
-        day = _("%(start)s to %(end)s") % {"start": day, "end": formatting.tanggal(ends.date(), with_day=True)}
-    zone = formatting.zona_waktu(settings.TIME_ZONE)
-    return EventWhen(day=day, time=f"{formatting.jam(starts)} - {formatting.jam(ends)} {zone}")
+from purna import pdf
 
 
 @dataclass(frozen=True)
@@ -84,7 +66,7 @@ def _base_context(*, event: Event, instansi, printed_on: dt.date) -> dict:
     return {
         "event": event,
         "instansi": instansi,
-        "when": event_when(event),
+        "when": event_when_in(event.starts_at, event.ends_at, settings.TIME_ZONE),
         "official": official,
         "official_nip": format_nip(official.nip) if official and official.nip else "",
         "printed_on": printed_on,
@@ -238,7 +220,7 @@ def _participants_workbook(*, event: Event, participants: list[Participant], age
     text = workbook.add_format({"border": 1, "valign": "top", "num_format": "@"})
     date = workbook.add_format({"border": 1, "valign": "top", "num_format": "dd-mm-yyyy", "align": "left"})
     moment = workbook.add_format({"border": 1, "valign": "top", "num_format": "dd-mm-yyyy hh:mm", "align": "left"})
-    when = event_when(event)
+    when = event_when_in(event.starts_at, event.ends_at, settings.TIME_ZONE)
     sheet.write(0, 0, _("Participants: %(event)s") % {"event": event.title}, title)
     sheet.write(1, 0, agency)
     sheet.write(2, 0, f"{when.day}, {when.time}, {event.venue}")

@@ -1,29 +1,20 @@
 """Forms of the ceremonies' staff pages: they check the shape of the input; the services decide.
 
-The services' errors (CeremonyError, field by field) are put next to the fields with service_errors_add,
+The services' errors (CeremonyError, field by field) are put next to the fields with service_errors_add (purna/forms.py),
 so a rule lives in ceremonies/rules.py or the services and speaks with one voice.
 """
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from ceremonies.models import Event, Official, Participant, Session
-from employees.exceptions import EmployeeError
 from employees.filters import MONTH_WIDGET, MonthField, UnitChoiceField
 from employees.models import UnitKerja
 from employees.scope import Scope
+from purna.forms import ServiceErrorsMixin
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"]
-
-
-class ServiceErrorsMixin:
-    def service_errors_add(self, error: EmployeeError) -> None:
-        """Put a service's errors next to their fields (the others above the form)."""
-        for field, messages in error.errors.items():
-            for message in messages:
-                self.add_error(field if field in self.fields and field != NON_FIELD_ERRORS else None, message)
 
 
 def _bootstrap(form: forms.BaseForm) -> None:

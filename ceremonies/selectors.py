@@ -223,12 +223,16 @@ def certificate_by_code(*, code: str) -> Certificate:
     return Certificate.objects.select_related("participant__employee", "participant__event").get(verification_code=code)
 
 
+def certificate_batches_visible(batches: QuerySet[CertificateBatch], scope: Scope) -> QuerySet[CertificateBatch]:
+    """`batches` narrowed to those of the events `scope` may see (events_visible)."""
+    if scope.is_all:
+        return batches
+    return batches.filter(event__in=events_visible(Event.objects.all(), scope).values("pk"))
+
+
 def certificate_batch_get(*, pk: int, scope: Scope) -> CertificateBatch:
-    """A batch of an event `scope` may see. Raises CertificateBatch.DoesNotExist."""
-    batch = CertificateBatch.objects.select_related("event").get(pk=pk)
-    if not events_visible(Event.objects.filter(pk=batch.event_id), scope).exists():
-        raise CertificateBatch.DoesNotExist
-    return batch
+    """A batch of an event `scope` may see, with its event. Raises CertificateBatch.DoesNotExist."""
+    return certificate_batches_visible(CertificateBatch.objects.select_related("event"), scope).get(pk=pk)
 
 
 # --- The retirees' portal (purna/portal): one person's own rows, no staff scope ---------------------------

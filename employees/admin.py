@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms.models import construct_instance
 from django.http import Http404
 from django.urls import path, reverse
@@ -54,6 +54,7 @@ from employees.services.register import (
 )
 from employees.views.transfer import admin_import_view
 from purna.admin import ReadOnlyInline
+from purna.forms import ServiceErrorsMixin
 from purna.models import User
 
 RECENT_RUN = dt.timedelta(minutes=10)
@@ -100,7 +101,7 @@ class UnitKerjaAdmin(ScopedAdminMixin, admin.ModelAdmin):
     scope_unit_field = "pk"
 
 
-class ServiceValidatedForm(forms.ModelForm):
+class ServiceValidatedForm(ServiceErrorsMixin, forms.ModelForm):
     """An admin form checked by a service, as the staff pages' forms are: the same rules,
     the same Indonesian messages, next to the same fields. `service_validate(instance)` raises
     EmployeeError; the admin's save_model then calls the service that writes."""
@@ -117,12 +118,10 @@ class ServiceValidatedForm(forms.ModelForm):
         try:
             self.service_validate(self.instance)
         except EmployeeError as error:
-            for field, messages_ in error.errors.items():
-                for message in messages_:
-                    if field in self.fields or field == NON_FIELD_ERRORS:
-                        self.add_error(None if field == NON_FIELD_ERRORS else field, message)
-                    else:
-                        self.add_error(None, f"{field}: {message}")
+            self.service_errors_add(error)
+
+    def service_error_label(self, field: str) -> str:
+        return field
 
 
 class RetirementRuleAdminForm(ServiceValidatedForm):

@@ -2,13 +2,13 @@
 
 EmployeeForm does not validate the record itself (no model validation, no uniqueness check): the
 services in employees/services/register.py do, and their errors (EmployeeError, NipError) are put next
-to the form's fields with add_service_errors, so a rule lives in one place and speaks with one voice.
+to the form's fields with service_errors_add (purna/forms.py), so a rule lives in one place and speaks with one voice.
 """
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +17,7 @@ from employees.exceptions import EmployeeError, NipError, NipFormatError
 from employees.filters import UnitChoiceField
 from employees.models import Employee, UnitKerja
 from employees.scope import Scope
+from purna.forms import ServiceErrorsMixin
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -49,7 +50,7 @@ NIP_OVERRIDE_HELP = _(
 )
 
 
-class EmployeeForm(forms.ModelForm):
+class EmployeeForm(ServiceErrorsMixin, forms.ModelForm):
     """Add or change an employee; on POST the view passes cleaned_data to employee_create/update."""
 
     # Spaces are allowed as people write NIPs ("19860926 201505 1 001"); the service normalises them.
@@ -163,27 +164,20 @@ class EmployeeForm(forms.ModelForm):
         # No model validation here: the service validates the record (see the module docstring).
         pass
 
-    def add_service_errors(self, error: EmployeeError) -> None:
-        """Put a service's errors next to their fields (the others above the form)."""
+    def service_errors_add(self, error: EmployeeError) -> None:
+        """Put a service's errors next to their fields (the others above the form); a NIP that disagrees
+        with the record also brings the explanation and the override fieldset."""
         if isinstance(error, NipError) and not isinstance(error, NipFormatError):
             self.nip_mismatches = error.mismatches
             self.add_error(None, NIP_MISMATCH_EXPLANATION)
             self._layout()  # now with the override fieldset
-        for field, messages in error.errors.items():
-            for message in messages:
-                if field in self.fields:
-                    self.add_error(field, message)
-                elif field == NON_FIELD_ERRORS:
-                    self.add_error(None, message)
-                else:
-                    self.add_error(None, f"{_field_label(field)}: {message}")
+        super().service_errors_add(error)
 
-
-def _field_label(name: str) -> str:
-    try:
-        return str(Employee._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:
-        return name
+    def service_error_label(self, field: str) -> str:
+        try:
+            return str(Employee._meta.get_field(field).verbose_name)
+        except FieldDoesNotExist:
+            return field
 
 
 class ProjectionFilterForm(forms.Form):

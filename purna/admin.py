@@ -18,6 +18,21 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+class RecordAdminMixin:
+    """For a ModelAdmin of rows that only the services write (payouts, certificates): shown, never added,
+    edited or deleted here; the admin changes them only through actions that call the services."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Also what keeps simple-history's "revert to this version" away from these rows.
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Instansi)
 class InstansiAdmin(admin.ModelAdmin):
     list_display = ["name", "region", "email", "phone"]

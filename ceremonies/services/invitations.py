@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from ceremonies import calendar, rsvp, rules
 from ceremonies.exceptions import CeremonyError, RsvpError, RsvpGoneError
-from ceremonies.formatting import event_when, zone_abbreviation
+from ceremonies.formatting import event_when_in
 from ceremonies.models import Event, Participant, ParticipantStatus
 from employees.scope import ALL_UNITS, staff_scope
 from purna.notifications.rendering import sender_load
@@ -72,8 +72,7 @@ def rsvp_path(participant: Participant) -> str:
 
 def event_when_local(event: Event) -> str:
     """ "Senin, 20 Januari 2027 pukul 09.00-12.00 WIB", in the site's time zone (settings.TIME_ZONE)."""
-    starts, ends = timezone.localtime(event.starts_at), timezone.localtime(event.ends_at)
-    return event_when(starts, ends, zone_abbreviation(settings.TIME_ZONE, starts))
+    return event_when_in(event.starts_at, event.ends_at, settings.TIME_ZONE).sentence
 
 
 def _site_host() -> str:

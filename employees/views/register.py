@@ -146,7 +146,7 @@ class EmployeeCreateView(PermissionRequiredMixin, FormView):
         try:
             employee = employee_create(actor=self.request.user, **form.cleaned_data)
         except EmployeeError as error:
-            form.add_service_errors(error)
+            form.service_errors_add(error)
             return self.form_invalid(form)
         messages.success(self.request, _("%(name)s has been added to the register.") % {"name": employee.display_name})
         return HttpResponseRedirect(reverse("employees:detail", args=[employee.pk]))
@@ -178,7 +178,7 @@ class EmployeeUpdateView(PermissionRequiredMixin, FormView):
         try:
             employee = employee_update(employee=self.employee, actor=self.request.user, **form.cleaned_data)
         except EmployeeError as error:
-            form.add_service_errors(error)
+            form.service_errors_add(error)
             return self.form_invalid(form)
         messages.success(self.request, _("The data of %(name)s has been saved.") % {"name": employee.display_name})
         return HttpResponseRedirect(reverse("employees:detail", args=[employee.pk]))

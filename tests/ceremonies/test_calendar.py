@@ -94,9 +94,14 @@ def test_other_zones_fall_back_to_their_own_abbreviation():
 
 def test_the_time_is_written_the_indonesian_way(english):
     start = dt.datetime(2027, 1, 20, 9, 0)
-    assert event_when(start, start.replace(hour=12, minute=30), "WIB") == "Rabu, 20 Januari 2027 at 09.00-12.30 WIB"
-    assert event_when(start, dt.datetime(2027, 1, 22, 15), "WITA") == (
-        "Rabu, 20 Januari 2027 at 09.00 WITA until Jumat, 22 Januari 2027 at 15.00 WITA"
+    same_day = event_when(start, start.replace(hour=12, minute=30), "WIB")
+    assert same_day.sentence == "Rabu, 20 Januari 2027 at 09.00-12.30 WIB"
+    assert (same_day.day, same_day.time) == ("Rabu, 20 Januari 2027", "09.00 - 12.30 WIB")
+    several_days = event_when(start, dt.datetime(2027, 1, 22, 15), "WITA")
+    assert several_days.sentence == ("Rabu, 20 Januari 2027 at 09.00 WITA until Jumat, 22 Januari 2027 at 15.00 WITA")
+    assert (several_days.day, several_days.time) == (
+        "Rabu, 20 Januari 2027 to Jumat, 22 Januari 2027",
+        "09.00 - 15.00 WITA",
     )
 
 

@@ -405,13 +405,13 @@ def test_letters_say_so_when_nobody_needs_one(staff_client, instansi, event):
 
 
 def test_a_training_over_several_days_prints_both_days(event):
-    from ceremonies.documents import event_when
+    from ceremonies.formatting import event_when_in
 
     event.starts_at = local(2027, 3, 1, 8)
     event.ends_at = local(2027, 3, 3, 16)
 
     with translation.override(settings.LANGUAGE_CODE):
-        when = event_when(event)
+        when = event_when_in(event.starts_at, event.ends_at, settings.TIME_ZONE)
         expected = translation.gettext("%(start)s to %(end)s") % {
             "start": "Senin, 1 Maret 2027",
             "end": "Rabu, 3 Maret 2027",

@@ -70,7 +70,7 @@ def test_nip_mismatch_adds_the_explanation_and_the_override_fieldset():
         NipPart.BIRTH_DATE, "NIP memuat tanggal lahir 12 Mei 1970, padahal data mencatat 13 Mei 1970."
     )
 
-    form.add_service_errors(NipError([mismatch]))
+    form.service_errors_add(NipError([mismatch]))
 
     assert mismatch.message in form.errors["nip"]
     assert form.non_field_errors()
@@ -82,7 +82,7 @@ def test_unreadable_nip_does_not_offer_the_override():
     form = EmployeeForm(data={}, scope=ALL_UNITS)
     form.is_valid()
 
-    form.add_service_errors(NipFormatError("NIP harus terdiri atas 18 angka.", field="nip"))
+    form.service_errors_add(NipFormatError("NIP harus terdiri atas 18 angka.", field="nip"))
 
     assert not form.shows_nip_override
     assert "NIP harus terdiri atas 18 angka." in form.errors["nip"]
@@ -92,7 +92,7 @@ def test_errors_of_fields_not_on_the_form_go_above_it_with_their_label():
     form = EmployeeForm(data={}, scope=ALL_UNITS)
     form.is_valid()
 
-    form.add_service_errors(EmployeeError(errors={"bup": ["salah"], NON_FIELD_ERRORS: ["umum"]}))
+    form.service_errors_add(EmployeeError(errors={"bup": ["salah"], NON_FIELD_ERRORS: ["umum"]}))
 
     assert "umum" in form.non_field_errors()
     assert any(message.endswith(": salah") for message in form.non_field_errors())
