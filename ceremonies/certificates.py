@@ -9,10 +9,15 @@ a correction is a re-issue.
 
 import datetime as dt
 from dataclasses import dataclass
+from string import Formatter
+
+from django.utils.translation import gettext as _
 
 from purna.formatting import tanggal
 
 MASK = "*"
+# What an event's own wording (Event.certificate_wording) may name in braces, e.g. "selama {masa_kerja}".
+PLACEHOLDERS = ("masa_kerja", "tmt_pensiun", "pemerintah", "acara", "tanggal_acara", "tempat", "penyelenggara")
 
 
 @dataclass(frozen=True)
@@ -42,8 +47,52 @@ def masa_kerja(years: int | None, months: int | None) -> str:
     return " ".join(parts) or "0 bulan"
 
 
-def certificate_wording(facts: WordingFacts) -> str:
-    """The sentence below the recipient's name, by kind of certificate."""
+def placeholder_values(facts: WordingFacts) -> dict[str, str]:
+    """What each placeholder of an event's own wording stands for, for one recipient."""
+    return {
+        "masa_kerja": masa_kerja(facts.service_years, facts.service_months),
+        "tmt_pensiun": tanggal(facts.tmt_pensiun) if facts.tmt_pensiun else "",
+        "pemerintah": facts.region,
+        "acara": facts.event_title,
+        "tanggal_acara": tanggal(facts.event_day),
+        "tempat": facts.venue,
+        "penyelenggara": facts.organizer,
+    }
+
+
+def wording_template_errors(template: str) -> list[str]:
+    """Why an event's own wording cannot be printed (for the staff who typed it); [] when it can.
+
+    Only the names of PLACEHOLDERS may stand in braces, bare: no attributes, indexes, conversions or
+    formats, so that the text can neither fail at printing time nor reach into the objects behind it."""
+    try:
+        fields = [
+            (name, conversion, spec)
+            for _text, name, spec, conversion in Formatter().parse(template)
+            if name is not None
+        ]
+    except ValueError:
+        return [_("A brace is not closed: write a placeholder as {masa_kerja}, and a brace itself as {{ or }}.")]
+    errors = []
+    unknown = sorted({name for name, _conversion, _spec in fields if name not in PLACEHOLDERS})
+    if unknown:
+        errors.append(
+            _("Unknown placeholders: %(unknown)s. Those that can be used: %(known)s.")
+            % {
+                "unknown": ", ".join(f"{{{name}}}" for name in unknown),
+                "known": ", ".join(f"{{{name}}}" for name in PLACEHOLDERS),
+            }
+        )
+    if any(conversion or spec for _name, conversion, spec in fields):
+        errors.append(_("Write placeholders bare, as {masa_kerja}, without ! or : after the name."))
+    return errors
+
+
+def certificate_wording(facts: WordingFacts, template: str = "") -> str:
+    """The sentence below the recipient's name: the event's own wording with its placeholders filled
+    (checked by wording_template_errors when it was saved), or the standard one of the kind."""
+    if template.strip():
+        return template.strip().format_map(placeholder_values(facts))
     if facts.kind == "piagam":
         service = masa_kerja(facts.service_years, facts.service_months)
         text = "atas pengabdian"

@@ -5,9 +5,11 @@ so a rule lives in ceremonies/rules.py or the services and speaks with one voice
 """
 
 from django import forms
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from ceremonies.models import Event, Official, Participant, Session
+from ceremonies import certificates as certificate_texts
+from ceremonies.models import OFFSET_VALIDATORS, Event, Official, Participant, Session
 from employees.filters import MONTH_WIDGET, MonthField, UnitChoiceField
 from employees.models import UnitKerja
 from employees.scope import Scope
@@ -15,6 +17,10 @@ from purna.forms import ServiceErrorsMixin
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"]
+# An event's own certificate logo: a picture WeasyPrint prints well, small enough to embed in each PDF.
+LOGO_TYPES = {"image/png", "image/jpeg"}
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+OFFSET_FIELDS = ["print_offset_x_mm", "print_offset_y_mm"]
 
 
 def _bootstrap(form: forms.BaseForm) -> None:
@@ -54,15 +60,58 @@ class EventForm(ServiceErrorsMixin, forms.ModelForm):
             "presiding_official",
             "signatories",
             "description",
+            "certificate_wording",
+            "certificate_logo",
+            "print_offset_x_mm",
+            "print_offset_y_mm",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "certificate_wording": forms.Textarea(attrs={"rows": 3}),
+            "certificate_logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+        }
 
     def __init__(self, *args, scope: Scope, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         units = UnitKerja.objects.filter(is_active=True) | UnitKerja.objects.filter(pk=self.instance.organizer_id or 0)
         self.fields["organizer"].queryset = scope.filter(units, "pk").select_related("parent").order_by("name")
         self.fields["presiding_official"].queryset = Official.objects.filter(is_active=True)
+        for name in OFFSET_FIELDS:  # left empty: no nudge
+            self.fields[name].required = False
+            self.fields[name].validators.extend(OFFSET_VALIDATORS)
+            self.fields[name].widget.attrs.update(min=-30, max=30)
         _bootstrap(self)
+
+    def _offset(self, name: str) -> int:
+        value = self.cleaned_data.get(name)
+        return 0 if value is None else value
+
+    def clean_print_offset_x_mm(self) -> int:
+        return self._offset("print_offset_x_mm")
+
+    def clean_print_offset_y_mm(self) -> int:
+        return self._offset("print_offset_y_mm")
+
+    def clean_certificate_wording(self) -> str:
+        # Checked here too (the service checks again), so it is said with the form's other mistakes.
+        wording = self.cleaned_data.get("certificate_wording", "")
+        errors = certificate_texts.wording_template_errors(wording)
+        if errors:
+            raise forms.ValidationError(errors)
+        return wording
+
+    def clean_certificate_logo(self):
+        logo = self.cleaned_data.get("certificate_logo")
+        if not logo:  # none, or "clear" ticked (False): the agency's logo
+            return ""
+        if logo and getattr(logo, "content_type", None) is not None:  # a new upload
+            if logo.content_type not in LOGO_TYPES:
+                raise forms.ValidationError(_("The logo must be a PNG or JPEG picture."))
+            if logo.size > LOGO_MAX_BYTES:
+                raise forms.ValidationError(
+                    _("The logo is too large (at most %(size)s).") % {"size": filesizeformat(LOGO_MAX_BYTES)}
+                )
+        return logo
 
     def _post_clean(self) -> None:
         # No model validation here: the service validates (and says why, once).

@@ -7,6 +7,7 @@ Written only through ceremonies/services/; rules (what may change when) are in c
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,9 @@ from simple_history.models import HistoricalRecords
 
 from employees.models import Employee, UnitKerja
 from employees.storage import private_storage
+
+# How far the certificate layout may be nudged on pre-printed paper (the database holds the same range).
+OFFSET_VALIDATORS = [MinValueValidator(-30), MaxValueValidator(30)]
 
 
 class EventKind(models.TextChoices):
@@ -117,10 +121,28 @@ class Event(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    certificate_wording = models.TextField(
+        _("certificate wording"),
+        blank=True,
+        help_text=_(
+            "The sentence below the recipient's name; empty for the standard wording. It may use "
+            "{masa_kerja}, {tmt_pensiun}, {pemerintah}, {acara}, {tanggal_acara}, {tempat} and {penyelenggara}."
+        ),
+    )
+    certificate_logo = models.ImageField(
+        _("certificate logo"),
+        upload_to="acara/logo/",
+        blank=True,
+        help_text=_("Printed on this event's certificates instead of the agency's logo (PNG or JPEG)."),
+    )
     # Pre-printed certificate paper (a border, a crest) is rarely fed exactly straight: the layout moves by
     # these millimetres, right and down (negative: left and up).
-    print_offset_x_mm = models.SmallIntegerField(_("certificate print offset, horizontal (mm)"), default=0)
-    print_offset_y_mm = models.SmallIntegerField(_("certificate print offset, vertical (mm)"), default=0)
+    print_offset_x_mm = models.SmallIntegerField(
+        _("certificate print offset, horizontal (mm)"), default=0, validators=OFFSET_VALIDATORS
+    )
+    print_offset_y_mm = models.SmallIntegerField(
+        _("certificate print offset, vertical (mm)"), default=0, validators=OFFSET_VALIDATORS
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
 

@@ -97,7 +97,8 @@ def _wording(*, kind: str, participant: Participant, event: Event, instansi: Ins
             event_day=timezone.localtime(event.starts_at).date(),
             venue=event.venue,
             organizer=instansi.name,
-        )
+        ),
+        event.certificate_wording,
     )
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ceremonies import certificates as certificate_texts
 from ceremonies import rules
 from ceremonies.exceptions import CeremonyError
 from ceremonies.models import Event, EventStatus, Participant, ParticipantStatus, Session
@@ -37,6 +38,8 @@ EVENT_FIELDS = {
     "presiding_official",
     "print_offset_x_mm",
     "print_offset_y_mm",
+    "certificate_wording",
+    "certificate_logo",
 }
 SESSION_FIELDS = {"starts_at", "ends_at", "topic", "instructor", "notes"}
 
@@ -78,6 +81,9 @@ def event_validate(*, event: Event, actor: Any) -> None:
     """Raise CeremonyError, field by field, if the event cannot be saved as it is: its fields, an end
     after the start, an organising unit of the actor's own, a capacity not below its participants."""
     errors = {**rules.event_period_errors(event.starts_at, event.ends_at), **_organizer_check(actor, event)}
+    wording_errors = certificate_texts.wording_template_errors(event.certificate_wording)
+    if wording_errors:
+        errors["certificate_wording"] = wording_errors
     if event.pk is not None and event.capacity is not None:
         taken = Participant.objects.filter(event_id=event.pk).count()
         if event.capacity < taken:

@@ -6,9 +6,16 @@ import subprocess
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 
 from ceremonies import tasks
-from ceremonies.certificates import masa_kerja, nip_masked
+from ceremonies.certificates import (
+    WordingFacts,
+    certificate_wording,
+    masa_kerja,
+    nip_masked,
+    wording_template_errors,
+)
 from ceremonies.exceptions import CeremonyError
 from ceremonies.models import (
     BatchStatus,
@@ -86,7 +93,7 @@ def test_issuing_numbers_the_attendees_in_name_order(actor):
     assert certificate.history.get().history_user == actor
 
 
-def test_issuing_again_adds_only_the_missing_ones(actor):
+def test_issuing_again_adds_only_the_missing_ones(actor, english):
     event = held_event(attended=2)
     certificates_issue(event=event, actor=actor)
     late = ParticipantFactory(event=event, status=ParticipantStatus.ATTENDED, employee__name="Peserta Z")
@@ -121,7 +128,7 @@ def test_a_failed_issue_consumes_no_number(actor, monkeypatch):
     assert sorted(Certificate.objects.values_list("seq", flat=True)) == [1, 2]
 
 
-def test_nobody_to_sign_is_refused(actor):
+def test_nobody_to_sign_is_refused(actor, english):
     event = held_event()
     event.signatories.clear()
 
@@ -343,3 +350,66 @@ def test_the_print_offset_moves_the_layout_and_the_qr_code_points_to_the_public_
     assert 'style="left: 5mm; top: -3mm"' in html
     assert context["verification_url"] == verification_url(certificate.verification_code)
     assert verification_url("abc") == "https://purna.contoh.go.id/verifikasi/abc/"
+
+
+# --- An event's own wording (Event.certificate_wording) -------------------------------------------------
+
+
+def wording_facts(**changes):
+    facts = {
+        "kind": "piagam",
+        "service_years": 32,
+        "service_months": 0,
+        "tmt_pensiun": dt.date(2025, 11, 1),
+        "region": "Pemerintah Kota Balikpapan",
+        "event_title": "Pelepasan ASN Purna Tugas 2025",
+        "event_day": dt.date(2025, 10, 21),
+        "venue": "Pendopo Rumah Jabatan",
+        "organizer": "BKPSDM Kota Balikpapan",
+    }
+    return WordingFacts(**{**facts, **changes})
+
+
+def test_an_events_own_wording_fills_its_placeholders():
+    template = (
+        "atas darma bakti selama {masa_kerja} di {pemerintah}, purna tugas {tmt_pensiun}; "
+        "diserahkan pada {acara}, {tanggal_acara}, di {tempat} oleh {penyelenggara}. {{KORPRI}}"
+    )
+
+    assert certificate_wording(wording_facts(), template) == (
+        "atas darma bakti selama 32 tahun di Pemerintah Kota Balikpapan, purna tugas 1 November 2025; "
+        "diserahkan pada Pelepasan ASN Purna Tugas 2025, 21 Oktober 2025, di Pendopo Rumah Jabatan oleh "
+        "BKPSDM Kota Balikpapan. {KORPRI}"
+    )
+    assert certificate_wording(wording_facts(), "   ").startswith("atas pengabdian selama 32 tahun")
+
+
+@pytest.mark.parametrize(
+    ("template", "problem"),
+    [
+        ("selama {masa_krja}", "{masa_krja}"),
+        ("selama {masa_kerja", "kurung kurawal"),
+        ("selama } tahun", "kurung kurawal"),
+        ("{acara.__class__}", "{acara.__class__}"),
+        ("{acara[0]}", "{acara[0]}"),
+        ("{}", "{}"),
+        ("{acara!r}", "tanpa ! atau :"),
+        ("{acara:>40}", "tanpa ! atau :"),
+    ],
+)
+def test_a_wording_that_cannot_be_printed_is_refused_with_the_reason(template, problem):
+    with translation.override("id"):
+        errors = wording_template_errors(template)
+
+    assert errors and problem in " ".join(errors)
+
+
+def test_the_event_wording_is_printed_on_its_certificates(actor):
+    event = held_event(attended=1, absent=0)
+    event.certificate_wording = "atas pengabdian {masa_kerja} kepada {pemerintah}."
+    event.save()
+    certificates_render(batch_id=certificates_issue(event=event, actor=actor).pk)
+    certificate = Certificate.objects.get()
+
+    assert certificate.wording.startswith("atas pengabdian 35 tahun 2 bulan kepada ")
+    assert "atas pengabdian 35 tahun 2 bulan kepada" in " ".join(pdf_text(certificate).split())

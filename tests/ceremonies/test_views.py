@@ -2,10 +2,13 @@
 nothing, the cohort picker, check-in (plain and htmx, twice harmless), fixed query counts."""
 
 import datetime as dt
+from io import BytesIO
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from ceremonies.models import Event, EventStatus, Participant, ParticipantStatus
 from employees.retirement import add_months
@@ -269,3 +272,62 @@ def test_an_agenda_item_is_added_and_must_end_after_it_starts(operator_client, u
         },
     )
     assert list(event.sessions.values_list("topic", flat=True)) == ["Hak peserta Taspen"]
+
+
+def event_post(unit, **changes):
+    return {
+        "kind": "pelepasan",
+        "title": "Pelepasan ASN Purna Tugas Oktober",
+        "starts_at": "2027-10-21T09:00",
+        "ends_at": "2027-10-21T12:00",
+        "venue": "Aula Pemkot",
+        "organizer": unit.pk,
+        **changes,
+    }
+
+
+def png_bytes() -> bytes:
+    buffer = BytesIO()
+    Image.new("RGB", (120, 120), "#0b5d4b").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_the_certificate_design_is_set_on_the_event_form(operator_client, unit, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    logo = SimpleUploadedFile("logo korpri.png", png_bytes(), content_type="image/png")
+    data = event_post(
+        unit,
+        certificate_wording="atas pengabdian selama {masa_kerja}.",
+        certificate_logo=logo,
+        print_offset_x_mm="3",
+        print_offset_y_mm="-2",
+    )
+
+    response = operator_client.post(reverse("ceremonies:create"), data)
+
+    event = Event.objects.get()
+    assert response.status_code == 302
+    assert (event.certificate_wording, event.print_offset_x_mm, event.print_offset_y_mm) == (
+        "atas pengabdian selama {masa_kerja}.",
+        3,
+        -2,
+    )
+    assert event.certificate_logo.name.startswith("acara/logo/") and event.certificate_logo.size > 0
+
+
+def test_a_bad_certificate_design_says_why_and_saves_nothing(operator_client, unit):
+    operator_client.cookies["django_language"] = "id"
+    data = event_post(
+        unit,
+        certificate_wording="selama {masa_krja}",
+        certificate_logo=SimpleUploadedFile("logo.gif", b"GIF89a...", content_type="image/gif"),
+        print_offset_x_mm="45",
+    )
+
+    response = operator_client.post(reverse("ceremonies:create"), data)
+
+    errors = response.context["form"].errors
+    assert "{masa_krja}" in " ".join(errors["certificate_wording"])
+    assert errors["certificate_logo"]
+    assert errors["print_offset_x_mm"] == ["Pastikan nilai ini lebih kecil dari atau sama dengan 30."]
+    assert not Event.objects.exists()
