@@ -26,8 +26,10 @@ def employee_portal_account_ensure(*, employee: Employee, actor: Any = None) -> 
         locked = Employee.objects.select_for_update(of=("self",)).select_related("user").get(pk=employee.pk)
         user = locked.user
         if user is None:
-            user, _created = User.objects.get_or_create(username=f"{USERNAME_PREFIX}{locked.nip}")
-            user.set_unusable_password()
+            username = f"{USERNAME_PREFIX}{locked.nip}"
+            # create_user without a password sets an unusable one. Set once: sesame's links are signed
+            # with the password hash, so setting it again would void the links already sent.
+            user = User.objects.filter(username=username).first() or User.objects.create_user(username=username)
             locked.user = user
             locked._history_user = actor
             locked._change_reason = "portal account"

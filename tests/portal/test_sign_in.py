@@ -201,3 +201,12 @@ def test_nip_and_birth_date_are_never_enough_to_sign_in(client, retiree):
         assert "_auth_user_id" not in client.session, password
         assert response.status_code in (200, 403, 429)
     assert client.get(reverse("portal:home")).status_code == 302
+
+
+def test_asking_again_leaves_the_first_link_working(client, retiree, smtp_settings):
+    ask(client, "ahmad.yani@example.id")
+    first, _text = sent_link(smtp_settings)
+    ask(client, "ahmad.yani@example.id")
+    messages_send()
+
+    assert Client().get(first).status_code == 200
