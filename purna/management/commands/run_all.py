@@ -160,11 +160,13 @@ class Command(BaseCommand):
         log_dir.mkdir(parents=True, exist_ok=True)
         printer = LoggingPrinter(log_dir, output=sys.stdout)
         manager = InterruptingManager(printer=printer)
+        url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
         env = {**os.environ, "PORT": str(port), "PURNA_HOST": host, "PYTHONUNBUFFERED": "1"}
+        # Links in emails (sign-in links, invitations) point at this server unless the person set the address.
+        env["PURNA_SITE_URL"] = os.environ.get("PURNA_SITE_URL") or url.rstrip("/")
         procfile = parse_procfile((settings.BASE_DIR / "Procfile").read_text())
         for name, command in procfile.processes.items():
             manager.add_process(name, command, env=env, cwd=str(settings.BASE_DIR))
-        url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
         self.stdout.write(
             self.style.SUCCESS(
                 _("Purna is running at %(url)s (Ctrl-C stops the web server, the worker and beat)") % {"url": url}
