@@ -31,6 +31,7 @@ from ceremonies.services.certificates import READY_KIND
 from employees.scope import staff_scope
 from purna.notifications import registry
 from purna.notifications.models import Message
+from purna.notifications.rendering import site_url
 
 MODEL = "ceremonies.participant"
 CERTIFICATE_MODEL = "ceremonies.certificate"
@@ -73,7 +74,7 @@ def invitation_context(messages: Sequence[Message]) -> Mapping[int, Mapping[str,
             # Removed between still_due and now: still_due cancels it on the next attempt.
             continue
         event = participant.event
-        rsvp_url = services_invitations.site_url(services_invitations.rsvp_path(participant))
+        rsvp_url = site_url(services_invitations.rsvp_path(participant))
         contexts[message.pk] = {
             "participant": participant,
             "event": event,
@@ -114,7 +115,7 @@ def certificate_ready_still_due(messages: Sequence[Message]) -> Mapping[int, str
 def certificate_ready_context(messages: Sequence[Message]) -> Mapping[int, Mapping[str, Any]]:
     """The certificate, its event and the portal's address, where it is downloaded. One query."""
     certificates = _certificates(messages)
-    portal_url = services_invitations.site_url(reverse("portal:home"))
+    portal_url = site_url(reverse("portal:home"))
     return {
         message.pk: {
             "certificate": certificates[message.object_id],

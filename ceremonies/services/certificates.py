@@ -230,6 +230,11 @@ def certificate_file_name(certificate: Certificate) -> str:
     return f"sertifikat/{certificate.year}/{certificate.seq:06d}-{certificate.pk}.pdf"
 
 
+def certificate_download_name(certificate: Certificate) -> str:
+    """The name a downloaded certificate gets: "sertifikat-800-12-BKPSDM-2025.pdf"."""
+    return f"sertifikat-{certificate.number.replace('/', '-')}.pdf"
+
+
 def _store(storage: Any, name: str, content: bytes) -> None:
     try:
         path = storage.path(name)

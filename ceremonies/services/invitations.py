@@ -31,7 +31,7 @@ from ceremonies.exceptions import CeremonyError, RsvpError, RsvpGoneError
 from ceremonies.formatting import event_when_in
 from ceremonies.models import Event, Participant, ParticipantStatus
 from employees.scope import ALL_UNITS, staff_scope
-from purna.notifications.rendering import sender_load
+from purna.notifications.rendering import sender_load, site_url
 from purna.notifications.services import AttachmentDraft, message_queue, send_after_commit
 
 KIND = "ceremonies.invitation"
@@ -57,11 +57,6 @@ class InvitationReport:
     @property
     def invited(self) -> int:
         return len(self.emailed) + len(self.needs_letter)
-
-
-def site_url(path: str) -> str:
-    """An absolute link for an email (PURNA_SITE_URL + path); the bare path when the setting is empty."""
-    return f"{settings.PURNA_SITE_URL.rstrip('/')}{path}"
 
 
 def rsvp_path(participant: Participant) -> str:

@@ -121,8 +121,12 @@ def certificate_list_view(request: HttpRequest, pk: int) -> HttpResponse:
 def _file_response(certificate: Certificate) -> FileResponse:
     if not certificate.is_rendered:
         raise Http404(_("This certificate is still being printed."))
-    filename = f"sertifikat-{certificate.number.replace('/', '-')}.pdf"
-    return FileResponse(certificate.file.open("rb"), content_type=PDF, as_attachment=True, filename=filename)
+    return FileResponse(
+        certificate.file.open("rb"),
+        content_type=PDF,
+        as_attachment=True,
+        filename=services.certificate_download_name(certificate),
+    )
 
 
 @permission_required("ceremonies.view_event", raise_exception=True)

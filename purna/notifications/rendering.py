@@ -55,6 +55,11 @@ def sender_load() -> Sender:
     )
 
 
+def site_url(path: str) -> str:
+    """An absolute link for an email (PURNA_SITE_URL + path); the bare path when the setting is empty."""
+    return f"{settings.PURNA_SITE_URL.rstrip('/')}{path}"
+
+
 def email_language() -> str:
     return settings.PURNA_EMAIL_LANGUAGE
 

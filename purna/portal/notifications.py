@@ -22,13 +22,10 @@ from sesame.utils import get_query_string
 from employees.models import Employee
 from purna.notifications import registry
 from purna.notifications.models import Message
+from purna.notifications.rendering import site_url
 from purna.portal.services import KIND
 
 SCOPE = "portal"
-
-
-def site_url(path: str) -> str:
-    return f"{settings.PURNA_SITE_URL.rstrip('/')}{path}"
 
 
 def _employees(messages: Sequence[Message]) -> dict[int, Employee]:

@@ -29,6 +29,7 @@ from benefits.models import PayoutStatus, Receipt
 from benefits.notifications import receipt_filename
 from ceremonies import selectors as ceremonies_selectors
 from ceremonies.models import Certificate, EventStatus, ParticipantStatus
+from ceremonies.services.certificates import certificate_download_name
 from ceremonies.services.invitations import event_when_local, rsvp_path
 from employees.nip import format_nip
 from employees.selectors import employee_case, employee_for_portal
@@ -182,8 +183,12 @@ def certificate_download(request: HttpRequest, employee, pk: int) -> FileRespons
         raise Http404(_("No such certificate.")) from None
     if not certificate.is_rendered:
         raise Http404(_("This certificate is still being printed."))
-    filename = f"sertifikat-{certificate.number.replace('/', '-')}.pdf"
-    return FileResponse(certificate.file.open("rb"), content_type=PDF, as_attachment=True, filename=filename)
+    return FileResponse(
+        certificate.file.open("rb"),
+        content_type=PDF,
+        as_attachment=True,
+        filename=certificate_download_name(certificate),
+    )
 
 
 @retiree_required
