@@ -12,11 +12,15 @@ What this subclass adds: a broker error never stops a worker. Celery restarts it
 warning and reconnecting) only for the transport's `connection_errors`; kombu lists only
 `OperationalError` ("database is locked"), so any other database error, such as the
 `PendingRollbackError` that follows a failed read, would end the worker. And a message that cannot be
-decoded is logged and dropped instead of raised.
+decoded is logged and dropped instead of raised. And delivered messages, which the transport keeps (marked
+invisible), are deleted once they are an hour old, so the file of a `make run` left on for months stays
+small.
 """
 
 import contextlib
+import datetime as dt
 import logging
+import time
 from queue import Empty
 
 from kombu.transport import sqlalchemy as kombu_sqlalchemy
@@ -25,11 +29,29 @@ from sqlalchemy.exc import SQLAlchemyError
 logger = logging.getLogger(__name__)
 
 DRAIN_SECONDS = 0.5
+PRUNE_EVERY_SECONDS = 600
+PRUNE_AFTER = dt.timedelta(hours=1)
 
 
 class Channel(kombu_sqlalchemy.Channel):
+    _pruned_at = 0.0
+
+    def _prune(self) -> None:
+        """Delete the messages delivered more than PRUNE_AFTER ago (at most every PRUNE_EVERY_SECONDS)."""
+        if time.monotonic() - self._pruned_at < PRUNE_EVERY_SECONDS:
+            return
+        self._pruned_at = time.monotonic()
+        # kombu stamps sent_at with the naive local time when it marks a message delivered (onupdate).
+        cutoff = dt.datetime.now() - PRUNE_AFTER
+        model = self.message_cls
+        self.session.query(model).filter(model.visible == False, model.sent_at < cutoff).delete(  # noqa: E712
+            synchronize_session=False
+        )
+        self.session.commit()
+
     def _get(self, queue):
         try:
+            self._prune()
             return super()._get(queue)
         except SQLAlchemyError:
             # The session is unusable until rolled back (Celery then reconnects with a new channel anyway).

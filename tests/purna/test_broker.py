@@ -1,0 +1,30 @@
+"""The embedded broker (purna/broker.py) on a SQLite file of its own: delivered messages, which kombu's
+SQLAlchemy transport keeps, are deleted once an hour old, and the pending ones are left alone."""
+
+import datetime as dt
+
+from kombu import Connection
+
+from purna import broker
+
+
+def test_delivered_messages_an_hour_old_are_pruned(tmp_path):
+    with Connection(f"sqlite:///{tmp_path / 'broker.sqlite3'}", transport="purna.broker:Transport") as connection:
+        channel = connection.default_channel
+        queue = "prune-test"
+        for n in range(3):
+            channel._put(queue, {"body": f"message {n}"})
+        assert channel._get(queue)["body"] == "message 0"  # delivered: kept, invisible
+        assert channel._get(queue)["body"] == "message 1"
+        model = channel.message_cls
+        session = channel.session
+        old = dt.datetime.now() - broker.PRUNE_AFTER - dt.timedelta(minutes=1)
+        first = session.query(model).order_by(model.id).first()
+        first.sent_at = old
+        session.commit()
+
+        channel._pruned_at = 0.0
+        assert channel._get(queue)["body"] == "message 2"
+
+        left = [(m.payload, m.visible) for m in session.query(model).order_by(model.id)]
+        assert len(left) == 2 and all("message 0" not in payload for payload, _visible in left)
