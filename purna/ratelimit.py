@@ -4,11 +4,20 @@ retirees' sign-in link request)."""
 
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
 
 def client_address(request: HttpRequest) -> str:
+    """The visitor's address. Behind PURNA_PROXY_COUNT reverse proxies every request comes from the
+    nearest proxy, so the address is the one the outermost trusted proxy saw, read from the right of
+    X-Forwarded-For (entries further left are whatever the client sent and prove nothing)."""
+    proxies = settings.PURNA_PROXY_COUNT
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")
 
 

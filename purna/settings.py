@@ -315,6 +315,9 @@ PURNA_PAYOUT_PREPARE_INLINE_MAX = env.int("PURNA_PAYOUT_PREPARE_INLINE_MAX", def
 PURNA_CERTIFICATE_NUMBER_PATTERN = env.str("PURNA_CERTIFICATE_NUMBER_PATTERN", default="800/{seq}/BKPSDM/{year}")
 PURNA_CERTIFICATE_PLACE = env.str("PURNA_CERTIFICATE_PLACE", default="Kabupaten Contoh")
 PURNA_VERIFY_RATE_PER_MINUTE = env.int("PURNA_VERIFY_RATE_PER_MINUTE", default=30)
+# How many reverse proxies stand in front of Purna (docker-compose.yml: the host's HTTPS proxy, 1): the
+# rate limits then count the visitor's address from X-Forwarded-For, not the proxy's (purna/ratelimit.py).
+PURNA_PROXY_COUNT = env.int("PURNA_PROXY_COUNT", default=0)
 # The retirees' portal (purna/portal): a sign-in link works once and for this many minutes from when it
 # is sent; a person gets at most PURNA_PORTAL_LINKS_PER_HOUR links an hour, and one address may ask for
 # PURNA_PORTAL_SIGN_IN_RATE_PER_MINUTE links a minute (against mail bombing and enumeration).
