@@ -1,19 +1,24 @@
-"""Time certificate PDFs: a 200-certificate event, one document per certificate.
+"""Time certificate PDFs: a 200-certificate event, one PDF file per certificate.
 
     .venv/bin/python bench/certificates.py [--count 200] [--png var/screenshots/certificate.png]
+    .venv/bin/python bench/certificates.py --memory 2000
 
 Side by side in one run (compare the ratio across machines, not the times):
 
 (a) reference: a plain `weasyprint.HTML(string=...).write_pdf()` per certificate, the same HTML, with the
     print stylesheet parsed and the fonts set up for each document, as a naive loop would;
-(b) Purna: ceremonies.certificate_pdf.CertificatePrinter (fonts and stylesheet once per process by
-    purna/pdf.py, the letterhead once per batch), as the Celery task renders a batch.
+(b) Purna, one certificate at a time (CertificatePrinter.render, as a re-issue prints one);
+(c) Purna as the Celery task renders a batch (ceremonies/services/certificates.py): RENDER_CHUNK
+    certificates laid out as one document, each page written as its own PDF; a certificate's time is its
+    chunk's divided by the chunk's size.
 
 Prints certificates per second, the median and p95 milliseconds, the peak resident memory after each
-(resource.getrusage) and Python's own peak allocation while rendering 20 certificates with Purna's path
-(tracemalloc), and the machine. Budget (DESIGN.md section 7): <= 40 ms median, >= 25/s per process.
-No database is needed: the certificates are built in memory. `--png` also writes page 1 of one
-certificate of each kind as PNG (pdftoppm -r 60) to look at.
+(resource.getrusage) and Python's own peak allocation while rendering a chunk with (c) (tracemalloc),
+and the machine. Budget (DESIGN.md section 7): <= 40 ms median, >= 25/s per process. No database is
+needed: the certificates are built in memory. `--png` also writes page 1 of one certificate of each kind
+as PNG (pdftoppm -r 60) to look at. `--memory N` renders N certificates in one process as (c) does, as
+one task of a worker would, and prints the resident memory every 250 certificates: it should level off,
+not grow with N.
 """
 
 import argparse
@@ -99,6 +104,12 @@ def certificates(count: int, kind: str):
     return event, rows
 
 
+def machine() -> str:
+    with open("/proc/cpuinfo") as cpuinfo:
+        cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "")
+    return f"machine: {platform.node()} {platform.machine()} {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
 def instansi():
     from purna.models import Instansi
 
@@ -119,6 +130,40 @@ def measure(render, rows, event) -> list[float]:
     return times
 
 
+def measure_chunks(printer, rows, event, chunk: int) -> list[float]:
+    """Milliseconds per certificate, each certificate counted at its chunk's average."""
+    times = []
+    for start in range(0, len(rows), chunk):
+        certificates = rows[start : start + chunk]
+        began = time.perf_counter()
+        contents = printer.render_many(certificates, event)
+        elapsed = (time.perf_counter() - began) * 1000
+        times.extend([elapsed / len(certificates)] * len(certificates))
+        assert len(contents) == len(certificates) and all(c.startswith(b"%PDF") for c in contents)
+    return times
+
+
+def resident_mb() -> float:
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmRSS:"))
+    return int(line.split()[1]) / 1024
+
+
+def memory(printer, count: int, chunk: int) -> None:
+    """Render `count` certificates in this one process, RENDER_CHUNK at a time, printing the resident
+    memory every 250: what one task of a worker holds across a large batch."""
+    event, rows = certificates(count, "piagam")
+    print(f"Memory: {count} piagam in one process, {chunk} per layout, as one task renders a batch")
+    print(f"{0:>6} certificates   RSS {resident_mb():6.1f} MB")
+    began = time.perf_counter()
+    for start in range(0, count, chunk):
+        printer.render_many(rows[start : start + chunk], event)
+        done = min(start + chunk, count)
+        if done // 250 > start // 250 or done == count:
+            rate = done / (time.perf_counter() - began)
+            print(f"{done:>6} certificates   RSS {resident_mb():6.1f} MB   {rate:5.1f}/s so far")
+
+
 def report(label: str, times: list[float]) -> None:
     median = statistics.median(times)
     p95 = statistics.quantiles(times, n=20)[-1]
@@ -131,44 +176,46 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--png", help="also write page 1 of a piagam (and -training of a sertifikat) as PNG")
+    parser.add_argument("--memory", type=int, metavar="N", help="only: resident memory across N certificates")
     args = parser.parse_args()
     django_setup()
     import weasyprint
     from django.template.loader import render_to_string
     from django.utils import translation
 
-    from ceremonies.certificate_pdf import TEMPLATES, CertificatePrinter
+    from ceremonies.certificate_pdf import TEMPLATE, CertificatePrinter
+    from ceremonies.services.certificates import RENDER_CHUNK
     from purna import pdf
 
-    event, rows = certificates(args.count, "piagam")
     printer = CertificatePrinter(instansi())
+    if args.memory:
+        print(f"{pdf.pdf_settings_summary()}; {machine()}")
+        memory(printer, args.memory, RENDER_CHUNK)
+        return
+    event, rows = certificates(args.count, "piagam")
     css = (pdf._static_bytes(pdf.STYLESHEET) or b"").decode()
 
     def plain(certificate, event):
         with translation.override("id"):
             html = render_to_string(
-                TEMPLATES[certificate.kind],
-                {**printer.context(certificate, event), "pdf_logo_url": pdf.LOGO_URL + "purna"},
+                TEMPLATE, {"pages": [printer.context(certificate, event)], "pdf_logo_url": pdf.LOGO_URL + "purna"}
             )
         document = weasyprint.HTML(string=html, base_url=pdf.BASE_URL, url_fetcher=pdf._fetcher_class()(""))
         return document.write_pdf(stylesheets=[weasyprint.CSS(string=css, base_url=pdf.BASE_URL)])
 
     print(f"Certificates: {args.count} piagam, one PDF each; {pdf.pdf_settings_summary()}")
-    with open("/proc/cpuinfo") as cpuinfo:
-        cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "")
-    print(
-        f"machine: {platform.node()} {platform.machine()} {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
+    print(machine())
     plain(rows[0], event)  # WeasyPrint's own first-use costs (Pango, HarfBuzz) are no one's
     report("(a) plain weasyprint.HTML(...).write_pdf()", measure(plain, rows, event))
     printer.render(rows[0], event)
-    report("(b) Purna (CertificatePrinter, purna/pdf.py)", measure(printer.render, rows, event))
+    report("(b) Purna, one at a time (render)", measure(printer.render, rows, event))
+    report(f"(c) Purna, a batch ({RENDER_CHUNK} per layout)", measure_chunks(printer, rows, event, RENDER_CHUNK))
     tracemalloc.start()
-    measure(printer.render, rows[:20], event)
+    printer.render_many(rows[:RENDER_CHUNK], event)
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"Python allocations, peak while rendering 20 with (b): {peak / 1024 / 1024:.1f} MB")
-    print("Budget: <= 40 ms median, >= 25/s per process")
+    print(f"Python allocations, peak while rendering a chunk of {RENDER_CHUNK} with (c): {peak / 1024 / 1024:.1f} MB")
+    print("Budget, for (c) as a worker renders a batch: <= 40 ms median, >= 25/s per process")
 
     if args.png:
         png = Path(args.png)

@@ -245,6 +245,10 @@ CELERY_RESULT_EXTENDED = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker process is replaced after a task that leaves it above this many KiB resident, as after 100 tasks
+# (--max-tasks-per-child, Procfile and docker-compose.yml): WeasyPrint's memory grows in long-lived
+# processes. Within one task it stays level: 2,000 certificates hold ~150 MB (bench/certificates.py --memory).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=400_000)
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"

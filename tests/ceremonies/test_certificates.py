@@ -2,13 +2,19 @@
 certificate), revoking and re-issuing (ceremonies/services/certificates.py), and the PDF's text."""
 
 import datetime as dt
+import io
+import shutil
 import subprocess
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import translation
+from PIL import Image
+from pypdf import PdfReader
 
 from ceremonies import tasks
+from ceremonies.certificate_pdf import qr_code, verification_url
 from ceremonies.certificates import (
     WordingFacts,
     certificate_wording,
@@ -194,16 +200,17 @@ def test_rendering_twice_gives_one_file_per_certificate_with_the_same_numbers(ac
 def test_a_run_killed_half_way_is_finished_by_the_next(actor, private_media, monkeypatch):
     event = held_event()
     batch = certificates_issue(event=event, actor=actor)
-    real_render = services.CertificatePrinter.render
+    real_render = services.CertificatePrinter.render_many
     rendered = []
 
-    def killed_after_one(self, certificate, event):
+    def killed_after_one_chunk(self, certificates, event):
         if rendered:
             raise SystemExit("worker killed")
-        rendered.append(certificate.pk)
-        return real_render(self, certificate, event)
+        rendered.extend(c.pk for c in certificates)
+        return real_render(self, certificates, event)
 
-    monkeypatch.setattr(services.CertificatePrinter, "render", killed_after_one)
+    monkeypatch.setattr(services, "RENDER_CHUNK", 1)
+    monkeypatch.setattr(services.CertificatePrinter, "render_many", killed_after_one_chunk)
     with pytest.raises(SystemExit):
         certificates_render(batch_id=batch.pk)
     assert CertificateBatch.objects.get(pk=batch.pk).done == 1
@@ -211,8 +218,10 @@ def test_a_run_killed_half_way_is_finished_by_the_next(actor, private_media, mon
     again = []
     monkeypatch.setattr(
         services.CertificatePrinter,
-        "render",
-        lambda self, certificate, event: again.append(certificate.pk) or real_render(self, certificate, event),
+        "render_many",
+        lambda self, certificates, event: (
+            again.extend(c.pk for c in certificates) or real_render(self, certificates, event)
+        ),
     )
 
     done = certificates_render(batch_id=batch.pk)
@@ -222,11 +231,63 @@ def test_a_run_killed_half_way_is_finished_by_the_next(actor, private_media, mon
     assert len(files(private_media)) == 3
 
 
-def pdf_text(certificate: Certificate) -> str:
+def pdf_content(certificate: Certificate) -> bytes:
     with certificate.file.open("rb") as file:
-        content = file.read()
-    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True)
+        return file.read()
+
+
+def pdf_text(certificate: Certificate) -> str:
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf_content(certificate), capture_output=True, check=True
+    )
     return " ".join(result.stdout.decode().split())
+
+
+def test_a_batch_laid_out_in_chunks_gives_each_certificate_its_own_page(actor, monkeypatch):
+    monkeypatch.setattr(services, "RENDER_CHUNK", 2)
+    event = held_event(attended=3, absent=0)
+
+    certificates_render(batch_id=certificates_issue(event=event, actor=actor).pk)
+
+    for certificate in Certificate.objects.select_related("participant__employee"):
+        reader = PdfReader(io.BytesIO(pdf_content(certificate)))
+        text = pdf_text(certificate)
+        assert len(reader.pages) == 1
+        assert reader.metadata.title == f"Piagam Penghargaan {certificate.number}"
+        assert certificate.participant.employee.display_name in text
+        assert f"Nomor: {certificate.number}" in text and certificate.verification_code in text
+
+
+def test_the_qr_code_in_the_pdf_is_the_verification_address(actor):
+    event = held_event(attended=1, absent=0)
+    certificates_render(batch_id=certificates_issue(event=event, actor=actor).pk)
+    certificate = Certificate.objects.get()
+
+    (image,) = PdfReader(io.BytesIO(pdf_content(certificate))).pages[0].images
+    expected = qr_code(verification_url(certificate.verification_code))
+    # The printed picture, sampled at the centre of each module, is the code of the public address.
+    pixels = image.image.convert("L")
+    modules = len(expected.matrix)
+    step = pixels.width / modules
+    printed = [
+        [pixels.getpixel((int((x + 0.5) * step), int((y + 0.5) * step))) < 128 for x in range(modules)]
+        for y in range(modules)
+    ]
+    assert printed == [[bool(module) for module in row] for row in expected.matrix]
+
+
+@pytest.mark.skipif(shutil.which("zbarimg") is None, reason="zbarimg (Debian's zbar-tools) decodes the QR code")
+def test_the_qr_code_scans(actor, tmp_path):
+    event = held_event(attended=1, absent=0)
+    certificates_render(batch_id=certificates_issue(event=event, actor=actor).pk)
+    certificate = Certificate.objects.get()
+    (tmp_path / "certificate.pdf").write_bytes(pdf_content(certificate))
+
+    # The page as a screen shows it at 100 % zoom (96 dpi), not only as a printer would.
+    subprocess.run(["pdftoppm", "-png", "-r", "96", "-singlefile", "certificate.pdf", "page"], cwd=tmp_path, check=True)
+    scanned = subprocess.run(["zbarimg", "--raw", "-q", "page.png"], cwd=tmp_path, capture_output=True, text=True)
+
+    assert scanned.stdout.strip() == verification_url(certificate.verification_code)
 
 
 def test_the_piagam_shows_name_number_wording_and_signatory(actor):
@@ -338,14 +399,14 @@ def test_nip_masked(nip, expected):
 def test_the_print_offset_moves_the_layout_and_the_qr_code_points_to_the_public_page(actor):
     from django.template.loader import render_to_string
 
-    from ceremonies.certificate_pdf import TEMPLATES, CertificatePrinter, verification_url
+    from ceremonies.certificate_pdf import TEMPLATE, CertificatePrinter
 
     event = held_event(attended=1, absent=0, print_offset_x_mm=5, print_offset_y_mm=-3)
     certificates_issue(event=event, actor=actor)
     certificate = Certificate.objects.select_related("participant__employee").get()
     context = CertificatePrinter(services.instansi_get()).context(certificate, event)
 
-    html = render_to_string(TEMPLATES[certificate.kind], context)
+    html = render_to_string(TEMPLATE, {"pages": [context]})
 
     assert 'style="left: 5mm; top: -3mm"' in html
     assert context["verification_url"] == verification_url(certificate.verification_code)
@@ -413,3 +474,19 @@ def test_the_event_wording_is_printed_on_its_certificates(actor):
 
     assert certificate.wording.startswith("atas pengabdian 35 tahun 2 bulan kepada ")
     assert "atas pengabdian 35 tahun 2 bulan kepada" in " ".join(pdf_text(certificate).split())
+
+
+def test_an_events_own_logo_is_printed_instead_of_the_agencys(actor, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    picture = io.BytesIO()
+    Image.new("RGB", (160, 160), (200, 16, 46)).save(picture, "PNG")
+    event = held_event(attended=1, absent=0)
+    event.certificate_logo.save("korpri.png", ContentFile(picture.getvalue()))
+    certificates_render(batch_id=certificates_issue(event=event, actor=actor).pk)
+    certificate = Certificate.objects.get()
+
+    with certificate.file.open("rb") as file:
+        images = [image.image.convert("RGB") for image in PdfReader(file).pages[0].images]
+
+    red = [image for image in images if image.getpixel((image.width // 2, image.height // 2)) == (200, 16, 46)]
+    assert len(red) == 1

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.template import engines
 from PIL import Image
+from pypdf import PdfReader
 
 from purna import pdf
 from purna.checks import HARFBUZZ_SUBSET_MISSING, harfbuzz_subset_check
@@ -67,6 +68,14 @@ def test_static_files_are_served_from_the_finders_without_the_network(template, 
     assert "example.com" in messages and "fetch nothing from the network" in messages
 
 
+@pytest.fixture(autouse=True)
+def fresh_logo_cache():
+    """Each test's media folder is new, but stored names repeat from one test to the next."""
+    pdf._logo_content.cache_clear()
+    yield
+    pdf._logo_content.cache_clear()
+
+
 @pytest.mark.django_db
 def test_the_agency_logo_comes_from_its_record(template, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -83,6 +92,41 @@ def test_the_agency_logo_comes_from_its_record(template, settings, tmp_path):
     assert pdf_images(with_logo) == [(37, 23)]
     # Without a logo Purna's own (an SVG, drawn as vectors: no raster image) is printed.
     assert pdf_images(without_logo) == []
+
+
+@pytest.mark.django_db
+def test_a_large_logo_is_printed_downsized(template, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    image = io.BytesIO()
+    Image.new("RGBA", (3000, 2000), "#0b5d4b").save(image, format="PNG")
+    instansi = Instansi(name="BKPSDM Kota Contoh")
+    instansi.logo.save("logo.png", ContentFile(image.getvalue()), save=False)
+    name = template("<img src='{{ pdf_logo_url }}' style='width: 2cm'>")
+
+    content = pdf.render_pdf(name, {}, logo=pdf.logo_name(instansi))
+
+    assert pdf_images(content) == [(300, 200), (300, 200)]  # the picture and its transparency mask
+    assert len(content) < 50_000
+
+
+def test_pages_of_one_layout_become_one_pdf_each(template):
+    name = template(
+        "<title>Daftar</title>{% for word in words %}<p style='break-after: page'>{{ word }}</p>{% endfor %}"
+    )
+
+    files = pdf.render_pdf_pages(name, {"words": ["satu", "dua", "tiga"]}, titles=["A", "B", "C"])
+
+    # Page counters count the whole layout ("2 / 3"): certificates print none.
+    assert [pdf_text(content).split()[0] for content in files] == ["satu", "dua", "tiga"]
+    assert [PdfReader(io.BytesIO(content)).metadata.title for content in files] == ["A", "B", "C"]
+    assert all(len(PdfReader(io.BytesIO(content)).pages) == 1 for content in files)
+
+
+def test_a_page_too_many_is_refused_rather_than_given_to_the_wrong_document(template):
+    name = template("<p style='break-after: page'>satu</p><p>lanjutan</p>")
+
+    with pytest.raises(ValueError, match="2 pages for 1 documents"):
+        pdf.render_pdf_pages(name, {}, titles=["A"])
 
 
 def test_fonts_and_stylesheet_are_built_once_per_process():
