@@ -6,10 +6,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# WeasyPrint needs Pango and HarfBuzz; DejaVu is the fallback font of every PDF; gettext compiles the catalog.
+# WeasyPrint needs Pango and HarfBuzz; DejaVu is the fallback font of every PDF and Liberation Serif the
+# certificates' (static/css/pdf.css); gettext compiles the catalog.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation gettext \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
