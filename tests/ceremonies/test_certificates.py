@@ -3,6 +3,7 @@ certificate), revoking and re-issuing (ceremonies/services/certificates.py), and
 
 import datetime as dt
 import io
+import re
 import shutil
 import subprocess
 
@@ -14,7 +15,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from ceremonies import tasks
-from ceremonies.certificate_pdf import qr_code, verification_url
+from ceremonies.certificate_pdf import CertificatePrinter, qr_code, verification_url
 from ceremonies.certificates import (
     WordingFacts,
     certificate_wording,
@@ -396,19 +397,37 @@ def test_nip_masked(nip, expected):
     assert nip_masked(nip) == expected
 
 
-def test_the_print_offset_moves_the_layout_and_the_qr_code_points_to_the_public_page(actor):
-    from django.template.loader import render_to_string
+def word_position(pdf: bytes, word: str, tmp_path) -> tuple[float, float]:
+    """Where `word` starts on page 1, in points from the top left (pdftotext -bbox)."""
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(pdf)
+    page = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    found = re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>' + re.escape(word) + "</word>", page)
+    return float(found.group(1)), float(found.group(2))
 
-    from ceremonies.certificate_pdf import TEMPLATE, CertificatePrinter
 
-    event = held_event(attended=1, absent=0, print_offset_x_mm=5, print_offset_y_mm=-3)
+def test_the_print_offset_moves_the_layout_by_its_millimetres(actor, tmp_path):
+    event = held_event(attended=1, absent=0)
     certificates_issue(event=event, actor=actor)
     certificate = Certificate.objects.select_related("participant__employee").get()
+    printer = CertificatePrinter(services.instansi_get())
+    straight = word_position(printer.render(certificate, event), "PIAGAM", tmp_path)
+    event.print_offset_x_mm, event.print_offset_y_mm = 5, -3
+
+    moved = word_position(printer.render(certificate, event), "PIAGAM", tmp_path)
+
+    millimetre = 72 / 25.4
+    assert moved[0] - straight[0] == pytest.approx(5 * millimetre, abs=0.2)
+    assert moved[1] - straight[1] == pytest.approx(-3 * millimetre, abs=0.2)
+
+
+def test_the_qr_code_points_to_the_public_page(actor):
+    event = held_event(attended=1, absent=0)
+    certificates_issue(event=event, actor=actor)
+    certificate = Certificate.objects.select_related("participant__employee").get()
+
     context = CertificatePrinter(services.instansi_get()).context(certificate, event)
 
-    html = render_to_string(TEMPLATE, {"pages": [context]})
-
-    assert 'style="left: 5mm; top: -3mm"' in html
     assert context["verification_url"] == verification_url(certificate.verification_code)
     assert verification_url("abc") == "https://purna.contoh.go.id/verifikasi/abc/"
 
