@@ -135,8 +135,7 @@ def receipt_ready(receipt: Receipt, content: bytes) -> None:
 
 
 def _payouts(messages: Sequence[Message]) -> dict[int, Payout]:
-    ids = {m.object_id for m in messages if m.object_id}
-    return {p.pk: p for p in Payout.objects.filter(pk__in=ids).select_related("employee__unit", "event")}
+    return registry.objects_about(messages, Payout.objects.select_related("employee__unit", "event"))
 
 
 def payout_still_due(messages: Sequence[Message]) -> Mapping[int, str]:

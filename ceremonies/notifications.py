@@ -38,10 +38,7 @@ CERTIFICATE_MODEL = "ceremonies.certificate"
 
 
 def _participants(messages: Sequence[Message]) -> dict[int, Participant]:
-    ids = {m.object_id for m in messages if m.object_id}
-    return {
-        p.pk: p for p in Participant.objects.filter(pk__in=ids).select_related("event__presiding_official", "employee")
-    }
+    return registry.objects_about(messages, Participant.objects.select_related("event__presiding_official", "employee"))
 
 
 def invitation_still_due(messages: Sequence[Message]) -> Mapping[int, str]:
@@ -95,8 +92,7 @@ def participants_in_scope(user: Any) -> QuerySet | None:
 
 
 def _certificates(messages: Sequence[Message]) -> dict[int, Certificate]:
-    ids = {m.object_id for m in messages if m.object_id}
-    return {c.pk: c for c in Certificate.objects.filter(pk__in=ids).select_related("participant__event")}
+    return registry.objects_about(messages, Certificate.objects.select_related("participant__event"))
 
 
 def certificate_ready_still_due(messages: Sequence[Message]) -> Mapping[int, str]:

@@ -44,7 +44,15 @@ def _receipt(payout: Payout) -> Receipt | None:
 def receipt_pdf(request: HttpRequest, pk: int) -> FileResponse:
     """The receipt's PDF, read from private storage (it has no public address)."""
     receipt = _receipt(_payout(request, pk))
-    if receipt is None or not receipt.is_ready:
+    if receipt is None:
+        raise Http404(_("The receipt is not ready."))
+    return receipt_file_response(receipt)
+
+
+def receipt_file_response(receipt: Receipt) -> FileResponse:
+    """The receipt's PDF as a download, read from private storage (it has no public address); 404 until
+    it is ready."""
+    if not receipt.is_ready:
         raise Http404(_("The receipt is not ready."))
     try:
         file = receipt.file.open("rb")

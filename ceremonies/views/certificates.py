@@ -118,7 +118,8 @@ def certificate_list_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "ceremonies/certificate_list.html", context)
 
 
-def _file_response(certificate: Certificate) -> FileResponse:
+def certificate_file_response(certificate: Certificate) -> FileResponse:
+    """The certificate's PDF as a download, read from private storage; 404 while it is being printed."""
     if not certificate.is_rendered:
         raise Http404(_("This certificate is still being printed."))
     return FileResponse(
@@ -131,7 +132,7 @@ def _file_response(certificate: Certificate) -> FileResponse:
 
 @permission_required("ceremonies.view_event", raise_exception=True)
 def certificate_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _file_response(_certificate(request, pk))
+    return certificate_file_response(_certificate(request, pk))
 
 
 def _rendered(request: HttpRequest, event: Event) -> list[Certificate]:

@@ -158,6 +158,13 @@ def digest_sections() -> list[DigestSection]:
     return sorted(_digest_sections.values(), key=lambda section: (section.order, section.name))
 
 
+def objects_about(messages: "Sequence[Message]", queryset: Any) -> dict[int, Any]:
+    """The objects `messages` are about, read from `queryset` (the caller's joins) by id, in one query; a
+    message whose object is gone has no entry."""
+    ids = {message.object_id for message in messages if message.object_id}
+    return {obj.pk: obj for obj in queryset.filter(pk__in=ids)}
+
+
 def recipient_key(prefix: str, value: object) -> str:
     """ "employee:12", "user:3", "email:a@b.go.id"."""
     return f"{prefix}:{value}"

@@ -29,8 +29,7 @@ SCOPE = "portal"
 
 
 def _employees(messages: Sequence[Message]) -> dict[int, Employee]:
-    ids = {m.object_id for m in messages if m.object_id}
-    return {e.pk: e for e in Employee.objects.filter(pk__in=ids).select_related("user")}
+    return registry.objects_about(messages, Employee.objects.select_related("user"))
 
 
 def sign_in_still_due(messages: Sequence[Message]) -> Mapping[int, str]:

@@ -26,11 +26,12 @@ from sesame.backends import ModelBackend as SesameBackend
 
 from benefits import selectors as benefits_selectors
 from benefits.models import PayoutStatus, Receipt
-from benefits.notifications import receipt_filename
+from benefits.views.documents import receipt_file_response
 from ceremonies import selectors as ceremonies_selectors
-from ceremonies.models import Certificate, EventStatus, ParticipantStatus
-from ceremonies.services.certificates import certificate_download_name
+from ceremonies.models import Certificate
+from ceremonies.rules import rsvp_open
 from ceremonies.services.invitations import event_when_local, rsvp_path
+from ceremonies.views.certificates import certificate_file_response
 from employees.nip import format_nip
 from employees.selectors import employee_case, employee_for_portal
 from purna.portal.forms import SignInForm
@@ -39,7 +40,6 @@ from purna.portal.services import sign_in_link_request
 from purna.ratelimit import client_address, rate_limited
 from purna.roles import holds_staff_powers
 
-PDF = "application/pdf"
 SESAME_BACKEND = "sesame.backends.ModelBackend"
 # What a retiree reads of a payout's status: where it is, in their words, not the office's steps.
 PAYOUT_STAGES = {
@@ -48,8 +48,6 @@ PAYOUT_STAGES = {
     PayoutStatus.APPROVED: gettext_lazy("Approved, waiting for payment"),
     PayoutStatus.PAID: gettext_lazy("Paid"),
 }
-# Answers to an invitation are taken while the event is ahead and published (ceremonies' RSVP rules).
-ANSWERABLE = (ParticipantStatus.INVITED, ParticipantStatus.CONFIRMED, ParticipantStatus.DECLINED)
 
 
 def retiree_required(view):
@@ -148,11 +146,15 @@ def home(request: HttpRequest, employee) -> HttpResponse:
             "participant": participant,
             "event": participant.event,
             "when": event_when_local(participant.event),
-            "rsvp_url": rsvp_path(participant)
-            if participant.status in ANSWERABLE
-            and participant.event.status == EventStatus.PUBLISHED
-            and participant.event.starts_at > now
-            else "",
+            # Answerable as the invitation's own page decides (ceremonies.rules.rsvp_open).
+            "rsvp_url": ""
+            if rsvp_open(
+                status=participant.event.status,
+                participant_status=participant.status,
+                now=now,
+                starts_at=participant.event.starts_at,
+            )
+            else rsvp_path(participant),
         }
         for participant in participations
     ]
@@ -181,14 +183,7 @@ def certificate_download(request: HttpRequest, employee, pk: int) -> FileRespons
         certificate = ceremonies_selectors.portal_certificate_get(pk=pk, employee=employee)
     except Certificate.DoesNotExist:
         raise Http404(_("No such certificate.")) from None
-    if not certificate.is_rendered:
-        raise Http404(_("This certificate is still being printed."))
-    return FileResponse(
-        certificate.file.open("rb"),
-        content_type=PDF,
-        as_attachment=True,
-        filename=certificate_download_name(certificate),
-    )
+    return certificate_file_response(certificate)
 
 
 @retiree_required
@@ -197,8 +192,4 @@ def receipt_download(request: HttpRequest, employee, pk: int) -> FileResponse:
         receipt = benefits_selectors.portal_receipt_get(pk=pk, employee=employee)
     except Receipt.DoesNotExist:
         raise Http404(_("No such receipt.")) from None
-    try:
-        file = receipt.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404(_("The receipt is not ready.")) from None
-    return FileResponse(file, content_type=PDF, as_attachment=True, filename=receipt_filename(receipt))
+    return receipt_file_response(receipt)
