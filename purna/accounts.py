@@ -114,7 +114,8 @@ def account_change_lines(changes: dict[str, Any]) -> list[str]:
             lines.append(f"{label}: {_yes_no(before)} → {_yes_no(after)}")
     if "scope" in changes:
         before, after = changes["scope"]
-        lines.append(f"{_('Staff scope')}: {_scope_text(before)} → {_scope_text(after)}")
+        label = _("Staff scope")
+        lines.append(f"{label}: {_scope_text(before)} → {_scope_text(after)}")
     password = {"set": _("Password set"), "changed": _("Password changed"), "disabled": _("Password sign-in disabled")}
     if changes.get("password") in password:
         lines.append(password[changes["password"]])
