@@ -3,10 +3,12 @@
 accounts outside their units or a superuser's; every change to roles, scope, active flag or password is
 kept with who and when; retirees are sent from the staff's account pages to the portal."""
 
+import io
 from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -368,3 +370,19 @@ def test_a_retiree_is_sent_to_the_portal_from_the_staff_account_pages(client, ac
     assert response.status_code == 302 and response["Location"] == reverse("portal:home")
     client.force_login(accounts["op_a"])
     assert client.get(reverse(name)).status_code == 200
+
+
+def test_the_first_admin_account_starts_its_trace(db, monkeypatch):
+    monkeypatch.setenv("PURNA_ADMIN_PASSWORD", "Sandi-awal-2026!")
+
+    call_command("ensure_admin", "--username", "admin-awal", stdout=io.StringIO())
+
+    change = AccountChange.objects.get(account__username="admin-awal")
+    assert change.actor is None
+    assert change.changes == {
+        "created": True,
+        "roles": {"added": [roles.ADMIN], "removed": []},
+        "is_superuser": [False, True],
+        "is_staff": [False, True],
+        "password": "set",
+    }
