@@ -34,6 +34,23 @@ class AccountGuardMixin:
         inlines = super().get_inlines(request, obj)
         return [*inlines, AccountChangeInline] if obj is not None else inlines
 
+    def _password_settable(self, request, account) -> bool:
+        return password_settable(
+            actor_is_superuser=request.user.is_superuser,
+            own_account=account.pk == request.user.pk,
+            account_holds_staff_powers=holds_staff_powers(account),
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self._password_settable(request, obj):
+            return fieldsets
+        # Not even the button that leads to a refusal.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
@@ -68,11 +85,7 @@ class AccountGuardMixin:
         account = self.get_object(request, unquote(id))
         if account is None:
             return super().user_change_password(request, id, form_url)  # 404
-        if not password_settable(
-            actor_is_superuser=request.user.is_superuser,
-            own_account=account.pk == request.user.pk,
-            account_holds_staff_powers=holds_staff_powers(account),
-        ):
+        if not self._password_settable(request, account):
             raise PermissionDenied
         with transaction.atomic():
             before = account_state(user_id=account.pk)

@@ -230,6 +230,8 @@ def test_an_admin_cannot_set_a_staff_colleagues_password(admin_a, accounts):
     target = accounts["op_a"]
     before = snapshot(target)
 
+    assert "../password/" not in admin_a.get(change_url(target)).content.decode()
+    assert "../password/" in admin_a.get(change_url(accounts["retiree_a"])).content.decode()
     assert admin_a.get(password_url(target)).status_code == 403
     response = admin_a.post(password_url(target), {"password1": "Sandi-baru-2026!", "password2": "Sandi-baru-2026!"})
 
@@ -386,3 +388,33 @@ def test_the_first_admin_account_starts_its_trace(db, monkeypatch):
         "is_staff": [False, True],
         "password": "set",
     }
+
+
+@pytest.mark.browser
+def test_an_admin_of_some_units_sees_the_account_page_with_its_trace_in_a_browser(page, live_server, accounts, tree):
+    from django.conf import settings
+
+    accounts["admin_a"].set_password("rahasia-uji-123")
+    accounts["admin_a"].save()
+    target = accounts["op_a"]
+    AccountChange.objects.create(
+        account=target,
+        account_name=target.username,
+        actor=accounts["admin_a"],
+        changes={"roles": {"added": [roles.OPERATOR], "removed": []}, "scope": ["", "Bidang A1"]},
+    )
+    page.goto("/akun/masuk/")
+    page.fill("#id_username", "admin-a")
+    page.fill("#id_password", "rahasia-uji-123")
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(change_url(target))
+
+    assert page.locator("input[name=is_superuser], input[name=is_staff]").count() == 0
+    assert page.locator("input[name='staff_scope-0-all_units']").count() == 0
+    assert "Peran ditambahkan: Operator" in page.content()
+    assert "Cakupan unit kerja: Tidak ada → Bidang A1" in page.content()
+    screenshots = settings.BASE_DIR / "var" / "screenshots"
+    screenshots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=screenshots / "admin-account.png", full_page=True)
