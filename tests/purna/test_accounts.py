@@ -370,6 +370,7 @@ def test_a_retiree_is_sent_to_the_portal_from_the_staff_account_pages(client, ac
     response = client.get(reverse(name))
 
     assert response.status_code == 302 and response["Location"] == reverse("portal:home")
+    assert client.get(reverse("login"), follow=True).redirect_chain[-1][0] == reverse("portal:home")
     client.force_login(accounts["op_a"])
     assert client.get(reverse(name)).status_code == 200
 
