@@ -57,6 +57,17 @@ class AccountGuardMixin:
             fields += [name for name in SUPERUSER_FIELDS if name not in fields]
         return fields
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        groups = form.base_fields.get("groups")
+        if obj is not None and groups is not None and not request.user.is_superuser:
+            # A class made for this request (modelform_factory): its fields are this request's alone.
+            kept = obj.groups.exclude(pk__in=groups.queryset.values("pk")).order_by("name")
+            if kept:
+                names = ", ".join(group.name for group in kept)
+                groups.help_text = _("Also holds %(roles)s, which you cannot give or take away.") % {"roles": names}
+        return form
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups" and not request.user.is_superuser:
             kwargs["queryset"] = roles_grantable(actor=request.user)

@@ -291,6 +291,8 @@ def test_roles_the_admin_may_not_give_stay_when_they_change_the_others(admin_a, 
     powerful = Group.objects.create(name="Pengelola log")
     powerful.permissions.add(Permission.objects.get(codename="delete_logentry"))
     target.groups.add(powerful)
+    page = admin_a.get(change_url(target)).content.decode()
+    assert "Also holds Pengelola log, which you cannot give or take away." in page
     data = shown_form(admin_a, change_url(target))
     data["groups"] = []
 
