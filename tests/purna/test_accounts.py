@@ -421,3 +421,20 @@ def test_an_admin_of_some_units_sees_the_account_page_with_its_trace_in_a_browse
     screenshots = settings.BASE_DIR / "var" / "screenshots"
     screenshots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=screenshots / "admin-account.png", full_page=True)
+
+
+def test_an_admin_of_every_unit_reaches_every_account_but_a_superusers_and_grants_no_superuser_field(accounts):
+    client = Client()
+    client.force_login(UserFactory(username="admin-pusat", roles=[roles.ADMIN], units="all", is_staff=True))
+    root, target = accounts["root"], accounts["op_b"]
+    before_root, before_target = snapshot(root), snapshot(target)
+
+    assert client.get(password_url(root)).status_code == 404
+    assert client.post(change_url(root), {"username": "root", "is_active": ""}).status_code == 302
+    data = shown_form(client, change_url(target))
+    response = client.post(change_url(target), {**data, "is_superuser": "on", "is_staff": "on"})
+
+    assert response.status_code == 302
+    assert snapshot(root) == before_root and snapshot(target) == before_target
+    listed = {user.username for user in client.get(reverse("admin:purna_user_changelist")).context["cl"].result_list}
+    assert "root" not in listed and {"op-b", "op-ab", "op-pusat", "baru", "asn-b"} <= listed
