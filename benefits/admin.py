@@ -4,6 +4,8 @@ payouts written through benefits/services/payouts.py (payouts are read-mostly: a
 from django import forms
 from django.contrib import admin, messages
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -90,8 +92,21 @@ class PayoutAdmin(ScopedAdminMixin, RecordAdminMixin, SimpleHistoryAdmin):
     show_full_result_count = False
     scope_unit_field = "employee__unit"
 
+    # The proof is a private file without a URL: shown as a link to its permission-checked download.
+    exclude = ["proof"]
+
     def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in Payout._meta.concrete_fields]
+        return [field.name if field.name != "proof" else "proof_download" for field in Payout._meta.concrete_fields]
+
+    @admin.display(description=_("proof of payment"))
+    def proof_download(self, payout: Payout) -> str:
+        if not payout.proof:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("benefits:payout_proof", args=[payout.pk]),
+            payout.proof_name or _("download"),
+        )
 
     def has_verify_permission(self, request) -> bool:
         return request.user.has_perm("benefits.verify_payout")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from employees.admin_accounts import AccountGuardMixin, StaffScopeGuardMixin
 from employees.cases import DECIDED_STATUSES
 from employees.choices import CaseStatus
 from employees.exceptions import CaseError, EmployeeError
@@ -377,18 +378,15 @@ class RetirementCaseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 # --- Staff scope by unit (employees/scope.py), set on each user's admin page ----------------------------
 
 
-class StaffScopeInline(admin.StackedInline):
-    """Which units' employees the user sees; only staff who see every unit may change anyone's scope, or
-    an operator could widen their own."""
+class StaffScopeInline(StaffScopeGuardMixin, admin.StackedInline):
+    """Which units' employees the user sees; an admin sets it only within their own units (every unit
+    only if they see every unit), or they could widen their own (employees/admin_accounts.py)."""
 
     model = StaffScope
     can_delete = False
     fields = ["all_units", "units"]
     filter_horizontal = ["units"]
     verbose_name_plural = _("staff scope")
-
-    def _may_set_scopes(self, request) -> bool:
-        return staff_scope(request.user).is_all
 
     def has_add_permission(self, request, obj=None) -> bool:
         return super().has_add_permission(request, obj) and self._may_set_scopes(request)
@@ -398,7 +396,7 @@ class StaffScopeInline(admin.StackedInline):
 
 
 @admin.register(User)
-class StaffUserAdmin(UserAdmin):
+class StaffUserAdmin(AccountGuardMixin, UserAdmin):
     inlines = [*UserAdmin.inlines, StaffScopeInline]
     list_display = [*UserAdmin.list_display, "scope"]
 

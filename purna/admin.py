@@ -1,6 +1,11 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin
+from django.contrib.auth.models import Group
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
-from purna.models import Instansi
+from purna.accounts import account_change_lines
+from purna.models import AccountChange, Instansi
 
 # The User admin is registered by employees/admin.py, with each user's staff scope by unit.
 
@@ -43,3 +48,38 @@ class InstansiAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+# --- Accounts: roles and the trace of account changes (purna/accounts.py) ----------------------------------
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(GroupAdmin):
+    """Roles are data kept in step with purna/roles.py after every migrate; only a superuser changes them
+    here, or an admin could give a role (their own included) permissions nobody gave them."""
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+
+class AccountChangeInline(ReadOnlyInline):
+    """The trace of an account's changes (roles, permissions, scope, active flag, password) on its page."""
+
+    model = AccountChange
+    fk_name = "account"
+    fields = ["at", "actor", "what"]
+    readonly_fields = fields
+    verbose_name_plural = _("account changes")
+
+    @admin.display(description=_("what changed"))
+    def what(self, change: AccountChange) -> str:
+        return format_html_join("", "<div>{}</div>", ((line,) for line in account_change_lines(change.changes)))

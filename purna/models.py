@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,6 +12,40 @@ class User(AbstractUser):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+
+class AccountChange(models.Model):
+    """One change to an account's roles, permissions, admin flags, staff scope, active flag or password
+    (purna/accounts.py): who made it, when and what changed. Never a password or its hash."""
+
+    # The trace outlives the account: the name is kept when the account is deleted.
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="account_changes",
+    )
+    account_name = models.CharField(_("user name"), max_length=150)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    # {"roles": {"added": [...], "removed": [...]}, "is_active": [before, after], "password": "changed", ...}
+    changes = models.JSONField(_("changes"))
+
+    class Meta:
+        verbose_name = _("account change")
+        verbose_name_plural = _("account changes")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.account_name} {self.at:%Y-%m-%d %H:%M}"
 
 
 class Instansi(models.Model):

@@ -140,7 +140,6 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 
 # --- Security (production defaults follow DEBUG; each can be set from the environment) -------------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
@@ -322,6 +321,10 @@ PURNA_VERIFY_RATE_PER_MINUTE = env.int("PURNA_VERIFY_RATE_PER_MINUTE", default=3
 # How many reverse proxies stand in front of Purna (docker-compose.yml: the host's HTTPS proxy, 1): the
 # rate limits then count the visitor's address from X-Forwarded-For, not the proxy's (purna/ratelimit.py).
 PURNA_PROXY_COUNT = env.int("PURNA_PROXY_COUNT", default=0)
+# Only our own proxy may say that a request came over HTTPS (docker-compose.yml: it sets
+# "X-Forwarded-Proto: https"); without one, any client could claim it with that header.
+if PURNA_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # The retirees' portal (purna/portal): a sign-in link works once and for this many minutes from when it
 # is sent; a person gets at most PURNA_PORTAL_LINKS_PER_HOUR links an hour, and one address may ask for
 # PURNA_PORTAL_SIGN_IN_RATE_PER_MINUTE links a minute (against mail bombing and enumeration).

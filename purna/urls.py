@@ -19,8 +19,12 @@ urlpatterns = [
     path("instansi/logo", views.instansi_logo, name="instansi_logo"),
     path("akun/masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("akun/keluar/", auth_views.LogoutView.as_view(), name="logout"),
-    path("akun/kata-sandi/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path("akun/kata-sandi/selesai/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("akun/kata-sandi/", views.staff_account_page(views.PasswordChangeView.as_view()), name="password_change"),
+    path(
+        "akun/kata-sandi/selesai/",
+        views.staff_account_page(auth_views.PasswordChangeDoneView.as_view()),
+        name="password_change_done",
+    ),
     # The language switch is in every page's footer, the login page included: it needs no login.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     # The public page a certificate's QR code opens (ceremonies/views/certificates.py): no login.

@@ -1,8 +1,11 @@
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import wraps
 
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -14,10 +17,18 @@ from django.views.decorators.http import require_GET
 
 from benefits.selectors import PayoutSummary, payout_summary
 from employees.scope import staff_scope
-from employees.selectors import DashboardSummary, dashboard_summary, employee_for_portal, retiring_query
+from employees.selectors import (
+    DashboardSummary,
+    account_state,
+    dashboard_summary,
+    employee_for_portal,
+    retiring_query,
+)
 from purna import formatting, health
+from purna.accounts import account_change_record
 from purna.charts import BarChart, bar_chart
 from purna.models import Instansi
+from purna.roles import holds_staff_powers
 
 
 @require_GET
@@ -29,6 +40,32 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if all(checks.values()) else "error", **checks}, status=200 if all(checks.values()) else 503
     )
+
+
+def staff_account_page(view):
+    """A page of the staff's own account (the password): a retiree signed in to the portal, who has no
+    password (they sign in with links), is sent to the portal instead."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and not holds_staff_powers(user) and employee_for_portal(user=user) is not None:
+            return redirect("portal:home")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's, with the change kept in the account's trace (purna/accounts.py)."""
+
+    def form_valid(self, form):
+        user = self.request.user
+        with transaction.atomic():
+            before = account_state(user_id=user.pk)
+            response = super().form_valid(form)
+            account_change_record(account=user, actor=user, before=before, after=account_state(user_id=user.pk))
+        return response
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:

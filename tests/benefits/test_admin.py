@@ -8,11 +8,12 @@ import pytest
 from django.contrib import messages
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from benefits.models import BenefitType, PayoutStatus, TaliAsihRate, ThtClaim
 from benefits.services import payouts as services
 from purna import roles
-from tests.factories import EmployeeFactory, TaliAsihRateFactory, UnitKerjaFactory, UserFactory
+from tests.factories import EmployeeFactory, PayoutFactory, TaliAsihRateFactory, UnitKerjaFactory, UserFactory
 
 D = dt.date
 RP = Decimal
@@ -227,3 +228,28 @@ def test_posting_the_payout_form_changes_nothing(unit, operator):
     assert response.status_code == 403
     payout.refresh_from_db()
     assert payout.status == PayoutStatus.DRAFT and payout.history.count() == 1
+
+
+def test_a_paid_payout_with_its_proof_opens_with_a_link_to_the_checked_download(unit, private_media):
+    client, _user = staff_client(roles.ADMIN)
+    now = timezone.now()
+    payout = PayoutFactory(
+        employee__unit=unit,
+        status=PayoutStatus.PAID,
+        verified_at=now,
+        approved_at=now,
+        paid_at=now,
+        paid_on=now.date(),
+        method="transfer",
+        bank_name="Bank Jateng",
+        account_number="1234567890",
+        account_holder="AHMAD YANI",
+        proof="payouts/1/bukti.pdf",
+        proof_name="Bukti transfer.pdf",
+    )
+
+    page = client.get(reverse("admin:benefits_payout_change", args=[payout.pk]))
+
+    assert page.status_code == 200
+    download = reverse("benefits:payout_proof", args=[payout.pk])
+    assert f'<a href="{download}">Bukti transfer.pdf</a>' in page.content.decode()

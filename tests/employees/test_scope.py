@@ -356,20 +356,21 @@ def test_the_admin_lists_and_opens_only_the_scope(admin_a, people):
         assert admin_a.get(url).status_code == 404, url
 
 
-def test_only_staff_who_see_every_unit_may_set_scopes(admin_a, client, tree):
+def test_only_staff_who_see_every_unit_may_give_every_unit(admin_a, client, tree):
     target = UserFactory(username="operator-baru", roles=[roles.OPERATOR], units=[tree["a"]])
     url = reverse("admin:purna_user_change", args=[target.pk])
     page = admin_a.get(url)
     assert page.status_code == 200
     inline = next(formset for formset in page.context["inline_admin_formsets"] if formset.opts.model is StaffScope)
-    assert not inline.has_change_permission
+    assert "all_units" in inline.readonly_fields
+    assert set(inline.formset.forms[0].fields["units"].queryset) == {tree["a"], tree["a_bidang"], tree["a_upt"]}
 
     central = UserFactory(username="admin-pusat", roles=[roles.ADMIN], is_staff=True)
     client.force_login(central)
     inline = next(
         formset for formset in client.get(url).context["inline_admin_formsets"] if formset.opts.model is StaffScope
     )
-    assert inline.has_change_permission
+    assert inline.has_change_permission and "all_units" not in inline.readonly_fields
 
 
 @pytest.mark.parametrize("count", [5, 60])

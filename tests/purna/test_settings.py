@@ -113,3 +113,17 @@ def test_emails_saved_as_files_go_where_the_address_says(email_url, expected):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == expected
+
+
+@pytest.mark.parametrize(("proxies", "secure"), [("0", "False"), ("1", "True")])
+def test_https_is_believed_from_x_forwarded_proto_only_behind_a_proxy(tmp_path, proxies, secure):
+    code = (
+        "import django; django.setup()\n"
+        "from django.test import RequestFactory\n"
+        "print(RequestFactory().get('/', HTTP_X_FORWARDED_PROTO='https').is_secure())\n"
+    )
+
+    result = run_python("-c", code, env=production_env(tmp_path, PURNA_PROXY_COUNT=proxies))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [secure]

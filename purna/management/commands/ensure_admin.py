@@ -4,8 +4,10 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from purna.accounts import AccountState, account_change_record
 from purna.roles import ADMIN
 
 
@@ -30,8 +32,12 @@ class Command(BaseCommand):
             )
             return
         password = os.environ.get("PURNA_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
-        user = User.objects.create_superuser(username=username, email="", password=password, first_name="Admin")
-        user.groups.add(Group.objects.get(name=ADMIN))
+        with transaction.atomic():
+            user = User.objects.create_superuser(username=username, email="", password=password, first_name="Admin")
+            user.groups.add(Group.objects.get(name=ADMIN))
+            # The first entry of the account's trace, made by no one (the installation).
+            after = AccountState(roles=frozenset({ADMIN}), is_superuser=True, is_staff=True, password=user.password)
+            account_change_record(account=user, actor=None, before=None, after=after)
         self.stdout.write(
             self.style.SUCCESS(
                 _("Admin account created. Sign in with: %(username)s / %(password)s")

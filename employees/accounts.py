@@ -1,0 +1,27 @@
+"""Who may change which staff account in the admin, so that an admin cannot raise anyone's powers (their
+own included) beyond what they hold themselves (issue "Trust", accounts).
+
+- A superuser manages every account. Only a superuser grants or removes the superuser flag, admin-site
+  access (is_staff) and individual permissions, and changes another staff account's password.
+- Another admin manages the accounts inside their own units (employees.selectors.accounts_manageable):
+  an admin who sees every unit, every account but the superusers'; an admin of some units, the accounts
+  whose units (their staff scope's units and their employee record's unit) are all inside theirs. The
+  others are not shown to them (404), superusers never.
+- They give only roles whose every permission they hold themselves (their own roles and the smaller
+  ones inside them), and set a scope only within their own units.
+"""
+
+from collections.abc import Set
+
+
+def role_grantable(*, role_permissions: Set[str], actor_permissions: Set[str]) -> bool:
+    """Whether an admin holding `actor_permissions` may give or take away a role (group) holding
+    `role_permissions` ("app_label.codename" both): only when it would give nothing they lack."""
+    return set(role_permissions) <= set(actor_permissions)
+
+
+def password_settable(*, actor_is_superuser: bool, own_account: bool, account_holds_staff_powers: bool) -> bool:
+    """Whether an admin may set the password of an account they manage: their own, or one without staff
+    powers (roles, permissions, admin access); another staff account's only as a superuser, or an admin
+    could take over a colleague's account and act in their name."""
+    return actor_is_superuser or own_account or not account_holds_staff_powers
