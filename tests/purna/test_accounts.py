@@ -348,6 +348,20 @@ def test_only_a_superuser_changes_the_roles_themselves(admin_a, accounts):
     assert admin_a.post(reverse("admin:auth_group_add"), {"name": "Baru"}).status_code == 403
 
 
+def test_an_admin_reads_the_periodic_tasks_but_schedules_none(admin_a):
+    from django_celery_beat.models import PeriodicTask
+
+    before = PeriodicTask.objects.count()
+    response = admin_a.post(
+        reverse("admin:django_celery_beat_periodictask_add"),
+        {"name": "x", "task": "purna.notifications.tasks.outbox_sweep_task", "interval": "", "enabled": "on"},
+    )
+
+    assert response.status_code == 403
+    assert PeriodicTask.objects.count() == before
+    assert admin_a.get(reverse("admin:django_celery_beat_periodictask_changelist")).status_code == 200
+
+
 # --- The staff's own account pages ------------------------------------------------------------------
 
 
