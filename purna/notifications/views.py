@@ -70,6 +70,7 @@ class MessageDetailView(PermissionRequiredMixin, DetailView):
         "default-src": [NONE],
         "script-src": None,
         "style-src": ["'unsafe-inline'"],
+        "style-src-attr": None,
         "img-src": [SELF, "data:"],
         "form-action": [NONE],
         "frame-ancestors": [SELF],
