@@ -334,6 +334,15 @@ def test_buttons_confirmations_progress_bars_and_charts_work_under_the_policy(pa
     fill = page.evaluate("getComputedStyle(document.querySelector('.bar-chart-svg rect.bar')).fill")
     assert fill == "rgb(11, 93, 75)"
 
+    # The admin's own scripts: the calendar of a date field, the search list of a unit (select2, jQuery).
+    watch.visit(reverse("admin:employees_employee_change", args=[world["ahmad"].pk]))
+    page.locator("#calendarlink0").click()
+    assert page.locator("#calendarbox0").is_visible()
+    page.locator(".select2-selection").first.click()
+    page.wait_for_selector(".select2-results__option")
+    page.screenshot(path=SCREENSHOTS / "csp-admin-widgets.png")
+    watch.collect()
+
     # The language switch in the footer submits itself.
     watch.visit(reverse("dashboard"))
     with page.expect_navigation():
