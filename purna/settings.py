@@ -9,7 +9,7 @@ from pathlib import Path
 
 import bootstrap_wrapper
 import environ
-from csp.constants import NONE, SELF
+from csp.constants import NONE, SELF, UNSAFE_HASHES
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from sqlalchemy.pool import NullPool
@@ -164,7 +164,7 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF],
         # One style attribute we do not write: django-simple-history's admin history page has
         # <p class="paginator" style="border-top: 0">. Only that exact value is let through (its hash).
-        "style-src-attr": ["'unsafe-hashes'", "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"],
+        "style-src-attr": [UNSAFE_HASHES, "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"],
         "img-src": [SELF, "data:"],
         "object-src": [NONE],
         "base-uri": [SELF],

@@ -1,6 +1,6 @@
 """The outbox staff pages: the list with its filters, one message as sent, send again, cancel."""
 
-from csp.constants import NONE, SELF
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from csp.decorators import csp_replace
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import permission_required
@@ -69,7 +69,7 @@ class MessageDetailView(PermissionRequiredMixin, DetailView):
     {
         "default-src": [NONE],
         "script-src": None,
-        "style-src": ["'unsafe-inline'"],
+        "style-src": [UNSAFE_INLINE],
         "style-src-attr": None,
         "img-src": [SELF, "data:"],
         "form-action": [NONE],
