@@ -2,6 +2,7 @@
 actions "send again" and "cancel" going through the services."""
 
 from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -45,6 +46,10 @@ class MessageAdmin(admin.ModelAdmin):
     show_full_result_count = False
     ordering = ["-planned_at", "-pk"]
     actions = ["send_again", "cancel"]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}  # the HTML preview's frame
+
     inlines = [MessageEventInline, MessageAttachmentInline]
     fieldsets = [
         (None, {"fields": ["kind", "status", "to_name", "to_email", "recipient_key", "occasion", "about_label"]}),
@@ -89,10 +94,11 @@ class MessageAdmin(admin.ModelAdmin):
     def html_preview(self, obj: Message) -> str:
         if not obj.body_html:
             return "\N{EN DASH}"
-        # A sandboxed frame: the email's HTML can neither run scripts nor reach this page.
+        # A sandboxed frame: the email's HTML can neither run scripts nor reach this page. Its address
+        # (notifications:html) lets the email's inline styles through, which this page's policy blocks.
         return format_html(
-            '<iframe sandbox="" srcdoc="{}" style="width:100%;max-width:720px;height:480px;border:1px solid #ccc;"></iframe>',
-            obj.body_html,
+            '<iframe sandbox="" class="email-preview" src="{}"></iframe>',
+            reverse("notifications:html", args=[obj.pk]),
         )
 
     @admin.action(description=_("Send the selected failed emails again"), permissions=["change"])

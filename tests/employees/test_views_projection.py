@@ -2,8 +2,10 @@
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -87,7 +89,9 @@ def test_narrowing_to_a_unit_and_category_is_kept_in_the_links(operator_client, 
 def test_print_version_is_a4_landscape_with_agency_and_date(operator_client, retiring):
     page = operator_client.get(reverse("employees:projection_print")).content.decode()
 
-    assert "size: A4 landscape" in page
+    # The page layout is in its own stylesheet (the Content-Security-Policy blocks inline <style>).
+    assert "css/projection_print.css" in page
+    assert "size: A4 landscape" in Path(finders.find("css/projection_print.css")).read_text()
     assert "BKPSDM Kabupaten Contoh" in page
     assert f"{timezone.localdate().year}" in page
     assert "<nav" not in page  # no menu on paper

@@ -15,7 +15,7 @@ from purna import roles
 from purna.notifications import builtin
 from purna.notifications.models import Message, MessageEvent, MessageStatus
 from purna.notifications.selectors import message_list_about
-from tests.factories import EmployeeFactory
+from tests.factories import EmployeeFactory, UnitKerjaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,10 +116,42 @@ def test_detail_shows_the_email_as_sent_escaped_and_sandboxed(
     html = response.content.decode()
     assert "Pengingat purna tugas" in html
     assert "Yth. Siti &lt;b&gt;Aminah&lt;/b&gt;" in html  # the text, escaped
-    assert '<script>alert("x")</script>' not in html  # the HTML only inside the frame's srcdoc, escaped
-    assert 'sandbox=""' in html and "srcdoc=" in html and "&lt;script&gt;" in html
+    # The HTML is not in the page: a sandboxed frame opens it at an address with a policy of its own.
+    assert "alert(" not in html and "Yth. Siti</p>" not in html
+    assert 'sandbox=""' in html and f'src="{reverse("notifications:html", args=[failed_message.pk])}"' in html
     assert "550 5.1.1 no such user" in html
     assert reverse("notifications:retry", args=[failed_message.pk]) in html
+
+
+def test_the_emails_html_is_served_to_its_frame_with_a_policy_that_runs_nothing(
+    client, operator, no_role_user, failed_message
+):
+    url = reverse("notifications:html", args=[failed_message.pk])
+    client.force_login(operator)
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert response.content.decode() == failed_message.body_html
+    header = response.headers["Content-Security-Policy"]
+    policy = {part.split()[0]: " ".join(part.split()[1:]) for part in header.split(";") if part.strip()}
+    # The email's inline styles show; its script does not run, nothing is fetched, posted or framed
+    # elsewhere, and the document is sandboxed even if opened on its own.
+    assert policy["default-src"] == "'none'" and "script-src" not in policy
+    assert policy["style-src"] == "'unsafe-inline'"
+    assert policy["form-action"] == "'none'" and policy["frame-ancestors"] == "'self'"
+    assert "sandbox" in policy
+    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert client.post(url).status_code == 405
+    client.force_login(no_role_user)
+    assert client.get(url).status_code == 403
+
+
+def test_the_emails_html_of_a_person_outside_the_scope_is_not_found(client, role_user, failed_message):
+    elsewhere = UnitKerjaFactory()
+    client.force_login(role_user(roles.OPERATOR, units=[elsewhere]))
+
+    assert client.get(reverse("notifications:html", args=[failed_message.pk])).status_code == 404
 
 
 def test_operator_sends_a_failed_email_again(
