@@ -212,13 +212,18 @@ def test_the_task_run_twice_does_the_work_once(actor):
     assert counts(job) == ("done", 2, 0, 0)
 
 
-def test_a_job_left_running_by_a_lost_worker_runs_again():
+def test_a_job_left_running_by_a_lost_run_fails_and_is_not_run_again():
+    # A run that never finished was lost (killed for memory, or the server stopped): running the same
+    # file again on redelivery could crash the next worker the same way, in a loop.
     job = import_job_create(actor=None, file=upload(csv_bytes([row(1)])), schedule=False)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, processed_rows=1)
 
     job = import_job_run(job_id=job.pk)
 
-    assert counts(job) == ("done", 1, 0, 0)
+    assert job.status == ImportStatus.FAILED
+    assert [error["message"] for error in errors_of(job)] == [imports._job_lost_message()]
+    assert not Employee.objects.exists()
+    assert import_job_run(job_id=job.pk).status == ImportStatus.FAILED
 
 
 def test_create_queues_the_task_after_commit(django_capture_on_commit_callbacks, monkeypatch):
