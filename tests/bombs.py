@@ -112,6 +112,13 @@ def shared_strings_bomb(xlsx: bytes, *, size: int = GB, lie: bool = False) -> by
     return replace_members(xlsx, {strings.name: strings})
 
 
+def many_shared_strings(xlsx: bytes, count: int) -> bytes:
+    """An XLSX (a real one, `xlsx`) with `count` distinct shared strings: no bomb (it unpacks to a few
+    times its size, within every ceiling), but heavy to parse: python-calamine holds them all."""
+    content = b"".join([SHARED_STRINGS_HEAD, *(b"<si><t>s%d</t></si>" % n for n in range(count)), b"</sst>"])
+    return replace_members(xlsx, {"xl/sharedStrings.xml": member("xl/sharedStrings.xml", content)})
+
+
 # --- Memory of this process --------------------------------------------------------------------------------
 
 

@@ -147,8 +147,8 @@ def test_too_large_file_names_the_limit():
     ids=["declared", "header lies"],
 )
 def test_xlsx_whose_shared_strings_unpack_to_a_gigabyte_is_refused_before_it_is_parsed(lie, expected):
-    # The incident: a 1.5 MB workbook whose shared strings unpack to 1.5 GB; python-calamine held 25
-    # times the unpacked size in memory. Refused while streaming, before calamine is given the file.
+    # The incident: a 1.5 MB workbook whose shared strings unpack to 1.5 GB, which python-calamine holds
+    # in memory several times over. Refused while streaming, before calamine is given the file.
     data = bombs.shared_strings_bomb(xlsx_bytes([row()]), lie=lie)
     assert len(data) < 5 * bombs.MB
     bombs.peak_reset()

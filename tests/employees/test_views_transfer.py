@@ -17,8 +17,9 @@ from employees.models import Employee, ImportJob
 from employees.services.imports import import_job_run
 from employees.services.register import retirement_facts_refresh
 from employees.tasks import employee_import_task
-from purna import demo, roles
-from tests.employees.sheets import HEADERS, csv_bytes, row, upload
+from purna import demo, roles, uploads
+from tests import bombs
+from tests.employees.sheets import HEADERS, csv_bytes, row, upload, xlsx_bytes
 from tests.factories import EmployeeFactory, UnitKerjaFactory
 
 SCREENSHOTS = settings.BASE_DIR / "var" / "screenshots"
@@ -185,6 +186,41 @@ def test_a_file_of_the_wrong_type_is_refused_on_the_form(operator_client, queued
         _("The file is not a spreadsheet: upload a CSV or an Excel (.xlsx) file.")
     ]
     assert not ImportJob.objects.exists()
+    assert queued == []
+
+
+@pytest.mark.parametrize(
+    ("build", "expected"),
+    [
+        (
+            lambda: bombs.shared_strings_bomb(xlsx_bytes([row()])),
+            lambda: uploads._too_large(uploads.MAX_UNPACKED_BYTES),
+        ),
+        (lambda: bombs.shared_strings_bomb(xlsx_bytes([row()]), lie=True), lambda: uploads._lying()),
+        (
+            lambda: bombs.replace_members(
+                xlsx_bytes([row()]), {"xl/embeddings/lain.xlsx": bombs.member("xl/embeddings/lain.xlsx", b"PK")}
+            ),
+            lambda: uploads._nested("xl/embeddings/lain.xlsx"),
+        ),
+    ],
+    ids=["shared strings", "shared strings, header lies", "nested workbook"],
+)
+def test_a_zip_bomb_is_refused_on_the_form_and_nothing_is_written(
+    operator_client, queued, private_media, build, expected
+):
+    data = build()
+    bombs.peak_reset()
+
+    response = operator_client.post(reverse("employees:import_create"), {"file": upload(data, "pegawai.xlsx")})
+
+    assert bombs.peak_bytes() < 300 * bombs.MB
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [expected()]
+    assert expected() in response.content.decode()
+    assert not ImportJob.objects.exists()
+    assert not Employee.objects.exists()
+    assert not any(path.is_file() for path in private_media.rglob("*"))
     assert queued == []
 
 
