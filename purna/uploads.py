@@ -1,4 +1,6 @@
-"""Uploaded archives (zip containers: XLSX, DOCX, ZIP), checked before anything parses them.
+"""Uploaded files, checked before anything parses them: archives (zip containers: XLSX, DOCX, ZIP) and
+documents (their type by content; PDFs without active content, see sniff_content_type and
+pdf_active_content at the end).
 
 A "zip bomb" is a small file that unpacks to gigabytes: a 1.5 MB XLSX whose shared strings unpack to
 1.5 GB took a worker past 12 GB of memory. A parser (python-calamine, the zipfile module) trusts what a
@@ -20,9 +22,11 @@ person who uploaded the file. Pure: no ORM, no settings; the limits are paramete
 """
 
 import copy
+import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import IO
@@ -194,3 +198,72 @@ def _nested(name: str) -> str:
     return _("The file holds another compressed file (%(name)s); files packed inside a file are not accepted.") % {
         "name": name[-100:]
     }
+
+
+# --- Documents: the type by content, and PDFs without active content ---------------------------------------
+
+PDF = "application/pdf"
+JPEG = "image/jpeg"
+PNG = "image/png"
+EXTENSIONS = {PDF: "pdf", JPEG: "jpg", PNG: "png"}
+_MAGIC: Sequence[tuple[bytes, str]] = (
+    (b"%PDF-", PDF),
+    (b"\xff\xd8\xff", JPEG),
+    (b"\x89PNG\r\n\x1a\n", PNG),
+)
+SNIFF_BYTES = 8
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The document type its first bytes announce (PDF, JPEG, PNG), or None for anything else."""
+    for magic, content_type in _MAGIC:
+        if head.startswith(magic):
+            return content_type
+    return None
+
+
+# PDF names may spell letters as #xx (/J#61vaScript is /JavaScript); the actions that run code or
+# programs when a PDF is opened are refused.
+_PDF_NAME = re.compile(rb"/([A-Za-z0-9#]+)")
+_PDF_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
+_ACTIVE_NAMES = frozenset({b"JavaScript", b"JS", b"Launch", b"EmbeddedFile", b"RichMedia", b"XFA"})
+_STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
+# Object streams are inflated to look inside them, up to this many bytes in all (no zip bombs).
+MAX_INFLATED_BYTES = 50 * 1024 * 1024
+
+
+def _names(data: bytes) -> set[bytes]:
+    return {_PDF_HEX.sub(lambda m: bytes([int(m[1], 16)]), match[1]) for match in _PDF_NAME.finditer(data)}
+
+
+def pdf_active_content(data: bytes) -> list[str]:
+    """The active-content names (JavaScript, Launch, embedded files...) found in a PDF's objects.
+
+    Only PDF syntax is searched: the text outside streams and the inflated content of object streams
+    (/Type /ObjStm, where compressed PDFs keep their dictionaries). Other streams (images, fonts) are
+    binary data in which "/JS" can occur by chance, and are skipped.
+    """
+    outside: list[bytes] = []
+    found: set[bytes] = set()
+    budget = MAX_INFLATED_BYTES
+    position = 0
+    while True:
+        match = _STREAM_START.search(data, position)
+        if match is None:
+            outside.append(data[position:])
+            break
+        head = data[position : match.start()]
+        outside.append(head)
+        end = data.find(b"endstream", match.end())
+        end = len(data) if end < 0 else end
+        dictionary = head[head.rfind(b"obj") :]
+        if b"ObjStm" in _names(dictionary) and budget > 0:
+            try:
+                inflated = zlib.decompressobj().decompress(data[match.end() : end], budget)
+            except zlib.error:
+                inflated = b""
+            budget -= len(inflated)
+            found |= _names(inflated)
+        position = end + len(b"endstream")
+    found |= _names(b" ".join(outside))
+    return sorted(name.decode() for name in found & _ACTIVE_NAMES)

@@ -11,6 +11,7 @@ from django.utils import translation
 from purna import uploads
 from tests import bombs
 from tests.employees.sheets import row, xlsx_bytes
+from tests.factories import MINIMAL_PDF
 
 MB = bombs.MB
 GB = bombs.GB
@@ -159,3 +160,55 @@ def test_the_ceiling_follows_the_upload_within_the_floor_and_the_absolute_limit(
     assert uploads.unpacked_limit(1000) == uploads.RATIO_FLOOR
     assert uploads.unpacked_limit(MB) == 100 * MB
     assert uploads.unpacked_limit(50 * MB) == uploads.MAX_UNPACKED_BYTES
+
+
+# --- Documents: the type by content, and PDFs without active content ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b"%PDF-1.7\n%", uploads.PDF),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", uploads.JPEG),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", uploads.PNG),
+        (b"MZ\x90\x00\x03\x00\x00\x00", None),  # a Windows program
+        (b"PK\x03\x04\x14\x00", None),  # a ZIP or DOCX
+        (b"GIF89a\x01\x00", None),
+        (b"<html><script>", None),
+        (b" %PDF-1.4", None),
+        (b"\x89PNG", None),  # cut short
+        (b"", None),
+    ],
+)
+def test_documents_are_recognised_by_their_first_bytes(head, expected):
+    assert uploads.sniff_content_type(head) == expected
+
+
+def pdf_with(objects: bytes) -> bytes:
+    return MINIMAL_PDF.replace(b"trailer", objects + b"\ntrailer")
+
+
+@pytest.mark.parametrize(
+    ("data", "found"),
+    [
+        (MINIMAL_PDF, []),
+        (pdf_with(b"4 0 obj << /S /JavaScript /JS (app.alert(1)) >> endobj"), ["JS", "JavaScript"]),
+        (pdf_with(b"4 0 obj << /S /J#61vaScript /J#53 (x) >> endobj"), ["JS", "JavaScript"]),
+        (pdf_with(b"4 0 obj << /S /Launch /F (cmd.exe) >> endobj"), ["Launch"]),
+        (pdf_with(b"4 0 obj << /Type /EmbeddedFile >> endobj"), ["EmbeddedFile"]),
+        # Hidden in a compressed object stream.
+        (
+            pdf_with(
+                b"4 0 obj << /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode >>\nstream\n"
+                + zlib.compress(b"5 0 << /S /JavaScript /JS (app.alert(1)) >>")
+                + b"\nendstream endobj"
+            ),
+            ["JS", "JavaScript"],
+        ),
+        # "/JS" inside binary image data is chance, not a name: image streams are not searched.
+        (pdf_with(b"4 0 obj << /Subtype /Image /Filter /DCTDecode >>\nstream\n\xff\xd8/JS \x00\nendstream endobj"), []),
+        (pdf_with(b"4 0 obj << /Type /ObjStm >>\nstream\nnot zlib at all\nendstream endobj"), []),
+    ],
+)
+def test_pdf_active_content(data, found):
+    assert uploads.pdf_active_content(data) == found
