@@ -78,11 +78,6 @@ class Archive:
     unpacked_bytes: int
 
 
-def is_zip(head: bytes) -> bool:
-    """Whether a file's first bytes are a zip's (an XLSX, a DOCX...)."""
-    return head.startswith((b"PK\x03\x04", b"PK\x05\x06"))
-
-
 def unpacked_limit(size: int, *, max_ratio: int = MAX_RATIO, max_total: int = MAX_UNPACKED_BYTES) -> int:
     """How many bytes an archive of `size` bytes may unpack to, all members together."""
     return min(max_total, max(max_ratio * size, RATIO_FLOOR))
@@ -101,9 +96,9 @@ def archive_check(
     file.seek(0, 2)
     size = file.tell()
     limit = unpacked_limit(size, max_ratio=max_ratio, max_total=max_total)
-    _directory_check(file, size, max_members)
-    file.seek(0)
     try:
+        _directory_check(file, size, max_members)
+        file.seek(0)
         with zipfile.ZipFile(file) as archive:
             members = archive.infolist()
             if len(members) > max_members:
