@@ -94,8 +94,8 @@ def import_job_create(*, actor: Any, file: Any, dry_run: bool = False, schedule:
 
     `file` is an uploaded file (or any django File). Raises ImportFileError, storing nothing, for a file
     that is empty, too large, not a CSV / XLSX by its content, or an XLSX that is a zip bomb or holds a
-    nested archive (importer.check_file; the job checks the stored file again before parsing it). The rest (encoding, columns, rows) is
-    checked by the job, whose page shows the result. `schedule=False` leaves the running to the caller
+    nested archive (importer.check_file; the job checks the stored file again before parsing it). The
+    rest (encoding, columns, rows) is checked by the job, whose page shows the result. `schedule=False` leaves the running to the caller
     (the management command runs it in its own process).
     """
     name = os.path.basename(file.name or "")
@@ -124,7 +124,9 @@ def import_job_run(*, job_id: int) -> ImportJob:
     were never committed. It is not run again, since the same file would most likely take the next
     process down the same way (a redelivered task would crash in a loop): it is marked failed, saying
     so; the person can upload the file again. The write transaction locks the job again and gives up if
-    another run finished it meanwhile, so the rows are written once. A MemoryError (the task's memory
+    another run finished it meanwhile, so the rows are written at most once (two runs at once, a task
+    delivered twice, leave the job failed by the second; a running task is not redelivered, since
+    CELERY_TASK_TIME_LIMIT is below the broker's visibility timeout). A MemoryError (the task's memory
     ceiling, purna/jobs.py) fails the job with its own message. Messages are stored in the site's
     language.
     """
