@@ -20,16 +20,14 @@ Rules implemented (DESIGN.md section 5, "Retirement kinds" and "Pension proposal
   the end a PPPK whose contract ended has left the service (PPPK receive no pension), the dead stay
   deceased and everyone else is retired.
 - Documents are accepted as PDF, JPEG or PNG only, recognised by their content (magic bytes), never by
-  their name; a PDF that carries JavaScript or launch actions is refused.
+  their name; a PDF that carries JavaScript or launch actions is refused (purna/uploads.py).
 
 Pure: no queries, no settings, no clock; the reference date and the configured numbers are parameters.
 Messages are translated (gettext); dates in them are written in Indonesian.
 """
 
 import datetime as dt
-import re
-import zlib
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -426,70 +424,3 @@ class DocumentSpec:
 def missing_required(specs: Iterable[DocumentSpec], uploaded_type_ids: Collection[int]) -> list[DocumentSpec]:
     """The required items with no upload, in checklist order."""
     return [spec for spec in specs if spec.is_required and spec.id not in uploaded_type_ids]
-
-
-PDF = "application/pdf"
-JPEG = "image/jpeg"
-PNG = "image/png"
-EXTENSIONS = {PDF: "pdf", JPEG: "jpg", PNG: "png"}
-_MAGIC: Sequence[tuple[bytes, str]] = (
-    (b"%PDF-", PDF),
-    (b"\xff\xd8\xff", JPEG),
-    (b"\x89PNG\r\n\x1a\n", PNG),
-)
-SNIFF_BYTES = 8
-
-
-def sniff_content_type(head: bytes) -> str | None:
-    """The document type its first bytes announce (PDF, JPEG, PNG), or None for anything else."""
-    for magic, content_type in _MAGIC:
-        if head.startswith(magic):
-            return content_type
-    return None
-
-
-# PDF names may spell letters as #xx (/J#61vaScript is /JavaScript); the actions that run code or
-# programs when a PDF is opened are refused.
-_PDF_NAME = re.compile(rb"/([A-Za-z0-9#]+)")
-_PDF_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
-_ACTIVE_NAMES = frozenset({b"JavaScript", b"JS", b"Launch", b"EmbeddedFile", b"RichMedia", b"XFA"})
-_STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
-# Object streams are inflated to look inside them, up to this many bytes in all (no zip bombs).
-MAX_INFLATED_BYTES = 50 * 1024 * 1024
-
-
-def _names(data: bytes) -> set[bytes]:
-    return {_PDF_HEX.sub(lambda m: bytes([int(m[1], 16)]), match[1]) for match in _PDF_NAME.finditer(data)}
-
-
-def pdf_active_content(data: bytes) -> list[str]:
-    """The active-content names (JavaScript, Launch, embedded files...) found in a PDF's objects.
-
-    Only PDF syntax is searched: the text outside streams and the inflated content of object streams
-    (/Type /ObjStm, where compressed PDFs keep their dictionaries). Other streams (images, fonts) are
-    binary data in which "/JS" can occur by chance, and are skipped.
-    """
-    outside: list[bytes] = []
-    found: set[bytes] = set()
-    budget = MAX_INFLATED_BYTES
-    position = 0
-    while True:
-        match = _STREAM_START.search(data, position)
-        if match is None:
-            outside.append(data[position:])
-            break
-        head = data[position : match.start()]
-        outside.append(head)
-        end = data.find(b"endstream", match.end())
-        end = len(data) if end < 0 else end
-        dictionary = head[head.rfind(b"obj") :]
-        if b"ObjStm" in _names(dictionary) and budget > 0:
-            try:
-                inflated = zlib.decompressobj().decompress(data[match.end() : end], budget)
-            except zlib.error:
-                inflated = b""
-            budget -= len(inflated)
-            found |= _names(inflated)
-        position = end + len(b"endstream")
-    found |= _names(b" ".join(outside))
-    return sorted(name.decode() for name in found & _ACTIVE_NAMES)

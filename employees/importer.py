@@ -36,14 +36,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from employees.nip import NIP_LAMA_LENGTH, normalize_nip
+from purna import uploads
 
 CSV = "csv"
 XLSX = "xlsx"
 FORMATS = (CSV, XLSX)
 # How many errors (and dry-run changes) a job keeps to show: the page shows these and the total.
 ERRORS_KEPT = 500
-# An XLSX worksheet unpacks to 5-10 times the file's size; far more is a "zip bomb".
-MAX_UNPACKED_RATIO = 40
 CHANGES_KEPT = 100
 
 # --- Code lists: codes of employees/choices.py with the Indonesian words written in spreadsheets. ----
@@ -398,13 +397,28 @@ def check_size(size: int, max_bytes: int) -> None:
         )
 
 
-def open_sheet(file: IO[bytes], *, name: str, size: int, max_bytes: int) -> Sheet:
-    """Open an uploaded spreadsheet (a seekable binary file); raise ImportFileError if it cannot be read."""
+def check_file(file: IO[bytes], *, name: str, size: int, max_bytes: int) -> str:
+    """Check an uploaded spreadsheet (a seekable binary file) before it is stored or parsed: its size, its
+    type by content (the name must agree) and, for an XLSX, the archive it is (purna/uploads.py: no zip
+    bomb, no nested archive, every member unpacked as a stream first). Return the format; raise
+    ImportFileError."""
     check_size(size, max_bytes)
     file.seek(0)
     kind = detect_format(file.read(4096), name)
     file.seek(0)
-    return _open_xlsx(file, max_bytes=max_bytes) if kind == XLSX else _open_csv(file)
+    if kind == XLSX:
+        try:
+            uploads.archive_check(file)
+        except uploads.UploadError as exc:
+            raise ImportFileError(exc.message) from exc
+    return kind
+
+
+def open_sheet(file: IO[bytes], *, name: str, size: int, max_bytes: int) -> Sheet:
+    """Open an uploaded spreadsheet (a seekable binary file) once check_file passed it; raise
+    ImportFileError if it cannot be read."""
+    kind = check_file(file, name=name, size=size, max_bytes=max_bytes)
+    return _open_xlsx(file) if kind == XLSX else _open_csv(file)
 
 
 def _megabytes(size: int) -> str:
@@ -565,7 +579,8 @@ def _formula_cells(archive: zipfile.ZipFile, part: str) -> list[str]:
     return cells
 
 
-def _open_xlsx(file: IO[bytes], *, max_bytes: int) -> Sheet:
+def _open_xlsx(file: IO[bytes]) -> Sheet:
+    # check_file has unpacked every member of the archive first (purna/uploads.py): no zip bomb gets here.
     # Imported here: the CSV path (and the rest of Purna) does not need the Rust extension loaded.
     from python_calamine import CalamineError, CalamineWorkbook
 
@@ -575,13 +590,8 @@ def _open_xlsx(file: IO[bytes], *, max_bytes: int) -> Sheet:
         raise ImportFileError(_("The Excel file is damaged or incomplete: save it again and upload it.")) from exc
     with archive:
         sheet_name, part = _first_sheet_part(archive)
-        try:
-            info = archive.getinfo(part)
-        except KeyError as exc:
-            raise ImportFileError(_("The Excel file is damaged or incomplete: save it again and upload it.")) from exc
-        # A small file that unpacks to gigabytes (a "zip bomb") is refused before anything is unpacked.
-        if info.file_size > MAX_UNPACKED_RATIO * max_bytes:
-            raise ImportFileError(_("The worksheet is too large to import; split it into smaller files."))
+        if part not in archive.namelist():
+            raise ImportFileError(_("The Excel file is damaged or incomplete: save it again and upload it."))
         formula_cells = _formula_cells(archive, part)
     file.seek(0)
     try:

@@ -1,6 +1,9 @@
 """Celery tasks of the register: thin interfaces that load ids and call one service."""
 
 from celery import shared_task
+from django.conf import settings
+
+from purna.jobs import memory_ceiling
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -24,9 +27,12 @@ def employee_import_task(job_id: int) -> str:
     """Run an employee import job (employees/services/imports.py) and return its status.
 
     Safe to run twice, or twice at once: the job's stored status decides, and its rows are written in
-    one transaction that re-checks that status under a lock.
+    one transaction that re-checks that status under a lock. Runs under a memory ceiling
+    (PURNA_TASK_MEMORY_MB, purna/jobs.py): a file that needs more fails the job, and a run lost to it
+    (the process aborted) is not run again when the task is redelivered: the job is marked failed.
     """
     # Imported here because employees.services.imports imports this module to schedule the task.
     from employees.services.imports import import_job_run
 
-    return import_job_run(job_id=job_id).status
+    with memory_ceiling(settings.PURNA_TASK_MEMORY_MB):
+        return import_job_run(job_id=job_id).status

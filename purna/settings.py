@@ -270,6 +270,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # (--max-tasks-per-child, Procfile and docker-compose.yml): WeasyPrint's memory grows in long-lived
 # processes. Within one task it stays level: 2,000 certificates hold ~150 MB (bench/certificates.py --memory).
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=400_000)
+# Heavy tasks (the employee import) may grow by at most this many MB while they run (purna/jobs.py); an
+# import of 100,000 rows stays under 500 MB (bench/import.py). 0: no ceiling.
+PURNA_TASK_MEMORY_MB = env.int("PURNA_TASK_MEMORY_MB", default=1024)
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"

@@ -39,10 +39,12 @@ def worker_env(**extra: str) -> dict[str, str]:
 
 class WorkerProcess:
     """`celery worker` in its own process on a private queue, with `env` (see worker_env); can be killed
-    and started again, each run logging to a file of its own."""
+    and started again, each run logging to a file of its own. `pool`: "solo" (the task runs in the
+    worker's process) or "prefork" (in a child process, as in production)."""
 
-    def __init__(self, queue: str, env: dict[str, str], log_dir: Path) -> None:
+    def __init__(self, queue: str, env: dict[str, str], log_dir: Path, pool: str = "solo") -> None:
         self.queue = queue
+        self.pool = pool
         self.env = env
         self.log_dir = log_dir
         self.process: subprocess.Popen | None = None
@@ -62,7 +64,7 @@ class WorkerProcess:
                     "-A",
                     "purna",
                     "worker",
-                    "--pool=solo",
+                    f"--pool={self.pool}",
                     "--concurrency=1",
                     "-Q",
                     self.queue,

@@ -41,6 +41,7 @@ from employees.choices import RetirementKind
 from employees.exceptions import CaseError
 from employees.models import Employee, RetirementCase
 from employees.scope import staff_scope
+from purna import uploads
 
 # The statuses each step starts from; anything else is refused with the reason.
 LIVE_STATUSES = (PayoutStatus.DRAFT, PayoutStatus.VERIFIED, PayoutStatus.APPROVED)
@@ -558,7 +559,7 @@ def _pay(
                 bank["account_holder"], locked.employee.display_name
             )
             if data:
-                extension = cases.EXTENSIONS[content_type]
+                extension = uploads.EXTENSIONS[content_type]
                 locked.proof.save(f"bukti.{extension}", ContentFile(data), save=False)
                 stored_name = locked.proof.name
                 locked.proof_name = PurePath(getattr(proof, "name", "") or "").name[:255] or f"bukti.{extension}"

@@ -34,6 +34,7 @@ from employees.choices import AsnType, CaseStatus, RetirementKind
 from employees.exceptions import CaseError, EmployeeError
 from employees.models import CaseDocument, CaseStatusChange, DocumentType, Employee, RetirementCase
 from employees.services.register import CASE_COPY_FIELDS, employee_update
+from purna import uploads
 from purna.notifications.services import reminders_replan_later
 
 logger = logging.getLogger(__name__)
@@ -330,7 +331,7 @@ def _megabytes(size: int, *, round_up: bool = False) -> str:
 
 def _image_check(data: bytes, content_type: str) -> None:
     """Pillow must read the image as the format its magic bytes announce, whole and of a sane size."""
-    expected = {cases.PNG: "PNG", cases.JPEG: "JPEG"}[content_type]
+    expected = {uploads.PNG: "PNG", uploads.JPEG: "JPEG"}[content_type]
     problem = _("The image could not be read: it is damaged or not really a JPG or PNG file.")
     try:
         with warnings.catch_warnings():
@@ -356,7 +357,7 @@ def _image_check(data: bytes, content_type: str) -> None:
 def _pdf_check(data: bytes) -> None:
     if b"%%EOF" not in data[-4096:]:
         raise CaseError(errors={"file": [_("The PDF is incomplete (its end is missing): save or scan it again.")]})
-    active = cases.pdf_active_content(data)
+    active = uploads.pdf_active_content(data)
     if active:
         logger.warning("PDF refused for active content: %s", ", ".join(active))
         raise CaseError(
@@ -374,12 +375,12 @@ def _pdf_check(data: bytes) -> None:
 
 def document_content_check(data: bytes) -> str:
     """The content type of an acceptable document (PDF, JPEG or PNG, judged by content), or CaseError."""
-    content_type = cases.sniff_content_type(data[: cases.SNIFF_BYTES])
+    content_type = uploads.sniff_content_type(data[: uploads.SNIFF_BYTES])
     if content_type is None:
         raise CaseError(
             errors={"file": [_("Only PDF, JPG or PNG files are accepted; the content of this file is none of them.")]}
         )
-    if content_type == cases.PDF:
+    if content_type == uploads.PDF:
         _pdf_check(data)
     else:
         _image_check(data, content_type)
@@ -409,7 +410,7 @@ def case_document_upload(
     content_type = document_content_check(data)
     if not document_type.is_active:
         raise CaseError(errors={"document_type": [_("This document is no longer on the checklist.")]})
-    original_name = PurePath(uploaded_file.name or "").name[:255] or f"dokumen.{cases.EXTENSIONS[content_type]}"
+    original_name = PurePath(uploaded_file.name or "").name[:255] or f"dokumen.{uploads.EXTENSIONS[content_type]}"
 
     stored_name = ""
     try:
@@ -421,7 +422,7 @@ def case_document_upload(
             if document is None:
                 document = CaseDocument(case=locked, document_type=document_type)
             # The file is written first so that its generated name is known if the row cannot be saved.
-            document.file.save(f"upload.{cases.EXTENSIONS[content_type]}", ContentFile(data), save=False)
+            document.file.save(f"upload.{uploads.EXTENSIONS[content_type]}", ContentFile(data), save=False)
             stored_name = document.file.name
             document.original_name = original_name
             document.content_type = content_type

@@ -93,15 +93,13 @@ def import_job_create(*, actor: Any, file: Any, dry_run: bool = False, schedule:
     """Store an uploaded spreadsheet as an import job and, after commit, queue its import.
 
     `file` is an uploaded file (or any django File). Raises ImportFileError, storing nothing, for a file
-    that is empty, too large, or not a CSV / XLSX by its content. The rest (encoding, columns, rows) is
-    checked by the job, whose page shows the result. `schedule=False` leaves the running to the caller
+    that is empty, too large, not a CSV / XLSX by its content, or an XLSX that is a zip bomb or holds a
+    nested archive (importer.check_file; the job checks the stored file again before parsing it). The
+    rest (encoding, columns, rows) is checked by the job, whose page shows the result. `schedule=False` leaves the running to the caller
     (the management command runs it in its own process).
     """
     name = os.path.basename(file.name or "")
-    size = file.size
-    importer.check_size(size, settings.PURNA_IMPORT_MAX_BYTES)
-    file.seek(0)
-    extension = importer.detect_format(file.read(4096), name)
+    extension = importer.check_file(file, name=name, size=file.size, max_bytes=settings.PURNA_IMPORT_MAX_BYTES)
     file.seek(0)
     job = ImportJob(
         original_name=name[:255],
@@ -120,30 +118,64 @@ def import_job_create(*, actor: Any, file: Any, dry_run: bool = False, schedule:
 def import_job_run(*, job_id: int) -> ImportJob:
     """Run an import job to its end; safe to run twice, or twice at once.
 
-    The job's row is locked to start it: a finished job (done or failed) is returned as it is; a
-    waiting or running one (a worker lost mid-way leaves "running", and its writes were never
-    committed) is run. The write transaction locks the job again and gives up if another run finished
-    it meanwhile, so the rows are written once. Messages are stored in the site's language.
+    The job's row is locked to start it: a finished job (done or failed) is returned as it is, and a
+    waiting one is marked running and run. A job found running was started by a run that never
+    finished: its process was lost (killed for memory by the task's ceiling, or stopped) and its writes
+    were never committed. It is not run again, since the same file would most likely take the next
+    process down the same way (a redelivered task would crash in a loop): it is marked failed, saying
+    so; the person can upload the file again. The write transaction locks the job again and gives up if
+    another run finished it meanwhile, so the rows are written at most once (two runs at once, a task
+    delivered twice, leave the job failed by the second; a running task is not redelivered, since
+    CELERY_TASK_TIME_LIMIT is below the broker's visibility timeout). A MemoryError (the task's memory
+    ceiling, purna/jobs.py) fails the job with its own message. Messages are stored in the site's
+    language.
     """
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job_id)
         if job.status in (ImportStatus.DONE, ImportStatus.FAILED):
             return job
+        if job.status == ImportStatus.RUNNING:
+            logger.warning("Import job %s was left running by a lost run: marked failed, not run again", job_id)
+            return _job_fail(job, _job_lost_message)
         job.status = ImportStatus.RUNNING
         job.processed_rows = 0
         job.save(update_fields=["status", "processed_rows"])
     try:
         with translation.override(settings.LANGUAGE_CODE):
             return _job_import(job)
+    except MemoryError:
+        logger.warning("Import job %s needed more memory than its ceiling allows", job_id)
+        return _job_fail(ImportJob.objects.get(pk=job_id), _job_memory_message)
     except Exception:
         logger.exception("Import job %s stopped on an unexpected error", job_id)
-        result = ImportResult()
-        with translation.override(settings.LANGUAGE_CODE):
-            result.add_error(
-                CellError(None, "", _("The import stopped on an unexpected error; nothing was saved. Try again."))
-            )
-        _job_finish(ImportJob.objects.get(pk=job_id), result)
+        _job_fail(
+            ImportJob.objects.get(pk=job_id),
+            lambda: _("The import stopped on an unexpected error; nothing was saved. Try again."),
+        )
         raise
+
+
+def _job_lost_message() -> str:
+    return _(
+        "The import stopped before its end: reading the file needed more memory than allowed, or the server "
+        "was restarted. Nothing was saved and the file will not be read again by itself. Check the file (or "
+        "split it into smaller files) and upload it again."
+    )
+
+
+def _job_memory_message() -> str:
+    return _(
+        "The file needs more memory to read than an import is allowed; nothing was saved. Split it into "
+        "smaller files and upload them one by one."
+    )
+
+
+def _job_fail(job: ImportJob, message: Any) -> ImportJob:
+    """Finish a job failed with one message about the whole file (in the site's language)."""
+    result = ImportResult()
+    with translation.override(settings.LANGUAGE_CODE):
+        result.add_error(CellError(None, "", message()))
+    return _job_finish(job, result)
 
 
 def _job_import(job: ImportJob) -> ImportJob:

@@ -21,7 +21,9 @@ from ceremonies.models import Participant
 from ceremonies.selectors import event_participants
 from employees.models import Employee
 from employees.scope import staff_scope
-from purna import roles
+from purna import roles, uploads
+from tests import bombs
+from tests.employees.sheets import xlsx_bytes
 from tests.factories import (
     MINIMAL_PDF,
     EmployeeFactory,
@@ -513,6 +515,20 @@ def test_the_tht_import_is_all_or_nothing_with_errors_by_cell(en, staff, unit):
     response = en.post(reverse("benefits:tht_import"), {"file": SimpleUploadedFile("tht.csv", ok)}, follow=True)
     assert ThtClaim.objects.get().amount_received == RP("25000000")
     assert "THT amounts recorded: 1 new, 0 updated, 0 unchanged." in messages_of(response)
+
+
+def test_the_tht_import_refuses_a_zip_bomb_with_its_reason_and_writes_nothing(en, staff, unit):
+    retiree(unit)
+    en.force_login(staff["operator"])
+    data = bombs.shared_strings_bomb(xlsx_bytes([{"NIP": "1", "Jumlah": "1"}], headers=["NIP", "Jumlah"]))
+    bombs.peak_reset()
+
+    response = en.post(reverse("benefits:tht_import"), {"file": SimpleUploadedFile("tht.xlsx", data)})
+
+    assert bombs.peak_bytes() < 300 * bombs.MB
+    assert response.status_code == 200
+    assert uploads._too_large(uploads.MAX_UNPACKED_BYTES) in response.content.decode()
+    assert not ThtClaim.objects.exists()
 
 
 # --- The hand-over at a ceremony -------------------------------------------------------------------------

@@ -2,13 +2,11 @@
 
 import datetime as dt
 import itertools
-import zlib
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from employees import cases
 from employees.cases import (
     Deadline,
     DocumentSpec,
@@ -21,9 +19,7 @@ from employees.cases import (
     missing_required,
     needs_reason,
     open_check,
-    pdf_active_content,
     proposal_due,
-    sniff_content_type,
     steps,
     transition_check,
     uncased_deadline,
@@ -32,7 +28,6 @@ from employees.cases import (
 from employees.choices import CaseStatus, EmployeeStatus, RetirementKind
 from employees.exceptions import CaseError
 from employees.retirement import add_months
-from tests.factories import MINIMAL_PDF
 
 pytestmark = pytest.mark.usefixtures("english")
 D = dt.date
@@ -417,52 +412,3 @@ def test_missing_required_keeps_checklist_order():
     assert missing_required(specs, {3}) == [DocumentSpec(2, "KTP", True)]
     assert missing_required(specs, set()) == [specs[0], specs[2]]
     assert missing_required(specs, {2, 3}) == []
-
-
-@pytest.mark.parametrize(
-    ("head", "expected"),
-    [
-        (b"%PDF-1.7\n%", cases.PDF),
-        (b"\xff\xd8\xff\xe0\x00\x10JFIF", cases.JPEG),
-        (b"\x89PNG\r\n\x1a\n\x00\x00", cases.PNG),
-        (b"MZ\x90\x00\x03\x00\x00\x00", None),  # a Windows program
-        (b"PK\x03\x04\x14\x00", None),  # a ZIP or DOCX
-        (b"GIF89a\x01\x00", None),
-        (b"<html><script>", None),
-        (b" %PDF-1.4", None),
-        (b"\x89PNG", None),  # cut short
-        (b"", None),
-    ],
-)
-def test_documents_are_recognised_by_their_first_bytes(head, expected):
-    assert sniff_content_type(head) == expected
-
-
-def pdf_with(objects: bytes) -> bytes:
-    return MINIMAL_PDF.replace(b"trailer", objects + b"\ntrailer")
-
-
-@pytest.mark.parametrize(
-    ("data", "found"),
-    [
-        (MINIMAL_PDF, []),
-        (pdf_with(b"4 0 obj << /S /JavaScript /JS (app.alert(1)) >> endobj"), ["JS", "JavaScript"]),
-        (pdf_with(b"4 0 obj << /S /J#61vaScript /J#53 (x) >> endobj"), ["JS", "JavaScript"]),
-        (pdf_with(b"4 0 obj << /S /Launch /F (cmd.exe) >> endobj"), ["Launch"]),
-        (pdf_with(b"4 0 obj << /Type /EmbeddedFile >> endobj"), ["EmbeddedFile"]),
-        # Hidden in a compressed object stream.
-        (
-            pdf_with(
-                b"4 0 obj << /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode >>\nstream\n"
-                + zlib.compress(b"5 0 << /S /JavaScript /JS (app.alert(1)) >>")
-                + b"\nendstream endobj"
-            ),
-            ["JS", "JavaScript"],
-        ),
-        # "/JS" inside binary image data is chance, not a name: image streams are not searched.
-        (pdf_with(b"4 0 obj << /Subtype /Image /Filter /DCTDecode >>\nstream\n\xff\xd8/JS \x00\nendstream endobj"), []),
-        (pdf_with(b"4 0 obj << /Type /ObjStm >>\nstream\nnot zlib at all\nendstream endobj"), []),
-    ],
-)
-def test_pdf_active_content(data, found):
-    assert pdf_active_content(data) == found

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from employees import importer
 from employees.importer import CellError, ImportFileError, ImportResult, UnitLookup
+from purna import uploads
+from tests import bombs
 from tests.employees.sheets import HEADERS, csv_bytes, row, xlsx_bytes
 
 D = dt.date
@@ -102,7 +104,7 @@ def parsed(values: dict, *, headers: list[str] | None = None) -> tuple[dict, lis
         (
             b"PK\x03\x04 a zip that is damaged",
             "pegawai.xlsx",
-            lambda: _("The Excel file is damaged or incomplete: save it again and upload it."),
+            lambda: _("The file is damaged or incomplete: save it again and upload it."),
         ),
         (
             b"NIP,nama\r\n\x81\x8d\x8f\x90\x9d\r\n",
@@ -139,13 +141,22 @@ def test_too_large_file_names_the_limit():
     }
 
 
-def test_xlsx_whose_worksheet_unpacks_too_large_is_refused(monkeypatch):
-    monkeypatch.setattr(importer, "MAX_UNPACKED_RATIO", 0.01)
-    data = xlsx_bytes([row()])
+@pytest.mark.parametrize(
+    ("lie", "expected"),
+    [(False, lambda: uploads._too_large(uploads.MAX_UNPACKED_BYTES)), (True, lambda: uploads._lying())],
+    ids=["declared", "header lies"],
+)
+def test_xlsx_whose_shared_strings_unpack_to_a_gigabyte_is_refused_before_it_is_parsed(lie, expected):
+    # The incident: a 1.5 MB workbook whose shared strings unpack to 1.5 GB, which python-calamine holds
+    # in memory several times over. Refused while streaming, before calamine is given the file.
+    data = bombs.shared_strings_bomb(xlsx_bytes([row()]), lie=lie)
+    assert len(data) < 5 * bombs.MB
+    bombs.peak_reset()
 
-    message = file_error(data, "pegawai.xlsx", max_bytes=len(data))
+    message = file_error(data, "pegawai.xlsx")
 
-    assert message == _("The worksheet is too large to import; split it into smaller files.")
+    assert bombs.peak_bytes() < 300 * bombs.MB
+    assert message == expected()
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,8 @@
 """The import's write path (employees/services/imports.py) on the real database, with the seeded BUP table."""
 
 import datetime as dt
+import time
+import uuid
 
 import pytest
 from django.db import connection
@@ -15,8 +17,11 @@ from employees.nip import build_nip
 from employees.services import imports
 from employees.services.imports import import_job_create, import_job_run
 from employees.tasks import employee_import_task
+from purna import uploads
+from tests import bombs
 from tests.employees.sheets import HEADERS, csv_bytes, pppk_row, row, upload, xlsx_bytes
 from tests.factories import EmployeeFactory, UnitKerjaFactory
+from tests.workers import WorkerProcess, worker_env
 
 D = dt.date
 
@@ -212,13 +217,18 @@ def test_the_task_run_twice_does_the_work_once(actor):
     assert counts(job) == ("done", 2, 0, 0)
 
 
-def test_a_job_left_running_by_a_lost_worker_runs_again():
+def test_a_job_left_running_by_a_lost_run_fails_and_is_not_run_again():
+    # A run that never finished was lost (killed for memory, or the server stopped): running the same
+    # file again on redelivery could crash the next worker the same way, in a loop.
     job = import_job_create(actor=None, file=upload(csv_bytes([row(1)])), schedule=False)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, processed_rows=1)
 
     job = import_job_run(job_id=job.pk)
 
-    assert counts(job) == ("done", 1, 0, 0)
+    assert job.status == ImportStatus.FAILED
+    assert [error["message"] for error in errors_of(job)] == [imports._job_lost_message()]
+    assert not Employee.objects.exists()
+    assert import_job_run(job_id=job.pk).status == ImportStatus.FAILED
 
 
 def test_create_queues_the_task_after_commit(django_capture_on_commit_callbacks, monkeypatch):
@@ -533,6 +543,49 @@ def test_windows_encoded_file_is_imported_with_a_notice():
     assert len(importer.unpack(job.errors).notices) == 1
 
 
+def test_a_zip_bomb_is_refused_on_upload_and_nothing_is_stored(private_media):
+    data = bombs.shared_strings_bomb(xlsx_bytes([row(1)]))
+    bombs.peak_reset()
+
+    with pytest.raises(ImportFileError) as caught:
+        import_job_create(actor=None, file=upload(data, "pegawai.xlsx"))
+
+    assert bombs.peak_bytes() < 300 * bombs.MB
+    assert caught.value.message == uploads._too_large(uploads.MAX_UNPACKED_BYTES)
+    assert not ImportJob.objects.exists()
+    assert not any(path.is_file() for path in private_media.rglob("*"))
+
+
+def test_a_stored_file_is_checked_again_by_the_job_before_it_is_parsed(monkeypatch):
+    # A file stored before the check existed (or changed since): the run checks it before parsing it.
+    job = import_job_create(actor=None, file=upload(xlsx_bytes([row(1)]), "pegawai.xlsx"), schedule=False)
+    with job.file.open("wb") as stored:
+        stored.write(bombs.shared_strings_bomb(xlsx_bytes([row(1)]), lie=True))
+    bombs.peak_reset()
+
+    job = import_job_run(job_id=job.pk)
+
+    assert bombs.peak_bytes() < 300 * bombs.MB
+    assert job.status == ImportStatus.FAILED
+    assert [error["message"] for error in errors_of(job)] == [uploads._lying()]
+    assert not Employee.objects.exists()
+
+
+def test_a_job_past_its_memory_ceiling_fails_with_its_reason(monkeypatch):
+    job = import_job_create(actor=None, file=upload(csv_bytes([row(1)])), schedule=False)
+
+    def too_much(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(imports, "_rows_check", too_much)
+
+    job = import_job_run(job_id=job.pk)
+
+    assert job.status == ImportStatus.FAILED
+    assert [error["message"] for error in errors_of(job)] == [imports._job_memory_message()]
+    assert not Employee.objects.exists()
+
+
 def test_an_unexpected_error_fails_the_job_and_is_raised(monkeypatch):
     job = import_job_create(actor=None, file=upload(csv_bytes([row(1)])), schedule=False)
     monkeypatch.setattr(imports, "_rows_check", lambda *args, **kwargs: 1 / 0)
@@ -591,3 +644,41 @@ def test_a_real_worker_runs_the_import(worker_sees_private_media, worker_queue, 
     assert counts(job) == ("done", 3, 0, 0)
     assert Employee.objects.filter(tmt_pensiun__isnull=False).count() == 3
     assert Employee.history.filter(history_user=actor).count() == 3
+
+
+@pytest.fixture
+def worker_with_small_ceiling(worker_sees_private_media, transactional_db, tmp_path):
+    """A real worker as in production (a pool child runs the task), whose tasks may grow by 64 MB."""
+    worker = WorkerProcess(
+        f"test-{uuid.uuid4().hex[:12]}", worker_env(PURNA_TASK_MEMORY_MB="64"), tmp_path, pool="prefork"
+    )
+    worker.start()
+    try:
+        yield worker
+    finally:
+        worker.stop()
+        print(worker.logs())
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_task_past_its_memory_ceiling_fails_its_job_and_is_not_run_again(worker_with_small_ceiling, actor):
+    # Two million distinct shared strings: 5 MB that unpack to 47 MB pass the archive checks, but
+    # python-calamine needs over 100 MB for them: the pool child aborts at its ceiling (Rust's allocator
+    # aborts the process), the task is redelivered (acks_late, reject_on_worker_lost), and the next run
+    # finds the job left running and fails it.
+    worker = worker_with_small_ceiling
+    data = bombs.many_shared_strings(xlsx_bytes([row(1)]), 2_000_000)
+    job = import_job_create(actor=actor, file=upload(data, "pegawai.xlsx"), schedule=False)
+
+    result = employee_import_task.apply_async(args=[job.pk], queue=worker.queue)
+    status = result.get(timeout=120)
+
+    job.refresh_from_db()
+    assert status == ImportStatus.FAILED
+    assert [error["message"] for error in errors_of(job)] == [imports._job_lost_message()]
+    assert not Employee.objects.exists()
+    assert "WorkerLostError" in worker.logs()
+    time.sleep(3)
+    received = f"Task employees.tasks.employee_import_task[{result.id}] received"
+    assert worker.logs().count(received) == 2

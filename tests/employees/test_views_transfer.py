@@ -14,11 +14,13 @@ from employees import exporter
 from employees.choices import ImportStatus
 from employees.importer import COLUMNS
 from employees.models import Employee, ImportJob
+from employees.services import imports
 from employees.services.imports import import_job_run
 from employees.services.register import retirement_facts_refresh
 from employees.tasks import employee_import_task
-from purna import demo, roles
-from tests.employees.sheets import HEADERS, csv_bytes, row, upload
+from purna import demo, roles, uploads
+from tests import bombs
+from tests.employees.sheets import HEADERS, csv_bytes, row, upload, xlsx_bytes
 from tests.factories import EmployeeFactory, UnitKerjaFactory
 
 SCREENSHOTS = settings.BASE_DIR / "var" / "screenshots"
@@ -186,6 +188,56 @@ def test_a_file_of_the_wrong_type_is_refused_on_the_form(operator_client, queued
     ]
     assert not ImportJob.objects.exists()
     assert queued == []
+
+
+@pytest.mark.parametrize(
+    ("build", "expected"),
+    [
+        (
+            lambda: bombs.shared_strings_bomb(xlsx_bytes([row()])),
+            lambda: uploads._too_large(uploads.MAX_UNPACKED_BYTES),
+        ),
+        (lambda: bombs.shared_strings_bomb(xlsx_bytes([row()]), lie=True), lambda: uploads._lying()),
+        (
+            lambda: bombs.replace_members(
+                xlsx_bytes([row()]), {"xl/embeddings/lain.xlsx": bombs.member("xl/embeddings/lain.xlsx", b"PK")}
+            ),
+            lambda: uploads._nested("xl/embeddings/lain.xlsx"),
+        ),
+    ],
+    ids=["shared strings", "shared strings, header lies", "nested workbook"],
+)
+def test_a_zip_bomb_is_refused_on_the_form_and_nothing_is_written(
+    operator_client, queued, private_media, build, expected
+):
+    data = build()
+    bombs.peak_reset()
+
+    response = operator_client.post(reverse("employees:import_create"), {"file": upload(data, "pegawai.xlsx")})
+
+    assert bombs.peak_bytes() < 300 * bombs.MB
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [expected()]
+    assert expected() in response.content.decode()
+    assert not ImportJob.objects.exists()
+    assert not Employee.objects.exists()
+    assert not any(path.is_file() for path in private_media.rglob("*"))
+    assert queued == []
+
+
+def test_a_job_lost_mid_way_shows_why_on_its_page(operator_client, queued):
+    # Its worker was killed (for memory, or stopped): the redelivered task fails the job instead of
+    # running the file again (employees/services/imports.py import_job_run).
+    operator_client.post(reverse("employees:import_create"), {"file": upload(csv_bytes([row(1)]))})
+    ImportJob.objects.update(status=ImportStatus.RUNNING, processed_rows=1)
+    job = import_job_run(job_id=ImportJob.objects.get().pk)
+
+    html = operator_client.get(reverse("employees:import_detail", args=[job.pk])).content.decode()
+
+    assert job.status == ImportStatus.FAILED
+    assert _("The file was not imported: nothing was saved.") in html
+    assert imports._job_lost_message() in html
+    assert not Employee.objects.exists()
 
 
 def test_import_pages_run_a_fixed_number_of_queries(operator_client, django_assert_max_num_queries, queued):
