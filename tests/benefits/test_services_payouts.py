@@ -366,6 +366,34 @@ def test_bulk_approve_reports_each_payouts_error(english, staff, unit, flat_rate
     ]
 
 
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_bulk_verify_reports_a_payout_the_busy_database_refused_and_does_the_others(english, staff, unit, flat_rate):
+    first, busy, last = (
+        prepare(retiree(unit, name=name, front_title="", back_title=""), staff)
+        for name in ("Ani Lestari", "Budi Santoso", "Citra Dewi")
+    )
+    # A real serialization failure (SQLSTATE 40001) from PostgreSQL when the second payout's timeline
+    # entry is written, as when another transaction changed it first.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION test_busy() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"IF NEW.payout_id = {busy.pk} THEN RAISE EXCEPTION 'busy' USING ERRCODE = '40001'; END IF; "
+            "RETURN NEW; END $$"
+        )
+        cursor.execute(
+            f"CREATE TRIGGER test_busy BEFORE INSERT ON {PayoutStatusChange._meta.db_table} "
+            "FOR EACH ROW EXECUTE FUNCTION test_busy()"
+        )
+
+    report = services.payouts_verify_bulk(payouts=[first, busy, last], actor=staff["verifikator"])
+
+    assert [p.pk for p in report.done] == [first.pk, last.pk]
+    assert report.errors == [("Budi Santoso", ["The database was busy: this payout was not changed. Try again."])]
+    busy.refresh_from_db()
+    assert busy.status == PayoutStatus.DRAFT and busy.verified_by is None
+    assert list(busy.status_changes.values_list("to_status", flat=True)) == [PayoutStatus.DRAFT]
+
+
 def test_bulk_prepare_skips_those_who_have_one_and_collects_errors(english, staff, unit, flat_rate):
     has_one = retiree(unit)
     prepare(has_one, staff)
