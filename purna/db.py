@@ -9,11 +9,14 @@ a bulk action reports the item as not done, and a page answers 503 "coba lagi"
 """
 
 from django.db import DatabaseError
+from django.utils.translation import gettext_lazy as _
 
 # serialization_failure, deadlock_detected
 TRANSIENT_SQLSTATES = frozenset({"40001", "40P01"})
 # sqlite3 gives no error code before Python 3.11's sqlite_errorcode, and Django's wrapper drops it: the text.
 SQLITE_BUSY_TEXTS = ("database is locked", "database table is locked", "database schema is locked")
+# After an item's name, in the report of an action on many (admin actions).
+BUSY_MESSAGE = _("The database was busy: this one was not changed. Try again.")
 
 
 def is_transient(exc: BaseException) -> bool:
