@@ -237,6 +237,10 @@ class CertificateAdmin(ScopedAdminMixin, RecordAdminMixin, SimpleHistoryAdmin):
                         form.service_errors_add(error)
                         break
                     self.message_user(request, f"{certificate.number}: {' '.join(error.messages)}", messages.ERROR)
+                except DatabaseError as error:
+                    if not is_transient(error):
+                        raise
+                    self.message_user(request, f"{certificate.number}: {BUSY_MESSAGE}", messages.ERROR)
                 else:
                     revoked += 1
             if not form.errors:
