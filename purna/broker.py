@@ -21,6 +21,7 @@ small.
 import contextlib
 import datetime as dt
 import logging
+import sqlite3
 import time
 from queue import Empty
 
@@ -43,6 +44,10 @@ def _sqlite_wal(dbapi_connection, connection_record) -> None:
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+    except sqlite3.OperationalError:
+        # The switch needs the file to itself (once: WAL stays set in the file); with another process
+        # in it, this connection works in the old mode and a later one switches.
+        logger.debug("The broker file stays in its journal mode for now.", exc_info=True)
     finally:
         cursor.close()
 
