@@ -198,6 +198,8 @@ def group_alive(pgid: int) -> bool:
 
 def test_embedded_default_holds_concurrent_clicks(tree):
     if port_in_use("127.0.0.1", PORT):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"port {PORT} is taken: CI must run the concurrency test (PURNA_CONCURRENCY_PORT)")
         pytest.skip(f"port {PORT} is taken by another program (PURNA_CONCURRENCY_PORT chooses another)")
     python = str(tree / ".venv" / "bin" / "python")
     env = person_env()
