@@ -41,7 +41,7 @@ from employees.choices import RetirementKind
 from employees.exceptions import CaseError
 from employees.models import Employee, RetirementCase
 from employees.scope import staff_scope
-from purna.db import is_transient
+from purna.db import BUSY_MESSAGE, is_transient
 
 # The statuses each step starts from; anything else is refused with the reason.
 LIVE_STATUSES = (PayoutStatus.DRAFT, PayoutStatus.VERIFIED, PayoutStatus.APPROVED)
@@ -355,6 +355,11 @@ def payouts_prepare_bulk(
             report.done.append(payout_prepare(employee=employee, benefit_type=benefit_type, actor=actor, event=event))
         except PayoutError as error:
             report.errors.append((employee.display_name, error.messages))
+        except DatabaseError as error:
+            # One transaction per person: the busy one is named, the others stand (purna/db.py).
+            if not is_transient(error):
+                raise
+            report.errors.append((employee.display_name, [str(BUSY_MESSAGE)]))
     return report
 
 
