@@ -2,8 +2,10 @@
 
 from celery import shared_task
 
+from purna.tasks import TransientRetryTask
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+
+@shared_task(base=TransientRetryTask, acks_late=True, reject_on_worker_lost=True)
 def receipt_render_task(receipt_id: int) -> str | None:
     """Render a receipt's PDF (routed to the PDF queue, CELERY_TASK_ROUTES); return its status.
 
@@ -17,7 +19,7 @@ def receipt_render_task(receipt_id: int) -> str | None:
     return receipt.status if receipt is not None else None
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(base=TransientRetryTask, acks_late=True, reject_on_worker_lost=True)
 def payouts_prepare_batch_task(batch_id: int) -> str:
     """Prepare the payouts of a PayoutBatch (benefits/services/batches.py) and return its status.
 

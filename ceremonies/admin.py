@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -23,6 +24,7 @@ from ceremonies.services.events import event_create, event_update, event_validat
 from employees.admin import ScopedAdminMixin, ServiceValidatedForm
 from employees.scope import staff_scope
 from purna.admin import ReadOnlyInline, RecordAdminMixin
+from purna.db import BUSY_MESSAGE, is_transient
 from purna.forms import ServiceErrorsMixin
 
 
@@ -122,6 +124,11 @@ def _each(model_admin: admin.ModelAdmin, request, objects, call) -> int:
             call(obj)
         except CeremonyError as error:
             model_admin.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
+        except DatabaseError as error:
+            # One transaction per object: the busy one is named, the others stand (purna/db.py).
+            if not is_transient(error):
+                raise
+            model_admin.message_user(request, f"{obj}: {BUSY_MESSAGE}", messages.ERROR)
         else:
             done += 1
     return done
@@ -230,6 +237,10 @@ class CertificateAdmin(ScopedAdminMixin, RecordAdminMixin, SimpleHistoryAdmin):
                         form.service_errors_add(error)
                         break
                     self.message_user(request, f"{certificate.number}: {' '.join(error.messages)}", messages.ERROR)
+                except DatabaseError as error:
+                    if not is_transient(error):
+                        raise
+                    self.message_user(request, f"{certificate.number}: {BUSY_MESSAGE}", messages.ERROR)
                 else:
                     revoked += 1
             if not form.errors:

@@ -3,8 +3,10 @@ go to the "pdf" queue (purna/settings.py CELERY_TASK_ROUTES)."""
 
 from celery import shared_task
 
+from purna.tasks import TransientRetryTask
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+
+@shared_task(base=TransientRetryTask, acks_late=True, reject_on_worker_lost=True)
 def certificates_render_task(batch_id: int) -> str:
     """Render a batch of certificates (ceremonies/services/certificates.py) and return its status.
 

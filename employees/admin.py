@@ -7,6 +7,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.forms.models import construct_instance
 from django.http import Http404
 from django.urls import path, reverse
@@ -55,6 +56,7 @@ from employees.services.register import (
 )
 from employees.views.transfer import admin_import_view
 from purna.admin import ReadOnlyInline
+from purna.db import BUSY_MESSAGE, is_transient
 from purna.forms import ServiceErrorsMixin
 from purna.models import User
 
@@ -355,6 +357,11 @@ class RetirementCaseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
                 retirement_case_transition(case=case, to_status=to_status, actor=request.user)
             except CaseError as error:
                 failed.append(f"{case.employee.display_name}: {' '.join(error.messages)}")
+            except DatabaseError as error:
+                # One transaction per record: the busy one is named, the others stand (purna/db.py).
+                if not is_transient(error):
+                    raise
+                failed.append(f"{case.employee.display_name}: {BUSY_MESSAGE}")
             else:
                 moved += 1
         if moved:

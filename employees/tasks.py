@@ -5,8 +5,10 @@ from django.conf import settings
 
 from purna.jobs import memory_ceiling
 
+from purna.tasks import TransientRetryTask
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+
+@shared_task(base=TransientRetryTask, acks_late=True, reject_on_worker_lost=True)
 def retirement_facts_refresh_task(employee_ids: list[int] | None = None, run_id: int | None = None) -> int:
     """Recompute the stored retirement facts: a queued run for everyone (`run_id`, after a rule change),
     or the given employees', or everyone's; return how many changed.

@@ -12,7 +12,8 @@ What this subclass adds: a broker error never stops a worker. Celery restarts it
 warning and reconnecting) only for the transport's `connection_errors`; kombu lists only
 `OperationalError` ("database is locked"), so any other database error, such as the
 `PendingRollbackError` that follows a failed read, would end the worker. And a message that cannot be
-decoded is logged and dropped instead of raised. And delivered messages, which the transport keeps (marked
+decoded is logged and dropped instead of raised. And the file is in WAL mode, so that queueing a task
+(the web server) and taking one (the workers) do not block each other's reads. And delivered messages, which the transport keeps (marked
 invisible), are deleted once they are an hour old, so the file of a `make run` left on for months stays
 small.
 """
@@ -20,10 +21,12 @@ small.
 import contextlib
 import datetime as dt
 import logging
+import sqlite3
 import time
 from queue import Empty
 
 from kombu.transport import sqlalchemy as kombu_sqlalchemy
+from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 
 logger = logging.getLogger(__name__)
@@ -33,8 +36,30 @@ PRUNE_EVERY_SECONDS = 600
 PRUNE_AFTER = dt.timedelta(hours=1)
 
 
+def _sqlite_wal(dbapi_connection, connection_record) -> None:
+    # As the application's database (purna/settings.py): in WAL mode the web server's inserts (a task
+    # queued) and the workers' reads do not wait for each other; only writers take turns, within the
+    # busy timeout (connect_args "timeout").
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    except sqlite3.OperationalError:
+        # The switch needs the file to itself (once: WAL stays set in the file); with another process
+        # in it, this connection works in the old mode and a later one switches.
+        logger.debug("The broker file stays in its journal mode for now.", exc_info=True)
+    finally:
+        cursor.close()
+
+
 class Channel(kombu_sqlalchemy.Channel):
     _pruned_at = 0.0
+
+    def _engine_from_config(self):
+        engine = super()._engine_from_config()
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_wal)
+        return engine
 
     def _prune(self) -> None:
         """Delete the messages delivered more than PRUNE_AFTER ago (at most every PRUNE_EVERY_SECONDS)."""

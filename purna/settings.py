@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # "Database is locked" (SQLite) or a serialization failure (PostgreSQL): 503 "coba lagi", not a 500.
+    "purna.middleware.TransientDatabaseErrorMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]
@@ -106,7 +108,15 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests that run a worker in another process need the test database in a file, not in memory.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_{Path(DATABASES['default']['NAME']).name}")}
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # Two people clicking at once must not see "database is locked" (issue 15): WAL lets readers go on
+    # while one writes; IMMEDIATE takes the write lock at a transaction's start, so a writer waits its turn
+    # (up to `timeout` seconds) instead of failing at once when a read lock cannot be upgraded; the web
+    # server, the worker and beat all read these settings.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "purna.User"

@@ -1,10 +1,44 @@
-"""Platform tasks: a round trip through the broker, a worker and the result store.
+"""Platform tasks: a round trip through the broker, a worker and the result store; and the base class of
+the tasks that write.
 
-Used by the worker test and by operators checking a deployment
+ping_task is used by the worker test and by operators checking a deployment
 (`celery -A purna call purna.tasks.ping_task`, then read the result in the admin).
 """
 
-from celery import shared_task
+from celery import Task, shared_task
+from celery.utils.time import get_exponential_backoff_interval
+from django.db import DatabaseError
+
+from purna.db import is_transient
+
+# Retries of a transient database error (purna/db.py) wait 2, 4, 8... seconds (with jitter), at most
+# TRANSIENT_RETRY_MAX_SECONDS: far below the Redis visibility timeout (one hour, purna/settings.py), or
+# a task merely waiting would be handed out twice.
+TRANSIENT_RETRY_BASE_SECONDS = 2
+TRANSIENT_RETRY_MAX_SECONDS = 5 * 60
+TRANSIENT_MAX_RETRIES = 8
+
+
+class TransientRetryTask(Task):
+    """A task that runs again later when it meets a transient database error ("database is locked" on
+    SQLite, a serialization failure or deadlock on PostgreSQL): nothing of the failed transaction was
+    written, and every task here is safe to run twice (DESIGN.md section 3). Any other error fails the
+    task as before. Use it as `@shared_task(base=TransientRetryTask, ...)` on the tasks that write."""
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except DatabaseError as exc:
+            retries = self.request.retries
+            if not is_transient(exc) or self.request.called_directly or retries >= TRANSIENT_MAX_RETRIES:
+                raise
+            countdown = get_exponential_backoff_interval(
+                factor=TRANSIENT_RETRY_BASE_SECONDS,
+                retries=retries,
+                maximum=TRANSIENT_RETRY_MAX_SECONDS,
+                full_jitter=True,
+            )
+            raise self.retry(exc=exc, countdown=max(countdown, 1), max_retries=TRANSIENT_MAX_RETRIES) from exc
 
 
 @shared_task

@@ -20,7 +20,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,6 +42,7 @@ from employees.exceptions import CaseError
 from employees.models import Employee, RetirementCase
 from employees.scope import staff_scope
 from purna import uploads
+from purna.db import BUSY_MESSAGE, is_transient
 
 # The statuses each step starts from; anything else is refused with the reason.
 LIVE_STATUSES = (PayoutStatus.DRAFT, PayoutStatus.VERIFIED, PayoutStatus.APPROVED)
@@ -355,6 +356,11 @@ def payouts_prepare_bulk(
             report.done.append(payout_prepare(employee=employee, benefit_type=benefit_type, actor=actor, event=event))
         except PayoutError as error:
             report.errors.append((employee.display_name, error.messages))
+        except DatabaseError as error:
+            # One transaction per person: the busy one is named, the others stand (purna/db.py).
+            if not is_transient(error):
+                raise
+            report.errors.append((employee.display_name, [str(BUSY_MESSAGE)]))
     return report
 
 
@@ -427,12 +433,20 @@ def payout_approve(*, payout: Payout, actor: Any, note: str = "") -> Payout:
 
 
 def _bulk(payouts: Iterable[Payout], action: Any, actor: Any) -> BulkReport:
+    # One transaction per payout, and each one's result reported: a payout the database could not take
+    # (busy beyond its wait: purna/db.py) is rolled back and named, the others stand.
     report = BulkReport()
     for payout in payouts:
         try:
             report.done.append(action(payout=payout, actor=actor))
         except PayoutError as error:
             report.errors.append((payout.employee.display_name, error.messages))
+        except DatabaseError as error:
+            if not is_transient(error):
+                raise
+            report.errors.append(
+                (payout.employee.display_name, [_("The database was busy: this payout was not changed. Try again.")])
+            )
     return report
 
 

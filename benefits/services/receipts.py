@@ -104,6 +104,16 @@ def receipt_file_name(receipt: Receipt) -> str:
     return f"receipts/{receipt.year}/kuitansi-{receipt.year}-{receipt.seq:05d}.pdf"
 
 
+def _receipt_for_render(receipt_id: int, *, lock: bool = False) -> Receipt | None:
+    receipts = Receipt.objects.select_for_update(of=("self",)) if lock else Receipt.objects
+    return receipts.select_related("payout__employee__unit", "payout__event").filter(pk=receipt_id).first()
+
+
+def _receipt_version(receipt_id: int) -> int | None:
+    """The receipt's last history entry: issuing it again adds one."""
+    return Receipt.history.filter(id=receipt_id).order_by("-history_id").values_list("history_id", flat=True).first()
+
+
 def receipt_render(*, receipt_id: int) -> Receipt | None:
     """Render and store the PDF of a receipt being prepared, mark it ready and queue the "receipt ready"
     email to the retiree (with the PDF); return the receipt (None if it no longer exists).
@@ -114,16 +124,20 @@ def receipt_render(*, receipt_id: int) -> Receipt | None:
     """
     from benefits import documents
 
+    # Laid out before the transaction, from a read without a lock: a PDF takes a second or more, and on
+    # SQLite (`make run`) a transaction holds the database's one write lock, so every click of the staff
+    # would wait through the layout. Issued again meanwhile (a new history entry): laid out again below.
+    receipt = _receipt_for_render(receipt_id)
+    if receipt is None or receipt.status == ReceiptStatus.DONE:
+        return receipt
+    version = _receipt_version(receipt_id)
+    content = documents.receipt_pdf(receipt=receipt, instansi=documents.instansi_load())
     with transaction.atomic():
-        receipt = (
-            Receipt.objects.select_for_update(of=("self",))
-            .select_related("payout__employee__unit", "payout__event")
-            .filter(pk=receipt_id)
-            .first()
-        )
+        receipt = _receipt_for_render(receipt_id, lock=True)
         if receipt is None or receipt.status == ReceiptStatus.DONE:
             return receipt
-        content = documents.receipt_pdf(receipt=receipt, instansi=documents.instansi_load())
+        if _receipt_version(receipt_id) != version:
+            content = documents.receipt_pdf(receipt=receipt, instansi=documents.instansi_load())
         storage = receipt.file.storage
         name = receipt_file_name(receipt)
         if storage.exists(name):

@@ -14,6 +14,7 @@ from purna.notifications import conf
 from purna.notifications.delivery import messages_send
 from purna.notifications.models import Message, MessageStatus
 from purna.notifications.services import outbox_sweep, reminders_plan, reminders_replan
+from purna.tasks import TransientRetryTask
 
 # Beyond this the outbox sweep (every minute) keeps trying; the task stops asking the broker to.
 MAX_TASK_RETRIES = 10
@@ -23,7 +24,7 @@ def _countdown(seconds: float) -> float:
     return max(1.0, min(seconds, conf.get("PURNA_EMAIL_RETRY_MAX_SECONDS")))
 
 
-@shared_task(bind=True, acks_late=True, max_retries=MAX_TASK_RETRIES)
+@shared_task(base=TransientRetryTask, bind=True, acks_late=True, max_retries=MAX_TASK_RETRIES)
 def message_send_task(self, message_id: int) -> dict:
     """Send one message (queued by message_queue); retried with backoff while the server is unusable."""
     report = messages_send(message_ids=[message_id])
@@ -37,7 +38,7 @@ def message_send_task(self, message_id: int) -> dict:
     return vars(report)
 
 
-@shared_task(bind=True, acks_late=True, max_retries=MAX_TASK_RETRIES)
+@shared_task(base=TransientRetryTask, bind=True, acks_late=True, max_retries=MAX_TASK_RETRIES)
 def messages_send_due_task(self) -> dict:
     """Send every due message over one SMTP connection, a time budget at a time."""
     report = messages_send()
@@ -49,21 +50,21 @@ def messages_send_due_task(self) -> dict:
     return vars(report)
 
 
-@shared_task(acks_late=True)
+@shared_task(base=TransientRetryTask, acks_late=True)
 def reminders_plan_task() -> dict:
     """The daily plan (Celery beat): cancel what is no longer due, queue the reminders due today."""
     report = reminders_plan()
     return {"created": report.created, "cancelled": report.cancelled, "errors": report.errors}
 
 
-@shared_task(acks_late=True)
+@shared_task(base=TransientRetryTask, acks_late=True)
 def reminders_replan_task(model: str, object_ids: list[int]) -> dict:
     """Replan the reminders about some objects (after a date or a status changed)."""
     report = reminders_replan(model=model, object_ids=object_ids)
     return {"created": report.created, "cancelled": report.cancelled, "errors": report.errors}
 
 
-@shared_task(acks_late=True)
+@shared_task(base=TransientRetryTask, acks_late=True)
 def outbox_sweep_task(stale_after_seconds: float | None = None) -> dict:
     """Every minute (Celery beat): requeue interrupted sends, hand due messages to the sender."""
     stale_after = None if stale_after_seconds is None else dt.timedelta(seconds=stale_after_seconds)

@@ -366,6 +366,51 @@ def test_bulk_approve_reports_each_payouts_error(english, staff, unit, flat_rate
     ]
 
 
+def busy_on(table: str, condition: str) -> None:
+    """From now on (in this test's transaction), a row written to `table` where `condition` holds meets a
+    real serialization failure from PostgreSQL (SQLSTATE 40001), as when another transaction changed it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION test_busy() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"IF {condition} THEN RAISE EXCEPTION 'busy' USING ERRCODE = '40001'; END IF; RETURN NEW; END $$"
+        )
+        cursor.execute(f"CREATE TRIGGER test_busy BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION test_busy()")
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_bulk_verify_reports_a_payout_the_busy_database_refused_and_does_the_others(english, staff, unit, flat_rate):
+    first, busy, last = (
+        prepare(retiree(unit, name=name, front_title="", back_title=""), staff)
+        for name in ("Ani Lestari", "Budi Santoso", "Citra Dewi")
+    )
+    busy_on(PayoutStatusChange._meta.db_table, f"NEW.payout_id = {busy.pk}")
+
+    report = services.payouts_verify_bulk(payouts=[first, busy, last], actor=staff["verifikator"])
+
+    assert [p.pk for p in report.done] == [first.pk, last.pk]
+    assert report.errors == [("Budi Santoso", ["The database was busy: this payout was not changed. Try again."])]
+    busy.refresh_from_db()
+    assert busy.status == PayoutStatus.DRAFT and busy.verified_by is None
+    assert list(busy.status_changes.values_list("to_status", flat=True)) == [PayoutStatus.DRAFT]
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_bulk_prepare_reports_a_person_the_busy_database_refused_and_does_the_others(english, staff, unit, flat_rate):
+    first, busy, last = (
+        retiree(unit, name=name, front_title="", back_title="")
+        for name in ("Ani Lestari", "Budi Santoso", "Citra Dewi")
+    )
+    busy_on(Payout._meta.db_table, f"NEW.employee_id = {busy.pk}")
+
+    report = services.payouts_prepare_bulk(
+        employees=[first, busy, last], benefit_type=BenefitType.TALI_ASIH, actor=staff["operator"]
+    )
+
+    assert [p.employee_id for p in report.done] == [first.pk, last.pk]
+    assert report.errors == [("Budi Santoso", ["The database was busy: this one was not changed. Try again."])]
+    assert not Payout.objects.filter(employee=busy).exists()
+
+
 def test_bulk_prepare_skips_those_who_have_one_and_collects_errors(english, staff, unit, flat_rate):
     has_one = retiree(unit)
     prepare(has_one, staff)

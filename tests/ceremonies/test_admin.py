@@ -255,6 +255,32 @@ def test_reissuing_makes_a_new_version_in_a_new_batch(unit, certificate_settings
     assert "1 certificate re-issued" in client.get(response.url).content.decode()
 
 
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_reissuing_names_a_certificate_the_busy_database_refused_and_does_the_others(unit, certificate_settings):
+    first, busy, last = issued(unit, 3)
+    # A real serialization failure (SQLSTATE 40001) from PostgreSQL when the second one is written.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION test_busy() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"IF NEW.id = {busy.pk} THEN RAISE EXCEPTION 'busy' USING ERRCODE = '40001'; END IF; "
+            "RETURN NEW; END $$"
+        )
+        cursor.execute(
+            f"CREATE TRIGGER test_busy BEFORE UPDATE ON {Certificate._meta.db_table} "
+            "FOR EACH ROW EXECUTE FUNCTION test_busy()"
+        )
+    client, _user = admin_client(units=[unit])
+
+    response = run_action(client, "reissue", [first, busy, last])
+
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "2 certificates re-issued" in page
+    assert f"{busy.number}: The database was busy: this one was not changed. Try again." in page
+    versions = dict(Certificate.objects.values_list("pk", "version"))
+    assert versions == {first.pk: 2, busy.pk: 1, last.pk: 2}
+
+
 def test_a_view_only_user_sees_certificates_but_cannot_run_actions(unit, certificate_settings):
     certificates = issued(unit, 1)
     failed = certificates[0].batch

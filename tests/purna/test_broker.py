@@ -1,7 +1,9 @@
 """The embedded broker (purna/broker.py) on a SQLite file of its own: delivered messages, which kombu's
 SQLAlchemy transport keeps, are deleted once an hour old, and the pending ones are left alone."""
 
+import contextlib
 import datetime as dt
+import sqlite3
 
 from kombu import Connection
 
@@ -28,3 +30,12 @@ def test_delivered_messages_an_hour_old_are_pruned(tmp_path):
 
         left = [(m.payload, m.visible) for m in session.query(model).order_by(model.id)]
         assert len(left) == 2 and all("message 0" not in payload for payload, _visible in left)
+
+
+def test_the_broker_file_is_in_wal_mode(tmp_path):
+    """Queueing a task (the web server) and taking one (the workers) do not block each other's reads."""
+    path = tmp_path / "broker.sqlite3"
+    with Connection(f"sqlite:///{path}", transport="purna.broker:Transport") as connection:
+        connection.default_channel._put("wal-test", {"body": "message"})
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

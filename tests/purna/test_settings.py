@@ -127,3 +127,22 @@ def test_https_is_believed_from_x_forwarded_proto_only_behind_a_proxy(tmp_path, 
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [secure]
+
+
+def test_the_sqlite_default_is_in_wal_mode_with_immediate_transactions_and_a_busy_timeout(tmp_path):
+    """What lets `make run` hold two clicks at once (issue 15; tests/purna/test_concurrency.py end to end):
+    readers never wait (WAL), a writer takes the lock when its transaction starts and waits its turn."""
+    code = (
+        "import django; django.setup()\n"
+        "from django.db import connection, transaction\n"
+        "with transaction.atomic():\n"
+        "    mode = connection.cursor().execute('PRAGMA journal_mode').fetchone()[0]\n"
+        "    timeout = connection.cursor().execute('PRAGMA busy_timeout').fetchone()[0]\n"
+        "print(mode, timeout, connection.transaction_mode)\n"
+        "print(' '.join(query['sql'] for query in connection.queries if 'BEGIN' in query['sql']))\n"
+    )
+    result = run_python("-c", code, env=clean_env(DEBUG="true", DATABASE_URL=f"sqlite:///{tmp_path / 'purna.sqlite3'}"))
+    assert result.returncode == 0, result.stderr
+    settings_line, begin = result.stdout.splitlines()
+    assert settings_line == "wal 20000 IMMEDIATE"
+    assert begin == "BEGIN IMMEDIATE"
