@@ -63,7 +63,17 @@ class TwoFactorAccountAdmin(SuperuserOnlyMixin, RecordAdminMixin, admin.ModelAdm
     list_display = ["username", "full_name", "required", "enrolled", "recovery_codes_left", "last_login"]
     list_filter = ["is_staff", "is_superuser", "groups"]
     search_fields = ["username", "first_name", "last_name", "email"]
-    fields = ["username", "first_name", "last_name", "is_staff", "is_superuser", "groups"]
+    fields = [
+        "username",
+        "first_name",
+        "last_name",
+        "is_staff",
+        "is_superuser",
+        "groups",
+        "required",
+        "enrolled",
+        "recovery_codes_left",
+    ]
     readonly_fields = fields
     inlines = [TwoFactorEventInline]
     actions = ["reset_second_factor"]

@@ -42,7 +42,7 @@ class TwoFactorEvent(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="two_factor_events", verbose_name=_("account")
     )
-    kind = models.CharField(_("event"), max_length=30, choices=Kind.choices)
+    kind = models.CharField(_("what happened"), max_length=30, choices=Kind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
             name='TwoFactorEvent',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('enrolled', 'enrolled'), ('recovery_code_used', 'recovery code used'), ('reset', 'reset by an administrator')], max_length=30, verbose_name='event')),
+                ('kind', models.CharField(choices=[('enrolled', 'enrolled'), ('recovery_code_used', 'recovery code used'), ('reset', 'reset by an administrator')], max_length=30, verbose_name='what happened')),
                 ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='time')),
                 ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='done by')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='two_factor_events', to=settings.AUTH_USER_MODEL, verbose_name='account')),
