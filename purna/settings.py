@@ -154,8 +154,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 PURNA_TWO_FACTOR = env.bool("PURNA_TWO_FACTOR", default=True)
 if not PURNA_TWO_FACTOR and not DEBUG:
     raise ImproperlyConfigured(
-        "PURNA_TWO_FACTOR hanya boleh dimatikan saat DEBUG. "
-        "PURNA_TWO_FACTOR may be turned off only with DEBUG on."
+        "PURNA_TWO_FACTOR hanya boleh dimatikan saat DEBUG. PURNA_TWO_FACTOR may be turned off only with DEBUG on."
     )
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Purna")
 
