@@ -129,7 +129,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         # The otpauth:// address as an SVG drawn here, inside the page: the secret never goes to a QR service.
-        "qr_svg": mark_safe(segno.make(device.config_url, error="m").svg_inline(scale=5, border=2)),  # noqa: S308 - segno's own markup
+        "qr_svg": mark_safe(segno.make(device.config_url, error="m").svg_inline(scale=5, border=2, light="#fff")),  # noqa: S308 - segno's own markup
         "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
         "next": _next_url(request),
     }
