@@ -429,3 +429,18 @@ def screenshot(name: str):
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS / name
+
+
+# --- Settings -----------------------------------------------------------------------------------------------
+
+
+def test_production_refuses_to_start_with_the_second_factor_off(tmp_path):
+    from tests.purna.test_settings import production_env, run_python
+
+    start = "import django; django.setup(); from django.conf import settings; print(settings.PURNA_TWO_FACTOR)"
+    refused = run_python("-c", start, env=production_env(tmp_path, PURNA_TWO_FACTOR="false"))
+    assert refused.returncode != 0 and "PURNA_TWO_FACTOR" in refused.stderr
+
+    assert run_python("-c", start, env=production_env(tmp_path)).stdout.strip() == "True"
+    development = {**production_env(tmp_path, PURNA_TWO_FACTOR="false"), "DEBUG": "true"}
+    assert run_python("-c", start, env=development).stdout.strip() == "False"
