@@ -35,7 +35,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, on a site that also asks for the second factor (purna/two_factor/admin_site.py).
+    "purna.two_factor.apps.TwoFactorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,9 +53,14 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "purna",
     "purna.notifications",
     "purna.portal",
+    # After django_otp's plugins: it replaces their device admins (purna/two_factor/admin.py).
+    "purna.two_factor",
     "employees",
     "ceremonies",
     "benefits",
@@ -70,6 +76,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every view needs a login unless it is marked @login_not_required (login page, /healthz).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # request.user.is_verified(), then: staff who need a second factor reach only its pages until they give it.
+    "django_otp.middleware.OTPMiddleware",
+    "purna.two_factor.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -149,8 +158,18 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# A sign-in is complete only after the second step: purna/two_factor resets the failures then (a password
+# alone must not wipe the wrong codes counted before it).
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+# Staff two-factor sign-in (purna/two_factor): which accounts need it is set per role in the admin. Off
+# only for development (DEBUG) and for tests of other pages.
+PURNA_TWO_FACTOR = env.bool("PURNA_TWO_FACTOR", default=True)
+if not PURNA_TWO_FACTOR and not DEBUG:
+    raise ImproperlyConfigured(
+        "PURNA_TWO_FACTOR hanya boleh dimatikan saat DEBUG. PURNA_TWO_FACTOR may be turned off only with DEBUG on."
+    )
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Purna")
 
 # --- Security (production defaults follow DEBUG; each can be set from the environment) -------------
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

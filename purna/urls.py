@@ -19,6 +19,8 @@ urlpatterns = [
     path("instansi/logo", views.instansi_logo, name="instansi_logo"),
     path("akun/masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("akun/keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    # The second step of a staff sign-in (purna/two_factor): the code, or enrolment of an authenticator app.
+    path("akun/dua-faktor/", include("purna.two_factor.urls")),
     path("akun/kata-sandi/", views.staff_account_page(views.PasswordChangeView.as_view()), name="password_change"),
     path(
         "akun/kata-sandi/selesai/",

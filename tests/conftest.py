@@ -50,6 +50,20 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def two_factor_off(settings):
+    """Staff give a second factor after their password (purna/two_factor). Tests of other pages sign in
+    with force_login or a password alone, so it is off here unless a test asks for `two_factor`; the
+    tests of the second factor, and of the pages it guards, turn it on."""
+    settings.PURNA_TWO_FACTOR = False
+
+
+@pytest.fixture
+def two_factor(settings):
+    """The second factor as in production (on)."""
+    settings.PURNA_TWO_FACTOR = True
+
+
 @pytest.fixture
 def role_user(db):
     """Make a user holding one role group: role_user(roles.OPERATOR)."""
