@@ -22,8 +22,13 @@ from _setup import django_setup, employees_ensure, machine, ratio, staff_user
 OPERATORS = 3
 
 
-def reference_seconds(count: int, Message, transaction, timezone) -> float:
+def reference_seconds(count: int) -> float:
     """Seconds to write `count` plain outbox rows with one bulk_create (then deleted); 0 if none."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from purna.notifications.models import Message
+
     if not count:
         return 0.0
     now = timezone.now()
@@ -57,8 +62,7 @@ def main() -> None:
 
     from django.conf import settings
     from django.core.management import call_command
-    from django.db import connection, transaction
-    from django.utils import timezone
+    from django.db import connection
 
     from employees.models import Employee
     from purna import roles
@@ -106,7 +110,7 @@ def main() -> None:
                 print(f"  second run: {verdict}")
                 if after != before:
                     raise SystemExit("the second plan created messages")
-        reference = reference_seconds(first_created, Message, transaction, timezone)
+        reference = reference_seconds(first_created)
         print(
             f"  reference, {first_created:,} plain Message rows in one bulk_create: {reference:.2f} s; "
             f"first plan / reference: {ratio(first_seconds, reference)}"
