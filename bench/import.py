@@ -147,19 +147,42 @@ def file_head(path: Path, rows: int) -> Path:
 
 
 def register_empty() -> None:
-    from django.db import connection
+    from django.db import connection, transaction
 
     name = connection.settings_dict["NAME"]
     if not str(name).endswith("_bench"):
         sys.exit(f"Refusing to empty the register of {name!r}: use a database whose name ends in _bench.")
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "TRUNCATE employees_employee, employees_historicalemployee, employees_importjob RESTART IDENTITY CASCADE"
             )
         else:
-            cursor.execute("DELETE FROM employees_historicalemployee")
-            cursor.execute("DELETE FROM employees_employee")
+            _sqlite_truncate_cascade(
+                cursor, {"employees_employee", "employees_historicalemployee", "employees_importjob"}
+            )
+
+
+def _sqlite_truncate_cascade(cursor, tables: set[str]) -> None:
+    """What PostgreSQL's TRUNCATE ... CASCADE does: empty `tables` and every table referencing them, at any
+    depth (records, events, payouts... that earlier benches made), the foreign keys checked at the end."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    names = connection.introspection.table_names(cursor)
+    grew = True
+    while grew:
+        grew = False
+        for table in names:
+            if table not in tables:
+                cursor.execute(f"PRAGMA foreign_key_list({quote(table)})")
+                if any(row[2] in tables for row in cursor.fetchall()):
+                    tables.add(table)
+                    grew = True
+    # Inside the caller's transaction: the foreign keys are checked at its end, when every table is empty.
+    cursor.execute("PRAGMA defer_foreign_keys = ON")
+    for table in sorted(tables):
+        cursor.execute(f"DELETE FROM {quote(table)}")  # noqa: S608 (names from the catalog)
 
 
 def measure_purna(path: Path) -> dict:
