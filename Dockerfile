@@ -13,6 +13,20 @@ RUN apt-get update \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation gettext \
     && rm -rf /var/lib/apt/lists/*
 
+# pg_dump / pg_restore for `manage.py backup` / `restore` (purna/backup.py), of the major version of
+# docker-compose.yml's PostgreSQL: an older pg_dump refuses a newer server, and a newer one writes
+# settings an older server rejects on restore. From the PostgreSQL project's apt repository, since
+# Debian ships one major version only.
+ARG POSTGRES_CLIENT_VERSION=16
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates \
+    && python -c "import urllib.request; urllib.request.urlretrieve('https://www.postgresql.org/media/keys/ACCC4CF8.asc', '/usr/share/keyrings/pgdg.asc')" \
+    && echo "deb [signed-by=/usr/share/keyrings/pgdg.asc] https://apt.postgresql.org/pub/repos/apt $(. /etc/os-release && echo "$VERSION_CODENAME")-pgdg main" \
+        > /etc/apt/sources.list.d/pgdg.list \
+    && apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client-${POSTGRES_CLIENT_VERSION} \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 RUN groupadd --system --gid 10001 purna \
     && useradd --system --uid 10001 --gid purna --home-dir /app --no-create-home --shell /usr/sbin/nologin purna

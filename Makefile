@@ -48,3 +48,19 @@ messages: $(VENV)/.installed
 
 check-compose:
 	docker-compose -f docker-compose.yml config --quiet
+
+# Backups (purna/backup.py, docs/operations.md): `make backup [DIR=folder]` writes one archive of the
+# database, media and private files; `make restore FILE=archive [FORCE=1]` restores it into an empty instance.
+.PHONY: backup restore
+backup: $(VENV)/.installed
+	$(PY) manage.py backup $(if $(DIR),--output-dir "$(DIR)")
+
+restore: $(VENV)/.installed
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/purna-backup-....tar.gz [FORCE=1]" >&2; exit 2; }
+	$(PY) manage.py restore "$(FILE)" $(if $(FORCE),--force)
+
+# Every bench at a tiny size on a database of its own beside DATABASE_URL's (bench/smoke.py): CI runs it,
+# so a bench that breaks fails the build.
+.PHONY: bench-smoke
+bench-smoke: $(VENV)/.installed-test
+	$(PY) bench/smoke.py

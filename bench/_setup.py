@@ -2,6 +2,7 @@
 
 import os
 import platform
+import subprocess
 import sys
 from pathlib import Path
 
@@ -24,3 +25,46 @@ def machine() -> str:
         f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"database {connection.vendor} {connection.settings_dict['NAME']}"
     )
+
+
+def employees_ensure(count: int) -> None:
+    """Make sure the register holds `count` employees, seeding the missing ones with bench/seed.py."""
+    from employees.models import Employee
+
+    existing = Employee.objects.count()
+    if existing >= count:
+        return
+    print(f"seeding {count - existing:,} employees (bench/seed.py)...", flush=True)
+    # Another seed than the first run's, so the new NIPs do not collide with the stored ones.
+    subprocess.run(
+        [
+            sys.executable,
+            str(Path(__file__).with_name("seed.py")),
+            "--count",
+            str(count - existing),
+            "--seed",
+            str(existing + 7),
+        ],
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, "DEBUG": "true"},
+    )
+
+
+def staff_user(username: str, role: str):
+    """A staff account holding `role` with a scope of every unit (employees/scope.py): without a scope a
+    staff user sees nobody, and every page answers 404 or an empty list."""
+    from django.contrib.auth.models import Group
+
+    from employees.models import StaffScope
+    from purna.models import User
+
+    user, _created = User.objects.get_or_create(username=username, defaults={"first_name": "Bench"})
+    user.groups.add(Group.objects.get(name=role))
+    StaffScope.objects.update_or_create(user=user, defaults={"all_units": True})
+    return user
+
+
+def ratio(value: float, reference: float) -> str:
+    """`value` as a multiple of `reference`, for the line every bench prints."""
+    return f"{value / reference:.2f}x" if reference else "n/a"

@@ -25,7 +25,7 @@ import statistics
 import subprocess
 import time
 
-from _setup import django_setup, machine
+from _setup import django_setup, employees_ensure, machine
 
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz")
@@ -125,13 +125,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=100_000, help="employees in the register")
     parser.add_argument("--runs", type=int, default=15, help="timed runs of each read (PDFs: fewer)")
+    parser.add_argument(
+        "--events", default="60,600", help="participants of the two bench events, comma-separated (default 60,600)"
+    )
     args = parser.parse_args()
     django_setup()
 
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
-    from pages import employees_ensure
 
     from ceremonies import documents
     from ceremonies.selectors import cohort_list, event_counts, event_participants, event_sessions
@@ -143,7 +145,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     employees_ensure(args.count)
-    events = events_ensure([60, 600])
+    events = events_ensure([int(size) for size in args.events.split(",")])
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
@@ -156,7 +158,7 @@ def main() -> None:
     print("\n(a) cohort selection, all units")
     print(f"{'what':<56} {'median ms':>10} {'rows':>6} {'matching':>9} {'x ref':>6}")
     today = timezone.localdate().replace(day=1)
-    event = events[60]
+    event = next(iter(events.values()))
     reference_ms, _rows = timed(lambda: Employee.objects.count(), args.runs)
     print(f"{'reference: COUNT(*) of the register':<56} {reference_ms:>10.1f} {'':>6} {'':>9} {1.0:>6.1f}")
     for months in (3, 12):

@@ -33,7 +33,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from _setup import django_setup
+from _setup import django_setup, ratio
 
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz")
@@ -164,12 +164,13 @@ def memory(printer, count: int, chunk: int) -> None:
             print(f"{done:>6} certificates   RSS {resident_mb():6.1f} MB   {rate:5.1f}/s so far")
 
 
-def report(label: str, times: list[float]) -> None:
+def report(label: str, times: list[float]) -> float:
     median = statistics.median(times)
     p95 = statistics.quantiles(times, n=20)[-1]
     rate = len(times) / (sum(times) / 1000)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{label:<48} {rate:6.1f}/s   median {median:6.1f} ms   p95 {p95:6.1f} ms   peak RSS {peak:5.0f} MB")
+    return median
 
 
 def main() -> None:
@@ -206,10 +207,16 @@ def main() -> None:
     print(f"Certificates: {args.count} piagam, one PDF each; {pdf.pdf_settings_summary()}")
     print(machine())
     plain(rows[0], event)  # WeasyPrint's own first-use costs (Pango, HarfBuzz) are no one's
-    report("(a) plain weasyprint.HTML(...).write_pdf()", measure(plain, rows, event))
+    reference = report("(a) plain weasyprint.HTML(...).write_pdf()", measure(plain, rows, event))
     printer.render(rows[0], event)
-    report("(b) Purna, one at a time (render)", measure(printer.render, rows, event))
-    report(f"(c) Purna, a batch ({RENDER_CHUNK} per layout)", measure_chunks(printer, rows, event, RENDER_CHUNK))
+    single = report("(b) Purna, one at a time (render)", measure(printer.render, rows, event))
+    batch = report(
+        f"(c) Purna, a batch ({RENDER_CHUNK} per layout)", measure_chunks(printer, rows, event, RENDER_CHUNK)
+    )
+    print(
+        f"median ms, reference (a) / Purna: (b) {ratio(reference, single)}, (c) {ratio(reference, batch)} "
+        "(above 1: Purna faster)"
+    )
     tracemalloc.start()
     printer.render_many(rows[:RENDER_CHUNK], event)
     _current, peak = tracemalloc.get_traced_memory()

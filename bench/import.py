@@ -14,8 +14,12 @@ reports its wall time and the process's peak memory (maxrss):
 - Purna, the same CSV again: 100,000 unchanged;
 - Purna, the CSV with every employee's jabatan changed: 100,000 updated;
 - Purna, XLSX, into an empty register;
+- the references, in the same run, the same CSV into an empty register: a plain `bulk_create` upsert
+  (csv.DictReader, dates parsed, units looked up, `update_conflicts` on the NIP, nothing validated or
+  computed, no history) and, on PostgreSQL, `COPY` of the same rows (the floor: one statement);
 - django-import-export 4.4 (a minimal ModelResource, upsert by NIP, the same CSV's first
-  --dje-rows rows: at its ~500 rows/s, 100,000 rows would take minutes), plain and with use_bulk.
+  --dje-rows rows: at its ~500 rows/s, 100,000 rows would take minutes), plain and with use_bulk,
+  when bench/requirements.txt is installed (skipped with a line otherwise, or with --no-dje).
 
 The budget (DESIGN.md section 7): 100,000 rows in < 20 s (>= 5,000 rows/s), < 500 MB.
 """
@@ -23,6 +27,8 @@ The budget (DESIGN.md section 7): 100,000 rows in < 20 s (>= 5,000 rows/s), < 50
 import argparse
 import csv
 import datetime as dt
+import importlib.util
+import io
 import json
 import os
 import resource
@@ -36,7 +42,7 @@ _BENCH = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _BENCH]
 sys.path.insert(0, str(_BENCH.parent))
 
-from bench._setup import ROOT, django_setup, machine  # noqa: E402
+from bench._setup import ROOT, django_setup, machine, ratio  # noqa: E402
 
 OUT = ROOT / "var" / "bench"
 BUDGET_SECONDS = 20
@@ -141,19 +147,42 @@ def file_head(path: Path, rows: int) -> Path:
 
 
 def register_empty() -> None:
-    from django.db import connection
+    from django.db import connection, transaction
 
     name = connection.settings_dict["NAME"]
     if not str(name).endswith("_bench"):
         sys.exit(f"Refusing to empty the register of {name!r}: use a database whose name ends in _bench.")
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "TRUNCATE employees_employee, employees_historicalemployee, employees_importjob RESTART IDENTITY CASCADE"
             )
         else:
-            cursor.execute("DELETE FROM employees_historicalemployee")
-            cursor.execute("DELETE FROM employees_employee")
+            _sqlite_truncate_cascade(
+                cursor, {"employees_employee", "employees_historicalemployee", "employees_importjob"}
+            )
+
+
+def _sqlite_truncate_cascade(cursor, tables: set[str]) -> None:
+    """What PostgreSQL's TRUNCATE ... CASCADE does: empty `tables` and every table referencing them, at any
+    depth (records, events, payouts... that earlier benches made), the foreign keys checked at the end."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    names = connection.introspection.table_names(cursor)
+    grew = True
+    while grew:
+        grew = False
+        for table in names:
+            if table not in tables:
+                cursor.execute(f"PRAGMA foreign_key_list({quote(table)})")
+                if any(row[2] in tables for row in cursor.fetchall()):
+                    tables.add(table)
+                    grew = True
+    # Inside the caller's transaction: the foreign keys are checked at its end, when every table is empty.
+    cursor.execute("PRAGMA defer_foreign_keys = ON")
+    for table in sorted(tables):
+        cursor.execute(f"DELETE FROM {quote(table)}")  # noqa: S608 (names from the catalog)
 
 
 def measure_purna(path: Path) -> dict:
@@ -174,6 +203,96 @@ def measure_purna(path: Path) -> dict:
         "created": job.created_count,
         "updated": job.updated_count,
         "unchanged": job.unchanged_count,
+    }
+
+
+def _plain_employees(path: Path) -> list:
+    """The CSV's rows as unsaved Employee objects, the plain way: no validation, nothing computed."""
+    from employees.importer import COLUMNS
+    from employees.models import Employee, UnitKerja
+
+    units = dict(UnitKerja.objects.values_list("code", "pk"))
+    by_header = {column.header: column for column in COLUMNS}
+    employees = []
+    with path.open(encoding="utf-8", newline="") as file:
+        for row in csv.DictReader(file):
+            values = {}
+            for header, text in row.items():
+                column = by_header[header]
+                if column.field == "unit_code":
+                    values["unit_id"] = units[text]
+                elif column.kind == "date":
+                    values[column.field] = dt.date.fromisoformat(text) if text else None
+                else:
+                    values[column.field] = text
+            employees.append(Employee(**values))
+    return employees
+
+
+def measure_bulk(path: Path) -> dict:
+    """Reference: the same rows through one `bulk_create` upsert by NIP, in batches of 5,000."""
+    from django.db import transaction
+
+    from employees.importer import COLUMNS
+    from employees.models import Employee
+
+    start = time.perf_counter()
+    employees = _plain_employees(path)
+    fields = [column.field for column in COLUMNS if column.field not in ("nip", "unit_code")] + ["unit"]
+    with transaction.atomic():
+        Employee.objects.bulk_create(
+            employees, batch_size=5000, update_conflicts=True, unique_fields=["nip"], update_fields=fields
+        )
+    seconds = time.perf_counter() - start
+    return {
+        "rows": len(employees),
+        "seconds": seconds,
+        "created": Employee.objects.count(),
+        "updated": 0,
+        "unchanged": 0,
+    }
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return str(value)
+
+
+def measure_copy(path: Path) -> dict:
+    """Reference on PostgreSQL: the same rows with COPY ... FROM STDIN, every column as bulk_create
+    would write it (field.get_db_prep_save): the floor of any import."""
+    from django.db import connection, transaction
+
+    from employees.models import Employee
+
+    if connection.vendor != "postgresql":
+        return {"skipped": f"COPY is PostgreSQL's; this database is {connection.vendor}"}
+    start = time.perf_counter()
+    employees = _plain_employees(path)
+    fields = [field for field in Employee._meta.concrete_fields if not field.primary_key and not field.generated]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for employee in employees:
+        writer.writerow(
+            [_copy_text(field.get_db_prep_save(field.pre_save(employee, add=True), connection)) for field in fields]
+        )
+    buffer.seek(0)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.copy_expert(
+            f"COPY {quote(Employee._meta.db_table)} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer
+        )
+    seconds = time.perf_counter() - start
+    return {
+        "rows": len(employees),
+        "seconds": seconds,
+        "created": Employee.objects.count(),
+        "updated": 0,
+        "unchanged": 0,
     }
 
 
@@ -227,7 +346,17 @@ def child(args: argparse.Namespace) -> None:
     path = Path(args.file)
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     cpu = time.process_time()
-    figures = measure_purna(path) if args.measure == "purna" else measure_dje(path, use_bulk=args.measure == "dje-bulk")
+    measures = {
+        "purna": measure_purna,
+        "bulk": measure_bulk,
+        "copy": measure_copy,
+        "dje": lambda path: measure_dje(path, use_bulk=False),
+        "dje-bulk": lambda path: measure_dje(path, use_bulk=True),
+    }
+    figures = measures[args.measure](path)
+    if "skipped" in figures:
+        print(json.dumps(figures))
+        return
     figures["cpu"] = time.process_time() - cpu
     figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     figures["baseline_mb"] = baseline / 1024
@@ -244,6 +373,9 @@ def run(label: str, measure: str, path: Path, *, empty: bool, repeat: int = 1, b
         figures = _child(measure, path, empty=empty and before is None)
         if not figures:
             print(f"{label}: FAILED")
+            raise SystemExit(1)
+        if "skipped" in figures:
+            print(f"{label:<46} skipped: {figures['skipped']}")
             return {}
         if not best or figures["seconds"] < best["seconds"]:
             best = figures
@@ -274,7 +406,7 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=1, help="best of N runs for each of Purna's measurements (noisy machines)"
     )
-    parser.add_argument("--measure", choices=["purna", "dje", "dje-bulk"], help=argparse.SUPPRESS)
+    parser.add_argument("--measure", choices=["purna", "bulk", "copy", "dje", "dje-bulk"], help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--empty", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -308,7 +440,17 @@ def main() -> None:
         ),
         run("Purna XLSX, empty register (all created)", "purna", xlsx_path, empty=True, repeat=repeat),
     ]
-    if not args.no_dje:
+    purna_seconds = results[0]["seconds"] if results[0] else 0
+    for label, measure in (
+        ("reference: bulk_create upsert, empty register", "bulk"),
+        ("reference: COPY, empty register", "copy"),
+    ):
+        reference = run(label, measure, csv_path, empty=True, repeat=repeat)
+        if reference and purna_seconds:
+            print(f"  Purna CSV (all created) / {measure}: {ratio(purna_seconds, reference['seconds'])} the time")
+    if not args.no_dje and importlib.util.find_spec("import_export") is None:
+        print("django-import-export is not installed (bench/requirements.txt): its comparison is skipped")
+    elif not args.no_dje:
         head = file_head(csv_path, args.dje_rows)
         dje = run("django-import-export, empty register", "dje", head, empty=True)
         dje_bulk = run("django-import-export use_bulk, empty register", "dje-bulk", head, empty=True)

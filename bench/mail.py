@@ -21,7 +21,7 @@ import threading
 import time
 import uuid
 
-from _setup import ROOT, django_setup, machine
+from _setup import ROOT, django_setup, machine, ratio
 
 
 class CountingHandler:
@@ -99,7 +99,6 @@ def main() -> None:
     from purna.notifications import registry
     from purna.notifications.models import Message, MessageStatus
     from purna.notifications.services import messages_queue
-    from tests.purna.test_celery_worker import database_url
 
     if "bench" not in connection.settings_dict["NAME"]:
         raise SystemExit("bench/mail.py deletes its messages: run it on a database named *bench*.")
@@ -149,9 +148,9 @@ def main() -> None:
         print(f"queued {queued:,} reminders in {time.perf_counter() - start:.1f} s")
 
         queue = f"bench-email-{run}"
+        # The worker inherits this process's DATABASE_URL (and REDIS_URL): the same database and broker.
         env = {
             **os.environ,
-            "DATABASE_URL": database_url(connection.settings_dict),
             "EMAIL_URL": f"smtp://127.0.0.1:{port}",
             "PURNA_EMAIL_QUEUE": queue,
             "DEBUG": "false",
@@ -193,7 +192,7 @@ def main() -> None:
             f"the SMTP server received {handler.messages:,} messages ({len(handler.message_ids):,} distinct "
             f"Message-IDs) over {handler.sessions} connection(s)"
         )
-        print(f"ratio purna / Django alone: {rate / ref_rate:.2f}")
+        print(f"ratio purna / Django alone (messages/s): {ratio(rate, ref_rate)}")
         bench.delete()
         log_path.unlink(missing_ok=True)
     finally:

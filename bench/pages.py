@@ -14,12 +14,10 @@ Runs with DEBUG off (as in production: no query log kept in memory, cached templ
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 
-from _setup import ROOT, django_setup, machine
+from _setup import django_setup, employees_ensure, machine, staff_user
 from seed_cases import cases_ensure
 
 # Production-like settings for the timed process; the secret is used by nothing but this run.
@@ -63,29 +61,6 @@ def reference_urlconf():
     return module.__name__
 
 
-def employees_ensure(count: int) -> None:
-    from employees.models import Employee
-
-    existing = Employee.objects.count()
-    if existing >= count:
-        return
-    print(f"seeding {count - existing:,} employees (bench/seed.py)...", flush=True)
-    # Another seed than the first run's, so the new NIPs do not collide with the stored ones.
-    subprocess.run(
-        [
-            sys.executable,
-            str(Path(__file__).with_name("seed.py")),
-            "--count",
-            str(count - existing),
-            "--seed",
-            str(existing + 7),
-        ],
-        check=True,
-        cwd=ROOT,
-        env={**os.environ, "DEBUG": "true"},
-    )
-
-
 def samples(client, url: str, requests: int) -> tuple[list[float], int, int]:
     """Times in ms of `requests` GETs after one warm-up, the query count and the response size."""
     from django.db import connection
@@ -118,7 +93,6 @@ def prepare(count: int):
 
     Shared with bench/load.py. Each page is (label, path); the first is the reference ListView.
     """
-    from django.contrib.auth.models import Group
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
@@ -128,7 +102,6 @@ def prepare(count: int):
     from employees.selectors import ACTIVE_STATUSES, CASE_NONE
     from employees.services.register import employee_update
     from purna import roles
-    from purna.models import User
 
     call_command("migrate", verbosity=0)
     employees_ensure(count)
@@ -141,8 +114,8 @@ def prepare(count: int):
             cursor.execute("VACUUM ANALYZE")
     total = Employee.objects.count()
 
-    operator, _created = User.objects.get_or_create(username="bench-operator", defaults={"first_name": "Bench"})
-    operator.groups.add(Group.objects.get(name=roles.OPERATOR))
+    # An operator of the central BKD: every unit in scope.
+    operator = staff_user("bench-operator", roles.OPERATOR)
     # A page with a change history to show: two edits of one employee (idempotent: same values each run).
     sample = Employee.objects.order_by("pk")[total // 2]
     for phone in ("0812-0000-0001", "0812-0000-0002"):
@@ -158,6 +131,8 @@ def prepare(count: int):
         status__in=ACTIVE_STATUSES, tmt_pensiun__gt=today, tmt_pensiun__lt=add_months(today.replace(day=1), 13)
     ).count()
     retiring = "/pegawai/akan-purna-tugas/"
+    # A page deep in the work list (page 200 of 100,000 employees), one that exists in a smaller register.
+    deep_page = max(1, min(200, within_12 // 50))
 
     pages = [
         ("reference: plain 50-row ListView", "/bench-reference/"),
@@ -170,7 +145,7 @@ def prepare(count: int):
         ("projection", "/pegawai/proyeksi/"),
         ("dashboard", "/"),
         ("work list, 12 months", f"{retiring}?bulan=12"),
-        ("work list, 12 months, page 200", f"{retiring}?bulan=12&page=200"),
+        (f"work list, 12 months, page {deep_page}", f"{retiring}?bulan=12&page={deep_page}"),
         ("work list, 3 months", f"{retiring}?bulan=3"),
         ("work list, 24 months, only overdue", f"{retiring}?bulan=24&terlambat=on"),
         ("work list, 24 months, no record yet", f"{retiring}?bulan=24&status={CASE_NONE}"),

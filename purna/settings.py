@@ -30,6 +30,9 @@ if not SECRET_KEY:
             "SECRET_KEY is not set: it is required when DEBUG is off."
         )
     SECRET_KEY = "django-insecure-purna-development-only"  # noqa: S105 - only ever used with DEBUG on
+# Rotating the key (docs/operations.md): the old one here for a while keeps sessions and the links already
+# emailed (RSVP, password reset) valid; anything new is signed with SECRET_KEY only.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
