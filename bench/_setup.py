@@ -65,6 +65,22 @@ def staff_user(username: str, role: str):
     return user
 
 
+def signed_in_client(user):
+    """A test client signed in as `user` past the second step (purna/two_factor), as a person is after
+    giving their code: a confirmed authenticator app of the account's own, its id in the session."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _created = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 def ratio(value: float, reference: float) -> str:
     """`value` as a multiple of `reference`, for the line every bench prints."""
     return f"{value / reference:.2f}x" if reference else "n/a"

@@ -28,7 +28,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from _setup import ROOT, django_setup, machine, ratio
+from _setup import ROOT, django_setup, machine, ratio, signed_in_client
 
 # The same production-like settings as bench/pages.py, for this process and for gunicorn.
 os.environ.setdefault("DEBUG", "false")
@@ -126,15 +126,13 @@ def main() -> None:
     django_setup()
 
     from django.conf import settings
-    from django.test import Client
 
     from employees.models import Employee
 
     operator, pages, summary = prepare(args.count)
     print(machine())
     print(*summary, sep="\n")
-    client = Client()
-    client.force_login(operator)
+    client = signed_in_client(operator)
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
     # The pages of bench/pages.py but its reference (not in the deployed URLs), and a random
     # employee's detail page after each of them: different people, as a morning's work goes.

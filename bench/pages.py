@@ -17,7 +17,7 @@ import statistics
 import sys
 import time
 
-from _setup import django_setup, employees_ensure, machine, staff_user
+from _setup import django_setup, employees_ensure, machine, signed_in_client, staff_user
 from seed_cases import cases_ensure
 
 # Production-like settings for the timed process; the secret is used by nothing but this run.
@@ -165,14 +165,13 @@ def main() -> None:
     args = parser.parse_args()
     django_setup()
 
-    from django.test import Client, override_settings
+    from django.test import override_settings
 
     operator, pages, summary = prepare(args.count)
     print(machine())
     print(*summary, sep="\n")
     print(f"{args.requests} requests per page after one warm-up (DEBUG off)")
-    client = Client()
-    client.force_login(operator)
+    client = signed_in_client(operator)
     print(f"{'page':<48} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'x ref':>6} {'KB':>6}")
     reference = None
     with override_settings(ROOT_URLCONF=reference_urlconf()):
