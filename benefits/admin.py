@@ -6,7 +6,6 @@ from django.contrib import admin, messages
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from benefits import tali_asih
 from benefits.exceptions import PayoutError
@@ -22,7 +21,7 @@ from benefits.services.payouts import (
 )
 from employees.admin import ScopedAdminMixin, ServiceValidatedForm
 from employees.scope import staff_scope
-from purna.admin import ReadOnlyInline, RecordAdminMixin
+from purna.admin import HistoryAdmin, ReadOnlyInline, RecordAdminMixin
 
 
 class BandFormSet(BaseInlineFormSet):
@@ -49,7 +48,7 @@ class TaliAsihRateBandInline(admin.TabularInline):
 
 
 @admin.register(TaliAsihRate)
-class TaliAsihRateAdmin(SimpleHistoryAdmin):
+class TaliAsihRateAdmin(HistoryAdmin):
     list_display = [
         "name",
         "decision_number",
@@ -75,7 +74,7 @@ class PayoutStatusChangeInline(ReadOnlyInline):
 
 
 @admin.register(Payout)
-class PayoutAdmin(ScopedAdminMixin, RecordAdminMixin, SimpleHistoryAdmin):
+class PayoutAdmin(ScopedAdminMixin, RecordAdminMixin, HistoryAdmin):
     """Payouts are prepared, paid and corrected on the staff pages (the services); here they are read
     (every change is a step of a service, never a form save), and verified or approved in bulk by the
     actions."""
@@ -128,7 +127,7 @@ class ThtClaimAdminForm(ServiceValidatedForm):
 
 
 @admin.register(ThtClaim)
-class ThtClaimAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ThtClaimAdmin(ScopedAdminMixin, HistoryAdmin):
     """THT claims are saved through tht_claim_save (scope, amounts, a payout prepared from the amount)."""
 
     form = ThtClaimAdminForm

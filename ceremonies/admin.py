@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from ceremonies import selectors
 from ceremonies.exceptions import CeremonyError
@@ -22,7 +21,7 @@ from ceremonies.services.certificates import certificate_batch_retry, certificat
 from ceremonies.services.events import event_create, event_update, event_validate
 from employees.admin import ScopedAdminMixin, ServiceValidatedForm
 from employees.scope import staff_scope
-from purna.admin import ReadOnlyInline, RecordAdminMixin
+from purna.admin import HistoryAdmin, ReadOnlyInline, RecordAdminMixin
 from purna.forms import ServiceErrorsMixin
 
 
@@ -65,7 +64,7 @@ class EventAdminForm(ServiceValidatedForm):
 
 
 @admin.register(Event)
-class EventAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class EventAdmin(ScopedAdminMixin, HistoryAdmin):
     """Saved through event_create / event_update; participants are added on the staff pages, where the
     capacity and the rules are checked under a lock."""
 
@@ -154,7 +153,7 @@ class RevokeForm(ServiceErrorsMixin, forms.Form):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(ScopedAdminMixin, RecordAdminMixin, SimpleHistoryAdmin):
+class CertificateAdmin(ScopedAdminMixin, RecordAdminMixin, HistoryAdmin):
     """Certificates as issued: a correction is a re-issue, a mistake a revocation, both actions here that
     call the services with the signed-in user (who and why land in the history)."""
 

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from simple_history.admin import SimpleHistoryAdmin
 
 from purna.models import Instansi
 
@@ -31,6 +33,18 @@ class RecordAdminMixin:
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's admin with its pages of old versions read-only. SIMPLE_HISTORY_REVERT_DISABLED
+    only hides the "revert" button: the version form's POST still saves the old version, for anyone who
+    may merely view the row (payouts and certificates, which only the services write, included), so a
+    POST there is refused. Changes go through the change form and the services."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Instansi)
