@@ -179,3 +179,21 @@ def test_upload_answers_with_messages_and_writes_nothing_when_refused(name, worl
     check("berkas.pdf", b"\x00" * 16)  # always: bytes of no kind at all
     run()
     assert not failures, "\n".join(failures[:5])
+
+
+@pytest.mark.parametrize(
+    ("name", "filename"),
+    [("case document", "berkas.pdf"), ("payout proof", "berkas.pdf"), ("event logo", "berkas.png")],
+)
+def test_a_real_file_is_taken(name, filename, world):
+    """The fuzz cases' other fields are valid: a real file is taken, so a refusal above is the file's."""
+    target = TARGETS[name]
+    client = Client()
+    client.force_login(UserFactory(username="fuzz-admin", roles=[roles.ADMIN], units="all", is_staff=True))
+    content = SAMPLES["." + filename.rpartition(".")[2]]
+
+    response = client.post(
+        target.url(world), {**target.data(world), target.field: SimpleUploadedFile(filename, content)}
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
