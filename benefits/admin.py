@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from benefits import tali_asih
 from benefits.exceptions import PayoutError
@@ -24,7 +23,7 @@ from benefits.services.payouts import (
 )
 from employees.admin import ScopedAdminMixin, ServiceValidatedForm
 from employees.scope import staff_scope
-from purna.admin import ReadOnlyInline, RecordAdminMixin
+from purna.admin import HistoryAdmin, ReadOnlyInline, RecordAdminMixin
 
 
 class BandFormSet(BaseInlineFormSet):
@@ -51,7 +50,7 @@ class TaliAsihRateBandInline(admin.TabularInline):
 
 
 @admin.register(TaliAsihRate)
-class TaliAsihRateAdmin(SimpleHistoryAdmin):
+class TaliAsihRateAdmin(HistoryAdmin):
     list_display = [
         "name",
         "decision_number",
@@ -77,7 +76,7 @@ class PayoutStatusChangeInline(ReadOnlyInline):
 
 
 @admin.register(Payout)
-class PayoutAdmin(ScopedAdminMixin, RecordAdminMixin, SimpleHistoryAdmin):
+class PayoutAdmin(ScopedAdminMixin, RecordAdminMixin, HistoryAdmin):
     """Payouts are prepared, paid and corrected on the staff pages (the services); here they are read
     (every change is a step of a service, never a form save), and verified or approved in bulk by the
     actions."""
@@ -143,7 +142,7 @@ class ThtClaimAdminForm(ServiceValidatedForm):
 
 
 @admin.register(ThtClaim)
-class ThtClaimAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ThtClaimAdmin(ScopedAdminMixin, HistoryAdmin):
     """THT claims are saved through tht_claim_save (scope, amounts, a payout prepared from the amount)."""
 
     form = ThtClaimAdminForm

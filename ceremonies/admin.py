@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from ceremonies import selectors
 from ceremonies.exceptions import CeremonyError
@@ -23,7 +22,7 @@ from ceremonies.services.certificates import certificate_batch_retry, certificat
 from ceremonies.services.events import event_create, event_update, event_validate
 from employees.admin import ScopedAdminMixin, ServiceValidatedForm
 from employees.scope import staff_scope
-from purna.admin import ReadOnlyInline, RecordAdminMixin
+from purna.admin import HistoryAdmin, ReadOnlyInline, RecordAdminMixin
 from purna.db import BUSY_MESSAGE, is_transient
 from purna.forms import ServiceErrorsMixin
 
@@ -67,7 +66,7 @@ class EventAdminForm(ServiceValidatedForm):
 
 
 @admin.register(Event)
-class EventAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class EventAdmin(ScopedAdminMixin, HistoryAdmin):
     """Saved through event_create / event_update; participants are added on the staff pages, where the
     capacity and the rules are checked under a lock."""
 
@@ -161,7 +160,7 @@ class RevokeForm(ServiceErrorsMixin, forms.Form):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(ScopedAdminMixin, RecordAdminMixin, SimpleHistoryAdmin):
+class CertificateAdmin(ScopedAdminMixin, RecordAdminMixin, HistoryAdmin):
     """Certificates as issued: a correction is a re-issue, a mistake a revocation, both actions here that
     call the services with the signed-in user (who and why land in the history)."""
 

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from employees.admin_accounts import AccountGuardMixin, StaffScopeGuardMixin
 from employees.cases import DECIDED_STATUSES
@@ -55,7 +54,7 @@ from employees.services.register import (
     retirement_rules_delete,
 )
 from employees.views.transfer import admin_import_view
-from purna.admin import ReadOnlyInline
+from purna.admin import HistoryAdmin, ReadOnlyInline
 from purna.db import BUSY_MESSAGE, is_transient
 from purna.forms import ServiceErrorsMixin
 from purna.models import User
@@ -133,7 +132,7 @@ class RetirementRuleAdminForm(ServiceValidatedForm):
 
 
 @admin.register(RetirementRule)
-class RetirementRuleAdmin(SimpleHistoryAdmin):
+class RetirementRuleAdmin(HistoryAdmin):
     """Saving or deleting a rule goes through the services, which recompute everyone's facts (Celery)."""
 
     form = RetirementRuleAdminForm
@@ -189,7 +188,7 @@ class EmployeeAdminForm(ServiceValidatedForm):
 
 
 @admin.register(Employee)
-class EmployeeAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class EmployeeAdmin(ScopedAdminMixin, HistoryAdmin):
     """Employees are written by employee_create / employee_update (facts, work list, history, reminders)
     and never deleted: a person who leaves gets a status."""
 
@@ -309,7 +308,7 @@ class RetirementCaseAdminForm(ServiceValidatedForm):
 
 
 @admin.register(RetirementCase)
-class RetirementCaseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class RetirementCaseAdmin(ScopedAdminMixin, HistoryAdmin):
     """Records are opened and moved on the staff pages or by the actions here, never by editing the status;
     the SK and pertek of a record that has its SK can be corrected here (retirement_case_decision_correct)."""
 

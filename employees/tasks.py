@@ -4,7 +4,6 @@ from celery import shared_task
 from django.conf import settings
 
 from purna.jobs import memory_ceiling
-
 from purna.tasks import TransientRetryTask
 
 

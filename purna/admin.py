@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from purna.accounts import account_change_lines
 from purna.models import AccountChange, Instansi
@@ -36,6 +38,18 @@ class RecordAdminMixin:
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's admin with its pages of old versions read-only. SIMPLE_HISTORY_REVERT_DISABLED
+    only hides the "revert" button: the version form's POST still saves the old version, for anyone who
+    may merely view the row (payouts and certificates, which only the services write, included), so a
+    POST there is refused. Changes go through the change form and the services."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Instansi)
