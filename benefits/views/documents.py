@@ -7,6 +7,7 @@ import calendar
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -65,6 +66,10 @@ def receipt_file_response(receipt: Receipt) -> FileResponse:
 @require_POST
 def receipt_issue(request: HttpRequest, pk: int) -> HttpResponse:
     """Issue (or issue again) the payout's receipt, then back to the payout's page, where its status shows."""
+    # Those who only read payouts are refused before anything (the service would refuse too, after the
+    # lookup): a receipt takes a number from the year's gap-free counter.
+    if not any(request.user.has_perm(perm) for perm in services_receipts.PERMS_ISSUE):
+        raise PermissionDenied
     payout = _payout(request, pk)
     try:
         receipt = services_receipts.receipt_issue(payout=payout, actor=request.user)
