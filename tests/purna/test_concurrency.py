@@ -15,7 +15,6 @@ import http.cookiejar
 import os
 import random
 import re
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -28,9 +27,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from purna.management.commands.run_all import port_in_use
+from tests.trees import person_env, tree_copy
 
 pytestmark = pytest.mark.concurrency
 
@@ -42,7 +41,6 @@ SECONDS = 20
 START_TIMEOUT = 90
 RENDER_TIMEOUT = 60
 PASSWORD = "rahasia-uji-123"  # tests.factories.UserFactory's
-PERSON_ENV = ("PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TERM", "TMPDIR")
 # The steps of a payout, in order, as stored (benefits.models.PayoutStatus).
 STEPS = ["draf", "diverifikasi", "disetujui", "dibayar"]
 BENEFITS = "/tht-tali-asih/pembayaran/"
@@ -73,31 +71,14 @@ def seed(count: int) -> None:
 
 @pytest.fixture
 def tree(tmp_path) -> Path:
-    """This tree's files (committed or not, minus the ignored), beside this tree's .venv, without var/."""
-    copy = tmp_path / "purna"
-    files = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=settings.BASE_DIR,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split("\0")
-    for name in filter(None, files):
-        source = settings.BASE_DIR / name
-        if source.is_file():
-            (copy / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, copy / name)
-    (copy / ".venv").symlink_to(settings.BASE_DIR / ".venv")
-    return copy
+    return tree_copy(tmp_path / "purna", uncommitted=True)
 
 
-def person_env() -> dict[str, str]:
+def server_env() -> dict[str, str]:
     """`make run`'s environment: a person's shell, DEBUG on, none of the suite's settings (DATABASE_URL...)."""
-    env = {name: os.environ[name] for name in PERSON_ENV if name in os.environ}
     # The clients sign in with a password only: the second step (tests/purna/test_two_factor.py) is not
     # what this test is about, and make run's development mode may turn it off.
-    env.update(DEBUG="true", PORT=str(PORT), PURNA_TWO_FACTOR="false")
-    return env
+    return person_env(DEBUG="true", PORT=str(PORT), PURNA_TWO_FACTOR="false")
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -204,7 +185,7 @@ def test_embedded_default_holds_concurrent_clicks(tree):
             pytest.fail(f"port {PORT} is taken: CI must run the concurrency test (PURNA_CONCURRENCY_PORT)")
         pytest.skip(f"port {PORT} is taken by another program (PURNA_CONCURRENCY_PORT chooses another)")
     python = str(tree / ".venv" / "bin" / "python")
-    env = person_env()
+    env = server_env()
     (tree / "var" / "media").mkdir(parents=True)
     (tree / "var" / "mail").mkdir()
     started = time.monotonic()

@@ -4,6 +4,7 @@ the staff pages, the admin, the retirees' portal and the public verification pag
 and charts still working with the scripts and styles moved to static files. Screenshots go to
 var/screenshots/."""
 
+import base64
 import datetime as dt
 from urllib.parse import urlsplit
 
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.oath import TOTP
 
 from benefits.models import BatchStatus as PayoutBatchStatus
 from benefits.models import BenefitType, PayoutBatch, PayoutStatus
@@ -349,5 +351,24 @@ def test_buttons_confirmations_progress_bars_and_charts_work_under_the_policy(pa
         page.select_option("#language", "en")
     assert page.locator("html").get_attribute("lang") == "en"
     watch.collect()
+
+    assert not watch.problems, "\n".join(watch.problems)
+
+
+@pytest.mark.browser
+def test_the_second_step_and_an_accounts_admin_page_run_with_no_csp_violation(page, live_server, world, two_factor):
+    """The pages of the two-factor sign-in (QR code drawn inline as SVG) and an account's page with its
+    trace of changes (purna/admin.py), under the policy."""
+    watch = Watch(page)
+    sign_in(page.context, world["staff"], live_server)
+
+    watch.visit(reverse("two_factor:enrol"), screenshot="two-factor-enrol")
+    secret = page.locator("[data-testid=secret]").inner_text().replace(" ", "")
+    page.fill("input[name=code]", f"{TOTP(base64.b32decode(secret)).token():06d}")
+    page.locator("[data-testid=enrol-form] button[type=submit]").click()
+    page.wait_for_load_state("load")
+    assert urlsplit(page.url).path == reverse("two_factor:recovery_codes")
+    watch.collect()
+    watch.visit(reverse("admin:purna_user_change", args=[world["staff"].pk]), screenshot="account")
 
     assert not watch.problems, "\n".join(watch.problems)

@@ -10,7 +10,6 @@ import contextlib
 import http.cookiejar
 import os
 import re
-import shutil
 import signal
 import subprocess
 import time
@@ -21,11 +20,11 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django_otp.oath import TOTP
 
 from purna.management.commands.run_all import port_in_use
 from tests.employees.sheets import csv_bytes, row
+from tests.trees import person_env, tree_copy
 
 pytestmark = pytest.mark.run_command
 
@@ -35,26 +34,11 @@ SWEEP_SECONDS = 5
 SWEEPS = 3
 START_TIMEOUT = 120  # migrations and demo data on a fresh SQLite database, on a 2-core machine
 STOP_TIMEOUT = 10
-# Only what a person's shell has: none of the suite's own settings (DATABASE_URL, REDIS_URL, SECRET_KEY,
-# MAKEFLAGS of `make test`...) may reach the application.
-PERSON_ENV = ("PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TERM", "TMPDIR")
 
 
 @pytest.fixture
 def tree(tmp_path) -> Path:
-    """The committed files, copied with their times (so make does not reinstall), beside this tree's .venv."""
-    copy = tmp_path / "purna"
-    files = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=settings.BASE_DIR, check=True, capture_output=True, text=True
-    ).stdout.split("\0")
-    for name in filter(None, files):
-        source = settings.BASE_DIR / name
-        if source.is_file():
-            (copy / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, copy / name)
-    (copy / ".venv").symlink_to(settings.BASE_DIR / ".venv")
-    assert not (copy / "var").exists()
-    return copy
+    return tree_copy(tmp_path / "purna")
 
 
 @pytest.fixture
@@ -70,7 +54,7 @@ class MakeRun:
 
     def __init__(self, tree: Path) -> None:
         self.log_path = tree.parent / "make-run.log"
-        env = {name: os.environ[name] for name in PERSON_ENV if name in os.environ}
+        env = person_env()
         env["PURNA_SWEEP_EVERY_SECONDS"] = str(SWEEP_SECONDS)
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
