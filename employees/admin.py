@@ -32,6 +32,7 @@ from employees.models import (
     UnitKerja,
 )
 from employees.scope import staff_scope
+from employees.selectors import accounts_manageable
 from employees.services.cases import (
     DECISION_FIELDS,
     retirement_case_decision_correct,
@@ -210,6 +211,13 @@ class EmployeeAdmin(ScopedAdminMixin, HistoryAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         form.actor = request.user
         return form
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            # Only an account the admin manages may be linked (the suggestions alone are not a limit: any id
+            # can be posted); linking gives the account the employee's unit, and the admin power over it.
+            kwargs["queryset"] = accounts_manageable(actor=request.user, queryset=User.objects.all())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def changelist_view(self, request, extra_context=None):
         # A recomputation started here (a large selection) shows its progress until shortly after it ends.

@@ -13,7 +13,6 @@ from employees.scope import ALL_UNITS, staff_scope
 from employees.selectors import account_state, accounts_manageable, roles_grantable
 from purna.accounts import account_change_record
 from purna.admin import AccountChangeInline
-from purna.roles import holds_staff_powers
 
 # Only a superuser grants or removes these (the rest of the form stays editable).
 SUPERUSER_FIELDS = ["is_superuser", "is_staff", "user_permissions"]
@@ -36,10 +35,13 @@ class AccountGuardMixin:
 
     def _password_settable(self, request, account) -> bool:
         return password_settable(
-            actor_is_superuser=request.user.is_superuser,
-            own_account=account.pk == request.user.pk,
-            account_holds_staff_powers=holds_staff_powers(account),
+            actor_is_superuser=request.user.is_superuser, own_account=account.pk == request.user.pk
         )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Deactivated, never deleted (employees/accounts.py): a deleted account would leave no trace and
+        # blank the preparer of its payouts, and with it the four-eyes rule.
+        return False
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -643,3 +643,14 @@ def test_the_dashboard_card_shows_this_years_money(client, staff, unit, flat_rat
     assert 'data-testid="payouts-card"' in page
     assert response.context["payouts"].outstanding_amount == RP("20000000")
     assert "Rp 20.000.000" in page
+
+
+def test_a_change_made_by_no_one_on_record_shows_the_system(client, staff, unit, flat_rate):
+    """A change whose actor is gone (or was the system) is shown, not a 500 (found by a hostile pass)."""
+    payout = prepare(retiree(unit), staff)
+    payout.status_changes.update(actor=None)
+    client.force_login(staff["bendahara"])
+
+    response = client.get(reverse("benefits:payout_detail", args=[payout.pk]))
+
+    assert response.status_code == 200

@@ -175,7 +175,7 @@ def test_an_account_outside_the_units_or_a_superuser_cannot_be_reached(admin_a, 
     response = admin_a.post(password_url(target), {"password1": "Sandi-baru-2026!", "password2": "Sandi-baru-2026!"})
     assert response.status_code == 404
     assert admin_a.get(reverse("admin:purna_user_history", args=[target.pk])).status_code in (302, 404)
-    assert admin_a.get(reverse("admin:purna_user_delete", args=[target.pk])).status_code in (302, 404)
+    assert admin_a.get(reverse("admin:purna_user_delete", args=[target.pk])).status_code in (302, 403, 404)
     response = admin_a.post(change_url(target), {"username": target.username, "is_superuser": "on", "is_active": ""})
     assert response.status_code == 302 and response["Location"] == reverse("admin:index")
 
@@ -231,7 +231,8 @@ def test_an_admin_cannot_set_a_staff_colleagues_password(admin_a, accounts):
     before = snapshot(target)
 
     assert "../password/" not in admin_a.get(change_url(target)).content.decode()
-    assert "../password/" in admin_a.get(change_url(accounts["retiree_a"])).content.decode()
+    assert "../password/" not in admin_a.get(change_url(accounts["retiree_a"])).content.decode()
+    assert "../password/" in admin_a.get(change_url(accounts["admin_a"])).content.decode()  # their own
     assert admin_a.get(password_url(target)).status_code == 403
     response = admin_a.post(password_url(target), {"password1": "Sandi-baru-2026!", "password2": "Sandi-baru-2026!"})
 
@@ -324,15 +325,46 @@ def test_a_superuser_changes_flags_and_a_colleagues_password_with_a_trace(client
     assert "Sandi" not in str(list(AccountChange.objects.values()))
 
 
-def test_an_admin_sets_the_password_of_an_account_without_staff_powers_with_a_trace(admin_a, accounts):
-    target = accounts["retiree_a"]
+@pytest.mark.parametrize("key", ["retiree_a", "op_a"])
+def test_an_admin_sets_no_other_accounts_password_even_after_taking_its_roles_away(admin_a, accounts, key):
+    """Found by a hostile pass: the roles taken away, the password set, the roles given back."""
+    target = accounts[key]
+    target.groups.clear()
+    before = snapshot(target)
+
     response = admin_a.post(
         password_url(target),
         {"password1": "Sandi-baru-2026!", "password2": "Sandi-baru-2026!", "usable_password": "true"},
     )
 
-    assert response.status_code == 302
-    assert AccountChange.objects.get(account=target).changes == {"password": "set"}
+    assert response.status_code == 403
+    assert snapshot(target) == before
+
+
+def test_no_account_is_deleted_in_the_admin(client, accounts, admin_a):
+    target = accounts["op_a"]
+    client.force_login(accounts["root"])
+    for who in (client, admin_a):
+        assert who.post(reverse("admin:purna_user_delete", args=[target.pk]), {"post": "yes"}).status_code == 403
+        who.post(reverse("admin:purna_user_changelist"), {"action": "delete_selected", "_selected_action": [target.pk]})
+    assert type(target).objects.filter(pk=target.pk).exists()
+
+
+def test_an_employee_is_linked_only_to_an_account_the_admin_manages(admin_a, accounts, tree):
+    employee = EmployeeFactory(unit=tree["a_bidang"])
+    url = reverse("admin:employees_employee_change", args=[employee.pk])
+    form = shown_form(admin_a, url)
+
+    for outside in ("root", "op_b", "unscoped"):
+        data = {**form, "user": str(accounts[outside].pk)}
+        response = admin_a.post(url, data)
+        assert response.status_code == 200, outside  # the form again, with its error
+        employee.refresh_from_db()
+        assert employee.user_id is None, outside
+    # The same form with an account inside the admin's units is saved: the refusals came from the account.
+    assert admin_a.post(url, {**form, "user": str(accounts["op_a"].pk)}).status_code == 302
+    employee.refresh_from_db()
+    assert employee.user_id == accounts["op_a"].pk
 
 
 def test_only_a_superuser_changes_the_roles_themselves(admin_a, accounts):

@@ -356,11 +356,11 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     # Roles themselves are changed by superusers only (purna/admin.py RoleAdmin); an admin manages the
     # accounts inside their own units (employees/admin_accounts.py), others' answer "does not exist".
     "auth.group": AdminModel(view="adm"),
+    # Accounts are deactivated, never deleted (employees/accounts.py).
     "purna.user": AdminModel(
         view="adm",
         add="adm",
         change="adm",
-        delete="adm",
         scoped=True,
         obj=lambda w: w.users["opr@A"],
         history_outside="302",
