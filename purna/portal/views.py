@@ -10,10 +10,11 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -95,12 +96,22 @@ def sign_in_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/sign_in_sent.html", {"minutes": settings.PURNA_PORTAL_LINK_MINUTES})
 
 
-def _link_user(request: HttpRequest, token: str):
+class _LockingSesameBackend(SesameBackend):
+    """django-sesame's check, reading the account with its row locked (inside a transaction): a second
+    click on the same link waits for the first to sign in, then sees the new last login and fails."""
+
+    def get_user(self, user_id):
+        user = get_user_model()._default_manager.select_for_update().filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+def _link_user(request: HttpRequest, token: str, *, lock: bool = False):
     """The retiree a link's token names, if it is valid, unused and unexpired; None otherwise. The
-    token is not spent here: only signing in (which changes the last login) spends it."""
+    token is not spent here: only signing in (which changes the last login) spends it; `lock` locks
+    the account's row for the transaction, to check and spend the link in one step."""
     if not token:
         return None
-    user = SesameBackend().authenticate(request, sesame=token, scope=SCOPE)
+    user = (_LockingSesameBackend if lock else SesameBackend)().authenticate(request, sesame=token, scope=SCOPE)
     if user is None or holds_staff_powers(user) or employee_for_portal(user=user) is None:
         return None
     return user
@@ -114,15 +125,22 @@ def sign_in_link(request: HttpRequest) -> HttpResponse:
 
     Mail scanners open links to check them; a GET that signed in would spend the one-time link before
     the person clicks it. So the GET only shows the button."""
-    token = (request.POST if request.method == "POST" else request.GET).get("sesame", "")
-    user = _link_user(request, token)
+    if request.method == "GET":
+        token = request.GET.get("sesame", "")
+        user = _link_user(request, token)
+        if user is None:
+            return render(request, "portal/sign_in_link_invalid.html", status=410)
+        return render(request, "portal/sign_in_link.html", {"token": token, "person": user.get_full_name()})
+    # Check and spend the link in one transaction, the account's row locked (on SQLite the IMMEDIATE
+    # transaction serialises writers): the same link clicked in several browsers at once signs in one.
+    with transaction.atomic():
+        user = _link_user(request, request.POST.get("sesame", ""), lock=True)
+        if user is not None:
+            logout(request)  # whoever was signed in on this browser before
+            login(request, user, backend=SESAME_BACKEND)
     if user is None:
         return render(request, "portal/sign_in_link_invalid.html", status=410)
-    if request.method == "POST":
-        logout(request)  # whoever was signed in on this browser before
-        login(request, user, backend=SESAME_BACKEND)
-        return redirect("portal:home")
-    return render(request, "portal/sign_in_link.html", {"token": token, "person": user.get_full_name()})
+    return redirect("portal:home")
 
 
 @login_not_required

@@ -5,16 +5,19 @@ plus birth date (printed in the NIP itself) is never enough."""
 
 import datetime as dt
 import re
+import threading
 
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from sesame.utils import get_token
 
 from employees.choices import EmployeeStatus
+from employees.services.accounts import employee_portal_account_ensure
 from purna import roles
 from purna.notifications.delivery import messages_send
 from purna.notifications.models import Message, MessageStatus
@@ -211,3 +214,43 @@ def test_asking_again_leaves_the_first_link_working(client, retiree, smtp_settin
     messages_send()
 
     assert Client().get(first).status_code == 200
+
+
+def post_at_the_same_moment(url: str, token: str, browsers: list[Client]) -> list[int]:
+    """Each browser POSTs the link's button in its own thread, all released together; their answers."""
+    barrier = threading.Barrier(len(browsers))
+    answers = []
+
+    def click(browser):
+        try:
+            barrier.wait()
+            answers.append(browser.post(url, {"sesame": token}).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click, args=(browser,)) for browser in browsers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_link_clicked_in_several_browsers_at_once_signs_in_only_one(retiree):
+    # Spending the link is one step: the account's row is locked (on SQLite, the write transaction is
+    # taken) before the token is checked, so a second click sees the new last login and gets 410.
+    user = employee_portal_account_ensure(employee=retiree)
+    url = reverse("portal:sign_in_link")
+    for _round in range(5):
+        token = get_token(user, scope="portal")
+        browsers = [Client() for _ in range(4)]
+        for browser in browsers:
+            assert browser.get(url, {"sesame": token}).status_code == 200
+
+        answers = post_at_the_same_moment(url, token, browsers)
+
+        assert sorted(answers) == [302, 410, 410, 410]
+        homes = [browser.get(reverse("portal:home")).status_code for browser in browsers]
+        assert sorted(homes) == [200, 302, 302, 302]
+        user.refresh_from_db()
