@@ -20,6 +20,9 @@ DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"]
 # An event's own certificate logo: a picture WeasyPrint prints well, small enough to embed in each PDF.
 LOGO_TYPES = {"image/png", "image/jpeg"}
 LOGO_MAX_BYTES = 2 * 1024 * 1024
+# Pixels, not bytes, are what a picture costs once decoded (4 bytes each): a 250 KB PNG can declare
+# 8000 x 8000 and take 256 MB in every certificate's rendering. 3000 x 3000 prints sharp on A4.
+LOGO_MAX_PIXELS = 3000 * 3000
 OFFSET_FIELDS = ["print_offset_x_mm", "print_offset_y_mm"]
 
 
@@ -110,6 +113,13 @@ class EventForm(ServiceErrorsMixin, forms.ModelForm):
             if logo.size > LOGO_MAX_BYTES:
                 raise forms.ValidationError(
                     _("The logo is too large (at most %(size)s).") % {"size": filesizeformat(LOGO_MAX_BYTES)}
+                )
+            # forms.ImageField has read the header (Pillow, not decoded): its declared size.
+            width, height = getattr(getattr(logo, "image", None), "size", (0, 0))
+            if width * height > LOGO_MAX_PIXELS:
+                raise forms.ValidationError(
+                    _("The logo is %(width)s x %(height)s pixels: at most 3000 x 3000, please make it smaller.")
+                    % {"width": width, "height": height}
                 )
         return logo
 

@@ -331,3 +331,17 @@ def test_a_bad_certificate_design_says_why_and_saves_nothing(operator_client, un
     assert errors["certificate_logo"]
     assert errors["print_offset_x_mm"] == ["Pastikan nilai ini lebih kecil dari atau sama dengan 30."]
     assert not Event.objects.exists()
+
+
+def test_a_logo_of_too_many_pixels_is_refused_however_small_the_file(operator_client, unit):
+    """A 8000 x 8000 PNG of one colour is a few hundred KB on disk and 256 MB decoded (a hostile pass)."""
+    buffer = BytesIO()
+    Image.new("RGBA", (8000, 8000), (11, 93, 75, 255)).save(buffer, "PNG")
+    assert len(buffer.getvalue()) < 2 * 1024 * 1024
+    logo = SimpleUploadedFile("besar.png", buffer.getvalue(), content_type="image/png")
+
+    response = operator_client.post(reverse("ceremonies:create"), event_post(unit, certificate_logo=logo))
+
+    assert response.status_code == 200
+    assert "8000 x 8000" in " ".join(response.context["form"].errors["certificate_logo"])
+    assert not Event.objects.exists()
