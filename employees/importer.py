@@ -482,6 +482,18 @@ def _is_blank(cells: list[Any]) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
+def _csv_error_text(error: csv.Error) -> str:
+    """The csv module's reason in the person's language (its own text is English)."""
+    text = str(error)
+    if "field larger than field limit" in text:
+        return _("a cell is longer than %(limit)s characters") % {
+            "limit": f"{csv.field_size_limit():,}".replace(",", ".")
+        }
+    if "NUL" in text:
+        return _("the file holds null characters (is it really a CSV file?)")
+    return _("the quotes or line breaks are not closed properly")
+
+
 def _open_csv(file: IO[bytes]) -> Sheet:
     encoding, notices = _csv_encoding(file)
     text = _text(file, encoding)
@@ -499,7 +511,8 @@ def _open_csv(file: IO[bytes]) -> Sheet:
     except csv.Error as exc:
         text.detach()
         raise ImportFileError(
-            _("The CSV file cannot be read near line %(line)d: %(error)s") % {"line": reader.line_num, "error": exc}
+            _("The CSV file cannot be read near line %(line)d: %(error)s")
+            % {"line": reader.line_num, "error": _csv_error_text(exc)}
         ) from exc
     text.detach()
 

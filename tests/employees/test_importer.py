@@ -526,3 +526,14 @@ def test_result_keeps_the_first_errors_and_the_total():
     assert stored.error_count == importer.ERRORS_KEPT + 25
     assert stored.notices == ["dibaca sebagai cp1252"]
     assert stored.changes == [{"kind": "change", "row": 2, "nip": "1", "name": "A", "fields": ["golongan"]}]
+
+
+def test_a_csv_cell_longer_than_the_reader_takes_is_refused_in_the_persons_language():
+    """The csv module's own reason is English ("field larger than field limit"): found by a hostile pass."""
+    data = ("nip;nama\n" + "1;" + "x" * 300_000 + "\n").encode()
+
+    with translation.override("id"), pytest.raises(ImportFileError) as caught:
+        importer.open_sheet(io.BytesIO(data), name="pegawai.csv", size=len(data), max_bytes=len(data))
+
+    assert "field limit" not in caught.value.message
+    assert "131.072 karakter" in caught.value.message
