@@ -6,6 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from benefits.exceptions import PayoutError
+from benefits.models import PayoutStatus
+from benefits.services import payouts as payout_services
 from ceremonies.exceptions import CeremonyError
 from ceremonies.models import (
     Certificate,
@@ -21,6 +24,7 @@ from ceremonies.services import events as services
 from ceremonies.services.invitations import invitations_send
 from employees.retirement import add_months
 from purna import roles
+from tests.benefits.documents_helpers import payout_in
 from tests.ceremonies.test_certificates import held_event
 from tests.factories import (
     EmployeeFactory,
@@ -215,3 +219,17 @@ def test_certificates_of_another_units_event_are_not_issued_revoked_or_printed_a
     certificate.refresh_from_db()
     assert (certificate.status, certificate.version) == (CertificateStatus.VALID, 1)
     assert not Certificate.objects.filter(participant=second).exists()
+
+
+def test_payouts_are_not_handed_over_at_another_units_event(client, unit_a, theirs):
+    event, mine, _session = theirs
+    treasurer = UserFactory(username="bendahara-a", roles=[roles.BENDAHARA], units=[unit_a])
+    payout = payout_in(PayoutStatus.APPROVED, employee=mine.employee)
+    client.force_login(treasurer)
+
+    assert client.get(reverse("benefits:handover", args=[event.pk])).status_code == 200
+    assert client.post(reverse("benefits:handover_pay", args=[event.pk, payout.pk])).status_code == 404
+    with translation.override("en"), pytest.raises(PayoutError, match="organised by another work unit"):
+        payout_services.payout_hand_over(payout=payout, event=event, actor=treasurer)
+    payout.refresh_from_db()
+    assert payout.status == PayoutStatus.APPROVED
