@@ -65,16 +65,29 @@ def event_get(*, pk: int, scope: Scope) -> Event:
     return events_visible(events, scope).get(pk=pk)
 
 
+def event_get_for_change(*, pk: int, scope: Scope) -> Event:
+    """One event `scope` may change: organised by one of its units. Seeing an event through a participant
+    of one's own units is not enough to change it (ceremonies.services.events.event_change_check says the
+    same to the services). Raises Event.DoesNotExist."""
+    events = Event.objects.select_related("organizer", "presiding_official", "created_by")
+    return scope.filter(events, "organizer").get(pk=pk)
+
+
 def event_participants(*, event: Event, scope: Scope) -> list[Participant]:
     """The event's participants that `scope` may see, by name, with their employee and unit (one query)."""
     participants = Participant.objects.filter(event=event).select_related("employee__unit", "checked_in_by")
     return list(scope.filter(participants, "employee__unit").order_by("employee__name", "pk"))
 
 
-def participant_get(*, pk: int, scope: Scope) -> Participant:
-    """A participant `scope` may see, with their event and employee. Raises Participant.DoesNotExist."""
-    participants = Participant.objects.select_related("event__organizer", "employee__unit")
-    return scope.filter(participants, "employee__unit").get(pk=pk)
+def participant_get(*, pk: int, scope: Scope, for_change: bool = False) -> Participant:
+    """A participant `scope` may see (`for_change`: and whose event it may change, see
+    event_get_for_change), with their event and employee. Raises Participant.DoesNotExist."""
+    participants = scope.filter(
+        Participant.objects.select_related("event__organizer", "employee__unit"), "employee__unit"
+    )
+    if for_change:
+        participants = scope.filter(participants, "event__organizer")
+    return participants.get(pk=pk)
 
 
 def participant_by_code(*, event: Event, code: str, scope: Scope) -> Participant:
@@ -210,11 +223,14 @@ def certificate_list(*, event: Event, scope: Scope) -> list[Certificate]:
     return list(scope.filter(certificates, "participant__employee__unit").order_by("participant__employee__name", "pk"))
 
 
-def certificate_get(*, pk: int, scope: Scope) -> Certificate:
-    """A certificate whose recipient `scope` may see, with its participant, employee and event. Raises
-    Certificate.DoesNotExist."""
+def certificate_get(*, pk: int, scope: Scope, for_change: bool = False) -> Certificate:
+    """A certificate whose recipient `scope` may see (`for_change`: and whose event it may change, see
+    event_get_for_change), with its participant, employee and event. Raises Certificate.DoesNotExist."""
     certificates = Certificate.objects.select_related("participant__employee", "participant__event")
-    return scope.filter(certificates, "participant__employee__unit").get(pk=pk)
+    certificates = scope.filter(certificates, "participant__employee__unit")
+    if for_change:
+        certificates = scope.filter(certificates, "participant__event__organizer")
+    return certificates.get(pk=pk)
 
 
 def certificate_by_code(*, code: str) -> Certificate:
@@ -230,9 +246,13 @@ def certificate_batches_visible(batches: QuerySet[CertificateBatch], scope: Scop
     return batches.filter(event__in=events_visible(Event.objects.all(), scope).values("pk"))
 
 
-def certificate_batch_get(*, pk: int, scope: Scope) -> CertificateBatch:
-    """A batch of an event `scope` may see, with its event. Raises CertificateBatch.DoesNotExist."""
-    return certificate_batches_visible(CertificateBatch.objects.select_related("event"), scope).get(pk=pk)
+def certificate_batch_get(*, pk: int, scope: Scope, for_change: bool = False) -> CertificateBatch:
+    """A batch of an event `scope` may see (`for_change`: may change, see event_get_for_change), with its
+    event. Raises CertificateBatch.DoesNotExist."""
+    batches = certificate_batches_visible(CertificateBatch.objects.select_related("event"), scope)
+    if for_change:
+        batches = scope.filter(batches, "event__organizer")
+    return batches.get(pk=pk)
 
 
 # --- The retirees' portal (purna/portal): one person's own rows, no staff scope ---------------------------

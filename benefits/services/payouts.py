@@ -592,6 +592,9 @@ def payout_hand_over(*, payout: Payout, event: Event, actor: Any, note: str = ""
     """Record an approved payout as handed over in cash at a ceremony the employee takes part in: paid,
     on the day it is recorded, by the Bendahara, with the same rules as payout_pay."""
     _permission_check(actor, PERM_PAY, _("Only the treasurer (bendahara) may record payments."))
+    if not staff_scope(actor).covers(event.organizer_id):
+        message = _("This event is organised by another work unit: only its organisers may change it.")
+        raise PayoutError(errors={"event": [message]})
     if not Participant.objects.filter(event=event, employee_id=payout.employee_id).exists():
         raise PayoutError(errors={"event": [_("The employee is not a participant of this event.")]})
     if event.status in (EventStatus.DRAFT, EventStatus.CLOSED):

@@ -71,9 +71,11 @@ def _payout(request: HttpRequest, pk: int) -> Payout:
         raise Http404(_("No such payout.")) from exc
 
 
-def _event(request: HttpRequest, pk: int) -> Event:
+def _event(request: HttpRequest, pk: int, *, for_change: bool = False) -> Event:
+    # Handing over at an event takes its organiser in the scope (ceremony_selectors.event_get_for_change).
+    get = ceremony_selectors.event_get_for_change if for_change else ceremony_selectors.event_get
     try:
-        return ceremony_selectors.event_get(pk=pk, scope=staff_scope(request.user))
+        return get(pk=pk, scope=staff_scope(request.user))
     except Event.DoesNotExist as exc:
         raise Http404(_("No such event.")) from exc
 
@@ -553,7 +555,7 @@ def handover_view(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("benefits.pay_payout", raise_exception=True)
 def handover_pay_view(request: HttpRequest, pk: int, payout_pk: int) -> HttpResponse:
     """Hand over one approved payout at the ceremony (payout_hand_over); htmx swaps the row back."""
-    event = _event(request, pk)
+    event = _event(request, pk, for_change=True)
     payout = _payout(request, payout_pk)
     error = None
     try:

@@ -36,6 +36,7 @@ from ceremonies.models import (
     Participant,
     ParticipantStatus,
 )
+from ceremonies.services.events import event_change_check
 from ceremonies.tasks import certificates_render_task
 from employees.choices import EmployeeStatus
 from employees.retirement import service_length
@@ -119,6 +120,7 @@ def certificates_issue(
     with transaction.atomic():
         # Two staff issuing for the same event at once wait here, and the second finds nothing missing.
         locked = Event.objects.select_for_update(of=("self",)).select_related("presiding_official").get(pk=event.pk)
+        event_change_check(event=locked, actor=actor)
         attended = Participant.objects.filter(event=locked, status=ParticipantStatus.ATTENDED, certificates=None)
         if participants is not None:
             attended = attended.filter(pk__in=[p.pk for p in participants])
@@ -166,6 +168,7 @@ def certificate_revoke(*, certificate: Certificate, actor: Any, reason: str) -> 
         raise CeremonyError(errors={"reason": [_("Give the reason for revoking the certificate.")]})
     with transaction.atomic():
         locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        event_change_check(event=locked.participant.event, actor=actor)
         if locked.status == CertificateStatus.REVOKED:
             raise CeremonyError(_("This certificate has already been revoked."))
         locked.status = CertificateStatus.REVOKED
@@ -190,9 +193,10 @@ def certificate_reissue(*, certificate: Certificate, actor: Any) -> CertificateB
             .select_related("participant__employee", "participant__event__presiding_official")
             .get(pk=certificate.pk)
         )
+        event = locked.participant.event
+        event_change_check(event=event, actor=actor)
         if locked.status == CertificateStatus.REVOKED:
             raise CeremonyError(_("A revoked certificate cannot be issued again."))
-        event = locked.participant.event
         official = _signatory(event)
         if official is None:
             raise CeremonyError(_("Choose who signs the certificates (or the presiding official) first."))
@@ -216,6 +220,7 @@ def certificate_batch_retry(*, batch: CertificateBatch, actor: Any) -> Certifica
     printed yet (the numbers are kept). A batch that is waiting, running or done is left as it is."""
     with transaction.atomic():
         locked = CertificateBatch.objects.select_for_update().get(pk=batch.pk)
+        event_change_check(event=locked.event, actor=actor)
         if locked.status != BatchStatus.FAILED:
             raise CeremonyError(_("This batch has not stopped on an error."))
         locked.status = BatchStatus.PENDING

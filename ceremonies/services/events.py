@@ -68,6 +68,14 @@ def _history(instance: Any, actor: Any, reason: str = "") -> None:
         instance._change_reason = reason
 
 
+def event_change_check(*, event: Event, actor: Any) -> None:
+    """Refuse (CeremonyError) an actor whose scope does not hold the event's organising unit, as stored:
+    staff who see an event only through participants of their units may not change it, nor anything in it.
+    No actor: a system action (a management command, a task)."""
+    if actor is not None and not staff_scope(actor).covers(event.organizer_id):
+        raise CeremonyError(_("This event is organised by another work unit: only its organisers may change it."))
+
+
 def _organizer_check(actor: Any, event: Event) -> dict[str, list[str]]:
     if actor is not None and event.organizer_id and not staff_scope(actor).covers(event.organizer_id):
         return {"organizer": [_("Choose one of your own work units.")]}
@@ -115,6 +123,7 @@ def event_update(*, event: Event, actor: Any, signatories: Iterable[Any] | None 
     _check_fields(changes, EVENT_FIELDS)
     with transaction.atomic():
         locked = _event_locked(event)
+        event_change_check(event=locked, actor=actor)
         if locked.status == EventStatus.CLOSED:
             raise CeremonyError(_("This event is closed and can no longer be changed."))
         for name, value in changes.items():
@@ -134,6 +143,7 @@ def event_transition(*, event: Event, to_status: str, actor: Any) -> Event:
     """
     with transaction.atomic():
         locked = _event_locked(event)
+        event_change_check(event=locked, actor=actor)
         if not rules.event_transition_allowed(locked.status, to_status):
             raise CeremonyError(
                 _('This event is "%(from)s" and cannot become "%(to)s".')
@@ -158,6 +168,7 @@ def session_save(*, event: Event, actor: Any, session: Session | None = None, **
     _check_fields(fields, SESSION_FIELDS)
     with transaction.atomic():
         locked = _event_locked(event)
+        event_change_check(event=locked, actor=actor)
         if locked.status == EventStatus.CLOSED:
             raise CeremonyError(_("This event is closed and can no longer be changed."))
         session = session or Session(event=locked)
@@ -171,6 +182,7 @@ def session_save(*, event: Event, actor: Any, session: Session | None = None, **
 def session_delete(*, session: Session, actor: Any) -> None:
     with transaction.atomic():
         locked = _event_locked(session.event)
+        event_change_check(event=locked, actor=actor)
         if locked.status == EventStatus.CLOSED:
             raise CeremonyError(_("This event is closed and can no longer be changed."))
         session.delete()
@@ -202,6 +214,7 @@ def participants_add(*, event: Event, employees: Iterable[Employee], actor: Any)
     scope = staff_scope(actor) if actor is not None else None
     with transaction.atomic():
         locked = _event_locked(event)
+        event_change_check(event=locked, actor=actor)
         if not rules.participants_editable(locked.status):
             raise CeremonyError(_("Participants can no longer be added: the event has been held."))
         present = set(Participant.objects.filter(event=locked).values_list("employee_id", flat=True))
@@ -255,6 +268,7 @@ def participant_update(
     """Record the companion (spouse, child) who comes with the participant."""
     with transaction.atomic():
         locked = _participant_locked(participant)
+        event_change_check(event=locked.event, actor=actor)
         if locked.event.status == EventStatus.CLOSED:
             raise CeremonyError(_("This event is closed and can no longer be changed."))
         locked.companion_name = companion_name.strip()
@@ -269,6 +283,7 @@ def participant_remove(*, participant: Participant, actor: Any) -> None:
     """Take a participant off an event before it is held; someone who attended stays on the record."""
     with transaction.atomic():
         locked = _participant_locked(participant)
+        event_change_check(event=locked.event, actor=actor)
         if not rules.participants_editable(locked.event.status) or locked.status == ParticipantStatus.ATTENDED:
             raise CeremonyError(_("This participant can no longer be removed: the event has been held."))
         _history(locked, actor, "removed")
@@ -287,6 +302,7 @@ def participant_check_in(
     """
     with transaction.atomic():
         locked = _participant_locked(participant)
+        event_change_check(event=locked.event, actor=actor)
         if locked.status == ParticipantStatus.ATTENDED:
             return locked, False
         if not rules.attendance_allowed(locked.event.status):
@@ -305,6 +321,7 @@ def participants_check_in_all(*, event: Event, actor: Any) -> int:
     scope = staff_scope(actor)
     with transaction.atomic():
         locked = _event_locked(event)
+        event_change_check(event=locked, actor=actor)
         if not rules.attendance_allowed(locked.status):
             raise CeremonyError(_("Attendance is taken once the event is published, until it is closed."))
         now = timezone.now()
@@ -326,6 +343,7 @@ def souvenir_hand(*, participant: Participant, actor: Any, note: str = "") -> tu
     """Record the souvenir (kenang-kenangan) handed to a participant; handing it twice changes nothing."""
     with transaction.atomic():
         locked = _participant_locked(participant)
+        event_change_check(event=locked.event, actor=actor)
         if locked.souvenir_at is not None:
             return locked, False
         if not rules.attendance_allowed(locked.event.status):

@@ -30,6 +30,7 @@ from ceremonies import calendar, rsvp, rules
 from ceremonies.exceptions import CeremonyError, RsvpError, RsvpGoneError
 from ceremonies.formatting import event_when_in
 from ceremonies.models import Event, Participant, ParticipantStatus
+from ceremonies.services.events import event_change_check
 from employees.scope import ALL_UNITS, staff_scope
 from purna.notifications.rendering import sender_load, site_url
 from purna.notifications.services import AttachmentDraft, message_queue, send_after_commit
@@ -125,6 +126,7 @@ def invitations_send(
     report = InvitationReport()
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
+        event_change_check(event=locked, actor=actor)
         if not rules.invitations_allowed(locked.status):
             raise CeremonyError(_("Invitations can be sent only for a published event."))
         rows = Participant.objects.select_for_update(of=("self",)).filter(event=locked).select_related("employee")

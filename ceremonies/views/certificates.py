@@ -33,17 +33,19 @@ from purna.ratelimit import client_address, rate_limited
 PDF = "application/pdf"
 
 
-def _event(request: HttpRequest, pk: int) -> Event:
-    # Outside the user's scope an event is "not found": a 403 would confirm that it exists.
+def _event(request: HttpRequest, pk: int, *, for_change: bool = False) -> Event:
+    # Outside the user's scope an event is "not found": a 403 would confirm that it exists. To change it,
+    # its organiser must be in the scope (selectors.event_get_for_change).
+    get = selectors.event_get_for_change if for_change else selectors.event_get
     try:
-        return selectors.event_get(pk=pk, scope=staff_scope(request.user))
+        return get(pk=pk, scope=staff_scope(request.user))
     except Event.DoesNotExist:
         raise Http404 from None
 
 
-def _certificate(request: HttpRequest, pk: int) -> Certificate:
+def _certificate(request: HttpRequest, pk: int, *, for_change: bool = False) -> Certificate:
     try:
-        return selectors.certificate_get(pk=pk, scope=staff_scope(request.user))
+        return selectors.certificate_get(pk=pk, scope=staff_scope(request.user), for_change=for_change)
     except Certificate.DoesNotExist:
         raise Http404 from None
 
@@ -56,7 +58,7 @@ def _error_messages(request: HttpRequest, error: CeremonyError) -> None:
 @require_POST
 @permission_required("ceremonies.change_event", raise_exception=True)
 def certificates_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
-    event = _event(request, pk)
+    event = _event(request, pk, for_change=True)
     try:
         batch = services.certificates_issue(event=event, actor=request.user)
     except CeremonyError as error:
@@ -74,9 +76,9 @@ def certificates_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("ceremonies:certificate_batch", pk=batch.pk)
 
 
-def _batch(request: HttpRequest, pk: int) -> CertificateBatch:
+def _batch(request: HttpRequest, pk: int, *, for_change: bool = False) -> CertificateBatch:
     try:
-        return selectors.certificate_batch_get(pk=pk, scope=staff_scope(request.user))
+        return selectors.certificate_batch_get(pk=pk, scope=staff_scope(request.user), for_change=for_change)
     except CertificateBatch.DoesNotExist:
         raise Http404 from None
 
@@ -97,7 +99,7 @@ def certificate_batch_progress_view(request: HttpRequest, pk: int) -> HttpRespon
 @require_POST
 @permission_required("ceremonies.change_event", raise_exception=True)
 def certificate_batch_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _batch(request, pk)
+    batch = _batch(request, pk, for_change=True)
     try:
         services.certificate_batch_retry(batch=batch, actor=request.user)
     except CeremonyError as error:
@@ -179,7 +181,7 @@ def certificates_zip_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required("ceremonies.change_event", raise_exception=True)
 def certificate_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
-    certificate = _certificate(request, pk)
+    certificate = _certificate(request, pk, for_change=True)
     try:
         services.certificate_revoke(certificate=certificate, actor=request.user, reason=request.POST.get("reason", ""))
     except CeremonyError as error:
@@ -192,7 +194,7 @@ def certificate_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required("ceremonies.change_event", raise_exception=True)
 def certificate_reissue_view(request: HttpRequest, pk: int) -> HttpResponse:
-    certificate = _certificate(request, pk)
+    certificate = _certificate(request, pk, for_change=True)
     try:
         batch = services.certificate_reissue(certificate=certificate, actor=request.user)
     except CeremonyError as error:

@@ -30,16 +30,18 @@ from employees.scope import staff_scope
 WHEN_CHOICES = {"akan-datang": "upcoming", "lalu": "past", "semua": ""}
 
 
-def _event(request: HttpRequest, pk: int) -> Event:
+def _event(request: HttpRequest, pk: int, *, for_change: bool = False) -> Event:
+    # To change an event its organiser must be in the scope; seeing it through a participant is not enough.
+    get = selectors.event_get_for_change if for_change else selectors.event_get
     try:
-        return selectors.event_get(pk=pk, scope=staff_scope(request.user))
+        return get(pk=pk, scope=staff_scope(request.user))
     except Event.DoesNotExist as exc:
         raise Http404(_("No such event.")) from exc
 
 
-def _participant(request: HttpRequest, pk: int) -> Participant:
+def _participant(request: HttpRequest, pk: int, *, for_change: bool = False) -> Participant:
     try:
-        return selectors.participant_get(pk=pk, scope=staff_scope(request.user))
+        return selectors.participant_get(pk=pk, scope=staff_scope(request.user), for_change=for_change)
     except Participant.DoesNotExist as exc:
         raise Http404(_("No such participant.")) from exc
 
@@ -119,7 +121,7 @@ class EventFormView(PermissionRequiredMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if not self.has_permission():
             return self.handle_no_permission()
-        self.event = _event(request, kwargs["pk"]) if "pk" in kwargs else None
+        self.event = _event(request, kwargs["pk"], for_change=True) if "pk" in kwargs else None
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
@@ -156,7 +158,7 @@ class EventFormView(PermissionRequiredMixin, FormView):
 @require_POST
 @permission_required("ceremonies.change_event", raise_exception=True)
 def event_transition_view(request: HttpRequest, pk: int, to_status: str) -> HttpResponse:
-    event = _event(request, pk)
+    event = _event(request, pk, for_change=True)
     if to_status not in EventStatus.values:
         raise Http404
     try:
@@ -180,7 +182,7 @@ class SessionFormView(PermissionRequiredMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if not self.has_permission():
             return self.handle_no_permission()
-        self.event = _event(request, kwargs["pk"])
+        self.event = _event(request, kwargs["pk"], for_change=True)
         self.session = None
         if "session_pk" in kwargs:
             self.session = Session.objects.filter(event=self.event, pk=kwargs["session_pk"]).first()
@@ -215,7 +217,7 @@ class SessionFormView(PermissionRequiredMixin, FormView):
 @require_POST
 @permission_required("ceremonies.change_event", raise_exception=True)
 def session_delete_view(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
-    event = _event(request, pk)
+    event = _event(request, pk, for_change=True)
     session = Session.objects.filter(event=event, pk=session_pk).first()
     if session is None:
         raise Http404
@@ -235,7 +237,7 @@ def session_delete_view(request: HttpRequest, pk: int, session_pk: int) -> HttpR
 def cohort_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Build the list from a cohort ("whose TMT falls between X and Y", by unit) or a name/NIP; shows
     who cannot take part and why, and who is already in another event; adds the ticked ones (POST)."""
-    event = _event(request, pk)
+    event = _event(request, pk, for_change=True)
     scope = staff_scope(request.user)
     if request.method == "POST":
         ids = [int(value) for value in request.POST.getlist("employee") if value.isdigit()]
@@ -290,7 +292,7 @@ class CompanionFormView(PermissionRequiredMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if not self.has_permission():
             return self.handle_no_permission()
-        self.participant = _participant(request, kwargs["pk"])
+        self.participant = _participant(request, kwargs["pk"], for_change=True)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -312,7 +314,7 @@ class CompanionFormView(PermissionRequiredMixin, FormView):
 @require_POST
 @permission_required("ceremonies.change_event", raise_exception=True)
 def participant_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = _participant(request, pk)
+    participant = _participant(request, pk, for_change=True)
     try:
         services.participant_remove(participant=participant, actor=request.user)
     except CeremonyError as error:
@@ -337,7 +339,7 @@ def participant_view(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("ceremonies.change_event", raise_exception=True)
 def checkin_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The check-in page: large buttons, a search by name or NIP, the counts; works on a phone."""
-    event = _event(request, pk)
+    event = _event(request, pk, for_change=True)
     everyone = selectors.event_participants(event=event, scope=staff_scope(request.user))
     search = request.GET.get("q", "").strip()
     participants = everyone
@@ -379,7 +381,7 @@ def _checkin_row(request: HttpRequest, participant: Participant) -> HttpResponse
 @require_POST
 @permission_required("ceremonies.change_event", raise_exception=True)
 def participant_check_in_view(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = _participant(request, pk)
+    participant = _participant(request, pk, for_change=True)
     try:
         participant, changed = services.participant_check_in(participant=participant, actor=request.user)
     except CeremonyError as error:
@@ -405,7 +407,7 @@ def _back_query(request: HttpRequest) -> str:
 @require_POST
 @permission_required("ceremonies.change_event", raise_exception=True)
 def souvenir_view(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = _participant(request, pk)
+    participant = _participant(request, pk, for_change=True)
     try:
         participant, _changed = services.souvenir_hand(
             participant=participant, actor=request.user, note=request.POST.get("note", "")
@@ -424,7 +426,7 @@ def souvenir_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required("ceremonies.change_event", raise_exception=True)
 def check_in_all_view(request: HttpRequest, pk: int) -> HttpResponse:
-    event = _event(request, pk)
+    event = _event(request, pk, for_change=True)
     try:
         marked = services.participants_check_in_all(event=event, actor=request.user)
     except CeremonyError as error:
@@ -440,7 +442,7 @@ def check_in_all_view(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("ceremonies.change_event", raise_exception=True)
 def checkin_code_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """What the QR code on an invitation opens on a staff phone: the participant, and one big button."""
-    event = _event(request, pk)
+    event = _event(request, pk, for_change=True)
     try:
         participant = selectors.participant_by_code(event=event, code=code, scope=staff_scope(request.user))
     except Participant.DoesNotExist as exc:

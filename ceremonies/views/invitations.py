@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ceremonies.exceptions import CeremonyError, RsvpError, RsvpGoneError
 from ceremonies.models import Event, Participant
-from ceremonies.selectors import event_get
+from ceremonies.selectors import event_get_for_change
 from ceremonies.services.invitations import (
     event_when_local,
     invitations_send,
@@ -76,7 +76,7 @@ def _event_page(pk: int) -> str:
 def invitations_send_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Send the invitations of an event to its participants (of the user's units) not invited yet."""
     try:
-        event = event_get(pk=pk, scope=staff_scope(request.user))
+        event = event_get_for_change(pk=pk, scope=staff_scope(request.user))
     except Event.DoesNotExist as exc:
         raise Http404 from exc
     try:

@@ -156,8 +156,8 @@ def test_the_presiding_official_signs_when_no_signatory_is_chosen(actor):
 def test_only_the_actors_units_get_certificates(role_user):
     from purna import roles
 
-    event = held_event(attended=0, absent=0)
     mine, theirs = UnitKerjaFactory(), UnitKerjaFactory()
+    event = held_event(attended=0, absent=0, organizer=mine)  # changing an event takes its organiser in scope
     ParticipantFactory(event=event, status=ParticipantStatus.ATTENDED, employee__unit=mine)
     ParticipantFactory(event=event, status=ParticipantStatus.ATTENDED, employee__unit=theirs)
     operator = role_user(roles.OPERATOR, units=[mine])

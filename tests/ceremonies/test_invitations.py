@@ -94,7 +94,7 @@ def test_the_batch_is_handed_to_the_sender_once_after_the_commit(
 def test_only_the_actors_units_are_invited(role_user):
     mine, theirs = UnitKerjaFactory(), UnitKerjaFactory()
     operator = role_user(roles.OPERATOR, units=[mine])
-    event = EventFactory()
+    event = EventFactory(organizer=mine)  # changing an event takes its organiser in the scope
     own = ParticipantFactory(event=event, employee__unit=mine)
     other = ParticipantFactory(event=event, employee__unit=theirs)
 
