@@ -26,7 +26,7 @@ TMT = dt.date(2025, 7, 1)
 def setup(settings, private_media):
     settings.PURNA_SITE_URL = "https://purna.example.go.id"
     settings.PURNA_RECEIPT_NUMBER_PATTERN = "900/{seq}/BKPSDM/{year}"
-    # Read in the source language: the Indonesian catalog of these messages is merged by the lead.
+    # Read in the source language, so the assertions do not depend on the Indonesian catalog.
     settings.PURNA_EMAIL_LANGUAGE = "en"
 
 
