@@ -468,10 +468,13 @@ def payouts_approve_bulk(*, payouts: Iterable[Payout], actor: Any) -> BulkReport
 def _proof_read(proof: Any) -> tuple[bytes, str]:
     # The same checks as a retirement record's documents (content, not name; size; PDFs without active
     # content; images that decode), with their messages put on the proof field.
-    from employees.services.cases import _read_upload, document_content_check
+    from employees.services.cases import document_content_check
 
     try:
-        data = _read_upload(proof, settings.PURNA_DOCUMENT_MAX_BYTES)
+        data = uploads.read_upload(proof, settings.PURNA_DOCUMENT_MAX_BYTES)
+    except uploads.UploadError as exc:
+        raise PayoutError(errors={"proof": [exc.message]}) from exc
+    try:
         return data, document_content_check(data)
     except CaseError as exc:
         raise PayoutError(errors={"proof": exc.messages}) from exc
