@@ -618,7 +618,9 @@ def test_import_outside_a_transaction_is_still_all_or_nothing(monkeypatch, actor
     assert Employee.objects.count() == Employee.history.filter(history_user=actor).count() == 13
     writes = imports._writes_for(done)
     try:
-        assert isinstance(writes, import_writes.ThreadWrites if connection.vendor == "postgresql" else import_writes.SpoolWrites)
+        assert isinstance(
+            writes, import_writes.ThreadWrites if connection.vendor == "postgresql" else import_writes.SpoolWrites
+        )
     finally:
         writes.close()
 
