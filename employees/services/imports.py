@@ -36,7 +36,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files import File
 from django.db import router, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from employees import importer
@@ -104,9 +104,9 @@ def import_job_run(*, job_id: int) -> ImportJob:
         if job.status == ImportStatus.RUNNING:
             logger.warning("Import job %s was left running by a lost run: marked failed, not run again", job_id)
             return _job_fail(job, _job_lost_message)
-        job.status = ImportStatus.RUNNING
+        job.status, job.started_at = ImportStatus.RUNNING, timezone.now()
         job.processed_rows = 0
-        job.save(update_fields=["status", "processed_rows"])
+        job.save(update_fields=["status", "started_at", "processed_rows"])
     try:
         with translation.override(settings.LANGUAGE_CODE):
             return _job_import(job)
