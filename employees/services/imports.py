@@ -99,7 +99,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
     """
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job_id)
-        if job.status in (ImportStatus.DONE, ImportStatus.FAILED):
+        if job.is_finished:
             return job
         if job.status == ImportStatus.RUNNING:
             logger.warning("Import job %s was left running by a lost run: marked failed, not run again", job_id)

@@ -84,7 +84,7 @@ class ImportJobDetailView(ImportPermissionMixin, DetailView):
     def get_context_data(self, **kwargs):
         job: ImportJob = self.object
         stored = importer.unpack(job.errors)
-        running = job.status in (ImportStatus.PENDING, ImportStatus.RUNNING)
+        running = job.is_running
         return super().get_context_data(
             running=running,
             # Every row checked, the job not finished: the rows are being written.
