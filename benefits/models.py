@@ -16,6 +16,7 @@ from benefits import tali_asih
 from employees.choices import AsnType, RetirementKind
 from employees.models import Employee
 from employees.storage import private_storage
+from purna.jobs import ProgressJob
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -440,10 +441,13 @@ class BatchStatus(models.TextChoices):
     FAILED = "gagal", _("Failed")
 
 
-class PayoutBatch(models.Model):
+class PayoutBatch(ProgressJob):
     """A preparation of payouts too large to run inside a page request (more than
     PURNA_PAYOUT_PREPARE_INLINE_MAX retirees): the Celery worker prepares them chunk by chunk and stores
-    its progress here after each chunk, so the page can poll it and a second run continues, not repeats."""
+    its progress here after each chunk, so the page can poll it and a second run continues, not repeats.
+    Its errors are per retiree (errors), so no error text."""
+
+    Status = BatchStatus
 
     status = models.CharField(_("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.PENDING)
     benefit_type = models.CharField(_("benefit"), max_length=10, choices=BenefitType.choices)
@@ -459,17 +463,11 @@ class PayoutBatch(models.Model):
     period_until = models.DateField(_("TMT until"), null=True, blank=True)
     # The retirees chosen when it was requested: the worker prepares exactly those, in this order.
     employee_ids = models.JSONField(_("employees"), default=list, editable=False)
-    total = models.PositiveIntegerField(_("retirees"), default=0)
-    done = models.PositiveIntegerField(_("retirees processed"), default=0)
     created = models.PositiveIntegerField(_("payouts prepared"), default=0)
     skipped = models.PositiveIntegerField(_("already had one"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    error = None
 
     class Meta:
         verbose_name = _("payout preparation batch")
@@ -480,9 +478,5 @@ class PayoutBatch(models.Model):
         return f"#{self.pk}"
 
     @property
-    def progress_percent(self) -> int:
-        return min(100, round(100 * self.done / self.total)) if self.total else 0
-
-    @property
     def running(self) -> bool:
-        return self.status in (BatchStatus.PENDING, BatchStatus.RUNNING)
+        return self.is_running

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from employees.models import Employee, UnitKerja
 from employees.storage import private_storage
+from purna.jobs import JobStatus, ProgressJob
 
 # How far the certificate layout may be nudged on pre-printed paper (the database holds the same range).
 OFFSET_VALIDATORS = [MinValueValidator(-30), MaxValueValidator(30)]
@@ -275,33 +276,17 @@ class CertificateStatus(models.TextChoices):
     REVOKED = "dicabut", _("Revoked")
 
 
-class BatchStatus(models.TextChoices):
-    PENDING = "menunggu", _("Waiting")
-    RUNNING = "berjalan", _("Running")
-    DONE = "selesai", _("Done")
-    FAILED = "gagal", _("Failed")
+# A certificate batch's status: the shared one of every job.
+BatchStatus = JobStatus
 
 
-class CertificateBatch(models.Model):
+class CertificateBatch(ProgressJob):
     """One run of certificate rendering (an issue for an event, or a re-issue), with its progress."""
 
     event = models.ForeignKey(
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="certificate_batches"
     )
-    total = models.PositiveIntegerField(_("certificates"), default=0)
-    done = models.PositiveIntegerField(_("rendered"), default=0)
-    status = models.CharField(_("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.PENDING)
-    error = models.TextField(_("error"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("certificate batch")
@@ -310,14 +295,6 @@ class CertificateBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} ({self.done}/{self.total})"
-
-    @property
-    def progress_percent(self) -> int:
-        return 100 if not self.total else min(100, self.done * 100 // self.total)
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in (BatchStatus.PENDING, BatchStatus.RUNNING)
 
 
 def _verification_code() -> str:

@@ -38,7 +38,7 @@ from benefits.forms import (
     ThtImportForm,
 )
 from benefits.models import Payout, PayoutBatch, PayoutStatus, RateBasis, Receipt, ThtClaim
-from benefits.services import batches
+from benefits.services import batches, tht_import
 from benefits.services import payouts as services
 from ceremonies import selectors as ceremony_selectors
 from ceremonies.models import Event, Participant
@@ -504,7 +504,7 @@ def tht_import_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                result = services.tht_amounts_import(file=upload, actor=request.user, name=upload.name)
+                result = tht_import.tht_amounts_import(file=upload, actor=request.user, name=upload.name)
             except PayoutError as error:
                 form.service_errors_add(error)
             else:
@@ -523,7 +523,7 @@ def tht_import_view(request: HttpRequest) -> HttpResponse:
 @permission_required("benefits.change_thtclaim", raise_exception=True)
 def tht_template_view(request: HttpRequest) -> HttpResponse:
     """The empty CSV to fill in: the header the import reads."""
-    header = ",".join(services.THT_HEADERS[key] for key in ("nip", "amount", "reference", "date"))
+    header = ",".join(tht_import.THT_HEADERS[key] for key in ("nip", "amount", "reference", "date"))
     response = HttpResponse(f"{header}\r\n", content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="templat-tht-taspen.csv"'
     return response
