@@ -7,6 +7,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from employees import cases
 from employees.choices import (
     GOLONGAN_CHOICES,
     PNS_PANGKAT,
@@ -245,6 +246,11 @@ class Employee(models.Model):
     def pangkat(self) -> str:
         return PNS_PANGKAT.get(self.golongan, "")
 
+    @property
+    def is_active(self) -> bool:
+        """In active service (not on MPP leave, retired, deceased, gone or moved)."""
+        return self.status == EmployeeStatus.AKTIF
+
 
 class DocumentType(models.Model):
     """One item of the pension-proposal checklist (SK CPNS, DPCP, KARIS/KARSU...). Editable: regions differ."""
@@ -301,6 +307,15 @@ class RetirementCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee.display_name}: {self.get_kind_display()}"
+
+    @property
+    def is_final(self) -> bool:
+        """Done or cancelled: nothing more happens to the record (employees/cases.py)."""
+        return self.status in cases.FINAL
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == CaseStatus.CANCELLED
 
 
 class CaseStatusChange(models.Model):
@@ -388,6 +403,18 @@ class ImportJob(models.Model):
     @property
     def progress_percent(self) -> int:
         return round(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ImportStatus.PENDING
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == ImportStatus.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == ImportStatus.FAILED
 
 
 class FactsRefreshRun(models.Model):
