@@ -12,7 +12,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from benefits import tali_asih
+from benefits import payouts, tali_asih
+from benefits.choices import BenefitType, PaymentMethod, PayoutStatus
 from employees.choices import AsnType, RetirementKind
 from employees.models import Employee
 from employees.storage import private_storage
@@ -101,6 +102,10 @@ class TaliAsihRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.decision_number})"
+
+    @property
+    def is_per_membership_year(self) -> bool:
+        return self.basis == RateBasis.MEMBERSHIP_YEAR
 
 
 class TaliAsihRateBand(models.Model):
@@ -193,31 +198,12 @@ class ThtClaim(models.Model):
         return f"THT {self.employee.display_name}"
 
 
-class BenefitType(models.TextChoices):
-    THT = "tht", _("THT (Taspen)")
-    TALI_ASIH = "tali_asih", _("KORPRI tali asih")
-
-
-class PayoutStatus(models.TextChoices):
-    DRAFT = "draf", _("Draft")
-    VERIFIED = "diverifikasi", _("Verified")
-    APPROVED = "disetujui", _("Approved")
-    PAID = "dibayar", _("Paid")
-    CANCELLED = "dibatalkan", _("Cancelled")
-    REVERSED = "dikoreksi", _("Reversed (corrected)")
-
-
 # A cancelled or reversed payout no longer counts: the employee may get a new one.
 CLOSED_STATUSES = (PayoutStatus.CANCELLED, PayoutStatus.REVERSED)
 # Statuses past each step (for the constraints that the step's date is recorded).
 _VERIFIED_OR_LATER = [PayoutStatus.VERIFIED, PayoutStatus.APPROVED, PayoutStatus.PAID, PayoutStatus.REVERSED]
 _APPROVED_OR_LATER = [PayoutStatus.APPROVED, PayoutStatus.PAID, PayoutStatus.REVERSED]
 _PAID_OR_LATER = [PayoutStatus.PAID, PayoutStatus.REVERSED]
-
-
-class PaymentMethod(models.TextChoices):
-    CASH_AT_EVENT = "tunai_acara", _("Cash at a ceremony")
-    BANK_TRANSFER = "transfer", _("Bank transfer")
 
 
 def _proof_path(instance: "Payout", filename: str) -> str:
@@ -365,6 +351,47 @@ class Payout(models.Model):
     @property
     def is_overridden(self) -> bool:
         return self.override_amount is not None
+
+    # The status as the templates ask it (benefits/payouts.py holds the rules).
+    @property
+    def is_draft(self) -> bool:
+        return self.status == PayoutStatus.DRAFT
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == PayoutStatus.VERIFIED
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == PayoutStatus.APPROVED
+
+    @property
+    def is_paid(self) -> bool:
+        return self.status == PayoutStatus.PAID
+
+    @property
+    def is_reversed(self) -> bool:
+        return self.status == PayoutStatus.REVERSED
+
+    @property
+    def is_bank_transfer(self) -> bool:
+        return self.method == PaymentMethod.BANK_TRANSFER
+
+    @property
+    def is_tht(self) -> bool:
+        return self.benefit_type == BenefitType.THT
+
+    @property
+    def is_tali_asih(self) -> bool:
+        return self.benefit_type == BenefitType.TALI_ASIH
+
+    @property
+    def awaiting_decision(self) -> bool:
+        return payouts.awaiting_decision(self.status)
+
+    @property
+    def receipt_open(self) -> bool:
+        return payouts.receipt_open(self.status)
 
 
 class PayoutStatusChange(models.Model):

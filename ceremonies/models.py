@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ceremonies import rules
 from employees.models import Employee, UnitKerja
 from employees.storage import private_storage
 from purna.jobs import JobStatus, ProgressJob
@@ -165,6 +166,23 @@ class Event(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == EventStatus.DRAFT
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == EventStatus.PUBLISHED
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == EventStatus.HELD
+
+    @property
+    def is_changeable(self) -> bool:
+        """Not closed: its details and agenda may still change (ceremonies/rules.py)."""
+        return rules.event_changeable(self.status)
+
 
 class Session(models.Model):
     """One item of an event's agenda (a training's sessions, a ceremony's programme)."""
@@ -260,6 +278,26 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee.display_name} @ {self.event}"
+
+    @property
+    def is_invited(self) -> bool:
+        return self.status == ParticipantStatus.INVITED
+
+    @property
+    def has_confirmed(self) -> bool:
+        return self.status == ParticipantStatus.CONFIRMED
+
+    @property
+    def has_declined(self) -> bool:
+        return self.status == ParticipantStatus.DECLINED
+
+    @property
+    def has_attended(self) -> bool:
+        return self.status == ParticipantStatus.ATTENDED
+
+    @property
+    def was_absent(self) -> bool:
+        return self.status == ParticipantStatus.ABSENT
 
 
 # --- Certificates (piagam penghargaan, sertifikat pelatihan) ------------------------------------------------
@@ -377,6 +415,11 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def is_valid(self) -> bool:
+        """Not revoked."""
+        return self.status == CertificateStatus.VALID
 
     @property
     def is_rendered(self) -> bool:

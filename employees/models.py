@@ -8,6 +8,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from employees import cases
 from employees.choices import (
     GOLONGAN_CHOICES,
     PNS_PANGKAT,
@@ -247,6 +248,11 @@ class Employee(models.Model):
     def pangkat(self) -> str:
         return PNS_PANGKAT.get(self.golongan, "")
 
+    @property
+    def is_active(self) -> bool:
+        """In active service (not on MPP leave, retired, deceased, gone or moved)."""
+        return self.status == EmployeeStatus.AKTIF
+
 
 class DocumentType(models.Model):
     """One item of the pension-proposal checklist (SK CPNS, DPCP, KARIS/KARSU...). Editable: regions differ."""
@@ -303,6 +309,15 @@ class RetirementCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee.display_name}: {self.get_kind_display()}"
+
+    @property
+    def is_final(self) -> bool:
+        """Done or cancelled: nothing more happens to the record (employees/cases.py)."""
+        return self.status in cases.FINAL
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == CaseStatus.CANCELLED
 
 
 class CaseStatusChange(models.Model):

@@ -85,6 +85,18 @@ class ProgressJob(models.Model):
         """Waiting for the worker or being worked on: the page keeps polling."""
         return self.status in (self.Status.PENDING, self.Status.RUNNING)
 
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
 
 def data_bytes() -> int:
     """This process's data segment now (VmData), 0 where /proc does not say."""
