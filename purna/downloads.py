@@ -14,6 +14,8 @@ from django.http import FileResponse, Http404
 
 T = TypeVar("T")
 
+PDF = "application/pdf"
+
 
 @dataclass(frozen=True)
 class StoredFile:

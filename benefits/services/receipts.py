@@ -20,12 +20,11 @@ from benefits import notifications
 from benefits.exceptions import PayoutError
 from benefits.models import Payout, PayoutStatus, Receipt, ReceiptStatus
 from employees.scope import staff_scope
-from purna.downloads import FileNotReadyError, StoredFile
+from purna.downloads import PDF, FileNotReadyError, StoredFile
 from purna.numbering import number_format, number_next
 
 logger = logging.getLogger(__name__)
 
-PDF = "application/pdf"
 RECEIPT = "kuitansi"  # purna.models.DocumentCounter.kind of receipts
 # A receipt is the proof of money handed over (or about to be, at a ceremony): never for a payout that
 # is not approved.

@@ -41,7 +41,7 @@ from ceremonies.tasks import certificates_render_task
 from employees.choices import EmployeeStatus
 from employees.retirement import service_length
 from employees.scope import staff_scope
-from purna.downloads import FileNotReadyError, StoredFile
+from purna.downloads import PDF, FileNotReadyError, StoredFile
 from purna.models import Instansi
 from purna.notifications.registry import Draft, recipient_key
 from purna.notifications.services import messages_queue, send_after_commit
@@ -56,7 +56,6 @@ READY_KIND = "ceremonies.certificate_ready"
 # Certificates laid out together (CertificatePrinter.render_many): past ten, the document's own set-up is
 # a small share of each certificate's time; twenty laid-out pages are a few megabytes.
 RENDER_CHUNK = 20
-PDF = "application/pdf"
 KIND_BY_EVENT = {
     EventKind.FAREWELL: CertificateKind.PIAGAM,
     EventKind.TRAINING: CertificateKind.SERTIFIKAT,
