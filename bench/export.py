@@ -37,7 +37,7 @@ def register_fill(count: int) -> int:
 
     from employees.models import Employee
     from employees.services.register import retirement_facts_refresh
-    from purna import demo
+    from portal import demo
 
     seed = 0
     while (missing := count - Employee.objects.count()) > 0:

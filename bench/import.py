@@ -3,7 +3,7 @@
     .venv/bin/pip install -r bench/requirements.txt      # django-import-export, for the comparison only
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/purna_bench .venv/bin/python bench/import.py
 
-The files are made from purna.demo.employees_build (believable rows with NIPs that agree with their
+The files are made from portal.demo.employees_build (believable rows with NIPs that agree with their
 records) and written to var/bench/: a CSV, and an XLSX written with xlsxwriter (real dates, NIPs as
 text). Each measurement runs in a process of its own, on a register emptied first (the employee and
 employee-history tables are truncated: use a database of its own, whose name ends in "_bench"), and
@@ -106,7 +106,7 @@ def files_make(count: int, seed: int) -> tuple[Path, Path, Path]:
     import xlsxwriter
     from django.utils import timezone
 
-    from purna import demo
+    from portal import demo
 
     OUT.mkdir(parents=True, exist_ok=True)
     csv_path = OUT / f"employees-{count}.csv"

@@ -23,7 +23,7 @@ def main() -> None:
 
     from employees.models import Employee
     from employees.services.register import retirement_facts_refresh
-    from purna import demo
+    from portal import demo
 
     call_command("migrate", verbosity=0)
     print(machine())

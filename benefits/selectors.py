@@ -412,7 +412,7 @@ def payout_recap(
     return PayoutRecap(rows=rows, totals=totals)
 
 
-# --- The retirees' portal (purna/portal): one person's own rows, no staff scope ---------------------------
+# --- The retirees' portal (portal/): one person's own rows, no staff scope --------------------------------
 
 
 def portal_payouts(*, employee: Employee) -> list[Payout]:

@@ -255,7 +255,7 @@ def certificate_batch_get(*, pk: int, scope: Scope, for_change: bool = False) ->
     return batches.get(pk=pk)
 
 
-# --- The retirees' portal (purna/portal): one person's own rows, no staff scope ---------------------------
+# --- The retirees' portal (portal/): one person's own rows, no staff scope --------------------------------
 
 
 def portal_participations(*, employee: Employee) -> list[Participant]:

@@ -61,12 +61,13 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "purna",
     "purna.notifications",
-    "purna.portal",
     # After django_otp's plugins: it replaces their device admins (purna/two_factor/admin.py).
     "purna.two_factor",
+    # The floors above the ground, each importing only those below it (docs/architecture.md).
     "employees",
     "ceremonies",
     "benefits",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -143,7 +144,7 @@ else:
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
-    # The retirees' one-time sign-in links (purna/portal): only for the "portal" scope, and the portal
+    # The retirees' one-time sign-in links (portal/): only for the "portal" scope, and the portal
     # refuses them for anyone who holds a staff role.
     "sesame.backends.ModelBackend",
 ]
@@ -382,7 +383,7 @@ PURNA_PROXY_COUNT = env.int("PURNA_PROXY_COUNT", default=0)
 # "X-Forwarded-Proto: https"); without one, any client could claim it with that header.
 if PURNA_PROXY_COUNT > 0:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# The retirees' portal (purna/portal): a sign-in link works once and for this many minutes from when it
+# The retirees' portal (portal/): a sign-in link works once and for this many minutes from when it
 # is sent; a person gets at most PURNA_PORTAL_LINKS_PER_HOUR links an hour, and one address may ask for
 # PURNA_PORTAL_SIGN_IN_RATE_PER_MINUTE links a minute (against mail bombing and enumeration).
 PURNA_PORTAL_LINK_MINUTES = env.int("PURNA_PORTAL_LINK_MINUTES", default=60)

@@ -20,6 +20,7 @@ from benefits import notifications, payouts
 from benefits.exceptions import PayoutError
 from benefits.models import Payout, Receipt, ReceiptStatus
 from employees.scope import staff_scope
+from purna.downloads import PDF, FileNotReadyError, StoredFile
 from purna.numbering import number_format, number_next
 
 logger = logging.getLogger(__name__)
@@ -99,6 +100,18 @@ def receipt_file_name(receipt: Receipt) -> str:
     """One fixed name per receipt: a render interrupted after writing the file and before its commit is
     overwritten by the next run instead of leaving a stray file under a generated name."""
     return f"receipts/{receipt.year}/kuitansi-{receipt.year}-{receipt.seq:05d}.pdf"
+
+
+def receipt_file(receipt: Receipt) -> StoredFile:
+    """The receipt's PDF, opened from private storage, for a download by the staff or the retiree (each
+    page checks first who may see it); FileNotReadyError until it is rendered."""
+    if not receipt.is_ready:
+        raise FileNotReadyError(_("The receipt is not ready."))
+    try:
+        file = receipt.file.open("rb")
+    except FileNotFoundError:
+        raise FileNotReadyError(_("The receipt is not ready.")) from None
+    return StoredFile(file=file, filename=notifications.receipt_filename(receipt), content_type=PDF)
 
 
 def _receipt_for_render(receipt_id: int, *, lock: bool = False) -> Receipt | None:

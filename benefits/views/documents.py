@@ -19,12 +19,12 @@ from django.views.decorators.http import require_POST
 from benefits import documents
 from benefits.exceptions import PayoutError
 from benefits.models import Payout, Receipt
-from benefits.notifications import receipt_filename
 from benefits.selectors import payout_get, payout_recap
 from benefits.services import receipts as services_receipts
 from ceremonies.models import Event
 from ceremonies.selectors import event_get
 from employees.scope import staff_scope
+from purna.downloads import file_response
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,19 +47,7 @@ def receipt_pdf(request: HttpRequest, pk: int) -> FileResponse:
     receipt = _receipt(_payout(request, pk))
     if receipt is None:
         raise Http404(_("The receipt is not ready."))
-    return receipt_file_response(receipt)
-
-
-def receipt_file_response(receipt: Receipt) -> FileResponse:
-    """The receipt's PDF as a download, read from private storage (it has no public address); 404 until
-    it is ready."""
-    if not receipt.is_ready:
-        raise Http404(_("The receipt is not ready."))
-    try:
-        file = receipt.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("The receipt is not ready.")) from None
-    return FileResponse(file, content_type=PDF, as_attachment=True, filename=receipt_filename(receipt))
+    return file_response(services_receipts.receipt_file, receipt)
 
 
 @permission_required("benefits.view_payout", raise_exception=True)

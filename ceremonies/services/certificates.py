@@ -41,6 +41,7 @@ from ceremonies.tasks import certificates_render_task
 from employees.choices import EmployeeStatus
 from employees.retirement import service_length
 from employees.scope import staff_scope
+from purna.downloads import PDF, FileNotReadyError, StoredFile
 from purna.models import Instansi
 from purna.notifications.registry import Draft, recipient_key
 from purna.notifications.services import messages_queue, send_after_commit
@@ -241,6 +242,16 @@ def certificate_file_name(certificate: Certificate) -> str:
 def certificate_download_name(certificate: Certificate) -> str:
     """The name a downloaded certificate gets: "sertifikat-800-12-BKPSDM-2025.pdf"."""
     return f"sertifikat-{certificate.number.replace('/', '-')}.pdf"
+
+
+def certificate_file(certificate: Certificate) -> StoredFile:
+    """The certificate's PDF, opened from private storage, for a download by the staff or the retiree
+    (each page checks first who may see it); FileNotReadyError while it is being printed."""
+    if not certificate.is_rendered:
+        raise FileNotReadyError(_("This certificate is still being printed."))
+    return StoredFile(
+        file=certificate.file.open("rb"), filename=certificate_download_name(certificate), content_type=PDF
+    )
 
 
 def _store(storage: Any, name: str, content: bytes) -> None:

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.db.models import F
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -28,6 +28,7 @@ from ceremonies.exceptions import CeremonyError
 from ceremonies.models import Certificate, CertificateBatch, CertificateStatus, Event
 from ceremonies.services import certificates as services
 from employees.scope import staff_scope
+from purna.downloads import file_response
 from purna.ratelimit import client_address, rate_limited
 
 PDF = "application/pdf"
@@ -120,21 +121,9 @@ def certificate_list_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "ceremonies/certificate_list.html", context)
 
 
-def certificate_file_response(certificate: Certificate) -> FileResponse:
-    """The certificate's PDF as a download, read from private storage; 404 while it is being printed."""
-    if not certificate.is_rendered:
-        raise Http404(_("This certificate is still being printed."))
-    return FileResponse(
-        certificate.file.open("rb"),
-        content_type=PDF,
-        as_attachment=True,
-        filename=services.certificate_download_name(certificate),
-    )
-
-
 @permission_required("ceremonies.view_event", raise_exception=True)
 def certificate_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return certificate_file_response(_certificate(request, pk))
+    return file_response(services.certificate_file, _certificate(request, pk))
 
 
 def _rendered(request: HttpRequest, event: Event) -> list[Certificate]:

@@ -1,4 +1,4 @@
-"""Portal accounts: the user a retiree signs in as on the portal (purna/portal), made on first request.
+"""Portal accounts: the user a retiree signs in as on the portal (portal/), made on first request.
 
 The account has no password (Django's unusable one): the retiree signs in with one-time links sent to the
 email on record, never with what can be read off a NIP (the birth date and TMT CPNS it encodes). It is

@@ -18,8 +18,8 @@ from python_calamine import CalamineWorkbook
 
 from ceremonies.models import ParticipantStatus
 from employees.nip import format_nip
+from portal.demo import instansi_ensure
 from purna import roles
-from purna.demo import instansi_ensure
 from tests.ceremonies.factories_documents import DocumentEventFactory, DocumentParticipantFactory, local
 from tests.factories import EmployeeFactory, SessionFactory, UnitKerjaFactory, UserFactory
 

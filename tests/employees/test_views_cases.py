@@ -27,7 +27,8 @@ from employees.selectors import (
 )
 from employees.services.cases import retirement_worklist_sync
 from employees.services.register import retirement_facts_refresh
-from purna import demo, formatting, roles
+from portal import demo
+from purna import formatting, roles
 from tests.factories import (
     MINIMAL_PDF,
     CaseDocumentFactory,

@@ -15,7 +15,7 @@ from python_calamine import CalamineWorkbook
 from employees.models import Employee
 from employees.retirement import add_months
 from employees.services.register import retirement_facts_refresh
-from purna import demo
+from portal import demo
 from tests.factories import EmployeeFactory, UnitKerjaFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from employees.models import Employee
 from employees.nip import build_nip
 from employees.services.register import employee_update, retirement_facts_refresh
-from purna import demo
+from portal import demo
 from tests.factories import EmployeeFactory, RetirementCaseFactory, UnitKerjaFactory
 
 D = dt.date
@@ -349,7 +349,7 @@ def test_edit_form_shows_dates_as_iso_for_the_date_picker(operator_client, unit)
 
 
 def register_of(size: int) -> None:
-    """`size` believable employees (purna.demo), saved in bulk with their retirement facts."""
+    """`size` believable employees (portal.demo), saved in bulk with their retirement facts."""
     units = demo.units_ensure()
     have = Employee.objects.count()
     Employee.objects.bulk_create(

@@ -18,7 +18,8 @@ from employees.services import imports
 from employees.services.imports import import_job_run
 from employees.services.register import retirement_facts_refresh
 from employees.tasks import employee_import_task
-from purna import demo, roles, uploads
+from portal import demo
+from purna import roles, uploads
 from tests import bombs
 from tests.employees.sheets import HEADERS, csv_bytes, row, upload, xlsx_bytes
 from tests.factories import EmployeeFactory, UnitKerjaFactory

@@ -18,10 +18,10 @@ from sesame.utils import get_token
 
 from employees.choices import EmployeeStatus
 from employees.services.accounts import employee_portal_account_ensure
+from portal.services import KIND
 from purna import roles
 from purna.notifications.delivery import messages_send
 from purna.notifications.models import Message, MessageStatus
-from purna.portal.services import KIND
 from tests.factories import EmployeeFactory, UserFactory
 from tests.portal.conftest import SITE
 

@@ -39,8 +39,8 @@ from employees.case_forms import CaseTransitionForm, RetirementCaseOpenForm, Ret
 from employees.choices import CaseStatus
 from employees.forms import EmployeeForm, ProjectionFilterForm
 from employees.scope import ALL_UNITS
+from portal.forms import SignInForm
 from purna import roles
-from purna.portal.forms import SignInForm
 from tests.benefits.documents_helpers import payout_in
 from tests.factories import (
     EmployeeFactory,
@@ -63,7 +63,7 @@ FORM_MODULES = [
     "benefits.forms",
     "benefits.views.documents",
     "purna.forms",
-    "purna.portal.forms",
+    "portal.forms",
     "purna.notifications.views",
 ]
 # Forms fuzzed elsewhere, or with no fields of their own.

@@ -27,17 +27,18 @@ from sesame.backends import ModelBackend as SesameBackend
 
 from benefits import selectors as benefits_selectors
 from benefits.models import PayoutStatus, Receipt
-from benefits.views.documents import receipt_file_response
+from benefits.services.receipts import receipt_file
 from ceremonies import selectors as ceremonies_selectors
 from ceremonies.models import Certificate
 from ceremonies.rules import rsvp_open
+from ceremonies.services.certificates import certificate_file
 from ceremonies.services.invitations import event_when_local, rsvp_path
-from ceremonies.views.certificates import certificate_file_response
 from employees.nip import format_nip
 from employees.selectors import employee_case, employee_for_portal
-from purna.portal.forms import SignInForm
-from purna.portal.notifications import SCOPE
-from purna.portal.services import sign_in_link_request
+from portal.forms import SignInForm
+from portal.notifications import SCOPE
+from portal.services import sign_in_link_request
+from purna.downloads import file_response
 from purna.ratelimit import client_address, rate_limited
 from purna.roles import holds_staff_powers
 
@@ -201,7 +202,7 @@ def certificate_download(request: HttpRequest, employee, pk: int) -> FileRespons
         certificate = ceremonies_selectors.portal_certificate_get(pk=pk, employee=employee)
     except Certificate.DoesNotExist:
         raise Http404(_("No such certificate.")) from None
-    return certificate_file_response(certificate)
+    return file_response(certificate_file, certificate)
 
 
 @retiree_required
@@ -210,4 +211,4 @@ def receipt_download(request: HttpRequest, employee, pk: int) -> FileResponse:
         receipt = benefits_selectors.portal_receipt_get(pk=pk, employee=employee)
     except Receipt.DoesNotExist:
         raise Http404(_("No such receipt.")) from None
-    return receipt_file_response(receipt)
+    return file_response(receipt_file, receipt)

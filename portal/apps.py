@@ -3,6 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
-    name = "purna.portal"
+    name = "portal"
     label = "portal"
     verbose_name = _("Retirees' portal")

@@ -1,4 +1,4 @@
-"""The home page (purna/views.py dashboard): head counts and the SVG chart whose bars open the list."""
+"""The home page (portal/dashboard.py): head counts and the SVG chart whose bars open the list."""
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -10,7 +10,7 @@ from django.utils import timezone
 from employees.models import Employee
 from employees.retirement import add_months
 from employees.services.register import retirement_facts_refresh
-from purna import demo
+from portal import demo
 from tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db

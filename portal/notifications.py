@@ -1,6 +1,6 @@
 """The portal's email, on the outbox of purna.notifications (found at start-up like admin.py).
 
-- "portal.sign_in": a one-time sign-in link, queued by purna.portal.services.sign_in_link_request. The
+- "portal.sign_in": a one-time sign-in link, queued by portal.services.sign_in_link_request. The
   link is made when the email is sent (django-sesame, scope "portal", single use, valid for
   PURNA_PORTAL_LINK_MINUTES): a message that waited in the outbox still carries a fresh link, and the
   queued row holds nothing secret. The kind marks the link secret, so the copy the outbox keeps and
@@ -20,10 +20,10 @@ from django.utils.translation import gettext_lazy
 from sesame.utils import get_query_string
 
 from employees.models import Employee
+from portal.services import KIND
 from purna.notifications import registry
 from purna.notifications.models import Message
 from purna.notifications.rendering import site_url
-from purna.portal.services import KIND
 
 SCOPE = "portal"
 

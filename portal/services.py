@@ -1,6 +1,6 @@
 """The portal's one write path: a retiree asks for a sign-in link, and it goes out through the outbox.
 
-The link itself is made when the email is sent (purna/portal/notifications.py), so it lives
+The link itself is made when the email is sent (portal/notifications.py), so it lives
 PURNA_PORTAL_LINK_MINUTES from then and is never stored: the queued message holds nothing secret, and
 the outbox keeps a copy of the email with the link blanked out.
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from employees.models import Employee
 from employees.services.register import retirement_facts_refresh
-from purna import demo
+from portal import demo
 
 
 class Command(BaseCommand):

@@ -1,19 +1,18 @@
+"""The staff's pages at the roof: the dashboard (home page), which reads every app's figures, and the
+staff's own account (the password), which sends a retiree signed in to the portal back to it."""
+
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import wraps
 
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
 from benefits.selectors import PayoutSummary, payout_summary
 from employees.scope import staff_scope
@@ -24,22 +23,10 @@ from employees.selectors import (
     employee_for_portal,
     retiring_query,
 )
-from purna import formatting, health
+from purna import formatting
 from purna.accounts import account_change_record
 from purna.charts import BarChart, bar_chart
-from purna.models import Instansi
 from purna.roles import holds_staff_powers
-
-
-@require_GET
-@never_cache
-@login_not_required
-def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database and the broker are reachable, 503 otherwise (for load balancers)."""
-    checks = {"database": health.database_ok(), "broker": health.broker_ok()}
-    return JsonResponse(
-        {"status": "ok" if all(checks.values()) else "error", **checks}, status=200 if all(checks.values()) else 503
-    )
 
 
 def staff_account_page(view):
@@ -121,18 +108,3 @@ def dashboard_chart(summary: DashboardSummary) -> BarChart:
         for month, count in summary.per_month
     ]
     return bar_chart(_("Purna tugas per month"), points)
-
-
-@require_GET
-@login_not_required
-def instansi_logo(request: HttpRequest) -> HttpResponse:
-    """The agency's logo (Instansi record, set in the admin), or Purna's own; shown on the login page too."""
-    instansi = Instansi.objects.filter(pk=1).only("logo").first()
-    if instansi and instansi.logo:
-        try:
-            response = FileResponse(instansi.logo.open("rb"))
-        except FileNotFoundError:
-            return redirect(static("img/logo.svg"))
-        response["Cache-Control"] = "public, max-age=3600"
-        return response
-    return redirect(static("img/logo.svg"))
