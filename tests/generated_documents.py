@@ -35,13 +35,13 @@ def render_queued(response) -> GeneratedDocument:
     return document
 
 
-def fetch_document(client, url: str, **extra):
+def fetch_document(client, url: str, data: dict | None = None, **extra):
     """GET `url`; a progress page is followed through: the render runs, and the file is asked again.
     Any other answer (a refusal, a 404, a file already made) is returned as it came."""
-    response = client.get(url, **extra)
+    response = client.get(url, data, **extra)
     if is_progress_page(response):
         render_queued(response)
-        response = client.get(url, **extra)
+        response = client.get(url, data, **extra)
         assert isinstance(response, FileResponse), "the made file was not served"
     if isinstance(response, FileResponse):
         return as_plain_response(response)
