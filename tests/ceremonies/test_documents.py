@@ -18,8 +18,7 @@ from python_calamine import CalamineWorkbook
 
 from ceremonies.models import ParticipantStatus
 from employees.nip import format_nip
-from purna import roles
-from purna import generated
+from purna import generated, roles
 from purna.demo import instansi_ensure
 from tests.ceremonies.factories_documents import DocumentEventFactory, DocumentParticipantFactory, local
 from tests.factories import EmployeeFactory, SessionFactory, UnitKerjaFactory, UserFactory
