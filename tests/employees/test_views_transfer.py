@@ -327,9 +327,7 @@ def test_xlsx_export_has_real_dates_text_nips_and_the_computed_columns(operator_
     response = export(operator_client, "xlsx", {"sort": "name"})
 
     assert response["Content-Type"] == exporter.CONTENT_TYPES["xlsx"]
-    sheet = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_name(
-        "Pegawai"
-    )
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_name("Pegawai")
     rows = sheet.to_python()
     assert rows[0] == exporter.HEADERS
     assert [r[exporter.HEADERS.index("nama")] for r in rows[1:]] == ["Budi Santoso", "Siti Aminah"]
