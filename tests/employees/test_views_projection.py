@@ -134,7 +134,10 @@ def test_projection_runs_the_same_queries_for_5_and_500_employees(client, operat
     large = [queries(url) for url in urls]
 
     assert large == small
-    assert max(large) <= 10
+    # The workbook's URL (the third) queues it and answers its progress page: the register's fingerprint
+    # (three queries) and the document's row (one, and three to create it) instead of the tables.
+    assert large[2] <= 13 and "data-document-status" in client.get(urls[2]).content.decode()
+    assert max(large[:2] + large[3:]) <= 10
 
 
 def test_counts_are_written_with_thousands_separators(client, operator):
