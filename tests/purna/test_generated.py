@@ -24,6 +24,7 @@ from purna.tasks import generated_document_render_task
 from tests.ceremonies.factories_documents import DocumentEventFactory, DocumentParticipantFactory
 from tests.factories import EmployeeFactory, UnitKerjaFactory, UserFactory
 from tests.generated_documents import as_plain_response, is_progress_page, render_queued
+from tests.purna.test_csp import Watch, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -309,3 +310,26 @@ def test_a_real_worker_makes_the_document_and_the_page_serves_it(worker_sees_pri
     assert isinstance(served, FileResponse)
     assert as_plain_response(served).content.startswith(b"%PDF")
     assert len(results) == 1
+
+
+@pytest.mark.browser
+def test_the_progress_page_becomes_the_download_link_under_the_policy(page, live_server, private_media, sent):
+    instansi_ensure()
+    unit = UnitKerjaFactory(code="GEN-P", name="Dinas P")
+    event = DocumentEventFactory(organizer=unit)
+    DocumentParticipantFactory(event=event, employee__unit=unit)
+    watch = Watch(page)
+    sign_in(page.context, UserFactory(username="op-p", roles=[roles.OPERATOR], units=[unit]), live_server)
+
+    watch.visit(reverse("ceremonies:attendance_pdf", args=[event.pk]))
+    link = page.get_by_test_id("document-download")
+    assert not link.is_visible()
+    assert page.get_by_test_id("document-progress").is_visible()
+    # The worker's part, here in the test's process: the page's polling then shows the link.
+    generated.generated_document_render(document_id=sent[0])
+    link.wait_for(state="visible", timeout=10_000)
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename.startswith("daftar-hadir-")
+    watch.collect()
+    assert not watch.problems, "\n".join(watch.problems)
