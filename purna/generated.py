@@ -20,6 +20,7 @@ its kinds in its own module (ceremonies/document_kinds.py...) and nothing needs 
 """
 
 import dataclasses
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -46,6 +47,9 @@ logger = logging.getLogger(__name__)
 # Progress is written at most this often (seconds): one UPDATE per row of a 100,000-row export would
 # cost more than the export.
 PROGRESS_EVERY_SECONDS = 0.5
+# A made document nobody asked for again within this many days is deleted (a batch at each render).
+KEEP_DAYS = 7
+PRUNE_BATCH = 100
 
 
 @dataclasses.dataclass(frozen=True)
@@ -203,12 +207,22 @@ def generated_document_render(*, document_id: int) -> str:
         locked.done = locked.total = max(locked.total, locked.done, 1)
         locked.finished_at = locked.changed_at = timezone.now()
         locked.save()
-        older = GeneratedDocument.objects.filter(kind=locked.kind, key=locked.key).exclude(pk=locked.pk)
-        older = older.exclude(status__in=[Status.PENDING, Status.RUNNING])
-        names = [old_name for old_name in older.values_list("file", flat=True) if old_name]
-        older.delete()
-        transaction.on_commit(lambda: [file_storage().delete(old_name) for old_name in names])
+        _prune(locked)
     return Status.DONE
+
+
+def _prune(made: GeneratedDocument) -> None:
+    """Delete, with their files after the commit, the documents `made` replaces (the same kind and
+    parameters, older data) and a batch of those nobody asked for again within KEEP_DAYS (a document of
+    yesterday's filters): the private folder does not grow with every click."""
+    finished = GeneratedDocument.objects.exclude(pk=made.pk).exclude(status__in=[Status.PENDING, Status.RUNNING])
+    replaced = finished.filter(kind=made.kind, key=made.key).values_list("pk", flat=True)
+    expired = finished.filter(changed_at__lt=timezone.now() - dt.timedelta(days=KEEP_DAYS))
+    ids = [*replaced, *expired.order_by("pk").values_list("pk", flat=True)[:PRUNE_BATCH]]
+    doomed = GeneratedDocument.objects.filter(pk__in=ids)
+    names = [name for name in doomed.values_list("file", flat=True) if name]
+    doomed.delete()
+    transaction.on_commit(lambda: [file_storage().delete(name) for name in names])
 
 
 def _fail(document: GeneratedDocument, error: Exception) -> str:

@@ -207,6 +207,20 @@ def test_rendering_twice_keeps_one_file(world, sent):
     assert len([path for path in stored.rglob("*") if path.is_file()]) == 1
 
 
+def test_documents_nobody_asked_for_again_are_deleted(world, sent, django_capture_on_commit_callbacks):
+    client = _signed_in(world["a"])
+    old = render_queued(client.get(reverse("ceremonies:participants_xlsx", args=[world["event"].pk])))
+    GeneratedDocument.objects.filter(pk=old.pk).update(
+        changed_at=timezone.now() - dt.timedelta(days=generated.KEEP_DAYS + 1)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh = render_queued(client.get(reverse("ceremonies:attendance_pdf", args=[world["event"].pk])))
+
+    assert list(GeneratedDocument.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert not old.file.storage.exists(old.file.name)
+
+
 def test_a_queued_document_lost_by_the_broker_can_be_tried_again(world, sent):
     client = _signed_in(world["a"])
     document = client.get(reverse("ceremonies:attendance_pdf", args=[world["event"].pk])).context["document"]
