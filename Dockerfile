@@ -50,4 +50,6 @@ RUN SECRET_KEY=collectstatic-only-not-a-real-secret python manage.py collectstat
 
 USER purna
 EXPOSE 8000
-CMD ["gunicorn", "purna.wsgi", "--bind=0.0.0.0:8000", "--workers=3", "--access-logfile=-"]
+# The timeout is explicit (docker-compose.yml says the same): no request renders a document or an export
+# any more (they run in Celery, purna/generated.py), so a worker silent for 60 s is stuck and replaced.
+CMD ["gunicorn", "purna.wsgi", "--bind=0.0.0.0:8000", "--workers=3", "--timeout=60", "--graceful-timeout=30", "--access-logfile=-"]

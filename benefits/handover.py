@@ -3,7 +3,7 @@ the rows its registered providers give; ceremonies does not import benefits, DES
 
 from django.utils.translation import gettext as _
 
-from benefits.models import BenefitType
+from benefits.models import BenefitType, Payout
 from benefits.selectors import payouts_handed_over
 from ceremonies.models import Event, Participant
 from employees.nip import format_nip
@@ -22,3 +22,13 @@ def handover_report_rows(event: Event, participants: list[Participant]) -> list[
         }
         for payout in payouts
     ]
+
+
+def handover_report_version(event: Event) -> list[tuple]:
+    """What the report's handover rows are made of, for its cache (ceremonies/document_kinds.py): one
+    small row per payout of the event, so any change of one makes the stored report stale."""
+    return list(
+        Payout.objects.filter(event=event)
+        .order_by("pk")
+        .values_list("pk", "status", "method", "benefit_type", "amount", "handed_over_at", "employee__updated_at")
+    )

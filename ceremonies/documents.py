@@ -108,6 +108,20 @@ def handover_rows(event: Event, participants: list[Participant]) -> list[dict]:
     return [row for provider in _handover_providers for row in provider(event, participants)]
 
 
+# ... and, for the report's cache (ceremonies/document_kinds.py), a function giving a cheap value that
+# changes whenever those rows may change.
+_handover_versions: list[Callable[[Event], object]] = []
+
+
+def handover_version_register(version: Callable[[Event], object]) -> None:
+    if version not in _handover_versions:
+        _handover_versions.append(version)
+
+
+def handover_version(event: Event) -> list:
+    return [version(event) for version in _handover_versions]
+
+
 def report_pdf(
     *,
     event: Event,

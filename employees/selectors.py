@@ -803,7 +803,7 @@ def retirement_worklist_rows(employees: list[Employee], *, today: dt.date | None
     return rows
 
 
-# --- The retirees' portal (purna/portal) ----------------------------------------------------------------
+# --- The retirees' portal (portal/) ---------------------------------------------------------------------
 
 
 def employees_for_sign_in(*, email: str = "", nip: str = "", limit: int = 3) -> list[Employee]:

@@ -1,32 +1,6 @@
-"""Private file storage: personal documents never sit under MEDIA_URL; views check permissions first."""
+"""Private file storage: kept in purna/storage.py (the generated documents use it too); this name stays
+for the models and migrations that refer to it."""
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
-from django.core.signals import setting_changed
-from django.dispatch import receiver
-from django.utils.functional import LazyObject, empty
+from purna.storage import PrivateFileSystemStorage, PrivateStorage, private_storage
 
-
-class PrivateFileSystemStorage(FileSystemStorage):
-    def url(self, name: str | None) -> str:
-        # FileSystemStorage would fall back to MEDIA_URL: a private file has no public address.
-        raise ValueError("Private files have no URL; serve them through a view that checks permissions.")
-
-
-class PrivateStorage(LazyObject):
-    def _setup(self) -> None:
-        self._wrapped = PrivateFileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
-
-
-_private_storage = PrivateStorage()
-
-
-def private_storage():
-    """Callable storage (Django 3.1+), so migrations do not freeze a path that comes from settings."""
-    return _private_storage
-
-
-@receiver(setting_changed)
-def _private_storage_reset(*, setting: str, **kwargs) -> None:
-    if setting == "PRIVATE_MEDIA_ROOT":
-        _private_storage._wrapped = empty
+__all__ = ["PrivateFileSystemStorage", "PrivateStorage", "private_storage"]

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -91,3 +93,86 @@ class DocumentCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.year}: {self.last}"
+
+
+class GeneratedDocumentStatus(models.TextChoices):
+    PENDING = "menunggu", _("queued")
+    RUNNING = "berjalan", _("being made")
+    DONE = "selesai", _("ready")
+    FAILED = "gagal", _("failed")
+
+
+def _generated_document_storage():
+    # Looked up when used (purna/storage.py): migrations do not freeze a path that comes from settings.
+    from purna.storage import private_storage
+
+    return private_storage()
+
+
+class GeneratedDocument(models.Model):
+    """A document or export made in the background (purna/generated.py): what it is (`kind`, the dotted
+    path of its DocumentKind, and `params`), the state of the data it was made from (`fingerprint`), its
+    progress and, once made, its file in private storage. One row per kind, parameters and data state:
+    a second request for the same document while the data is unchanged finds it instead of making it
+    again (the unique constraint holds that when two requests come at once)."""
+
+    kind = models.CharField(_("kind"), max_length=200)
+    # sha256 of the kind and its parameters (JSON, keys sorted): what is asked for, whoever asks.
+    key = models.CharField(_("key"), max_length=64)
+    params = models.JSONField(_("parameters"), default=dict)
+    fingerprint = models.CharField(_("data fingerprint"), max_length=64)
+    status = models.CharField(
+        _("status"), max_length=10, choices=GeneratedDocumentStatus.choices, default=GeneratedDocumentStatus.PENDING
+    )
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    file = models.FileField(_("file"), upload_to="dokumen/", storage=_generated_document_storage, blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Moved on with every change of state or progress: a job that stops moving belongs to a dead worker.
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("generated document")
+        verbose_name_plural = _("generated documents")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key", "fingerprint"], name="generateddocument_once_per_data")
+        ]
+        indexes = [models.Index(fields=["kind", "key"], name="generateddocument_kind_key")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == GeneratedDocumentStatus.DONE:
+            return 100
+        return 0 if not self.total else min(100, self.done * 100 // self.total)
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == GeneratedDocumentStatus.DONE and bool(self.file)
+
+    @property
+    def is_stuck(self) -> bool:
+        """Queued or being made, yet unchanged for longer than a task may run: its worker died, or the
+        broker lost it. Shown as failed, with the button to try again."""
+        if self.status not in (GeneratedDocumentStatus.PENDING, GeneratedDocumentStatus.RUNNING):
+            return False
+        limit = getattr(settings, "CELERY_TASK_TIME_LIMIT", None) or 30 * 60
+        return timezone.now() - self.changed_at > dt.timedelta(seconds=limit + 60)
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == GeneratedDocumentStatus.FAILED or self.is_stuck

@@ -329,6 +329,8 @@ CELERY_TASK_ROUTES = {
     "purna.notifications.tasks.*": {"queue": PURNA_EMAIL_QUEUE},
     "benefits.tasks.receipt_*": {"queue": PURNA_PDF_QUEUE},
     "ceremonies.tasks.certificates_*": {"queue": PURNA_PDF_QUEUE},
+    # Documents and exports asked for on a page (purna/generated.py): PDFs and large spreadsheets.
+    "purna.tasks.generated_document_*": {"queue": PURNA_PDF_QUEUE},
 }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 

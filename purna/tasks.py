@@ -45,3 +45,11 @@ class TransientRetryTask(Task):
 def ping_task() -> str:
     """Answer "pong"; the result backend (django-db) stores it, which proves the worker reaches the database."""
     return "pong"
+
+
+@shared_task(base=TransientRetryTask)
+def generated_document_render_task(document_id: int) -> str:
+    """Make a document or export queued by a page (purna/generated.py); safe to run twice."""
+    from purna.generated import generated_document_render
+
+    return generated_document_render(document_id=document_id)

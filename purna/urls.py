@@ -31,6 +31,8 @@ urlpatterns = [
     path("acara/", include("ceremonies.urls")),
     path("tht-tali-asih/", include("benefits.urls")),
     path("kotak-keluar/", include("purna.notifications.urls")),
+    # Documents and exports made in the background (purna/generated.py): progress, status, file.
+    path("dokumen/", include("purna.generated_urls")),
     # The retirees' own pages (portal/): sign in with a link sent by email.
     path("portal/", include("portal.urls")),
     path("admin/", admin.site.urls),

@@ -11,15 +11,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from benefits import documents
+from benefits import document_kinds
 from benefits.exceptions import PayoutError
 from benefits.models import Payout, Receipt
-from benefits.selectors import payout_get, payout_recap
+from benefits.selectors import payout_get
 from benefits.services import receipts as services_receipts
 from ceremonies.models import Event
 from ceremonies.selectors import event_get
@@ -102,8 +101,9 @@ class RecapFilterForm(forms.Form):
         return data
 
 
-def _recap(request: HttpRequest):
-    """The recap and its title from the query string; a 400 response with the reason for bad input."""
+def _recap_filters(request: HttpRequest):
+    """The recap's filters from the query string (the event read within the user's scope: 404 outside
+    it); a 400 response with the reason for bad input."""
     form = RecapFilterForm(request.GET)
     if not form.is_valid():
         problems = [
@@ -112,45 +112,28 @@ def _recap(request: HttpRequest):
         ]
         return None, HttpResponseBadRequest(" ".join(problems), content_type="text/plain; charset=utf-8")
     data = form.cleaned_data
-    scope = staff_scope(request.user)
     event = None
     if data["acara"]:
         try:
-            event = event_get(pk=data["acara"], scope=scope)
+            event = event_get(pk=data["acara"], scope=staff_scope(request.user))
         except Event.DoesNotExist:
             raise Http404 from None
-    filters = {"year": data["tahun"], "start": data["dari"], "end": data["sampai"], "event": event}
-    recap = payout_recap(scope=scope, **filters)
-    return (recap, documents.recap_title(**filters)), None
-
-
-def _filename(extension: str) -> str:
-    return f"rekap-tht-tali-asih-{timezone.localdate():%Y%m%d}.{extension}"
-
-
-def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return {"year": data["tahun"], "start": data["dari"], "end": data["sampai"], "event": event}, None
 
 
 @permission_required("benefits.view_payout", raise_exception=True)
 def recap_xlsx(request: HttpRequest) -> HttpResponse:
-    found, refusal = _recap(request)
+    """The recap as XLSX, made in the background (benefits/document_kinds.py): the file, or its progress."""
+    filters, refusal = _recap_filters(request)
     if refusal is not None:
         return refusal
-    recap, title = found
-    content = documents.recap_workbook(recap=recap, title=title, agency=documents.instansi_load().name)
-    return _attachment(content, XLSX, _filename("xlsx"))
+    return document_kinds.recap_response(request, fmt="xlsx", filters=filters)
 
 
 @permission_required("benefits.view_payout", raise_exception=True)
 def recap_pdf(request: HttpRequest) -> HttpResponse:
-    found, refusal = _recap(request)
+    """The recap as PDF, made in the background (benefits/document_kinds.py): the file, or its progress."""
+    filters, refusal = _recap_filters(request)
     if refusal is not None:
         return refusal
-    recap, title = found
-    content = documents.recap_pdf(
-        recap=recap, title=title, instansi=documents.instansi_load(), printed_on=timezone.localdate()
-    )
-    return _attachment(content, PDF, _filename("pdf"))
+    return document_kinds.recap_response(request, fmt="pdf", filters=filters)

@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from employees import document_kinds
 from employees.forms import ProjectionFilterForm
 from employees.scope import staff_scope
 from employees.selectors import ProjectionTable, RetirementProjection, retirement_projection
 from purna import formatting
 from purna.charts import BarChart, bar_chart
-from purna.context_processors import instansi
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -63,14 +63,11 @@ def projection_print(request: HttpRequest) -> HttpResponse:
 
 @permission_required("employees.view_employee", raise_exception=True)
 def projection_xlsx(request: HttpRequest) -> HttpResponse:
-    """The four tables of the projection in a workbook: one sheet per month, one per year."""
-    _form, projection = _projection(request)
-    agency = instansi(request)["instansi"].name
-    content = projection_workbook(projection, agency=agency)
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    filename = f"proyeksi-purna-tugas-{projection.today:%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    """The four tables of the projection in a workbook (one sheet per month, one per year), made in the
+    background (employees/document_kinds.py): the file, or the page that follows its making."""
+    form = ProjectionFilterForm(request.GET or None, scope=staff_scope(request.user))
+    unit, jenis_jabatan = form.selection()
+    return document_kinds.projection_response(request, unit=unit, jenis_jabatan=jenis_jabatan)
 
 
 def projection_workbook(projection: RetirementProjection, *, agency: str) -> bytes:

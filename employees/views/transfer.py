@@ -1,8 +1,9 @@
 """Spreadsheets in and out of the register: the import (upload, progress, result, templates) and the export.
 
 The import's work is in employees/services/imports.py (run by a Celery task); these views store the
-upload, show the job's progress (htmx polls a partial every second) and its result. The export streams
-the employee list as filtered on the list page (employees.filters.EmployeeFilter, same query string).
+upload, show the job's progress (htmx polls a partial every second) and its result. The export is made
+in the background (employees/document_kinds.py) from the employee list as filtered on the list page
+(employees.filters.EmployeeFilter, same query string).
 """
 
 import io
@@ -11,17 +12,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, View
 
-from employees import exporter, importer
+from employees import document_kinds, exporter, importer
 from employees.choices import ImportStatus
-from employees.filters import EmployeeFilter
-from employees.models import Employee, ImportJob
+from employees.models import ImportJob
 from employees.scope import Scope, staff_scope
 from employees.selectors import import_job_list, unit_choices
 from employees.services.imports import import_job_create
@@ -125,7 +124,8 @@ class ImportTemplateView(ImportPermissionMixin, View):
 
 
 class EmployeeExportView(PermissionRequiredMixin, View):
-    """The employee list as CSV (streamed) or XLSX, filtered by the list page's query string."""
+    """The employee list as CSV or XLSX, filtered by the list page's query string, made in the background
+    (employees/document_kinds.py): the file, or the page that follows its making."""
 
     permission_required = "employees.view_employee"
     raise_exception = True
@@ -133,23 +133,7 @@ class EmployeeExportView(PermissionRequiredMixin, View):
     def get(self, request, fmt: str):
         if fmt not in exporter.CONTENT_TYPES:
             raise Http404(_("Unknown format."))
-        scope = staff_scope(request.user)
-        employees = scope.filter(Employee.objects.all())
-        queryset = EmployeeFilter(request.GET or None, queryset=employees, request=request, scope=scope).qs
-        if not queryset.query.order_by:
-            queryset = queryset.order_by("name", "pk")
-        rows = exporter.export_rows(queryset)
-        filename = f"pegawai-{timezone.localdate():%Y-%m-%d}.{fmt}"
-        if fmt == "csv":
-            response = StreamingHttpResponse(exporter.csv_stream(rows), content_type=exporter.CONTENT_TYPES["csv"])
-            response["Content-Disposition"] = f'attachment; filename="{filename}"'
-            return response
-        return FileResponse(
-            exporter.xlsx_temporary(rows),
-            as_attachment=True,
-            filename=filename,
-            content_type=exporter.CONTENT_TYPES["xlsx"],
-        )
+        return document_kinds.export_response(request, fmt=fmt)
 
 
 def admin_import_view(model_admin, request):

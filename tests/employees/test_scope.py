@@ -25,6 +25,7 @@ from purna.notifications import registry
 from purna.notifications.models import Message
 from tests.employees.sheets import csv_bytes, row, upload
 from tests.factories import EmployeeFactory, RetirementCaseFactory, UnitKerjaFactory, UserFactory
+from tests.generated_documents import fetch_document
 
 D = dt.date
 
@@ -189,7 +190,7 @@ def test_a_service_refuses_a_change_to_an_employee_outside_the_scope(operator_a,
     assert people["b"].jabatan != "Kepala Seksi"
 
 
-def test_dashboard_and_projection_count_only_the_scope(client_a, people, tree):
+def test_dashboard_and_projection_count_only_the_scope(client_a, people, tree, private_media):
     dashboard = client_a.get(reverse("dashboard")).context["summary"]
     projection = client_a.get(reverse("employees:projection")).context["projection"]
 
@@ -198,7 +199,7 @@ def test_dashboard_and_projection_count_only_the_scope(client_a, people, tree):
     assert projection.monthly.total.count == 3
     # One row for Dinas A (its sub-units counted in it), none for Dinas B.
     assert [row.label for row in projection.monthly_by_unit.rows] == ["Dinas A"]
-    workbook = client_a.get(reverse("employees:projection_xlsx")).content
+    workbook = fetch_document(client_a, reverse("employees:projection_xlsx")).content
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(workbook)).get_sheet_by_index(0).to_python()
     assert not any("Dinas B" in str(cell) for line in sheet for cell in line)
 
@@ -210,9 +211,8 @@ def test_a_bidang_operator_sees_the_bidang_as_the_top_of_its_projection(client, 
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_the_export_holds_only_the_scope(client_a, people, fmt):
-    response = client_a.get(reverse("employees:export", args=[fmt]))
-    content = b"".join(response.streaming_content) if response.streaming else response.content
+def test_the_export_holds_only_the_scope(client_a, people, fmt, private_media):
+    content = fetch_document(client_a, reverse("employees:export", args=[fmt])).content
     if fmt == "xlsx":
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
         text = "\n".join(" ".join(str(cell) for cell in line) for line in sheet)

@@ -17,6 +17,7 @@ from employees.retirement import add_months
 from employees.services.register import retirement_facts_refresh
 from portal import demo
 from tests.factories import EmployeeFactory, UnitKerjaFactory
+from tests.generated_documents import fetch_document
 
 pytestmark = pytest.mark.django_db
 
@@ -97,8 +98,9 @@ def test_print_version_is_a4_landscape_with_agency_and_date(operator_client, ret
     assert "<nav" not in page  # no menu on paper
 
 
-def test_xlsx_holds_both_tables_per_month_and_per_year(operator_client, retiring):
-    response = operator_client.get(reverse("employees:projection_xlsx"))
+def test_xlsx_holds_both_tables_per_month_and_per_year(operator_client, retiring, private_media):
+    # Made in the background (run here at once: tests/generated_documents.py).
+    response = fetch_document(operator_client, reverse("employees:projection_xlsx"))
 
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
@@ -132,7 +134,10 @@ def test_projection_runs_the_same_queries_for_5_and_500_employees(client, operat
     large = [queries(url) for url in urls]
 
     assert large == small
-    assert max(large) <= 10
+    # The workbook's URL (the third) queues it and answers its progress page: the register's fingerprint
+    # (three queries) and the document's row (one, and three to create it) instead of the tables.
+    assert large[2] <= 13 and "data-document-status" in client.get(urls[2]).content.decode()
+    assert max(large[:2] + large[3:]) <= 10
 
 
 def test_counts_are_written_with_thousands_separators(client, operator):

@@ -18,6 +18,7 @@ from ceremonies.services.invitations import rsvp_path
 from employees.models import Employee, ImportJob, RetirementRule
 from employees.services.accounts import employee_portal_account_ensure
 from purna import roles
+from purna.models import GeneratedDocument, GeneratedDocumentStatus
 from purna.notifications.models import Message
 from tests.benefits.documents_helpers import payout_in
 from tests.factories import (
@@ -118,6 +119,17 @@ def build_world(monkeypatch) -> World:
     o["import_job"] = ImportJob.objects.create(
         file=ContentFile(b"nip;nama\n", name="impor.csv"), original_name="impor.csv", created_by=users["opr@A"]
     )
+    # The attendance sheet of unit A's event, made for the staff of unit A (purna/generated.py).
+    o["generated_document"] = GeneratedDocument.objects.create(
+        kind="ceremonies.document_kinds.ATTENDANCE",
+        key="matrix",
+        params={"event": o["event"].pk, "units": [unit_a.pk], "language": "id"},
+        fingerprint="matrix",
+        status=GeneratedDocumentStatus.DONE,
+        filename="daftar-hadir.pdf",
+        content_type="application/pdf",
+    )
+    o["generated_document"].file.save("daftar-hadir.pdf", ContentFile(MINIMAL_PDF))
     o["payout_batch"] = PayoutBatch.objects.create(
         benefit_type=o["payout_draft"].benefit_type, event=o["event"], requested_by=users["opr@A"]
     )

@@ -149,7 +149,24 @@ def history_row(name: str, scoped: bool) -> Row:
 
 
 # GETs that write, on purpose: not a change of state the matrix guards.
-GET_WRITES = {"certificate_verify": "counts the checks of a certificate (Certificate.verification_count)"}
+GET_WRITES = {
+    "certificate_verify": "counts the checks of a certificate (Certificate.verification_count)",
+    # Documents and exports made in the background (purna/generated.py): asking for one queues it (a
+    # GeneratedDocument row) when no file made from the same data exists.
+    **dict.fromkeys(
+        [
+            "ceremonies:attendance_pdf",
+            "ceremonies:participants_xlsx",
+            "ceremonies:report_pdf",
+            "ceremonies:letters_pdf",
+            "benefits:recap_xlsx",
+            "benefits:recap_pdf",
+            "employees:projection_xlsx",
+            "employees:export",
+        ],
+        "queues the document (purna/generated.py)",
+    ),
+}
 
 # --- THE TABLE: one row per URL name. A new URL fails test_every_url_has_a_row until it has one. --------
 # Answers: a status code, `login` / `portal-login` / `admin-login` (the redirect to that sign-in page),
@@ -197,6 +214,13 @@ TABLE: dict[str, Row] = {
     "employees:import_progress": Row(pk("import_job"), S(EDITORS, "adm@A:404")),
     "employees:import_template": Row(lambda w: {"fmt": "xlsx"}, U(EDITORS)),
     "employees:export": Row(lambda w: {"fmt": "xlsx"}, U(ANY)),
+    # A document made in the background (purna/generated.py), here unit A's attendance sheet made for the
+    # staff of unit A: another scope (unit B, no unit) meets 404, as for the event itself.
+    "documents:page": Row(pk("generated_document"), S(ANY)),
+    "documents:status": Row(pk("generated_document"), S(ANY)),
+    "documents:file": Row(pk("generated_document"), S(ANY)),
+    # Made already: trying again changes nothing and shows its page.
+    "documents:retry": Row(pk("generated_document"), POST_ONLY, S("all:302")),
     # Ceremonies.
     "ceremonies:list": Row(None, U(ANY)),
     "ceremonies:create": Row(None, U(EDITORS), U(EDITORS)),
