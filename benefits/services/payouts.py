@@ -43,6 +43,8 @@ from employees.models import Employee, RetirementCase
 from employees.scope import staff_scope
 from purna import uploads
 from purna.db import BUSY_MESSAGE, is_transient
+from purna.history import history_note
+from purna.history import history_user as _user
 
 # The statuses each step starts from; anything else is refused with the reason.
 LIVE_STATUSES = (PayoutStatus.DRAFT, PayoutStatus.VERIFIED, PayoutStatus.APPROVED)
@@ -62,10 +64,6 @@ PERM_CLAIM = "benefits.change_thtclaim"
 # --- Helpers --------------------------------------------------------------------------------------------
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def _permission_check(actor: Any, permission: str, message: str) -> None:
     if actor is None or not actor.has_perm(permission):
         raise PayoutError(message)
@@ -75,13 +73,6 @@ def _scope_check(actor: Any, employee: Employee) -> None:
     """A staff member handles only the payouts of their own units' employees (employees/scope.py)."""
     if not staff_scope(actor).covers(employee.unit_id):
         raise PayoutError(_("%(name)s is not an employee of your work units.") % {"name": employee.display_name})
-
-
-def _history(instance: Any, actor: Any, reason: str = "") -> None:
-    # simple-history reads these when the row is saved.
-    instance._history_user = _user(actor)
-    if reason:
-        instance._change_reason = reason[:100]
 
 
 def _text_check(value: str, field_name: str, *, required: bool, message: str = "") -> str:
@@ -132,7 +123,7 @@ def _save(payout: Payout, actor: Any, reason: str = "") -> None:
         payout.full_clean(exclude=["proof"], validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         raise PayoutError(errors=exc.message_dict) from exc
-    _history(payout, actor, reason)
+    history_note(payout, actor=actor, reason=reason)
     try:
         # A savepoint: the database's constraints are the last guard, and their refusal must leave the
         # caller's transaction usable.
@@ -746,7 +737,7 @@ def tht_claim_save(*, employee: Employee, actor: Any, **fields: Any) -> ThtClaim
         before = claim.amount_received
         _claim_apply(claim, fields, timezone.localdate())
         tht_claim_amount_check(claim=claim, before=before)
-        _history(claim, actor)
+        history_note(claim, actor=actor)
         claim.save()
     return claim
 
@@ -909,7 +900,9 @@ def tht_amounts_import(*, file: IO[bytes], actor: Any, name: str | None = None) 
             except PayoutError as exc:
                 failures.append(importer.CellError(row, THT_HEADERS["amount"], " ".join(exc.messages)))
                 continue
-            _history(claim, actor, _("THT amounts imported from %(name)s") % {"name": PurePath(name).name})
+            history_note(
+                claim, actor=actor, reason=_("THT amounts imported from %(name)s") % {"name": PurePath(name).name}
+            )
             claim.save()
             if created:
                 result.created += 1

@@ -20,6 +20,7 @@ from benefits import notifications
 from benefits.exceptions import PayoutError
 from benefits.models import Payout, PayoutStatus, Receipt, ReceiptStatus
 from employees.scope import staff_scope
+from purna.history import history_note, history_user
 from purna.numbering import number_format, number_next
 
 logger = logging.getLogger(__name__)
@@ -44,10 +45,6 @@ def _issue_check(actor: Any, payout: Payout) -> None:
         )
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def receipt_issue(*, payout: Payout, actor: Any) -> Receipt:
     """Issue the receipt of an approved or paid payout and queue its PDF; return the receipt.
 
@@ -70,14 +67,13 @@ def receipt_issue(*, payout: Payout, actor: Any) -> Receipt:
                     settings.PURNA_RECEIPT_NUMBER_PATTERN, seq=seq, year=issued_on.year, month=issued_on.month
                 ),
                 issued_on=issued_on,
-                issued_by=_user(actor),
+                issued_by=history_user(actor),
             )
             reason = _("Receipt issued")
         else:
             receipt.status, receipt.rendered_at = ReceiptStatus.PENDING, None
             reason = _("Receipt issued again")
-        receipt._history_user = _user(actor)
-        receipt._change_reason = reason
+        history_note(receipt, actor=actor, reason=reason)
         try:
             with transaction.atomic():
                 receipt.save()
@@ -144,7 +140,8 @@ def receipt_render(*, receipt_id: int) -> Receipt | None:
             storage.delete(name)
         receipt.file.name = storage.save(name, ContentFile(content))
         receipt.status, receipt.rendered_at = ReceiptStatus.DONE, timezone.now()
-        receipt._change_reason = _("Receipt rendered")
+        # A worker's task: no request, so no user either way.
+        history_note(receipt, actor=None, reason=_("Receipt rendered"))
         receipt.save()
         notifications.receipt_ready(receipt, content)
     return receipt

@@ -41,6 +41,7 @@ from ceremonies.tasks import certificates_render_task
 from employees.choices import EmployeeStatus
 from employees.retirement import service_length
 from employees.scope import staff_scope
+from purna.history import history_note, history_user
 from purna.models import Instansi
 from purna.notifications.registry import Draft, recipient_key
 from purna.notifications.services import messages_queue, send_after_commit
@@ -60,16 +61,6 @@ KIND_BY_EVENT = {
     EventKind.TRAINING: CertificateKind.SERTIFIKAT,
     EventKind.OTHER: CertificateKind.OTHER,
 }
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _history(instance: Any, actor: Any, reason: str = "") -> None:
-    instance._history_user = _user(actor)
-    if reason:
-        instance._change_reason = reason
 
 
 def instansi_get() -> Instansi:
@@ -134,7 +125,7 @@ def certificates_issue(
             raise CeremonyError(_("Choose who signs the certificates (or the presiding official) first."))
         kind = KIND_BY_EVENT[locked.kind]
         issued_on = timezone.localtime(locked.starts_at).date()
-        batch = CertificateBatch.objects.create(event=locked, total=len(missing), requested_by=_user(actor))
+        batch = CertificateBatch.objects.create(event=locked, total=len(missing), requested_by=history_user(actor))
         for participant in missing:
             seq = number_next(kind=COUNTER_KIND, year=issued_on.year)
             certificate = Certificate(
@@ -152,9 +143,9 @@ def certificates_issue(
                 signatory_nip=official.nip,
                 signatory_title=official.title,
                 batch=batch,
-                issued_by=_user(actor),
+                issued_by=history_user(actor),
             )
-            _history(certificate, actor, "issued")
+            history_note(certificate, actor=actor, reason="issued")
             certificate.save()
         transaction.on_commit(lambda: certificates_render_task.delay(batch.pk))
     return batch
@@ -174,8 +165,8 @@ def certificate_revoke(*, certificate: Certificate, actor: Any, reason: str) -> 
         locked.status = CertificateStatus.REVOKED
         locked.revoked_reason = reason[:300]
         locked.revoked_at = timezone.now()
-        locked.revoked_by = _user(actor)
-        _history(locked, actor, "revoked")
+        locked.revoked_by = history_user(actor)
+        history_note(locked, actor=actor, reason="revoked")
         locked.save()
     return locked
 
@@ -200,7 +191,7 @@ def certificate_reissue(*, certificate: Certificate, actor: Any) -> CertificateB
         official = _signatory(event)
         if official is None:
             raise CeremonyError(_("Choose who signs the certificates (or the presiding official) first."))
-        batch = CertificateBatch.objects.create(event=event, total=1, requested_by=_user(actor))
+        batch = CertificateBatch.objects.create(event=event, total=1, requested_by=history_user(actor))
         locked.version += 1
         locked.wording = _wording(kind=locked.kind, participant=locked.participant, event=event, instansi=instansi)
         locked.signatory_name, locked.signatory_nip, locked.signatory_title = (
@@ -209,7 +200,7 @@ def certificate_reissue(*, certificate: Certificate, actor: Any) -> CertificateB
             official.title,
         )
         locked.batch = batch
-        _history(locked, actor, "re-issued")
+        history_note(locked, actor=actor, reason="re-issued")
         locked.save()
         transaction.on_commit(lambda: certificates_render_task.delay(batch.pk))
     return batch
@@ -224,7 +215,7 @@ def certificate_batch_retry(*, batch: CertificateBatch, actor: Any) -> Certifica
         if locked.status != BatchStatus.FAILED:
             raise CeremonyError(_("This batch has not stopped on an error."))
         locked.status = BatchStatus.PENDING
-        locked.requested_by = _user(actor) or locked.requested_by
+        locked.requested_by = history_user(actor) or locked.requested_by
         locked.save(update_fields=["status", "requested_by"])
         transaction.on_commit(lambda: certificates_render_task.delay(locked.pk))
     return locked

@@ -25,6 +25,7 @@ from ceremonies.exceptions import CeremonyError
 from ceremonies.models import Event, EventStatus, Participant, ParticipantStatus, Session
 from employees.models import Employee
 from employees.scope import staff_scope
+from purna.history import history_note, history_user
 
 EVENT_FIELDS = {
     "kind",
@@ -59,13 +60,6 @@ def _validate(instance: Any, extra: dict[str, list[str]] | None = None, *, exclu
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise CeremonyError(errors=errors)
-
-
-def _history(instance: Any, actor: Any, reason: str = "") -> None:
-    # simple-history reads these when the row is saved.
-    instance._history_user = actor if getattr(actor, "is_authenticated", False) else None
-    if reason:
-        instance._change_reason = reason
 
 
 def event_change_check(*, event: Event, actor: Any) -> None:
@@ -105,10 +99,10 @@ def event_create(*, actor: Any, signatories: Iterable[Any] = (), **fields: Any) 
     """Plan an event (a draft): kind, title, start and end (time-zone aware), venue, organising unit
     (one of the actor's own), capacity, presiding official and the officials who sign certificates."""
     _check_fields(fields, EVENT_FIELDS)
-    event = Event(**fields, created_by=_user(actor))
+    event = Event(**fields, created_by=history_user(actor))
     event_validate(event=event, actor=actor)
     with transaction.atomic():
-        _history(event, actor)
+        history_note(event, actor=actor)
         event.save()
         event.signatories.set(list(signatories))
     return event
@@ -129,7 +123,7 @@ def event_update(*, event: Event, actor: Any, signatories: Iterable[Any] | None 
         for name, value in changes.items():
             setattr(locked, name, value)
         event_validate(event=locked, actor=actor)
-        _history(locked, actor)
+        history_note(locked, actor=actor)
         locked.save()
         if signatories is not None:
             locked.signatories.set(list(signatories))
@@ -150,12 +144,12 @@ def event_transition(*, event: Event, to_status: str, actor: Any) -> Event:
                 % {"from": locked.get_status_display(), "to": EventStatus(to_status).label}
             )
         locked.status = to_status
-        _history(locked, actor)
+        history_note(locked, actor=actor)
         locked.save(update_fields=["status"])
         if to_status == EventStatus.CLOSED:
             for participant in Participant.objects.filter(event=locked).exclude(status=ParticipantStatus.ATTENDED):
                 participant.status = ParticipantStatus.ABSENT
-                _history(participant, actor, "event closed")
+                history_note(participant, actor=actor, reason="event closed")
                 participant.save(update_fields=["status"])
     return locked
 
@@ -247,15 +241,11 @@ def participants_add(*, event: Event, employees: Iterable[Employee], actor: Any)
             raise CeremonyError(errors={"__all__": errors})
         added = []
         for employee in new:
-            participant = Participant(event=locked, employee=employee, added_by=_user(actor))
-            _history(participant, actor)
+            participant = Participant(event=locked, employee=employee, added_by=history_user(actor))
+            history_note(participant, actor=actor)
             participant.save()
             added.append(participant)
     return added
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _participant_locked(participant: Participant) -> Participant:
@@ -274,7 +264,7 @@ def participant_update(
         locked.companion_name = companion_name.strip()
         locked.companion_relation = companion_relation.strip() if locked.companion_name else ""
         _validate(locked)
-        _history(locked, actor)
+        history_note(locked, actor=actor)
         locked.save()
     return locked
 
@@ -286,7 +276,7 @@ def participant_remove(*, participant: Participant, actor: Any) -> None:
         event_change_check(event=locked.event, actor=actor)
         if not rules.participants_editable(locked.event.status) or locked.status == ParticipantStatus.ATTENDED:
             raise CeremonyError(_("This participant can no longer be removed: the event has been held."))
-        _history(locked, actor, "removed")
+        history_note(locked, actor=actor, reason="removed")
         locked.delete()
 
 
@@ -309,8 +299,8 @@ def participant_check_in(
             raise CeremonyError(_("Attendance is taken once the event is published, until it is closed."))
         locked.status = ParticipantStatus.ATTENDED
         locked.checked_in_at = now or timezone.now()
-        locked.checked_in_by = _user(actor)
-        _history(locked, actor, "check-in")
+        locked.checked_in_by = history_user(actor)
+        history_note(locked, actor=actor, reason="check-in")
         locked.save()
     return locked, True
 
@@ -332,8 +322,8 @@ def participants_check_in_all(*, event: Event, actor: Any) -> int:
         for participant in scope.filter(pending, "employee__unit"):
             participant.status = ParticipantStatus.ATTENDED
             participant.checked_in_at = now
-            participant.checked_in_by = _user(actor)
-            _history(participant, actor, "check-in (all)")
+            participant.checked_in_by = history_user(actor)
+            history_note(participant, actor=actor, reason="check-in (all)")
             participant.save()
             marked += 1
     return marked
@@ -349,8 +339,8 @@ def souvenir_hand(*, participant: Participant, actor: Any, note: str = "") -> tu
         if not rules.attendance_allowed(locked.event.status):
             raise CeremonyError(_("Souvenirs are handed once the event is published, until it is closed."))
         locked.souvenir_at = timezone.now()
-        locked.souvenir_by = _user(actor)
+        locked.souvenir_by = history_user(actor)
         locked.souvenir_note = note.strip()[:200]
-        _history(locked, actor, "souvenir")
+        history_note(locked, actor=actor, reason="souvenir")
         locked.save()
     return locked, True

@@ -32,6 +32,7 @@ from ceremonies.formatting import event_when_in
 from ceremonies.models import Event, Participant, ParticipantStatus
 from ceremonies.services.events import event_change_check
 from employees.scope import ALL_UNITS, staff_scope
+from purna.history import history_note, history_user
 from purna.notifications.rendering import sender_load, site_url
 from purna.notifications.services import AttachmentDraft, message_queue, send_after_commit
 
@@ -101,10 +102,6 @@ def invitation_ics(
     )
 
 
-def _history_user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def invitations_send(
     *, event: Event, actor: Any, participants: Iterable[Participant] | None = None
 ) -> InvitationReport:
@@ -159,7 +156,7 @@ def invitations_send(
         Participant.history.bulk_history_create(
             chosen,
             update=True,
-            default_user=_history_user(actor),
+            default_user=history_user(actor),
             default_change_reason="invitation",
             default_date=now,
         )
@@ -186,7 +183,7 @@ def invitations_send(
                 about=participant,
                 context={"version": participant.rsvp_version},
                 attachments=[AttachmentDraft(filename="undangan.ics", mimetype="text/calendar", content=ics)],
-                actor=_history_user(actor),
+                actor=history_user(actor),
                 send_now=False,
             )
             report.emailed.append(participant)
@@ -264,7 +261,6 @@ def rsvp_respond(*, pk: int, token: str, answer: str) -> Participant:
         participant.status = status
         participant.responded_at = now
         # The retiree answers without an account: no user, the reason says how it came.
-        participant._history_user = None
-        participant._change_reason = "rsvp"
+        history_note(participant, actor=None, reason="rsvp")
         participant.save(update_fields=["status", "responded_at"])
     return participant

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from employees.models import Employee
+from purna.history import history_note
 
 USERNAME_PREFIX = "asn-"
 
@@ -31,8 +32,7 @@ def employee_portal_account_ensure(*, employee: Employee, actor: Any = None) -> 
             # with the password hash, so setting it again would void the links already sent.
             user = User.objects.filter(username=username).first() or User.objects.create_user(username=username)
             locked.user = user
-            locked._history_user = actor
-            locked._change_reason = "portal account"
+            history_note(locked, actor=actor, reason="portal account")
             locked.save(update_fields=["user", "updated_at"])
         name, email = locked.display_name[:150], locked.email
         if (user.first_name, user.email) != (name, email):

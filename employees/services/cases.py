@@ -35,6 +35,7 @@ from employees.exceptions import CaseError, EmployeeError
 from employees.models import CaseDocument, CaseStatusChange, DocumentType, Employee, RetirementCase
 from employees.services.register import CASE_COPY_FIELDS, employee_update
 from purna import uploads
+from purna.history import history_note
 from purna.notifications.services import reminders_replan_later
 
 logger = logging.getLogger(__name__)
@@ -175,7 +176,7 @@ def retirement_case_open(
             case.pertek_number = case.sk_number = case.sk_signer = ""
         case.kind, case.tmt, case.proposal_due, case.status = kind, tmt, due, CaseStatus.PREPARING
         _clean(case)
-        case._history_user = actor
+        history_note(case, actor=actor)
         case.save()
         _status_change_record(case, from_status=from_status, actor=actor, note=note)
         _worklist_copy(locked, case)
@@ -235,8 +236,7 @@ def retirement_case_transition(
                 locked.pertek_number, locked.pertek_date = step.pertek_number, step.pertek_date
         locked.status = to_status
         _clean(locked)
-        locked._history_user = actor
-        locked._change_reason = note[:100] or None
+        history_note(locked, actor=actor, reason=note)
         locked.save()
         _status_change_record(locked, from_status=from_status, actor=actor, note=note)
         _worklist_copy(employee, locked)
@@ -278,8 +278,7 @@ def retirement_case_decision_correct(*, case: RetirementCase, actor: Any, note: 
             setattr(locked, name, value.strip() if isinstance(value, str) else value)
         retirement_case_decision_validate(locked)
         _clean(locked)
-        locked._history_user = actor
-        locked._change_reason = note[:100]
+        history_note(locked, actor=actor, reason=note)
         locked.save()
     return locked
 
@@ -290,7 +289,7 @@ def retirement_case_notes_update(*, case: RetirementCase, actor: Any, notes: str
         locked = RetirementCase.objects.select_for_update().get(pk=case.pk)
         locked.notes = notes.strip()
         _clean(locked)
-        locked._history_user = actor
+        history_note(locked, actor=actor)
         locked.save(update_fields=["notes"])
     return locked
 
@@ -429,8 +428,7 @@ def case_document_upload(
             document.size = len(data)
             document.uploaded_by = actor
             document.uploaded_at = timezone.now()
-            document._history_user = actor
-            document._change_reason = _("Document replaced") if replaced else None
+            history_note(document, actor=actor, reason=_("Document replaced") if replaced else "")
             document.save()
     except Exception:
         if stored_name:
@@ -444,5 +442,5 @@ def case_document_delete(*, document: CaseDocument, actor: Any) -> None:
     with transaction.atomic():
         locked = RetirementCase.objects.select_for_update().get(pk=document.case_id)
         _case_open_for_documents(locked)
-        document._history_user = actor
+        history_note(document, actor=actor)
         document.delete()

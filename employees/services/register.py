@@ -27,6 +27,7 @@ from employees.models import Employee, FactsRefreshRun, RetirementRule
 from employees.nip import NipMismatch, clean_nip_lama, nip_mismatches, normalize_nip, parse_ni_pppk, parse_nip
 from employees.scope import staff_scope
 from employees.tasks import retirement_facts_refresh_task
+from purna.history import history_note
 from purna.notifications.services import reminders_replan_later
 
 # The stored retirement facts (see retirement.RetirementFacts): computed here, never set by callers.
@@ -248,11 +249,12 @@ def _nip_check(employee: Employee, today: dt.date) -> list[NipMismatch]:
 
 
 def _history_note(employee: Employee, actor: Any, mismatches: list[NipMismatch]) -> None:
-    employee._history_user = actor
+    reason = ""
     if mismatches:
         parts = ", ".join(sorted({str(m.part) for m in mismatches}))
-        # history_change_reason holds 100 characters; the full reason is in nip_mismatch_reason.
-        employee._change_reason = (_("NIP mismatch accepted: %(parts)s") % {"parts": parts})[:100]
+        # The history keeps the reason's first 100 characters; the full reason is in nip_mismatch_reason.
+        reason = _("NIP mismatch accepted: %(parts)s") % {"parts": parts}
+    history_note(employee, actor=actor, reason=reason)
 
 
 def employee_prepare(
@@ -578,7 +580,7 @@ def retirement_rule_save(*, rule: RetirementRule, actor: Any) -> RetirementRule:
     """
     with transaction.atomic():
         retirement_rule_validate(rule)
-        rule._history_user = actor
+        history_note(rule, actor=actor)
         rule.save()
         retirement_facts_recompute_queue(actor=actor)
     return rule
@@ -593,7 +595,7 @@ def retirement_rules_delete(*, rules: Iterable[RetirementRule], actor: Any) -> i
     deleted = 0
     with transaction.atomic():
         for rule in rules:
-            rule._history_user = actor
+            history_note(rule, actor=actor)
             rule.delete()
             deleted += 1
         if deleted:
