@@ -45,6 +45,7 @@ from purna import uploads
 from purna.db import BUSY_MESSAGE, is_transient
 from purna.history import history_note
 from purna.history import history_user as _user
+from purna.types import User
 
 # The statuses each step starts from; anything else is refused with the reason.
 LIVE_STATUSES = (PayoutStatus.DRAFT, PayoutStatus.VERIFIED, PayoutStatus.APPROVED)
@@ -64,12 +65,12 @@ PERM_CLAIM = "benefits.change_thtclaim"
 # --- Helpers --------------------------------------------------------------------------------------------
 
 
-def _permission_check(actor: Any, permission: str, message: str) -> None:
+def _permission_check(actor: User | None, permission: str, message: str) -> None:
     if actor is None or not actor.has_perm(permission):
         raise PayoutError(message)
 
 
-def _scope_check(actor: Any, employee: Employee) -> None:
+def _scope_check(actor: User, employee: Employee) -> None:
     """A staff member handles only the payouts of their own units' employees (employees/scope.py)."""
     if not staff_scope(actor).covers(employee.unit_id):
         raise PayoutError(_("%(name)s is not an employee of your work units.") % {"name": employee.display_name})
@@ -101,7 +102,7 @@ def _locked(payout: Payout) -> Payout:
     return Payout.objects.select_for_update().select_related("employee").get(pk=payout.pk)
 
 
-def _status_change(payout: Payout, *, from_status: str, actor: Any, note: str = "", amount=None) -> None:
+def _status_change(payout: Payout, *, from_status: str, actor: User, note: str = "", amount=None) -> None:
     PayoutStatusChange.objects.create(
         payout=payout, from_status=from_status, to_status=payout.status, actor=_user(actor), note=note, amount=amount
     )
@@ -112,13 +113,13 @@ def _status_check(payout: Payout, allowed: Iterable[str], message: str) -> None:
         raise PayoutError(message % {"status": payout.get_status_display()})
 
 
-def _not_preparer_check(payout: Payout, actor: Any, message: str) -> None:
+def _not_preparer_check(payout: Payout, actor: User | None, message: str) -> None:
     # Four eyes: the person who prepared a payout does not also check or approve it.
     if payout.prepared_by_id is not None and payout.prepared_by_id == getattr(actor, "pk", None):
         raise PayoutError(message)
 
 
-def _save(payout: Payout, actor: Any, reason: str = "") -> None:
+def _save(payout: Payout, actor: User, reason: str = "") -> None:
     try:
         payout.full_clean(exclude=["proof"], validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
@@ -236,7 +237,7 @@ def payout_prepare(
     *,
     employee: Employee,
     benefit_type: str,
-    actor: Any,
+    actor: User,
     event: Event | None = None,
     override_amount: Any = None,
     override_reason: str = "",
@@ -325,7 +326,7 @@ class BulkReport:
 
 
 def payouts_prepare_bulk(
-    *, employees: Iterable[Employee], benefit_type: str, actor: Any, event: Event | None = None
+    *, employees: Iterable[Employee], benefit_type: str, actor: User, event: Event | None = None
 ) -> BulkReport:
     """Prepare a draft payout for each employee (a cohort, a ceremony's participants); those already
     having a live or paid one are skipped; one person's error does not stop the others'."""
@@ -355,7 +356,7 @@ def payouts_prepare_bulk(
     return report
 
 
-def payout_amount_override(*, payout: Payout, actor: Any, amount: Any, reason: str) -> Payout:
+def payout_amount_override(*, payout: Payout, actor: User, amount: Any, reason: str) -> Payout:
     """Set the amount of a draft by hand (amount None or "" goes back to the computed amount), with the
     reason, kept in the history and the timeline. Only drafts: a verified amount is what was verified."""
     _permission_check(actor, PERM_CHANGE, _("You may not change payouts."))
@@ -382,7 +383,7 @@ def payout_amount_override(*, payout: Payout, actor: Any, amount: Any, reason: s
 # --- Verifying and approving -------------------------------------------------------------------------------
 
 
-def payout_verify(*, payout: Payout, actor: Any, note: str = "") -> Payout:
+def payout_verify(*, payout: Payout, actor: User, note: str = "") -> Payout:
     """Verify a draft (the data and the amount are right). Not by the one who prepared it."""
     _permission_check(actor, PERM_VERIFY, _("You may not verify payouts."))
     note = _text_check(note, "note", required=False)
@@ -399,7 +400,7 @@ def payout_verify(*, payout: Payout, actor: Any, note: str = "") -> Payout:
     return locked
 
 
-def payout_approve(*, payout: Payout, actor: Any, note: str = "") -> Payout:
+def payout_approve(*, payout: Payout, actor: User, note: str = "") -> Payout:
     """Approve a verified payout for payment. Not a draft, and not by the one who prepared it.
 
     The row is locked and its status read again: two approvers at the same moment give one approval
@@ -423,7 +424,7 @@ def payout_approve(*, payout: Payout, actor: Any, note: str = "") -> Payout:
     return locked
 
 
-def _bulk(payouts: Iterable[Payout], action: Any, actor: Any) -> BulkReport:
+def _bulk(payouts: Iterable[Payout], action: Any, actor: User) -> BulkReport:
     # One transaction per payout, and each one's result reported: a payout the database could not take
     # (busy beyond its wait: purna/db.py) is rolled back and named, the others stand.
     report = BulkReport()
@@ -441,13 +442,13 @@ def _bulk(payouts: Iterable[Payout], action: Any, actor: Any) -> BulkReport:
     return report
 
 
-def payouts_verify_bulk(*, payouts: Iterable[Payout], actor: Any) -> BulkReport:
+def payouts_verify_bulk(*, payouts: Iterable[Payout], actor: User) -> BulkReport:
     """payout_verify for each payout; the errors are collected per payout."""
     _permission_check(actor, PERM_VERIFY, _("You may not verify payouts."))
     return _bulk(payouts, payout_verify, actor)
 
 
-def payouts_approve_bulk(*, payouts: Iterable[Payout], actor: Any) -> BulkReport:
+def payouts_approve_bulk(*, payouts: Iterable[Payout], actor: User) -> BulkReport:
     """payout_approve for each payout; the errors are collected per payout."""
     _permission_check(actor, PERM_APPROVE, _("You may not approve payouts."))
     return _bulk(payouts, payout_approve, actor)
@@ -479,7 +480,7 @@ def _paid_on_check(paid_on: Any) -> dt.date:
 def payout_pay(
     *,
     payout: Payout,
-    actor: Any,
+    actor: User,
     method: str,
     paid_on: dt.date,
     event: Event | None = None,
@@ -511,7 +512,7 @@ def payout_pay(
 def _pay(
     *,
     payout: Payout,
-    actor: Any,
+    actor: User,
     method: str,
     paid_on: Any,
     event: Event | None,
@@ -579,7 +580,7 @@ def _pay(
     return locked
 
 
-def payout_hand_over(*, payout: Payout, event: Event, actor: Any, note: str = "") -> Payout:
+def payout_hand_over(*, payout: Payout, event: Event, actor: User, note: str = "") -> Payout:
     """Record an approved payout as handed over in cash at a ceremony the employee takes part in: paid,
     on the day it is recorded, by the Bendahara, with the same rules as payout_pay."""
     _permission_check(actor, PERM_PAY, _("Only the treasurer (bendahara) may record payments."))
@@ -615,7 +616,7 @@ def payout_hand_over(*, payout: Payout, event: Event, actor: Any, note: str = ""
 # --- Cancelling and correcting --------------------------------------------------------------------------
 
 
-def payout_cancel(*, payout: Payout, actor: Any, reason: str) -> Payout:
+def payout_cancel(*, payout: Payout, actor: User, reason: str) -> Payout:
     """Cancel a payout not yet paid, with the reason; a new one may then be prepared."""
     _permission_check(actor, PERM_CHANGE, _("You may not change payouts."))
     reason = _text_check(reason, "reason", required=True)
@@ -633,7 +634,7 @@ def payout_cancel(*, payout: Payout, actor: Any, reason: str) -> Payout:
     return locked
 
 
-def payout_reverse(*, payout: Payout, actor: Any, reason: str) -> Payout:
+def payout_reverse(*, payout: Payout, actor: User, reason: str) -> Payout:
     """Reverse a paid payout by an explicit, recorded correction (paid to the wrong account, the wrong
     amount): the payout is kept, marked reversed with who, when and why, and a new payout may then be
     prepared. A paid payout is never edited otherwise."""
@@ -722,7 +723,7 @@ def tht_claim_validate(claim: ThtClaim) -> None:
     _claim_apply(claim, {}, timezone.localdate())
 
 
-def tht_claim_save(*, employee: Employee, actor: Any, **fields: Any) -> ThtClaim:
+def tht_claim_save(*, employee: Employee, actor: User, **fields: Any) -> ThtClaim:
     """Create or update the THT claim of an employee (one each) with the given fields (CLAIM_FIELDS):
     when it was filed, Taspen's reference, whether the documents are complete (dated today if no date
     is given), and the amount PT Taspen paid and when. Amounts may be text ("Rp 25.000.000")."""
@@ -771,7 +772,7 @@ class ThtImportResult:
     notices: list[str] = field(default_factory=list)
 
 
-def tht_amounts_import(*, file: IO[bytes], actor: Any, name: str | None = None) -> ThtImportResult:
+def tht_amounts_import(*, file: IO[bytes], actor: User, name: str | None = None) -> ThtImportResult:
     """Record the THT amounts PT Taspen paid from a CSV or XLSX (columns NIP, Jumlah, Referensi, Tanggal;
     English headers too), all or nothing: every row is checked first (the NIP known and in the actor's
     scope, once in the file; the amount a valid rupiah amount; the date real and not in the future), and

@@ -8,7 +8,6 @@ run twice and leaves no stray file (receipt_render). Issuing again keeps the num
 """
 
 import logging
-from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -22,6 +21,7 @@ from benefits.models import Payout, PayoutStatus, Receipt, ReceiptStatus
 from employees.scope import staff_scope
 from purna.history import history_note, history_user
 from purna.numbering import number_format, number_next
+from purna.types import User
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ RECEIPT_STATUSES = (PayoutStatus.APPROVED, PayoutStatus.PAID)
 PERMS_ISSUE = ("benefits.pay_payout", "benefits.change_payout")
 
 
-def _issue_check(actor: Any, payout: Payout) -> None:
+def _issue_check(actor: User | None, payout: Payout) -> None:
     if actor is None or not any(actor.has_perm(perm) for perm in PERMS_ISSUE):
         raise PayoutError(_("You may not issue receipts."))
     if not staff_scope(actor).covers(payout.employee.unit_id):
@@ -45,7 +45,7 @@ def _issue_check(actor: Any, payout: Payout) -> None:
         )
 
 
-def receipt_issue(*, payout: Payout, actor: Any) -> Receipt:
+def receipt_issue(*, payout: Payout, actor: User) -> Receipt:
     """Issue the receipt of an approved or paid payout and queue its PDF; return the receipt.
 
     The first issue takes the year's next number (dated the day of payment, or today before it); issuing

@@ -46,6 +46,7 @@ from purna.models import Instansi
 from purna.notifications.registry import Draft, recipient_key
 from purna.notifications.services import messages_queue, send_after_commit
 from purna.numbering import number_format, number_next
+from purna.types import User
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ def _wording(*, kind: str, participant: Participant, event: Event, instansi: Ins
 
 
 def certificates_issue(
-    *, event: Event, actor: Any, participants: Iterable[Participant] | None = None
+    *, event: Event, actor: User, participants: Iterable[Participant] | None = None
 ) -> CertificateBatch:
     """Create the certificates missing for the event's attended participants in the actor's scope (or
     only for `participants`), numbered in participant order, and queue their rendering after commit.
@@ -151,7 +152,7 @@ def certificates_issue(
     return batch
 
 
-def certificate_revoke(*, certificate: Certificate, actor: Any, reason: str) -> Certificate:
+def certificate_revoke(*, certificate: Certificate, actor: User, reason: str) -> Certificate:
     """Revoke a certificate (issued in error, to the wrong person): the verification page says so from
     now on. The reason is required and recorded with who and when."""
     reason = (reason or "").strip()
@@ -171,7 +172,7 @@ def certificate_revoke(*, certificate: Certificate, actor: Any, reason: str) -> 
     return locked
 
 
-def certificate_reissue(*, certificate: Certificate, actor: Any) -> CertificateBatch:
+def certificate_reissue(*, certificate: Certificate, actor: User) -> CertificateBatch:
     """Print a certificate again after a correction (a name, a title, the signatory): the same number and
     verification code, the next version, the wording and signatory taken again, the file replaced once
     the new one is rendered (queued after commit). A revoked certificate cannot be re-issued."""
@@ -206,7 +207,7 @@ def certificate_reissue(*, certificate: Certificate, actor: Any) -> CertificateB
     return batch
 
 
-def certificate_batch_retry(*, batch: CertificateBatch, actor: Any) -> CertificateBatch:
+def certificate_batch_retry(*, batch: CertificateBatch, actor: User) -> CertificateBatch:
     """Queue again a batch whose printing stopped on an error: it carries on with the certificates not
     printed yet (the numbers are kept). A batch that is waiting, running or done is left as it is."""
     with transaction.atomic():

@@ -26,6 +26,7 @@ from ceremonies.models import Event, EventStatus, Participant, ParticipantStatus
 from employees.models import Employee
 from employees.scope import staff_scope
 from purna.history import history_note, history_user
+from purna.types import User
 
 EVENT_FIELDS = {
     "kind",
@@ -62,7 +63,7 @@ def _validate(instance: Any, extra: dict[str, list[str]] | None = None, *, exclu
         raise CeremonyError(errors=errors)
 
 
-def event_change_check(*, event: Event, actor: Any) -> None:
+def event_change_check(*, event: Event, actor: User | None) -> None:
     """Refuse (CeremonyError) an actor whose scope does not hold the event's organising unit, as stored:
     staff who see an event only through participants of their units may not change it, nor anything in it.
     No actor: a system action (a management command, a task)."""
@@ -70,7 +71,7 @@ def event_change_check(*, event: Event, actor: Any) -> None:
         raise CeremonyError(_("This event is organised by another work unit: only its organisers may change it."))
 
 
-def _organizer_check(actor: Any, event: Event) -> dict[str, list[str]]:
+def _organizer_check(actor: User | None, event: Event) -> dict[str, list[str]]:
     if actor is not None and event.organizer_id and not staff_scope(actor).covers(event.organizer_id):
         return {"organizer": [_("Choose one of your own work units.")]}
     return {}
@@ -79,7 +80,7 @@ def _organizer_check(actor: Any, event: Event) -> dict[str, list[str]]:
 # --- Events --------------------------------------------------------------------------------------------
 
 
-def event_validate(*, event: Event, actor: Any) -> None:
+def event_validate(*, event: Event, actor: User) -> None:
     """Raise CeremonyError, field by field, if the event cannot be saved as it is: its fields, an end
     after the start, an organising unit of the actor's own, a capacity not below its participants."""
     errors = {**rules.event_period_errors(event.starts_at, event.ends_at), **_organizer_check(actor, event)}
@@ -95,7 +96,7 @@ def event_validate(*, event: Event, actor: Any) -> None:
     _validate(event, errors, exclude=["created_by"])
 
 
-def event_create(*, actor: Any, signatories: Iterable[Any] = (), **fields: Any) -> Event:
+def event_create(*, actor: User, signatories: Iterable[Any] = (), **fields: Any) -> Event:
     """Plan an event (a draft): kind, title, start and end (time-zone aware), venue, organising unit
     (one of the actor's own), capacity, presiding official and the officials who sign certificates."""
     _check_fields(fields, EVENT_FIELDS)
@@ -112,7 +113,7 @@ def _event_locked(event: Event) -> Event:
     return Event.objects.select_for_update().get(pk=event.pk)
 
 
-def event_update(*, event: Event, actor: Any, signatories: Iterable[Any] | None = None, **changes: Any) -> Event:
+def event_update(*, event: Event, actor: User, signatories: Iterable[Any] | None = None, **changes: Any) -> Event:
     """Change an event that is not closed; the capacity cannot drop below the participants it has."""
     _check_fields(changes, EVENT_FIELDS)
     with transaction.atomic():
@@ -130,7 +131,7 @@ def event_update(*, event: Event, actor: Any, signatories: Iterable[Any] | None 
     return locked
 
 
-def event_transition(*, event: Event, to_status: str, actor: Any) -> Event:
+def event_transition(*, event: Event, to_status: str, actor: User) -> Event:
     """Move an event along draft -> published -> held -> closed (or a published one back to draft).
 
     Closing an event records the participants who never checked in as absent.
@@ -157,7 +158,7 @@ def event_transition(*, event: Event, to_status: str, actor: Any) -> Event:
 # --- Agenda --------------------------------------------------------------------------------------------
 
 
-def session_save(*, event: Event, actor: Any, session: Session | None = None, **fields: Any) -> Session:
+def session_save(*, event: Event, actor: User, session: Session | None = None, **fields: Any) -> Session:
     """Add an agenda item to an event, or change one; it ends after it starts."""
     _check_fields(fields, SESSION_FIELDS)
     with transaction.atomic():
@@ -173,7 +174,7 @@ def session_save(*, event: Event, actor: Any, session: Session | None = None, **
     return session
 
 
-def session_delete(*, session: Session, actor: Any) -> None:
+def session_delete(*, session: Session, actor: User) -> None:
     with transaction.atomic():
         locked = _event_locked(session.event)
         event_change_check(event=locked, actor=actor)
@@ -196,7 +197,7 @@ def participant_refusal(*, event: Event, employee: Employee) -> str:
     )
 
 
-def participants_add(*, event: Event, employees: Iterable[Employee], actor: Any) -> list[Participant]:
+def participants_add(*, event: Event, employees: Iterable[Employee], actor: User | None) -> list[Participant]:
     """Add employees to an event, all or none; those already in it are skipped. Returns the new ones.
 
     Refused, with one message per person: an employee outside the actor's scope, one the rules refuse
@@ -253,7 +254,7 @@ def _participant_locked(participant: Participant) -> Participant:
 
 
 def participant_update(
-    *, participant: Participant, actor: Any, companion_name: str, companion_relation: str
+    *, participant: Participant, actor: User, companion_name: str, companion_relation: str
 ) -> Participant:
     """Record the companion (spouse, child) who comes with the participant."""
     with transaction.atomic():
@@ -269,7 +270,7 @@ def participant_update(
     return locked
 
 
-def participant_remove(*, participant: Participant, actor: Any) -> None:
+def participant_remove(*, participant: Participant, actor: User) -> None:
     """Take a participant off an event before it is held; someone who attended stays on the record."""
     with transaction.atomic():
         locked = _participant_locked(participant)
@@ -284,7 +285,7 @@ def participant_remove(*, participant: Participant, actor: Any) -> None:
 
 
 def participant_check_in(
-    *, participant: Participant, actor: Any, now: dt.datetime | None = None
+    *, participant: Participant, actor: User, now: dt.datetime | None = None
 ) -> tuple[Participant, bool]:
     """Mark a participant present; (participant, True) if this call did it, False if they already were.
 
@@ -305,7 +306,7 @@ def participant_check_in(
     return locked, True
 
 
-def participants_check_in_all(*, event: Event, actor: Any) -> int:
+def participants_check_in_all(*, event: Event, actor: User) -> int:
     """Mark every participant of the event in the actor's scope present (those already present are left
     as they are); returns how many were marked."""
     scope = staff_scope(actor)
@@ -329,7 +330,7 @@ def participants_check_in_all(*, event: Event, actor: Any) -> int:
     return marked
 
 
-def souvenir_hand(*, participant: Participant, actor: Any, note: str = "") -> tuple[Participant, bool]:
+def souvenir_hand(*, participant: Participant, actor: User, note: str = "") -> tuple[Participant, bool]:
     """Record the souvenir (kenang-kenangan) handed to a participant; handing it twice changes nothing."""
     with transaction.atomic():
         locked = _participant_locked(participant)

@@ -16,7 +16,6 @@ valid for the same version.
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -35,6 +34,7 @@ from employees.scope import ALL_UNITS, staff_scope
 from purna.history import history_note, history_user
 from purna.notifications.rendering import sender_load, site_url
 from purna.notifications.services import AttachmentDraft, message_queue, send_after_commit
+from purna.types import User
 
 KIND = "ceremonies.invitation"
 # A re-send reaches whoever has not taken part yet; after the day (attended, absent) there is nothing
@@ -103,7 +103,7 @@ def invitation_ics(
 
 
 def invitations_send(
-    *, event: Event, actor: Any, participants: Iterable[Participant] | None = None
+    *, event: Event, actor: User | None, participants: Iterable[Participant] | None = None
 ) -> InvitationReport:
     """Invite the event's participants in the actor's scope and queue their emails (one each, once).
 

@@ -37,6 +37,7 @@ from employees.services.register import CASE_COPY_FIELDS, employee_update
 from purna import uploads
 from purna.history import history_note
 from purna.notifications.services import reminders_replan_later
+from purna.types import User
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def _clean(case: RetirementCase) -> None:
         raise CaseError(errors=exc.message_dict) from exc
 
 
-def _employee_status_set(employee: Employee, status: str, actor: Any) -> Employee:
+def _employee_status_set(employee: Employee, status: str, actor: User) -> Employee:
     """Change the employee's status through the register's write path; its errors become CaseError."""
     if employee.status == status:
         return employee
@@ -78,7 +79,7 @@ def _employee_status_set(employee: Employee, status: str, actor: Any) -> Employe
         ) from exc
 
 
-def _status_change_record(case: RetirementCase, *, from_status: str, actor: Any, note: str) -> None:
+def _status_change_record(case: RetirementCase, *, from_status: str, actor: User, note: str) -> None:
     CaseStatusChange.objects.create(case=case, from_status=from_status, to_status=case.status, actor=actor, note=note)
 
 
@@ -131,7 +132,7 @@ def retirement_worklist_sync(*, employee_ids: Iterable[int] | None = None, batch
 
 
 def retirement_case_open(
-    *, employee: Employee, kind: str, actor: Any, tmt: dt.date | None = None, note: str = ""
+    *, employee: Employee, kind: str, actor: User, tmt: dt.date | None = None, note: str = ""
 ) -> RetirementCase:
     """Open the retirement record of an employee, in "documents being prepared".
 
@@ -187,7 +188,7 @@ def retirement_case_open(
 
 
 def retirement_case_transition(
-    *, case: RetirementCase, to_status: str, actor: Any, note: str = "", **facts: Any
+    *, case: RetirementCase, to_status: str, actor: User, note: str = "", **facts: Any
 ) -> RetirementCase:
     """Move a record to the next step of the pipeline and return the saved row.
 
@@ -259,7 +260,7 @@ def retirement_case_decision_validate(case: RetirementCase) -> None:
         raise CaseError(errors=errors)
 
 
-def retirement_case_decision_correct(*, case: RetirementCase, actor: Any, note: str, **facts: Any) -> RetirementCase:
+def retirement_case_decision_correct(*, case: RetirementCase, actor: User, note: str, **facts: Any) -> RetirementCase:
     """Correct the SK pensiun or pertek of a record whose SK has been issued (a typing error, an SK
     re-issued by BKN); return the saved row.
 
@@ -283,7 +284,7 @@ def retirement_case_decision_correct(*, case: RetirementCase, actor: Any, note: 
     return locked
 
 
-def retirement_case_notes_update(*, case: RetirementCase, actor: Any, notes: str) -> RetirementCase:
+def retirement_case_notes_update(*, case: RetirementCase, actor: User, notes: str) -> RetirementCase:
     """Replace the record's free-text notes (for the staff who handle it); the history keeps the old ones."""
     with transaction.atomic():
         locked = RetirementCase.objects.select_for_update().get(pk=case.pk)
@@ -395,7 +396,7 @@ def _case_open_for_documents(case: RetirementCase) -> None:
 
 
 def case_document_upload(
-    *, case: RetirementCase, document_type: DocumentType, uploaded_file: UploadedFile, actor: Any
+    *, case: RetirementCase, document_type: DocumentType, uploaded_file: UploadedFile, actor: User
 ) -> CaseDocument:
     """Store the document of one checklist item, replacing the previous one (kept in the history).
 
@@ -437,7 +438,7 @@ def case_document_upload(
     return document
 
 
-def case_document_delete(*, document: CaseDocument, actor: Any) -> None:
+def case_document_delete(*, document: CaseDocument, actor: User) -> None:
     """Remove a document from its record (the history keeps the row and the stored file, for audit)."""
     with transaction.atomic():
         locked = RetirementCase.objects.select_for_update().get(pk=document.case_id)

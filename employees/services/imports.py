@@ -57,6 +57,7 @@ from employees.models import Employee, ImportJob, RetirementRule, UnitKerja
 from employees.scope import ALL_UNITS, Scope, staff_scope
 from employees.services.register import NIP_CHECKED_FIELDS, BulkValidation, employee_prepare, rule_from_model
 from employees.tasks import employee_import_task
+from purna.types import User
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ _FIELD_LABELS = {
 _HEADER_FIELD = {column.header: column.field for column in importer.COLUMNS}
 
 
-def import_job_create(*, actor: Any, file: Any, dry_run: bool = False, schedule: bool = True) -> ImportJob:
+def import_job_create(*, actor: User | None, file: Any, dry_run: bool = False, schedule: bool = True) -> ImportJob:
     """Store an uploaded spreadsheet as an import job and, after commit, queue its import.
 
     `file` is an uploaded file (or any django File). Raises ImportFileError, storing nothing, for a file

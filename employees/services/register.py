@@ -29,6 +29,7 @@ from employees.scope import staff_scope
 from employees.tasks import retirement_facts_refresh_task
 from purna.history import history_note
 from purna.notifications.services import reminders_replan_later
+from purna.types import User
 
 # The stored retirement facts (see retirement.RetirementFacts): computed here, never set by callers.
 FACT_FIELDS = ["bup", "bup_date", "tmt_pensiun", "service_years", "service_months", "retirement_rule"]
@@ -248,7 +249,7 @@ def _nip_check(employee: Employee, today: dt.date) -> list[NipMismatch]:
     return mismatches
 
 
-def _history_note(employee: Employee, actor: Any, mismatches: list[NipMismatch]) -> None:
+def _history_note(employee: Employee, actor: User, mismatches: list[NipMismatch]) -> None:
     reason = ""
     if mismatches:
         parts = ", ".join(sorted({str(m.part) for m in mismatches}))
@@ -280,7 +281,7 @@ def employee_prepare(
     return mismatches
 
 
-def employee_scope_check(*, actor: Any, employee: Employee, unit_before: int | None) -> None:
+def employee_scope_check(*, actor: User | None, employee: Employee, unit_before: int | None) -> None:
     """A staff member adds, changes and moves only employees of their own units (employees/scope.py);
     a change without an actor (a command, a task of the system) is the server administrator's."""
     if actor is None:
@@ -292,7 +293,7 @@ def employee_scope_check(*, actor: Any, employee: Employee, unit_before: int | N
         raise EmployeeError(errors={"unit": [_("Choose one of your own work units.")]})
 
 
-def employee_create(*, actor: Any, **fields: Any) -> Employee:
+def employee_create(*, actor: User | None, **fields: Any) -> Employee:
     """Add an employee to the register, with their retirement facts.
 
     The NIP is normalised and checked: its format always, and its agreement with the record (birth
@@ -312,7 +313,7 @@ def employee_create(*, actor: Any, **fields: Any) -> Employee:
     return employee
 
 
-def employee_update(*, employee: Employee, actor: Any, **changes: Any) -> Employee:
+def employee_update(*, employee: Employee, actor: User, **changes: Any) -> Employee:
     """Change an employee and recompute their retirement facts; returns the saved row.
 
     The row is locked and re-read, the changes applied to it and validated as in employee_create. The
@@ -524,7 +525,7 @@ def retirement_facts_recompute(*, run_id: int) -> FactsRefreshRun:
     return run
 
 
-def retirement_facts_recompute_queue(*, actor: Any, employee_ids: Iterable[int] | None = None) -> FactsRefreshRun:
+def retirement_facts_recompute_queue(*, actor: User, employee_ids: Iterable[int] | None = None) -> FactsRefreshRun:
     """Record a recomputation of everyone's facts (or of `employee_ids`) and hand it to Celery once the
     caller's transaction commits: with a rule change, the run is recorded with it."""
     ids = sorted(set(employee_ids)) if employee_ids is not None else None
@@ -571,7 +572,7 @@ def retirement_rule_validate(rule: RetirementRule) -> None:
         )
 
 
-def retirement_rule_save(*, rule: RetirementRule, actor: Any) -> RetirementRule:
+def retirement_rule_save(*, rule: RetirementRule, actor: User) -> RetirementRule:
     """Create or change a row of the BUP table, then recompute everyone's facts after commit.
 
     Raises RetirementRuleError for bad input (nothing saved). The rule's history records the actor;
@@ -586,7 +587,7 @@ def retirement_rule_save(*, rule: RetirementRule, actor: Any) -> RetirementRule:
     return rule
 
 
-def retirement_rules_delete(*, rules: Iterable[RetirementRule], actor: Any) -> int:
+def retirement_rules_delete(*, rules: Iterable[RetirementRule], actor: User) -> int:
     """Remove rows of the BUP table (entered by mistake), then recompute everyone's facts after commit.
 
     A rule that stopped applying is ended with `valid_until` instead, so that the dates computed under it
