@@ -21,6 +21,7 @@ def history_user(actor: User | None) -> User | None:
 
 def history_note(instance: Model, *, actor: User | None, reason: str = "") -> None:
     """Note on `instance`, before it is saved, who changes it (`actor`) and why (`reason`, optional)."""
-    instance._history_user = history_user(actor)
+    # Private attributes that simple-history reads and the model classes do not declare.
+    setattr(instance, "_history_user", history_user(actor))  # noqa: B010
     if reason:
-        instance._change_reason = str(reason)[:REASON_MAX_LENGTH]
+        setattr(instance, "_change_reason", str(reason)[:REASON_MAX_LENGTH])  # noqa: B010

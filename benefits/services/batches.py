@@ -6,6 +6,8 @@ Safe to run twice, or twice at once: each chunk is taken under the batch row's l
 position, and a finished batch is left alone; payouts_prepare_bulk skips whoever already has a payout.
 """
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,8 +31,8 @@ def payout_batch_create(
     benefit_type: str,
     actor: User | None,
     event: Event | None = None,
-    period_from=None,
-    period_until=None,
+    period_from: dt.date | None = None,
+    period_until: dt.date | None = None,
 ) -> PayoutBatch:
     """Store a preparation of payouts for these employees and queue it for the worker once committed."""
     if actor is None or not actor.has_perm(services.PERM_PREPARE):

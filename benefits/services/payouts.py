@@ -65,9 +65,11 @@ PERM_CLAIM = "benefits.change_thtclaim"
 # --- Helpers --------------------------------------------------------------------------------------------
 
 
-def _permission_check(actor: User | None, permission: str, message: str) -> None:
+def _permission_check(actor: User | None, permission: str, message: str) -> User:
+    """The actor, if they hold `permission`; else PayoutError(message)."""
     if actor is None or not actor.has_perm(permission):
         raise PayoutError(message)
+    return actor
 
 
 def _scope_check(actor: User, employee: Employee) -> None:
@@ -80,7 +82,7 @@ def _text_check(value: str, field_name: str, *, required: bool, message: str = "
     value = (value or "").strip()
     if required and not value:
         raise PayoutError(errors={field_name: [message or _("Give the reason: it is kept in the payout's history.")]})
-    if len(value) > NOTE_MAX_LENGTH:
+    if NOTE_MAX_LENGTH is not None and len(value) > NOTE_MAX_LENGTH:
         raise PayoutError(errors={field_name: [_("At most %(n)d characters are accepted.") % {"n": NOTE_MAX_LENGTH}]})
     return value
 
@@ -102,7 +104,9 @@ def _locked(payout: Payout) -> Payout:
     return Payout.objects.select_for_update().select_related("employee").get(pk=payout.pk)
 
 
-def _status_change(payout: Payout, *, from_status: str, actor: User, note: str = "", amount=None) -> None:
+def _status_change(
+    payout: Payout, *, from_status: str, actor: User, note: str = "", amount: Decimal | None = None
+) -> None:
     PayoutStatusChange.objects.create(
         payout=payout, from_status=from_status, to_status=payout.status, actor=_user(actor), note=note, amount=amount
     )
@@ -293,6 +297,7 @@ def payout_prepare(
             if terms.tmt is None:
                 raise PayoutError(_("The employee has no TMT pensiun yet: complete their record first."))
             computed, details = _tht_amount(locked)
+        assert terms.tmt is not None  # both branches above refuse a record without a TMT
         problems = tali_asih.amount_check(computed)
         if problems and override is None:
             raise PayoutError(errors={"amount": problems})
@@ -326,11 +331,11 @@ class BulkReport:
 
 
 def payouts_prepare_bulk(
-    *, employees: Iterable[Employee], benefit_type: str, actor: User, event: Event | None = None
+    *, employees: Iterable[Employee], benefit_type: str, actor: User | None, event: Event | None = None
 ) -> BulkReport:
     """Prepare a draft payout for each employee (a cohort, a ceremony's participants); those already
     having a live or paid one are skipped; one person's error does not stop the others'."""
-    _permission_check(actor, PERM_PREPARE, _("You may not prepare payouts."))
+    actor = _permission_check(actor, PERM_PREPARE, _("You may not prepare payouts."))
     employees = list(employees)
     having = set(
         Payout.objects.filter(
@@ -547,7 +552,7 @@ def _pay(
         if not bank["account_number"].replace("-", "").isdigit():
             raise PayoutError(errors={"account_number": [_("An account number has digits only.")]})
     data, content_type = _proof_read(proof) if proof is not None else (b"", "")
-    stored_name = ""
+    stored_name: str | None = ""
     try:
         with transaction.atomic():
             locked = _locked(payout)
@@ -792,8 +797,8 @@ def tht_amounts_import(*, file: IO[bytes], actor: User, name: str | None = None)
         raise PayoutError(errors={"file": [exc.message]}) from exc
     lookup = {alias: key for key, aliases in THT_COLUMNS.items() for alias in aliases}
     positions: dict[str, int] = {}
-    for index, cell in enumerate(sheet.header):
-        key = lookup.get(_header_key(cell))
+    for index, header in enumerate(sheet.header):
+        key = lookup.get(_header_key(header))
         if key is not None and key not in positions:
             positions[key] = index
     missing = [THT_HEADERS[key] for key in ("nip", "amount") if key not in positions]

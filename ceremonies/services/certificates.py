@@ -57,7 +57,7 @@ READY_KIND = "ceremonies.certificate_ready"
 # Certificates laid out together (CertificatePrinter.render_many): past ten, the document's own set-up is
 # a small share of each certificate's time; twenty laid-out pages are a few megabytes.
 RENDER_CHUNK = 20
-KIND_BY_EVENT = {
+KIND_BY_EVENT: dict[str, str] = {
     EventKind.FAREWELL: CertificateKind.PIAGAM,
     EventKind.TRAINING: CertificateKind.SERTIFIKAT,
     EventKind.OTHER: CertificateKind.OTHER,
@@ -270,7 +270,7 @@ def certificates_render(*, batch_id: int) -> CertificateBatch:
         batch.done = len(certificates) - len(pending)
         batch.error = ""
         batch.save(update_fields=["status", "done", "error"])
-    printer = CertificatePrinter(instansi_get(), logo=batch.event.certificate_logo.name)
+    printer = CertificatePrinter(instansi_get(), logo=batch.event.certificate_logo.name or "")
     storage = Certificate._meta.get_field("file").storage
     try:
         for start in range(0, len(pending), RENDER_CHUNK):

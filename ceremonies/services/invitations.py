@@ -254,7 +254,7 @@ def rsvp_respond(*, pk: int, token: str, answer: str) -> Participant:
             .first()
         )
         now = timezone.now()
-        _rsvp_checked(participant, claim, now)
+        participant = _rsvp_checked(participant, claim, now)
         status = ANSWERS[answer]
         if participant.status == status:
             return participant

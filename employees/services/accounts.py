@@ -17,7 +17,7 @@ from purna.types import User
 USERNAME_PREFIX = "asn-"
 
 
-def employee_portal_account_ensure(*, employee: Employee, actor: User = None) -> Any:
+def employee_portal_account_ensure(*, employee: Employee, actor: User | None = None) -> Any:
     """The employee's portal account, made (without a password) and linked if there is none yet.
 
     The row is locked, so two sign-in requests at once make one account. The account's name and email

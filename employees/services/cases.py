@@ -53,7 +53,7 @@ NOTE_MAX_LENGTH = CaseStatusChange._meta.get_field("note").max_length
 
 def _note_check(note: str) -> str:
     note = note.strip()
-    if len(note) > NOTE_MAX_LENGTH:
+    if NOTE_MAX_LENGTH is not None and len(note) > NOTE_MAX_LENGTH:
         raise CaseError(errors={"note": [_("The note may have at most %(n)d characters.") % {"n": NOTE_MAX_LENGTH}]})
     return note
 
@@ -412,7 +412,8 @@ def case_document_upload(
         raise CaseError(errors={"document_type": [_("This document is no longer on the checklist.")]})
     original_name = PurePath(uploaded_file.name or "").name[:255] or f"dokumen.{uploads.EXTENSIONS[content_type]}"
 
-    stored_name = ""
+    stored_name: str | None = ""
+    document: CaseDocument | None = None
     try:
         with transaction.atomic():
             locked = RetirementCase.objects.select_for_update().get(pk=case.pk)
@@ -432,7 +433,7 @@ def case_document_upload(
             history_note(document, actor=actor, reason=_("Document replaced") if replaced else "")
             document.save()
     except Exception:
-        if stored_name:
+        if stored_name and document is not None:
             document.file.storage.delete(stored_name)
         raise
     return document

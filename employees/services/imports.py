@@ -436,7 +436,8 @@ class _Checker:
             if field in failed:
                 continue
             column = _FIELD_LABELS.get(field) or (
-                "" if field == "__all__" else str(_META.get_field(field).verbose_name)
+                # The errors' keys are the model's own fields, never a reverse relation (which has no verbose_name).
+                "" if field == "__all__" else str(_META.get_field(field).verbose_name)  # type: ignore[union-attr]
             )
             for message in messages:
                 errors.append(CellError(number, column, str(message), self.cell(field, number)))
@@ -524,7 +525,7 @@ _LOCK_CLASS = 0x50494D50
 
 
 def _batch_write(
-    connection: Any, kind: str, rows: list[tuple], mask: int, history_date: Any, reason: str, actor_id
+    connection: Any, kind: str, rows: list[tuple], mask: int, history_date: Any, reason: str, actor_id: int | None
 ) -> None:
     """Write one batch of new ("create") or changed ("update": the columns in `mask`) employees, and
     their history rows."""
@@ -539,7 +540,9 @@ def _batch_write(
 _NIP_INDEX = next(i for i, f in enumerate(INSERT_FIELDS) if f.name == "nip")
 
 
-def _write_batches(connection: Any, batches: Iterator[tuple], history_date, reason, actor_id) -> str:
+def _write_batches(
+    connection: Any, batches: Iterator[tuple], history_date: Any, reason: str, actor_id: int | None
+) -> str:
     """Write every (kind, rows, mask) batch in a savepoint; "" if all went in, else the failure's key in
     _FAILURES."""
     try:

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, router, transaction
-from django.db.models import F, Q, Window
+from django.db.models import F, Field, Q, Window
 from django.db.models.functions import Mod, Now, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -127,7 +127,9 @@ class BulkValidation:
     def __init__(self) -> None:
         excluded = set(FACT_FIELDS)
         # Per field: the field and its remembered values (keyed by type too: 1 == True == 1.0).
-        self.fields = [(f, {}) for f in Employee._meta.concrete_fields if not f.is_relation and f.name not in excluded]
+        self.fields: list[tuple[Field[Any, Any], dict[Any, Any]]] = [
+            (f, {}) for f in Employee._meta.concrete_fields if not f.is_relation and f.name not in excluded
+        ]
         self.remembered = 0
 
     def full_clean(self, employee: Employee) -> None:
@@ -249,7 +251,7 @@ def _nip_check(employee: Employee, today: dt.date) -> list[NipMismatch]:
     return mismatches
 
 
-def _history_note(employee: Employee, actor: User, mismatches: list[NipMismatch]) -> None:
+def _history_note(employee: Employee, actor: User | None, mismatches: list[NipMismatch]) -> None:
     reason = ""
     if mismatches:
         parts = ", ".join(sorted({str(m.part) for m in mismatches}))
@@ -343,6 +345,12 @@ def employee_update(*, employee: Employee, actor: User, **changes: Any) -> Emplo
     return locked
 
 
+def _column(field: "Field[Any, Any]") -> str:
+    """A concrete field's column (typed optional: a field not attached to a model has none yet)."""
+    assert field.column is not None
+    return field.column
+
+
 def _facts_write(rows: list[tuple]) -> None:
     """Store (pk, bup, bup_date, tmt_pensiun, service_years, service_months, retirement_rule_id,
     tmt_effective) rows.
@@ -359,9 +367,11 @@ def _facts_write(rows: list[tuple]) -> None:
     connection = connections[router.db_for_write(Employee)]
     meta = Employee._meta
     qn = connection.ops.quote_name
+    concrete = {field.name: field for field in meta.concrete_fields}
     pk = meta.pk
-    fields = [meta.get_field(name) for name in [*FACT_FIELDS, "tmt_effective"]]
-    columns = [qn(field.column) for field in fields]
+    fields = [concrete[name] for name in [*FACT_FIELDS, "tmt_effective"]]
+    columns = [qn(_column(field)) for field in fields]
+    pk_column = _column(pk)
     values = [
         [pk.get_db_prep_value(row[0], connection)]
         + [field.get_db_prep_value(value, connection) for field, value in zip(fields, row[1:], strict=True)]
@@ -376,15 +386,15 @@ def _facts_write(rows: list[tuple]) -> None:
             sql = (
                 f"UPDATE {qn(meta.db_table)} AS e SET "  # noqa: S608
                 + ", ".join(f"{column} = v.{column}" for column in columns)
-                + f" FROM unnest({arrays}) AS v({qn(pk.column)}, {', '.join(columns)})"
-                + f" WHERE e.{qn(pk.column)} = v.{qn(pk.column)}"
+                + f" FROM unnest({arrays}) AS v({qn(pk_column)}, {', '.join(columns)})"
+                + f" WHERE e.{qn(pk_column)} = v.{qn(pk_column)}"
             )
             cursor.execute(sql, [list(column) for column in zip(*values, strict=True)])
         else:
             sql = (
                 f"UPDATE {qn(meta.db_table)} SET "  # noqa: S608
                 + ", ".join(f"{column} = %s" for column in columns)
-                + f" WHERE {qn(pk.column)} = %s"
+                + f" WHERE {qn(pk_column)} = %s"
             )
             cursor.executemany(sql, [[*row[1:], row[0]] for row in values])
 
