@@ -11,11 +11,11 @@ verify nor approve it (four eyes). Every service refuses employees outside the a
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import PurePath
-from typing import IO, Any
+from typing import IO, Any, TypedDict, Unpack
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -671,7 +671,7 @@ CLAIM_FIELDS = frozenset(
 )
 
 
-def _claim_apply(claim: ThtClaim, fields: dict[str, Any], today: dt.date) -> None:
+def _claim_apply(claim: ThtClaim, fields: Mapping[str, Any], today: dt.date) -> None:
     """Set and check a claim's fields (without saving); raises PayoutError by field."""
     errors: dict[str, list[str]] = {}
     for name, value in fields.items():
@@ -728,7 +728,19 @@ def tht_claim_validate(claim: ThtClaim) -> None:
     _claim_apply(claim, {}, timezone.localdate())
 
 
-def tht_claim_save(*, employee: Employee, actor: User, **fields: Any) -> ThtClaim:
+class ThtClaimFields(TypedDict, total=False):
+    """What tht_claim_save takes (CLAIM_FIELDS); the amount may be text ("Rp 25.000.000")."""
+
+    claim_filed_on: dt.date | None
+    taspen_reference: str
+    documents_complete: bool
+    documents_complete_on: dt.date | None
+    amount_received: Decimal | str | None
+    received_on: dt.date | None
+    notes: str
+
+
+def tht_claim_save(*, employee: Employee, actor: User, **fields: Unpack[ThtClaimFields]) -> ThtClaim:
     """Create or update the THT claim of an employee (one each) with the given fields (CLAIM_FIELDS):
     when it was filed, Taspen's reference, whether the documents are complete (dated today if no date
     is given), and the amount PT Taspen paid and when. Amounts may be text ("Rp 25.000.000")."""

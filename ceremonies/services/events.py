@@ -9,11 +9,12 @@ first, then counts.
 """
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal, TypedDict, Unpack
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,8 +23,8 @@ from django.utils.translation import ngettext
 from ceremonies import certificates as certificate_texts
 from ceremonies import rules
 from ceremonies.exceptions import CeremonyError
-from ceremonies.models import Event, EventStatus, Participant, ParticipantStatus, Session
-from employees.models import Employee
+from ceremonies.models import Event, EventStatus, Instructor, Official, Participant, ParticipantStatus, Session
+from employees.models import Employee, UnitKerja
 from employees.scope import staff_scope
 from purna.history import history_note, history_user
 from purna.types import User
@@ -46,7 +47,37 @@ EVENT_FIELDS = {
 SESSION_FIELDS = {"starts_at", "ends_at", "topic", "instructor", "notes"}
 
 
-def _check_fields(fields: dict[str, Any], allowed: set[str]) -> None:
+class EventFields(TypedDict, total=False):
+    """What event_create and event_update take (EVENT_FIELDS), typed as the forms give them; a field
+    left out keeps the model's default (create) or its stored value (update)."""
+
+    kind: str
+    title: str
+    starts_at: dt.datetime | None
+    ends_at: dt.datetime | None
+    venue: str
+    organizer: UnitKerja | None
+    description: str
+    capacity: int | None
+    presiding_official: Official | None
+    print_offset_x_mm: int
+    print_offset_y_mm: int
+    certificate_wording: str
+    # An upload, a stored name, or False when the form's "clear" box is ticked.
+    certificate_logo: File | str | Literal[False] | None
+
+
+class SessionFields(TypedDict, total=False):
+    """What session_save takes (SESSION_FIELDS)."""
+
+    starts_at: dt.datetime | None
+    ends_at: dt.datetime | None
+    topic: str
+    instructor: Instructor | None
+    notes: str
+
+
+def _check_fields(fields: Mapping[str, object], allowed: set[str]) -> None:
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
@@ -96,7 +127,7 @@ def event_validate(*, event: Event, actor: User) -> None:
     _validate(event, errors, exclude=["created_by"])
 
 
-def event_create(*, actor: User, signatories: Iterable[Any] = (), **fields: Any) -> Event:
+def event_create(*, actor: User, signatories: Iterable[Official] = (), **fields: Unpack[EventFields]) -> Event:
     """Plan an event (a draft): kind, title, start and end (time-zone aware), venue, organising unit
     (one of the actor's own), capacity, presiding official and the officials who sign certificates."""
     _check_fields(fields, EVENT_FIELDS)
@@ -113,7 +144,9 @@ def _event_locked(event: Event) -> Event:
     return Event.objects.select_for_update().get(pk=event.pk)
 
 
-def event_update(*, event: Event, actor: User, signatories: Iterable[Any] | None = None, **changes: Any) -> Event:
+def event_update(
+    *, event: Event, actor: User, signatories: Iterable[Official] | None = None, **changes: Unpack[EventFields]
+) -> Event:
     """Change an event that is not closed; the capacity cannot drop below the participants it has."""
     _check_fields(changes, EVENT_FIELDS)
     with transaction.atomic():
@@ -158,7 +191,9 @@ def event_transition(*, event: Event, to_status: str, actor: User) -> Event:
 # --- Agenda --------------------------------------------------------------------------------------------
 
 
-def session_save(*, event: Event, actor: User, session: Session | None = None, **fields: Any) -> Session:
+def session_save(
+    *, event: Event, actor: User, session: Session | None = None, **fields: Unpack[SessionFields]
+) -> Session:
     """Add an agenda item to an event, or change one; it ends after it starts."""
     _check_fields(fields, SESSION_FIELDS)
     with transaction.atomic():

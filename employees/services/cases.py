@@ -16,7 +16,7 @@ import math
 import warnings
 from collections.abc import Iterable
 from pathlib import PurePath
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -250,6 +250,16 @@ def retirement_case_transition(
 DECISION_FIELDS = ("pertek_number", "pertek_date", "sk_number", "sk_date", "sk_signer")
 
 
+class DecisionFacts(TypedDict, total=False):
+    """The SK pensiun and pertek facts retirement_case_decision_correct takes (DECISION_FIELDS)."""
+
+    pertek_number: str
+    pertek_date: dt.date | None
+    sk_number: str
+    sk_date: dt.date | None
+    sk_signer: str
+
+
 def retirement_case_decision_validate(case: RetirementCase) -> None:
     """Raise CaseError unless `case` (its SK pensiun and pertek as they would be saved) may be stored."""
     if case.status not in cases.DECIDED_STATUSES:
@@ -260,7 +270,9 @@ def retirement_case_decision_validate(case: RetirementCase) -> None:
         raise CaseError(errors=errors)
 
 
-def retirement_case_decision_correct(*, case: RetirementCase, actor: User, note: str, **facts: Any) -> RetirementCase:
+def retirement_case_decision_correct(
+    *, case: RetirementCase, actor: User, note: str, **facts: Unpack[DecisionFacts]
+) -> RetirementCase:
     """Correct the SK pensiun or pertek of a record whose SK has been issued (a typing error, an SK
     re-issued by BKN); return the saved row.
 

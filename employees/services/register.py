@@ -8,10 +8,10 @@ changed nothing.
 
 import datetime as dt
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from itertools import pairwise
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, router, transaction
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from employees import cases, retirement
 from employees.choices import PNS_PANGKAT, PPPK_GOLONGAN, AsnType, JenisJabatan
 from employees.exceptions import EmployeeError, NipError, RetirementRuleError
-from employees.models import Employee, FactsRefreshRun, RetirementRule
+from employees.models import Employee, FactsRefreshRun, RetirementRule, UnitKerja
 from employees.nip import NipMismatch, clean_nip_lama, nip_mismatches, normalize_nip, parse_ni_pppk, parse_nip
 from employees.scope import staff_scope
 from employees.tasks import retirement_facts_refresh_task
@@ -52,6 +52,43 @@ NIP_CHECKED_FIELDS = ["nip", "asn_type", "birth_date", "gender", "tmt_cpns", "ni
 CASE_COPY_FIELDS = ["case_status", "case_due", "tmt_effective"]
 _NOT_SETTABLE = {*FACT_FIELDS, *CASE_COPY_FIELDS, "retirement_rule_id", "id", "pk", "created_at", "updated_at"}
 BUP_MIN, BUP_MAX = 40, 80  # the range the database allows (retirementrule_bup_range)
+
+
+class EmployeeFields(TypedDict, total=False):
+    """What employee_create and employee_update take: the model's own fields, less the computed ones
+    (_NOT_SETTABLE, refused with TypeError), typed as the forms give them. A field left out keeps the
+    model's default (create) or its stored value (update)."""
+
+    asn_type: str
+    nip: str
+    nip_lama: str
+    front_title: str
+    name: str
+    back_title: str
+    birth_place: str
+    birth_date: dt.date | None
+    gender: str
+    golongan: str
+    jabatan: str
+    jenis_jabatan: str
+    jenjang: str
+    rumpun: str
+    unit: UnitKerja | None
+    tmt_cpns: dt.date | None
+    tmt_pns: dt.date | None
+    contract_end: dt.date | None
+    prior_service_months: int
+    email: str
+    phone: str
+    address: str
+    status: str
+    user: User | None
+    bup_override: int | None
+    bup_override_decree: str
+    bup_override_date: dt.date | None
+    bup_override_reason: str
+    nip_mismatch_accepted: bool
+    nip_mismatch_reason: str
 
 
 def rule_from_model(rule: RetirementRule) -> retirement.Rule:
@@ -96,7 +133,7 @@ def _facts_apply(employee: Employee, rules: Sequence[retirement.Rule]) -> retire
     return facts
 
 
-def _check_settable(fields: dict[str, Any]) -> None:
+def _check_settable(fields: Mapping[str, object]) -> None:
     settable = {f.name for f in Employee._meta.concrete_fields} | {f.attname for f in Employee._meta.concrete_fields}
     unknown = sorted(set(fields) - settable)
     if unknown:
@@ -295,7 +332,7 @@ def employee_scope_check(*, actor: User | None, employee: Employee, unit_before:
         raise EmployeeError(errors={"unit": [_("Choose one of your own work units.")]})
 
 
-def employee_create(*, actor: User | None, **fields: Any) -> Employee:
+def employee_create(*, actor: User | None, **fields: Unpack[EmployeeFields]) -> Employee:
     """Add an employee to the register, with their retirement facts.
 
     The NIP is normalised and checked: its format always, and its agreement with the record (birth
@@ -315,7 +352,7 @@ def employee_create(*, actor: User | None, **fields: Any) -> Employee:
     return employee
 
 
-def employee_update(*, employee: Employee, actor: User, **changes: Any) -> Employee:
+def employee_update(*, employee: Employee, actor: User, **changes: Unpack[EmployeeFields]) -> Employee:
     """Change an employee and recompute their retirement facts; returns the saved row.
 
     The row is locked and re-read, the changes applied to it and validated as in employee_create. The
