@@ -71,7 +71,9 @@ def account_changes(before: AccountState | None, after: AccountState) -> dict[st
     return changes
 
 
-def account_change_record(*, account: Any, actor: User | None, before: AccountState | None, after: AccountState):
+def account_change_record(
+    *, account: User, actor: User | None, before: AccountState | None, after: AccountState
+) -> AccountChange | None:
     """Keep what changed on `account` from `before` to `after`, made by `actor` (None: the system);
     nothing is kept when nothing the trace follows changed. Returns the AccountChange or None."""
     changes = account_changes(before, after)
