@@ -16,7 +16,7 @@ import math
 import warnings
 from collections.abc import Iterable
 from pathlib import PurePath
-from typing import Any, TypedDict, Unpack
+from typing import TypedDict, Unpack
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -187,8 +187,25 @@ def retirement_case_open(
     return case
 
 
+class DecisionFacts(TypedDict, total=False):
+    """The SK pensiun and pertek facts retirement_case_decision_correct takes (DECISION_FIELDS)."""
+
+    pertek_number: str
+    pertek_date: dt.date | None
+    sk_number: str
+    sk_date: dt.date | None
+    sk_signer: str
+
+
+class StepInput(DecisionFacts, total=False):
+    """What retirement_case_transition takes besides the note: the SK and pertek facts and the proposal
+    date (cases.StepFacts); each step takes only its own (STEP_FACTS)."""
+
+    proposed_on: dt.date | None
+
+
 def retirement_case_transition(
-    *, case: RetirementCase, to_status: str, actor: User, note: str = "", **facts: Any
+    *, case: RetirementCase, to_status: str, actor: User, note: str = "", **facts: Unpack[StepInput]
 ) -> RetirementCase:
     """Move a record to the next step of the pipeline and return the saved row.
 
@@ -204,7 +221,6 @@ def retirement_case_transition(
     if unknown:
         raise TypeError(f"Facts not taken by the step to {to_status}: {', '.join(unknown)}")
     note = _note_check(note)
-    text = {name: (facts.get(name) or "").strip() for name in ("pertek_number", "sk_number", "sk_signer")}
     with transaction.atomic():
         # The employee first, then the record: the order retirement_case_open locks them in.
         employee = Employee.objects.select_for_update().get(pk=case.employee_id)
@@ -215,7 +231,9 @@ def retirement_case_transition(
             pertek_date=facts.get("pertek_date"),
             sk_date=facts.get("sk_date"),
             note=note,
-            **text,
+            pertek_number=(facts.get("pertek_number") or "").strip(),
+            sk_number=(facts.get("sk_number") or "").strip(),
+            sk_signer=(facts.get("sk_signer") or "").strip(),
         )
         from_status = locked.status
         cases.transition_check(
@@ -248,16 +266,6 @@ def retirement_case_transition(
 
 
 DECISION_FIELDS = ("pertek_number", "pertek_date", "sk_number", "sk_date", "sk_signer")
-
-
-class DecisionFacts(TypedDict, total=False):
-    """The SK pensiun and pertek facts retirement_case_decision_correct takes (DECISION_FIELDS)."""
-
-    pertek_number: str
-    pertek_date: dt.date | None
-    sk_number: str
-    sk_date: dt.date | None
-    sk_signer: str
 
 
 def retirement_case_decision_validate(case: RetirementCase) -> None:
