@@ -34,9 +34,12 @@ test: $(VENV)/.installed-test
 	mkdir -p var
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# mypy checks the modules listed in pyproject.toml ([tool.mypy] files); its Django plugin loads the
+# settings, which need DEBUG on when no SECRET_KEY is set.
 lint: $(VENV)/.installed-test
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	DEBUG=true $(PY) -m mypy
 
 format: $(VENV)/.installed-test
 	$(PY) -m ruff format .

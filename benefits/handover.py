@@ -12,7 +12,7 @@ from employees.nip import format_nip
 def handover_report_rows(event: Event, participants: list[Participant]) -> list[dict]:
     """The THT and tali asih paid in cash at `event` to these participants: name, NIP, label, amount."""
     payouts = payouts_handed_over(event=event, employee_ids=[p.employee_id for p in participants])
-    labels = {BenefitType.THT: _("THT"), BenefitType.TALI_ASIH: _("KORPRI tali asih")}
+    labels: dict[str, str] = {BenefitType.THT: _("THT"), BenefitType.TALI_ASIH: _("KORPRI tali asih")}
     return [
         {
             "name": payout.employee.display_name,

@@ -261,9 +261,10 @@ def bands_check(basis: str, bands: Iterable[Band]) -> list[str]:
         if any(band.min_years is None or band.golongan_group for band in bands):
             problems.append(_("Each band of a rate by years of service has its years and no golongan group."))
             return problems
-        slabs = sorted(bands, key=lambda band: band.min_years)
+        # Every band has its years here (checked above); `or 0` only tells the type checker so.
+        slabs = sorted(bands, key=lambda band: band.min_years or 0)
         for before, after in itertools.pairwise(slabs):
-            if before.max_years is None or before.max_years > after.min_years:
+            if before.max_years is None or before.max_years > (after.min_years or 0):
                 problems.append(
                     _("The slabs %(a)s and %(b)s overlap.") % {"a": before.label, "b": after.label},
                 )

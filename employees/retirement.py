@@ -282,6 +282,7 @@ def compute(person: Person, rules: Iterable[Rule]) -> RetirementFacts:
     end_reason = END_REASON_BUP
     if contract_tmt is not None and (end is None or contract_tmt < end):
         end, end_reason = contract_tmt, END_REASON_CONTRACT
+    assert end is not None  # the BUP or the contract gives an end: neither returned "unknown" above
 
     years, months = service_length(person.tmt_cpns, end, person.prior_service_months)
     return RetirementFacts(

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from purna.models import AccountChange
+from purna.types import User
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,9 @@ def account_changes(before: AccountState | None, after: AccountState) -> dict[st
     return changes
 
 
-def account_change_record(*, account: Any, actor: Any, before: AccountState | None, after: AccountState):
+def account_change_record(
+    *, account: User, actor: User | None, before: AccountState | None, after: AccountState
+) -> AccountChange | None:
     """Keep what changed on `account` from `before` to `after`, made by `actor` (None: the system);
     nothing is kept when nothing the trace follows changed. Returns the AccountChange or None."""
     changes = account_changes(before, after)

@@ -45,6 +45,7 @@ def number_next(*, kind: str, year: int) -> int:
         except IntegrityError:
             if attempt == _RETRIES - 1:
                 raise
+    assert counter is not None  # the loop either found or created the row, or raised
     counter.last += 1
     counter.save(update_fields=["last"], using=using)
     return counter.last
@@ -52,7 +53,10 @@ def number_next(*, kind: str, year: int) -> int:
 
 def _fields(pattern: str) -> list[tuple[str, str]]:
     try:
-        return [(name, spec) for _text, name, spec, _conv in string.Formatter().parse(pattern) if name is not None]
+        # A replacement field (name not None) always has a spec, "" when none is written.
+        return [
+            (name, spec or "") for _text, name, spec, _conv in string.Formatter().parse(pattern) if name is not None
+        ]
     except ValueError as exc:
         raise NumberingError(f"{pattern!r}: {exc}") from None
 

@@ -8,6 +8,8 @@ Retirees hold no group: they are users linked to an employee record and see only
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
+from purna.types import User
+
 ADMIN = "Admin Kepegawaian"
 OPERATOR = "Operator"
 VERIFIKATOR = "Verifikator"
@@ -92,7 +94,7 @@ def roles_sync() -> None:
         group.permissions.set(Permission.objects.filter(_permission_filter(entries)))
 
 
-def holds_staff_powers(user) -> bool:
+def holds_staff_powers(user: User) -> bool:
     """Whether `user` can do anything beyond the retirees' portal: admin access, a role group, or a
     permission of their own. Such an account never signs in with a portal link (a link in an email is
     not strong enough for staff powers), even when it is also an employee's portal account."""

@@ -6,7 +6,7 @@ Safe to run twice, or twice at once: each chunk is taken under the batch row's l
 position, and a finished batch is left alone; payouts_prepare_bulk skips whoever already has a payout.
 """
 
-from typing import Any
+import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +17,7 @@ from benefits.models import BatchStatus, PayoutBatch
 from benefits.services import payouts as services
 from ceremonies.models import Event
 from employees.models import Employee
+from purna.types import User
 
 # Each chunk is one transaction: small enough that the page sees progress every second or so.
 CHUNK_SIZE = 25
@@ -28,10 +29,10 @@ def payout_batch_create(
     *,
     employee_ids: list[int],
     benefit_type: str,
-    actor: Any,
+    actor: User | None,
     event: Event | None = None,
-    period_from=None,
-    period_until=None,
+    period_from: dt.date | None = None,
+    period_until: dt.date | None = None,
 ) -> PayoutBatch:
     """Store a preparation of payouts for these employees and queue it for the worker once committed."""
     if actor is None or not actor.has_perm(services.PERM_PREPARE):

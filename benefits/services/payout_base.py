@@ -19,6 +19,9 @@ from benefits.models import (
 )
 from employees.models import Employee
 from employees.scope import staff_scope
+from purna.history import history_note
+from purna.history import history_user as _user
+from purna.types import User
 
 NOTE_MAX_LENGTH = PayoutStatusChange._meta.get_field("note").max_length
 
@@ -26,33 +29,24 @@ NOTE_MAX_LENGTH = PayoutStatusChange._meta.get_field("note").max_length
 # --- Helpers --------------------------------------------------------------------------------------------
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _permission_check(actor: Any, permission: str, message: str) -> None:
+def _permission_check(actor: User | None, permission: str, message: str) -> User:
+    """The actor, if they hold `permission`; else PayoutError(message)."""
     if actor is None or not actor.has_perm(permission):
         raise PayoutError(message)
+    return actor
 
 
-def _scope_check(actor: Any, employee: Employee) -> None:
+def _scope_check(actor: User, employee: Employee) -> None:
     """A staff member handles only the payouts of their own units' employees (employees/scope.py)."""
     if not staff_scope(actor).covers(employee.unit_id):
         raise PayoutError(_("%(name)s is not an employee of your work units.") % {"name": employee.display_name})
-
-
-def _history(instance: Any, actor: Any, reason: str = "") -> None:
-    # simple-history reads these when the row is saved.
-    instance._history_user = _user(actor)
-    if reason:
-        instance._change_reason = reason[:100]
 
 
 def _text_check(value: str, field_name: str, *, required: bool, message: str = "") -> str:
     value = (value or "").strip()
     if required and not value:
         raise PayoutError(errors={field_name: [message or _("Give the reason: it is kept in the payout's history.")]})
-    if len(value) > NOTE_MAX_LENGTH:
+    if NOTE_MAX_LENGTH is not None and len(value) > NOTE_MAX_LENGTH:
         raise PayoutError(errors={field_name: [_("At most %(n)d characters are accepted.") % {"n": NOTE_MAX_LENGTH}]})
     return value
 
@@ -74,18 +68,20 @@ def _locked(payout: Payout) -> Payout:
     return Payout.objects.select_for_update().select_related("employee").get(pk=payout.pk)
 
 
-def _status_change(payout: Payout, *, from_status: str, actor: Any, note: str = "", amount=None) -> None:
+def _status_change(
+    payout: Payout, *, from_status: str, actor: User, note: str = "", amount: Decimal | None = None
+) -> None:
     PayoutStatusChange.objects.create(
         payout=payout, from_status=from_status, to_status=payout.status, actor=_user(actor), note=note, amount=amount
     )
 
 
-def _save(payout: Payout, actor: Any, reason: str = "") -> None:
+def _save(payout: Payout, actor: User, reason: str = "") -> None:
     try:
         payout.full_clean(exclude=["proof"], validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         raise PayoutError(errors=exc.message_dict) from exc
-    _history(payout, actor, reason)
+    history_note(payout, actor=actor, reason=reason)
     try:
         # A savepoint: the database's constraints are the last guard, and their refusal must leave the
         # caller's transaction usable.
@@ -95,14 +91,14 @@ def _save(payout: Payout, actor: Any, reason: str = "") -> None:
         raise PayoutError(_("The payout could not be saved: it conflicts with another payout.")) from exc
 
 
-def _action_check(actor: Any, action: str) -> None:
+def _action_check(actor: User, action: str) -> None:
     """The actor holds the permission of `action` (benefits/payouts.py), else PayoutError with its message."""
     message = payout_rules.permission_refusal(action, actor)
     if message is not None:
         raise PayoutError(message)
 
 
-def _step_check(payout: Payout, action: str, actor: Any) -> None:
+def _step_check(payout: Payout, action: str, actor: User) -> None:
     """`action` may start from the payout's status, and the actor is not its preparer where four eyes
     are needed (benefits/payouts.py); else PayoutError with the table's message."""
     message = payout_rules.status_refusal(action, payout.status) or payout_rules.preparer_refusal(

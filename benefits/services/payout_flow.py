@@ -39,11 +39,12 @@ from employees.exceptions import CaseError
 from employees.scope import staff_scope
 from purna import uploads
 from purna.db import is_transient
+from purna.types import User
 
 # --- Correcting a draft ------------------------------------------------------------------------------------
 
 
-def payout_amount_override(*, payout: Payout, actor: Any, amount: Any, reason: str) -> Payout:
+def payout_amount_override(*, payout: Payout, actor: User, amount: Any, reason: str) -> Payout:
     """Set the amount of a draft by hand (amount None or "" goes back to the computed amount), with the
     reason, kept in the history and the timeline. Only drafts: a verified amount is what was verified."""
     _action_check(actor, payout_rules.OVERRIDE)
@@ -68,7 +69,7 @@ def payout_amount_override(*, payout: Payout, actor: Any, amount: Any, reason: s
 # --- Verifying and approving -------------------------------------------------------------------------------
 
 
-def payout_verify(*, payout: Payout, actor: Any, note: str = "") -> Payout:
+def payout_verify(*, payout: Payout, actor: User, note: str = "") -> Payout:
     """Verify a draft (the data and the amount are right). Not by the one who prepared it."""
     _action_check(actor, payout_rules.VERIFY)
     note = _text_check(note, "note", required=False)
@@ -84,7 +85,7 @@ def payout_verify(*, payout: Payout, actor: Any, note: str = "") -> Payout:
     return locked
 
 
-def payout_approve(*, payout: Payout, actor: Any, note: str = "") -> Payout:
+def payout_approve(*, payout: Payout, actor: User, note: str = "") -> Payout:
     """Approve a verified payout for payment. Not a draft, and not by the one who prepared it.
 
     The row is locked and its status read again: two approvers at the same moment give one approval
@@ -103,7 +104,7 @@ def payout_approve(*, payout: Payout, actor: Any, note: str = "") -> Payout:
     return locked
 
 
-def _bulk(payouts: Iterable[Payout], action: Any, actor: Any) -> BulkReport:
+def _bulk(payouts: Iterable[Payout], action: Any, actor: User) -> BulkReport:
     # One transaction per payout, and each one's result reported: a payout the database could not take
     # (busy beyond its wait: purna/db.py) is rolled back and named, the others stand.
     report = BulkReport()
@@ -121,13 +122,13 @@ def _bulk(payouts: Iterable[Payout], action: Any, actor: Any) -> BulkReport:
     return report
 
 
-def payouts_verify_bulk(*, payouts: Iterable[Payout], actor: Any) -> BulkReport:
+def payouts_verify_bulk(*, payouts: Iterable[Payout], actor: User) -> BulkReport:
     """payout_verify for each payout; the errors are collected per payout."""
     _action_check(actor, payout_rules.VERIFY)
     return _bulk(payouts, payout_verify, actor)
 
 
-def payouts_approve_bulk(*, payouts: Iterable[Payout], actor: Any) -> BulkReport:
+def payouts_approve_bulk(*, payouts: Iterable[Payout], actor: User) -> BulkReport:
     """payout_approve for each payout; the errors are collected per payout."""
     _action_check(actor, payout_rules.APPROVE)
     return _bulk(payouts, payout_approve, actor)
@@ -162,7 +163,7 @@ def _paid_on_check(paid_on: Any) -> dt.date:
 def payout_pay(
     *,
     payout: Payout,
-    actor: Any,
+    actor: User,
     method: str,
     paid_on: dt.date,
     event: Event | None = None,
@@ -194,7 +195,7 @@ def payout_pay(
 def _pay(
     *,
     payout: Payout,
-    actor: Any,
+    actor: User,
     method: str,
     paid_on: Any,
     event: Event | None,
@@ -230,7 +231,7 @@ def _pay(
         if not bank["account_number"].replace("-", "").isdigit():
             raise PayoutError(errors={"account_number": [_("An account number has digits only.")]})
     data, content_type = _proof_read(proof) if proof is not None else (b"", "")
-    stored_name = ""
+    stored_name: str | None = ""
     try:
         with transaction.atomic():
             locked = _locked(payout)
@@ -261,7 +262,7 @@ def _pay(
     return locked
 
 
-def payout_hand_over(*, payout: Payout, event: Event, actor: Any, note: str = "") -> Payout:
+def payout_hand_over(*, payout: Payout, event: Event, actor: User, note: str = "") -> Payout:
     """Record an approved payout as handed over in cash at a ceremony the employee takes part in: paid,
     on the day it is recorded, by the Bendahara, with the same rules as payout_pay."""
     _action_check(actor, payout_rules.HAND_OVER)
@@ -297,7 +298,7 @@ def payout_hand_over(*, payout: Payout, event: Event, actor: Any, note: str = ""
 # --- Cancelling and correcting --------------------------------------------------------------------------
 
 
-def payout_cancel(*, payout: Payout, actor: Any, reason: str) -> Payout:
+def payout_cancel(*, payout: Payout, actor: User, reason: str) -> Payout:
     """Cancel a payout not yet paid, with the reason; a new one may then be prepared."""
     _action_check(actor, payout_rules.CANCEL)
     reason = _text_check(reason, "reason", required=True)
@@ -313,7 +314,7 @@ def payout_cancel(*, payout: Payout, actor: Any, reason: str) -> Payout:
     return locked
 
 
-def payout_reverse(*, payout: Payout, actor: Any, reason: str) -> Payout:
+def payout_reverse(*, payout: Payout, actor: User, reason: str) -> Payout:
     """Reverse a paid payout by an explicit, recorded correction (paid to the wrong account, the wrong
     amount): the payout is kept, marked reversed with who, when and why, and a new payout may then be
     prepared. A paid payout is never edited otherwise."""

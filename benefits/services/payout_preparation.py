@@ -35,6 +35,7 @@ from employees import cases, retirement
 from employees.choices import RetirementKind
 from employees.models import Employee, RetirementCase
 from purna.db import BUSY_MESSAGE, is_transient
+from purna.types import User
 
 # --- Tali asih: the rate in force and the amount ---------------------------------------------------------
 
@@ -139,7 +140,7 @@ def payout_prepare(
     *,
     employee: Employee,
     benefit_type: str,
-    actor: Any,
+    actor: User,
     event: Event | None = None,
     override_amount: Any = None,
     override_reason: str = "",
@@ -195,6 +196,7 @@ def payout_prepare(
             if terms.tmt is None:
                 raise PayoutError(_("The employee has no TMT pensiun yet: complete their record first."))
             computed, details = _tht_amount(locked)
+        assert terms.tmt is not None  # both branches above refuse a record without a TMT
         problems = tali_asih.amount_check(computed)
         if problems and override is None:
             raise PayoutError(errors={"amount": problems})
@@ -218,11 +220,11 @@ def payout_prepare(
 
 
 def payouts_prepare_bulk(
-    *, employees: Iterable[Employee], benefit_type: str, actor: Any, event: Event | None = None
+    *, employees: Iterable[Employee], benefit_type: str, actor: User | None, event: Event | None = None
 ) -> BulkReport:
     """Prepare a draft payout for each employee (a cohort, a ceremony's participants); those already
     having a live or paid one are skipped; one person's error does not stop the others'."""
-    _permission_check(actor, PERM_PREPARE, _("You may not prepare payouts."))
+    actor = _permission_check(actor, PERM_PREPARE, _("You may not prepare payouts."))
     employees = list(employees)
     having = set(
         Payout.objects.filter(

@@ -16,8 +16,9 @@ payout_base.py. Callers import all of them from here.
 """
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -37,7 +38,6 @@ from benefits.payouts import PERM_REVERSE as PERM_REVERSE
 from benefits.payouts import PERM_VERIFY as PERM_VERIFY
 from benefits.services.payout_base import NOTE_MAX_LENGTH as NOTE_MAX_LENGTH
 from benefits.services.payout_base import BulkReport as BulkReport
-from benefits.services.payout_base import _history as _history
 from benefits.services.payout_base import _permission_check as _permission_check
 from benefits.services.payout_base import _scope_check as _scope_check
 from benefits.services.payout_base import amount_parse as amount_parse
@@ -57,6 +57,8 @@ from benefits.services.payout_preparation import rate_from_model as rate_from_mo
 from benefits.services.payout_preparation import retirement_terms as retirement_terms
 from benefits.services.payout_preparation import tali_asih_compute as tali_asih_compute
 from employees.models import Employee
+from purna.history import history_note
+from purna.types import User
 
 # --- THT claims -----------------------------------------------------------------------------------------
 
@@ -73,7 +75,7 @@ CLAIM_FIELDS = frozenset(
 )
 
 
-def _claim_apply(claim: ThtClaim, fields: dict[str, Any], today: dt.date) -> None:
+def _claim_apply(claim: ThtClaim, fields: Mapping[str, Any], today: dt.date) -> None:
     """Set and check a claim's fields (without saving); raises PayoutError by field."""
     errors: dict[str, list[str]] = {}
     for name, value in fields.items():
@@ -130,7 +132,19 @@ def tht_claim_validate(claim: ThtClaim) -> None:
     _claim_apply(claim, {}, timezone.localdate())
 
 
-def tht_claim_save(*, employee: Employee, actor: Any, **fields: Any) -> ThtClaim:
+class ThtClaimFields(TypedDict, total=False):
+    """What tht_claim_save takes (CLAIM_FIELDS); the amount may be text ("Rp 25.000.000")."""
+
+    claim_filed_on: dt.date | None
+    taspen_reference: str
+    documents_complete: bool
+    documents_complete_on: dt.date | None
+    amount_received: Decimal | str | None
+    received_on: dt.date | None
+    notes: str
+
+
+def tht_claim_save(*, employee: Employee, actor: User, **fields: Unpack[ThtClaimFields]) -> ThtClaim:
     """Create or update the THT claim of an employee (one each) with the given fields (CLAIM_FIELDS):
     when it was filed, Taspen's reference, whether the documents are complete (dated today if no date
     is given), and the amount PT Taspen paid and when. Amounts may be text ("Rp 25.000.000")."""
@@ -145,6 +159,6 @@ def tht_claim_save(*, employee: Employee, actor: Any, **fields: Any) -> ThtClaim
         before = claim.amount_received
         _claim_apply(claim, fields, timezone.localdate())
         tht_claim_amount_check(claim=claim, before=before)
-        _history(claim, actor)
+        history_note(claim, actor=actor)
         claim.save()
     return claim

@@ -8,7 +8,6 @@ run twice and leaves no stray file (receipt_render). Issuing again keeps the num
 """
 
 import logging
-from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -21,7 +20,9 @@ from benefits.exceptions import PayoutError
 from benefits.models import Payout, Receipt, ReceiptStatus
 from employees.scope import staff_scope
 from purna.downloads import PDF, FileNotReadyError, StoredFile
+from purna.history import history_note, history_user
 from purna.numbering import number_format, number_next
+from purna.types import User
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ RECEIPT = "kuitansi"  # purna.models.DocumentCounter.kind of receipts
 PERMS_ISSUE = ("benefits.pay_payout", "benefits.change_payout")
 
 
-def _issue_check(actor: Any, payout: Payout) -> None:
+def _issue_check(actor: User | None, payout: Payout) -> None:
     if actor is None or not any(actor.has_perm(perm) for perm in PERMS_ISSUE):
         raise PayoutError(_("You may not issue receipts."))
     if not staff_scope(actor).covers(payout.employee.unit_id):
@@ -42,11 +43,7 @@ def _issue_check(actor: Any, payout: Payout) -> None:
         )
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def receipt_issue(*, payout: Payout, actor: Any) -> Receipt:
+def receipt_issue(*, payout: Payout, actor: User) -> Receipt:
     """Issue the receipt of an approved or paid payout and queue its PDF; return the receipt.
 
     The first issue takes the year's next number (dated the day of payment, or today before it); issuing
@@ -68,14 +65,13 @@ def receipt_issue(*, payout: Payout, actor: Any) -> Receipt:
                     settings.PURNA_RECEIPT_NUMBER_PATTERN, seq=seq, year=issued_on.year, month=issued_on.month
                 ),
                 issued_on=issued_on,
-                issued_by=_user(actor),
+                issued_by=history_user(actor),
             )
             reason = _("Receipt issued")
         else:
             receipt.status, receipt.rendered_at = ReceiptStatus.PENDING, None
             reason = _("Receipt issued again")
-        receipt._history_user = _user(actor)
-        receipt._change_reason = reason
+        history_note(receipt, actor=actor, reason=reason)
         try:
             with transaction.atomic():
                 receipt.save()
@@ -154,7 +150,8 @@ def receipt_render(*, receipt_id: int) -> Receipt | None:
             storage.delete(name)
         receipt.file.name = storage.save(name, ContentFile(content))
         receipt.status, receipt.rendered_at = ReceiptStatus.DONE, timezone.now()
-        receipt._change_reason = _("Receipt rendered")
+        # A worker's task: no request, so no user either way.
+        history_note(receipt, actor=None, reason=_("Receipt rendered"))
         receipt.save()
         notifications.receipt_ready(receipt, content)
     return receipt

@@ -25,6 +25,7 @@ from employees.importer import parse_nip
 from employees.models import Employee
 from employees.scope import staff_scope
 from purna import spreadsheets
+from purna.history import history_note
 from purna.spreadsheets import (
     CellError,
     CellValueError,
@@ -36,6 +37,7 @@ from purna.spreadsheets import (
     parse_date,
     text_key,
 )
+from purna.types import User
 
 THT_COLUMNS = {
     "nip": ("nip", "nip / ni pppk", "nip baru"),
@@ -59,7 +61,7 @@ class ThtImportResult:
     notices: list[str] = field(default_factory=list)
 
 
-def tht_amounts_import(*, file: IO[bytes], actor: Any, name: str | None = None) -> ThtImportResult:
+def tht_amounts_import(*, file: IO[bytes], actor: User, name: str | None = None) -> ThtImportResult:
     """Record the THT amounts PT Taspen paid from a CSV or XLSX (columns NIP, Jumlah, Referensi, Tanggal;
     English headers too), all or nothing: every row is checked first (the NIP known and in the actor's
     scope, once in the file; the amount a valid rupiah amount; the date real and not in the future), and
@@ -84,8 +86,8 @@ def tht_amounts_import(*, file: IO[bytes], actor: Any, name: str | None = None) 
         raise PayoutError(errors={"file": [exc.message]}) from exc
     lookup = {text_key(alias): key for key, aliases in THT_COLUMNS.items() for alias in aliases}
     positions: dict[str, int] = {}
-    for index, cell in enumerate(sheet.header):
-        key = lookup.get(header_key(cell))
+    for index, header in enumerate(sheet.header):
+        key = lookup.get(header_key(header))
         if key is not None and key not in positions:
             positions[key] = index
     missing = [THT_HEADERS[key] for key in ("nip", "amount") if key not in positions]
@@ -186,9 +188,9 @@ def tht_amounts_import(*, file: IO[bytes], actor: Any, name: str | None = None) 
             except PayoutError as exc:
                 failures.append(CellError(row, THT_HEADERS["amount"], " ".join(exc.messages)))
                 continue
-            # Who and why, for django-simple-history's row.
-            claim._history_user = actor if getattr(actor, "is_authenticated", False) else None
-            claim._change_reason = (_("THT amounts imported from %(name)s") % {"name": PurePath(name).name})[:100]
+            history_note(
+                claim, actor=actor, reason=_("THT amounts imported from %(name)s") % {"name": PurePath(name).name}
+            )
             claim.save()
             if created:
                 result.created += 1

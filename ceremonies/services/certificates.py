@@ -42,10 +42,12 @@ from employees.choices import EmployeeStatus
 from employees.retirement import service_length
 from employees.scope import staff_scope
 from purna.downloads import PDF, FileNotReadyError, StoredFile
+from purna.history import history_note, history_user
 from purna.models import Instansi
 from purna.notifications.registry import Draft, recipient_key
 from purna.notifications.services import messages_queue, send_after_commit
 from purna.numbering import number_format, number_next
+from purna.types import User
 
 logger = logging.getLogger(__name__)
 
@@ -56,21 +58,11 @@ READY_KIND = "ceremonies.certificate_ready"
 # Certificates laid out together (CertificatePrinter.render_many): past ten, the document's own set-up is
 # a small share of each certificate's time; twenty laid-out pages are a few megabytes.
 RENDER_CHUNK = 20
-KIND_BY_EVENT = {
+KIND_BY_EVENT: dict[str, str] = {
     EventKind.FAREWELL: CertificateKind.PIAGAM,
     EventKind.TRAINING: CertificateKind.SERTIFIKAT,
     EventKind.OTHER: CertificateKind.OTHER,
 }
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _history(instance: Any, actor: Any, reason: str = "") -> None:
-    instance._history_user = _user(actor)
-    if reason:
-        instance._change_reason = reason
 
 
 def instansi_get() -> Instansi:
@@ -108,7 +100,7 @@ def _wording(*, kind: str, participant: Participant, event: Event, instansi: Ins
 
 
 def certificates_issue(
-    *, event: Event, actor: Any, participants: Iterable[Participant] | None = None
+    *, event: Event, actor: User, participants: Iterable[Participant] | None = None
 ) -> CertificateBatch:
     """Create the certificates missing for the event's attended participants in the actor's scope (or
     only for `participants`), numbered in participant order, and queue their rendering after commit.
@@ -135,7 +127,7 @@ def certificates_issue(
             raise CeremonyError(_("Choose who signs the certificates (or the presiding official) first."))
         kind = KIND_BY_EVENT[locked.kind]
         issued_on = timezone.localtime(locked.starts_at).date()
-        batch = CertificateBatch.objects.create(event=locked, total=len(missing), requested_by=_user(actor))
+        batch = CertificateBatch.objects.create(event=locked, total=len(missing), requested_by=history_user(actor))
         for participant in missing:
             seq = number_next(kind=COUNTER_KIND, year=issued_on.year)
             certificate = Certificate(
@@ -153,15 +145,15 @@ def certificates_issue(
                 signatory_nip=official.nip,
                 signatory_title=official.title,
                 batch=batch,
-                issued_by=_user(actor),
+                issued_by=history_user(actor),
             )
-            _history(certificate, actor, "issued")
+            history_note(certificate, actor=actor, reason="issued")
             certificate.save()
         transaction.on_commit(lambda: certificates_render_task.delay(batch.pk))
     return batch
 
 
-def certificate_revoke(*, certificate: Certificate, actor: Any, reason: str) -> Certificate:
+def certificate_revoke(*, certificate: Certificate, actor: User, reason: str) -> Certificate:
     """Revoke a certificate (issued in error, to the wrong person): the verification page says so from
     now on. The reason is required and recorded with who and when."""
     reason = (reason or "").strip()
@@ -175,13 +167,13 @@ def certificate_revoke(*, certificate: Certificate, actor: Any, reason: str) -> 
         locked.status = CertificateStatus.REVOKED
         locked.revoked_reason = reason[:300]
         locked.revoked_at = timezone.now()
-        locked.revoked_by = _user(actor)
-        _history(locked, actor, "revoked")
+        locked.revoked_by = history_user(actor)
+        history_note(locked, actor=actor, reason="revoked")
         locked.save()
     return locked
 
 
-def certificate_reissue(*, certificate: Certificate, actor: Any) -> CertificateBatch:
+def certificate_reissue(*, certificate: Certificate, actor: User) -> CertificateBatch:
     """Print a certificate again after a correction (a name, a title, the signatory): the same number and
     verification code, the next version, the wording and signatory taken again, the file replaced once
     the new one is rendered (queued after commit). A revoked certificate cannot be re-issued."""
@@ -201,7 +193,7 @@ def certificate_reissue(*, certificate: Certificate, actor: Any) -> CertificateB
         official = _signatory(event)
         if official is None:
             raise CeremonyError(_("Choose who signs the certificates (or the presiding official) first."))
-        batch = CertificateBatch.objects.create(event=event, total=1, requested_by=_user(actor))
+        batch = CertificateBatch.objects.create(event=event, total=1, requested_by=history_user(actor))
         locked.version += 1
         locked.wording = _wording(kind=locked.kind, participant=locked.participant, event=event, instansi=instansi)
         locked.signatory_name, locked.signatory_nip, locked.signatory_title = (
@@ -210,13 +202,13 @@ def certificate_reissue(*, certificate: Certificate, actor: Any) -> CertificateB
             official.title,
         )
         locked.batch = batch
-        _history(locked, actor, "re-issued")
+        history_note(locked, actor=actor, reason="re-issued")
         locked.save()
         transaction.on_commit(lambda: certificates_render_task.delay(batch.pk))
     return batch
 
 
-def certificate_batch_retry(*, batch: CertificateBatch, actor: Any) -> CertificateBatch:
+def certificate_batch_retry(*, batch: CertificateBatch, actor: User) -> CertificateBatch:
     """Queue again a batch whose printing stopped on an error: it carries on with the certificates not
     printed yet (the numbers are kept). A batch that is waiting, running or done is left as it is."""
     with transaction.atomic():
@@ -225,7 +217,7 @@ def certificate_batch_retry(*, batch: CertificateBatch, actor: Any) -> Certifica
         if locked.status != BatchStatus.FAILED:
             raise CeremonyError(_("This batch has not stopped on an error."))
         locked.status = BatchStatus.PENDING
-        locked.requested_by = _user(actor) or locked.requested_by
+        locked.requested_by = history_user(actor) or locked.requested_by
         locked.save(update_fields=["status", "requested_by"])
         transaction.on_commit(lambda: certificates_render_task.delay(locked.pk))
     return locked
@@ -289,7 +281,7 @@ def certificates_render(*, batch_id: int) -> CertificateBatch:
         batch.done = len(certificates) - len(pending)
         batch.error = ""
         batch.save(update_fields=["status", "started_at", "done", "error"])
-    printer = CertificatePrinter(instansi_get(), logo=batch.event.certificate_logo.name)
+    printer = CertificatePrinter(instansi_get(), logo=batch.event.certificate_logo.name or "")
     storage = Certificate._meta.get_field("file").storage
     try:
         for start in range(0, len(pending), RENDER_CHUNK):

@@ -9,11 +9,12 @@ first, then counts.
 """
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal, TypedDict, Unpack
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,9 +23,11 @@ from django.utils.translation import ngettext
 from ceremonies import certificates as certificate_texts
 from ceremonies import rules
 from ceremonies.exceptions import CeremonyError
-from ceremonies.models import Event, EventStatus, Participant, ParticipantStatus, Session
-from employees.models import Employee
+from ceremonies.models import Event, EventStatus, Instructor, Official, Participant, ParticipantStatus, Session
+from employees.models import Employee, UnitKerja
 from employees.scope import staff_scope
+from purna.history import history_note, history_user
+from purna.types import User
 
 EVENT_FIELDS = {
     "kind",
@@ -44,7 +47,37 @@ EVENT_FIELDS = {
 SESSION_FIELDS = {"starts_at", "ends_at", "topic", "instructor", "notes"}
 
 
-def _check_fields(fields: dict[str, Any], allowed: set[str]) -> None:
+class EventFields(TypedDict, total=False):
+    """What event_create and event_update take (EVENT_FIELDS), typed as the forms give them; a field
+    left out keeps the model's default (create) or its stored value (update)."""
+
+    kind: str
+    title: str
+    starts_at: dt.datetime | None
+    ends_at: dt.datetime | None
+    venue: str
+    organizer: UnitKerja | None
+    description: str
+    capacity: int | None
+    presiding_official: Official | None
+    print_offset_x_mm: int
+    print_offset_y_mm: int
+    certificate_wording: str
+    # An upload, a stored name, or False when the form's "clear" box is ticked.
+    certificate_logo: File | str | Literal[False] | None
+
+
+class SessionFields(TypedDict, total=False):
+    """What session_save takes (SESSION_FIELDS)."""
+
+    starts_at: dt.datetime | None
+    ends_at: dt.datetime | None
+    topic: str
+    instructor: Instructor | None
+    notes: str
+
+
+def _check_fields(fields: Mapping[str, object], allowed: set[str]) -> None:
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
@@ -61,14 +94,7 @@ def _validate(instance: Any, extra: dict[str, list[str]] | None = None, *, exclu
         raise CeremonyError(errors=errors)
 
 
-def _history(instance: Any, actor: Any, reason: str = "") -> None:
-    # simple-history reads these when the row is saved.
-    instance._history_user = actor if getattr(actor, "is_authenticated", False) else None
-    if reason:
-        instance._change_reason = reason
-
-
-def event_change_check(*, event: Event, actor: Any) -> None:
+def event_change_check(*, event: Event, actor: User | None) -> None:
     """Refuse (CeremonyError) an actor whose scope does not hold the event's organising unit, as stored:
     staff who see an event only through participants of their units may not change it, nor anything in it.
     No actor: a system action (a management command, a task)."""
@@ -76,7 +102,7 @@ def event_change_check(*, event: Event, actor: Any) -> None:
         raise CeremonyError(_("This event is organised by another work unit: only its organisers may change it."))
 
 
-def _organizer_check(actor: Any, event: Event) -> dict[str, list[str]]:
+def _organizer_check(actor: User | None, event: Event) -> dict[str, list[str]]:
     if actor is not None and event.organizer_id and not staff_scope(actor).covers(event.organizer_id):
         return {"organizer": [_("Choose one of your own work units.")]}
     return {}
@@ -85,7 +111,7 @@ def _organizer_check(actor: Any, event: Event) -> dict[str, list[str]]:
 # --- Events --------------------------------------------------------------------------------------------
 
 
-def event_validate(*, event: Event, actor: Any) -> None:
+def event_validate(*, event: Event, actor: User) -> None:
     """Raise CeremonyError, field by field, if the event cannot be saved as it is: its fields, an end
     after the start, an organising unit of the actor's own, a capacity not below its participants."""
     errors = {**rules.event_period_errors(event.starts_at, event.ends_at), **_organizer_check(actor, event)}
@@ -101,14 +127,14 @@ def event_validate(*, event: Event, actor: Any) -> None:
     _validate(event, errors, exclude=["created_by"])
 
 
-def event_create(*, actor: Any, signatories: Iterable[Any] = (), **fields: Any) -> Event:
+def event_create(*, actor: User, signatories: Iterable[Official] = (), **fields: Unpack[EventFields]) -> Event:
     """Plan an event (a draft): kind, title, start and end (time-zone aware), venue, organising unit
     (one of the actor's own), capacity, presiding official and the officials who sign certificates."""
     _check_fields(fields, EVENT_FIELDS)
-    event = Event(**fields, created_by=_user(actor))
+    event = Event(**fields, created_by=history_user(actor))
     event_validate(event=event, actor=actor)
     with transaction.atomic():
-        _history(event, actor)
+        history_note(event, actor=actor)
         event.save()
         event.signatories.set(list(signatories))
     return event
@@ -118,7 +144,9 @@ def _event_locked(event: Event) -> Event:
     return Event.objects.select_for_update().get(pk=event.pk)
 
 
-def event_update(*, event: Event, actor: Any, signatories: Iterable[Any] | None = None, **changes: Any) -> Event:
+def event_update(
+    *, event: Event, actor: User, signatories: Iterable[Official] | None = None, **changes: Unpack[EventFields]
+) -> Event:
     """Change an event that is not closed; the capacity cannot drop below the participants it has."""
     _check_fields(changes, EVENT_FIELDS)
     with transaction.atomic():
@@ -129,14 +157,14 @@ def event_update(*, event: Event, actor: Any, signatories: Iterable[Any] | None 
         for name, value in changes.items():
             setattr(locked, name, value)
         event_validate(event=locked, actor=actor)
-        _history(locked, actor)
+        history_note(locked, actor=actor)
         locked.save()
         if signatories is not None:
             locked.signatories.set(list(signatories))
     return locked
 
 
-def event_transition(*, event: Event, to_status: str, actor: Any) -> Event:
+def event_transition(*, event: Event, to_status: str, actor: User) -> Event:
     """Move an event along draft -> published -> held -> closed (or a published one back to draft).
 
     Closing an event records the participants who never checked in as absent.
@@ -150,12 +178,12 @@ def event_transition(*, event: Event, to_status: str, actor: Any) -> Event:
                 % {"from": locked.get_status_display(), "to": EventStatus(to_status).label}
             )
         locked.status = to_status
-        _history(locked, actor)
+        history_note(locked, actor=actor)
         locked.save(update_fields=["status"])
         if to_status == EventStatus.CLOSED:
             for participant in Participant.objects.filter(event=locked).exclude(status=ParticipantStatus.ATTENDED):
                 participant.status = ParticipantStatus.ABSENT
-                _history(participant, actor, "event closed")
+                history_note(participant, actor=actor, reason="event closed")
                 participant.save(update_fields=["status"])
     return locked
 
@@ -163,7 +191,9 @@ def event_transition(*, event: Event, to_status: str, actor: Any) -> Event:
 # --- Agenda --------------------------------------------------------------------------------------------
 
 
-def session_save(*, event: Event, actor: Any, session: Session | None = None, **fields: Any) -> Session:
+def session_save(
+    *, event: Event, actor: User, session: Session | None = None, **fields: Unpack[SessionFields]
+) -> Session:
     """Add an agenda item to an event, or change one; it ends after it starts."""
     _check_fields(fields, SESSION_FIELDS)
     with transaction.atomic():
@@ -179,7 +209,7 @@ def session_save(*, event: Event, actor: Any, session: Session | None = None, **
     return session
 
 
-def session_delete(*, session: Session, actor: Any) -> None:
+def session_delete(*, session: Session, actor: User) -> None:
     with transaction.atomic():
         locked = _event_locked(session.event)
         event_change_check(event=locked, actor=actor)
@@ -202,7 +232,7 @@ def participant_refusal(*, event: Event, employee: Employee) -> str:
     )
 
 
-def participants_add(*, event: Event, employees: Iterable[Employee], actor: Any) -> list[Participant]:
+def participants_add(*, event: Event, employees: Iterable[Employee], actor: User | None) -> list[Participant]:
     """Add employees to an event, all or none; those already in it are skipped. Returns the new ones.
 
     Refused, with one message per person: an employee outside the actor's scope, one the rules refuse
@@ -247,15 +277,11 @@ def participants_add(*, event: Event, employees: Iterable[Employee], actor: Any)
             raise CeremonyError(errors={"__all__": errors})
         added = []
         for employee in new:
-            participant = Participant(event=locked, employee=employee, added_by=_user(actor))
-            _history(participant, actor)
+            participant = Participant(event=locked, employee=employee, added_by=history_user(actor))
+            history_note(participant, actor=actor)
             participant.save()
             added.append(participant)
     return added
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _participant_locked(participant: Participant) -> Participant:
@@ -263,7 +289,7 @@ def _participant_locked(participant: Participant) -> Participant:
 
 
 def participant_update(
-    *, participant: Participant, actor: Any, companion_name: str, companion_relation: str
+    *, participant: Participant, actor: User, companion_name: str, companion_relation: str
 ) -> Participant:
     """Record the companion (spouse, child) who comes with the participant."""
     with transaction.atomic():
@@ -274,19 +300,19 @@ def participant_update(
         locked.companion_name = companion_name.strip()
         locked.companion_relation = companion_relation.strip() if locked.companion_name else ""
         _validate(locked)
-        _history(locked, actor)
+        history_note(locked, actor=actor)
         locked.save()
     return locked
 
 
-def participant_remove(*, participant: Participant, actor: Any) -> None:
+def participant_remove(*, participant: Participant, actor: User) -> None:
     """Take a participant off an event before it is held; someone who attended stays on the record."""
     with transaction.atomic():
         locked = _participant_locked(participant)
         event_change_check(event=locked.event, actor=actor)
         if not rules.participants_editable(locked.event.status) or locked.status == ParticipantStatus.ATTENDED:
             raise CeremonyError(_("This participant can no longer be removed: the event has been held."))
-        _history(locked, actor, "removed")
+        history_note(locked, actor=actor, reason="removed")
         locked.delete()
 
 
@@ -294,7 +320,7 @@ def participant_remove(*, participant: Participant, actor: Any) -> None:
 
 
 def participant_check_in(
-    *, participant: Participant, actor: Any, now: dt.datetime | None = None
+    *, participant: Participant, actor: User, now: dt.datetime | None = None
 ) -> tuple[Participant, bool]:
     """Mark a participant present; (participant, True) if this call did it, False if they already were.
 
@@ -309,13 +335,13 @@ def participant_check_in(
             raise CeremonyError(_("Attendance is taken once the event is published, until it is closed."))
         locked.status = ParticipantStatus.ATTENDED
         locked.checked_in_at = now or timezone.now()
-        locked.checked_in_by = _user(actor)
-        _history(locked, actor, "check-in")
+        locked.checked_in_by = history_user(actor)
+        history_note(locked, actor=actor, reason="check-in")
         locked.save()
     return locked, True
 
 
-def participants_check_in_all(*, event: Event, actor: Any) -> int:
+def participants_check_in_all(*, event: Event, actor: User) -> int:
     """Mark every participant of the event in the actor's scope present (those already present are left
     as they are); returns how many were marked."""
     scope = staff_scope(actor)
@@ -332,14 +358,14 @@ def participants_check_in_all(*, event: Event, actor: Any) -> int:
         for participant in scope.filter(pending, "employee__unit"):
             participant.status = ParticipantStatus.ATTENDED
             participant.checked_in_at = now
-            participant.checked_in_by = _user(actor)
-            _history(participant, actor, "check-in (all)")
+            participant.checked_in_by = history_user(actor)
+            history_note(participant, actor=actor, reason="check-in (all)")
             participant.save()
             marked += 1
     return marked
 
 
-def souvenir_hand(*, participant: Participant, actor: Any, note: str = "") -> tuple[Participant, bool]:
+def souvenir_hand(*, participant: Participant, actor: User, note: str = "") -> tuple[Participant, bool]:
     """Record the souvenir (kenang-kenangan) handed to a participant; handing it twice changes nothing."""
     with transaction.atomic():
         locked = _participant_locked(participant)
@@ -349,8 +375,8 @@ def souvenir_hand(*, participant: Participant, actor: Any, note: str = "") -> tu
         if not rules.attendance_allowed(locked.event.status):
             raise CeremonyError(_("Souvenirs are handed once the event is published, until it is closed."))
         locked.souvenir_at = timezone.now()
-        locked.souvenir_by = _user(actor)
+        locked.souvenir_by = history_user(actor)
         locked.souvenir_note = note.strip()[:200]
-        _history(locked, actor, "souvenir")
+        history_note(locked, actor=actor, reason="souvenir")
         locked.save()
     return locked, True

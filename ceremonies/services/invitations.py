@@ -16,7 +16,6 @@ valid for the same version.
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -32,8 +31,10 @@ from ceremonies.formatting import event_when_in
 from ceremonies.models import Event, Participant, ParticipantStatus
 from ceremonies.services.events import event_change_check
 from employees.scope import ALL_UNITS, staff_scope
+from purna.history import history_note, history_user
 from purna.notifications.rendering import sender_load, site_url
 from purna.notifications.services import AttachmentDraft, message_queue, send_after_commit
+from purna.types import User
 
 KIND = "ceremonies.invitation"
 # A re-send reaches whoever has not taken part yet; after the day (attended, absent) there is nothing
@@ -101,12 +102,8 @@ def invitation_ics(
     )
 
 
-def _history_user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def invitations_send(
-    *, event: Event, actor: Any, participants: Iterable[Participant] | None = None
+    *, event: Event, actor: User | None, participants: Iterable[Participant] | None = None
 ) -> InvitationReport:
     """Invite the event's participants in the actor's scope and queue their emails (one each, once).
 
@@ -159,7 +156,7 @@ def invitations_send(
         Participant.history.bulk_history_create(
             chosen,
             update=True,
-            default_user=_history_user(actor),
+            default_user=history_user(actor),
             default_change_reason="invitation",
             default_date=now,
         )
@@ -186,7 +183,7 @@ def invitations_send(
                 about=participant,
                 context={"version": participant.rsvp_version},
                 attachments=[AttachmentDraft(filename="undangan.ics", mimetype="text/calendar", content=ics)],
-                actor=_history_user(actor),
+                actor=history_user(actor),
                 send_now=False,
             )
             report.emailed.append(participant)
@@ -257,14 +254,13 @@ def rsvp_respond(*, pk: int, token: str, answer: str) -> Participant:
             .first()
         )
         now = timezone.now()
-        _rsvp_checked(participant, claim, now)
+        participant = _rsvp_checked(participant, claim, now)
         status = ANSWERS[answer]
         if participant.status == status:
             return participant
         participant.status = status
         participant.responded_at = now
         # The retiree answers without an account: no user, the reason says how it came.
-        participant._history_user = None
-        participant._change_reason = "rsvp"
+        history_note(participant, actor=None, reason="rsvp")
         participant.save(update_fields=["status", "responded_at"])
     return participant

@@ -11,11 +11,13 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from employees.models import Employee
+from purna.history import history_note
+from purna.types import User
 
 USERNAME_PREFIX = "asn-"
 
 
-def employee_portal_account_ensure(*, employee: Employee, actor: Any = None) -> Any:
+def employee_portal_account_ensure(*, employee: Employee, actor: User | None = None) -> Any:
     """The employee's portal account, made (without a password) and linked if there is none yet.
 
     The row is locked, so two sign-in requests at once make one account. The account's name and email
@@ -31,8 +33,7 @@ def employee_portal_account_ensure(*, employee: Employee, actor: Any = None) -> 
             # with the password hash, so setting it again would void the links already sent.
             user = User.objects.filter(username=username).first() or User.objects.create_user(username=username)
             locked.user = user
-            locked._history_user = actor
-            locked._change_reason = "portal account"
+            history_note(locked, actor=actor, reason="portal account")
             locked.save(update_fields=["user", "updated_at"])
         name, email = locked.display_name[:150], locked.email
         if (user.first_name, user.email) != (name, email):

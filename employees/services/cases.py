@@ -15,7 +15,7 @@ import logging
 import warnings
 from collections.abc import Iterable
 from pathlib import PurePath
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -34,7 +34,9 @@ from employees.exceptions import CaseError, EmployeeError
 from employees.models import CaseDocument, CaseStatusChange, DocumentType, Employee, RetirementCase
 from employees.services.register import CASE_COPY_FIELDS, employee_update
 from purna import uploads
+from purna.history import history_note
 from purna.notifications.services import reminders_replan_later
+from purna.types import User
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +52,7 @@ NOTE_MAX_LENGTH = CaseStatusChange._meta.get_field("note").max_length
 
 def _note_check(note: str) -> str:
     note = note.strip()
-    if len(note) > NOTE_MAX_LENGTH:
+    if NOTE_MAX_LENGTH is not None and len(note) > NOTE_MAX_LENGTH:
         raise CaseError(errors={"note": [_("The note may have at most %(n)d characters.") % {"n": NOTE_MAX_LENGTH}]})
     return note
 
@@ -64,7 +66,7 @@ def _clean(case: RetirementCase) -> None:
         raise CaseError(errors=exc.message_dict) from exc
 
 
-def _employee_status_set(employee: Employee, status: str, actor: Any) -> Employee:
+def _employee_status_set(employee: Employee, status: str, actor: User) -> Employee:
     """Change the employee's status through the register's write path; its errors become CaseError."""
     if employee.status == status:
         return employee
@@ -76,7 +78,7 @@ def _employee_status_set(employee: Employee, status: str, actor: Any) -> Employe
         ) from exc
 
 
-def _status_change_record(case: RetirementCase, *, from_status: str, actor: Any, note: str) -> None:
+def _status_change_record(case: RetirementCase, *, from_status: str, actor: User, note: str) -> None:
     CaseStatusChange.objects.create(case=case, from_status=from_status, to_status=case.status, actor=actor, note=note)
 
 
@@ -129,7 +131,7 @@ def retirement_worklist_sync(*, employee_ids: Iterable[int] | None = None, batch
 
 
 def retirement_case_open(
-    *, employee: Employee, kind: str, actor: Any, tmt: dt.date | None = None, note: str = ""
+    *, employee: Employee, kind: str, actor: User, tmt: dt.date | None = None, note: str = ""
 ) -> RetirementCase:
     """Open the retirement record of an employee, in "documents being prepared".
 
@@ -174,7 +176,7 @@ def retirement_case_open(
             case.pertek_number = case.sk_number = case.sk_signer = ""
         case.kind, case.tmt, case.proposal_due, case.status = kind, tmt, due, CaseStatus.PREPARING
         _clean(case)
-        case._history_user = actor
+        history_note(case, actor=actor)
         case.save()
         _status_change_record(case, from_status=from_status, actor=actor, note=note)
         _worklist_copy(locked, case)
@@ -184,8 +186,25 @@ def retirement_case_open(
     return case
 
 
+class DecisionFacts(TypedDict, total=False):
+    """The SK pensiun and pertek facts retirement_case_decision_correct takes (DECISION_FIELDS)."""
+
+    pertek_number: str
+    pertek_date: dt.date | None
+    sk_number: str
+    sk_date: dt.date | None
+    sk_signer: str
+
+
+class StepInput(DecisionFacts, total=False):
+    """What retirement_case_transition takes besides the note: the SK and pertek facts and the proposal
+    date (cases.StepFacts); each step takes only its own (STEP_FACTS)."""
+
+    proposed_on: dt.date | None
+
+
 def retirement_case_transition(
-    *, case: RetirementCase, to_status: str, actor: Any, note: str = "", **facts: Any
+    *, case: RetirementCase, to_status: str, actor: User, note: str = "", **facts: Unpack[StepInput]
 ) -> RetirementCase:
     """Move a record to the next step of the pipeline and return the saved row.
 
@@ -201,7 +220,6 @@ def retirement_case_transition(
     if unknown:
         raise TypeError(f"Facts not taken by the step to {to_status}: {', '.join(unknown)}")
     note = _note_check(note)
-    text = {name: (facts.get(name) or "").strip() for name in ("pertek_number", "sk_number", "sk_signer")}
     with transaction.atomic():
         # The employee first, then the record: the order retirement_case_open locks them in.
         employee = Employee.objects.select_for_update().get(pk=case.employee_id)
@@ -212,7 +230,9 @@ def retirement_case_transition(
             pertek_date=facts.get("pertek_date"),
             sk_date=facts.get("sk_date"),
             note=note,
-            **text,
+            pertek_number=(facts.get("pertek_number") or "").strip(),
+            sk_number=(facts.get("sk_number") or "").strip(),
+            sk_signer=(facts.get("sk_signer") or "").strip(),
         )
         from_status = locked.status
         cases.transition_check(
@@ -234,8 +254,7 @@ def retirement_case_transition(
                 locked.pertek_number, locked.pertek_date = step.pertek_number, step.pertek_date
         locked.status = to_status
         _clean(locked)
-        locked._history_user = actor
-        locked._change_reason = note[:100] or None
+        history_note(locked, actor=actor, reason=note)
         locked.save()
         _status_change_record(locked, from_status=from_status, actor=actor, note=note)
         _worklist_copy(employee, locked)
@@ -258,7 +277,9 @@ def retirement_case_decision_validate(case: RetirementCase) -> None:
         raise CaseError(errors=errors)
 
 
-def retirement_case_decision_correct(*, case: RetirementCase, actor: Any, note: str, **facts: Any) -> RetirementCase:
+def retirement_case_decision_correct(
+    *, case: RetirementCase, actor: User, note: str, **facts: Unpack[DecisionFacts]
+) -> RetirementCase:
     """Correct the SK pensiun or pertek of a record whose SK has been issued (a typing error, an SK
     re-issued by BKN); return the saved row.
 
@@ -277,19 +298,18 @@ def retirement_case_decision_correct(*, case: RetirementCase, actor: Any, note: 
             setattr(locked, name, value.strip() if isinstance(value, str) else value)
         retirement_case_decision_validate(locked)
         _clean(locked)
-        locked._history_user = actor
-        locked._change_reason = note[:100]
+        history_note(locked, actor=actor, reason=note)
         locked.save()
     return locked
 
 
-def retirement_case_notes_update(*, case: RetirementCase, actor: Any, notes: str) -> RetirementCase:
+def retirement_case_notes_update(*, case: RetirementCase, actor: User, notes: str) -> RetirementCase:
     """Replace the record's free-text notes (for the staff who handle it); the history keeps the old ones."""
     with transaction.atomic():
         locked = RetirementCase.objects.select_for_update().get(pk=case.pk)
         locked.notes = notes.strip()
         _clean(locked)
-        locked._history_user = actor
+        history_note(locked, actor=actor)
         locked.save(update_fields=["notes"])
     return locked
 
@@ -364,7 +384,7 @@ def _case_open_for_documents(case: RetirementCase) -> None:
 
 
 def case_document_upload(
-    *, case: RetirementCase, document_type: DocumentType, uploaded_file: UploadedFile, actor: Any
+    *, case: RetirementCase, document_type: DocumentType, uploaded_file: UploadedFile, actor: User
 ) -> CaseDocument:
     """Store the document of one checklist item, replacing the previous one (kept in the history).
 
@@ -383,7 +403,8 @@ def case_document_upload(
         raise CaseError(errors={"document_type": [_("This document is no longer on the checklist.")]})
     original_name = PurePath(uploaded_file.name or "").name[:255] or f"dokumen.{uploads.EXTENSIONS[content_type]}"
 
-    stored_name = ""
+    stored_name: str | None = ""
+    document: CaseDocument | None = None
     try:
         with transaction.atomic():
             locked = RetirementCase.objects.select_for_update().get(pk=case.pk)
@@ -400,20 +421,19 @@ def case_document_upload(
             document.size = len(data)
             document.uploaded_by = actor
             document.uploaded_at = timezone.now()
-            document._history_user = actor
-            document._change_reason = _("Document replaced") if replaced else None
+            history_note(document, actor=actor, reason=_("Document replaced") if replaced else "")
             document.save()
     except Exception:
-        if stored_name:
+        if stored_name and document is not None:
             document.file.storage.delete(stored_name)
         raise
     return document
 
 
-def case_document_delete(*, document: CaseDocument, actor: Any) -> None:
+def case_document_delete(*, document: CaseDocument, actor: User) -> None:
     """Remove a document from its record (the history keeps the row and the stored file, for audit)."""
     with transaction.atomic():
         locked = RetirementCase.objects.select_for_update().get(pk=document.case_id)
         _case_open_for_documents(locked)
-        document._history_user = actor
+        history_note(document, actor=actor)
         document.delete()

@@ -226,7 +226,8 @@ class Checker:
             if field in failed:
                 continue
             column = _FIELD_LABELS.get(field) or (
-                "" if field == "__all__" else str(_META.get_field(field).verbose_name)
+                # The errors' keys are the model's own fields, never a reverse relation (which has no verbose_name).
+                "" if field == "__all__" else str(_META.get_field(field).verbose_name)  # type: ignore[union-attr]
             )
             for message in messages:
                 errors.append(CellError(number, column, str(message), self.cell(field, number)))

@@ -93,7 +93,7 @@ _LOCK_CLASS = 0x50494D50
 
 
 def _batch_write(
-    connection: Any, kind: str, rows: list[tuple], mask: int, history_date: Any, reason: str, actor_id
+    connection: Any, kind: str, rows: list[tuple], mask: int, history_date: Any, reason: str, actor_id: int | None
 ) -> None:
     """Write one batch of new ("create") or changed ("update": the columns in `mask`) employees, and
     their history rows."""
@@ -108,7 +108,9 @@ def _batch_write(
 _NIP_INDEX = next(i for i, f in enumerate(INSERT_FIELDS) if f.name == "nip")
 
 
-def _write_batches(connection: Any, batches: Iterator[tuple], history_date, reason, actor_id) -> str:
+def _write_batches(
+    connection: Any, batches: Iterator[tuple], history_date: Any, reason: str, actor_id: int | None
+) -> str:
     """Write every (kind, rows, mask) batch in a savepoint; "" if all went in, else the failure's key in
     _FAILURES."""
     try:

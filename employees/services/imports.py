@@ -49,6 +49,7 @@ from employees.services.import_writes import SpoolWrites, ThreadWrites, Writes, 
 from employees.tasks import employee_import_task
 from purna import spreadsheets
 from purna.spreadsheets import CellError, ImportFileError, Sheet
+from purna.types import User
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 2000
 
 
-def import_job_create(*, actor: Any, file: Any, dry_run: bool = False, schedule: bool = True) -> ImportJob:
+def import_job_create(*, actor: User | None, file: Any, dry_run: bool = False, schedule: bool = True) -> ImportJob:
     """Store an uploaded spreadsheet as an import job and, after commit, queue its import.
 
     `file` is an uploaded file (or any django File). Raises ImportFileError, storing nothing, for a file

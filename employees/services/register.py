@@ -8,14 +8,14 @@ changed nothing.
 
 import datetime as dt
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from itertools import pairwise
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, router, transaction
-from django.db.models import F, Q, Window
+from django.db.models import F, Field, Q, Window
 from django.db.models.functions import Mod, Now, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,11 +23,13 @@ from django.utils.translation import gettext as _
 from employees import cases, retirement
 from employees.choices import PNS_PANGKAT, PPPK_GOLONGAN, AsnType, JenisJabatan
 from employees.exceptions import EmployeeError, NipError, RetirementRuleError
-from employees.models import Employee, FactsRefreshRun, RetirementRule
+from employees.models import Employee, FactsRefreshRun, RetirementRule, UnitKerja
 from employees.nip import NipMismatch, clean_nip_lama, nip_mismatches, normalize_nip, parse_ni_pppk, parse_nip
 from employees.scope import staff_scope
 from employees.tasks import retirement_facts_refresh_task
+from purna.history import history_note
 from purna.notifications.services import reminders_replan_later
+from purna.types import User
 
 # The stored retirement facts (see retirement.RetirementFacts): computed here, never set by callers.
 FACT_FIELDS = ["bup", "bup_date", "tmt_pensiun", "service_years", "service_months", "retirement_rule"]
@@ -50,6 +52,43 @@ NIP_CHECKED_FIELDS = ["nip", "asn_type", "birth_date", "gender", "tmt_cpns", "ni
 CASE_COPY_FIELDS = ["case_status", "case_due", "tmt_effective"]
 _NOT_SETTABLE = {*FACT_FIELDS, *CASE_COPY_FIELDS, "retirement_rule_id", "id", "pk", "created_at", "updated_at"}
 BUP_MIN, BUP_MAX = 40, 80  # the range the database allows (retirementrule_bup_range)
+
+
+class EmployeeFields(TypedDict, total=False):
+    """What employee_create and employee_update take: the model's own fields, less the computed ones
+    (_NOT_SETTABLE, refused with TypeError), typed as the forms give them. A field left out keeps the
+    model's default (create) or its stored value (update)."""
+
+    asn_type: str
+    nip: str
+    nip_lama: str
+    front_title: str
+    name: str
+    back_title: str
+    birth_place: str
+    birth_date: dt.date | None
+    gender: str
+    golongan: str
+    jabatan: str
+    jenis_jabatan: str
+    jenjang: str
+    rumpun: str
+    unit: UnitKerja | None
+    tmt_cpns: dt.date | None
+    tmt_pns: dt.date | None
+    contract_end: dt.date | None
+    prior_service_months: int
+    email: str
+    phone: str
+    address: str
+    status: str
+    user: User | None
+    bup_override: int | None
+    bup_override_decree: str
+    bup_override_date: dt.date | None
+    bup_override_reason: str
+    nip_mismatch_accepted: bool
+    nip_mismatch_reason: str
 
 
 def rule_from_model(rule: RetirementRule) -> retirement.Rule:
@@ -94,7 +133,7 @@ def _facts_apply(employee: Employee, rules: Sequence[retirement.Rule]) -> retire
     return facts
 
 
-def _check_settable(fields: dict[str, Any]) -> None:
+def _check_settable(fields: Mapping[str, object]) -> None:
     settable = {f.name for f in Employee._meta.concrete_fields} | {f.attname for f in Employee._meta.concrete_fields}
     unknown = sorted(set(fields) - settable)
     if unknown:
@@ -125,7 +164,9 @@ class BulkValidation:
     def __init__(self) -> None:
         excluded = set(FACT_FIELDS)
         # Per field: the field and its remembered values (keyed by type too: 1 == True == 1.0).
-        self.fields = [(f, {}) for f in Employee._meta.concrete_fields if not f.is_relation and f.name not in excluded]
+        self.fields: list[tuple[Field[Any, Any], dict[Any, Any]]] = [
+            (f, {}) for f in Employee._meta.concrete_fields if not f.is_relation and f.name not in excluded
+        ]
         self.remembered = 0
 
     def full_clean(self, employee: Employee) -> None:
@@ -247,12 +288,13 @@ def _nip_check(employee: Employee, today: dt.date) -> list[NipMismatch]:
     return mismatches
 
 
-def _history_note(employee: Employee, actor: Any, mismatches: list[NipMismatch]) -> None:
-    employee._history_user = actor
+def _history_note(employee: Employee, actor: User | None, mismatches: list[NipMismatch]) -> None:
+    reason = ""
     if mismatches:
         parts = ", ".join(sorted({str(m.part) for m in mismatches}))
-        # history_change_reason holds 100 characters; the full reason is in nip_mismatch_reason.
-        employee._change_reason = (_("NIP mismatch accepted: %(parts)s") % {"parts": parts})[:100]
+        # The history keeps the reason's first 100 characters; the full reason is in nip_mismatch_reason.
+        reason = _("NIP mismatch accepted: %(parts)s") % {"parts": parts}
+    history_note(employee, actor=actor, reason=reason)
 
 
 def employee_prepare(
@@ -278,7 +320,7 @@ def employee_prepare(
     return mismatches
 
 
-def employee_scope_check(*, actor: Any, employee: Employee, unit_before: int | None) -> None:
+def employee_scope_check(*, actor: User | None, employee: Employee, unit_before: int | None) -> None:
     """A staff member adds, changes and moves only employees of their own units (employees/scope.py);
     a change without an actor (a command, a task of the system) is the server administrator's."""
     if actor is None:
@@ -290,7 +332,7 @@ def employee_scope_check(*, actor: Any, employee: Employee, unit_before: int | N
         raise EmployeeError(errors={"unit": [_("Choose one of your own work units.")]})
 
 
-def employee_create(*, actor: Any, **fields: Any) -> Employee:
+def employee_create(*, actor: User | None, **fields: Unpack[EmployeeFields]) -> Employee:
     """Add an employee to the register, with their retirement facts.
 
     The NIP is normalised and checked: its format always, and its agreement with the record (birth
@@ -310,7 +352,7 @@ def employee_create(*, actor: Any, **fields: Any) -> Employee:
     return employee
 
 
-def employee_update(*, employee: Employee, actor: Any, **changes: Any) -> Employee:
+def employee_update(*, employee: Employee, actor: User, **changes: Unpack[EmployeeFields]) -> Employee:
     """Change an employee and recompute their retirement facts; returns the saved row.
 
     The row is locked and re-read, the changes applied to it and validated as in employee_create. The
@@ -340,6 +382,12 @@ def employee_update(*, employee: Employee, actor: Any, **changes: Any) -> Employ
     return locked
 
 
+def _column(field: "Field[Any, Any]") -> str:
+    """A concrete field's column (typed optional: a field not attached to a model has none yet)."""
+    assert field.column is not None
+    return field.column
+
+
 def _facts_write(rows: list[tuple]) -> None:
     """Store (pk, bup, bup_date, tmt_pensiun, service_years, service_months, retirement_rule_id,
     tmt_effective) rows.
@@ -356,9 +404,11 @@ def _facts_write(rows: list[tuple]) -> None:
     connection = connections[router.db_for_write(Employee)]
     meta = Employee._meta
     qn = connection.ops.quote_name
+    concrete = {field.name: field for field in meta.concrete_fields}
     pk = meta.pk
-    fields = [meta.get_field(name) for name in [*FACT_FIELDS, "tmt_effective"]]
-    columns = [qn(field.column) for field in fields]
+    fields = [concrete[name] for name in [*FACT_FIELDS, "tmt_effective"]]
+    columns = [qn(_column(field)) for field in fields]
+    pk_column = _column(pk)
     values = [
         [pk.get_db_prep_value(row[0], connection)]
         + [field.get_db_prep_value(value, connection) for field, value in zip(fields, row[1:], strict=True)]
@@ -373,15 +423,15 @@ def _facts_write(rows: list[tuple]) -> None:
             sql = (
                 f"UPDATE {qn(meta.db_table)} AS e SET "  # noqa: S608
                 + ", ".join(f"{column} = v.{column}" for column in columns)
-                + f" FROM unnest({arrays}) AS v({qn(pk.column)}, {', '.join(columns)})"
-                + f" WHERE e.{qn(pk.column)} = v.{qn(pk.column)}"
+                + f" FROM unnest({arrays}) AS v({qn(pk_column)}, {', '.join(columns)})"
+                + f" WHERE e.{qn(pk_column)} = v.{qn(pk_column)}"
             )
             cursor.execute(sql, [list(column) for column in zip(*values, strict=True)])
         else:
             sql = (
                 f"UPDATE {qn(meta.db_table)} SET "  # noqa: S608
                 + ", ".join(f"{column} = %s" for column in columns)
-                + f" WHERE {qn(pk.column)} = %s"
+                + f" WHERE {qn(pk_column)} = %s"
             )
             cursor.executemany(sql, [[*row[1:], row[0]] for row in values])
 
@@ -522,7 +572,7 @@ def retirement_facts_recompute(*, run_id: int) -> FactsRefreshRun:
     return run
 
 
-def retirement_facts_recompute_queue(*, actor: Any, employee_ids: Iterable[int] | None = None) -> FactsRefreshRun:
+def retirement_facts_recompute_queue(*, actor: User, employee_ids: Iterable[int] | None = None) -> FactsRefreshRun:
     """Record a recomputation of everyone's facts (or of `employee_ids`) and hand it to Celery once the
     caller's transaction commits: with a rule change, the run is recorded with it."""
     ids = sorted(set(employee_ids)) if employee_ids is not None else None
@@ -569,7 +619,7 @@ def retirement_rule_validate(rule: RetirementRule) -> None:
         )
 
 
-def retirement_rule_save(*, rule: RetirementRule, actor: Any) -> RetirementRule:
+def retirement_rule_save(*, rule: RetirementRule, actor: User) -> RetirementRule:
     """Create or change a row of the BUP table, then recompute everyone's facts after commit.
 
     Raises RetirementRuleError for bad input (nothing saved). The rule's history records the actor;
@@ -578,13 +628,13 @@ def retirement_rule_save(*, rule: RetirementRule, actor: Any) -> RetirementRule:
     """
     with transaction.atomic():
         retirement_rule_validate(rule)
-        rule._history_user = actor
+        history_note(rule, actor=actor)
         rule.save()
         retirement_facts_recompute_queue(actor=actor)
     return rule
 
 
-def retirement_rules_delete(*, rules: Iterable[RetirementRule], actor: Any) -> int:
+def retirement_rules_delete(*, rules: Iterable[RetirementRule], actor: User) -> int:
     """Remove rows of the BUP table (entered by mistake), then recompute everyone's facts after commit.
 
     A rule that stopped applying is ended with `valid_until` instead, so that the dates computed under it
@@ -593,7 +643,7 @@ def retirement_rules_delete(*, rules: Iterable[RetirementRule], actor: Any) -> i
     deleted = 0
     with transaction.atomic():
         for rule in rules:
-            rule._history_user = actor
+            history_note(rule, actor=actor)
             rule.delete()
             deleted += 1
         if deleted:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from purna.notifications import conf, registry
 from purna.notifications.exceptions import NotificationError
 from purna.notifications.models import Message, MessageAttachment, MessageEvent, MessageStatus
+from purna.types import User
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ def message_queue(
     context: dict[str, Any] | None = None,
     planned_at: dt.datetime | None = None,
     attachments: Sequence[AttachmentDraft] = (),
-    actor: Any = None,
+    actor: User | None = None,
     send_now: bool = True,
 ) -> tuple[Message, bool]:
     """Queue one email, once: (message, created). The same kind, recipient and occasion again returns
@@ -149,7 +150,9 @@ def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
-def messages_queue(drafts: Iterable[registry.Draft], *, actor: Any = None, now: dt.datetime | None = None) -> int:
+def messages_queue(
+    drafts: Iterable[registry.Draft], *, actor: User | None = None, now: dt.datetime | None = None
+) -> int:
     """Queue many drafts at once (planning at scale); returns how many were new.
 
     Drafts whose (kind, recipient, occasion) already exist are left out before inserting, and the
@@ -201,7 +204,7 @@ def messages_queue(drafts: Iterable[registry.Draft], *, actor: Any = None, now: 
 # --- Staff actions -------------------------------------------------------------------------------------
 
 
-def message_cancel(*, message: Message, actor: Any, reason: str = "") -> Message:
+def message_cancel(*, message: Message, actor: User | None, reason: str = "") -> Message:
     """Cancel a queued or failed message: it will not be sent. Raises NotificationError otherwise."""
     with transaction.atomic():
         locked = Message.objects.select_for_update().get(pk=message.pk)
@@ -218,7 +221,7 @@ def message_cancel(*, message: Message, actor: Any, reason: str = "") -> Message
     return locked
 
 
-def message_retry(*, message: Message, actor: Any) -> Message:
+def message_retry(*, message: Message, actor: User | None) -> Message:
     """Send a failed message again (e.g. after its address was corrected): queued, due now, counters
     reset. The address is read again when sending. Raises NotificationError unless it failed."""
     with transaction.atomic():
