@@ -1,6 +1,6 @@
 """Retirement records (berkas purna tugas) and the "akan purna tugas" work list.
 
-Thin views: parse the input, call one selector or service (employees/selectors.py,
+Thin views: parse the input, call one selector or service (employees/selectors/cases.py,
 employees/services/cases.py), map CaseError to form errors or messages, redirect.
 """
 
