@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, TemplateView
 
 from employees import cases
-from employees.case_forms import CaseDocumentUploadForm, CaseTransitionForm, RetirementCaseOpenForm, RetiringFilterForm
 from employees.choices import CaseStatus
 from employees.exceptions import CaseError
+from employees.forms.cases import CaseDocumentUploadForm, CaseTransitionForm, RetirementCaseOpenForm, RetiringFilterForm
 from employees.models import CaseDocument, DocumentType, Employee, RetirementCase
 from employees.scope import staff_scope
 from employees.selectors import (

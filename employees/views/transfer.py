@@ -21,12 +21,12 @@ from django.views.generic import DetailView, FormView, View
 from employees import exporter, importer
 from employees.choices import ImportStatus
 from employees.filters import EmployeeFilter
+from employees.forms.transfer import ImportUploadForm
 from employees.importer import ImportFileError
 from employees.models import Employee, ImportJob
 from employees.scope import Scope, staff_scope
 from employees.selectors import import_job_list, unit_choices
 from employees.services.imports import import_job_create
-from employees.transfer_forms import ImportUploadForm
 
 IMPORT_PERMISSIONS = ("employees.add_employee", "employees.change_employee")
 RECENT_JOBS = 10
