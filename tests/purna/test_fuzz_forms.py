@@ -54,7 +54,7 @@ from tests.factories import (
     UnitKerjaFactory,
     UserFactory,
 )
-from tests.purna.test_permission_matrix import writes
+from tests.purna.matrix_knock import writes
 
 FORM_MODULES = [
     "employees.forms.register",
