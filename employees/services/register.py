@@ -361,7 +361,7 @@ def retirement_facts_refresh(
     # The stored facts with the work list's TMT (written with them), and the record's status.
     read_fields = ["pk", *PERSON_FIELDS, *StoredFacts._fields, "case_status"]
     person_values = attrgetter(*PERSON_FIELDS)
-    position = attrgetter("asn_type", "jenis_jabatan", "jenjang", "rumpun")
+    position_of = attrgetter("asn_type", "jenis_jabatan", "jenjang", "rumpun")
     stored = attrgetter(*StoredFacts._fields)
 
     # The rules that can apply to each position (asn_type, jenis_jabatan, jenjang, rumpun), found once:
@@ -382,7 +382,7 @@ def retirement_facts_refresh(
             for row in employees.values_list(*read_fields, named=True):
                 rows += 1
                 # PERSON_FIELDS are read in the order of Person's fields (attrgetter: a tuple, read by name).
-                facts = retirement.compute(retirement.Person(*person_values(row)), rules_for(position(row)))
+                facts = retirement.compute(retirement.Person(*person_values(row)), rules_for(position_of(row)))
                 new = StoredFacts(
                     bup=facts.bup,
                     bup_date=facts.bup_date,
