@@ -12,10 +12,12 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from benefits import tali_asih
+from benefits import payouts, tali_asih
+from benefits.choices import BenefitType, PaymentMethod, PayoutStatus
 from employees.choices import AsnType, RetirementKind
 from employees.models import Employee
 from employees.storage import private_storage
+from purna.jobs import ProgressJob
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -100,6 +102,10 @@ class TaliAsihRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.decision_number})"
+
+    @property
+    def is_per_membership_year(self) -> bool:
+        return self.basis == RateBasis.MEMBERSHIP_YEAR
 
 
 class TaliAsihRateBand(models.Model):
@@ -192,31 +198,12 @@ class ThtClaim(models.Model):
         return f"THT {self.employee.display_name}"
 
 
-class BenefitType(models.TextChoices):
-    THT = "tht", _("THT (Taspen)")
-    TALI_ASIH = "tali_asih", _("KORPRI tali asih")
-
-
-class PayoutStatus(models.TextChoices):
-    DRAFT = "draf", _("Draft")
-    VERIFIED = "diverifikasi", _("Verified")
-    APPROVED = "disetujui", _("Approved")
-    PAID = "dibayar", _("Paid")
-    CANCELLED = "dibatalkan", _("Cancelled")
-    REVERSED = "dikoreksi", _("Reversed (corrected)")
-
-
 # A cancelled or reversed payout no longer counts: the employee may get a new one.
 CLOSED_STATUSES = (PayoutStatus.CANCELLED, PayoutStatus.REVERSED)
 # Statuses past each step (for the constraints that the step's date is recorded).
 _VERIFIED_OR_LATER = [PayoutStatus.VERIFIED, PayoutStatus.APPROVED, PayoutStatus.PAID, PayoutStatus.REVERSED]
 _APPROVED_OR_LATER = [PayoutStatus.APPROVED, PayoutStatus.PAID, PayoutStatus.REVERSED]
 _PAID_OR_LATER = [PayoutStatus.PAID, PayoutStatus.REVERSED]
-
-
-class PaymentMethod(models.TextChoices):
-    CASH_AT_EVENT = "tunai_acara", _("Cash at a ceremony")
-    BANK_TRANSFER = "transfer", _("Bank transfer")
 
 
 def _proof_path(instance: "Payout", filename: str) -> str:
@@ -365,6 +352,47 @@ class Payout(models.Model):
     def is_overridden(self) -> bool:
         return self.override_amount is not None
 
+    # The status as the templates ask it (benefits/payouts.py holds the rules).
+    @property
+    def is_draft(self) -> bool:
+        return self.status == PayoutStatus.DRAFT
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == PayoutStatus.VERIFIED
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == PayoutStatus.APPROVED
+
+    @property
+    def is_paid(self) -> bool:
+        return self.status == PayoutStatus.PAID
+
+    @property
+    def is_reversed(self) -> bool:
+        return self.status == PayoutStatus.REVERSED
+
+    @property
+    def is_bank_transfer(self) -> bool:
+        return self.method == PaymentMethod.BANK_TRANSFER
+
+    @property
+    def is_tht(self) -> bool:
+        return self.benefit_type == BenefitType.THT
+
+    @property
+    def is_tali_asih(self) -> bool:
+        return self.benefit_type == BenefitType.TALI_ASIH
+
+    @property
+    def awaiting_decision(self) -> bool:
+        return payouts.awaiting_decision(self.status)
+
+    @property
+    def receipt_open(self) -> bool:
+        return payouts.receipt_open(self.status)
+
 
 class PayoutStatusChange(models.Model):
     """The timeline of a payout: who moved it from which status to which, when, and why."""
@@ -440,10 +468,13 @@ class BatchStatus(models.TextChoices):
     FAILED = "gagal", _("Failed")
 
 
-class PayoutBatch(models.Model):
+class PayoutBatch(ProgressJob):
     """A preparation of payouts too large to run inside a page request (more than
     PURNA_PAYOUT_PREPARE_INLINE_MAX retirees): the Celery worker prepares them chunk by chunk and stores
-    its progress here after each chunk, so the page can poll it and a second run continues, not repeats."""
+    its progress here after each chunk, so the page can poll it and a second run continues, not repeats.
+    Its errors are per retiree (errors), so no error text."""
+
+    Status = BatchStatus
 
     status = models.CharField(_("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.PENDING)
     benefit_type = models.CharField(_("benefit"), max_length=10, choices=BenefitType.choices)
@@ -459,17 +490,11 @@ class PayoutBatch(models.Model):
     period_until = models.DateField(_("TMT until"), null=True, blank=True)
     # The retirees chosen when it was requested: the worker prepares exactly those, in this order.
     employee_ids = models.JSONField(_("employees"), default=list, editable=False)
-    total = models.PositiveIntegerField(_("retirees"), default=0)
-    done = models.PositiveIntegerField(_("retirees processed"), default=0)
     created = models.PositiveIntegerField(_("payouts prepared"), default=0)
     skipped = models.PositiveIntegerField(_("already had one"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    error = None
 
     class Meta:
         verbose_name = _("payout preparation batch")
@@ -480,9 +505,5 @@ class PayoutBatch(models.Model):
         return f"#{self.pk}"
 
     @property
-    def progress_percent(self) -> int:
-        return min(100, round(100 * self.done / self.total)) if self.total else 0
-
-    @property
     def running(self) -> bool:
-        return self.status in (BatchStatus.PENDING, BatchStatus.RUNNING)
+        return self.is_running

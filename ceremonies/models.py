@@ -13,8 +13,10 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ceremonies import rules
 from employees.models import Employee, UnitKerja
 from employees.storage import private_storage
+from purna.jobs import JobStatus, ProgressJob
 
 # How far the certificate layout may be nudged on pre-printed paper (the database holds the same range).
 OFFSET_VALIDATORS = [MinValueValidator(-30), MaxValueValidator(30)]
@@ -164,6 +166,23 @@ class Event(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == EventStatus.DRAFT
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == EventStatus.PUBLISHED
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == EventStatus.HELD
+
+    @property
+    def is_changeable(self) -> bool:
+        """Not closed: its details and agenda may still change (ceremonies/rules.py)."""
+        return rules.event_changeable(self.status)
+
 
 class Session(models.Model):
     """One item of an event's agenda (a training's sessions, a ceremony's programme)."""
@@ -260,6 +279,26 @@ class Participant(models.Model):
     def __str__(self) -> str:
         return f"{self.employee.display_name} @ {self.event}"
 
+    @property
+    def is_invited(self) -> bool:
+        return self.status == ParticipantStatus.INVITED
+
+    @property
+    def has_confirmed(self) -> bool:
+        return self.status == ParticipantStatus.CONFIRMED
+
+    @property
+    def has_declined(self) -> bool:
+        return self.status == ParticipantStatus.DECLINED
+
+    @property
+    def has_attended(self) -> bool:
+        return self.status == ParticipantStatus.ATTENDED
+
+    @property
+    def was_absent(self) -> bool:
+        return self.status == ParticipantStatus.ABSENT
+
 
 # --- Certificates (piagam penghargaan, sertifikat pelatihan) ------------------------------------------------
 
@@ -275,33 +314,17 @@ class CertificateStatus(models.TextChoices):
     REVOKED = "dicabut", _("Revoked")
 
 
-class BatchStatus(models.TextChoices):
-    PENDING = "menunggu", _("Waiting")
-    RUNNING = "berjalan", _("Running")
-    DONE = "selesai", _("Done")
-    FAILED = "gagal", _("Failed")
+# A certificate batch's status: the shared one of every job.
+BatchStatus = JobStatus
 
 
-class CertificateBatch(models.Model):
+class CertificateBatch(ProgressJob):
     """One run of certificate rendering (an issue for an event, or a re-issue), with its progress."""
 
     event = models.ForeignKey(
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="certificate_batches"
     )
-    total = models.PositiveIntegerField(_("certificates"), default=0)
-    done = models.PositiveIntegerField(_("rendered"), default=0)
-    status = models.CharField(_("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.PENDING)
-    error = models.TextField(_("error"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("certificate batch")
@@ -310,14 +333,6 @@ class CertificateBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} ({self.done}/{self.total})"
-
-    @property
-    def progress_percent(self) -> int:
-        return 100 if not self.total else min(100, self.done * 100 // self.total)
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in (BatchStatus.PENDING, BatchStatus.RUNNING)
 
 
 def _verification_code() -> str:
@@ -400,6 +415,11 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def is_valid(self) -> bool:
+        """Not revoked."""
+        return self.status == CertificateStatus.VALID
 
     @property
     def is_rendered(self) -> bool:

@@ -10,7 +10,9 @@ training someone still in service whose TMT pensiun is near. The windows are set
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from employees.retirement import add_months
 
@@ -38,8 +40,24 @@ EVENT_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+# What the button that moves an event to each status says, in the order the buttons are offered; going
+# back to draft is a step back (shown quieter).
+EVENT_ACTIONS: dict[str, Promise] = {
+    PUBLISHED: gettext_lazy("Publish"),
+    DRAFT: gettext_lazy("Back to draft"),
+    HELD: gettext_lazy("Mark as held"),
+    CLOSED: gettext_lazy("Close the event"),
+}
+STEPS_BACK = frozenset({DRAFT})
+
+
 def event_transition_allowed(from_status: str, to_status: str) -> bool:
     return to_status in EVENT_TRANSITIONS.get(from_status, frozenset())
+
+
+def event_changeable(status: str) -> bool:
+    """An event's details and agenda may change until it is closed."""
+    return status != CLOSED
 
 
 def participants_editable(status: str) -> bool:

@@ -1,4 +1,5 @@
 import uuid
+from operator import attrgetter
 
 from django.conf import settings
 from django.db import models
@@ -7,6 +8,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from employees import cases
 from employees.choices import (
     GOLONGAN_CHOICES,
     PNS_PANGKAT,
@@ -21,6 +23,7 @@ from employees.choices import (
     RumpunKhusus,
 )
 from employees.storage import private_storage
+from purna.jobs import JobStatus, ProgressJob
 
 
 class UnitKerja(models.Model):
@@ -245,6 +248,11 @@ class Employee(models.Model):
     def pangkat(self) -> str:
         return PNS_PANGKAT.get(self.golongan, "")
 
+    @property
+    def is_active(self) -> bool:
+        """In active service (not on MPP leave, retired, deceased, gone or moved)."""
+        return self.status == EmployeeStatus.AKTIF
+
 
 class DocumentType(models.Model):
     """One item of the pension-proposal checklist (SK CPNS, DPCP, KARIS/KARSU...). Editable: regions differ."""
@@ -302,6 +310,15 @@ class RetirementCase(models.Model):
     def __str__(self) -> str:
         return f"{self.employee.display_name}: {self.get_kind_display()}"
 
+    @property
+    def is_final(self) -> bool:
+        """Done or cancelled: nothing more happens to the record (employees/cases.py)."""
+        return self.status in cases.FINAL
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == CaseStatus.CANCELLED
+
 
 class CaseStatusChange(models.Model):
     """Who moved a retirement record to which step, and when."""
@@ -358,8 +375,14 @@ class CaseDocument(models.Model):
         return f"{self.document_type}: {self.original_name}"
 
 
-class ImportJob(models.Model):
-    """One upload of an employee spreadsheet: validated, then applied all-or-nothing, with progress."""
+class ImportJob(ProgressJob):
+    """One upload of an employee spreadsheet: validated, then applied all-or-nothing, with progress.
+
+    Its counts and its uploader keep the names they had before ProgressJob (total_rows, processed_rows,
+    created_by: columns and callers use them); total, done and requested_by read them. Its errors are
+    per row (errors, with notices and changes: employees/importer.py ImportResult), so no error text."""
+
+    Status = ImportStatus
 
     file = models.FileField(_("file"), storage=private_storage, upload_to="imports/")
     original_name = models.CharField(_("original file name"), max_length=255)
@@ -375,7 +398,10 @@ class ImportJob(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    total = property(attrgetter("total_rows"))
+    done = property(attrgetter("processed_rows"))
+    requested_by = property(attrgetter("created_by"))
+    error = None
 
     class Meta:
         verbose_name = _("employee import")
@@ -385,28 +411,18 @@ class ImportJob(models.Model):
     def __str__(self) -> str:
         return self.original_name
 
-    @property
-    def progress_percent(self) -> int:
-        return round(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
 
-
-class FactsRefreshRun(models.Model):
+class FactsRefreshRun(ProgressJob):
     """One recomputation of retirement facts, with its progress: everyone's after the BUP table changed,
     or a large selection's from the employee admin; queued when the change is committed, run by the
-    Celery worker, shown on the admin page it was started from."""
+    Celery worker, shown on the admin page it was started from.
 
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    It stores no status: started_at, finished_at and error say it (status reads them)."""
+
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     # None: everyone. Otherwise the selected employees' ids (100,000 of them take about 700 kB).
     employee_ids = models.JSONField(_("selected employees"), null=True, blank=True, editable=False)
-    total = models.PositiveIntegerField(_("employees"), default=0)
-    done = models.PositiveIntegerField(_("employees checked"), default=0)
     changed = models.PositiveIntegerField(_("employees changed"), default=0)
-    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         verbose_name = _("retirement dates recomputation")
@@ -417,5 +433,7 @@ class FactsRefreshRun(models.Model):
         return f"#{self.pk}"
 
     @property
-    def progress_percent(self) -> int:
-        return min(100, round(100 * self.done / self.total)) if self.total else 0
+    def status(self) -> str:
+        if self.finished_at is None:
+            return JobStatus.RUNNING if self.started_at else JobStatus.PENDING
+        return JobStatus.FAILED if self.error else JobStatus.DONE

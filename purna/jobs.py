@@ -1,4 +1,11 @@
-"""Background jobs' shared plumbing: the memory ceiling of heavy tasks.
+"""Background jobs' shared plumbing: the stored state of a long job, and the memory ceiling of heavy tasks.
+
+ProgressJob is what every long job stores for the page that follows it (an employee import, a
+recomputation of retirement facts, a preparation of payouts, a batch of certificates): its status, how
+much there is to do and how much is done, who asked, when it started and finished, and the error that
+stopped it. The worker saves it as it goes; the page polls it and shows progress_percent, computed by
+one rule for all (progress_percent below). Each job model extends it, keeping its own names where its
+columns were named before (ImportJob's total_rows) and its own status values (stored ones differ).
 
 A Celery worker child is replaced once a task leaves it above CELERY_WORKER_MAX_MEMORY_PER_CHILD, but
 that is checked after the task: a task that runs away (a spreadsheet that unpacks to gigabytes) would
@@ -15,7 +22,80 @@ import resource
 from collections.abc import Iterator
 from pathlib import Path
 
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
 MB = 1024 * 1024
+
+
+def progress_percent(done: int, total: int, *, finished: bool = False) -> int:
+    """How far a job is, 0-100: the whole percents done (rounded down: 100 only once everything is done,
+    however large the job). A job with nothing to do is at 100 once finished, at 0 before."""
+    if total <= 0:
+        return 100 if finished else 0
+    return min(100, max(0, done) * 100 // total)
+
+
+class JobStatus(models.TextChoices):
+    """A job's status, as its stored values say it (Indonesian words, as the batches have always stored)."""
+
+    PENDING = "menunggu", _("Waiting")
+    RUNNING = "berjalan", _("Running")
+    DONE = "selesai", _("Done")
+    FAILED = "gagal", _("Failed")
+
+
+class ProgressJob(models.Model):
+    """The stored state of a long job run by the Celery worker, followed by a page (see the module's
+    docstring). A job model names its status choices in `Status` when they are not JobStatus's (the
+    names PENDING, RUNNING, DONE and FAILED are the same for all)."""
+
+    Status: type[models.TextChoices] = JobStatus
+
+    status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
+    total = models.PositiveIntegerField(_("to do"), default=0)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def progress_percent(self) -> int:
+        return progress_percent(self.done, self.total, finished=self.finished_at is not None)
+
+    @property
+    def is_finished(self) -> bool:
+        """Done or failed: the page stops waiting."""
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_running(self) -> bool:
+        """Waiting for the worker or being worked on: the page keeps polling."""
+        return self.status in (self.Status.PENDING, self.Status.RUNNING)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.Status.FAILED
 
 
 def data_bytes() -> int:

@@ -22,6 +22,7 @@ person who uploaded the file. Pure: no ORM, no settings; the limits are paramete
 """
 
 import copy
+import math
 import re
 import struct
 import zipfile
@@ -195,7 +196,36 @@ def _nested(name: str) -> str:
     }
 
 
-# --- Documents: the type by content, and PDFs without active content ---------------------------------------
+# --- Documents: read within a size, the type by content, and PDFs without active content -------------------
+
+
+def read_upload(uploaded_file: IO[bytes], max_bytes: int) -> bytes:
+    """The bytes of an uploaded file (a Django UploadedFile, or any file with a size) of at most
+    `max_bytes`, read once; raises UploadError for an empty file or one larger than the limit (its
+    declared size first, then what it actually holds: a declared size may lie)."""
+    size = getattr(uploaded_file, "size", None)
+    if size is None or size == 0:
+        raise UploadError(_("The file is empty."))
+    if size > max_bytes:
+        raise UploadError(
+            _("The file is too large (%(size)s); at most %(max)s is accepted.")
+            % {"size": _size_text(size, round_up=True), "max": _size_text(max_bytes)}
+        )
+    uploaded_file.seek(0)
+    data = uploaded_file.read(max_bytes + 1)
+    if not data:
+        raise UploadError(_("The file is empty."))
+    if len(data) > max_bytes:
+        raise UploadError(_("The file is too large; at most %(max)s is accepted.") % {"max": _size_text(max_bytes)})
+    return data
+
+
+def _size_text(size: int, *, round_up: bool = False) -> str:
+    # Rounded up for a file's size, so a file just over the limit never reads as equal to it.
+    tenths = size * 10 / MB
+    tenths = math.ceil(tenths) if round_up else round(tenths)
+    return f"{tenths // 10},{tenths % 10} MB"
+
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"

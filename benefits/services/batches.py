@@ -63,7 +63,7 @@ def payout_batch_run(*, batch_id: int, chunk_size: int = CHUNK_SIZE) -> PayoutBa
                 .select_related("event", "requested_by")
                 .get(pk=batch_id)
             )
-            if batch.status in (BatchStatus.DONE, BatchStatus.FAILED):
+            if batch.is_finished:
                 return batch
             if batch.status == BatchStatus.PENDING:
                 batch.status, batch.started_at = BatchStatus.RUNNING, timezone.now()

@@ -16,18 +16,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from benefits import notifications
+from benefits import notifications, payouts
 from benefits.exceptions import PayoutError
-from benefits.models import Payout, PayoutStatus, Receipt, ReceiptStatus
+from benefits.models import Payout, Receipt, ReceiptStatus
 from employees.scope import staff_scope
 from purna.numbering import number_format, number_next
 
 logger = logging.getLogger(__name__)
 
 RECEIPT = "kuitansi"  # purna.models.DocumentCounter.kind of receipts
-# A receipt is the proof of money handed over (or about to be, at a ceremony): never for a payout that
-# is not approved.
-RECEIPT_STATUSES = (PayoutStatus.APPROVED, PayoutStatus.PAID)
 # The treasurer who pays and the operators who prepare payouts print receipts.
 PERMS_ISSUE = ("benefits.pay_payout", "benefits.change_payout")
 
@@ -37,7 +34,7 @@ def _issue_check(actor: Any, payout: Payout) -> None:
         raise PayoutError(_("You may not issue receipts."))
     if not staff_scope(actor).covers(payout.employee.unit_id):
         raise PayoutError(_("%(name)s is not an employee of your work units.") % {"name": payout.employee.display_name})
-    if payout.status not in RECEIPT_STATUSES:
+    if not payouts.receipt_open(payout.status):
         raise PayoutError(
             _("A receipt is issued for an approved or paid payout; this one is %(status)s.")
             % {"status": payout.get_status_display()}

@@ -5,7 +5,8 @@ import, and the hand-over at a ceremony.
 Thin views: parse the input, read through benefits/selectors.py with the user's scope (a payout, an
 employee or an event outside it answers 404), call one service (benefits/services/payouts.py), map PayoutError to
 form errors or messages, redirect. The services enforce who may do what; the pages only hide what the
-user's permissions and the payout's status would refuse anyway.
+user's permissions, the payout's status and the four-eyes rule would refuse anyway, all read from the
+pipeline's table (benefits/payouts.py) that the services enforce.
 """
 
 import datetime as dt
@@ -25,7 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from benefits import selectors
+from benefits import payouts, selectors
 from benefits.exceptions import PayoutError
 from benefits.forms import (
     NoteForm,
@@ -38,7 +39,7 @@ from benefits.forms import (
     ThtImportForm,
 )
 from benefits.models import Payout, PayoutBatch, PayoutStatus, RateBasis, Receipt, ThtClaim
-from benefits.services import batches
+from benefits.services import batches, tht_import
 from benefits.services import payouts as services
 from ceremonies import selectors as ceremony_selectors
 from ceremonies.models import Event, Participant
@@ -131,9 +132,9 @@ class PayoutListView(PermissionRequiredMixin, ListView):
         user = self.request.user
         context = super().get_context_data(
             filters=self.filters,
-            can_verify=user.has_perm(services.PERM_VERIFY),
-            can_approve=user.has_perm(services.PERM_APPROVE),
-            can_prepare=user.has_perm(services.PERM_PREPARE),
+            can_verify=payouts.may_take(payouts.VERIFY, user),
+            can_approve=payouts.may_take(payouts.APPROVE, user),
+            can_prepare=user.has_perm(payouts.PERM_PREPARE),
             overdue=bool(getattr(self.filters, "cleaned_data", {}).get("overdue")),
             **kwargs,
         )
@@ -200,7 +201,7 @@ def _breakdown(payout: Payout) -> dict:
 
 def _detail(request: HttpRequest, payout: Payout, status: int = 200, **forms) -> HttpResponse:
     user = request.user
-    live = payout.status in services.LIVE_STATUSES
+    actions = payouts.allowed_actions(payout, user)
     scope = staff_scope(user)
     participant_events = _events(scope).filter(participants__employee_id=payout.employee_id)
     context = {
@@ -208,12 +209,14 @@ def _detail(request: HttpRequest, payout: Payout, status: int = 200, **forms) ->
         "breakdown": _breakdown(payout),
         "nip_display": format_nip(payout.employee.nip),
         "timeline": list(payout.status_changes.all()),
-        "can_verify": user.has_perm(services.PERM_VERIFY) and payout.status == PayoutStatus.DRAFT,
-        "can_approve": user.has_perm(services.PERM_APPROVE) and payout.status == PayoutStatus.VERIFIED,
-        "can_pay": user.has_perm(services.PERM_PAY) and payout.status == PayoutStatus.APPROVED,
-        "can_override": user.has_perm(services.PERM_CHANGE) and payout.status == PayoutStatus.DRAFT,
-        "can_cancel": user.has_perm(services.PERM_CHANGE) and live,
-        "can_reverse": user.has_perm(services.PERM_REVERSE) and payout.status == PayoutStatus.PAID,
+        # The actions the pipeline's table allows this user on this payout (the preparer neither verifies
+        # nor approves it).
+        "can_verify": payouts.VERIFY in actions,
+        "can_approve": payouts.APPROVE in actions,
+        "can_pay": payouts.PAY in actions,
+        "can_override": payouts.OVERRIDE in actions,
+        "can_cancel": payouts.CANCEL in actions,
+        "can_reverse": payouts.REVERSE in actions,
         "note_form": forms.get("note_form") or NoteForm(),
         "override_form": forms.get("override_form")
         or OverrideForm(initial={"override_amount": payout.override_amount and int(payout.override_amount)}),
@@ -221,7 +224,7 @@ def _detail(request: HttpRequest, payout: Payout, status: int = 200, **forms) ->
         "cancel_form": forms.get("cancel_form") or ReasonForm(auto_id="id_cancel_%s"),
         "reverse_form": forms.get("reverse_form") or ReasonForm(auto_id="id_reverse_%s"),
         # The kuitansi of an approved or paid payout (benefits/views/documents.py issues and serves it).
-        "receipts_open": payout.status in (PayoutStatus.APPROVED, PayoutStatus.PAID),
+        "receipts_open": payout.receipt_open,
         "receipt": Receipt.objects.filter(payout=payout).first(),
     }
     return render(request, "benefits/payout_detail.html", context, status=status)
@@ -504,7 +507,7 @@ def tht_import_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                result = services.tht_amounts_import(file=upload, actor=request.user, name=upload.name)
+                result = tht_import.tht_amounts_import(file=upload, actor=request.user, name=upload.name)
             except PayoutError as error:
                 form.service_errors_add(error)
             else:
@@ -523,7 +526,7 @@ def tht_import_view(request: HttpRequest) -> HttpResponse:
 @permission_required("benefits.change_thtclaim", raise_exception=True)
 def tht_template_view(request: HttpRequest) -> HttpResponse:
     """The empty CSV to fill in: the header the import reads."""
-    header = ",".join(services.THT_HEADERS[key] for key in ("nip", "amount", "reference", "date"))
+    header = ",".join(tht_import.THT_HEADERS[key] for key in ("nip", "amount", "reference", "date"))
     response = HttpResponse(f"{header}\r\n", content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="templat-tht-taspen.csv"'
     return response
@@ -545,7 +548,7 @@ def handover_view(request: HttpRequest, pk: int) -> HttpResponse:
         "event": event,
         "handover": handover,
         # payout_hand_over refuses a draft or closed event: no button there.
-        "can_pay": request.user.has_perm(services.PERM_PAY) and attendance_allowed(event.status),
+        "can_pay": payouts.may_take(payouts.HAND_OVER, request.user) and attendance_allowed(event.status),
         "handover_open": attendance_allowed(event.status),
     }
     return render(request, "benefits/handover.html", context)

@@ -274,10 +274,10 @@ def certificates_render(*, batch_id: int) -> CertificateBatch:
             Certificate.objects.filter(batch=batch).select_related("participant__employee").order_by("seq", "pk")
         )
         pending = [c for c in certificates if not c.is_rendered]
-        batch.status = BatchStatus.RUNNING
+        batch.status, batch.started_at = BatchStatus.RUNNING, timezone.now()
         batch.done = len(certificates) - len(pending)
         batch.error = ""
-        batch.save(update_fields=["status", "done", "error"])
+        batch.save(update_fields=["status", "started_at", "done", "error"])
     printer = CertificatePrinter(instansi_get(), logo=batch.event.certificate_logo.name)
     storage = Certificate._meta.get_field("file").storage
     try:

@@ -94,9 +94,10 @@ class EventDetailView(PermissionRequiredMixin, TemplateView):
             sessions=selectors.event_sessions(event=event),
             signatories=list(event.signatories.all()),
             places_left=rules.capacity_left(event.capacity, taken or 0),
+            # (status, what its button says, whether it is a step back)
             next_statuses=[
-                (status, EventStatus(status).label)
-                for status in (EventStatus.PUBLISHED, EventStatus.DRAFT, EventStatus.HELD, EventStatus.CLOSED)
+                (status, action, status in rules.STEPS_BACK)
+                for status, action in rules.EVENT_ACTIONS.items()
                 if rules.event_transition_allowed(event.status, status)
             ],
             editable=rules.participants_editable(event.status),

@@ -12,7 +12,6 @@ with the BUP). Bad input raises CaseError and changes nothing.
 import datetime as dt
 import io
 import logging
-import math
 import warnings
 from collections.abc import Iterable
 from pathlib import PurePath
@@ -298,37 +297,6 @@ def retirement_case_notes_update(*, case: RetirementCase, actor: Any, notes: str
 # --- Documents --------------------------------------------------------------------------------------
 
 
-def _read_upload(uploaded_file: UploadedFile, max_bytes: int) -> bytes:
-    size = uploaded_file.size
-    if size is None or size == 0:
-        raise CaseError(errors={"file": [_("The file is empty.")]})
-    if size > max_bytes:
-        raise CaseError(
-            errors={
-                "file": [
-                    _("The file is too large (%(size)s); at most %(max)s is accepted.")
-                    % {"size": _megabytes(size, round_up=True), "max": _megabytes(max_bytes)}
-                ]
-            }
-        )
-    uploaded_file.seek(0)
-    data = uploaded_file.read(max_bytes + 1)
-    if not data:
-        raise CaseError(errors={"file": [_("The file is empty.")]})
-    if len(data) > max_bytes:
-        raise CaseError(
-            errors={"file": [_("The file is too large; at most %(max)s is accepted.") % {"max": _megabytes(max_bytes)}]}
-        )
-    return data
-
-
-def _megabytes(size: int, *, round_up: bool = False) -> str:
-    # Rounded up for a file's size, so a file just over the limit never reads as equal to it.
-    tenths = size * 10 / (1024 * 1024)
-    tenths = math.ceil(tenths) if round_up else round(tenths)
-    return f"{tenths // 10},{tenths % 10} MB"
-
-
 def _image_check(data: bytes, content_type: str) -> None:
     """Pillow must read the image as the format its magic bytes announce, whole and of a sane size."""
     expected = {uploads.PNG: "PNG", uploads.JPEG: "JPEG"}[content_type]
@@ -406,7 +374,10 @@ def case_document_upload(
     name with the extension of its real type; the uploaded name is kept only as data. Raises CaseError;
     nothing is saved then (a file already written is removed again).
     """
-    data = _read_upload(uploaded_file, settings.PURNA_DOCUMENT_MAX_BYTES)
+    try:
+        data = uploads.read_upload(uploaded_file, settings.PURNA_DOCUMENT_MAX_BYTES)
+    except uploads.UploadError as exc:
+        raise CaseError(errors={"file": [exc.message]}) from exc
     content_type = document_content_check(data)
     if not document_type.is_active:
         raise CaseError(errors={"document_type": [_("This document is no longer on the checklist.")]})

@@ -22,11 +22,11 @@ from employees import exporter, importer
 from employees.choices import ImportStatus
 from employees.filters import EmployeeFilter
 from employees.forms.transfer import ImportUploadForm
-from employees.importer import ImportFileError
 from employees.models import Employee, ImportJob
 from employees.scope import Scope, staff_scope
 from employees.selectors import import_job_list, unit_choices
 from employees.services.imports import import_job_create
+from purna.spreadsheets import ImportFileError
 
 IMPORT_PERMISSIONS = ("employees.add_employee", "employees.change_employee")
 RECENT_JOBS = 10
@@ -84,7 +84,7 @@ class ImportJobDetailView(ImportPermissionMixin, DetailView):
     def get_context_data(self, **kwargs):
         job: ImportJob = self.object
         stored = importer.unpack(job.errors)
-        running = job.status in (ImportStatus.PENDING, ImportStatus.RUNNING)
+        running = job.is_running
         return super().get_context_data(
             running=running,
             # Every row checked, the job not finished: the rows are being written.

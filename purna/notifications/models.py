@@ -106,6 +106,26 @@ class Message(models.Model):
         return self.status == MessageStatus.FAILED
 
     @property
+    def is_queued(self) -> bool:
+        return self.status == MessageStatus.QUEUED
+
+    @property
+    def is_sending(self) -> bool:
+        return self.status == MessageStatus.SENDING
+
+    @property
+    def is_sent(self) -> bool:
+        return self.status == MessageStatus.SENT
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == MessageStatus.FAILED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == MessageStatus.CANCELLED
+
+    @property
     def can_cancel(self) -> bool:
         return self.status in (MessageStatus.QUEUED, MessageStatus.FAILED)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from benefits.exceptions import PayoutError
 from benefits.models import ThtClaim
-from benefits.services import payouts as services
+from benefits.services import tht_import as services
 from purna import roles
 from tests.employees.sheets import csv_bytes, upload, xlsx_bytes
 from tests.factories import EmployeeFactory, ThtClaimFactory, UnitKerjaFactory, UserFactory

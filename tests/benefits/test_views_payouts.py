@@ -200,10 +200,13 @@ def test_the_payout_page_shows_the_breakdown_in_words_and_the_timeline(client, s
     assert 'data-testid="approve-button"' in page and 'data-testid="pay-form"' not in page
 
 
-def test_the_preparer_sees_the_verify_button_and_is_refused_with_the_reason(en, staff, unit, flat_rate):
+def test_the_preparer_sees_no_verify_button_and_is_refused_with_the_reason(en, staff, unit, flat_rate):
     payout = services.payout_prepare(employee=retiree(unit), benefit_type=BenefitType.TALI_ASIH, actor=staff["admin"])
     en.force_login(staff["admin"])
-    assert 'data-testid="verify-button"' in en.get(reverse("benefits:payout_detail", args=[payout.pk])).content.decode()
+    assert (
+        'data-testid="verify-button"'
+        not in en.get(reverse("benefits:payout_detail", args=[payout.pk])).content.decode()
+    )
 
     response = en.post(reverse("benefits:payout_verify", args=[payout.pk]), follow=True)
 

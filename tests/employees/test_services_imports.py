@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from employees import importer
 from employees.choices import ImportStatus
 from employees.models import Employee, ImportJob
-from employees.services import imports
+from employees.services import import_writes, imports
 from employees.services.imports import import_job_create, import_job_run
 from employees.tasks import employee_import_task
 from tests import bombs
@@ -300,7 +300,9 @@ def test_import_outside_a_transaction_is_still_all_or_nothing(monkeypatch, actor
     assert Employee.objects.count() == Employee.history.filter(history_user=actor).count() == 13
     writes = imports._writes_for(done)
     try:
-        assert isinstance(writes, imports._ThreadWrites if connection.vendor == "postgresql" else imports._SpoolWrites)
+        assert isinstance(
+            writes, import_writes.ThreadWrites if connection.vendor == "postgresql" else import_writes.SpoolWrites
+        )
     finally:
         writes.close()
 

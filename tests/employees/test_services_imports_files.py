@@ -6,11 +6,11 @@ from django.utils.translation import gettext as _
 
 from employees import importer
 from employees.choices import ImportStatus
-from employees.importer import ImportFileError
 from employees.models import Employee, ImportJob
 from employees.services import imports
 from employees.services.imports import import_job_create, import_job_run
 from purna import uploads
+from purna.spreadsheets import ImportFileError
 from tests import bombs
 from tests.employees.import_fixtures import (
     counts,

@@ -212,3 +212,29 @@ def pdf_with(objects: bytes) -> bytes:
 )
 def test_pdf_active_content(data, found):
     assert uploads.pdf_active_content(data) == found
+
+
+# --- read_upload: one reading of an upload, within a size ---------------------------------------------------
+
+
+class _Upload(io.BytesIO):
+    def __init__(self, data: bytes, size: int | None = None) -> None:
+        super().__init__(data)
+        self.size = len(data) if size is None else size
+
+
+def test_read_upload_returns_the_bytes_within_the_limit():
+    assert uploads.read_upload(_Upload(b"%PDF-1.7 ok"), 100) == b"%PDF-1.7 ok"
+
+
+@pytest.mark.parametrize(
+    ("upload", "limit"),
+    [
+        (_Upload(b""), 100),  # empty
+        (_Upload(b"x" * 101), 100),  # declared too large
+        (_Upload(b"x" * 101, size=10), 100),  # declared small, holds more
+    ],
+)
+def test_read_upload_refuses_empty_or_too_large_files(upload, limit):
+    with pytest.raises(uploads.UploadError):
+        uploads.read_upload(upload, limit)

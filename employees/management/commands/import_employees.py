@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from employees import importer
-from employees.importer import ImportFileError
 from employees.services.imports import import_job_create, import_job_run
+from purna.spreadsheets import ImportFileError
 
 
 class Command(BaseCommand):

@@ -1,0 +1,41 @@
+"""Template filters on a retirement record's status, for templates that hold the status as a value (a
+row's annotation, a next step) rather than the record: {{ status|case_badge }}, {% if step.status|cancels_case %}.
+The statuses are employees.choices.CaseStatus; the pipeline is employees/cases.py."""
+
+from django import template
+
+from employees.choices import CaseStatus
+
+register = template.Library()
+
+# The badge of each status on the staff pages (a cancelled record, and any other, is grey).
+BADGES = {
+    CaseStatus.PREPARING: "text-bg-warning",
+    CaseStatus.PROPOSED: "text-bg-info",
+    CaseStatus.SK_ISSUED: "text-bg-primary",
+    CaseStatus.DONE: "text-bg-success",
+}
+
+
+@register.filter
+def case_badge(status: str) -> str:
+    """The Bootstrap class of the status's badge."""
+    return BADGES.get(status, "text-bg-secondary")
+
+
+@register.filter
+def cancels_case(status: str) -> bool:
+    """Moving to `status` cancels the record."""
+    return status == CaseStatus.CANCELLED
+
+
+@register.filter
+def proposes_case(status: str) -> bool:
+    """Moving to `status` sends the proposal to BKN (its date is asked)."""
+    return status == CaseStatus.PROPOSED
+
+
+@register.filter
+def issues_sk(status: str) -> bool:
+    """Moving to `status` records the SK pensiun (its number, date and signer are asked)."""
+    return status == CaseStatus.SK_ISSUED
