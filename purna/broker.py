@@ -67,7 +67,7 @@ class Channel(kombu_sqlalchemy.Channel):
             return
         self._pruned_at = time.monotonic()
         # kombu stamps sent_at with the naive local time when it marks a message delivered (onupdate).
-        cutoff = dt.datetime.now() - PRUNE_AFTER
+        cutoff = dt.datetime.now() - PRUNE_AFTER  # noqa: DTZ005 (kombu's sent_at is naive local time)
         model = self.message_cls
         self.session.query(model).filter(model.visible == False, model.sent_at < cutoff).delete(  # noqa: E712
             synchronize_session=False

@@ -20,7 +20,7 @@ memory stays bounded by a few batches.
 
 Why not bulk_create / bulk_update / simple_history's bulk_*_with_history: measured on PostgreSQL for
 20,000 employees on the 2-core reference machine, bulk_create cost 190 us a row, an INSERT ... SELECT FROM
-unnest of every column (register._facts_write's mechanism, which suits its six fact columns) 186 us, COPY
+unnest of every column (facts.facts_write's mechanism, which suits its seven fact columns) 186 us, COPY
 52 us; bulk_history_create 220 us a row against 23 us for INSERT ... SELECT. bench/import.py has the
 figures of whole imports.
 """

@@ -6,11 +6,13 @@ in the history (django-simple-history), and raises employees.exceptions errors f
 changed nothing.
 """
 
+import dataclasses
 import datetime as dt
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from itertools import pairwise
+from operator import attrgetter
 from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -26,6 +28,7 @@ from employees.exceptions import EmployeeError, NipError, RetirementRuleError
 from employees.models import Employee, FactsRefreshRun, RetirementRule, UnitKerja
 from employees.nip import NipMismatch, clean_nip_lama, nip_mismatches, normalize_nip, parse_ni_pppk, parse_nip
 from employees.scope import staff_scope
+from employees.services.facts import StoredFacts, facts_write
 from employees.tasks import retirement_facts_refresh_task
 from purna.history import history_note
 from purna.notifications.services import reminders_replan_later
@@ -33,19 +36,8 @@ from purna.types import User
 
 # The stored retirement facts (see retirement.RetirementFacts): computed here, never set by callers.
 FACT_FIELDS = ["bup", "bup_date", "tmt_pensiun", "service_years", "service_months", "retirement_rule"]
-_STORED_FACT_COLUMNS = ["bup", "bup_date", "tmt_pensiun", "service_years", "service_months", "retirement_rule_id"]
-# What the engine reads from an employee, in the order of retirement.Person's fields.
-PERSON_FIELDS = [
-    "asn_type",
-    "jenis_jabatan",
-    "jenjang",
-    "rumpun",
-    "birth_date",
-    "tmt_cpns",
-    "prior_service_months",
-    "contract_end",
-    "bup_override",
-]
+# What the engine reads from an employee: retirement.Person's fields, which Employee has under the same names.
+PERSON_FIELDS = [field.name for field in dataclasses.fields(retirement.Person)]
 # The fields a NIP encodes or is checked against; the NIP is re-checked when one of them changes.
 NIP_CHECKED_FIELDS = ["nip", "asn_type", "birth_date", "gender", "tmt_cpns", "nip_mismatch_accepted"]
 # The work list's copy of the retirement record (see Employee.case_status): the record's services write it.
@@ -382,60 +374,6 @@ def employee_update(*, employee: Employee, actor: User, **changes: Unpack[Employ
     return locked
 
 
-def _column(field: "Field[Any, Any]") -> str:
-    """A concrete field's column (typed optional: a field not attached to a model has none yet)."""
-    assert field.column is not None
-    return field.column
-
-
-def _facts_write(rows: list[tuple]) -> None:
-    """Store (pk, bup, bup_date, tmt_pensiun, service_years, service_months, retirement_rule_id,
-    tmt_effective) rows.
-
-    Not bulk_update: it builds a CASE WHEN expression per row and field in Python, about 1.4 ms a row,
-    so 100,000 changed employees took 144 s on PostgreSQL on the 2-core reference machine, against a
-    budget of 10 s (DESIGN.md section 7). PostgreSQL gets the new values as arrays, unnested and joined
-    in one UPDATE; other databases (SQLite, which runs in-process) get one UPDATE per row through a single
-    executemany, which costs microseconds there.
-    """
-    if not rows:
-        return
-    # The connection itself, not the thread-local proxy: it is used for every value below.
-    connection = connections[router.db_for_write(Employee)]
-    meta = Employee._meta
-    qn = connection.ops.quote_name
-    concrete = {field.name: field for field in meta.concrete_fields}
-    pk = meta.pk
-    fields = [concrete[name] for name in [*FACT_FIELDS, "tmt_effective"]]
-    columns = [qn(_column(field)) for field in fields]
-    pk_column = _column(pk)
-    values = [
-        [pk.get_db_prep_value(row[0], connection)]
-        + [field.get_db_prep_value(value, connection) for field, value in zip(fields, row[1:], strict=True)]
-        for row in rows
-    ]
-    # Only identifiers from the model's _meta are formatted into the SQL; every value is a parameter.
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One array per column, unnested side by side: eight parameters whatever the batch size.
-            casts = [pk.cast_db_type(connection)] + [field.cast_db_type(connection) for field in fields]
-            arrays = ", ".join(f"%s::{cast}[]" for cast in casts)
-            sql = (
-                f"UPDATE {qn(meta.db_table)} AS e SET "  # noqa: S608
-                + ", ".join(f"{column} = v.{column}" for column in columns)
-                + f" FROM unnest({arrays}) AS v({qn(pk_column)}, {', '.join(columns)})"
-                + f" WHERE e.{qn(pk_column)} = v.{qn(pk_column)}"
-            )
-            cursor.execute(sql, [list(column) for column in zip(*values, strict=True)])
-        else:
-            sql = (
-                f"UPDATE {qn(meta.db_table)} SET "  # noqa: S608
-                + ", ".join(f"{column} = %s" for column in columns)
-                + f" WHERE {qn(pk_column)} = %s"
-            )
-            cursor.executemany(sql, [[*row[1:], row[0]] for row in values])
-
-
 def retirement_facts_refresh(
     *,
     employee_ids: Iterable[int] | None = None,
@@ -445,9 +383,9 @@ def retirement_facts_refresh(
 ) -> int:
     """Recompute the stored retirement facts of the given employees (or everyone); return how many changed.
 
-    Set-based: the rules are loaded once; employees are read `batch_size` at a time as plain tuples,
+    Set-based: the rules are loaded once; employees are read `batch_size` at a time as named rows,
     their facts computed in Python, and only the rows whose facts changed are written, one statement per
-    batch (see _facts_write), with the work list's TMT (Employee.tmt_effective, the TMT pensiun unless a
+    batch (see facts_write), with the work list's TMT (Employee.tmt_effective, the TMT pensiun unless a
     live record decided another). Each batch is its own transaction and locks its rows in primary-key
     order, so a concurrent employee_update cannot be overwritten with facts computed from older data,
     and two refreshes at once cannot deadlock. Safe to run twice: it derives everything from stored data.
@@ -462,9 +400,11 @@ def retirement_facts_refresh(
     `progress(rows, changed)` is called after each batch is committed, from the thread that wrote it.
     """
     rules = _rules_load()
-    # The stored facts, then the work list's TMT (written with them) and the record's status.
-    read_fields = ["pk", *PERSON_FIELDS, *_STORED_FACT_COLUMNS, "tmt_effective", "case_status"]
-    width = len(PERSON_FIELDS)
+    # The stored facts with the work list's TMT (written with them), and the record's status.
+    read_fields = ["pk", *PERSON_FIELDS, *StoredFacts._fields, "case_status"]
+    person_values = attrgetter(*PERSON_FIELDS)
+    position_of = attrgetter("asn_type", "jenis_jabatan", "jenjang", "rumpun")
+    stored = attrgetter(*StoredFacts._fields)
 
     # The rules that can apply to each position (asn_type, jenis_jabatan, jenjang, rumpun), found once:
     # thousands of employees share a handful of positions, and compute() then looks at 2-3 rules.
@@ -477,28 +417,31 @@ def retirement_facts_refresh(
         return found
 
     def refresh(batch: Q) -> int:
-        updates = []
+        changed: dict[int, StoredFacts] = {}
         rows = 0
         with transaction.atomic():
-            for row in Employee.objects.select_for_update().filter(batch).order_by("pk").values_list(*read_fields):
+            employees = Employee.objects.select_for_update().filter(batch).order_by("pk")
+            for row in employees.values_list(*read_fields, named=True):
                 rows += 1
-                # row[1:5] is the position: the first four of PERSON_FIELDS.
-                facts = retirement.compute(retirement.Person(*row[1 : 1 + width]), rules_for(row[1:5]))
-                new = (
-                    facts.bup,
-                    facts.bup_date,
-                    facts.tmt_pensiun,
-                    facts.service_years,
-                    facts.service_months,
-                    facts.rule.id if facts.rule else None,
-                    cases.worklist_tmt(case_status=row[-1], case_tmt=row[-2], tmt_pensiun=facts.tmt_pensiun),
+                # PERSON_FIELDS are read in the order of Person's fields (attrgetter: a tuple, read by name).
+                facts = retirement.compute(retirement.Person(*person_values(row)), rules_for(position_of(row)))
+                new = StoredFacts(
+                    bup=facts.bup,
+                    bup_date=facts.bup_date,
+                    tmt_pensiun=facts.tmt_pensiun,
+                    service_years=facts.service_years,
+                    service_months=facts.service_months,
+                    retirement_rule_id=facts.rule.id if facts.rule else None,
+                    tmt_effective=cases.worklist_tmt(
+                        case_status=row.case_status, case_tmt=row.tmt_effective, tmt_pensiun=facts.tmt_pensiun
+                    ),
                 )
-                if new != row[1 + width : -1]:
-                    updates.append((row[0], *new))
-            _facts_write(updates)
+                if new != stored(row):
+                    changed[row.pk] = new
+            facts_write(changed)
         if progress is not None:
-            progress(rows, len(updates))
-        return len(updates)
+            progress(rows, len(changed))
+        return len(changed)
 
     if employee_ids is None:
         # Batches are ranges of primary keys starting at every batch_size-th key, found in one query

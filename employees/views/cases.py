@@ -1,6 +1,6 @@
 """Retirement records (berkas purna tugas) and the "akan purna tugas" work list.
 
-Thin views: parse the input, call one selector or service (employees/selectors.py,
+Thin views: parse the input, call one selector or service (employees/selectors/cases.py,
 employees/services/cases.py), map CaseError to form errors or messages, redirect.
 """
 
@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, TemplateView
 
 from employees import cases
-from employees.case_forms import CaseDocumentUploadForm, CaseTransitionForm, RetirementCaseOpenForm, RetiringFilterForm
 from employees.choices import CaseStatus
 from employees.exceptions import CaseError
+from employees.forms.cases import CaseDocumentUploadForm, CaseTransitionForm, RetirementCaseOpenForm, RetiringFilterForm
 from employees.models import CaseDocument, DocumentType, Employee, RetirementCase
 from employees.scope import staff_scope
 from employees.selectors import (

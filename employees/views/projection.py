@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from employees import document_kinds
-from employees.forms import ProjectionFilterForm
+from employees.forms.projection import ProjectionFilterForm
 from employees.scope import staff_scope
 from employees.selectors import ProjectionTable, RetirementProjection, retirement_projection
 from purna import formatting

@@ -13,7 +13,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from employees.exceptions import EmployeeError
 from employees.filters import SORT_FIELDS, EmployeeFilter
-from employees.forms import EmployeeForm
+from employees.forms.register import EmployeeForm
 from employees.models import Employee
 from employees.nip import format_nip
 from employees.retirement import months_until, mpp_window

@@ -20,11 +20,11 @@ from django.views.generic import DetailView, FormView, View
 
 from employees import document_kinds, exporter, importer
 from employees.choices import ImportStatus
+from employees.forms.transfer import ImportUploadForm
 from employees.models import ImportJob
 from employees.scope import Scope, staff_scope
 from employees.selectors import import_job_list, unit_choices
 from employees.services.imports import import_job_create
-from employees.transfer_forms import ImportUploadForm
 from purna.spreadsheets import ImportFileError
 
 IMPORT_PERMISSIONS = ("employees.add_employee", "employees.change_employee")

@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from benefits.exceptions import PayoutError
 from benefits.models import ThtClaim
@@ -93,7 +94,7 @@ def test_one_bad_row_stops_every_row_and_each_error_names_its_cell(english, oper
         {**line(people[0]), "Jumlah": "Rp 1.000.000.001"},
         line(outsider),
         {"NIP": "199001012015031999", "Jumlah": "1000", "Referensi": "", "Tanggal": "31-02-2025"},
-        line(people[2], amount="5000", date=(dt.date.today() + dt.timedelta(days=40)).strftime("%d-%m-%Y")),
+        line(people[2], amount="5000", date=(timezone.localdate() + dt.timedelta(days=40)).strftime("%d-%m-%Y")),
     ]
 
     result = run(csv_bytes(rows, headers=HEADERS), operator)

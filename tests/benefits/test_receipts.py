@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from benefits.exceptions import PayoutError
 from benefits.models import BenefitType, PayoutStatus, Receipt, ReceiptStatus
@@ -126,8 +127,8 @@ def test_issuing_again_keeps_the_number_and_renders_anew(
 
 def test_an_approved_payout_is_dated_today(treasurer, no_render):
     receipt = services_receipts.receipt_issue(payout=payout_in(PayoutStatus.APPROVED), actor=treasurer)
-    assert receipt.issued_on == dt.date.today()
-    assert receipt.number == f"900/1/BKPSDM/{dt.date.today().year}"
+    assert receipt.issued_on == timezone.localdate()
+    assert receipt.number == f"900/1/BKPSDM/{timezone.localdate().year}"
 
 
 # --- The PDF and the task --------------------------------------------------------------------------------------

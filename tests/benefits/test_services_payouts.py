@@ -1,34 +1,30 @@
-"""benefits/services/payouts.py: the one write path of payouts and THT claims: amounts, the pipeline and who may
-move it, scope, the timeline and history, database guards, and concurrency on PostgreSQL."""
+"""benefits/services/payouts.py: the one write path of payouts: preparing (amounts, the rate in force, overrides,
+scope, database guards), verifying and approving (who may, bulk actions with their errors)."""
 
 import datetime as dt
-import threading
-from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from benefits.exceptions import PayoutError
-from benefits.models import (
-    BenefitType,
-    PaymentMethod,
-    Payout,
-    PayoutStatus,
-    PayoutStatusChange,
-    RateBasis,
-    ThtClaim,
-)
+from benefits.models import BenefitType, PaymentMethod, Payout, PayoutStatus, PayoutStatusChange, RateBasis, ThtClaim
 from benefits.services import payouts as services
-from ceremonies.models import EventStatus
 from employees.choices import AsnType, CaseStatus, RetirementKind
 from purna import roles
+from tests.benefits.payout_fixtures import (
+    RP,
+    TMT,
+    approved,
+    flat_rate_fixture,  # noqa: F401 (a fixture)
+    prepare,
+    retiree,
+    staff_fixture,  # noqa: F401 (a fixture)
+    timeline,
+    unit_fixture,  # noqa: F401 (a fixture)
+)
 from tests.factories import (
-    MINIMAL_PDF,
-    EmployeeFactory,
     EventFactory,
-    ParticipantFactory,
     PayoutFactory,
     RetirementCaseFactory,
     TaliAsihRateBandFactory,
@@ -39,60 +35,6 @@ from tests.factories import (
 )
 
 D = dt.date
-RP = Decimal
-TMT = D(2025, 7, 1)
-
-
-@pytest.fixture
-def unit(db):
-    return UnitKerjaFactory(code="DINKES", name="Dinas Kesehatan")
-
-
-@pytest.fixture
-def staff(db):
-    """One user per role, seeing every unit (central BKD staff)."""
-    return {
-        "operator": UserFactory(username="operator-bkd", roles=[roles.OPERATOR]),
-        "verifikator": UserFactory(username="verifikator", roles=[roles.VERIFIKATOR]),
-        "pimpinan": UserFactory(username="pimpinan", roles=[roles.PIMPINAN]),
-        "bendahara": UserFactory(username="bendahara", roles=[roles.BENDAHARA]),
-        "admin": UserFactory(username="admin-kepegawaian", roles=[roles.ADMIN]),
-    }
-
-
-@pytest.fixture
-def flat_rate(db):
-    return TaliAsihRateFactory(amount=RP("1250000"), decision_number="800/7/KORPRI/2020")
-
-
-def retiree(unit, **fields):
-    defaults = {
-        "unit": unit,
-        "name": "Ahmad Yani",
-        "front_title": "Drs. H.",
-        "back_title": "M.Si.",
-        "golongan": "III/c",
-        "tmt_pensiun": TMT,
-        "service_years": 30,
-        "service_months": 4,
-    }
-    return EmployeeFactory(**{**defaults, **fields})
-
-
-def prepare(employee, staff, benefit_type=BenefitType.TALI_ASIH, **kwargs):
-    return services.payout_prepare(employee=employee, benefit_type=benefit_type, actor=staff["operator"], **kwargs)
-
-
-def approved(employee, staff, **kwargs):
-    payout = prepare(employee, staff, **kwargs)
-    payout = services.payout_verify(payout=payout, actor=staff["verifikator"])
-    return services.payout_approve(payout=payout, actor=staff["pimpinan"])
-
-
-def timeline(payout):
-    return list(
-        PayoutStatusChange.objects.filter(payout=payout).values_list("from_status", "to_status", "actor__username")
-    )
 
 
 # --- Preparing --------------------------------------------------------------------------------------------
@@ -426,305 +368,6 @@ def test_bulk_prepare_skips_those_who_have_one_and_collects_errors(english, staf
     assert report.skipped == [has_one]
     assert [name for name, _messages in report.errors] == ["Citra Lestari"]
     assert Payout.objects.count() == 2
-
-
-# --- Paying -----------------------------------------------------------------------------------------------
-
-
-def pay_by_transfer(payout, actor, **kwargs):
-    fields = {
-        "method": PaymentMethod.BANK_TRANSFER,
-        "paid_on": timezone.localdate(),
-        "bank_name": "Bank Jateng",
-        "account_number": "1234 5678 90",
-        "account_holder": "AHMAD YANI",
-        **kwargs,
-    }
-    return services.payout_pay(payout=payout, actor=actor, **fields)
-
-
-def test_only_the_bendahara_pays_and_only_an_approved_payout(english, staff, unit, flat_rate, private_media):
-    payout = prepare(retiree(unit), staff)
-    with pytest.raises(PayoutError, match="Only an approved payout can be paid; this one is Draft"):
-        pay_by_transfer(payout, staff["bendahara"])
-    payout = approved(retiree(unit, name="Budi Santoso", front_title="", back_title=""), staff)
-    for role in ("pimpinan", "verifikator", "operator"):
-        with pytest.raises(PayoutError, match="Only the treasurer"):
-            pay_by_transfer(payout, staff[role], account_holder="Budi Santoso")
-    payout.refresh_from_db()
-    assert payout.status == PayoutStatus.APPROVED and payout.paid_at is None
-
-    proof = SimpleUploadedFile("Bukti transfer Budi.pdf", MINIMAL_PDF, content_type="application/pdf")
-    paid = pay_by_transfer(payout, staff["bendahara"], account_holder="budi santoso", proof=proof)
-
-    assert (paid.status, paid.paid_by, paid.method) == (PayoutStatus.PAID, staff["bendahara"], "transfer")
-    assert paid.account_number == "1234567890" and not paid.holder_mismatch
-    assert paid.proof_name == "Bukti transfer Budi.pdf" and paid.proof_content_type == "application/pdf"
-    assert paid.proof.name.endswith(".pdf") and "Budi" not in paid.proof.name
-    assert (private_media / paid.proof.name).read_bytes() == MINIMAL_PDF
-    assert timeline(paid)[-1] == (PayoutStatus.APPROVED, PayoutStatus.PAID, "bendahara")
-
-
-def test_an_account_in_another_name_is_flagged(staff, unit, flat_rate):
-    paid = pay_by_transfer(approved(retiree(unit), staff), staff["bendahara"], account_holder="Siti Aminah")
-    assert paid.holder_mismatch
-
-    titled = pay_by_transfer(
-        approved(retiree(unit, name="Budi Santoso"), staff), staff["bendahara"], account_holder="Drs. BUDI SANTOSO"
-    )
-    assert not titled.holder_mismatch
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "field", "message"),
-    [
-        ({"bank_name": ""}, "bank_name", "required for a bank transfer"),
-        ({"account_number": "12-AB"}, "account_number", "digits only"),
-        ({"paid_on": None}, "paid_on", "Enter the date"),
-        ({"paid_on": D(2999, 1, 1)}, "paid_on", "future"),
-        ({"method": "cek"}, "method", "Choose how"),
-        ({"method": PaymentMethod.CASH_AT_EVENT}, "event", "Choose the ceremony"),
-        (
-            {"proof": SimpleUploadedFile("bukti.pdf", b"MZ\x90\x00 not a pdf")},
-            "proof",
-            "Only PDF, JPG or PNG",
-        ),
-    ],
-)
-def test_bad_payment_details_are_refused_by_field(
-    english, staff, unit, flat_rate, private_media, kwargs, field, message
-):
-    payout = approved(retiree(unit), staff)
-
-    with pytest.raises(PayoutError, match=message) as caught:
-        pay_by_transfer(payout, staff["bendahara"], **kwargs)
-
-    assert field in caught.value.errors
-    payout.refresh_from_db()
-    assert payout.status == PayoutStatus.APPROVED and not payout.proof
-    assert not [path for path in private_media.rglob("*") if path.is_file()]
-
-
-def test_cash_at_a_ceremony_and_the_hand_over(english, staff, unit, flat_rate):
-    employee = retiree(unit)
-    event = EventFactory(organizer=unit)
-    payout = approved(employee, staff, event=event)
-
-    with pytest.raises(PayoutError, match="not a participant"):
-        services.payout_hand_over(payout=payout, event=event, actor=staff["bendahara"])
-    ParticipantFactory(event=event, employee=employee)
-    with pytest.raises(PayoutError, match="Only the treasurer"):
-        services.payout_hand_over(payout=payout, event=event, actor=staff["pimpinan"])
-
-    paid = services.payout_hand_over(payout=payout, event=event, actor=staff["bendahara"])
-
-    assert (paid.status, paid.method, paid.event) == (PayoutStatus.PAID, PaymentMethod.CASH_AT_EVENT, event)
-    assert paid.handed_over_at == paid.paid_at and paid.paid_on == timezone.localdate()
-    assert paid.bank_name == "" and not paid.holder_mismatch
-    assert PayoutStatusChange.objects.filter(payout=paid).last().note == f"Handed over at {event.title}"
-    with pytest.raises(PayoutError, match="Only an approved payout"):
-        services.payout_hand_over(payout=paid, event=event, actor=staff["bendahara"])
-
-
-def test_nothing_is_handed_over_at_a_draft_event(english, staff, unit, flat_rate):
-    employee = retiree(unit)
-    event = EventFactory(organizer=unit, status=EventStatus.DRAFT)
-    ParticipantFactory(event=event, employee=employee)
-
-    with pytest.raises(PayoutError, match="nothing can be handed over"):
-        services.payout_hand_over(payout=approved(employee, staff), event=event, actor=staff["bendahara"])
-
-
-# --- Cancelling and reversing -----------------------------------------------------------------------------
-
-
-def test_cancel_needs_a_reason_and_frees_the_place_for_a_new_payout(english, staff, unit, flat_rate):
-    employee = retiree(unit)
-    payout = prepare(employee, staff)
-    with pytest.raises(PayoutError, match="Give the reason"):
-        services.payout_cancel(payout=payout, actor=staff["operator"], reason="  ")
-
-    cancelled = services.payout_cancel(payout=payout, actor=staff["operator"], reason="Data golongan salah")
-
-    assert (cancelled.status, cancelled.cancel_reason, cancelled.cancelled_by) == (
-        PayoutStatus.CANCELLED,
-        "Data golongan salah",
-        staff["operator"],
-    )
-    assert timeline(cancelled)[-1] == (PayoutStatus.DRAFT, PayoutStatus.CANCELLED, "operator-bkd")
-    assert prepare(employee, staff).status == PayoutStatus.DRAFT
-    with pytest.raises(PayoutError, match="cannot be cancelled"):
-        services.payout_cancel(payout=cancelled, actor=staff["operator"], reason="lagi")
-
-
-def test_a_paid_payout_is_only_reversed_by_a_recorded_correction(english, staff, unit, flat_rate):
-    employee = retiree(unit)
-    paid = pay_by_transfer(approved(employee, staff), staff["bendahara"])
-
-    with pytest.raises(PayoutError, match="can only be reversed"):
-        services.payout_cancel(payout=paid, actor=staff["operator"], reason="salah")
-    with pytest.raises(PayoutError, match="Only a draft's amount"):
-        services.payout_amount_override(payout=paid, actor=staff["operator"], amount="1", reason="salah")
-    with pytest.raises(PayoutError, match="may not reverse"):
-        services.payout_reverse(payout=paid, actor=staff["bendahara"], reason="salah rekening")
-    with pytest.raises(PayoutError, match="Give the reason"):
-        services.payout_reverse(payout=paid, actor=staff["pimpinan"], reason="")
-    with pytest.raises(PayoutError, match="already has a KORPRI tali asih payout"):
-        prepare(employee, staff)
-
-    reversed_ = services.payout_reverse(
-        payout=paid, actor=staff["pimpinan"], reason="Ditransfer ke rekening yang salah"
-    )
-
-    assert reversed_.status == PayoutStatus.REVERSED and reversed_.reversed_by == staff["pimpinan"]
-    assert reversed_.paid_at is not None  # the payment stays on record
-    assert timeline(reversed_)[-1] == (PayoutStatus.PAID, PayoutStatus.REVERSED, "pimpinan")
-    again = prepare(employee, staff)
-    assert again.status == PayoutStatus.DRAFT and Payout.objects.filter(employee=employee).count() == 2
-    with pytest.raises(PayoutError, match="Only a paid payout can be reversed"):
-        services.payout_reverse(payout=again, actor=staff["pimpinan"], reason="x")
-
-
-def test_every_step_is_refused_outside_the_scope(english, staff, unit, flat_rate):
-    payout = prepare(retiree(unit), staff)
-    elsewhere = UnitKerjaFactory()
-    verifier = UserFactory(roles=[roles.VERIFIKATOR], units=[elsewhere])
-    operator = UserFactory(roles=[roles.OPERATOR], units=[elsewhere])
-
-    with pytest.raises(PayoutError, match="not an employee of your work units"):
-        services.payout_verify(payout=payout, actor=verifier)
-    with pytest.raises(PayoutError, match="not an employee of your work units"):
-        services.payout_cancel(payout=payout, actor=operator, reason="x")
-    payout.refresh_from_db()
-    assert payout.status == PayoutStatus.DRAFT
-
-
-# --- THT claims -------------------------------------------------------------------------------------------
-
-
-def test_tht_claim_is_created_then_updated_with_history(english, staff, unit):
-    employee = retiree(unit)
-
-    claim = services.tht_claim_save(
-        employee=employee,
-        actor=staff["operator"],
-        claim_filed_on=D(2025, 5, 2),
-        taspen_reference=" TSP-0001 ",
-        documents_complete=True,
-    )
-    assert claim.taspen_reference == "TSP-0001" and claim.documents_complete_on == timezone.localdate()
-    claim = services.tht_claim_save(
-        employee=employee, actor=staff["operator"], amount_received="Rp 25.300.000", received_on=D(2025, 7, 10)
-    )
-
-    assert ThtClaim.objects.get(employee=employee).amount_received == RP("25300000")
-    assert claim.history.count() == 2 and claim.history.latest().history_user == staff["operator"]
-
-
-@pytest.mark.parametrize(
-    ("fields", "field", "message"),
-    [
-        ({"amount_received": "0"}, "amount_received", "more than zero"),
-        ({"amount_received": "dua juta"}, "amount_received", "not an amount"),
-        ({"received_on": D(2025, 7, 10)}, "amount_received", "Enter the amount received"),
-        ({"claim_filed_on": D(2999, 1, 1)}, "claim_filed_on", "future"),
-    ],
-)
-def test_bad_tht_claims_are_refused_by_field(english, staff, unit, fields, field, message):
-    with pytest.raises(PayoutError, match=message) as caught:
-        services.tht_claim_save(employee=retiree(unit), actor=staff["operator"], **fields)
-    assert field in caught.value.errors
-    assert not ThtClaim.objects.exists()
-
-
-def test_the_amount_of_a_prepared_tht_cannot_change_under_it(english, staff, unit):
-    employee = retiree(unit)
-    services.tht_claim_save(employee=employee, actor=staff["operator"], amount_received="25000000")
-    prepare(employee, staff, BenefitType.THT)
-
-    with pytest.raises(PayoutError, match="cancel or reverse it first"):
-        services.tht_claim_save(employee=employee, actor=staff["operator"], amount_received="26000000")
-    services.tht_claim_save(employee=employee, actor=staff["operator"], notes="Berkas dikirim ulang")
-    assert ThtClaim.objects.get(employee=employee).amount_received == RP("25000000")
-
-
-def test_tht_claims_need_the_permission_and_the_scope(english, staff, unit):
-    with pytest.raises(PayoutError, match="may not record THT"):
-        services.tht_claim_save(employee=retiree(unit), actor=staff["bendahara"], notes="x")
-    outsider = UserFactory(roles=[roles.OPERATOR], units=[UnitKerjaFactory()])
-    with pytest.raises(PayoutError, match="not an employee of your work units"):
-        services.tht_claim_save(employee=retiree(unit), actor=outsider, notes="x")
-    with pytest.raises(TypeError):
-        services.tht_claim_save(employee=retiree(unit), actor=staff["operator"], employee_id=1)
-
-
-# --- Concurrency (PostgreSQL row locks) ---------------------------------------------------------------------
-
-
-def at_the_same_moment(action, actors):
-    """Run action(actor) in one thread per actor, released together; the outcomes (result or error)."""
-    barrier = threading.Barrier(len(actors))
-    outcomes = []
-
-    def run(actor):
-        try:
-            barrier.wait()
-            outcomes.append(action(actor))
-        except PayoutError as error:
-            outcomes.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(actor,)) for actor in actors]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="row locks (SELECT ... FOR UPDATE) need PostgreSQL"
-)
-
-
-@postgresql_only
-@pytest.mark.django_db(transaction=True)
-def test_two_approvers_at_the_same_moment_approve_once():
-    operator = UserFactory(username="op", roles=[roles.OPERATOR], units="all")
-    verifier = UserFactory(username="ver", roles=[roles.VERIFIKATOR], units="all")
-    approvers = [UserFactory(username=f"pim{i}", roles=[roles.PIMPINAN], units="all") for i in range(2)]
-    TaliAsihRateFactory()
-    employee = retiree(UnitKerjaFactory())
-    payout = services.payout_prepare(employee=employee, benefit_type=BenefitType.TALI_ASIH, actor=operator)
-    payout = services.payout_verify(payout=payout, actor=verifier)
-
-    outcomes = at_the_same_moment(lambda actor: services.payout_approve(payout=payout, actor=actor), approvers)
-
-    assert sorted(isinstance(outcome, PayoutError) for outcome in outcomes) == [False, True]
-    assert PayoutStatusChange.objects.filter(payout=payout, to_status=PayoutStatus.APPROVED).count() == 1
-    assert payout.history.filter(status=PayoutStatus.APPROVED).count() == 1
-
-
-@postgresql_only
-@pytest.mark.django_db(transaction=True)
-def test_two_bendahara_paying_at_the_same_moment_pay_once():
-    operator = UserFactory(username="op", roles=[roles.OPERATOR], units="all")
-    verifier = UserFactory(username="ver", roles=[roles.VERIFIKATOR], units="all")
-    approver = UserFactory(username="pim", roles=[roles.PIMPINAN], units="all")
-    treasurers = [UserFactory(username=f"bend{i}", roles=[roles.BENDAHARA], units="all") for i in range(2)]
-    TaliAsihRateFactory()
-    payout = services.payout_prepare(
-        employee=retiree(UnitKerjaFactory()), benefit_type=BenefitType.TALI_ASIH, actor=operator
-    )
-    payout = services.payout_verify(payout=payout, actor=verifier)
-    payout = services.payout_approve(payout=payout, actor=approver)
-
-    outcomes = at_the_same_moment(lambda actor: pay_by_transfer(payout, actor), treasurers)
-
-    assert sorted(isinstance(outcome, PayoutError) for outcome in outcomes) == [False, True]
-    assert PayoutStatusChange.objects.filter(payout=payout, to_status=PayoutStatus.PAID).count() == 1
-    assert payout.history.filter(status=PayoutStatus.PAID).count() == 1
 
 
 def test_rate_basis_values_are_the_pure_modules():

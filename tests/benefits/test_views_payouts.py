@@ -1,103 +1,30 @@
-"""The benefits' staff pages (benefits/views/payouts.py): access and scope, the payout list and its bulk actions,
-the payout page and its actions, preparing (inline and as a batch), THT tracking and import, the
-hand-over at a ceremony, the report's hand-over rows and the dashboard card."""
+"""The payout pages (benefits/views/payouts.py): access and scope, the payout list and its bulk actions,
+the payout page and its actions, and the dashboard card."""
 
 import datetime as dt
-from decimal import Decimal
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from benefits.handover import handover_report_rows
-from benefits.models import BatchStatus, BenefitType, PaymentMethod, Payout, PayoutBatch, PayoutStatus, ThtClaim
+from benefits.models import BenefitType, PaymentMethod, Payout, PayoutBatch, PayoutStatus
 from benefits.services import payouts as services
-from benefits.tasks import payouts_prepare_batch_task
-from ceremonies import documents as ceremony_documents
-from ceremonies.models import Participant
-from ceremonies.selectors import event_participants
-from employees.models import Employee
-from employees.scope import staff_scope
-from purna import roles, uploads
-from tests import bombs
-from tests.employees.sheets import xlsx_bytes
-from tests.factories import (
-    MINIMAL_PDF,
-    EmployeeFactory,
-    EventFactory,
-    ParticipantFactory,
-    PayoutFactory,
-    TaliAsihRateFactory,
-    ThtClaimFactory,
-    UnitKerjaFactory,
-    UserFactory,
+from tests.benefits.payout_page_fixtures import (
+    RP,
+    approved,
+    en_fixture,  # noqa: F401 (a fixture)
+    flat_rate_fixture,  # noqa: F401 (a fixture)
+    messages_of,
+    other_unit_fixture,  # noqa: F401 (a fixture)
+    prepare,
+    retiree,
+    staff_fixture,  # noqa: F401 (a fixture)
+    unit_fixture,  # noqa: F401 (a fixture)
+    verified,
 )
-
-RP = Decimal
-TMT = dt.date(2025, 7, 1)
-
-
-@pytest.fixture
-def unit(db):
-    return UnitKerjaFactory(code="DINKES", name="Dinas Kesehatan")
-
-
-@pytest.fixture
-def other_unit(db):
-    return UnitKerjaFactory(code="DISDIK", name="Dinas Pendidikan")
-
-
-@pytest.fixture
-def staff(db, unit):
-    """One user per role, each seeing only `unit` (a unit's own staff)."""
-    return {
-        role: UserFactory(username=username, roles=[name], units=[unit])
-        for role, username, name in [
-            ("operator", "operator-dinkes", roles.OPERATOR),
-            ("verifikator", "verifikator", roles.VERIFIKATOR),
-            ("pimpinan", "pimpinan", roles.PIMPINAN),
-            ("bendahara", "bendahara", roles.BENDAHARA),
-            ("admin", "admin-kepegawaian", roles.ADMIN),
-        ]
-    }
-
-
-@pytest.fixture
-def flat_rate(db):
-    return TaliAsihRateFactory(amount=RP("20000000"), decision_number="800/7/KORPRI/2020")
-
-
-@pytest.fixture
-def en(client):
-    client.cookies["django_language"] = "en"
-    return client
-
-
-def retiree(unit, **fields):
-    defaults = {"unit": unit, "name": "Ahmad Yani", "golongan": "III/c", "tmt_pensiun": TMT, "service_years": 30}
-    return EmployeeFactory(**{**defaults, **fields})
-
-
-def prepare(employee, staff, **kwargs):
-    return services.payout_prepare(
-        employee=employee, benefit_type=BenefitType.TALI_ASIH, actor=staff["operator"], **kwargs
-    )
-
-
-def verified(employee, staff, **kwargs):
-    return services.payout_verify(payout=prepare(employee, staff, **kwargs), actor=staff["verifikator"])
-
-
-def approved(employee, staff, **kwargs):
-    return services.payout_approve(payout=verified(employee, staff, **kwargs), actor=staff["pimpinan"])
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
-
+from tests.factories import MINIMAL_PDF, EventFactory, ParticipantFactory, PayoutFactory
 
 # --- Access and scope ------------------------------------------------------------------------------------
 
@@ -382,254 +309,6 @@ def test_override_cancel_and_reverse_need_their_reason(en, staff, unit, flat_rat
     assert en.post(reverse("benefits:payout_reverse", args=[paid.pk]), {"reason": ""}).status_code == 422
     en.post(reverse("benefits:payout_reverse", args=[paid.pk]), {"reason": "Rekening salah"})
     assert Payout.objects.get(pk=paid.pk).status == PayoutStatus.REVERSED
-
-
-# --- Preparing -------------------------------------------------------------------------------------------
-
-
-def test_prepare_counts_then_prepares_inline(en, staff, unit, other_unit, flat_rate):
-    retiree(unit, name="Juli Satu")
-    retiree(unit, name="Juli Dua", tmt_pensiun=dt.date(2025, 7, 1))
-    having = retiree(unit, name="Sudah Ada")
-    prepare(having, staff)
-    retiree(unit, name="Agustus", tmt_pensiun=dt.date(2025, 9, 1))
-    retiree(other_unit, name="Unit Lain")
-    en.force_login(staff["operator"])
-    choice = {"benefit_type": BenefitType.TALI_ASIH, "tmt_from": "2025-06", "tmt_until": "2025-07"}
-
-    preview = en.get(reverse("benefits:prepare"), choice)
-    assert (preview.context["total"], preview.context["having"], preview.context["to_prepare"]) == (3, 1, 2)
-
-    response = en.post(reverse("benefits:prepare"), choice, follow=True)
-
-    assert set(Payout.objects.values_list("employee__name", flat=True)) == {"Juli Satu", "Juli Dua", "Sudah Ada"}
-    assert "Payouts prepared: 2; skipped (already had one): 1; errors: 0." in messages_of(response)
-
-
-def test_prepare_for_a_ceremonys_participants(client, staff, unit, flat_rate):
-    event = EventFactory(organizer=unit)
-    ParticipantFactory(event=event, employee=retiree(unit, name="Peserta", tmt_pensiun=dt.date(2024, 1, 1)))
-    retiree(unit, name="Bukan Peserta")
-    client.force_login(staff["operator"])
-
-    client.post(reverse("benefits:prepare"), {"benefit_type": BenefitType.TALI_ASIH, "event": event.pk})
-
-    payout = Payout.objects.get()
-    assert (payout.employee.name, payout.event) == ("Peserta", event)
-
-
-def test_prepare_beyond_the_inline_maximum_runs_as_a_batch(
-    client, staff, unit, flat_rate, settings, monkeypatch, django_capture_on_commit_callbacks
-):
-    settings.PURNA_PAYOUT_PREPARE_INLINE_MAX = 2
-    for n in range(4):
-        retiree(unit, name=f"Pensiun {n}")
-    retiree(unit, name="Tanpa TMT", tmt_pensiun=None, tmt_effective=TMT)
-    queued = []
-    monkeypatch.setattr(payouts_prepare_batch_task, "delay", lambda batch_id: queued.append(batch_id))
-    client.force_login(staff["operator"])
-    choice = {"benefit_type": BenefitType.TALI_ASIH, "tmt_from": "2025-07", "tmt_until": "2025-07"}
-
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("benefits:prepare"), choice)
-
-    batch = PayoutBatch.objects.get()
-    assert response["Location"] == reverse("benefits:batch_detail", args=[batch.pk])
-    assert queued == [batch.pk] and batch.total == 5 and not Payout.objects.exists()
-    progress = client.get(reverse("benefits:batch_progress", args=[batch.pk])).content.decode()
-    assert 'hx-trigger="every 1s"' in progress
-
-    assert payouts_prepare_batch_task(batch.pk) == BatchStatus.DONE
-    assert payouts_prepare_batch_task(batch.pk) == BatchStatus.DONE  # a second run changes nothing
-
-    batch.refresh_from_db()
-    assert (batch.done, batch.created, batch.skipped, len(batch.errors)) == (5, 4, 0, 1)
-    assert batch.errors[0]["name"] == "Tanpa TMT"
-    assert Payout.objects.count() == 4
-    page = client.get(reverse("benefits:batch_detail", args=[batch.pk])).content.decode()
-    assert 'hx-trigger="every 1s"' not in page and "Tanpa TMT" in page
-
-
-def test_a_batch_stopped_half_way_continues_where_it_stopped(staff, unit, flat_rate):
-    from benefits.services.batches import payout_batch_run
-
-    people = [retiree(unit, name=f"Orang {n}") for n in range(5)]
-    batch = PayoutBatch.objects.create(
-        benefit_type=BenefitType.TALI_ASIH,
-        employee_ids=[p.pk for p in people],
-        total=5,
-        done=2,
-        requested_by=staff["operator"],
-        status=BatchStatus.RUNNING,
-    )
-
-    payout_batch_run(batch_id=batch.pk, chunk_size=2)
-
-    batch.refresh_from_db()
-    assert (batch.status, batch.done, batch.created) == (BatchStatus.DONE, 5, 3)
-    assert set(Payout.objects.values_list("employee_id", flat=True)) == {p.pk for p in people[2:]}
-
-
-# --- THT -------------------------------------------------------------------------------------------------
-
-
-def test_the_tht_list_shows_claims_and_payout_status(client, staff, unit, other_unit):
-    claim = ThtClaimFactory(employee=retiree(unit, name="Punya Klaim"), taspen_reference="TSP-777")
-    services.payout_prepare(employee=claim.employee, benefit_type=BenefitType.THT, actor=staff["operator"])
-    retiree(unit, name="Belum Klaim")
-    retiree(other_unit, name="Unit Lain")
-    client.force_login(staff["verifikator"])
-
-    response = client.get(reverse("benefits:tht"))
-
-    page = response.content.decode()
-    assert {e.name for e in response.context["object_list"]} == {"Punya Klaim", "Belum Klaim"}
-    assert "TSP-777" in page and "Rp 25.000.000" in page and "Draf" in page
-
-
-def test_the_tht_edit_form_saves_through_the_service(en, staff, unit):
-    employee = retiree(unit)
-    en.force_login(staff["operator"])
-    url = reverse("benefits:tht_edit", args=[employee.pk])
-
-    response = en.post(url, {"amount_received": "-5", "taspen_reference": "TSP-1"})
-    assert response.status_code == 200 and response.context["form"].errors["amount_received"]
-    en.post(url, {"amount_received": "Rp 25.000.000", "received_on": "2025-07-10", "taspen_reference": "TSP-1"})
-
-    claim = ThtClaim.objects.get(employee=employee)
-    assert (claim.amount_received, claim.taspen_reference) == (RP("25000000"), "TSP-1")
-    en.force_login(staff["verifikator"])
-    assert en.get(url).status_code == 403
-
-
-def test_the_tht_import_is_all_or_nothing_with_errors_by_cell(en, staff, unit):
-    good = retiree(unit)
-    en.force_login(staff["operator"])
-    template = en.get(reverse("benefits:tht_template"))
-    assert template.content.decode().startswith("NIP,Jumlah,Referensi,Tanggal")
-
-    bad = f"NIP,Jumlah\n{good.nip},25000000\n199901012020011001,abc\n".encode()
-    response = en.post(reverse("benefits:tht_import"), {"file": SimpleUploadedFile("tht.csv", bad)})
-    page = response.content.decode()
-    assert 'data-testid="tht-import-errors"' in page and "B3" in page
-    assert not ThtClaim.objects.exists()
-
-    ok = f"NIP,Jumlah,Referensi\n{good.nip},25000000,TSP-9\n".encode()
-    response = en.post(reverse("benefits:tht_import"), {"file": SimpleUploadedFile("tht.csv", ok)}, follow=True)
-    assert ThtClaim.objects.get().amount_received == RP("25000000")
-    assert "THT amounts recorded: 1 new, 0 updated, 0 unchanged." in messages_of(response)
-
-
-def test_the_tht_import_refuses_a_zip_bomb_with_its_reason_and_writes_nothing(en, staff, unit):
-    retiree(unit)
-    en.force_login(staff["operator"])
-    data = bombs.shared_strings_bomb(xlsx_bytes([{"NIP": "1", "Jumlah": "1"}], headers=["NIP", "Jumlah"]))
-    bombs.peak_reset()
-
-    response = en.post(reverse("benefits:tht_import"), {"file": SimpleUploadedFile("tht.xlsx", data)})
-
-    assert bombs.peak_bytes() < 300 * bombs.MB
-    assert response.status_code == 200
-    assert uploads._too_large(uploads.MAX_UNPACKED_BYTES) in response.content.decode()
-    assert not ThtClaim.objects.exists()
-
-
-# --- The hand-over at a ceremony -------------------------------------------------------------------------
-
-
-def test_the_hand_over_marks_paid_and_a_second_click_changes_nothing(client, staff, unit, flat_rate):
-    event = EventFactory(organizer=unit)
-    employee = retiree(unit)
-    ParticipantFactory(event=event, employee=employee)
-    payout = approved(employee, staff)
-    ThtClaimFactory(employee=employee)
-    services.payout_prepare(employee=employee, benefit_type=BenefitType.THT, actor=staff["operator"])
-    client.force_login(staff["bendahara"])
-    page = client.get(reverse("benefits:handover", args=[event.pk])).content.decode()
-    assert page.count('data-testid="handover-button"') == 1
-    url = reverse("benefits:handover_pay", args=[event.pk, payout.pk])
-
-    row = client.post(url, headers={"HX-Request": "true"})
-
-    paid = Payout.objects.get(pk=payout.pk)
-    assert (paid.status, paid.event, paid.method) == (PayoutStatus.PAID, event, PaymentMethod.CASH_AT_EVENT)
-    assert row.status_code == 200 and 'data-testid="handover-button"' not in row.content.decode()
-    changes = paid.status_changes.count()
-
-    again = client.post(url, headers={"HX-Request": "true"})
-
-    assert again.status_code == 200 and Payout.objects.get(pk=payout.pk).paid_at == paid.paid_at
-    assert paid.status_changes.count() == changes
-    totals = client.get(reverse("benefits:handover", args=[event.pk])).context["handover"]
-    assert (totals.handed_count, totals.handed_amount) == (1, RP("20000000"))
-    assert (totals.outstanding_count, totals.outstanding_amount) == (1, RP("25000000"))
-
-
-def test_only_the_bendahara_sees_and_uses_the_hand_over_button(client, staff, unit, flat_rate):
-    event = EventFactory(organizer=unit)
-    employee = retiree(unit)
-    ParticipantFactory(event=event, employee=employee)
-    payout = approved(employee, staff)
-    client.force_login(staff["verifikator"])
-
-    page = client.get(reverse("benefits:handover", args=[event.pk])).content.decode()
-
-    assert "Rp 20.000.000" in page and 'data-testid="handover-button"' not in page
-    assert client.post(reverse("benefits:handover_pay", args=[event.pk, payout.pk])).status_code == 403
-
-
-def test_the_events_hand_over_tab_links_to_the_list(client, staff, unit):
-    event = EventFactory(organizer=unit)
-    client.force_login(staff["verifikator"])
-
-    page = client.get(reverse("ceremonies:detail", args=[event.pk])).content.decode()
-
-    assert reverse("benefits:handover", args=[event.pk]) in page
-
-
-@pytest.mark.parametrize("count", [60, 600])
-def test_the_hand_over_page_runs_a_fixed_number_of_queries(client, staff, unit, count, django_assert_num_queries):
-    event = EventFactory(organizer=unit)
-    employees = Employee.objects.bulk_create(EmployeeFactory.build_batch(count, unit=unit, tmt_pensiun=TMT))
-    Participant.objects.bulk_create([Participant(event=event, employee=e) for e in employees])
-    Payout.objects.bulk_create(
-        [
-            Payout(
-                employee=e,
-                benefit_type=BenefitType.TALI_ASIH,
-                tmt=TMT,
-                amount=RP("20000000"),
-                computed_amount=RP("20000000"),
-            )
-            for e in employees[::2]
-        ]
-    )
-    client.force_login(staff["bendahara"])
-    url = reverse("benefits:handover", args=[event.pk])
-    client.get(url)
-
-    # The session, the user, their two permission reads, their scope and the units tree, the event, the
-    # participants, the payouts, the agency (base.html).
-    with django_assert_num_queries(HANDOVER_QUERIES):
-        response = client.get(url)
-    assert len(response.context["handover"].rows) == count
-
-
-HANDOVER_QUERIES = 10
-
-
-def test_the_event_report_lists_what_was_handed_over(staff, unit, flat_rate):
-    event = EventFactory(organizer=unit)
-    employee = retiree(unit, name="Ahmad Yani")
-    ParticipantFactory(event=event, employee=employee)
-    services.payout_hand_over(payout=approved(employee, staff), event=event, actor=staff["bendahara"])
-    participants = event_participants(event=event, scope=staff_scope(staff["admin"]))
-
-    rows = ceremony_documents.handover_rows(event, participants)
-
-    assert rows == handover_report_rows(event, participants)
-    assert [(r["name"], r["amount"]) for r in rows] == [(employee.display_name, RP("20000000"))]
-    assert rows[0]["nip"].replace(" ", "") == employee.nip
 
 
 # --- The dashboard card ----------------------------------------------------------------------------------

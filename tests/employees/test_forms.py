@@ -1,4 +1,4 @@
-"""The register's forms (employees/forms.py): shape of the input, and the services' errors put in place."""
+"""The register's forms (employees/forms/): shape of the input, and the services' errors put in place."""
 
 import datetime as dt
 
@@ -7,7 +7,8 @@ from crispy_forms.utils import render_crispy_form
 from django.core.exceptions import NON_FIELD_ERRORS
 
 from employees.exceptions import EmployeeError, NipError, NipFormatError
-from employees.forms import EmployeeForm, ProjectionFilterForm
+from employees.forms.projection import ProjectionFilterForm
+from employees.forms.register import EmployeeForm
 from employees.nip import NipMismatch, NipPart
 from employees.scope import ALL_UNITS
 from tests.factories import EmployeeFactory, UnitKerjaFactory

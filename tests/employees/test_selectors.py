@@ -1,4 +1,4 @@
-"""Reads of the register (employees/selectors.py): search, detail history, projection and dashboard numbers."""
+"""Reads of the register (employees/selectors/): search, detail history, projection and dashboard numbers."""
 
 import datetime as dt
 from urllib.parse import parse_qs

@@ -6,54 +6,29 @@ import uuid
 
 import pytest
 from django.db import connection
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from employees import importer
 from employees.choices import ImportStatus
 from employees.models import Employee, ImportJob
-from employees.nip import build_nip
 from employees.services import import_writes, imports
 from employees.services.imports import import_job_create, import_job_run
 from employees.tasks import employee_import_task
-from purna import uploads
-from purna.spreadsheets import ImportFileError
 from tests import bombs
-from tests.employees.sheets import HEADERS, csv_bytes, pppk_row, row, upload, xlsx_bytes
-from tests.factories import EmployeeFactory, UnitKerjaFactory
+from tests.employees.import_fixtures import (
+    counts,
+    errors_of,
+    indonesian_fixture,  # noqa: F401 (a fixture)
+    run,
+    units_fixture,  # noqa: F401 (a fixture)
+)
+from tests.employees.sheets import csv_bytes, pppk_row, row, upload, xlsx_bytes
+from tests.factories import EmployeeFactory
 from tests.workers import WorkerProcess, worker_env
 
 D = dt.date
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_rules")]
-
-
-@pytest.fixture(autouse=True)
-def indonesian(private_media):
-    with translation.override("id"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def units(db):
-    return {
-        "BKPSDM": UnitKerjaFactory(code="BKPSDM", name="Badan Kepegawaian"),
-        "DISDIK": UnitKerjaFactory(code="DISDIK", name="Dinas Pendidikan"),
-        "KEC-LAMA": UnitKerjaFactory(code="KEC-LAMA", name="Kecamatan Lama", is_active=False),
-    }
-
-
-def run(data: bytes, name: str = "pegawai.csv", *, dry_run: bool = False, actor=None) -> ImportJob:
-    job = import_job_create(actor=actor, file=upload(data, name), dry_run=dry_run, schedule=False)
-    return import_job_run(job_id=job.pk)
-
-
-def errors_of(job: ImportJob) -> list[dict]:
-    return [{k: e[k] for k in ("row", "column", "cell", "message")} for e in importer.unpack(job.errors).errors]
-
-
-def counts(job: ImportJob) -> tuple[str, int, int, int]:
-    return job.status, job.created_count, job.updated_count, job.unchanged_count
 
 
 # --- Creating, updating, history ------------------------------------------------------------------------
@@ -303,299 +278,6 @@ def test_an_employee_added_during_the_check_saves_nothing(monkeypatch):
         "Someone added employees of this file while it was being checked, so nothing was saved. Import the file again."
     )
     assert list(Employee.objects.values_list("nip", flat=True)) == [row(2)["NIP"]]
-
-
-# --- The register's rules, row by row --------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("values", "column", "cell", "expected"),
-    [
-        (
-            row(1, golongan="IX"),
-            "golongan",
-            "J3",
-            lambda: _("A PNS golongan runs from I/a to IV/e; %(golongan)s is not one.") % {"golongan": "IX"},
-        ),
-        (
-            pppk_row(1, golongan="III/a"),
-            "golongan",
-            "J3",
-            lambda: (
-                _("A PPPK golongan is a Roman numeral from I to XVII; %(golongan)s is not one.") % {"golongan": "III/a"}
-            ),
-        ),
-        (row(1, jenjang="Ahli Muda"), "jenjang", "M3", lambda: _("Only a jabatan fungsional has a jenjang.")),
-        (
-            row(1, **{"jenis jabatan": "Fungsional"}),
-            "jenjang",
-            "M3",
-            lambda: _("A jabatan fungsional needs its jenjang."),
-        ),
-        (row(1, rumpun="Guru"), "rumpun", "N3", lambda: _("Only a jabatan fungsional belongs to a rumpun.")),
-        (
-            row(1, **{"akhir kontrak": "31-12-2030"}),
-            "akhir kontrak",
-            "R3",
-            lambda: _("Only a PPPK has a contract end date."),
-        ),
-        (
-            row(1, **{"TMT PNS": "01-03-1994"}),
-            "TMT PNS",
-            "Q3",
-            lambda: _("TMT PNS cannot be before TMT CPNS."),
-        ),
-        (
-            row(1, **{"jenis kelamin": "L"}),
-            "NIP",
-            "A3",
-            lambda: (
-                _("%(label)s encodes gender %(encoded)s but the record says %(recorded)s.")
-                % {"label": "NIP", "encoded": _("female (2)"), "recorded": _("male (1)")}
-            ),
-        ),
-        (
-            row(1, **{"tanggal lahir": "13-05-1970"}),
-            "NIP",
-            "A3",
-            lambda: (
-                _("%(label)s encodes birth date %(encoded)s but the record says %(recorded)s.")
-                % {"label": "NIP", "encoded": "12 Mei 1970", "recorded": "13 Mei 1970"}
-            ),
-        ),
-        (
-            row(1, NIP="19700512199503200"),
-            "NIP",
-            "A3",
-            lambda: (
-                _("%(label)s must have %(expected)d digits; this one has %(count)d.")
-                % {"label": "NIP", "expected": 18, "count": 17}
-            ),
-        ),
-        (
-            row(1, **{"kode unit kerja": "KEC-LAMA"}),
-            "kode unit kerja",
-            "O3",
-            lambda: _("The work unit %(code)s is closed: choose an active unit.") % {"code": "KEC-LAMA"},
-        ),
-        (
-            row(1, email="bukan-email"),
-            "email",
-            "S3",
-            lambda: _("Enter a valid email address."),
-        ),
-    ],
-    ids=[
-        "pns golongan",
-        "pppk golongan",
-        "jenjang not fungsional",
-        "fungsional without jenjang",
-        "rumpun not fungsional",
-        "contract for pns",
-        "tmt pns before cpns",
-        "nip gender",
-        "nip birth date",
-        "nip length",
-        "closed unit",
-        "email",
-    ],
-)
-def test_the_register_rules_apply_to_every_row(values, column, cell, expected):
-    job = run(csv_bytes([row(2), values]))
-
-    assert job.status == ImportStatus.FAILED
-    assert errors_of(job) == [{"row": 3, "column": column, "cell": cell, "message": expected()}]
-    assert not Employee.objects.exists()
-
-
-def test_every_error_of_the_file_is_reported():
-    rows = [row(1, golongan="IX", **{"jenis kelamin": "L"}), row(2, nama=""), row(3, **{"kode unit kerja": "X"})]
-
-    job = run(csv_bytes(rows))
-
-    # As on the form, the NIP is compared with the record once the record itself is valid.
-    assert [(e["row"], e["column"]) for e in errors_of(job)] == [(2, "golongan"), (3, "nama"), (4, "kode unit kerja")]
-
-
-def test_a_duplicate_nip_names_both_rows():
-    job = run(csv_bytes([row(1), row(2), row(1, nama="Siti Kembar")]))
-
-    assert errors_of(job) == [
-        {
-            "row": 4,
-            "column": "NIP",
-            "cell": "A4",
-            "message": _("NIP %(nip)s is also in row %(first)d: an employee may appear only once in a file.")
-            % {"nip": row(1)["NIP"], "first": 2},
-        }
-    ]
-
-
-def test_an_existing_employee_keeps_a_closed_unit():
-    run(csv_bytes([row(1, **{"kode unit kerja": "BKPSDM"})]))
-    from employees.models import UnitKerja
-
-    UnitKerja.objects.filter(code="BKPSDM").update(is_active=False)
-
-    job = run(csv_bytes([row(1, jabatan="Analis")]))
-
-    assert counts(job) == ("done", 0, 1, 0)
-
-
-def test_an_accepted_nip_mismatch_is_not_reopened_by_an_import():
-    birth = D(1970, 5, 12)
-    EmployeeFactory(
-        nip=build_nip(birth, D(1995, 3, 1), "2", 7),
-        birth_date=D(1970, 5, 13),  # disagrees with the NIP, accepted with a reason
-        tmt_cpns=D(1995, 3, 1),
-        gender="2",
-        nip_mismatch_accepted=True,
-        nip_mismatch_reason="Akta kelahiran dan SK CPNS berbeda; dikuatkan BKN.",
-    )
-
-    job = run(csv_bytes([row(7, **{"tanggal lahir": "13-05-1970", "jabatan": "Analis"})]))
-
-    assert counts(job) == ("done", 0, 1, 0)
-
-
-def test_formula_in_an_xlsx_cell_is_refused():
-    data = xlsx_bytes([row(1), row(2)], formulas={(2, HEADERS.index("nama")): '="Siti"&" Aminah"'})
-
-    job = run(data, "pegawai.xlsx")
-
-    assert errors_of(job) == [
-        {
-            "row": 3,
-            "column": "nama",
-            "cell": "E3",
-            "message": _("Cell %(cell)s holds a formula; only values can be imported (paste as values).")
-            % {"cell": "E3"},
-        }
-    ]
-
-
-# --- Bad files -------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("data", "name", "expected"),
-    [
-        (b"", "pegawai.csv", lambda: _("The file is empty.")),
-        (
-            b"%PDF-1.4",
-            "pegawai.csv",
-            lambda: _("The file is not a spreadsheet: upload a CSV or an Excel (.xlsx) file."),
-        ),
-        (
-            b"NIP,nama",
-            "pegawai.xlsx",
-            lambda: (
-                _("The file is named .%(extension)s but its content is %(content)s. Save it again in the right format.")
-                % {"extension": "xlsx", "content": _("text (CSV)")}
-            ),
-        ),
-    ],
-    ids=["empty", "pdf", "csv named xlsx"],
-)
-def test_a_bad_file_is_refused_on_upload_and_nothing_is_stored(data, name, expected):
-    with pytest.raises(ImportFileError) as caught:
-        import_job_create(actor=None, file=upload(data, name))
-
-    assert caught.value.message == expected()
-    assert not ImportJob.objects.exists()
-
-
-def test_a_too_large_file_is_refused_on_upload(settings):
-    settings.PURNA_IMPORT_MAX_BYTES = 1024 * 1024
-
-    with pytest.raises(ImportFileError) as caught:
-        import_job_create(actor=None, file=upload(b"NIP\r\n" + b"1" * 1024 * 1024))
-
-    assert caught.value.message == _("The file is %(size)s; the limit is %(limit)s. Split it into smaller files.") % {
-        "size": "1,0 MB",
-        "limit": "1,0 MB",
-    }
-
-
-@pytest.mark.parametrize(
-    ("data", "expected"),
-    [
-        (
-            csv_bytes([row(1)], headers=[h for h in HEADERS if h != "tanggal lahir"]),
-            lambda: _("Missing columns: %(columns)s.") % {"columns": "tanggal lahir"},
-        ),
-        (csv_bytes([]), lambda: _("The file has column headers but no rows.")),
-    ],
-    ids=["missing column", "no rows"],
-)
-def test_a_file_without_what_is_needed_fails_with_its_reason(data, expected):
-    job = run(data)
-
-    assert job.status == ImportStatus.FAILED
-    assert errors_of(job) == [{"row": None, "column": "", "cell": "", "message": expected()}]
-
-
-def test_windows_encoded_file_is_imported_with_a_notice():
-    job = run(csv_bytes([row(1, nama="José Sérgio")], encoding="cp1252"))
-
-    assert counts(job) == ("done", 1, 0, 0)
-    assert Employee.objects.get().name == "José Sérgio"
-    assert len(importer.unpack(job.errors).notices) == 1
-
-
-def test_a_zip_bomb_is_refused_on_upload_and_nothing_is_stored(private_media):
-    data = bombs.shared_strings_bomb(xlsx_bytes([row(1)]))
-    bombs.peak_reset()
-
-    with pytest.raises(ImportFileError) as caught:
-        import_job_create(actor=None, file=upload(data, "pegawai.xlsx"))
-
-    assert bombs.peak_bytes() < 300 * bombs.MB
-    assert caught.value.message == uploads._too_large(uploads.MAX_UNPACKED_BYTES)
-    assert not ImportJob.objects.exists()
-    assert not any(path.is_file() for path in private_media.rglob("*"))
-
-
-def test_a_stored_file_is_checked_again_by_the_job_before_it_is_parsed(monkeypatch):
-    # A file stored before the check existed (or changed since): the run checks it before parsing it.
-    job = import_job_create(actor=None, file=upload(xlsx_bytes([row(1)]), "pegawai.xlsx"), schedule=False)
-    with job.file.open("wb") as stored:
-        stored.write(bombs.shared_strings_bomb(xlsx_bytes([row(1)]), lie=True))
-    bombs.peak_reset()
-
-    job = import_job_run(job_id=job.pk)
-
-    assert bombs.peak_bytes() < 300 * bombs.MB
-    assert job.status == ImportStatus.FAILED
-    assert [error["message"] for error in errors_of(job)] == [uploads._lying()]
-    assert not Employee.objects.exists()
-
-
-def test_a_job_past_its_memory_ceiling_fails_with_its_reason(monkeypatch):
-    job = import_job_create(actor=None, file=upload(csv_bytes([row(1)])), schedule=False)
-
-    def too_much(*args, **kwargs):
-        raise MemoryError
-
-    monkeypatch.setattr(imports, "_rows_check", too_much)
-
-    job = import_job_run(job_id=job.pk)
-
-    assert job.status == ImportStatus.FAILED
-    assert [error["message"] for error in errors_of(job)] == [imports._job_memory_message()]
-    assert not Employee.objects.exists()
-
-
-def test_an_unexpected_error_fails_the_job_and_is_raised(monkeypatch):
-    job = import_job_create(actor=None, file=upload(csv_bytes([row(1)])), schedule=False)
-    monkeypatch.setattr(imports, "_rows_check", lambda *args, **kwargs: 1 / 0)
-
-    with pytest.raises(ZeroDivisionError):
-        import_job_run(job_id=job.pk)
-
-    job.refresh_from_db()
-    assert job.status == ImportStatus.FAILED
-    assert errors_of(job)[0]["message"] == _("The import stopped on an unexpected error; nothing was saved. Try again.")
 
 
 # --- Outside a transaction: on PostgreSQL the writes overlap the check, in a thread ------------------------

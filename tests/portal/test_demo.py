@@ -1,7 +1,6 @@
-import datetime as dt
-
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from benefits.models import TaliAsihRate, TaliAsihRateBand
 from ceremonies.models import Event
@@ -19,7 +18,7 @@ def test_seed_demo_is_idempotent_and_every_nip_agrees_with_its_record():
     assert Employee.objects.count() == 120
     assert UnitKerja.objects.filter(name="Dinas Pendidikan").count() == 1
     assert Event.objects.count() == 2 and TaliAsihRate.objects.count() == 3 and TaliAsihRateBand.objects.count() == 3
-    today = dt.date.today()
+    today = timezone.localdate()
     for employee in Employee.objects.all():
         assert not nip.nip_mismatches(
             employee.nip,

@@ -27,6 +27,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from purna.management.commands.run_all import port_in_use
 from tests.trees import person_env, tree_copy
@@ -138,7 +139,7 @@ def approver(client: Client, ids: list[int], stop: float, rng: random.Random) ->
 def pay_fields() -> dict[str, str]:
     return {
         "method": "transfer",
-        "paid_on": dt.date.today().isoformat(),
+        "paid_on": timezone.localdate().isoformat(),
         "bank_name": "Bank Kaltimtara",
         "account_number": "0012345678",
         "account_holder": "Penerima",

@@ -28,7 +28,7 @@ from purna.formatting import bulan_tahun, rupiah, tanggal, terbilang
         (dt.date(2025, 10, 25), True, "Sabtu, 25 Oktober 2025"),
         (dt.date(2025, 10, 23), True, "Kamis, 23 Oktober 2025"),
         (dt.date(2025, 10, 22), True, "Rabu, 22 Oktober 2025"),
-        (dt.datetime(2025, 10, 21, 23, 30), True, "Selasa, 21 Oktober 2025"),
+        (dt.datetime(2025, 10, 21, 23, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Jakarta")), True, "Selasa, 21 Oktober 2025"),
         (None, False, ""),
         (None, True, ""),
     ],
@@ -203,4 +203,4 @@ def test_zona_waktu(zone, expected):
 
 def test_jam_writes_hours_and_minutes_with_a_dot():
     assert formatting.jam(dt.time(8, 5)) == "08.05"
-    assert formatting.jam(dt.datetime(2027, 1, 20, 13, 30)) == "13.30"
+    assert formatting.jam(dt.datetime(2027, 1, 20, 13, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Jakarta"))) == "13.30"

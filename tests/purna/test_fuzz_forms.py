@@ -35,9 +35,10 @@ from benefits.models import PayoutStatus
 from benefits.views.documents import RecapFilterForm
 from ceremonies.forms import CohortForm, CompanionForm, EventForm, SessionForm
 from ceremonies.models import Event, EventStatus
-from employees.case_forms import CaseTransitionForm, RetirementCaseOpenForm, RetiringFilterForm
 from employees.choices import CaseStatus
-from employees.forms import EmployeeForm, ProjectionFilterForm
+from employees.forms.cases import CaseTransitionForm, RetirementCaseOpenForm, RetiringFilterForm
+from employees.forms.projection import ProjectionFilterForm
+from employees.forms.register import EmployeeForm
 from employees.scope import ALL_UNITS
 from portal.forms import SignInForm
 from purna import roles
@@ -53,12 +54,13 @@ from tests.factories import (
     UnitKerjaFactory,
     UserFactory,
 )
-from tests.purna.test_permission_matrix import writes
+from tests.purna.matrix_knock import writes
 
 FORM_MODULES = [
-    "employees.forms",
-    "employees.case_forms",
-    "employees.transfer_forms",
+    "employees.forms.register",
+    "employees.forms.projection",
+    "employees.forms.cases",
+    "employees.forms.transfer",
     "ceremonies.forms",
     "benefits.forms",
     "benefits.views.documents",

@@ -32,7 +32,7 @@ from tests.factories import (
     UnitKerjaFactory,
     UserFactory,
 )
-from tests.purna.test_permission_matrix import writes
+from tests.purna.matrix_knock import writes
 
 
 def _image(kind: str) -> bytes:

@@ -21,132 +21,33 @@ A refused request, and every GET, must have written nothing (on PostgreSQL, the 
 of rows written; elsewhere, refused POSTs only, by a digest of the rows).
 """
 
-import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import DatabaseError, connection, transaction
+from django.db import connection
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
-from tests.purna.matrix_world import IDENTITIES, ROLE_CODES, ROLE_IDENTITIES_A, ROLE_IDENTITIES_B, build_world
-
-LOGIN, PORTAL_LOGIN, ADMIN_LOGIN = "login", "portal-login", "admin-login"
-GROUPS: dict[str, list[str]] = {
-    "all": IDENTITIES,
-    "staff": [*ROLE_IDENTITIES_A, *ROLE_IDENTITIES_B, "nounit"],
-    "A": ROLE_IDENTITIES_A,
-    "B": ROLE_IDENTITIES_B,
-    "retirees": ["retiree", "retiree2"],
-    **{code: [f"{code}@A", f"{code}@B"] for code in ROLE_CODES},
-}
-# The answers that refuse: a POST answered with one of them must have changed nothing.
-REFUSED = {LOGIN, PORTAL_LOGIN, ADMIN_LOGIN, "400", "403", "404", "405", "410", "422"}
-
-
-def expect(text: str) -> dict[str, str]:
-    """The answer of every identity from a row's tokens (see the module's docstring)."""
-    answers: dict[str, str] = {}
-    for token in text.split():
-        who, _, answer = token.rpartition(":")
-        for name in who.split(","):
-            members = GROUPS.get(name, [name])
-            assert set(members) <= set(IDENTITIES), f"unknown identity {name!r} in {text!r}"
-            answers.update(dict.fromkeys(members, answer))
-    missing = [identity for identity in IDENTITIES if identity not in answers]
-    assert not missing, f"row {text!r} says nothing of {missing}"
-    return answers
-
-
-@dataclass(frozen=True)
-class Row:
-    """The URL's parameters from the world, then the expected answers to a GET and, for a view that
-    changes something, to a POST of `data` (None: a read, asked with GET only)."""
-
-    args: Callable | None
-    get: str
-    post: str | None = None
-    data: dict | Callable | None = None
-    # For the patterns without a name (reverse() cannot build them): the path itself, from the world.
-    url: Callable | None = None
-
-
-def _by_role(text: str) -> dict[str, str]:
-    """ "adm,opr:200 ver,ben,pim:403" -> the answer of each role code ("all:" for every role)."""
-    answers = {}
-    for token in text.split():
-        who, _, answer = token.rpartition(":")
-        for code in ROLE_CODES if who == "all" else who.split(","):
-            answers[code] = answer
-    assert set(answers) == set(ROLE_CODES), f"{text!r} names not every role"
-    return answers
-
-
-def _outside(answer: str) -> str:
-    # Outside the scope, a role the permission lets in meets "not found"; a refusal stays a refusal.
-    return answer if answer in {"403", "405"} else "404"
-
-
-def S(text: str, more: str = "") -> str:
-    """A staff page of one of unit A's objects: `text` gives each role's answer in unit A (role codes);
-    the same roles in unit B, and the operator with no unit, get 404 where the permission lets them in.
-    Nobody signed in goes to the sign-in page, a retiree (no role) is refused; `more` overrides."""
-    roles = _by_role(text)
-    tokens = ["anon:login", "retirees:403", "nounit:" + _outside(roles["opr"])]
-    tokens += [f"{code}@A:{answer}" for code, answer in roles.items()]
-    tokens += [f"{code}@B:{_outside(answer)}" for code, answer in roles.items()]
-    return " ".join(tokens + more.split())
-
-
-def U(text: str, more: str = "") -> str:
-    """A staff page of no one unit (a list, a blank form, an export narrowed to the scope): the same
-    answer for a role whatever its scope (the operator with no unit answers as an operator)."""
-    roles = _by_role(text)
-    tokens = ["anon:login", "retirees:403", "nounit:" + roles["opr"]]
-    tokens += [f"{code}:{answer}" for code, answer in roles.items()]
-    return " ".join(tokens + more.split())
-
-
-# Unit A's objects, by the name of the URL parameter.
-def pk(name: str) -> Callable:
-    return lambda w: {"pk": w.objects[name].pk}
-
-
-EVERY_ROLE = "adm,opr,ver,ben,pim"
-EDITORS = "adm,opr:200 ver,ben,pim:403"  # the register and the ceremonies: admins and operators
-EDITORS_DONE = "adm,opr:302 ver,ben,pim:403"  # ... and their POST's redirect once done
-ANY = "all:200"
-POST_ONLY = "staff:405 anon:login retirees:405"  # a POST-only view asked with GET
-
-
-def ct(obj) -> int:
-    return ContentType.objects.get_for_model(obj).pk
-
-
-def history(name: str) -> Callable:
-    """The admin's page of one historical version of unit A's object `name` (a regex without names)."""
-
-    def url(w) -> str:
-        obj = w.objects[name]
-        version = obj.history.order_by("history_id").first().history_id
-        return f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/history/{version}/"
-
-    return url
-
-
-def history_row(name: str, scoped: bool) -> Row:
-    """simple-history's page of an old version: shown to whoever may view the row (404 outside the scope),
-    never saved back (purna.admin.HistoryAdmin: revert is off)."""
-    get = S(ANY) if scoped else U(ANY)
-    # The scope is checked first (ScopedAdminMixin): outside it, "not found" before "forbidden".
-    post = S("all:403", "B,nounit:404") if scoped else U("all:403")
-    return Row(None, get + " retirees:admin-login", post + " retirees:admin-login", url=history(name))
-
+from tests.purna.matrix_knock import Knock, admin_expected, knock, url_names
+from tests.purna.matrix_rows import (
+    ADMIN_VIEWS,
+    ANY,
+    EDITORS,
+    EDITORS_DONE,
+    EVERY_ROLE,
+    POST_ONLY,
+    REFUSED,
+    AdminModel,
+    Row,
+    S,
+    U,
+    ct,
+    expect,
+    history_row,
+    pk,
+)
+from tests.purna.matrix_world import ROLE_IDENTITIES_A, ROLE_IDENTITIES_B, build_world
 
 # GETs that write, on purpose: not a change of state the matrix guards.
 GET_WRITES = {
@@ -167,6 +68,7 @@ GET_WRITES = {
         "queues the document (purna/generated.py)",
     ),
 }
+
 
 # --- THE TABLE: one row per URL name. A new URL fails test_every_url_has_a_row until it has one. --------
 # Answers: a status code, `login` / `portal-login` / `admin-login` (the redirect to that sign-in page),
@@ -354,27 +256,6 @@ TABLE: dict[str, Row] = {
 # --- The admin: the pages of every registered model, by model -------------------------------------------
 
 
-@dataclass(frozen=True)
-class AdminModel:
-    """Who may see, add, change and delete a model's rows in the admin (role codes, comma-separated), and
-    whether its rows belong to a unit (then unit B's staff and the operator with no unit get 404 on unit
-    A's rows)."""
-
-    view: str
-    add: str = ""
-    change: str = ""
-    delete: str = ""
-    scoped: bool = False
-    obj: Callable | None = None
-    # Unit A's row is referenced by others (PROTECT): a confirmed delete shows what holds it, deletes nothing.
-    protected: bool = False
-    # The history of a row outside the scope: 404 (employees.admin.ScopedAdminMixin, before the permission),
-    # or Django's "does not exist" redirect for an admin that narrows its own queryset.
-    history_outside: str = "404"
-    # Answers that differ from the rule, as tokens per (view, method): {("change", "POST"): "opr@A:302"}.
-    overrides: dict = field(default_factory=dict)
-
-
 ADMIN_MODELS: dict[str, AdminModel] = {
     # Accounts and roles: the admins of the agency only (purna/roles.py gives ADMIN the auth app).
     # Roles themselves are changed by superusers only (purna/admin.py RoleAdmin); an admin manages the
@@ -463,23 +344,8 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "purna.instansi": AdminModel(view="adm", add="adm", change="adm"),
 }
 
-ADMIN_VIEWS = ["changelist", "add", "change", "delete", "history"]
 
 # --- The walk --------------------------------------------------------------------------------------------
-
-
-def _walk(patterns, namespace: str = ""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from _walk(entry.url_patterns, inner)
-        else:
-            assert isinstance(entry, URLPattern)
-            yield f"{namespace}{entry.name}" if entry.name else f"{namespace}{entry.pattern}"
-
-
-def url_names() -> list[str]:
-    return list(dict.fromkeys(_walk(get_resolver().url_patterns)))
 
 
 def admin_rows() -> dict[str, tuple[str, str, AdminModel]]:
@@ -521,78 +387,6 @@ def test_every_row_names_a_url():
 # --- Knocking ----------------------------------------------------------------------------------------------
 
 
-def answer_of(response) -> str:
-    if response.status_code in (301, 302):
-        location = response["Location"]
-        for name, label in (("login", LOGIN), ("portal:sign_in", PORTAL_LOGIN), ("admin:login", ADMIN_LOGIN)):
-            if location.startswith(reverse(name) + "?"):
-                return label
-        return "302"
-    return str(response.status_code)
-
-
-# The rows a refused POST must leave as they were: every model of the project's apps and who holds what.
-FINGERPRINT_APPS = {"employees", "ceremonies", "benefits", "notifications", "purna", "auth"}
-
-
-def fingerprint() -> str:
-    digest = hashlib.sha256()
-    for model in apps.get_models(include_auto_created=True):
-        if model._meta.app_label not in FINGERPRINT_APPS or model.__name__.startswith("Historical"):
-            continue
-        fields = [f.attname for f in model._meta.concrete_fields if f.attname != "last_login"]
-        for row in model._base_manager.order_by("pk").values_list(*fields):
-            digest.update(repr(row).encode())
-        digest.update(model._meta.label.encode())
-    return digest.hexdigest()
-
-
-@dataclass(frozen=True)
-class Knock:
-    name: str
-    url: str
-    method: str
-    data: dict | None
-    expected: dict[str, str]
-    # An admin page whose answer depends on the role only, not on the scope (a model's list and blank form,
-    # the pages of a model without units): asked of unit A's roles, not again of unit B's (time).
-    scope_blind: bool = False
-
-
-def admin_expected(view: str, row: AdminModel, method: str) -> dict[str, str]:
-    """An admin page's answers from its model's row: nobody signed in -> the staff sign-in (every URL needs
-    a login); a retiree (not staff) -> the admin's sign-in; a role without the permission -> 403 (a POST
-    to a change page needs the change permission, the view permission only shows it); with it, 200, or
-    the redirect after a confirmed delete; 404 on unit A's row for a scope without unit A."""
-    viewers = row.view.split(",") + row.change.split(",")
-    allowed = {
-        "changelist": viewers,
-        "history": viewers,
-        "change": row.change.split(",") if method == "POST" else viewers,
-        "add": row.add.split(","),
-        "delete": row.delete.split(","),
-    }[view]
-    answers = {"anon": LOGIN, "retiree": ADMIN_LOGIN, "retiree2": ADMIN_LOGIN}
-    for identity in GROUPS["staff"]:
-        role = "opr" if identity == "nounit" else identity.partition("@")[0]
-        outside = row.scoped and not identity.endswith("@A")
-        if outside and view == "history":
-            answers[identity] = row.history_outside
-        elif role not in allowed:
-            answers[identity] = "403"
-        elif outside and view in {"change", "delete"}:
-            # Django's answer for a row that does not exist: back to the admin's index, with a message.
-            answers[identity] = "302"
-        elif view == "delete" and method == "POST":
-            answers[identity] = "200~" if row.protected else "302"
-        else:
-            answers[identity] = "200"
-    for token in row.overrides.get((view, method), "").split():
-        who, _, answer = token.rpartition(":")
-        answers.update(dict.fromkeys(who.split(","), answer))
-    return answers
-
-
 def plan(world) -> list[Knock]:
     knocks = []
     for name, row in TABLE.items():
@@ -616,36 +410,6 @@ def plan(world) -> list[Knock]:
             data = {"post": "yes"} if view == "delete" else {}
             knocks.append(Knock(name, url, "POST", data, admin_expected(view, row, "POST"), blind))
     return knocks
-
-
-def knock(client: Client, item: Knock, must_not_change: bool) -> tuple[str, bool | None]:
-    """The answer to one request, and, when `must_not_change`, whether it changed the world (None: it
-    could not be read)."""
-    with transaction.atomic():
-        before = writes() if must_not_change else None
-        response = client.get(item.url) if item.method == "GET" else client.post(item.url, item.data)
-        answer = answer_of(response)
-        changed = False
-        if must_not_change:
-            try:
-                changed = writes() != before
-            except DatabaseError:
-                changed = None
-        transaction.set_rollback(True)
-    return answer, changed
-
-
-def writes():
-    """What the current transaction wrote so far: on PostgreSQL its own statistics (rows inserted, updated,
-    deleted per table, one query), elsewhere a digest of every row of the project's apps."""
-    if connection.vendor != "postgresql":
-        return fingerprint()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_xact_user_tables"
-            " WHERE n_tup_ins + n_tup_upd + n_tup_del > 0 AND relname <> 'django_session' ORDER BY relname"
-        )
-        return cursor.fetchall()
 
 
 IDENTITY_GROUPS = {

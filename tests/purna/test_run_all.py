@@ -104,7 +104,7 @@ class InterruptedOutput(io.StringIO):
     def write(self, text: str) -> int:
         printer, self.printer = self.printer, None
         if printer is not None:
-            printer.write(Message("line", "SIGINT received\n", dt.datetime.now(), SYSTEM_PRINTER_NAME, None))
+            printer.write(Message("line", "SIGINT received\n", dt.datetime.now(dt.UTC), SYSTEM_PRINTER_NAME, None))
         return super().write(text)
 
 
@@ -113,7 +113,7 @@ def test_a_signal_in_the_middle_of_a_print_is_printed_after_it(tmp_path):
     printer = LoggingPrinter(tmp_path, output=output, prefix=False)
     output.printer = printer
 
-    printer.write(Message("line", b"worker ready\n", dt.datetime.now(), "worker", None))
+    printer.write(Message("line", b"worker ready\n", dt.datetime.now(dt.UTC), "worker", None))
 
     assert output.getvalue().splitlines() == ["worker ready", "SIGINT received"]
     assert printer.signalled

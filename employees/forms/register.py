@@ -12,7 +12,6 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from employees.choices import JenisJabatan
 from employees.exceptions import EmployeeError, NipError, NipFormatError
 from employees.filters import UnitChoiceField
 from employees.models import Employee, UnitKerja
@@ -178,29 +177,3 @@ class EmployeeForm(ServiceErrorsMixin, forms.ModelForm):
             return str(Employee._meta.get_field(field).verbose_name)
         except FieldDoesNotExist:
             return field
-
-
-class ProjectionFilterForm(forms.Form):
-    """The projection's optional narrowing: one unit (with its sub-units) and/or one position category."""
-
-    unit = UnitChoiceField(
-        label=_("Work unit"),
-        queryset=UnitKerja.objects.select_related("parent").order_by("name"),
-        required=False,
-        empty_label=_("All units"),
-    )
-    jenis_jabatan = forms.ChoiceField(
-        label=_("Position category"), choices=[("", _("All categories")), *JenisJabatan.choices], required=False
-    )
-
-    def __init__(self, *args, scope: Scope, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = scope.filter(self.fields["unit"].queryset, "pk")
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select form-select-sm"
-
-    def selection(self) -> tuple[UnitKerja | None, str]:
-        """The unit and position category chosen (None and "" when not, or when the input is bad)."""
-        if not self.is_bound or not self.is_valid():
-            return None, ""
-        return self.cleaned_data["unit"], self.cleaned_data["jenis_jabatan"]

@@ -1,0 +1,288 @@
+"""Reads of the retirement records: the card on the employee's page, the document checklist and the
+work list (akan purna tugas).
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, Case, Q, QuerySet, When
+from django.utils import timezone
+
+from employees import cases
+from employees.choices import CaseStatus, RetirementKind
+from employees.models import CaseDocument, CaseStatusChange, DocumentType, Employee, RetirementCase
+from employees.retirement import add_months
+from employees.scope import Scope
+from employees.selectors.register import ACTIVE_STATUSES, employee_case, unit_and_subunit_ids
+
+# The work list's filter value for "no retirement record opened yet".
+CASE_NONE = "belum_ada"
+# A record still in progress (not done, not cancelled).
+CASE_OPEN_STATUSES = [CaseStatus.PREPARING, CaseStatus.PROPOSED, CaseStatus.SK_ISSUED]
+# A record that decides the employee's TMT: any but a cancelled one.
+CASE_LIVE_STATUSES = [*CASE_OPEN_STATUSES, CaseStatus.DONE]
+
+
+def retirement_case_get(*, pk: int, scope: Scope) -> RetirementCase:
+    """A retirement record with its employee, unit and BUP rule, in one query. Raises DoesNotExist, also
+    for the record of an employee outside `scope`."""
+    records = RetirementCase.objects.select_related("employee__unit", "employee__retirement_rule")
+    return scope.filter(records, "employee__unit").get(pk=pk)
+
+
+def case_document_get(*, pk: int, scope: Scope) -> CaseDocument:
+    """A document with its record and document type, in one query. Raises CaseDocument.DoesNotExist,
+    also for a document of an employee outside `scope`."""
+    documents = CaseDocument.objects.select_related("case", "document_type")
+    return scope.filter(documents, "case__employee__unit").get(pk=pk)
+
+
+def document_type_list() -> list[DocumentType]:
+    """The active checklist items, in checklist order (one query)."""
+    return list(DocumentType.objects.filter(is_active=True).order_by("order", "name"))
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    document_type: DocumentType
+    document: CaseDocument | None
+
+    @property
+    def missing(self) -> bool:
+        return self.document is None and self.document_type.is_required
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """A status the record may move to from where it is, and whether the move needs a reason."""
+
+    status: str
+    needs_reason: bool
+
+    @property
+    def label(self) -> str:
+        return str(cases.ACTION_LABELS[self.status])
+
+    @property
+    def status_label(self) -> str:
+        return cases.label(self.status)
+
+
+@dataclass(frozen=True)
+class RetirementCaseCard:
+    """Everything the retirement card (templates/employees/_retirement_case_card.html) shows."""
+
+    employee: Employee
+    case: RetirementCase | None
+    deadline: cases.Deadline | None  # the proposal deadline, or "no record yet" (has_case False)
+    steps: list[cases.Step]
+    checklist: list[ChecklistRow]
+    history: list[CaseStatusChange]
+    next_steps: list[NextStep]
+
+    @property
+    def is_live(self) -> bool:
+        return self.case is not None and self.case.status != CaseStatus.CANCELLED
+
+    @property
+    def missing_required(self) -> list[DocumentType]:
+        return [row.document_type for row in self.checklist if row.missing]
+
+    @property
+    def required_count(self) -> int:
+        return sum(1 for row in self.checklist if row.document_type.is_required)
+
+    @property
+    def uploaded_count(self) -> int:
+        return sum(1 for row in self.checklist if row.document is not None)
+
+    @property
+    def document_max_bytes(self) -> int:
+        return settings.PURNA_DOCUMENT_MAX_BYTES
+
+
+def retirement_case_card(*, employee: Employee, today: dt.date | None = None) -> RetirementCaseCard:
+    """The employee's retirement record as the card shows it: steps, deadline, checklist, history, moves.
+
+    Three queries with a record (the checklist's document types, the record's documents with their
+    uploaders, the status changes with their actors), none without one, plus one to find the record
+    unless the employee came from employee_get or the record from retirement_case_get.
+    """
+    today = today or timezone.localdate()
+    case = employee_case(employee)
+    months_before = settings.PURNA_PROPOSAL_MONTHS_BEFORE_TMT
+    deadline = None
+    if case is not None and case.status != CaseStatus.CANCELLED:
+        deadline = cases.case_deadline(status=case.status, proposal_due=case.proposal_due, today=today)
+    elif employee.tmt_pensiun is not None and employee.status in ACTIVE_STATUSES:
+        deadline = cases.uncased_deadline(tmt_pensiun=employee.tmt_pensiun, months_before=months_before, today=today)
+    if case is None:
+        return RetirementCaseCard(employee, None, deadline, [], [], [], [])
+
+    documents = {
+        document.document_type_id: document
+        for document in CaseDocument.objects.filter(case=case).select_related("uploaded_by")
+    }
+    checklist = [ChecklistRow(kind, documents.get(kind.pk)) for kind in document_type_list()]
+    history = list(case.status_changes.select_related("actor").order_by("at", "pk"))
+    next_steps = [
+        NextStep(status, cases.needs_reason(case.status, status)) for status in cases.allowed_transitions(case.status)
+    ]
+    return RetirementCaseCard(employee, case, deadline, cases.steps(case.status), checklist, history, next_steps)
+
+
+# The employee fields the work list shows or reads (a narrower row reads faster).
+WORKLIST_FIELDS = [
+    "nip",
+    "front_title",
+    "name",
+    "back_title",
+    "jabatan",
+    "status",
+    "tmt_pensiun",
+    "case_status",
+    "case_due",
+    "tmt_effective",
+    "unit__name",
+]
+
+
+def worklist_candidates() -> Q:
+    """Who can be on the work list at all: in service, or with a record still in progress (e.g. a death).
+
+    The condition of the index employee_worklist (employees/models.py), which PostgreSQL uses only when a
+    query states it in the same words: the selector filters on this Q.
+    """
+    return Q(status__in=ACTIVE_STATUSES) | Q(case_status__in=CASE_OPEN_STATUSES)
+
+
+def retirement_worklist(
+    *,
+    scope: Scope,
+    months: int,
+    today: dt.date | None = None,
+    unit_id: int | None = None,
+    case_status: str = "",
+    only_overdue: bool = False,
+) -> QuerySet[Employee]:
+    """Akan purna tugas: who retires within the next `months` months, with the state of their record.
+
+    The TMT is the record's (an APS or a death sets its own) or, with no live record, the computed TMT
+    pensiun: the employee's `tmt_effective`. Listed: employees in service (or with an open record, e.g. a
+    death) whose TMT falls after today and before the first day of the month after the window, as on the
+    dashboard; and every open record whose TMT has already passed: that is unfinished work. Sorted by TMT.
+
+    Read from the employee's copy of the record alone (case_status, case_due, tmt_effective, kept in step
+    by the services), through the index employee_worklist: at 100,000 employees PostgreSQL counts from
+    the index without reading the table and reads a page in the index's order, where joining every row
+    to its record took 270 ms. retirement_worklist_rows adds the page's records and documents. Each row
+    is annotated with `overdue` (cases.case_deadline / cases.uncased_deadline, as a condition). Filters:
+    a unit with its sub-units, a record status (CASE_NONE for no record at all), only overdue rows.
+    Only employees in `scope` (the unit is in the index's INCLUDE: still read from the index alone).
+    """
+    today = today or timezone.localdate()
+    months_before = settings.PURNA_PROPOSAL_MONTHS_BEFORE_TMT
+    until = add_months(today.replace(day=1), months + 1)
+    uncased_bound = cases.uncased_overdue_before(today=today, months_before=months_before)
+    open_case = Q(case_status__in=CASE_OPEN_STATUSES)
+    # Late while being prepared past its deadline; with no live record (the TMT is then the TMT pensiun),
+    # late once past TMT - months_before.
+    overdue = Q(case_status=CaseStatus.PREPARING, case_due__lt=today) | (
+        ~Q(case_status__in=CASE_LIVE_STATUSES) & Q(tmt_effective__lt=uncased_bound)
+    )
+    qs = (
+        Employee.objects.select_related("unit")
+        .only(*WORKLIST_FIELDS)
+        .filter(worklist_candidates())
+        .filter(scope.q())
+        .filter(Q(tmt_effective__lt=until) & (Q(tmt_effective__gt=today) | open_case))
+        .annotate(overdue=Case(When(overdue, then=True), default=False, output_field=BooleanField()))
+    )
+    if unit_id:
+        qs = qs.filter(unit_id__in=unit_and_subunit_ids(unit_id))
+    if case_status == CASE_NONE:
+        qs = qs.filter(case_status="")
+    elif case_status:
+        qs = qs.filter(case_status=case_status)
+    if only_overdue:
+        qs = qs.filter(overdue)
+    return qs.order_by("tmt_effective", "name", "pk")
+
+
+class KeysFirstPaginator(Paginator):
+    """A Paginator whose page walks its offset over the primary keys alone, then reads that page's rows.
+
+    `qs[9950:10000]` makes PostgreSQL read (or sort) the 9,950 rows before the page; selecting the page's
+    keys first lets it skip them inside the work list's index (employee_worklist has every column the
+    filters and the order need, and the id), so page 200 costs about what page 1 does. One query: the
+    keys are a sub-select.
+    """
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = self.object_list.values("pk")[bottom:top]
+        return self._get_page(self.object_list.filter(pk__in=keys), number, self)
+
+
+@dataclass(frozen=True)
+class WorklistRow:
+    employee: Employee  # from retirement_worklist
+    deadline: cases.Deadline | None
+    missing: list[cases.DocumentSpec]  # required documents not uploaded yet, in checklist order
+    case_pk: int | None = None  # the employee's record, if any
+    case_kind: str = ""
+
+    @property
+    def missing_count(self) -> int:
+        return len(self.missing)
+
+    @property
+    def case_status_label(self) -> str:
+        return str(CaseStatus(self.employee.case_status).label) if self.employee.case_status else ""
+
+    @property
+    def case_kind_label(self) -> str:
+        return str(RetirementKind(self.case_kind).label) if self.case_kind else ""
+
+
+def retirement_worklist_rows(employees: list[Employee], *, today: dt.date | None = None) -> list[WorklistRow]:
+    """One page of the work list with each row's record, deadline and missing documents.
+
+    Two queries whatever the page's length: the checklist, and the records of the page's employees with
+    the types of their uploads (the page itself reads the employees alone, see retirement_worklist).
+    """
+    today = today or timezone.localdate()
+    months_before = settings.PURNA_PROPOSAL_MONTHS_BEFORE_TMT
+    specs = [
+        cases.DocumentSpec(id=kind.pk, name=kind.name, is_required=kind.is_required) for kind in document_type_list()
+    ]
+    with_record = [employee.pk for employee in employees if employee.case_status]
+    records: dict[int, tuple[int, str]] = {}
+    uploaded: dict[int, set[int]] = defaultdict(set)
+    for employee_id, case_id, kind, type_id in RetirementCase.objects.filter(employee_id__in=with_record).values_list(
+        "employee_id", "pk", "kind", "documents__document_type_id"
+    ):
+        records[employee_id] = (case_id, kind)
+        if type_id is not None:
+            uploaded[employee_id].add(type_id)
+    rows = []
+    for employee in employees:
+        if employee.case_status in CASE_LIVE_STATUSES:
+            deadline = cases.case_deadline(status=employee.case_status, proposal_due=employee.case_due, today=today)
+        elif employee.tmt_pensiun is not None:
+            deadline = cases.uncased_deadline(
+                tmt_pensiun=employee.tmt_pensiun, months_before=months_before, today=today
+            )
+        else:
+            deadline = None
+        missing = cases.missing_required(specs, uploaded.get(employee.pk, set()))
+        case_pk, case_kind = records.get(employee.pk, (None, ""))
+        rows.append(WorklistRow(employee, deadline, missing, case_pk, case_kind))
+    return rows

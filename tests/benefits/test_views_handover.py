@@ -1,0 +1,121 @@
+"""The hand-over of payouts at a ceremony (benefits/views/payouts.py): marking paid, who may, the event's
+tab, its fixed number of queries, and the hand-over rows of the event report."""
+
+import pytest
+from django.urls import reverse
+
+from benefits.handover import handover_report_rows
+from benefits.models import BenefitType, PaymentMethod, Payout, PayoutStatus
+from benefits.services import payouts as services
+from ceremonies import documents as ceremony_documents
+from ceremonies.models import Participant
+from ceremonies.selectors import event_participants
+from employees.models import Employee
+from employees.scope import staff_scope
+from tests.benefits.payout_page_fixtures import (
+    RP,
+    TMT,
+    approved,
+    flat_rate_fixture,  # noqa: F401 (a fixture)
+    retiree,
+    staff_fixture,  # noqa: F401 (a fixture)
+    unit_fixture,  # noqa: F401 (a fixture)
+)
+from tests.factories import EmployeeFactory, EventFactory, ParticipantFactory, ThtClaimFactory
+
+# --- The hand-over at a ceremony -------------------------------------------------------------------------
+
+
+def test_the_hand_over_marks_paid_and_a_second_click_changes_nothing(client, staff, unit, flat_rate):
+    event = EventFactory(organizer=unit)
+    employee = retiree(unit)
+    ParticipantFactory(event=event, employee=employee)
+    payout = approved(employee, staff)
+    ThtClaimFactory(employee=employee)
+    services.payout_prepare(employee=employee, benefit_type=BenefitType.THT, actor=staff["operator"])
+    client.force_login(staff["bendahara"])
+    page = client.get(reverse("benefits:handover", args=[event.pk])).content.decode()
+    assert page.count('data-testid="handover-button"') == 1
+    url = reverse("benefits:handover_pay", args=[event.pk, payout.pk])
+
+    row = client.post(url, headers={"HX-Request": "true"})
+
+    paid = Payout.objects.get(pk=payout.pk)
+    assert (paid.status, paid.event, paid.method) == (PayoutStatus.PAID, event, PaymentMethod.CASH_AT_EVENT)
+    assert row.status_code == 200 and 'data-testid="handover-button"' not in row.content.decode()
+    changes = paid.status_changes.count()
+
+    again = client.post(url, headers={"HX-Request": "true"})
+
+    assert again.status_code == 200 and Payout.objects.get(pk=payout.pk).paid_at == paid.paid_at
+    assert paid.status_changes.count() == changes
+    totals = client.get(reverse("benefits:handover", args=[event.pk])).context["handover"]
+    assert (totals.handed_count, totals.handed_amount) == (1, RP("20000000"))
+    assert (totals.outstanding_count, totals.outstanding_amount) == (1, RP("25000000"))
+
+
+def test_only_the_bendahara_sees_and_uses_the_hand_over_button(client, staff, unit, flat_rate):
+    event = EventFactory(organizer=unit)
+    employee = retiree(unit)
+    ParticipantFactory(event=event, employee=employee)
+    payout = approved(employee, staff)
+    client.force_login(staff["verifikator"])
+
+    page = client.get(reverse("benefits:handover", args=[event.pk])).content.decode()
+
+    assert "Rp 20.000.000" in page and 'data-testid="handover-button"' not in page
+    assert client.post(reverse("benefits:handover_pay", args=[event.pk, payout.pk])).status_code == 403
+
+
+def test_the_events_hand_over_tab_links_to_the_list(client, staff, unit):
+    event = EventFactory(organizer=unit)
+    client.force_login(staff["verifikator"])
+
+    page = client.get(reverse("ceremonies:detail", args=[event.pk])).content.decode()
+
+    assert reverse("benefits:handover", args=[event.pk]) in page
+
+
+@pytest.mark.parametrize("count", [60, 600])
+def test_the_hand_over_page_runs_a_fixed_number_of_queries(client, staff, unit, count, django_assert_num_queries):
+    event = EventFactory(organizer=unit)
+    employees = Employee.objects.bulk_create(EmployeeFactory.build_batch(count, unit=unit, tmt_pensiun=TMT))
+    Participant.objects.bulk_create([Participant(event=event, employee=e) for e in employees])
+    Payout.objects.bulk_create(
+        [
+            Payout(
+                employee=e,
+                benefit_type=BenefitType.TALI_ASIH,
+                tmt=TMT,
+                amount=RP("20000000"),
+                computed_amount=RP("20000000"),
+            )
+            for e in employees[::2]
+        ]
+    )
+    client.force_login(staff["bendahara"])
+    url = reverse("benefits:handover", args=[event.pk])
+    client.get(url)
+
+    # The session, the user, their two permission reads, their scope and the units tree, the event, the
+    # participants, the payouts, the agency (base.html).
+    with django_assert_num_queries(HANDOVER_QUERIES):
+        response = client.get(url)
+    assert len(response.context["handover"].rows) == count
+
+
+HANDOVER_QUERIES = 10
+
+
+def test_the_event_report_lists_what_was_handed_over(staff, unit, flat_rate):
+    event = EventFactory(organizer=unit)
+    employee = retiree(unit, name="Ahmad Yani")
+    ParticipantFactory(event=event, employee=employee)
+    services.payout_hand_over(payout=approved(employee, staff), event=event, actor=staff["bendahara"])
+    participants = event_participants(event=event, scope=staff_scope(staff["admin"]))
+
+    rows = ceremony_documents.handover_rows(event, participants)
+
+    assert rows == handover_report_rows(event, participants)
+    assert [(r["name"], r["amount"]) for r in rows] == [(employee.display_name, RP("20000000"))]
+    assert rows[0]["nip"].replace(" ", "") == employee.nip
