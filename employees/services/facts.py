@@ -44,7 +44,7 @@ def facts_write(changed: dict[int, StoredFacts]) -> None:
     meta = Employee._meta
     qn = connection.ops.quote_name
     pk = meta.pk
-    concrete = {field.name: field for field in meta.concrete_fields}
+    concrete = {field.attname: field for field in meta.concrete_fields}
     fields = [concrete[name] for name in StoredFacts._fields]
     columns = [qn(_column(field)) for field in fields]
     pk_column = _column(pk)
