@@ -20,6 +20,7 @@ from employees.choices import (
     RetirementKind,
     RumpunKhusus,
 )
+from employees.counts import RegisterQuerySet
 from employees.storage import private_storage
 
 
@@ -198,6 +199,9 @@ class Employee(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at", "case_status", "case_due", "tmt_effective"])
+
+    # Its bulk writes replace the register's revision, as saves do (employees/counts.py).
+    objects = RegisterQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("employee")
@@ -419,3 +423,17 @@ class FactsRefreshRun(models.Model):
     @property
     def progress_percent(self) -> int:
         return min(100, round(100 * self.done / self.total)) if self.total else 0
+
+
+class RegisterRevision(models.Model):
+    """One row: a random token replaced after every committed change to employees or units, under which
+    the register's counts are cached (employees/counts.py)."""
+
+    token = models.BigIntegerField(_("token"))
+
+    class Meta:
+        verbose_name = _("register revision")
+        verbose_name_plural = _("register revisions")
+
+    def __str__(self) -> str:
+        return str(self.token)

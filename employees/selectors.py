@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from employees import cases
 from employees.accounts import role_grantable
 from employees.choices import CaseStatus, EmployeeStatus, JenisJabatan, RetirementKind
+from employees.counts import counts_cached, scope_key
 from employees.models import (
     CaseDocument,
     CaseStatusChange,
@@ -265,6 +266,22 @@ def dashboard_summary(*, scope: Scope, today: dt.date | None = None) -> Dashboar
     start = add_months(today.replace(day=1), 1)
     end = add_months(start, 12)
     active = scope.filter(Employee.objects.filter(status__in=ACTIVE_STATUSES))
+    # Cached until the register changes (employees/counts.py): then one query, whatever the size.
+    totals, rows = counts_cached("dashboard", (scope_key(scope), today), lambda: _dashboard_counts(active, today, end))
+    counts: dict[dt.date, int] = defaultdict(int)
+    for tmt, n in rows:
+        counts[tmt.replace(day=1)] += n
+    per_month = [(month, counts.get(month, 0)) for month in (add_months(start, i) for i in range(12))]
+    return DashboardSummary(
+        active=totals["active"],
+        retiring_12_months=sum(n for _, n in per_month),
+        retiring_this_year=totals["retiring_this_year"],
+        per_month=per_month,
+    )
+
+
+def _dashboard_counts(active: QuerySet[Employee], today: dt.date, end: dt.date) -> tuple[dict, list]:
+    start = add_months(today.replace(day=1), 1)
     totals = active.aggregate(
         active=Count("*"),
         # Counting a column of the index (Count("*") takes no filter).
@@ -278,16 +295,7 @@ def dashboard_summary(*, scope: Scope, today: dt.date | None = None) -> Dashboar
         .annotate(n=Count("*"))
         .order_by()
     )
-    counts: dict[dt.date, int] = defaultdict(int)
-    for tmt, n in rows:
-        counts[tmt.replace(day=1)] += n
-    per_month = [(month, counts.get(month, 0)) for month in (add_months(start, i) for i in range(12))]
-    return DashboardSummary(
-        active=totals["active"],
-        retiring_12_months=sum(n for _, n in per_month),
-        retiring_this_year=totals["retiring_this_year"],
-        per_month=per_month,
-    )
+    return totals, list(rows)
 
 
 # --- Proyeksi purna tugas -----------------------------------------------------------------------------
@@ -480,7 +488,10 @@ def retirement_projection(
     if jenis_jabatan:
         active = active.filter(jenis_jabatan=jenis_jabatan)
     # COUNT(*), not COUNT(id): the id is not in the covering index.
-    groups = active.values_list("unit_id", "jenis_jabatan", "tmt_pensiun").annotate(n=Count("*")).order_by()
+    query = active.values_list("unit_id", "jenis_jabatan", "tmt_pensiun").annotate(n=Count("*")).order_by()
+    # Cached until the register changes (employees/counts.py): one query instead of a count of the 5 years.
+    filters = (scope_key(scope), start, unit.pk if unit else None, jenis_jabatan)
+    groups = counts_cached("projection", filters, lambda: list(query))
 
     all_units = list(UnitKerja.objects.order_by("name").values_list("pk", "name", "parent_id"))
     tops = _unit_tops(all_units, scope)

@@ -51,6 +51,7 @@ from django.utils.translation import gettext as _
 
 from employees import importer
 from employees.choices import ImportStatus
+from employees.counts import register_changed
 from employees.exceptions import EmployeeError
 from employees.importer import CellError, ImportFileError, ImportResult
 from employees.models import Employee, ImportJob, RetirementRule, UnitKerja
@@ -533,6 +534,7 @@ def _batch_write(
     else:
         _rows_insert(connection, rows)
         _history_insert(connection, "nip", [row[_NIP_INDEX] for row in rows], "+", history_date, reason, actor_id)
+    register_changed(using=connection.alias)  # raw SQL and COPY: the cached counts follow (employees/counts.py)
 
 
 _NIP_INDEX = next(i for i, f in enumerate(INSERT_FIELDS) if f.name == "nip")

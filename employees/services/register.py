@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from employees import cases, retirement
 from employees.choices import PNS_PANGKAT, PPPK_GOLONGAN, AsnType, JenisJabatan
+from employees.counts import register_changed
 from employees.exceptions import EmployeeError, NipError, RetirementRuleError
 from employees.models import Employee, FactsRefreshRun, RetirementRule
 from employees.nip import NipMismatch, clean_nip_lama, nip_mismatches, normalize_nip, parse_ni_pppk, parse_nip
@@ -384,6 +385,7 @@ def _facts_write(rows: list[tuple]) -> None:
                 + f" WHERE {qn(pk.column)} = %s"
             )
             cursor.executemany(sql, [[*row[1:], row[0]] for row in values])
+    register_changed(using=connection.alias)  # raw SQL: the cached counts follow (employees/counts.py)
 
 
 def retirement_facts_refresh(
