@@ -167,7 +167,7 @@ def prepare(count: int):
 
 
 def sizes_parse(text: str) -> list[int]:
-    """"10000,100000,1000000" (or "10k,100k,1m") as ascending sizes."""
+    """ "10000,100000,1000000" (or "10k,100k,1m") as ascending sizes."""
     units = {"k": 1_000, "m": 1_000_000}
     sizes = []
     for part in text.lower().replace("_", "").split(","):
