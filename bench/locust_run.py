@@ -142,6 +142,9 @@ def server_start(port: int, workers: int, log: Path) -> subprocess.Popen:
         "--timeout=60",
         f"--access-logfile={log}",
         "--forwarded-allow-ips=*",
+        # Not serving: gunicorn 27's control socket defaults to one path per machine user, which the
+        # server of another run on the same machine would take over.
+        "--no-control-socket",
     ]
     (ROOT / "var" / "static").mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
     server = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy())
@@ -185,19 +188,27 @@ def locust(port: int, classes: list[str], users: int, seconds: float, pace: floa
         *classes,
     ]
     env = {**os.environ, "PURNA_LOAD_PLAN": str(OUT / "plan.json"), "PURNA_LOAD_PACE": str(pace)}
-    subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     rows = {}
     with open(f"{prefix}_stats.csv", newline="") as handle:
         for row in csv.DictReader(handle):
             rows[row["Name"]] = {
                 "requests": int(row["Request Count"]),
                 "failures": int(row["Failure Count"]),
-                "rate": float(row["Requests/s"]),
-                "p50": float(row["50%"]),
-                "p95": float(row["95%"]),
-                "p99": float(row["99%"]),
+                "rate": number(row["Requests/s"]),
+                "p50": number(row["50%"]),
+                "p95": number(row["95%"]),
+                "p99": number(row["99%"]),
             }
     return rows
+
+
+def number(text: str) -> float:
+    """A figure of locust's CSV ("N/A" when a phase had no request)."""
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")
 
 
 def line(label: str, figures: dict) -> str:
