@@ -30,12 +30,14 @@ def month_ahead(months: int) -> dt.date:
 
 @pytest.fixture
 def register(seeded_rules):
-    """Two units, three active employees retiring within a year and one already retired."""
+    """Two units, three active employees retiring within a year and one retired."""
     counts.revision_bump()  # a flush by an earlier transactional test removes the row
     bkpsdm = UnitKerjaFactory(code="BKPSDM", name="Badan Kepegawaian")
     disdik = UnitKerjaFactory(code="DISDIK", name="Dinas Pendidikan")
+    # Born 58 years before a month ahead: the services' recomputed TMT pensiun stays in the window (BUP 58).
+    born = add_months(timezone.localdate().replace(day=1), 4 - 58 * 12)
     people = [
-        EmployeeFactory(unit=bkpsdm, tmt_pensiun=month_ahead(2)),
+        EmployeeFactory(unit=bkpsdm, birth_date=born, tmt_pensiun=month_ahead(5)),
         EmployeeFactory(unit=bkpsdm, tmt_pensiun=month_ahead(5)),
         EmployeeFactory(unit=disdik, tmt_pensiun=month_ahead(5)),
         EmployeeFactory(unit=disdik, tmt_pensiun=month_ahead(3), status="pensiun"),
