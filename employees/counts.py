@@ -9,8 +9,10 @@ or a unit. A changed register has a new token, under which nothing is cached yet
 never read again (they expire after a day, only to free the memory).
 
 Who replaces the token (register_changed, run after the commit):
-- saving or deleting an Employee or a UnitKerja (the signals connected in employees/apps.py);
-- every bulk write through Employee.objects (RegisterQuerySet: update, bulk_create, bulk_update);
+- saving or deleting an Employee or a UnitKerja (the signals connected in employees/apps.py), or a
+  benefits Payout (benefits/apps.py: the dashboard counts the retirees whose tali asih is not prepared);
+- every bulk write through Employee.objects and Payout.objects (RegisterQuerySet: update, bulk_create,
+  bulk_update);
 - the writes in raw SQL: the import (employees/services/imports.py) and the facts refresh
   (employees/services/register.py) call register_changed themselves.
 

@@ -172,3 +172,19 @@ def test_counts_reading_other_tables_are_not_cached():
     assert counts._tables(sql) == {"employees_employee", "employees_retirementcase"}
     sub = 'SELECT 1 FROM "employees_employee" WHERE "unit_id" IN (SELECT U0."id" FROM "employees_unitkerja" U0)'
     assert counts._tables(sub) <= counts.REGISTER_TABLES
+
+
+def test_dashboard_tali_asih_count_follows_a_payout(register):
+    from benefits.selectors import payout_summary
+    from tests.factories import PayoutFactory
+
+    today = timezone.localdate()
+    month = today.replace(day=1)
+    retiree = EmployeeFactory(unit=register["BKPSDM"], tmt_pensiun=month, tmt_effective=month, status="pensiun")
+
+    def not_prepared() -> int:
+        return payout_summary(scope=ALL_UNITS, year=today.year, today=today).tali_asih_not_prepared
+
+    assert not_prepared() == not_prepared() == 1  # the second from the cache
+    PayoutFactory(employee=retiree, tmt=month)
+    assert not_prepared() == 0
