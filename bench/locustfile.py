@@ -46,15 +46,14 @@ class _Signed(FastHttpUser):
         self.client.get(path, name=name, headers={"Cookie": self.cookie})
 
 
-class ReferenceUser(FastHttpUser):
-    """The reference: the plain 50-row ListView, a page at a time."""
-
-    wait_time = wait()
+class ReferenceUser(_Signed):
+    """The reference: the plain 50-row ListView, a page at a time, requested with a staff session as in
+    bench/pages.py (the same middleware: the session, the user, the second factor)."""
 
     @task
     def reference(self) -> None:
         page = RNG.randint(1, PLAN.get("reference_pages", 1))
-        self.client.get(f"/bench-reference/?page={page}", name="reference: plain 50-row ListView")
+        self.get(f"/bench-reference/?page={page}", "reference: plain 50-row ListView")
 
 
 class StaffUser(_Signed):
