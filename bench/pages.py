@@ -1,6 +1,7 @@
 """Time the register's staff pages at scale: whole requests through Django's test client.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/purna_f_bench .venv/bin/python bench/pages.py --count 100000
+    nice -n 10 .venv/bin/python bench/pages.py --count 10000,100000,1000000     # growth, in one run
 
 Makes sure the database holds `--count` employees (seeding the missing ones the way bench/seed.py
 does) and retirement records for those retiring soon (bench/seed_cases.py), signs in as an operator, warms each page once, then requests it `--requests` times and prints
@@ -9,6 +10,13 @@ reference in the same run is a plain Django ListView of 50 employees with a mini
 section 7: "a 50-row Django list ~20 ms"): compare ratios, not absolute times, across machines.
 
 Runs with DEBUG off (as in production: no query log kept in memory, cached templates).
+
+Several sizes are measured in one run as the register grows (bench/seed.py's bulk inserts: about 5
+minutes for 1,000,000 on 2 cores), with each page's growth between the last two sizes, as a time and as
+a ratio to the reference (budget: list and detail pages grow <= 1.5x from 100,000 to 1,000,000). The
+dashboard's and projection's counts are cached until the register changes (employees/counts.py): the
+timed requests read them from the cache, and the "first" column is the warm-up request, the first after
+the register changed, which counts afresh.
 """
 
 import argparse
@@ -158,31 +166,88 @@ def prepare(count: int):
     return operator, pages, summary
 
 
+def sizes_parse(text: str) -> list[int]:
+    """ "10000,100000,1000000" (or "10k,100k,1m") as ascending sizes."""
+    units = {"k": 1_000, "m": 1_000_000}
+    sizes = []
+    for part in text.lower().replace("_", "").split(","):
+        part = part.strip()
+        factor = units.get(part[-1:], 1)
+        sizes.append(int(float(part[:-1] if factor > 1 else part) * factor))
+    return sorted(sizes)
+
+
+def measure(client, pages, requests: int) -> dict[str, tuple[float, float, float, int, int]]:
+    """{label: (first ms, median ms, p95 ms, queries, bytes)} of every page, the reference first."""
+    results = {}
+    for label, url in pages:
+        start = time.perf_counter()
+        times, queries, size = samples(client, url, requests)
+        # samples() warms up with one request: its time, the first after the data changed (the counts'
+        # cache is empty then), is about the whole call's minus the timed requests'.
+        first = (time.perf_counter() - start) * 1000 - sum(times)
+        results[label] = (first, statistics.median(times), percentile(times, 0.95), queries, size)
+    return results
+
+
+def table_print(results: dict, requests: int) -> None:
+    print(f"{requests} requests per page after one warm-up (DEBUG off); 'first' is the warm-up request")
+    print(f"{'page':<52} {'first ms':>9} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'x ref':>6} {'KB':>6}")
+    reference = next(iter(results.values()))[1]
+    for label, (first, median, p95, queries, size) in results.items():
+        print(
+            f"{label:<52} {first:>9.1f} {median:>10.1f} {p95:>8.1f} {queries:>8} "
+            f"{median / reference:>6.2f} {size / 1024:>6.0f}"
+        )
+
+
+def growth_print(small: int, large: int, before: dict, after: dict) -> None:
+    """Each page's median at `large` employees over its median at `small`, and the same for its ratio
+    to the reference (which cancels most of a shared machine's changing load)."""
+    ref_before, ref_after = next(iter(before.values()))[1], next(iter(after.values()))[1]
+    print(f"\ngrowth from {small:,} to {large:,} employees (budget for list and detail pages: <= {GROWTH_BUDGET}x)")
+    print(f"{'page':<52} {'median':>8} {'x ref':>8}")
+    # The pages come in the same order at every size (their labels name samples that differ).
+    for (label, values), (_label, later) in zip(before.items(), after.items(), strict=True):
+        grown = later[1] / values[1]
+        relative = (later[1] / ref_after) / (values[1] / ref_before)
+        print(f"{label:<52} {grown:>7.2f}x {relative:>7.2f}x")
+
+
+GROWTH_BUDGET = 1.5
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--count", type=int, default=100_000, help="employees in the register")
+    parser.add_argument(
+        "--count",
+        default="100000",
+        help="employees in the register; several, comma-separated (10000,100000,1000000 or 10k,100k,1m), "
+        "are measured one after the other in this run as the register grows, with the growth between the "
+        "last two",
+    )
     parser.add_argument("--requests", type=int, default=50, help="timed requests per page")
     args = parser.parse_args()
+    sizes = sizes_parse(args.count)
     django_setup()
 
     from django.test import override_settings
 
-    operator, pages, summary = prepare(args.count)
     print(machine())
-    print(*summary, sep="\n")
-    print(f"{args.requests} requests per page after one warm-up (DEBUG off)")
-    client = signed_in_client(operator)
-    print(f"{'page':<48} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'x ref':>6} {'KB':>6}")
-    reference = None
-    with override_settings(ROOT_URLCONF=reference_urlconf()):
-        for label, url in pages:
-            times, queries, size = samples(client, url, args.requests)
-            median = statistics.median(times)
-            reference = reference or median
-            print(
-                f"{label:<48} {median:>10.1f} {percentile(times, 0.95):>8.1f} {queries:>8} "
-                f"{median / reference:>6.1f} {size / 1024:>6.0f}"
-            )
+    measured: list[tuple[int, dict]] = []
+    for size in sizes:
+        started = time.perf_counter()
+        operator, pages, summary = prepare(size)
+        print(f"\n=== {size:,} employees (register filled in {time.perf_counter() - started:.0f} s) ===")
+        print(*summary, sep="\n")
+        client = signed_in_client(operator)
+        with override_settings(ROOT_URLCONF=reference_urlconf()):
+            results = measure(client, pages, args.requests)
+        table_print(results, args.requests)
+        measured.append((size, results))
+    if len(measured) >= 2:
+        (small, before), (large, after) = measured[-2], measured[-1]
+        growth_print(small, large, before, after)
 
 
 if __name__ == "__main__":

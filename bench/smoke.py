@@ -42,6 +42,10 @@ def benches(port: int) -> list[tuple[str, list[str]]]:
         ("refresh.py", ["--sample", "50"]),
         ("pages.py", ["--count", "400", "--requests", "3"]),
         ("load.py", ["--count", "400", "--rate", "5", "--seconds", "2", "--workers", "1", "--port", str(port)]),
+        (
+            "locust_run.py",
+            ["--count", "400", "--seconds", "2", "--users", "6", "--rate", "5", "--workers", "1", "--port", str(port)],
+        ),
         ("ceremonies.py", ["--count", "400", "--runs", "2", "--events", "5,20"]),
         ("certificates.py", ["--count", "5"]),
         ("plan.py", ["--count", "400", "--operators", "1"]),

@@ -13,3 +13,13 @@ class BenefitsConfig(AppConfig):
 
         handover_provider_register(handover_report_rows)
         handover_version_register(handover_report_version)
+
+        # The dashboard's count of retirees without tali asih is cached until the register or a payout
+        # changes (employees/counts.py).
+        from django.db.models.signals import post_delete, post_save
+
+        from benefits.models import Payout
+        from employees.counts import register_signal_receiver
+
+        post_save.connect(register_signal_receiver, sender=Payout, dispatch_uid="counts-Payout-save")
+        post_delete.connect(register_signal_receiver, sender=Payout, dispatch_uid="counts-Payout-del")

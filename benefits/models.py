@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from benefits import payouts, tali_asih
 from benefits.choices import BenefitType, PaymentMethod, PayoutStatus
 from employees.choices import AsnType, RetirementKind
+from employees.counts import RegisterQuerySet
 from employees.models import Employee
 from employees.storage import private_storage
 from purna.jobs import ProgressJob
@@ -283,6 +284,8 @@ class Payout(models.Model):
     proof_name = models.CharField(_("original file name"), max_length=255, blank=True)
     proof_content_type = models.CharField(_("content type"), max_length=100, blank=True)
     history = HistoricalRecords()
+    # The dashboard's count of retirees without tali asih reads payouts: bulk writes follow it too.
+    objects = RegisterQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("payout")

@@ -24,6 +24,7 @@ from benefits.models import (
 )
 from ceremonies.models import Event, Participant
 from employees.choices import EmployeeStatus
+from employees.counts import counts_cached, scope_key
 from employees.models import Employee
 from employees.nip import format_nip
 from employees.scope import Scope
@@ -143,12 +144,15 @@ def payout_summary(
         employee=OuterRef("pk"), benefit_type=BenefitType.TALI_ASIH, status__in=[*outstanding, PayoutStatus.PAID]
     )
     start, end = dt.date(year, 1, 1), min(dt.date(year, 12, 31), today)
-    not_prepared = (
+    not_prepared_query = (
         scope.filter(Employee.objects.all(), "unit")
         .filter(tmt_effective__gte=start, tmt_effective__lte=end)
         .exclude(status=EmployeeStatus.PINDAH)
         .filter(~Exists(prepared))
-        .count()
+    )
+    # Cached until an employee or a payout changes (employees/counts.py): a scan of the year's retirees.
+    not_prepared = (
+        counts_cached("tali_asih_not_prepared", (scope_key(scope), start, end), not_prepared_query.count)
         if start <= end
         else 0
     )

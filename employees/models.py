@@ -22,6 +22,7 @@ from employees.choices import (
     RetirementKind,
     RumpunKhusus,
 )
+from employees.counts import RegisterQuerySet
 from employees.storage import private_storage
 from purna.jobs import JobStatus, ProgressJob
 
@@ -201,6 +202,9 @@ class Employee(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at", "case_status", "case_due", "tmt_effective"])
+
+    # Its bulk writes replace the register's revision, as saves do (employees/counts.py).
+    objects = RegisterQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("employee")
@@ -437,3 +441,17 @@ class FactsRefreshRun(ProgressJob):
         if self.finished_at is None:
             return JobStatus.RUNNING if self.started_at else JobStatus.PENDING
         return JobStatus.FAILED if self.error else JobStatus.DONE
+
+
+class RegisterRevision(models.Model):
+    """One row: a random token replaced after every committed change to employees or units, under which
+    the register's counts are cached (employees/counts.py)."""
+
+    token = models.BigIntegerField(_("token"))
+
+    class Meta:
+        verbose_name = _("register revision")
+        verbose_name_plural = _("register revisions")
+
+    def __str__(self) -> str:
+        return str(self.token)

@@ -8,10 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from employees.choices import JenisJabatan
+from employees.counts import counts_cached, scope_key
 from employees.models import Employee, UnitKerja
 from employees.retirement import add_months
 from employees.scope import Scope
@@ -206,7 +207,10 @@ def retirement_projection(
     if jenis_jabatan:
         active = active.filter(jenis_jabatan=jenis_jabatan)
     # COUNT(*), not COUNT(id): the id is not in the covering index.
-    groups = active.values_list("unit_id", "jenis_jabatan", "tmt_pensiun").annotate(n=Count("*")).order_by()
+    query = active.values_list("unit_id", "jenis_jabatan", "tmt_pensiun").annotate(n=Count("*")).order_by()
+    # Cached until the register changes (employees/counts.py): one query instead of a count of the 5 years.
+    filters = (scope_key(scope), start, unit.pk if unit else None, jenis_jabatan)
+    groups = counts_cached("projection", filters, lambda: list(query))
 
     all_units = list(UnitKerja.objects.order_by("name").values_list("pk", "name", "parent_id"))
     tops = _unit_tops(all_units, scope)
@@ -279,6 +283,22 @@ def dashboard_summary(*, scope: Scope, today: dt.date | None = None) -> Dashboar
     start = add_months(today.replace(day=1), 1)
     end = add_months(start, 12)
     active = scope.filter(Employee.objects.filter(status__in=ACTIVE_STATUSES))
+    # Cached until the register changes (employees/counts.py): then one query, whatever the size.
+    totals, rows = counts_cached("dashboard", (scope_key(scope), today), lambda: _dashboard_counts(active, today, end))
+    counts: dict[dt.date, int] = defaultdict(int)
+    for tmt, n in rows:
+        counts[tmt.replace(day=1)] += n
+    per_month = [(month, counts.get(month, 0)) for month in (add_months(start, i) for i in range(12))]
+    return DashboardSummary(
+        active=totals["active"],
+        retiring_12_months=sum(n for _, n in per_month),
+        retiring_this_year=totals["retiring_this_year"],
+        per_month=per_month,
+    )
+
+
+def _dashboard_counts(active: QuerySet[Employee], today: dt.date, end: dt.date) -> tuple[dict, list]:
+    start = add_months(today.replace(day=1), 1)
     totals = active.aggregate(
         active=Count("*"),
         # Counting a column of the index (Count("*") takes no filter).
@@ -292,13 +312,4 @@ def dashboard_summary(*, scope: Scope, today: dt.date | None = None) -> Dashboar
         .annotate(n=Count("*"))
         .order_by()
     )
-    counts: dict[dt.date, int] = defaultdict(int)
-    for tmt, n in rows:
-        counts[tmt.replace(day=1)] += n
-    per_month = [(month, counts.get(month, 0)) for month in (add_months(start, i) for i in range(12))]
-    return DashboardSummary(
-        active=totals["active"],
-        retiring_12_months=sum(n for _, n in per_month),
-        retiring_this_year=totals["retiring_this_year"],
-        per_month=per_month,
-    )
+    return totals, list(rows)

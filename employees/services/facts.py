@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 from django.db import connections, router
 from django.db.models import Field
 
+from employees.counts import register_changed
 from employees.models import Employee
 
 
@@ -74,3 +75,4 @@ def facts_write(changed: dict[int, StoredFacts]) -> None:
                 + f" WHERE {qn(pk_column)} = %s"
             )
             cursor.executemany(sql, [[*row, key] for key, row in zip(keys, zip(*values, strict=True), strict=True)])
+    register_changed(using=connection.alias)  # raw SQL: the cached counts follow (employees/counts.py)

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from employees.choices import ImportStatus
+from employees.counts import register_changed
 from employees.importer import ImportResult
 from employees.models import Employee, ImportJob
 from purna.spreadsheets import CellError
@@ -103,6 +104,7 @@ def _batch_write(
     else:
         _rows_insert(connection, rows)
         _history_insert(connection, "nip", [row[_NIP_INDEX] for row in rows], "+", history_date, reason, actor_id)
+    register_changed(using=connection.alias)  # raw SQL and COPY: the cached counts follow (employees/counts.py)
 
 
 _NIP_INDEX = next(i for i, f in enumerate(INSERT_FIELDS) if f.name == "nip")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
+from employees.counts import CachedCountPaginator
 from employees.exceptions import EmployeeError
 from employees.filters import SORT_FIELDS, EmployeeFilter
 from employees.forms.register import EmployeeForm
@@ -48,6 +49,8 @@ class EmployeeListView(PermissionRequiredMixin, ListView):
     raise_exception = True
     template_name = "employees/employee_list.html"
     paginate_by = 50
+    # The total of a search or of the whole register, cached until the register changes.
+    paginator_class = CachedCountPaginator
 
     def get_queryset(self):
         scope = staff_scope(self.request.user)
