@@ -7,7 +7,7 @@ ping_task is used by the worker test and by operators checking a deployment
 
 from celery import Task, shared_task
 from celery.utils.time import get_exponential_backoff_interval
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError
 
 from purna.db import is_transient
 
@@ -21,14 +21,14 @@ TRANSIENT_MAX_RETRIES = 8
 
 class TransientRetryTask(Task):
     """A task that runs again later when it meets a transient database error ("database is locked" on
-    SQLite, a serialization failure or deadlock on PostgreSQL): nothing of the failed transaction was
-    written, and every task here is safe to run twice (DESIGN.md section 3). Any other error fails the
+    SQLite, a serialization failure or deadlock on PostgreSQL, a connection lost when PostgreSQL
+    restarted): nothing of the failed transaction was written, and every task here is safe to run twice (DESIGN.md section 3). Any other error fails the
     task as before. Use it as `@shared_task(base=TransientRetryTask, ...)` on the tasks that write."""
 
     def __call__(self, *args, **kwargs):
         try:
             return super().__call__(*args, **kwargs)
-        except DatabaseError as exc:
+        except (DatabaseError, InterfaceError) as exc:
             retries = self.request.retries
             if not is_transient(exc) or self.request.called_directly or retries >= TRANSIENT_MAX_RETRIES:
                 raise
