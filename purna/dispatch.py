@@ -32,7 +32,8 @@ def task_dispatch(task: Task, *, args: Sequence[Any] = (), queue: str | None = N
     try:
         with task.app.connection_for_write(connect_timeout=timeout, transport_options=options) as connection:
             task.apply_async(args=list(args), queue=queue, retry=False, connection=connection)
-    except Exception:
-        logger.warning("Could not hand %s%r to the broker; the sweep will.", task.name, tuple(args), exc_info=True)
+    except Exception as exc:
+        # The cause in one line: a broker that is down is expected here, not a bug with a traceback.
+        logger.warning("Could not hand %s%r to the broker (%r); the sweep will.", task.name, tuple(args), exc)
         return False
     return True

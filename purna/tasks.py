@@ -5,11 +5,15 @@ ping_task is used by the worker test and by operators checking a deployment
 (`celery -A purna call purna.tasks.ping_task`, then read the result in the admin).
 """
 
+import logging
+
 from celery import Task, shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.db import DatabaseError, InterfaceError
 
 from purna.db import is_transient
+
+logger = logging.getLogger(__name__)
 
 # Retries of a transient database error (purna/db.py) wait 2, 4, 8... seconds (with jitter), at most
 # TRANSIENT_RETRY_MAX_SECONDS: far below the Redis visibility timeout (one hour, purna/settings.py), or
@@ -44,4 +48,5 @@ class TransientRetryTask(Task):
 @shared_task
 def ping_task() -> str:
     """Answer "pong"; the result backend (django-db) stores it, which proves the worker reaches the database."""
+    logger.info("ping")
     return "pong"

@@ -35,6 +35,8 @@ urlpatterns = [
     path("acara/", include("ceremonies.urls")),
     path("tht-tali-asih/", include("benefits.urls")),
     path("kotak-keluar/", include("purna.notifications.urls")),
+    # The system's status for superusers (purna/status): queues, failed tasks, outbox, beat, disks.
+    path("status-sistem/", include("purna.status.urls")),
     # The retirees' own pages (purna/portal): sign in with a link sent by email.
     path("portal/", include("purna.portal.urls")),
     path("admin/", admin.site.urls),
