@@ -344,8 +344,9 @@ CELERY_TASK_ROUTES = {
 }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # A request that hands work to the broker waits at most this long for it (purna/dispatch.py); when the
-# broker is down the work stays stored as waiting and a sweep (Celery beat) hands it over later.
-PURNA_DISPATCH_TIMEOUT_SECONDS = env.float("PURNA_DISPATCH_TIMEOUT_SECONDS", default=1.0)
+# broker is down the work stays stored as waiting and a sweep (Celery beat) hands it over later. A Redis
+# that answers at all answers in milliseconds; a wrong "down" only delays the work until the next sweep.
+PURNA_DISPATCH_TIMEOUT_SECONDS = env.float("PURNA_DISPATCH_TIMEOUT_SECONDS", default=0.5)
 # A background job that has shown no progress for this long belongs to a dead worker: the sweep hands it
 # to a new run (ceremonies: certificate_batches_sweep). Well above the longest step between two reports.
 PURNA_JOB_STALE_SECONDS = env.int("PURNA_JOB_STALE_SECONDS", default=5 * 60)

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
+from django.utils.functional import empty
 
 from ceremonies.models import BatchStatus, Certificate, CertificateBatch, EventStatus, ParticipantStatus
 from ceremonies.services import certificates as services
@@ -31,6 +32,7 @@ from ceremonies.services.invitations import KIND as INVITATION_KIND
 from ceremonies.tasks import certificates_render_task
 from ceremonies.views.certificates import certificate_file_response
 from purna import roles
+from purna.notifications import models as notification_models
 from purna.notifications.models import Message, MessageStatus
 from purna.notifications.services import outbox_sweep
 from tests.ceremonies.test_certificates import held_event
@@ -69,7 +71,8 @@ def assert_every_certificate_once(private_media, total: int) -> None:
     assert len({c.number for c in certificates}) == total
     assert len({c.participant_id for c in certificates}) == total
     assert all(c.is_rendered for c in certificates)
-    stored = pdf_files(private_media)
+    # (The outbox keeps the invitations' attachments beside them, in a folder of its own.)
+    stored = {name: content for name, content in pdf_files(private_media).items() if not name.startswith("notif")}
     # One file per certificate, under its own name: nothing else (no ".part" left by the kill).
     assert sorted(stored) == sorted(certificate_file_name(c) for c in certificates)
     assert all(content.startswith(b"%PDF-") and content.rstrip().endswith(b"%%EOF") for content in stored.values())
@@ -152,11 +155,14 @@ def dt_zero() -> dt.timedelta:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("down", ["refused", "silent"])
 def test_broker_down_staff_get_queued_at_once_and_the_sweep_finishes_everything_once(
-    down, settings, private_media, tmp_path
+    down, settings, private_media, tmp_path, monkeypatch
 ):
     """Redis refusing connections, or accepting them and never answering (a hung server, a firewall
     that drops): each request answers within two seconds with "queued", the work waits in the database,
     and once the broker is back the sweeps hand it over and every certificate and email is done once."""
+    # The invitations' attachments go to this test's private folder, where the worker will read them
+    # (the outbox's storage reads PRIVATE_MEDIA_ROOT once, when first used).
+    monkeypatch.setattr(notification_models._private_storage, "_wrapped", empty)
     unit = UnitKerjaFactory()
     operator = UserFactory(username="operator-bkd", roles=[roles.OPERATOR], units=[unit])
     held = held_event(attended=0, absent=0, organizer=unit)
