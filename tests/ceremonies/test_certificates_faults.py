@@ -18,6 +18,7 @@ from django.conf import settings
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from django.utils.functional import empty
 
 from ceremonies.models import BatchStatus, Certificate, CertificateBatch, EventStatus, ParticipantStatus
@@ -275,7 +276,8 @@ def test_a_full_disk_fails_the_batch_with_a_clear_message_and_leaves_no_file(act
     monkeypatch.setattr(services, "_write", disk_full_on_the_second_file)
     monkeypatch.setattr(services, "RENDER_CHUNK", 1)
 
-    with pytest.raises(OSError, match="No space left"):
+    # In the worker's language (Indonesian, LANGUAGE_CODE), whatever an earlier test left active here.
+    with translation.override("id"), pytest.raises(OSError, match="No space left"):
         certificates_render(batch_id=batch.pk)
 
     failed = CertificateBatch.objects.get(pk=batch.pk)
