@@ -132,8 +132,10 @@ def disk_use() -> list[DiskUse]:
     places = [("MEDIA_ROOT", Path(settings.MEDIA_ROOT)), ("PRIVATE_MEDIA_ROOT", Path(settings.PRIVATE_MEDIA_ROOT))]
     uses = []
     for label, path in places:
+        # A folder not made yet (nothing stored so far) will live on its nearest existing parent's disk.
+        existing = next((p for p in (path, *path.parents) if p.exists()), path)
         try:
-            usage = shutil.disk_usage(path)
+            usage = shutil.disk_usage(existing)
         except OSError:
             uses.append(DiskUse(label, path, None, None, None))
             continue
