@@ -289,7 +289,19 @@ class CertificateBatchAdmin(ScopedAdminMixin, RecordAdminMixin, admin.ModelAdmin
     list_filter = ["status"]
     list_select_related = ["event", "requested_by"]
     search_fields = ["event__title"]
-    fields = ["event", "progress", "status", "error", "requested_by", "created_at", "finished_at"]
+    fields = [
+        "event",
+        "progress",
+        "status",
+        "error",
+        "requested_by",
+        "created_at",
+        "finished_at",
+        # Whether the broker has it, and which run holds it (certificate_batches_sweep hands it over again).
+        "queued_at",
+        "claimed_by",
+        "heartbeat_at",
+    ]
     readonly_fields = fields
     actions = ["retry"]
 

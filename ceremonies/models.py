@@ -325,6 +325,14 @@ class CertificateBatch(ProgressJob):
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="certificate_batches"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # When the batch was last handed to the broker; empty while it could not be (Redis down): the sweep
+    # (ceremonies/services/certificates.py certificate_batches_sweep) hands it over once the broker is back.
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True, editable=False)
+    # Which run of the rendering task holds the batch (its Celery task id) and when that run last showed
+    # progress: a second copy of the task leaves a batch held by a live run alone, and the sweep gives a
+    # batch whose run went silent (its worker killed) to a new run.
+    claimed_by = models.CharField(_("held by task"), max_length=64, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("certificate batch")

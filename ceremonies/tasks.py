@@ -6,8 +6,8 @@ from celery import shared_task
 from purna.tasks import TransientRetryTask
 
 
-@shared_task(base=TransientRetryTask, acks_late=True, reject_on_worker_lost=True)
-def certificates_render_task(batch_id: int) -> str:
+@shared_task(base=TransientRetryTask, bind=True, acks_late=True, reject_on_worker_lost=True)
+def certificates_render_task(self, batch_id: int) -> str:
     """Render a batch of certificates (ceremonies/services/certificates.py) and return its status.
 
     Safe to run twice, or after a worker was killed half-way: each certificate's stored version decides
@@ -16,4 +16,13 @@ def certificates_render_task(batch_id: int) -> str:
     # Imported here because the service imports this module to queue the task.
     from ceremonies.services.certificates import certificates_render
 
-    return certificates_render(batch_id=batch_id).status
+    return certificates_render(batch_id=batch_id, run_id=self.request.id or "").status
+
+
+@shared_task(base=TransientRetryTask, acks_late=True)
+def certificate_batches_sweep_task() -> int:
+    """Every minute (Celery beat, purna/settings.py): hand over the batches that never reached the broker
+    or whose run went silent (ceremonies/services/certificates.py certificate_batches_sweep)."""
+    from ceremonies.services.certificates import certificate_batches_sweep
+
+    return certificate_batches_sweep()

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id (purna/logs.py).
+    "purna.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -276,10 +278,13 @@ PURNA_DIGEST_WEEKDAY = env.int("PURNA_DIGEST_WEEKDAY", default=0)  # 0 = Monday
 PURNA_SITE_URL = env.str("PURNA_SITE_URL", default="")
 
 # --- Celery -----------------------------------------------------------------------------------------
+# Seconds before Redis hands a task that was taken but not acknowledged (acks_late) to another worker.
+# Every retry countdown and the task time limit stay below it, or a task that is merely waiting (or still
+# running) is handed out twice (tests/purna/test_faults_retry.py reads them all).
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    # Retry countdowns must stay below this, or Redis redelivers a task that is merely waiting.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 else:
     # The embedded broker (purna/broker.py says why this one): kombu's SQLAlchemy transport, through our
     # subclass, on a SQLite file of its own. kombu takes a transport's import path only from this setting.
@@ -313,13 +318,21 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # within seconds: beat then also runs the outbox sweep every N seconds. The per-minute entry in the
 # database (purna/notifications/migrations/0002_beat_schedules.py) stays production's schedule.
 PURNA_SWEEP_EVERY_SECONDS = env.int("PURNA_SWEEP_EVERY_SECONDS", default=0)
+# Beside the schedules kept in the database (django-celery-beat's admin), beat runs these; the
+# DatabaseScheduler copies them into its table at start.
+CELERY_BEAT_SCHEDULE = {
+    "certificate-batches-sweep": {
+        "task": "ceremonies.tasks.certificate_batches_sweep_task",
+        "schedule": 60,
+        # While no worker runs, sweeps would pile up in the broker: one that waited two minutes is dropped.
+        "options": {"queue": "default", "expires": 120},
+    },
+}
 if PURNA_SWEEP_EVERY_SECONDS:
-    CELERY_BEAT_SCHEDULE = {
-        "outbox-sweep-every-few-seconds": {
-            "task": "purna.notifications.tasks.outbox_sweep_task",
-            "schedule": PURNA_SWEEP_EVERY_SECONDS,
-            "options": {"queue": PURNA_EMAIL_QUEUE, "expires": PURNA_SWEEP_EVERY_SECONDS * 2},
-        }
+    CELERY_BEAT_SCHEDULE["outbox-sweep-every-few-seconds"] = {
+        "task": "purna.notifications.tasks.outbox_sweep_task",
+        "schedule": PURNA_SWEEP_EVERY_SECONDS,
+        "options": {"queue": PURNA_EMAIL_QUEUE, "expires": PURNA_SWEEP_EVERY_SECONDS * 2},
     }
 CELERY_TASK_DEFAULT_QUEUE = "default"
 PURNA_PDF_QUEUE = env.str("PURNA_PDF_QUEUE", default="pdf")
@@ -333,6 +346,15 @@ CELERY_TASK_ROUTES = {
     "purna.tasks.generated_document_*": {"queue": PURNA_PDF_QUEUE},
 }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# A request that hands work to the broker waits at most this long for it (purna/dispatch.py); when the
+# broker is down the work stays stored as waiting and a sweep (Celery beat) hands it over later. A Redis
+# that answers at all answers in milliseconds; a wrong "down" only delays the work until the next sweep.
+PURNA_DISPATCH_TIMEOUT_SECONDS = env.float("PURNA_DISPATCH_TIMEOUT_SECONDS", default=0.5)
+# A background job that has shown no progress for this long belongs to a dead worker: the sweep hands it
+# to a new run (ceremonies: certificate_batches_sweep). Well above the longest step between two reports.
+PURNA_JOB_STALE_SECONDS = env.int("PURNA_JOB_STALE_SECONDS", default=5 * 60)
+# Django's LOGGING below formats the worker's lines too (one line each, with the task id).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Forms, admin, misc ------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -394,10 +416,34 @@ PURNA_PORTAL_SIGN_IN_RATE_PER_MINUTE = env.int("PURNA_PORTAL_SIGN_IN_RATE_PER_MI
 SESAME_MAX_AGE = PURNA_PORTAL_LINK_MINUTES * 60
 SESAME_ONE_TIME = True
 
+# One line per event, with the request id (web) or the task id (worker): purna/logs.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "purna.logs.ContextFilter"}},
+    "formatters": {
+        "line": {
+            "()": "purna.logs.OneLineFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s request=%(request_id)s task=%(task_id)s %(message)s",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["context"], "formatter": "line"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Error reports (Sentry): only when SENTRY_DSN is set; nothing is sent anywhere otherwise -------------
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        # Retirees' and employees' personal data stays out of the reports.
+        send_default_pii=False,
+    )

@@ -35,6 +35,8 @@ urlpatterns = [
     path("dokumen/", include("purna.generated_urls")),
     # The retirees' own pages (portal/): sign in with a link sent by email.
     path("portal/", include("portal.urls")),
+    # The system's status for superusers (purna/status): queues, failed tasks, outbox, beat, disks.
+    path("status-sistem/", include("purna.status.urls")),
     path("admin/", admin.site.urls),
 ]
 

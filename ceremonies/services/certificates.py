@@ -10,6 +10,9 @@ in its folder and moved over its final name (one atomic rename), and the final n
 every run and version, so a killed run leaves no stray file and a re-issue replaces the old one.
 """
 
+import contextlib
+import datetime as dt
+import errno
 import logging
 import os
 from collections.abc import Iterable
@@ -17,8 +20,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import F
+from django.db import DatabaseError, InterfaceError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +44,8 @@ from ceremonies.tasks import certificates_render_task
 from employees.choices import EmployeeStatus
 from employees.retirement import service_length
 from employees.scope import staff_scope
+from purna.db import is_transient
+from purna.dispatch import task_dispatch
 from purna.downloads import PDF, FileNotReadyError, StoredFile
 from purna.history import history_note, history_user
 from purna.models import Instansi
@@ -149,7 +154,7 @@ def certificates_issue(
             )
             history_note(certificate, actor=actor, reason="issued")
             certificate.save()
-        transaction.on_commit(lambda: certificates_render_task.delay(batch.pk))
+        _render_queue_after_commit(batch.pk)
     return batch
 
 
@@ -204,7 +209,7 @@ def certificate_reissue(*, certificate: Certificate, actor: User) -> Certificate
         locked.batch = batch
         history_note(locked, actor=actor, reason="re-issued")
         locked.save()
-        transaction.on_commit(lambda: certificates_render_task.delay(batch.pk))
+        _render_queue_after_commit(batch.pk)
     return batch
 
 
@@ -219,8 +224,53 @@ def certificate_batch_retry(*, batch: CertificateBatch, actor: User) -> Certific
         locked.status = BatchStatus.PENDING
         locked.requested_by = history_user(actor) or locked.requested_by
         locked.save(update_fields=["status", "requested_by"])
-        transaction.on_commit(lambda: certificates_render_task.delay(locked.pk))
+        _render_queue_after_commit(locked.pk)
     return locked
+
+
+# --- Handing batches to the worker ---------------------------------------------------------------------
+
+
+def _render_queue(batch_id: int) -> bool:
+    """Hand the batch to the broker now; on success its queued_at says when. When the broker cannot be
+    reached the batch stays waiting with queued_at empty, and certificate_batches_sweep hands it over."""
+    if not task_dispatch(certificates_render_task, args=[batch_id], queue=settings.PURNA_PDF_QUEUE):
+        return False
+    CertificateBatch.objects.filter(pk=batch_id).update(queued_at=timezone.now())
+    return True
+
+
+def _render_queue_after_commit(batch_id: int) -> None:
+    # After the commit, so that the worker finds the rows; a broker that is down costs the request at
+    # most PURNA_DISPATCH_TIMEOUT_SECONDS (purna/dispatch.py) and the batch waits for the sweep.
+    transaction.on_commit(lambda: _render_queue(batch_id), robust=True)
+
+
+def _stale_after() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.PURNA_JOB_STALE_SECONDS)
+
+
+def certificate_batches_sweep(*, stale_after: dt.timedelta | None = None) -> int:
+    """Hand to the worker again the batches that need it, and return how many were handed over: those
+    waiting that never reached the broker (it was down when they were queued) or that were handed over
+    more than `stale_after` ago (PURNA_JOB_STALE_SECONDS) without starting, and those running whose run
+    has shown no progress for as long (its worker was killed: Redis would give the task out again only
+    after its visibility timeout, an hour). Run every minute by Celery beat.
+
+    A batch handed over twice is rendered once: a run leaves a batch held by another live run alone
+    (certificates_render), and each certificate's stored version decides whether it is rendered."""
+    cutoff = timezone.now() - (_stale_after() if stale_after is None else stale_after)
+    never_queued = Q(status=BatchStatus.PENDING, queued_at__isnull=True)
+    waiting_long = Q(status=BatchStatus.PENDING, queued_at__lte=cutoff)
+    silent = Q(status=BatchStatus.RUNNING) & (Q(heartbeat_at__lte=cutoff) | Q(heartbeat_at__isnull=True))
+    not_just_queued = Q(queued_at__isnull=True) | Q(queued_at__lte=cutoff)
+    due = CertificateBatch.objects.filter(never_queued | waiting_long | (silent & not_just_queued))
+    handed = 0
+    for batch_id in due.order_by("pk").values_list("pk", flat=True):
+        if not _render_queue(batch_id):
+            break  # the broker is still down: the next sweep tries again
+        handed += 1
+    return handed
 
 
 # --- Rendering (the task's work) ---------------------------------------------------------------------
@@ -234,6 +284,17 @@ def certificate_file_name(certificate: Certificate) -> str:
 def certificate_download_name(certificate: Certificate) -> str:
     """The name a downloaded certificate gets: "sertifikat-800-12-BKPSDM-2025.pdf"."""
     return f"sertifikat-{certificate.number.replace('/', '-')}.pdf"
+
+
+# A full disk, a quota, a file-size limit: the file could not be written whole.
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def _write(file: Any, content: bytes) -> None:
+    # Apart so that a test can make the disk full here (tests/ceremonies/test_certificates_faults.py).
+    file.write(content)
+    file.flush()
+    os.fsync(file.fileno())
 
 
 def certificate_file(certificate: Certificate) -> StoredFile:
@@ -259,20 +320,44 @@ def _store(storage: Any, name: str, content: bytes) -> None:
     # Written beside its final name, then renamed over it: a reader (or a killed worker) sees the old
     # file or the new one, never half of one; the temporary name is fixed, so a rerun overwrites it.
     temporary = path + ".part"
-    with open(temporary, "wb") as file:
-        file.write(content)
-        file.flush()
-        os.fsync(file.fileno())
+    try:
+        with open(temporary, "wb") as file:
+            _write(file, content)
+    except OSError:
+        # The disk filled up (or the write failed otherwise): no partial or empty file is left behind.
+        with contextlib.suppress(OSError):
+            os.remove(temporary)
+        raise
     os.replace(temporary, path)
 
 
-def certificates_render(*, batch_id: int) -> CertificateBatch:
-    """Render the batch's certificates whose file does not show their current version, RENDER_CHUNK at a
-    time; safe to run twice, or again after a kill. Progress is stored after each certificate."""
+def _failure_text(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.errno in DISK_FULL_ERRNOS:
+        return _(
+            "The disk is full: the certificate files could not be saved. Free some space on the server, "
+            "then print this batch again."
+        )
+    return str(exc)[:1000]
+
+
+def _lost_connection(exc: BaseException) -> bool:
+    # The database went away (restarted): the task runs again once it is back (purna.tasks), so the
+    # batch keeps its state rather than being marked failed over a connection that no longer exists.
+    return isinstance(exc, InterfaceError) or is_transient(exc)
+
+
+def _claim(*, batch_id: int, run_id: str) -> tuple[CertificateBatch, list[Certificate]] | None:
+    """Take the batch for this run, or None when there is nothing to do: it is done, or another run
+    holds it and showed progress within PURNA_JOB_STALE_SECONDS (a copy handed over twice)."""
     with transaction.atomic():
         batch = CertificateBatch.objects.select_for_update(of=("self",)).select_related("event").get(pk=batch_id)
+        now = timezone.now()
         if batch.status == BatchStatus.DONE:
-            return batch
+            return None
+        held_by_another = batch.status == BatchStatus.RUNNING and batch.claimed_by != run_id
+        if held_by_another and batch.heartbeat_at and now - batch.heartbeat_at < _stale_after():
+            logger.info("Certificate batch %s is held by task %s; this run leaves it.", batch_id, batch.claimed_by)
+            return None
         certificates = list(
             Certificate.objects.filter(batch=batch).select_related("participant__employee").order_by("seq", "pk")
         )
@@ -280,29 +365,56 @@ def certificates_render(*, batch_id: int) -> CertificateBatch:
         batch.status, batch.started_at = BatchStatus.RUNNING, timezone.now()
         batch.done = len(certificates) - len(pending)
         batch.error = ""
-        batch.save(update_fields=["status", "started_at", "done", "error"])
+        batch.claimed_by = run_id
+        batch.heartbeat_at = now
+        batch.save(update_fields=["status", "started_at", "done", "error", "claimed_by", "heartbeat_at"])
+    return batch, pending
+
+
+def certificates_render(*, batch_id: int, run_id: str = "") -> CertificateBatch:
+    """Render the batch's certificates whose file does not show their current version, RENDER_CHUNK at a
+    time; safe to run twice, or again after a kill. Progress is stored after each certificate.
+
+    `run_id` (the Celery task id) names the run that holds the batch: a run finding the batch held by
+    another that showed progress lately leaves it, and a run whose batch was taken over (it had gone
+    silent past PURNA_JOB_STALE_SECONDS) stops before writing another file.
+    """
+    claimed = _claim(batch_id=batch_id, run_id=run_id)
+    if claimed is None:
+        return CertificateBatch.objects.get(pk=batch_id)
+    batch, pending = claimed
+    held = CertificateBatch.objects.filter(pk=batch_id, claimed_by=run_id, status=BatchStatus.RUNNING)
     printer = CertificatePrinter(instansi_get(), logo=batch.event.certificate_logo.name or "")
     storage = Certificate._meta.get_field("file").storage
     try:
         for start in range(0, len(pending), RENDER_CHUNK):
             chunk = pending[start : start + RENDER_CHUNK]
-            for certificate, content in zip(chunk, printer.render_many(chunk, batch.event), strict=True):
+            contents = printer.render_many(chunk, batch.event)
+            if not held.update(heartbeat_at=timezone.now()):
+                logger.warning("Certificate batch %s was taken over by another run; this one stops.", batch_id)
+                return CertificateBatch.objects.get(pk=batch_id)
+            for certificate, content in zip(chunk, contents, strict=True):
                 name = certificate_file_name(certificate)
+                # The file first, then the row that points to it: a run killed between the two leaves a
+                # file under the certificate's fixed name, which the next run writes again.
                 _store(storage, name, content)
                 # Only if no re-issue came meanwhile: that one queued a rendering of its own version.
                 Certificate.objects.filter(pk=certificate.pk, version=certificate.version).update(
                     file=name, rendered_version=certificate.version, rendered_at=timezone.now()
                 )
-                CertificateBatch.objects.filter(pk=batch_id).update(done=F("done") + 1)
+                held.update(done=F("done") + 1, heartbeat_at=timezone.now())
     except Exception as exc:
+        if _lost_connection(exc):
+            raise
         logger.exception("Certificate batch %s stopped", batch_id)
-        CertificateBatch.objects.filter(pk=batch_id).update(status=BatchStatus.FAILED, error=str(exc)[:1000])
+        try:
+            held.update(status=BatchStatus.FAILED, error=_failure_text(exc))
+        except (DatabaseError, InterfaceError):
+            logger.exception("Certificate batch %s: its failure could not be recorded", batch_id)
         raise
     with transaction.atomic():
-        CertificateBatch.objects.filter(pk=batch_id).update(
-            status=BatchStatus.DONE, done=batch.total, finished_at=timezone.now()
-        )
-        certificates_ready_notify(batch_id=batch_id)
+        if held.update(status=BatchStatus.DONE, done=batch.total, finished_at=timezone.now()):
+            certificates_ready_notify(batch_id=batch_id)
     batch.refresh_from_db()
     return batch
 

@@ -68,8 +68,8 @@ def certificates_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
     messages.info(
         request,
         ngettext(
-            "%(n)d certificate numbered; the files are being printed.",
-            "%(n)d certificates numbered; the files are being printed.",
+            "%(n)d certificate numbered; printing is queued and starts as soon as a worker is free.",
+            "%(n)d certificates numbered; printing is queued and starts as soon as a worker is free.",
             batch.total,
         )
         % {"n": batch.total},

@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from purna.dispatch import task_dispatch
 from purna.notifications import conf, registry
 from purna.notifications.exceptions import NotificationError
 from purna.notifications.models import Message, MessageAttachment, MessageEvent, MessageStatus
@@ -45,22 +46,11 @@ def _dispatch(task_name: str, *args: Any) -> bool:
     """Send a task to the email queue now; False (logged) when the broker cannot be reached.
 
     No publish retries: a broker that is down must not hold up the request that queued the email, and
-    the sweep hands the message over a minute later anyway. A connection of its own (not the pool's), so
-    the single connection attempt applies here only.
+    the sweep hands the message over a minute later anyway (purna/dispatch.py bounds the attempt in time).
     """
     from purna.notifications import tasks
 
-    task = getattr(tasks, task_name)
-    try:
-        # One connection attempt (kombu's default retries for about six seconds while a request waits).
-        with task.app.connection_for_write(transport_options={"max_retries": 0}) as connection:
-            task.apply_async(args=args, queue=conf.email_queue(), retry=False, connection=connection)
-    except Exception:
-        logger.warning(
-            "Could not hand %s%r to the broker; the outbox sweep will retry.", task_name, args, exc_info=True
-        )
-        return False
-    return True
+    return task_dispatch(getattr(tasks, task_name), args=args, queue=conf.email_queue())
 
 
 def send_after_commit(message_ids: Sequence[int] | None = None) -> None:

@@ -14,7 +14,6 @@ from django.utils import translation
 from PIL import Image
 from pypdf import PdfReader
 
-from ceremonies import tasks
 from ceremonies.certificate_pdf import CertificatePrinter, qr_code, verification_url
 from ceremonies.certificates import (
     WordingFacts,
@@ -169,7 +168,7 @@ def test_only_the_actors_units_get_certificates(role_user):
 
 def test_the_rendering_is_queued_after_the_commit(actor, monkeypatch, django_capture_on_commit_callbacks):
     queued = []
-    monkeypatch.setattr(tasks.certificates_render_task, "delay", lambda batch_id: queued.append(batch_id))
+    monkeypatch.setattr(services, "task_dispatch", lambda task, args, queue: queued.append(*args) or True)
 
     with django_capture_on_commit_callbacks(execute=True):
         batch = certificates_issue(event=held_event(), actor=actor)

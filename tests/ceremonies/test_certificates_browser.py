@@ -7,7 +7,6 @@ from django.conf import settings
 
 from ceremonies.models import Certificate, ParticipantStatus
 from ceremonies.services import certificates as services
-from ceremonies.tasks import certificates_render_task
 from purna import roles
 from tests.ceremonies.test_certificates import held_event
 from tests.factories import ParticipantFactory, UnitKerjaFactory, UserFactory
@@ -21,9 +20,7 @@ SCREENSHOTS = settings.BASE_DIR / "var" / "screenshots"
 def test_issue_follow_download_and_verify(browser, live_server, settings, private_media, monkeypatch):
     settings.PURNA_SITE_URL = live_server.url
     # No worker here: the batch is rendered in the web process once the issue commits.
-    monkeypatch.setattr(
-        services.certificates_render_task, "delay", lambda batch_id: certificates_render_task.apply(args=[batch_id])
-    )
+    monkeypatch.setattr(services, "task_dispatch", lambda task, args, queue: bool(task.apply(args=args)))
     unit = UnitKerjaFactory(code="BKPSDM", name="BKPSDM Kabupaten Sukamaju")
     UserFactory(username="operator-sertifikat", password="rahasia-uji-123", roles=[roles.OPERATOR], units=[unit])
     event = held_event(attended=0, absent=0, organizer=unit)

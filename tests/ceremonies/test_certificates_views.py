@@ -105,7 +105,7 @@ def test_a_viewer_sees_and_downloads_but_cannot_issue(client, unit, operator):
 
 
 def test_issue_redirects_to_the_progress_page(operator_client, unit, operator, monkeypatch):
-    monkeypatch.setattr(services.certificates_render_task, "delay", lambda batch_id: None)
+    monkeypatch.setattr(services, "task_dispatch", lambda task, args, queue: True)
     event = held_event(attended=0, absent=0, organizer=unit)
     ParticipantFactory(event=event, status=ParticipantStatus.ATTENDED, employee__unit=unit)
 
@@ -259,7 +259,7 @@ def test_a_failed_batch_can_be_printed_again(
     operator_client, unit, operator, monkeypatch, django_capture_on_commit_callbacks
 ):
     queued = []
-    monkeypatch.setattr(services.certificates_render_task, "delay", lambda batch_id: queued.append(batch_id))
+    monkeypatch.setattr(services, "task_dispatch", lambda task, args, queue: queued.append(*args) or True)
     _event, batch = event_with_certificates(unit, operator, attended=2, render=False)
     url = reverse("ceremonies:certificate_batch_retry", args=[batch.pk])
 

@@ -79,6 +79,8 @@ TABLE: dict[str, Row] = {
     # A retiree who opens the staff site is sent to their portal.
     "dashboard": Row(None, U(ANY, "retirees:302")),
     "healthz": Row(None, "all:200"),
+    # The system's status (purna/status): superusers only, and none of the matrix's identities is one.
+    "status:system": Row(None, "all:403 anon:login"),
     "instansi_logo": Row(None, "all:302"),
     "login": Row(None, "all:302 anon:200", "all:302 anon:200~"),
     "logout": Row(None, "all:405 anon:login", "all:302 anon:login"),
