@@ -175,8 +175,8 @@ def generated_document_render(*, document_id: int) -> str:
         if document is None or document.status == Status.DONE:
             return Status.DONE if document else "gone"
         document.status, document.done, document.error = Status.RUNNING, 0, ""
-        document.changed_at = timezone.now()
-        document.save(update_fields=["status", "done", "error", "changed_at"])
+        document.changed_at = document.started_at = timezone.now()
+        document.save(update_fields=["status", "done", "error", "changed_at", "started_at"])
 
     try:
         kind = kind_get(document.kind)

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from purna.jobs import ProgressJob
+
 
 class User(AbstractUser):
     """A person who signs in: BKD/BKPSDM staff (by role group) or a retiree (linked to an employee)."""
@@ -109,7 +111,7 @@ def _generated_document_storage():
     return private_storage()
 
 
-class GeneratedDocument(models.Model):
+class GeneratedDocument(ProgressJob):
     """A document or export made in the background (purna/generated.py): what it is (`kind`, the dotted
     path of its DocumentKind, and `params`), the state of the data it was made from (`fingerprint`), its
     progress and, once made, its file in private storage. One row per kind, parameters and data state:
@@ -121,27 +123,18 @@ class GeneratedDocument(models.Model):
     key = models.CharField(_("key"), max_length=64)
     params = models.JSONField(_("parameters"), default=dict)
     fingerprint = models.CharField(_("data fingerprint"), max_length=64)
+    # The progress fields (status, done, total, requested_by, started_at, finished_at, error) are the shared
+    # job's (purna/jobs.py); its status words are the document's own.
+    Status = GeneratedDocumentStatus
     status = models.CharField(
         _("status"), max_length=10, choices=GeneratedDocumentStatus.choices, default=GeneratedDocumentStatus.PENDING
     )
-    done = models.PositiveIntegerField(_("done"), default=0)
-    total = models.PositiveIntegerField(_("total"), default=0)
-    error = models.TextField(_("error"), blank=True)
     file = models.FileField(_("file"), upload_to="dokumen/", storage=_generated_document_storage, blank=True)
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     content_type = models.CharField(_("content type"), max_length=100, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     # Moved on with every change of state or progress: a job that stops moving belongs to a dead worker.
     changed_at = models.DateTimeField(_("changed"), default=timezone.now)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("generated document")
@@ -153,12 +146,6 @@ class GeneratedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"
-
-    @property
-    def progress_percent(self) -> int:
-        if self.status == GeneratedDocumentStatus.DONE:
-            return 100
-        return 0 if not self.total else min(100, self.done * 100 // self.total)
 
     @property
     def is_ready(self) -> bool:
