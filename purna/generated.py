@@ -41,6 +41,7 @@ from django.utils.module_loading import import_string
 from purna.db import is_transient
 from purna.models import GeneratedDocument
 from purna.models import GeneratedDocumentStatus as Status
+from purna.types import User
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ def fingerprint_of(*values: Any) -> str:
 # --- Services -------------------------------------------------------------------------------------------------
 
 
-def generated_document_request(*, kind: str, params: dict, fingerprint: str, actor: Any = None) -> GeneratedDocument:
+def generated_document_request(*, kind: str, params: dict, fingerprint: str, actor: User | None = None) -> GeneratedDocument:
     """The document for `kind` and `params` made from data in the state `fingerprint`: the existing row
     (made, being made, or failed), or a new one queued for the worker after the commit. Two requests at
     once create one row and one task (the unique constraint decides)."""

@@ -2,7 +2,6 @@
 manage, and an account's state for the trace of its changes.
 """
 
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -13,9 +12,10 @@ from employees.models import Employee, StaffScope
 from employees.scope import staff_scope
 from purna.accounts import ALL_UNITS as ACCOUNT_ALL_UNITS
 from purna.accounts import AccountState
+from purna.types import User
 
 
-def accounts_manageable(*, actor: Any, queryset: QuerySet | None = None) -> QuerySet:
+def accounts_manageable(*, actor: User, queryset: QuerySet | None = None) -> QuerySet:
     """The accounts of `queryset` (every account by default) that `actor` may manage in the admin: all for
     a superuser; none for anyone else without a scope; every account but the superusers' for an admin of
     every unit; for an admin of some units, the accounts that have units (a staff scope of chosen units,
@@ -67,7 +67,7 @@ def account_state(*, user_id: int) -> AccountState:
     )
 
 
-def roles_grantable(*, actor: Any) -> QuerySet:
+def roles_grantable(*, actor: User) -> QuerySet:
     """The roles (groups) `actor` may give or take away in the admin: every role for a superuser, else
     those that hold no permission the actor lacks (employees/accounts.py)."""
     if actor.is_superuser:
