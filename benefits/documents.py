@@ -2,7 +2,7 @@
 payouts (rekapitulasi) as PDF and XLSX.
 
 Everything here works on rows already read (the receipt with its payout and employee, the rows of
-benefits.selectors.payout_recap): no query is made. Documents are official papers and always come out
+benefits.selectors.payout_recap); only the signatories are read, in one query, from the officials register. Documents are official papers and always come out
 in the site's language (Indonesian), whatever the reader's interface language. The receipt is a fixed
 Indonesian form (kuitansi), so its wording is written in Indonesian in its template, as the month names
 of purna/formatting.py are.
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from benefits.models import BenefitType, PayoutStatus, Receipt
 from benefits.selectors import PayoutRecap
+from ceremonies.models import Official, OfficialRole
 from employees.nip import format_nip
 from purna import formatting, pdf
 from purna.models import Instansi
@@ -47,18 +48,35 @@ class Signatory:
     nip: str
 
 
+def _signatory(official: Official | None, *, title: str, name: str, nip: str) -> Signatory:
+    """An official from the register (with "Plt." before the position when acting), else the settings'."""
+    if official is None:
+        return Signatory(title, name, format_nip(nip) if nip else "")
+    position = official.title or title
+    if official.is_acting:
+        position = f"Plt. {position}"
+    return Signatory(position, official.name, format_nip(official.nip) if official.nip else "")
+
+
 def receipt_signatories() -> tuple[Signatory, Signatory]:
-    """The treasurer who pays and the head of the agency who acknowledges (settings PURNA_RECEIPT_*)."""
+    """The treasurer who pays and the head of the agency who acknowledges: the active officials of the
+    register signing as such (ceremonies.Official.role; an acting one, Plt., first), else the settings
+    PURNA_RECEIPT_*. One query."""
+    officials: dict[str, Official] = {}
+    for official in Official.objects.filter(is_active=True, role__in=OfficialRole.values).order_by("-is_acting", "pk"):
+        officials.setdefault(official.role, official)
     return (
-        Signatory(
-            settings.PURNA_RECEIPT_TREASURER_TITLE,
-            settings.PURNA_RECEIPT_TREASURER_NAME,
-            format_nip(settings.PURNA_RECEIPT_TREASURER_NIP) if settings.PURNA_RECEIPT_TREASURER_NIP else "",
+        _signatory(
+            officials.get(OfficialRole.TREASURER),
+            title=settings.PURNA_RECEIPT_TREASURER_TITLE,
+            name=settings.PURNA_RECEIPT_TREASURER_NAME,
+            nip=settings.PURNA_RECEIPT_TREASURER_NIP,
         ),
-        Signatory(
-            settings.PURNA_RECEIPT_HEAD_TITLE,
-            settings.PURNA_RECEIPT_HEAD_NAME,
-            format_nip(settings.PURNA_RECEIPT_HEAD_NIP) if settings.PURNA_RECEIPT_HEAD_NIP else "",
+        _signatory(
+            officials.get(OfficialRole.HEAD_OF_AGENCY),
+            title=settings.PURNA_RECEIPT_HEAD_TITLE,
+            name=settings.PURNA_RECEIPT_HEAD_NAME,
+            nip=settings.PURNA_RECEIPT_HEAD_NIP,
         ),
     )
 

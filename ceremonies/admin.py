@@ -29,8 +29,8 @@ from purna.forms import ServiceErrorsMixin
 
 @admin.register(Official)
 class OfficialAdmin(admin.ModelAdmin):
-    list_display = ["name", "title", "nip", "is_active"]
-    list_filter = ["is_active"]
+    list_display = ["name", "title", "nip", "role", "is_acting", "is_active"]
+    list_filter = ["is_active", "role", "is_acting"]
     search_fields = ["name", "title", "nip"]
 
 

@@ -44,13 +44,31 @@ class ParticipantStatus(models.TextChoices):
     ABSENT = "tidak_hadir", _("Absent")
 
 
+class OfficialRole(models.TextChoices):
+    """The post an official signs money documents for (the kuitansi and the recap of payouts)."""
+
+    HEAD_OF_AGENCY = "head", _("Head of BKPSDM")
+    TREASURER = "treasurer", _("Treasurer")
+
+
 class Official(models.Model):
     """A person who presides over events or signs their certificates: the Wali Kota, the Sekda, the head
-    of BKPSDM. Reusable across events."""
+    of BKPSDM. Reusable across events. An active official with a role signs the money documents for that
+    post; one marked acting (Plt.) stands in for it and is preferred while active."""
 
     name = models.CharField(_("name"), max_length=150)
     nip = models.CharField(_("NIP"), max_length=18, blank=True)
     title = models.CharField(_("position"), max_length=200, help_text=_('As printed: "Wali Kota Balikpapan".'))
+    role = models.CharField(
+        _("signs as"),
+        max_length=10,
+        choices=OfficialRole.choices,
+        blank=True,
+        help_text=_("The post this official signs receipts and recaps for."),
+    )
+    is_acting = models.BooleanField(
+        _("acting (Plt.)"), default=False, help_text=_('Printed as "Plt." before the position.')
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

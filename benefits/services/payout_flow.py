@@ -22,6 +22,7 @@ from benefits.models import (
     Payout,
     PayoutStatus,
 )
+from benefits.services import receipts
 from benefits.services.payout_base import (
     BulkReport,
     _action_check,
@@ -255,6 +256,8 @@ def _pay(
             _save(locked, actor, note)
             _status_change(locked, from_status=PayoutStatus.APPROVED, actor=actor, note=note, amount=locked.amount)
             notifications.payout_paid(locked)
+            # The kuitansi exists as soon as the payout is paid; its PDF is rendered after the commit.
+            receipts.receipt_ensure(payout=locked, actor=actor)
     except Exception:
         if stored_name:
             locked.proof.storage.delete(stored_name)

@@ -34,6 +34,7 @@ from ceremonies.models import Event, EventStatus
 from employees import cases, retirement
 from employees.choices import RetirementKind
 from employees.models import Employee, RetirementCase
+from employees.nip import format_nip
 from purna.db import BUSY_MESSAGE, is_transient
 from purna.types import User
 
@@ -68,10 +69,15 @@ class RetirementTerms:
     service_months: int
 
 
-def retirement_terms(employee: Employee) -> RetirementTerms:
+NO_CASE: Any = object()
+
+
+def retirement_terms(employee: Employee, case: Any = NO_CASE) -> RetirementTerms:
     """The TMT and kind of the employee's retirement record while it is live or done (a death or an APS
-    decides its own TMT), else the computed TMT pensiun as a retirement at the BUP."""
-    case = RetirementCase.objects.filter(employee_id=employee.pk, status__in=cases.LIVE).first()
+    decides its own TMT), else the computed TMT pensiun as a retirement at the BUP. `case`: the record
+    already read (None: none), else it is read here."""
+    if case is NO_CASE:
+        case = RetirementCase.objects.filter(employee_id=employee.pk, status__in=cases.LIVE).first()
     tmt = case.tmt if case is not None else employee.tmt_pensiun
     kind = case.kind if case is not None else RetirementKind.BUP
     if tmt is None:
@@ -87,9 +93,15 @@ def tali_asih_compute(*, employee: Employee) -> tuple[RetirementTerms, tali_asih
     """The tali asih due to an employee from the rate in force at their TMT, with its breakdown (no
     write: the staff pages show it before a payout is prepared). Raises PayoutError."""
     terms = retirement_terms(employee)
+    rates = [rate_from_model(rate) for rate in TaliAsihRate.objects.prefetch_related("bands")]
+    return terms, _tali_asih_breakdown(employee, terms, rates)
+
+
+def _tali_asih_breakdown(
+    employee: Employee, terms: RetirementTerms, rates: list[tali_asih.Rate]
+) -> tali_asih.Breakdown:
     if terms.tmt is None:
         raise PayoutError(_("The employee has no TMT pensiun yet: complete their record first."))
-    rates = [rate_from_model(rate) for rate in TaliAsihRate.objects.prefetch_related("bands")]
     rate = tali_asih.rate_for(rates, tmt=terms.tmt, asn_type=employee.asn_type, retirement_kind=terms.kind)
     if rate is None:
         raise PayoutError(
@@ -106,11 +118,12 @@ def tali_asih_compute(*, employee: Employee) -> tuple[RetirementTerms, tali_asih
         )
     except tali_asih.TaliAsihError as exc:
         raise PayoutError(str(exc)) from exc
-    return terms, breakdown
+    return breakdown
 
 
-def _tht_amount(employee: Employee) -> tuple[Decimal, dict[str, Any]]:
-    claim = ThtClaim.objects.filter(employee_id=employee.pk).first()
+def _tht_amount(employee: Employee, claim: Any = NO_CASE) -> tuple[Decimal, dict[str, Any]]:
+    if claim is NO_CASE:
+        claim = ThtClaim.objects.filter(employee_id=employee.pk).first()
     if claim is None or claim.amount_received is None:
         raise PayoutError(_("The THT amount paid by PT Taspen is not recorded yet: record it on the THT claim first."))
     return claim.amount_received, {
@@ -248,3 +261,101 @@ def payouts_prepare_bulk(
                 raise
             report.errors.append((employee.display_name, [str(BUSY_MESSAGE)]))
     return report
+
+
+# --- The preview before preparing ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """One retiree of a preparation's preview: the amount and the rule it comes from, or why no payout
+    would be prepared (`skipped`: one already exists; `problems`: it cannot be computed)."""
+
+    employee: Employee
+    amount: Decimal | None
+    rule: str
+    skipped: bool
+    problems: tuple[str, ...]
+    tmt: dt.date | None = None
+
+    @property
+    def nip(self) -> str:
+        return format_nip(self.employee.nip)
+
+    @property
+    def prepared(self) -> bool:
+        return not self.skipped and not self.problems
+
+
+@dataclass(frozen=True)
+class PreparePreview:
+    rows: list[PreviewRow]
+    total: Decimal  # the sum of the amounts that would be prepared
+
+    @property
+    def to_prepare(self) -> int:
+        return sum(1 for row in self.rows if row.prepared)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for row in self.rows if row.problems)
+
+
+def _rule(breakdown: tali_asih.Breakdown) -> str:
+    parts = [breakdown.rate_name]
+    if breakdown.band:
+        parts.append(breakdown.band)
+    if breakdown.golongan_group:
+        parts.append(_("golongan %(group)s") % {"group": breakdown.golongan_group})
+    if breakdown.decision_number:
+        parts.append(breakdown.decision_number)
+    return " · ".join(part for part in parts if part)
+
+
+def payouts_preview(*, employees: Iterable[Employee], benefit_type: str) -> PreparePreview:
+    """What preparing `employees`' payouts of `benefit_type` would give, person by person, without a write:
+    the amount and its rule (the tali asih rate and band, or the THT PT Taspen paid), those skipped
+    (a live or paid payout already) and those refused with why, and the total. A fixed number of queries
+    whatever the number of employees (the rates, records and THT claims are read once)."""
+    employees = list(employees)
+    ids = [employee.pk for employee in employees]
+    having = set(
+        Payout.objects.filter(employee__in=ids, benefit_type=benefit_type, status__in=COUNTED_STATUSES).values_list(
+            "employee_id", flat=True
+        )
+    )
+    records: dict[int, RetirementCase] = {}
+    for case in RetirementCase.objects.filter(employee_id__in=ids, status__in=cases.LIVE).order_by("-pk"):
+        records[case.employee_id] = case
+    if benefit_type == BenefitType.TALI_ASIH:
+        rates = [rate_from_model(rate) for rate in TaliAsihRate.objects.prefetch_related("bands")]
+    else:
+        claims = {claim.employee_id: claim for claim in ThtClaim.objects.filter(employee_id__in=ids)}
+    rows, total = [], Decimal(0)
+    for employee in employees:
+        if employee.pk in having:
+            rows.append(PreviewRow(employee, None, "", skipped=True, problems=()))
+            continue
+        terms = retirement_terms(employee, records.get(employee.pk))
+        try:
+            if benefit_type == BenefitType.TALI_ASIH:
+                breakdown = _tali_asih_breakdown(employee, terms, rates)
+                amount, rule = breakdown.amount, _rule(breakdown)
+            else:
+                if terms.tmt is None:
+                    raise PayoutError(_("The employee has no TMT pensiun yet: complete their record first."))
+                claim = claims.get(employee.pk)
+                amount, _details = _tht_amount(employee, claim)
+                rule = _("Paid by PT Taspen")
+                if claim is not None and claim.taspen_reference:
+                    rule = f"{rule} · {claim.taspen_reference}"
+        except PayoutError as error:
+            rows.append(PreviewRow(employee, None, "", skipped=False, problems=tuple(error.messages), tmt=terms.tmt))
+            continue
+        refused = tuple(str(problem) for problem in tali_asih.amount_check(amount))
+        if refused:
+            rows.append(PreviewRow(employee, amount, rule, skipped=False, problems=refused, tmt=terms.tmt))
+            continue
+        rows.append(PreviewRow(employee, amount, rule, skipped=False, problems=(), tmt=terms.tmt))
+        total += amount
+    return PreparePreview(rows=rows, total=total)

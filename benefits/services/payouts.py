@@ -53,6 +53,7 @@ from benefits.services.payout_flow import payouts_verify_bulk as payouts_verify_
 from benefits.services.payout_preparation import RetirementTerms as RetirementTerms
 from benefits.services.payout_preparation import payout_prepare as payout_prepare
 from benefits.services.payout_preparation import payouts_prepare_bulk as payouts_prepare_bulk
+from benefits.services.payout_preparation import payouts_preview as payouts_preview
 from benefits.services.payout_preparation import rate_from_model as rate_from_model
 from benefits.services.payout_preparation import retirement_terms as retirement_terms
 from benefits.services.payout_preparation import tali_asih_compute as tali_asih_compute

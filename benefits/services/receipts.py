@@ -5,6 +5,8 @@ row locked for the year (number_next): two treasurers issuing at the same moment
 numbers, and a receipt whose transaction rolls back gives its number back. The PDF is rendered by a
 worker on the PDF queue (benefits.tasks.receipt_render_task, after the commit); the render is safe to
 run twice and leaves no stray file (receipt_render). Issuing again keeps the number and replaces the PDF.
+A paid payout always has its receipt: the service that pays issues it in the same transaction
+(receipt_ensure), so no one has to click "Issue the receipt" after paying.
 """
 
 import logging
@@ -17,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from benefits import notifications, payouts
 from benefits.exceptions import PayoutError
-from benefits.models import Payout, Receipt, ReceiptStatus
+from benefits.models import Payout, PayoutStatus, Receipt, ReceiptStatus
 from employees.scope import staff_scope
 from purna.downloads import PDF, FileNotReadyError, StoredFile
 from purna.history import history_note, history_user
@@ -53,32 +55,51 @@ def receipt_issue(*, payout: Payout, actor: User) -> Receipt:
     with transaction.atomic():
         locked = Payout.objects.select_for_update().select_related("employee").get(pk=payout.pk)
         _issue_check(actor, locked)
-        receipt = Receipt.objects.select_for_update().filter(payout=locked).first()
-        if receipt is None:
-            issued_on = locked.paid_on or timezone.localdate()
-            seq = number_next(kind=RECEIPT, year=issued_on.year)
-            receipt = Receipt(
-                payout=locked,
-                year=issued_on.year,
-                seq=seq,
-                number=number_format(
-                    settings.PURNA_RECEIPT_NUMBER_PATTERN, seq=seq, year=issued_on.year, month=issued_on.month
-                ),
-                issued_on=issued_on,
-                issued_by=history_user(actor),
-            )
-            reason = _("Receipt issued")
-        else:
-            receipt.status, receipt.rendered_at = ReceiptStatus.PENDING, None
-            reason = _("Receipt issued again")
-        history_note(receipt, actor=actor, reason=reason)
-        try:
-            with transaction.atomic():
-                receipt.save()
-        except IntegrityError as exc:
-            # The pattern gave a number already used (it was changed to one without {seq} or {year}).
-            raise PayoutError(_("The receipt number %(number)s is already used.") % {"number": receipt.number}) from exc
-        transaction.on_commit(lambda: _render_later(receipt.pk), robust=True)
+        return _issue(locked, actor=actor)
+
+
+def receipt_ensure(*, payout: Payout, actor: User | None) -> Receipt:
+    """The receipt of a paid payout, issued now (numbered, its PDF queued after the commit) if it has
+    none yet: a paid payout always has its kuitansi. Called by the service that pays, inside its
+    transaction, with the payout locked; and by the download for a payout paid before receipts were
+    issued on payment. Raises PayoutError for a payout that is not paid."""
+    with transaction.atomic():
+        locked = Payout.objects.select_for_update().select_related("employee").get(pk=payout.pk)
+        if locked.status != PayoutStatus.PAID:
+            raise PayoutError(_("The receipt is not ready."))
+        receipt = Receipt.objects.filter(payout=locked).first()
+        if receipt is not None:
+            return receipt
+        return _issue(locked, actor=actor)
+
+
+def _issue(locked: Payout, *, actor: User | None) -> Receipt:
+    receipt = Receipt.objects.select_for_update().filter(payout=locked).first()
+    if receipt is None:
+        issued_on = locked.paid_on or timezone.localdate()
+        seq = number_next(kind=RECEIPT, year=issued_on.year)
+        receipt = Receipt(
+            payout=locked,
+            year=issued_on.year,
+            seq=seq,
+            number=number_format(
+                settings.PURNA_RECEIPT_NUMBER_PATTERN, seq=seq, year=issued_on.year, month=issued_on.month
+            ),
+            issued_on=issued_on,
+            issued_by=history_user(actor),
+        )
+        reason = _("Receipt issued")
+    else:
+        receipt.status, receipt.rendered_at = ReceiptStatus.PENDING, None
+        reason = _("Receipt issued again")
+    history_note(receipt, actor=actor, reason=reason)
+    try:
+        with transaction.atomic():
+            receipt.save()
+    except IntegrityError as exc:
+        # The pattern gave a number already used (it was changed to one without {seq} or {year}).
+        raise PayoutError(_("The receipt number %(number)s is already used.") % {"number": receipt.number}) from exc
+    transaction.on_commit(lambda: _render_later(receipt.pk), robust=True)
     return receipt
 
 

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from benefits import document_kinds
 from benefits.exceptions import PayoutError
-from benefits.models import Payout, Receipt
+from benefits.models import Payout, PayoutStatus, Receipt
 from benefits.selectors import payout_get
 from benefits.services import receipts as services_receipts
 from ceremonies.models import Event
@@ -41,11 +41,18 @@ def _receipt(payout: Payout) -> Receipt | None:
 
 
 @permission_required("benefits.view_payout", raise_exception=True)
-def receipt_pdf(request: HttpRequest, pk: int) -> FileResponse:
-    """The receipt's PDF, read from private storage (it has no public address)."""
-    receipt = _receipt(_payout(request, pk))
+def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The receipt's PDF, read from private storage (it has no public address). A paid payout always has
+    its receipt (issued now if it was paid before receipts came with the payment): while it is being
+    rendered, a page that shows its progress and the download link once it is ready."""
+    payout = _payout(request, pk)
+    receipt = _receipt(payout)
+    if receipt is None and payout.status == PayoutStatus.PAID:
+        receipt = services_receipts.receipt_ensure(payout=payout, actor=request.user)
     if receipt is None:
         raise Http404(_("The receipt is not ready."))
+    if not receipt.is_ready:
+        return render(request, "benefits/receipt_wait.html", {"payout": payout, "receipt": receipt})
     return file_response(services_receipts.receipt_file, receipt)
 
 

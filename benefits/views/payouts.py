@@ -376,8 +376,9 @@ def payout_proof_view(request: HttpRequest, pk: int) -> FileResponse:
 
 @permission_required("benefits.add_payout", raise_exception=True)
 def prepare_view(request: HttpRequest) -> HttpResponse:
-    """Choose a benefit and a TMT period or a ceremony; see how many retirees it covers; prepare their
-    payouts here (up to PURNA_PAYOUT_PREPARE_INLINE_MAX) or as a batch run by the worker."""
+    """Choose a benefit and a TMT period or a ceremony; see whom it covers, with each amount, its rule and
+    the total; prepare their payouts here (up to PURNA_PAYOUT_PREPARE_INLINE_MAX) or as a batch run by
+    the worker."""
     scope = staff_scope(request.user)
     data = request.POST if request.method == "POST" else (request.GET or None)
     form = PrepareForm(data, events=_events(scope))
@@ -389,8 +390,11 @@ def prepare_view(request: HttpRequest) -> HttpResponse:
         )
         if request.method == "POST":
             return _prepare(request, employees, choice)
-        total, having = selectors.payout_candidate_counts(employees=employees, benefit_type=choice["benefit_type"])
-        context.update(preview=True, total=total, having=having, to_prepare=total - having)
+        # Each person, the amount and its rule, and the total, before anything is prepared.
+        preview = services.payouts_preview(employees=employees, benefit_type=choice["benefit_type"])
+        total = len(preview.rows)
+        having = sum(1 for row in preview.rows if row.skipped)
+        context.update(preview=preview, total=total, having=having, to_prepare=total - having)
     return render(request, "benefits/prepare.html", context)
 
 

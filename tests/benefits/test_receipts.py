@@ -293,9 +293,10 @@ def test_the_receipt_downloads_through_its_view(client, treasurer, retiree, no_r
     url = reverse("benefits:receipt_pdf", args=[payout.pk])
     assert url == f"/tht-tali-asih/pembayaran/{payout.pk}/kuitansi.pdf"
     client.force_login(treasurer)
-    assert client.get(url).status_code == 404  # not issued yet
-    receipt = services_receipts.receipt_issue(payout=payout, actor=treasurer)
-    assert client.get(url).status_code == 404  # not rendered yet
+    response = client.get(url)  # a paid payout has its receipt: issued now, shown while it renders
+    assert response.status_code == 200 and b'data-testid="receipt-progress"' in response.content
+    receipt = Receipt.objects.get(payout=payout)
+    assert client.get(url).status_code == 200  # still being rendered: the same page
     receipt_render_task(receipt.pk)
 
     response = client.get(url)

@@ -2,7 +2,9 @@
 ceremony's participants, or as a batch in Celery that continues where it stopped."""
 
 import datetime as dt
+from pathlib import Path
 
+from django.conf import settings as django_settings
 from django.urls import reverse
 
 from benefits.models import BatchStatus, BenefitType, Payout, PayoutBatch
@@ -104,3 +106,54 @@ def test_a_batch_stopped_half_way_continues_where_it_stopped(staff, unit, flat_r
     batch.refresh_from_db()
     assert (batch.status, batch.done, batch.created) == (BatchStatus.DONE, 5, 3)
     assert set(Payout.objects.values_list("employee_id", flat=True)) == {p.pk for p in people[2:]}
+
+
+# --- The preview: each person, the amount, the rule and the total -------------------------------------------
+
+
+def test_the_preview_shows_each_person_amount_rule_and_total(client, staff, unit, flat_rate):
+    retiree(unit, name="Juli Satu", nip="196505121990031004")
+    retiree(unit, name="Juli Dua", tmt_pensiun=dt.date(2025, 7, 1))
+    prepare(retiree(unit, name="Sudah Ada"), staff)
+    retiree(unit, name="Tanpa TMT", tmt_pensiun=None)
+    client.force_login(staff["operator"])
+    choice = {"benefit_type": BenefitType.TALI_ASIH, "tmt_from": "2025-06", "tmt_until": "2025-07"}
+
+    response = client.get(reverse("benefits:prepare"), choice)
+
+    html = response.content.decode()
+    assert html.count('data-testid="prepare-row"') == 3
+    for expected in (
+        "Juli Satu",
+        "19650512 199003 1 004",
+        "Juli Dua",
+        "Sudah Ada",
+        "Rp 20.000.000",
+        flat_rate.name,
+        flat_rate.decision_number,
+    ):
+        assert expected in html, expected
+    assert 'data-testid="prepare-total">Rp 40.000.000<' in html
+    preview = response.context["preview"]
+    assert [row.employee.name for row in preview.rows if row.prepared] == ["Juli Dua", "Juli Satu"]
+    assert [row.employee.name for row in preview.rows if row.skipped] == ["Sudah Ada"]
+
+
+def test_the_preview_says_why_a_person_cannot_be_prepared(client, staff, unit, flat_rate):
+    retiree(unit, name="Tanpa Klaim")
+    client.force_login(staff["operator"])
+    choice = {"benefit_type": BenefitType.THT, "tmt_from": "2025-07", "tmt_until": "2025-07"}
+
+    response = client.get(reverse("benefits:prepare"), choice)
+
+    html = " ".join(response.content.decode().split())
+    assert "Tanpa Klaim" in html
+    assert "Jumlah THT yang dibayar PT Taspen belum dicatat" in html
+    assert response.context["preview"].errors == 1
+    assert 'data-testid="prepare-total">Rp 0<' in html
+
+
+def test_indonesian_texts_say_kesalahan_not_galat():
+    po = (Path(django_settings.BASE_DIR) / "locale" / "id" / "LC_MESSAGES" / "django.po").read_text()
+    msgstrs = [line for line in po.splitlines() if not line.startswith(("msgid", "#"))]
+    assert not [line for line in msgstrs if "galat" in line.lower()]
