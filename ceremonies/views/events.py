@@ -424,6 +424,34 @@ def souvenir_view(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("ceremonies:checkin", args=[participant.event_id]) + _back_query(request))
 
 
+def _undo(request: HttpRequest, pk: int, undo, done_message: str) -> HttpResponse:
+    """Take back a check-in or a souvenir (`undo`, a service) with the reason the form gives."""
+    participant = _participant(request, pk, for_change=True)
+    try:
+        participant = undo(participant=participant, actor=request.user, reason=request.POST.get("reason", ""))
+    except CeremonyError as error:
+        if request.htmx:
+            return HttpResponse(" ".join(error.messages), status=409)
+        _error_messages(request, error)
+        return redirect("ceremonies:checkin", pk=participant.event_id)
+    if request.htmx:
+        return _checkin_row(request, participant)
+    messages.success(request, done_message % {"name": participant.employee.display_name})
+    return HttpResponseRedirect(reverse("ceremonies:checkin", args=[participant.event_id]) + _back_query(request))
+
+
+@require_POST
+@permission_required("ceremonies.change_event", raise_exception=True)
+def participant_check_in_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _undo(request, pk, services.participant_check_in_undo, _("The check-in of %(name)s was undone."))
+
+
+@require_POST
+@permission_required("ceremonies.change_event", raise_exception=True)
+def souvenir_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _undo(request, pk, services.souvenir_undo, _("The souvenir of %(name)s was undone."))
+
+
 @require_POST
 @permission_required("ceremonies.change_event", raise_exception=True)
 def check_in_all_view(request: HttpRequest, pk: int) -> HttpResponse:

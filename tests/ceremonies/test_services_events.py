@@ -263,7 +263,9 @@ def test_a_check_in_is_undone_with_a_reason_on_the_day_and_the_status_comes_back
     services.participant_update(participant=participant, actor=staff, companion_name="", companion_relation="")
     services.participant_check_in(participant=participant, actor=staff)
 
-    undone = services.participant_check_in_undo(participant=participant, actor=staff, reason=" salah  orang ", now=event.ends_at)
+    undone = services.participant_check_in_undo(
+        participant=participant, actor=staff, reason=" salah  orang ", now=event.ends_at
+    )
 
     assert undone.status == ParticipantStatus.CONFIRMED
     assert (undone.checked_in_at, undone.checked_in_by) == (None, None)

@@ -147,6 +147,8 @@ TABLE: dict[str, Row] = {
     "ceremonies:participant_remove": Row(pk("participant"), POST_ONLY, S(EDITORS_DONE)),
     "ceremonies:participant_check_in": Row(pk("participant"), POST_ONLY, S(EDITORS_DONE)),
     "ceremonies:souvenir": Row(pk("participant"), POST_ONLY, S(EDITORS_DONE)),
+    "ceremonies:participant_check_in_undo": Row(pk("participant"), POST_ONLY, S(EDITORS_DONE)),
+    "ceremonies:souvenir_undo": Row(pk("participant"), POST_ONLY, S(EDITORS_DONE)),
     "ceremonies:attendance_pdf": Row(pk("event"), S(ANY)),
     "ceremonies:participants_xlsx": Row(pk("event"), S(ANY)),
     "ceremonies:report_pdf": Row(pk("farewell"), S(ANY)),
