@@ -6,6 +6,8 @@ participant outside it answers 404), call one service (ceremonies/services/event
 form errors or messages, redirect.
 """
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -424,7 +426,7 @@ def souvenir_view(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("ceremonies:checkin", args=[participant.event_id]) + _back_query(request))
 
 
-def _undo(request: HttpRequest, pk: int, undo, done_message: str) -> HttpResponse:
+def _undo(request: HttpRequest, pk: int, undo: Callable[..., Participant], done_message: str) -> HttpResponse:
     """Take back a check-in or a souvenir (`undo`, a service) with the reason the form gives."""
     participant = _participant(request, pk, for_change=True)
     try:
