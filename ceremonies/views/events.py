@@ -15,6 +15,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -363,8 +364,14 @@ def checkin_view(request: HttpRequest, pk: int) -> HttpResponse:
         "counts": selectors.event_counts(participants=everyone),
         "search": search,
         "attendance_open": rules.attendance_allowed(event.status),
+        "undo_open": _undo_open(event),
     }
     return render(request, "ceremonies/checkin.html", context)
+
+
+def _undo_open(event: Event) -> bool:
+    """Whether a check-in or a souvenir can still be undone today (services.participant_check_in_undo)."""
+    return rules.undo_allowed(event.status, timezone.localdate(event.ends_at), timezone.localdate())
 
 
 def _checkin_row(request: HttpRequest, participant: Participant) -> HttpResponse:
@@ -375,6 +382,7 @@ def _checkin_row(request: HttpRequest, participant: Participant) -> HttpResponse
         "participant": participant,
         "event": participant.event,
         "attendance_open": True,
+        "undo_open": _undo_open(participant.event),
         "counts": selectors.event_counts(participants=everyone),
         "counts_oob": True,
     }

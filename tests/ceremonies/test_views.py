@@ -383,6 +383,8 @@ def test_a_wrong_check_in_and_souvenir_are_undone_from_the_check_in_page(operato
 def test_undo_after_the_event_day_is_refused_in_indonesian(operator_client, unit):
     event = EventFactory(organizer=unit, starts_at=timezone.now() - dt.timedelta(days=2))
     participant = ParticipantFactory(event=event, employee=retiring(unit), status=ParticipantStatus.ATTENDED)
+    page = operator_client.get(reverse("ceremonies:checkin", args=[event.pk])).content.decode()
+    assert reverse("ceremonies:participant_check_in_undo", args=[participant.pk]) not in page
     response = operator_client.post(
         reverse("ceremonies:participant_check_in_undo", args=[participant.pk]), {"reason": "salah"}, follow=True
     )
