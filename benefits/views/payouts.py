@@ -573,7 +573,7 @@ def handover_pay_view(request: HttpRequest, pk: int, payout_pk: int) -> HttpResp
     hand-over (the note of its status change and history)."""
     event = _event(request, pk, for_change=True)
     payout = _payout(request, payout_pk)
-    representative = " ".join(request.POST.get("representative", "").split())[:150]
+    representative = " ".join(request.POST.get("representative", "").split())[:60]
     confirmed = request.POST.get("confirm") == "1"
     row = None if confirmed and representative else _handover_row(request, event, payout.employee_id)
     if row is not None and (not confirmed or not row.participant.has_attended):
@@ -584,11 +584,8 @@ def handover_pay_view(request: HttpRequest, pk: int, payout_pk: int) -> HttpResp
         return render(request, template, context)
     note = ""
     if representative:
-        # The name first: the history's reason keeps 100 characters.
-        note = _("Handed over to the representative %(name)s at %(event)s") % {
-            "name": representative,
-            "event": event.title,
-        }
+        # The payout keeps its event; the note (and the history's reason, 100 characters) the name.
+        note = _("Handed over to the representative %(name)s") % {"name": representative}
     error = None
     try:
         payout = services.payout_hand_over(payout=payout, event=event, actor=request.user, note=note)
