@@ -75,6 +75,12 @@ def attendance_allowed(status: str) -> bool:
     return status in (PUBLISHED, HELD)
 
 
+def undo_allowed(status: str, event_last_day: dt.date, today: dt.date) -> bool:
+    """A check-in or a souvenir may be taken back while attendance is open and until the end of the event's
+    (last) day: afterwards the record of who came stands."""
+    return attendance_allowed(status) and today <= event_last_day
+
+
 def event_period_errors(starts_at: dt.datetime | None, ends_at: dt.datetime | None) -> dict[str, list[str]]:
     """An event (or an agenda item) ends after it starts."""
     if starts_at and ends_at and ends_at <= starts_at:

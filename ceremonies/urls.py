@@ -23,6 +23,9 @@ urlpatterns = [
     path("peserta/<int:pk>/hapus/", views.participant_remove_view, name="participant_remove"),
     path("peserta/<int:pk>/hadir/", views.participant_check_in_view, name="participant_check_in"),
     path("peserta/<int:pk>/kenang-kenangan/", views.souvenir_view, name="souvenir"),
+    # Taking back a wrong tap, with a reason, on the event's day.
+    path("peserta/<int:pk>/hadir/batal/", views.participant_check_in_undo_view, name="participant_check_in_undo"),
+    path("peserta/<int:pk>/kenang-kenangan/batal/", views.souvenir_undo_view, name="souvenir_undo"),
     # Documents: attendance sheet, participant list, report, invitation letters.
     path("<int:pk>/daftar-hadir.pdf", documents.attendance_pdf, name="attendance_pdf"),
     path("<int:pk>/peserta.xlsx", documents.participants_xlsx, name="participants_xlsx"),

@@ -558,15 +558,41 @@ def handover_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "benefits/handover.html", context)
 
 
+def _handover_row(request: HttpRequest, event: Event, employee_id: int) -> selectors.HandoverRow:
+    try:
+        row = selectors.handover_row_get(event=event, employee_id=employee_id, scope=staff_scope(request.user))
+    except Participant.DoesNotExist as exc:
+        raise Http404(_("No such participant.")) from exc
+    row.participant.nip_display = format_nip(row.participant.employee.nip)
+    return row
+
+
 @require_POST
 @permission_required("benefits.pay_payout", raise_exception=True)
 def handover_pay_view(request: HttpRequest, pk: int, payout_pk: int) -> HttpResponse:
-    """Hand over one approved payout at the ceremony (payout_hand_over); htmx swaps the row back."""
+    """Hand over one approved payout at the ceremony (payout_hand_over); htmx swaps the row back.
+
+    Money changes hands: the first press asks for confirmation, showing the amount; someone not checked
+    in is either checked in first or the money goes to a representative, whose name is kept with the
+    hand-over (the note of its status change and history)."""
     event = _event(request, pk, for_change=True)
     payout = _payout(request, payout_pk)
+    representative = " ".join(request.POST.get("representative", "").split())[:60]
+    confirmed = request.POST.get("confirm") == "1"
+    row = None if confirmed and representative else _handover_row(request, event, payout.employee_id)
+    if row is not None and (not confirmed or not row.participant.has_attended):
+        context = {"event": event, "row": row, "can_pay": True, "confirm_payout_pk": payout.pk}
+        if confirmed:
+            context["row_error"] = _("Not checked in: check them in first, or write the representative's name.")
+        template = "benefits/_handover_row.html" if request.htmx else "benefits/handover_confirm.html"
+        return render(request, template, context)
+    note = ""
+    if representative:
+        # The payout keeps its event; the note (and the history's reason, 100 characters) the name.
+        note = _("Handed over to the representative %(name)s") % {"name": representative}
     error = None
     try:
-        payout = services.payout_hand_over(payout=payout, event=event, actor=request.user)
+        payout = services.payout_hand_over(payout=payout, event=event, actor=request.user, note=note)
     except PayoutError as exc:
         error = exc
     if not request.htmx:
@@ -579,14 +605,9 @@ def handover_pay_view(request: HttpRequest, pk: int, payout_pk: int) -> HttpResp
                 % {"benefit": payout.get_benefit_type_display(), "name": payout.employee.display_name},
             )
         return HttpResponseRedirect(reverse("benefits:handover", args=[event.pk]) + f"#serah-{payout.employee_id}")
-    try:
-        row = selectors.handover_row_get(event=event, employee_id=payout.employee_id, scope=staff_scope(request.user))
-    except Participant.DoesNotExist as exc:
-        raise Http404(_("No such participant.")) from exc
-    row.participant.nip_display = format_nip(row.participant.employee.nip)
     context = {
         "event": event,
-        "row": row,
+        "row": _handover_row(request, event, payout.employee_id),
         "can_pay": True,
         "row_error": " ".join(error.messages) if error is not None else "",
     }

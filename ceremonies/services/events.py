@@ -380,3 +380,68 @@ def souvenir_hand(*, participant: Participant, actor: User, note: str = "") -> t
         history_note(locked, actor=actor, reason="souvenir")
         locked.save()
     return locked, True
+
+
+# --- Taking back a check-in or a souvenir (a wrong tap) ----------------------------------------------------
+
+
+def _undo_check(locked: Participant, reason: str, now: dt.datetime | None) -> str:
+    """The reason, cleaned; CeremonyError when there is none or the event's day is over."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise CeremonyError(errors={"reason": [_("Say why it is being undone.")]})
+    today = timezone.localdate(now or timezone.now())
+    if not rules.undo_allowed(locked.event.status, timezone.localdate(locked.event.ends_at), today):
+        raise CeremonyError(_("This can only be undone on the day of the event, while attendance is open."))
+    return reason
+
+
+def _status_before_check_in(participant: Participant) -> str:
+    """What the participant's status was before they were checked in (their history), else what their
+    invitation and answer say."""
+    before = (
+        participant.history.exclude(status=ParticipantStatus.ATTENDED)
+        .order_by("-history_date", "-history_id")
+        .values_list("status", flat=True)
+        .first()
+    )
+    if before:
+        return before
+    if participant.responded_at:
+        return ParticipantStatus.CONFIRMED
+    return ParticipantStatus.INVITED if participant.invited_at else ParticipantStatus.NOT_INVITED
+
+
+def participant_check_in_undo(
+    *, participant: Participant, actor: User, reason: str, now: dt.datetime | None = None
+) -> Participant:
+    """Take back a check-in made by mistake, with the reason in the history, on the event's day only; the
+    participant goes back to the status they had before."""
+    with transaction.atomic():
+        locked = _participant_locked(participant)
+        event_change_check(event=locked.event, actor=actor)
+        reason = _undo_check(locked, reason, now)
+        if locked.status != ParticipantStatus.ATTENDED:
+            raise CeremonyError(_("This participant is not checked in."))
+        locked.status = _status_before_check_in(locked)
+        locked.checked_in_at = None
+        locked.checked_in_by = None
+        history_note(locked, actor=actor, reason=f"check-in undone: {reason}")
+        locked.save()
+    return locked
+
+
+def souvenir_undo(*, participant: Participant, actor: User, reason: str, now: dt.datetime | None = None) -> Participant:
+    """Take back a souvenir recorded by mistake, with the reason in the history, on the event's day only."""
+    with transaction.atomic():
+        locked = _participant_locked(participant)
+        event_change_check(event=locked.event, actor=actor)
+        reason = _undo_check(locked, reason, now)
+        if locked.souvenir_at is None:
+            raise CeremonyError(_("No souvenir is recorded for this participant."))
+        locked.souvenir_at = None
+        locked.souvenir_by = None
+        locked.souvenir_note = ""
+        history_note(locked, actor=actor, reason=f"souvenir undone: {reason}")
+        locked.save()
+    return locked

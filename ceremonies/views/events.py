@@ -6,6 +6,8 @@ participant outside it answers 404), call one service (ceremonies/services/event
 form errors or messages, redirect.
 """
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -13,6 +15,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -361,8 +364,14 @@ def checkin_view(request: HttpRequest, pk: int) -> HttpResponse:
         "counts": selectors.event_counts(participants=everyone),
         "search": search,
         "attendance_open": rules.attendance_allowed(event.status),
+        "undo_open": _undo_open(event),
     }
     return render(request, "ceremonies/checkin.html", context)
+
+
+def _undo_open(event: Event) -> bool:
+    """Whether a check-in or a souvenir can still be undone today (services.participant_check_in_undo)."""
+    return rules.undo_allowed(event.status, timezone.localdate(event.ends_at), timezone.localdate())
 
 
 def _checkin_row(request: HttpRequest, participant: Participant) -> HttpResponse:
@@ -373,6 +382,7 @@ def _checkin_row(request: HttpRequest, participant: Participant) -> HttpResponse
         "participant": participant,
         "event": participant.event,
         "attendance_open": True,
+        "undo_open": _undo_open(participant.event),
         "counts": selectors.event_counts(participants=everyone),
         "counts_oob": True,
     }
@@ -422,6 +432,34 @@ def souvenir_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _checkin_row(request, participant)
     messages.success(request, _("Souvenir recorded for %(name)s.") % {"name": participant.employee.display_name})
     return HttpResponseRedirect(reverse("ceremonies:checkin", args=[participant.event_id]) + _back_query(request))
+
+
+def _undo(request: HttpRequest, pk: int, undo: Callable[..., Participant], done_message: str) -> HttpResponse:
+    """Take back a check-in or a souvenir (`undo`, a service) with the reason the form gives."""
+    participant = _participant(request, pk, for_change=True)
+    try:
+        participant = undo(participant=participant, actor=request.user, reason=request.POST.get("reason", ""))
+    except CeremonyError as error:
+        if request.htmx:
+            return HttpResponse(" ".join(error.messages), status=409)
+        _error_messages(request, error)
+        return redirect("ceremonies:checkin", pk=participant.event_id)
+    if request.htmx:
+        return _checkin_row(request, participant)
+    messages.success(request, done_message % {"name": participant.employee.display_name})
+    return HttpResponseRedirect(reverse("ceremonies:checkin", args=[participant.event_id]) + _back_query(request))
+
+
+@require_POST
+@permission_required("ceremonies.change_event", raise_exception=True)
+def participant_check_in_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _undo(request, pk, services.participant_check_in_undo, _("The check-in of %(name)s was undone."))
+
+
+@require_POST
+@permission_required("ceremonies.change_event", raise_exception=True)
+def souvenir_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _undo(request, pk, services.souvenir_undo, _("The souvenir of %(name)s was undone."))
 
 
 @require_POST

@@ -82,6 +82,13 @@ def test_the_bendahara_hands_over_a_tali_asih_payout_from_a_phone(browser, live_
         assert page.get_by_test_id("handover-button").count() == 1
 
         row.get_by_test_id("handover-button").click()
+        # Money changes hands: the amount is confirmed; Ahmad Yani is not checked in, so a representative
+        # receives it, by name.
+        confirm = row.get_by_test_id("handover-confirm")
+        confirm.wait_for()
+        assert "Rp 20.000.000" in confirm.inner_text()
+        confirm.locator('input[name="representative"]').fill("Rina Wulandari")
+        row.get_by_test_id("handover-confirm-button").click()
 
         page.locator(f"#serah-{ceremony['payout'].employee_id} .btn-success").wait_for()
         assert handed in page.locator(f"#serah-{ceremony['payout'].employee_id}").inner_text()
@@ -100,6 +107,7 @@ def test_the_bendahara_hands_over_a_tali_asih_payout_from_a_phone(browser, live_
         ceremony["event"].pk,
         "bendahara-b",
     )
+    assert "Rina Wulandari" in paid.status_changes.get(to_status=PayoutStatus.PAID).note
 
 
 def test_the_payout_list_and_a_payout_page(page, live_server, ceremony):

@@ -3,12 +3,13 @@ tab, its fixed number of queries, and the hand-over rows of the event report."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from benefits.handover import handover_report_rows
 from benefits.models import BenefitType, PaymentMethod, Payout, PayoutStatus
 from benefits.services import payouts as services
 from ceremonies import documents as ceremony_documents
-from ceremonies.models import Participant
+from ceremonies.models import Participant, ParticipantStatus
 from ceremonies.selectors import event_participants
 from employees.models import Employee
 from employees.scope import staff_scope
@@ -29,7 +30,7 @@ from tests.factories import EmployeeFactory, EventFactory, ParticipantFactory, T
 def test_the_hand_over_marks_paid_and_a_second_click_changes_nothing(client, staff, unit, flat_rate):
     event = EventFactory(organizer=unit)
     employee = retiree(unit)
-    ParticipantFactory(event=event, employee=employee)
+    ParticipantFactory(event=event, employee=employee, status=ParticipantStatus.ATTENDED, checked_in_at=timezone.now())
     payout = approved(employee, staff)
     ThtClaimFactory(employee=employee)
     services.payout_prepare(employee=employee, benefit_type=BenefitType.THT, actor=staff["operator"])
@@ -38,20 +39,62 @@ def test_the_hand_over_marks_paid_and_a_second_click_changes_nothing(client, sta
     assert page.count('data-testid="handover-button"') == 1
     url = reverse("benefits:handover_pay", args=[event.pk, payout.pk])
 
-    row = client.post(url, headers={"HX-Request": "true"})
+    row = client.post(url, {"confirm": "1"}, headers={"HX-Request": "true"})
 
     paid = Payout.objects.get(pk=payout.pk)
     assert (paid.status, paid.event, paid.method) == (PayoutStatus.PAID, event, PaymentMethod.CASH_AT_EVENT)
     assert row.status_code == 200 and 'data-testid="handover-button"' not in row.content.decode()
     changes = paid.status_changes.count()
 
-    again = client.post(url, headers={"HX-Request": "true"})
+    again = client.post(url, {"confirm": "1"}, headers={"HX-Request": "true"})
 
     assert again.status_code == 200 and Payout.objects.get(pk=payout.pk).paid_at == paid.paid_at
     assert paid.status_changes.count() == changes
     totals = client.get(reverse("benefits:handover", args=[event.pk])).context["handover"]
     assert (totals.handed_count, totals.handed_amount) == (1, RP("20000000"))
     assert (totals.outstanding_count, totals.outstanding_amount) == (1, RP("25000000"))
+
+
+def test_the_hand_over_asks_for_confirmation_showing_the_amount(client, staff, unit, flat_rate):
+    event = EventFactory(organizer=unit)
+    employee = retiree(unit)
+    ParticipantFactory(event=event, employee=employee, status=ParticipantStatus.ATTENDED, checked_in_at=timezone.now())
+    payout = approved(employee, staff)
+    client.force_login(staff["bendahara"])
+    url = reverse("benefits:handover_pay", args=[event.pk, payout.pk])
+
+    for headers in ({"HX-Request": "true"}, {}):
+        asked = client.post(url, headers=headers)
+        page = asked.content.decode()
+        assert asked.status_code == 200 and 'data-testid="handover-confirm"' in page
+        assert "Rp 20.000.000" in page and "representative" not in page
+        assert Payout.objects.get(pk=payout.pk).status == PayoutStatus.APPROVED
+
+    client.post(url, {"confirm": "1"})
+    assert Payout.objects.get(pk=payout.pk).status == PayoutStatus.PAID
+
+
+def test_someone_not_checked_in_is_shown_so_and_needs_a_representatives_name(client, staff, unit, flat_rate):
+    event = EventFactory(organizer=unit)
+    employee = retiree(unit)
+    ParticipantFactory(event=event, employee=employee)
+    payout = approved(employee, staff)
+    client.force_login(staff["bendahara"])
+    page = client.get(reverse("benefits:handover", args=[event.pk])).content.decode()
+    assert "Belum presensi" in page
+    url = reverse("benefits:handover_pay", args=[event.pk, payout.pk])
+
+    asked = client.post(url, {"confirm": "1"}, headers={"HX-Request": "true"}).content.decode()
+
+    assert 'name="representative"' in asked and "Belum presensi" in asked
+    assert Payout.objects.get(pk=payout.pk).status == PayoutStatus.APPROVED
+
+    client.post(url, {"confirm": "1", "representative": "  Rina   Wulandari "})
+
+    paid = Payout.objects.get(pk=payout.pk)
+    assert paid.status == PayoutStatus.PAID
+    assert "Rina Wulandari" in paid.status_changes.get(to_status=PayoutStatus.PAID).note
+    assert "Rina Wulandari" in paid.history.latest().history_change_reason
 
 
 def test_only_the_bendahara_sees_and_uses_the_hand_over_button(client, staff, unit, flat_rate):

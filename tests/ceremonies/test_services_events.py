@@ -250,3 +250,59 @@ def test_a_souvenir_is_recorded_once(staff, unit):
     again, changed_again = services.souvenir_hand(participant=participant, actor=staff, note="Lain")
     assert (changed, changed_again) == (True, False)
     assert (again.souvenir_note, again.souvenir_by) == ("Plakat", staff)
+
+
+# --- Undo (a wrong tap on the day) ------------------------------------------------------------------------
+
+
+def test_a_check_in_is_undone_with_a_reason_on_the_day_and_the_status_comes_back(staff, unit):
+    event = EventFactory(organizer=unit, starts_at=start_in(0), ends_at=start_in(0) + dt.timedelta(minutes=1))
+    [participant] = services.participants_add(event=event, employees=[retiring(unit)], actor=staff)
+    Participant.objects.filter(pk=participant.pk).update(status=ParticipantStatus.CONFIRMED)
+    participant.refresh_from_db()
+    services.participant_update(participant=participant, actor=staff, companion_name="", companion_relation="")
+    services.participant_check_in(participant=participant, actor=staff)
+
+    undone = services.participant_check_in_undo(
+        participant=participant, actor=staff, reason=" salah  orang ", now=event.ends_at
+    )
+
+    assert undone.status == ParticipantStatus.CONFIRMED
+    assert (undone.checked_in_at, undone.checked_in_by) == (None, None)
+    latest = undone.history.latest()
+    assert (latest.history_user, latest.history_change_reason) == (staff, "check-in undone: salah orang")
+    # It can be checked in again.
+    assert services.participant_check_in(participant=undone, actor=staff)[1] is True
+
+
+def test_a_souvenir_is_undone_with_a_reason_in_the_history(staff, unit):
+    event = EventFactory(organizer=unit, starts_at=start_in(0), ends_at=start_in(0) + dt.timedelta(minutes=1))
+    [participant] = services.participants_add(event=event, employees=[retiring(unit)], actor=staff)
+    services.souvenir_hand(participant=participant, actor=staff, note="Plakat")
+    undone = services.souvenir_undo(participant=participant, actor=staff, reason="belum diberikan", now=event.ends_at)
+    assert (undone.souvenir_at, undone.souvenir_by, undone.souvenir_note) == (None, None, "")
+    assert undone.history.latest().history_change_reason == "souvenir undone: belum diberikan"
+
+
+def test_undo_needs_a_reason_and_the_event_day(staff, unit, english):
+    event = EventFactory(organizer=unit, starts_at=start_in(-2), ends_at=start_in(-2) + dt.timedelta(hours=3))
+    [participant] = services.participants_add(event=event, employees=[retiring(unit)], actor=staff)
+    services.participant_check_in(participant=participant, actor=staff)
+    services.souvenir_hand(participant=participant, actor=staff)
+    with pytest.raises(CeremonyError, match="Say why"):
+        services.participant_check_in_undo(participant=participant, actor=staff, reason=" ")
+    with pytest.raises(CeremonyError, match="only be undone on the day"):
+        services.participant_check_in_undo(participant=participant, actor=staff, reason="salah")
+    with pytest.raises(CeremonyError, match="only be undone on the day"):
+        services.souvenir_undo(participant=participant, actor=staff, reason="salah")
+    participant.refresh_from_db()
+    assert participant.status == ParticipantStatus.ATTENDED and participant.souvenir_at is not None
+
+
+def test_undo_is_refused_to_staff_of_another_unit(staff, unit):
+    event = EventFactory(organizer=unit, starts_at=start_in(0), ends_at=start_in(0) + dt.timedelta(minutes=1))
+    [participant] = services.participants_add(event=event, employees=[retiring(unit)], actor=staff)
+    services.participant_check_in(participant=participant, actor=staff)
+    other = UserFactory(username="operator-dlh", roles=[roles.OPERATOR], units=[UnitKerjaFactory(code="DLH")])
+    with pytest.raises(CeremonyError):
+        services.participant_check_in_undo(participant=participant, actor=other, reason="salah")

@@ -345,3 +345,49 @@ def test_a_logo_of_too_many_pixels_is_refused_however_small_the_file(operator_cl
     assert response.status_code == 200
     assert "8000 x 8000" in " ".join(response.context["form"].errors["certificate_logo"])
     assert not Event.objects.exists()
+
+
+def test_a_wrong_check_in_and_souvenir_are_undone_from_the_check_in_page(operator_client, unit):
+    now = timezone.now()
+    event = EventFactory(organizer=unit, starts_at=now - dt.timedelta(minutes=1), ends_at=now + dt.timedelta(minutes=1))
+    participant = ParticipantFactory(event=event, employee=retiring(unit, name="Siti Aminah"))
+    operator_client.post(reverse("ceremonies:participant_check_in", args=[participant.pk]))
+    operator_client.post(reverse("ceremonies:souvenir", args=[participant.pk]))
+    page = operator_client.get(reverse("ceremonies:checkin", args=[event.pk])).content.decode()
+    assert reverse("ceremonies:participant_check_in_undo", args=[participant.pk]) in page
+    assert reverse("ceremonies:souvenir_undo", args=[participant.pk]) in page
+
+    # No reason: refused, nothing changes.
+    refused = operator_client.post(
+        reverse("ceremonies:participant_check_in_undo", args=[participant.pk]), {"reason": ""}, HTTP_HX_REQUEST="true"
+    )
+    assert refused.status_code == 409
+    participant.refresh_from_db()
+    assert participant.status == ParticipantStatus.ATTENDED
+
+    row = operator_client.post(
+        reverse("ceremonies:participant_check_in_undo", args=[participant.pk]),
+        {"reason": "salah orang"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert row.status_code == 200 and reverse("ceremonies:participant_check_in", args=[participant.pk]) in (
+        row.content.decode()
+    )
+    operator_client.post(reverse("ceremonies:souvenir_undo", args=[participant.pk]), {"reason": "belum"})
+    participant.refresh_from_db()
+    assert participant.status != ParticipantStatus.ATTENDED and participant.checked_in_at is None
+    assert participant.souvenir_at is None
+    assert participant.history.latest().history_change_reason == "souvenir undone: belum"
+
+
+def test_undo_after_the_event_day_is_refused_in_indonesian(operator_client, unit):
+    event = EventFactory(organizer=unit, starts_at=timezone.now() - dt.timedelta(days=2))
+    participant = ParticipantFactory(event=event, employee=retiring(unit), status=ParticipantStatus.ATTENDED)
+    page = operator_client.get(reverse("ceremonies:checkin", args=[event.pk])).content.decode()
+    assert reverse("ceremonies:participant_check_in_undo", args=[participant.pk]) not in page
+    response = operator_client.post(
+        reverse("ceremonies:participant_check_in_undo", args=[participant.pk]), {"reason": "salah"}, follow=True
+    )
+    assert "hanya dapat dibatalkan pada hari acara" in response.content.decode()
+    participant.refresh_from_db()
+    assert participant.status == ParticipantStatus.ATTENDED

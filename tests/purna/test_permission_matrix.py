@@ -147,6 +147,8 @@ TABLE: dict[str, Row] = {
     "ceremonies:participant_remove": Row(pk("participant"), POST_ONLY, S(EDITORS_DONE)),
     "ceremonies:participant_check_in": Row(pk("participant"), POST_ONLY, S(EDITORS_DONE)),
     "ceremonies:souvenir": Row(pk("participant"), POST_ONLY, S(EDITORS_DONE)),
+    "ceremonies:participant_check_in_undo": Row(pk("participant"), POST_ONLY, S(EDITORS_DONE)),
+    "ceremonies:souvenir_undo": Row(pk("participant"), POST_ONLY, S(EDITORS_DONE)),
     "ceremonies:attendance_pdf": Row(pk("event"), S(ANY)),
     "ceremonies:participants_xlsx": Row(pk("event"), S(ANY)),
     "ceremonies:report_pdf": Row(pk("farewell"), S(ANY)),
@@ -195,7 +197,10 @@ TABLE: dict[str, Row] = {
     "benefits:tht_edit": Row(lambda w: {"employee_pk": w.retiree_employee.pk}, S(EDITORS), S(EDITORS)),
     "benefits:handover": Row(pk("event"), S(ANY)),
     "benefits:handover_pay": Row(
-        lambda w: {"pk": w.event.pk, "payout_pk": w.payout_approved.pk}, POST_ONLY, S("adm,ben:302 opr,ver,pim:403")
+        lambda w: {"pk": w.event.pk, "payout_pk": w.payout_approved.pk},
+        POST_ONLY,
+        # The first press asks for confirmation (the amount; a representative for someone not checked in).
+        S("adm,ben:200 opr,ver,pim:403"),
     ),
     "benefits:receipt_pdf": Row(pk("payout_paid"), S(ANY)),
     # Issuing a receipt takes a number: those who prepare or pay payouts (benefits.services.receipts.
