@@ -38,15 +38,54 @@ class BandFormSet(BaseInlineFormSet):
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.instance.amount is not None
         ]
-        for problem in tali_asih.bands_check(self.instance.basis, bands):
-            raise forms.ValidationError(problem)
+        if problems := tali_asih.bands_check(self.instance.basis, bands):
+            raise forms.ValidationError(problems)
+
+
+class BandForm(forms.ModelForm):
+    """A band as the decision writes it: "5-10 tahun" is from 5 to 10, both included (stored as
+    5 <= years < 11 through tali_asih.upper_end, the one place of that rule)."""
+
+    last_years = forms.IntegerField(
+        label=_("up to years of service (inclusive)"),
+        min_value=0,
+        max_value=99,
+        required=False,
+        help_text=_(
+            'As the decision writes it: "5-10 tahun" is 5 to 10. Empty: no upper end ("lebih dari 20 tahun" is from 21).'
+        ),
+    )
+
+    class Meta:
+        model = TaliAsihRateBand
+        fields = ["golongan_group", "min_years", "amount"]
+        help_texts = {"min_years": _('Whole years, included: 5 for "5-10 tahun".')}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("last_years", self.instance.as_band().last_year)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        first, last = cleaned.get("min_years"), cleaned.get("last_years")
+        if last is not None and (first is None or last < first):
+            self.add_error("last_years", _("The last year of a slab cannot be before its first year."))
+        self.instance.max_years = tali_asih.upper_end(last)
+        return cleaned
 
 
 class TaliAsihRateBandInline(admin.TabularInline):
     model = TaliAsihRateBand
+    form = BandForm
     formset = BandFormSet
     extra = 0
-    fields = ["golongan_group", "min_years", "max_years", "amount"]
+    fields = ["golongan_group", "min_years", "last_years", "amount", "covers"]
+    readonly_fields = ["covers"]
+
+    @admin.display(description=_("years covered"))
+    def covers(self, band: TaliAsihRateBand) -> str:
+        return band.as_band().label if band.pk and not band.golongan_group else ""
 
 
 @admin.register(TaliAsihRate)

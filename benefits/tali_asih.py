@@ -8,8 +8,12 @@ decision numbers (TaliAsihRate rows, handed in here as `Rate`). The schemes seen
 - flat: Batang Rp 1.250.000; Lampung and Sumatera Selatan Rp 2.000.000;
 - by cohort and kind: Banjarnegara, retirees of 2024 Rp 2.500.000, retired PPPK Rp 500.000, death
   Rp 3.500.000 (a rate restricted to a retirement kind or an ASN type, valid for a period);
-- by years of service, in slabs: 5-10 years Rp 1.000.000 ... more than 20 years Rp 2.000.000
-  (a slab holds min_years <= masa kerja < max_years: exactly 10 years falls in the 10-20 slab);
+- by years of service, in slabs, written as the decisions write them: "5-10 tahun" Rp 1.000.000,
+  "11-15 tahun", "16-20 tahun", "lebih dari 20 tahun" Rp 2.000.000, whole years with both ends
+  included, so exactly 10 years is in the 5-10 slab and 11 years in the 11-15 one. A slab is stored
+  as min_years <= masa kerja < max_years ("5-10 tahun" is min_years 5, max_years 11; "lebih dari 20
+  tahun" is min_years 21 and no max_years): `upper_end` and `Band.last_year` convert, nothing else;
+  a table must leave no year between its first and its last slab uncovered (`bands_check`);
 - by golongan group: I, II, III, IV for PNS, and PPPK as a group of its own (PPPK golongan are Roman
   numerals I-XVII and are never mapped to PNS groups);
 - per year of membership (= full years of service), optionally capped.
@@ -57,7 +61,8 @@ class AmountError(ValueError):
 @dataclass(frozen=True)
 class Band:
     """One row of a rate's table: a golongan group, or a slab of full years of service
-    (min_years <= years < max_years; max_years None for "and more")."""
+    (min_years <= years < max_years; max_years None for "and more"). People type and read a slab as
+    the decision writes it, both ends included: `last_year` and `upper_end` convert."""
 
     amount: Decimal
     golongan_group: str = ""
@@ -65,15 +70,31 @@ class Band:
     max_years: int | None = None
 
     @property
+    def last_year(self) -> int | None:
+        """The last whole year the slab covers ("5-10 tahun": 10), None when it has no upper end."""
+        return None if self.max_years is None else self.max_years - 1
+
+    @property
     def label(self) -> str:
+        """The years covered, as a decision writes them: "5-10" (both included), ">= 21", or the group."""
         if self.golongan_group:
             return self.golongan_group
-        if self.max_years is None:
-            return f">= {self.min_years}"
-        return f"{self.min_years}-{self.max_years}"
+        return years_label(self.min_years or 0, self.last_year)
 
     def holds(self, years: int) -> bool:
         return (self.min_years or 0) <= years and (self.max_years is None or years < self.max_years)
+
+
+def upper_end(last_year: int | None) -> int | None:
+    """The stored (exclusive) max_years of a slab whose last whole year is `last_year`: 10 -> 11."""
+    return None if last_year is None else last_year + 1
+
+
+def years_label(first: int, last: int | None) -> str:
+    """Whole years from `first` to `last`, both included: "5-10", "10", or ">= 21" without a last."""
+    if last is None:
+        return f">= {first}"
+    return str(first) if first == last else f"{first}-{last}"
 
 
 @dataclass(frozen=True)
@@ -264,9 +285,15 @@ def bands_check(basis: str, bands: Iterable[Band]) -> list[str]:
         # Every band has its years here (checked above); `or 0` only tells the type checker so.
         slabs = sorted(bands, key=lambda band: band.min_years or 0)
         for before, after in itertools.pairwise(slabs):
-            if before.max_years is None or before.max_years > (after.min_years or 0):
+            start = after.min_years or 0
+            if before.max_years is None or before.max_years > start:
                 problems.append(
                     _("The slabs %(a)s and %(b)s overlap.") % {"a": before.label, "b": after.label},
+                )
+            elif before.max_years < start:
+                problems.append(
+                    _("No slab covers %(years)s years of service (between the slabs %(a)s and %(b)s).")
+                    % {"years": years_label(before.max_years, start - 1), "a": before.label, "b": after.label},
                 )
     return problems
 

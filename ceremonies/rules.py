@@ -10,11 +10,13 @@ training someone still in service whose TMT pensiun is near. The windows are set
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from employees.retirement import add_months
+from purna.formatting import jam_zona, tanggal
 
 # Event kinds and statuses, as stored (ceremonies.models.EventKind / EventStatus / ParticipantStatus).
 FAREWELL, TRAINING, OTHER = "pelepasan", "pelatihan", "lainnya"
@@ -86,6 +88,32 @@ def event_period_errors(starts_at: dt.datetime | None, ends_at: dt.datetime | No
     if starts_at and ends_at and ends_at <= starts_at:
         return {"ends_at": [_("The end must be after the start.")]}
     return {}
+
+
+def session_period_errors(
+    starts_at: dt.datetime | None,
+    ends_at: dt.datetime | None,
+    *,
+    event_starts_at: dt.datetime,
+    event_ends_at: dt.datetime,
+) -> dict[str, list[str]]:
+    """An agenda item ends after it starts, and lies within its event's time (a 13:00-14:00 item of an
+    event held 09:00-12:00 is refused, saying when the event is)."""
+    errors = event_period_errors(starts_at, ends_at)
+    if errors or starts_at is None or ends_at is None:
+        return errors
+    start, end = timezone.localtime(event_starts_at), timezone.localtime(event_ends_at)
+    period = {
+        "start": f"{tanggal(start.date())} {jam_zona(start)}",
+        "end": f"{tanggal(end.date())} {jam_zona(end)}" if end.date() != start.date() else jam_zona(end),
+    }
+    if starts_at < event_starts_at:
+        errors["starts_at"] = [
+            _("The agenda item starts before the event: the event runs %(start)s - %(end)s.") % period
+        ]
+    if ends_at > event_ends_at:
+        errors["ends_at"] = [_("The agenda item ends after the event: the event runs %(start)s - %(end)s.") % period]
+    return errors
 
 
 @dataclass(frozen=True)

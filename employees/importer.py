@@ -524,7 +524,14 @@ class ImportResult:
     notices: list[str] = field(default_factory=list)
     changes: list[dict[str, Any]] = field(default_factory=list)  # the first CHANGES_KEPT: row, nip, name, fields
 
+    # The errors already counted, so that the same error of the same cell is counted and shown once.
+    _seen: set[tuple] = field(default_factory=set, repr=False, compare=False)
+
     def add_error(self, error: CellError) -> None:
+        key = _error_key(error.as_dict())
+        if key in self._seen:
+            return
+        self._seen.add(key)
         self.error_count += 1
         if len(self.errors) < ERRORS_KEPT:
             self.errors.append(error)
@@ -558,14 +565,21 @@ class StoredResult:
     changes: list[dict[str, Any]]
 
 
+def _error_key(error: dict[str, Any]) -> tuple:
+    return error.get("row"), error.get("column"), error.get("cell"), error.get("message")
+
+
 def unpack(stored: list[dict[str, Any]] | None) -> StoredResult:
-    """Read back what ImportResult.pack stored."""
+    """Read back what ImportResult.pack stored (an error stored twice by an older import shown once)."""
     errors, notices, changes = [], [], []
     count = None
+    seen = set()
     for entry in stored or []:
         kind = entry.get("kind", "error")
         if kind == "error":
-            errors.append(entry)
+            if (key := _error_key(entry)) not in seen:
+                seen.add(key)
+                errors.append(entry)
         elif kind == "notice":
             notices.append(entry["message"])
         elif kind == "change":

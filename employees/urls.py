@@ -23,6 +23,7 @@ urlpatterns = [
     # Spreadsheets in and out (employees/views/transfer.py).
     path("impor/", transfer.ImportJobCreateView.as_view(), name="import_create"),
     path("impor/<int:pk>/", transfer.ImportJobDetailView.as_view(), name="import_detail"),
+    path("impor/<int:pk>/impor-sekarang/", transfer.ImportJobFromDryRunView.as_view(), name="import_from_dry_run"),
     path("impor/<int:pk>/progres/", transfer.ImportJobProgressView.as_view(), name="import_progress"),
     path("impor/templat.<str:fmt>", transfer.ImportTemplateView.as_view(), name="import_template"),
     path("ekspor.<str:fmt>", transfer.EmployeeExportView.as_view(), name="export"),

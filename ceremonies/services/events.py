@@ -194,7 +194,7 @@ def event_transition(*, event: Event, to_status: str, actor: User) -> Event:
 def session_save(
     *, event: Event, actor: User, session: Session | None = None, **fields: Unpack[SessionFields]
 ) -> Session:
-    """Add an agenda item to an event, or change one; it ends after it starts."""
+    """Add an agenda item to an event, or change one; it ends after it starts, within the event's time."""
     _check_fields(fields, SESSION_FIELDS)
     with transaction.atomic():
         locked = _event_locked(event)
@@ -204,7 +204,12 @@ def session_save(
         session = session or Session(event=locked)
         for name, value in fields.items():
             setattr(session, name, value)
-        _validate(session, rules.event_period_errors(session.starts_at, session.ends_at))
+        _validate(
+            session,
+            rules.session_period_errors(
+                session.starts_at, session.ends_at, event_starts_at=locked.starts_at, event_ends_at=locked.ends_at
+            ),
+        )
         session.save()
     return session
 

@@ -83,6 +83,38 @@ def import_job_create(*, actor: User | None, file: Any, dry_run: bool = False, s
     return job
 
 
+def import_job_from_dry_run(*, dry_run: ImportJob, actor: User | None, schedule: bool = True) -> tuple[ImportJob, bool]:
+    """The real import of a clean dry run's stored file ("Impor sekarang"): a new job on the same file,
+    queued after commit. Returns (job, created): a second click (or two at once: the dry run's row is
+    locked) finds the import already made from that file and returns it, created False, so the file is
+    imported once. The register is checked again by the new job, as it may have changed since.
+
+    Raises ImportFileError when the dry run did not finish without errors (nothing to import from it).
+    """
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=dry_run.pk)
+        if not locked.dry_run or locked.status != ImportStatus.DONE or importer.unpack(locked.errors).errors:
+            raise ImportFileError(_("Only a dry run that finished without errors can be imported from its file."))
+        existing = dry_run_import(locked)
+        if existing is not None:
+            return existing, False
+        job = ImportJob(
+            original_name=locked.original_name,
+            dry_run=False,
+            file=locked.file.name,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        job.save()
+        if schedule:
+            transaction.on_commit(lambda: employee_import_task.delay(job.pk))
+    return job, True
+
+
+def dry_run_import(dry_run: ImportJob) -> ImportJob | None:
+    """The real import made from a dry run's stored file, if any (they share the file)."""
+    return ImportJob.objects.filter(file=dry_run.file.name, dry_run=False).order_by("pk").first()
+
+
 def import_job_run(*, job_id: int) -> ImportJob:
     """Run an import job to its end; safe to run twice, or twice at once.
 

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from employees.forms.transfer import ImportUploadForm
 from employees.models import ImportJob
 from employees.scope import Scope, staff_scope
 from employees.selectors import import_job_list, unit_choices
-from employees.services.imports import import_job_create
+from employees.services.imports import dry_run_import, import_job_create, import_job_from_dry_run
 from purna.spreadsheets import ImportFileError
 
 IMPORT_PERMISSIONS = ("employees.add_employee", "employees.change_employee")
@@ -84,7 +85,10 @@ class ImportJobDetailView(ImportPermissionMixin, DetailView):
         job: ImportJob = self.object
         stored = importer.unpack(job.errors)
         running = job.is_running
+        clean_dry_run = job.dry_run and job.status == ImportStatus.DONE and not stored.errors
         return super().get_context_data(
+            clean_dry_run=clean_dry_run,
+            imported_as=dry_run_import(job) if clean_dry_run else None,
             running=running,
             # Every row checked, the job not finished: the rows are being written.
             saving=running and job.total_rows and job.processed_rows >= job.total_rows,
@@ -99,6 +103,26 @@ class ImportJobDetailView(ImportPermissionMixin, DetailView):
             changes_hidden=max(job.created_count + job.updated_count - len(stored.changes), 0),
             **kwargs,
         )
+
+
+class ImportJobFromDryRunView(ImportPermissionMixin, View):
+    """ "Impor sekarang" after a clean dry run: the real import of the same stored file, once (a second
+    click goes to the import the first one made)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        dry_run = get_object_or_404(import_job_list(user=request.user, scope=staff_scope(request.user)), pk=pk)
+        try:
+            job, created = import_job_from_dry_run(dry_run=dry_run, actor=request.user)
+        except ImportFileError as error:
+            messages.error(request, error.message)
+            return HttpResponseRedirect(reverse("employees:import_detail", args=[dry_run.pk]))
+        if created:
+            messages.info(request, _("The file of the dry run is being imported; the import runs in the background."))
+        else:
+            messages.info(request, _("This file has already been imported from its dry run."))
+        return HttpResponseRedirect(reverse("employees:import_detail", args=[job.pk]))
 
 
 class ImportJobProgressView(ImportJobDetailView):

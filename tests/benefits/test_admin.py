@@ -67,11 +67,11 @@ RATE_FORM = {
     "bands-MAX_NUM_FORMS": "1000",
     "bands-0-golongan_group": "",
     "bands-0-min_years": "5",
-    "bands-0-max_years": "10",
+    "bands-0-last_years": "10",
     "bands-0-amount": "1000000",
     "bands-1-golongan_group": "",
-    "bands-1-min_years": "10",
-    "bands-1-max_years": "",
+    "bands-1-min_years": "11",
+    "bands-1-last_years": "",
     "bands-1-amount": "2000000",
 }
 
@@ -84,8 +84,8 @@ def test_admin_adds_a_rate_with_its_bands_and_history(db):
     assert response.status_code == 302, response.context["errors"] if response.context else response
     rate = TaliAsihRate.objects.get()
     assert [(b.min_years, b.max_years, b.amount) for b in rate.bands.all()] == [
-        (5, 10, RP("1000000")),
-        (10, None, RP("2000000")),
+        (5, 11, RP("1000000")),  # "5-10 tahun": both ends included, stored as 5 <= years < 11
+        (11, None, RP("2000000")),
     ]
     assert rate.history.get().history_user == user
 
@@ -94,7 +94,9 @@ def test_admin_adds_a_rate_with_its_bands_and_history(db):
     ("changes", "message"),
     [
         ({"bands-1-min_years": "8"}, "The slabs 5-10 and &gt;= 8 overlap."),
-        ({"bands-0-max_years": "5"}, "upper end must be above its start"),
+        ({"bands-1-min_years": "10"}, "The slabs 5-10 and &gt;= 10 overlap."),
+        ({"bands-1-min_years": "13"}, "No slab covers 11-12 years of service (between the slabs 5-10 and &gt;= 13)."),
+        ({"bands-0-last_years": "4"}, "The last year of a slab cannot be before its first year."),
         ({"basis": "flat", "amount": "1250000"}, "A flat or per-year rate has no bands"),
         ({"basis": "flat", "bands-TOTAL_FORMS": "0"}, "A flat or per-year rate needs its amount."),
         ({"effective_until": "2024-12-31"}, "The end of the period cannot be before its start."),
@@ -111,6 +113,34 @@ def test_admin_refuses_bad_rates(db, changes, message):
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not TaliAsihRate.objects.exists()
+
+
+def test_admin_takes_the_korpri_table_as_written_and_shows_the_years_each_band_covers(db):
+    client, _user = staff_client(roles.ADMIN)
+    written = {
+        **RATE_FORM,
+        "bands-TOTAL_FORMS": "4",
+        "bands-1-last_years": "15",
+        **{
+            f"bands-{i}-{name}": value
+            for i, (first, last) in enumerate([("16", "20"), ("21", "")], start=2)
+            for name, value in (
+                ("golongan_group", ""),
+                ("min_years", first),
+                ("last_years", last),
+                ("amount", "3000000"),
+            )
+        },
+    }
+
+    response = client.post(reverse("admin:benefits_taliasihrate_add"), written)
+
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    rate = TaliAsihRate.objects.get()
+    assert [band.as_band().label for band in rate.bands.all()] == ["5-10", "11-15", "16-20", ">= 21"]
+    page = client.get(reverse("admin:benefits_taliasihrate_change", args=[rate.pk])).content.decode()
+    assert 'name="bands-0-last_years" value="10"' in page
+    assert "16-20" in page
 
 
 def test_admin_pages_open_and_the_payout_is_read_only(unit, operator):

@@ -25,6 +25,7 @@ from benefits.tali_asih import (
     parse_rupiah,
     rate_for,
     tali_asih_amount,
+    upper_end,
 )
 from purna.formatting import rupiah
 
@@ -260,7 +261,7 @@ def test_the_breakdown_names_the_rate_and_is_json_ready():
         "decision_number": "KEP/20/KORPRI",
         "decision_date": "2024-01-01",
         "basis": SERVICE_YEARS,
-        "band": "10-15",
+        "band": "10-14",
         "golongan_group": "",
         "years": 12,
         "months": 4,
@@ -312,7 +313,7 @@ def test_bands_check(english):
     assert bands_check(SERVICE_YEARS, SLABS.bands) == []
     assert bands_check(GOLONGAN_GROUP, BY_GOLONGAN.bands) == []
     assert bands_check(FLAT, []) == []
-    assert bands_check(SERVICE_YEARS, [slab(5, 10, "1"), slab(8, None, "2")]) == ["The slabs 5-10 and >= 8 overlap."]
+    assert bands_check(SERVICE_YEARS, [slab(5, 10, "1"), slab(8, None, "2")]) == ["The slabs 5-9 and >= 8 overlap."]
     assert bands_check(SERVICE_YEARS, [slab(5, None, "1"), slab(10, None, "2")]) == [
         "The slabs >= 5 and >= 10 overlap."
     ]
@@ -323,6 +324,66 @@ def test_bands_check(english):
     assert bands_check(GOLONGAN_GROUP, [slab(5, 10, "1")]) == [
         "Each band of a rate by golongan names a golongan group and no years."
     ]
+
+
+# KORPRI decisions write slabs in whole years with both ends included; stored as [from, to).
+KORPRI_AS_WRITTEN = rate(
+    SERVICE_YEARS,
+    id=30,
+    bands=(
+        slab(5, upper_end(10), "1000000"),  # 5-10 tahun
+        slab(11, upper_end(15), "1250000"),  # 11-15 tahun
+        slab(16, upper_end(20), "1500000"),  # 16-20 tahun
+        slab(21, upper_end(None), "2000000"),  # lebih dari 20 tahun
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("years", "expected", "band"),
+    [
+        (5, "1000000", "5-10"),
+        (10, "1000000", "5-10"),  # exactly 10 years: the first slab, as the decision says
+        (11, "1250000", "11-15"),
+        (15, "1250000", "11-15"),
+        (16, "1500000", "16-20"),
+        (20, "1500000", "16-20"),
+        (21, "2000000", ">= 21"),
+        (40, "2000000", ">= 21"),
+    ],
+)
+def test_slabs_as_the_decision_writes_them_cover_both_ends(years, expected, band):
+    breakdown = tali_asih_amount(KORPRI_AS_WRITTEN, golongan="III/a", asn_type="PNS", service_years=years)
+
+    assert (breakdown.amount, breakdown.band) == (RP(expected), band)
+    assert bands_check(SERVICE_YEARS, KORPRI_AS_WRITTEN.bands) == []
+
+
+def test_slabs_typed_as_written_but_stored_exclusive_leave_gaps_that_are_refused(english):
+    # "5-10, 11-15" taken as [5, 10) and [11, 15): 10 and 15 years were in no slab, and the payout failed.
+    typed = [slab(5, 10, "1"), slab(11, 15, "2"), slab(16, 20, "3"), slab(21, None, "4")]
+
+    assert bands_check(SERVICE_YEARS, typed) == [
+        "No slab covers 10 years of service (between the slabs 5-9 and 11-14).",
+        "No slab covers 15 years of service (between the slabs 11-14 and 16-19).",
+        "No slab covers 20 years of service (between the slabs 16-19 and >= 21).",
+    ]
+    assert bands_check(SERVICE_YEARS, [slab(5, 11, "1"), slab(14, None, "2")]) == [
+        "No slab covers 11-13 years of service (between the slabs 5-10 and >= 14)."
+    ]
+    assert bands_check(SERVICE_YEARS, [slab(5, 11, "1"), slab(10, 16, "2")]) == ["The slabs 5-10 and 10-15 overlap."]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "label"), [(5, 10, "5-10"), (10, 10, "10"), (21, None, ">= 21"), (0, 4, "0-4")]
+)
+def test_a_slab_shows_the_whole_years_it_covers(first, last, label):
+    band = slab(first, upper_end(last), "1")
+
+    assert (band.label, band.last_year) == (label, last)
+    assert all(band.holds(year) for year in range(first, (last if last is not None else first + 30) + 1))
+    assert not band.holds(first - 1)
+    assert last is None or not band.holds(last + 1)
 
 
 # --- Amounts typed by people --------------------------------------------------------------------------------

@@ -21,7 +21,9 @@ def test_the_rates_page_shows_each_rate_and_its_bands(client, role_user):
     page = response.content.decode()
     assert response.status_code == 200
     assert "Tali asih Batang" in page and "Rp 1.250.000" in page
-    assert "Rp 1.000.000" in page and "Rp 2.000.000" in page and "&lt; 10" in page
+    assert (
+        "Rp 1.000.000" in page and "Rp 2.000.000" in page and "5-9" in page and "&gt;= 10" in page
+    )  # the whole years each band covers
 
 
 def queries_for_page(client) -> int:

@@ -274,6 +274,30 @@ def test_an_agenda_item_is_added_and_must_end_after_it_starts(operator_client, u
     assert list(event.sessions.values_list("topic", flat=True)) == ["Hak peserta Taspen"]
 
 
+def test_an_agenda_item_outside_the_events_time_is_refused_saying_when_the_event_is(operator_client, unit):
+    # The event runs 09:00-12:00; a session 13:00-14:00 (or 08:00-09:30) does not belong to it.
+    start = dt.datetime(2030, 3, 4, 9, 0, tzinfo=timezone.get_current_timezone())
+    event = EventFactory(organizer=unit, starts_at=start, ends_at=start + dt.timedelta(hours=3))
+    url = reverse("ceremonies:session_create", args=[event.pk])
+
+    def post(begin: int, end: tuple[int, int]) -> dict:
+        times = {"starts_at": f"2030-03-04T{begin:02d}:00", "ends_at": f"2030-03-04T{end[0]:02d}:{end[1]:02d}"}
+        return operator_client.post(url, {**times, "topic": "Sesi"}).context["form"].errors
+
+    after = post(13, (14, 0))
+    before = post(8, (9, 30))
+
+    assert after == {
+        "ends_at": ["Sesi agenda berakhir setelah acara: acara berlangsung 4 Maret 2030 09.00 WIB - 12.00 WIB."]
+    }
+    assert before == {
+        "starts_at": ["Sesi agenda dimulai sebelum acara: acara berlangsung 4 Maret 2030 09.00 WIB - 12.00 WIB."]
+    }
+    assert not event.sessions.exists()
+    operator_client.post(url, {"starts_at": "2030-03-04T11:00", "ends_at": "2030-03-04T12:00", "topic": "Penutupan"})
+    assert list(event.sessions.values_list("topic", flat=True)) == ["Penutupan"]
+
+
 def event_post(unit, **changes):
     return {
         "kind": "pelepasan",

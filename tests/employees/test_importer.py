@@ -528,6 +528,18 @@ def test_result_keeps_the_first_errors_and_the_total():
     assert stored.changes == [{"kind": "change", "row": 2, "nip": "1", "name": "A", "fields": ["golongan"]}]
 
 
+def test_result_counts_and_keeps_the_same_cell_error_once():
+    result = ImportResult()
+    for _twice in range(2):
+        result.add_error(CellError(3, "golongan", "Golongan salah.", "J3"))
+    result.add_error(CellError(3, "golongan", "Golongan lain.", "J3"))  # another problem of the cell stays
+
+    stored = importer.unpack(result.pack())
+
+    assert [error["message"] for error in stored.errors] == ["Golongan salah.", "Golongan lain."]
+    assert stored.error_count == 2
+
+
 def test_a_csv_cell_longer_than_the_reader_takes_is_refused_in_the_persons_language():
     """The csv module's own reason is English ("field larger than field limit"): found by a hostile pass."""
     data = ("nip;nama\n" + "1;" + "x" * 300_000 + "\n").encode()

@@ -171,6 +171,18 @@ def test_bad_month_is_reported_and_ignored(operator_client, unit):
     assert response.context["filter"].form.errors
 
 
+def test_a_filter_until_before_its_from_is_refused_saying_so(operator_client, unit):
+    EmployeeFactory(unit=unit)
+
+    response = operator_client.get(reverse("employees:list"), {"tmt_from": "2030-05", "tmt_until": "2030-01"})
+
+    message = (
+        "“TMT pensiun sampai (bulan)” sebelum “TMT pensiun dari (bulan)”: tidak ada yang dapat ditemukan di antaranya."
+    )
+    assert response.context["filter"].form.errors == {"tmt_until": [message]}
+    assert message in response.content.decode()
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
 def test_typo_offers_similar_names(operator_client, unit):
     EmployeeFactory(name="Siti Aminah", unit=unit)

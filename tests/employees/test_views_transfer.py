@@ -179,6 +179,64 @@ def test_dry_run_upload_saves_nothing(operator_client, queued):
     assert not Employee.objects.exists()
 
 
+def test_a_clean_dry_run_is_imported_from_its_stored_file_once(
+    operator_client, operator, queued, django_capture_on_commit_callbacks
+):
+    operator_client.post(
+        reverse("employees:import_create"), {"file": upload(csv_bytes([row(1), row(2)])), "dry_run": "on"}
+    )
+    dry_run = import_job_run(job_id=ImportJob.objects.get().pk)
+    page = operator_client.get(reverse("employees:import_detail", args=[dry_run.pk])).content.decode()
+    url = reverse("employees:import_from_dry_run", args=[dry_run.pk])
+    assert f'action="{url}"' in page and _("Import now") in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = operator_client.post(url)
+        again = operator_client.post(url)  # a second click: the same import, not a second one
+
+    job = ImportJob.objects.exclude(pk=dry_run.pk).get()
+    assert response["Location"] == again["Location"] == reverse("employees:import_detail", args=[job.pk])
+    assert (job.dry_run, job.file.name, job.original_name, job.created_by) == (
+        False,
+        dry_run.file.name,
+        dry_run.original_name,
+        operator,
+    )
+    assert queued == [job.pk]  # queued once
+    import_job_run(job_id=job.pk)
+    assert Employee.objects.count() == 2
+    page = operator_client.get(reverse("employees:import_detail", args=[dry_run.pk])).content.decode()
+    assert _("Import now") not in page
+    assert reverse("employees:import_detail", args=[job.pk]) in page
+
+
+def test_only_a_clean_dry_run_of_ones_own_scope_can_be_imported(operator_client, client, role_user, queued):
+    operator_client.post(
+        reverse("employees:import_create"), {"file": upload(csv_bytes([row(1, golongan="IX")])), "dry_run": "on"}
+    )
+    failed = import_job_run(job_id=ImportJob.objects.get().pk)
+    page = operator_client.get(reverse("employees:import_detail", args=[failed.pk])).content.decode()
+    assert _("Import now") not in page
+
+    response = operator_client.post(reverse("employees:import_from_dry_run", args=[failed.pk]))
+
+    assert response["Location"] == reverse("employees:import_detail", args=[failed.pk])
+    assert ImportJob.objects.count() == 1
+    assert operator_client.get(reverse("employees:import_from_dry_run", args=[failed.pk])).status_code == 405
+    client.force_login(role_user(roles.VERIFIKATOR))
+    assert client.post(reverse("employees:import_from_dry_run", args=[failed.pk])).status_code == 403
+
+
+def test_the_same_cell_error_is_shown_once(operator_client, job):
+    error = {"row": 3, "column": "golongan", "cell": "J3", "message": "Golongan salah."}
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, errors=[error, dict(error)])
+
+    response = operator_client.get(reverse("employees:import_detail", args=[job.pk]))
+
+    assert response.content.decode().count("Golongan salah.") == 1
+    assert response.context["error_count"] == 1
+
+
 def test_a_file_of_the_wrong_type_is_refused_on_the_form(operator_client, queued):
     response = operator_client.post(
         reverse("employees:import_create"), {"file": upload(b"%PDF-1.7 surat", "pegawai.csv")}

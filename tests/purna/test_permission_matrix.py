@@ -116,6 +116,10 @@ TABLE: dict[str, Row] = {
     "employees:import_create": Row(None, U(EDITORS), U(EDITORS)),
     "employees:import_detail": Row(pk("import_job"), S(EDITORS, "adm@A:404")),
     "employees:import_progress": Row(pk("import_job"), S(EDITORS, "adm@A:404")),
+    # "Impor sekarang": POST only, to an uploader's clean dry run; the world's job is no dry run (refused).
+    "employees:import_from_dry_run": Row(
+        pk("import_job"), U("adm,opr:405 ver,ben,pim:403"), S("adm,opr:302~ ver,ben,pim:403", "adm@A:404")
+    ),
     "employees:import_template": Row(lambda w: {"fmt": "xlsx"}, U(EDITORS)),
     "employees:export": Row(lambda w: {"fmt": "xlsx"}, U(ANY)),
     # A document made in the background (purna/generated.py), here unit A's attendance sheet made for the

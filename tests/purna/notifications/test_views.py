@@ -95,6 +95,16 @@ def test_outbox_lists_and_filters_by_status_kind_person_and_date(operator_client
     assert reverse("employees:detail", args=[failed_message.object_id]) in failed.content.decode()
 
 
+def test_an_outbox_period_ending_before_it_starts_is_refused_saying_so(operator_client, failed_message):
+    response = operator_client.get(
+        reverse("notifications:list"), {"planned_from": "2030-05-02", "planned_until": "2030-05-01"}
+    )
+
+    message = "“Dijadwalkan sampai” sebelum “Dijadwalkan dari”: tidak ada yang dapat ditemukan di antaranya."
+    assert response.context["filter"].form.errors == {"planned_until": [message]}
+    assert message in response.content.decode()
+
+
 @pytest.mark.parametrize("count", [5, 500])
 def test_outbox_runs_a_fixed_number_of_queries(operator_client, django_assert_max_num_queries, count):
     employee = EmployeeFactory()
