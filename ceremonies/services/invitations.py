@@ -29,6 +29,7 @@ from ceremonies import calendar, rsvp, rules
 from ceremonies.exceptions import CeremonyError, RsvpError, RsvpGoneError
 from ceremonies.formatting import event_when_in
 from ceremonies.models import Event, Participant, ParticipantStatus
+from ceremonies.selectors import INVITATION_KIND
 from ceremonies.services.events import event_change_check
 from employees.scope import ALL_UNITS, staff_scope
 from purna.history import history_note, history_user
@@ -36,7 +37,7 @@ from purna.notifications.rendering import sender_load, site_url
 from purna.notifications.services import AttachmentDraft, message_queue, send_after_commit
 from purna.types import User
 
-KIND = "ceremonies.invitation"
+KIND = INVITATION_KIND
 # A re-send reaches whoever has not taken part yet; after the day (attended, absent) there is nothing
 # to invite to.
 RESENDABLE = (

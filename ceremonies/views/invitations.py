@@ -7,12 +7,14 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ceremonies import rules
 from ceremonies.exceptions import CeremonyError, RsvpError, RsvpGoneError
 from ceremonies.models import Event, Participant
 from ceremonies.selectors import event_get_for_change
@@ -79,6 +81,23 @@ def invitations_send_view(request: HttpRequest, pk: int) -> HttpResponse:
         event = event_get_for_change(pk=pk, scope=staff_scope(request.user))
     except Event.DoesNotExist as exc:
         raise Http404 from exc
+    started = rules.event_started(event.starts_at, timezone.now())
+    if started and request.POST.get("confirm_past") != "1":
+        return render(
+            request,
+            "ceremonies/confirm_past_event.html",
+            {
+                "event": event,
+                "when": event_when_local(event),
+                "question": _("Send the invitations anyway?"),
+                "consequence": _(
+                    "Invitation emails are not sent for an event that has started: the outbox cancels them. "
+                    "The participants are marked invited; tell them another way."
+                ),
+                "confirm_label": _("Mark them invited anyway"),
+                "action": request.path,
+            },
+        )
     try:
         report = invitations_send(event=event, actor=request.user)
     except CeremonyError as error:
@@ -88,14 +107,25 @@ def invitations_send_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not report.invited:
         messages.info(request, _("Every participant has been invited already."))
         return HttpResponseRedirect(_event_page(pk))
-    parts = [
-        ngettext(
-            "%(n)d invitation sent by email.",
-            "%(n)d invitations sent by email.",
-            len(report.emailed),
-        )
-        % {"n": len(report.emailed)}
-    ]
+    if started:
+        # The outbox cancels every email of an event that has begun: say so, not "sent".
+        parts = [
+            ngettext(
+                "%(n)d participant marked invited; no email is sent because the event has already started.",
+                "%(n)d participants marked invited; no email is sent because the event has already started.",
+                report.invited,
+            )
+            % {"n": report.invited}
+        ]
+    else:
+        parts = [
+            ngettext(
+                "%(n)d invitation queued for email; the Invitations tab shows when it is sent.",
+                "%(n)d invitations queued for email; the Invitations tab shows when they are sent.",
+                len(report.emailed),
+            )
+            % {"n": len(report.emailed)}
+        ]
     if report.needs_letter:
         parts.append(
             ngettext(
@@ -105,5 +135,5 @@ def invitations_send_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
             % {"n": len(report.needs_letter)}
         )
-    (messages.warning if report.needs_letter else messages.success)(request, " ".join(parts))
+    (messages.warning if report.needs_letter or started else messages.success)(request, " ".join(parts))
     return HttpResponseRedirect(_event_page(pk))
