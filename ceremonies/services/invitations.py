@@ -237,8 +237,16 @@ def rsvp_participant_get(*, pk: int, token: str, now: dt.datetime | None = None)
     return _rsvp_checked(participant, claim, now or timezone.now())
 
 
-def rsvp_respond(*, pk: int, token: str, answer: str) -> Participant:
-    """Record a retiree's answer ("confirm" or "decline") given through their invitation link.
+def rsvp_respond(
+    *,
+    pk: int,
+    token: str,
+    answer: str,
+    with_spouse: bool | None = None,
+    access_needs: str | None = None,
+) -> Participant:
+    """Record a retiree's answer ("confirm" or "decline") given through their invitation link, and, when
+    given (not None), whether they come with their spouse and what would help them on the day.
 
     The row is locked so that a double tap, or two answers at once, are applied one after the other
     (the later one wins; the same answer twice changes nothing the second time). Raises RsvpError
@@ -257,11 +265,22 @@ def rsvp_respond(*, pk: int, token: str, answer: str) -> Participant:
         now = timezone.now()
         participant = _rsvp_checked(participant, claim, now)
         status = ANSWERS[answer]
-        if participant.status == status:
+        changed = []
+        if participant.status != status:
+            participant.status = status
+            participant.responded_at = now
+            changed += ["status", "responded_at"]
+        if with_spouse is not None and participant.with_spouse != with_spouse:
+            participant.with_spouse = with_spouse
+            changed.append("with_spouse")
+        if access_needs is not None:
+            access_needs = " ".join(access_needs.split())[:300]
+            if participant.access_needs != access_needs:
+                participant.access_needs = access_needs
+                changed.append("access_needs")
+        if not changed:
             return participant
-        participant.status = status
-        participant.responded_at = now
         # The retiree answers without an account: no user, the reason says how it came.
         history_note(participant, actor=None, reason="rsvp")
-        participant.save(update_fields=["status", "responded_at"])
+        participant.save(update_fields=changed)
     return participant

@@ -26,7 +26,7 @@ from ceremonies.services.invitations import (
 )
 from employees.scope import staff_scope
 
-# What a link in the invitation email asks for (?jawab=hadir); it only preselects, a GET changes nothing.
+# What a link in the invitation email answers (?jawab=hadir); the page posts it, a GET changes nothing.
 HINTS = {"hadir": "confirm", "tidak": "decline"}
 
 
@@ -51,16 +51,28 @@ def _page(participant: Participant, **extra) -> dict:
 @csrf_protect
 @require_http_methods(["GET", "POST"])
 def rsvp(request: HttpRequest, pk: int, token: str) -> HttpResponse:
-    """The invitation, with "I will attend" / "I cannot attend" (GET); record the answer (POST).
+    """The invitation (GET); record the answer (POST).
 
     Mail scanners open links to check them, so a GET never records anything: the answer is a POST.
+    Opened from the email's "I will attend" / "I cannot attend" link (?jawab=), the page posts that
+    answer by itself (static/js/rsvp_answer.js) and, without JavaScript, shows one big button with it;
+    opened plainly, it asks, with the spouse and access needs.
     """
     if request.method == "POST":
+        # The spouse and access needs are changed only by a form that shows them (details=1): the
+        # one-tap answer and "change my answer" keep what was said before.
+        details = request.POST.get("details") == "1"
         try:
-            participant = rsvp_respond(pk=pk, token=token, answer=request.POST.get("answer", ""))
+            participant = rsvp_respond(
+                pk=pk,
+                token=token,
+                answer=request.POST.get("answer", ""),
+                with_spouse=request.POST.get("with_spouse") == "1" if details else None,
+                access_needs=request.POST.get("access_needs", "") if details else None,
+            )
         except RsvpError as error:
             return _refused(request, error)
-        return render(request, "ceremonies/rsvp_done.html", _page(participant))
+        return render(request, "ceremonies/rsvp_done.html", _page(participant, saved=details))
     try:
         participant = rsvp_participant_get(pk=pk, token=token)
     except RsvpError as error:
