@@ -5,9 +5,10 @@ event that has started asks first."""
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ceremonies import documents
 from ceremonies.models import EventStatus, ParticipantStatus
@@ -17,7 +18,7 @@ from purna import roles
 from purna.models import Instansi
 from purna.notifications.delivery import messages_send
 from purna.notifications.models import Message, MessageStatus
-from tests.ceremonies.test_documents import pdf_text
+from tests.ceremonies.test_documents import pdf_text, site_language_text
 from tests.factories import EventFactory, ParticipantFactory, UnitKerjaFactory
 
 pytestmark = pytest.mark.django_db
@@ -128,8 +129,11 @@ def test_the_report_prints_the_emails_cancelled_not_only_invited(staff, unit, en
     )
 
     text = " ".join(pdf_text(content).split())
-    assert "Invitation emails sent 0" in text
-    assert "Invitation emails cancelled: The event has already started. 2" in text
+    reason = Message.objects.values_list("cancel_reason", flat=True).distinct().get()
+    assert f"{site_language_text('Invitation emails sent')} 0" in text
+    with translation.override(settings.LANGUAGE_CODE):
+        cancelled = translation.gettext("Invitation emails cancelled: %(reason)s") % {"reason": reason}
+    assert f"{cancelled} 2" in text
 
 
 def test_publishing_an_event_that_started_asks_first(staff, unit):
