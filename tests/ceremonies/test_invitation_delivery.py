@@ -148,3 +148,18 @@ def test_publishing_an_event_that_started_asks_first(staff, unit):
     staff.post(url, {"confirm_past": "1"})
     event.refresh_from_db()
     assert event.status == EventStatus.PUBLISHED
+
+
+def test_the_participants_tab_shows_each_invitation_email_and_the_rsvp_details(staff, unit, english):
+    event = past_event(unit)
+    participant = ParticipantFactory(event=event, employee__unit=unit, access_needs="kursi roda", with_spouse=True)
+    staff.post(reverse("ceremonies:invitations_send", args=[event.pk]), {"confirm_past": "1"})
+    messages_send()
+
+    page = staff.get(reverse("ceremonies:detail", args=[event.pk]))
+
+    text = page.content.decode()
+    row = text[text.index(f'id="peserta-{participant.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert "Invitation email cancelled: The event has already started." in row
+    assert "Needs: kursi roda" in row and "With spouse" in row
