@@ -7,6 +7,10 @@
   letter.
 - `rsvp_respond` records the answer given through the signed link, with no account: the link is the
   proof (ceremonies/rsvp.py), and rules.rsvp_open decides whether the event can still be answered.
+  With it, the retiree may say they come with their spouse and note access needs.
+
+What became of each email (queued, sent, failed, cancelled and why) is the outbox's to say:
+ceremonies.selectors.invitation_delivery reads it for the pages and the event report.
 
 The email's text is rendered when it is sent (ceremonies/notifications.py), so its link carries the
 participant's version at that moment; the .ics file is made here, at queueing time, and its link is
