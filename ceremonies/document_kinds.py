@@ -9,6 +9,7 @@ a fixed number of queries whatever the number of participants.
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -16,11 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from ceremonies import documents
 from ceremonies.models import Event, Participant, Session
-from ceremonies.selectors import event_get, event_participants, event_sessions
+from ceremonies.selectors import INVITATION_KIND, event_get, event_participants, event_sessions
 from employees.document_scope import scope_from_param, scope_matches, scope_param
 from employees.scope import staff_scope
 from purna.generated import DocumentKind, Progress, Rendered, document_response, fingerprint_of
 from purna.models import Instansi
+from purna.notifications.models import Message
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -114,8 +116,21 @@ LETTERS = DocumentKind(_("Invitation letters"), PERMISSION, _render_letters, _al
 PARTICIPANTS = DocumentKind(_("Participant list"), PERMISSION, _render_participants, _allowed)
 
 
+def _invitation_messages(event: Event, participants) -> list:
+    """The outbox state of the event's invitation emails, which the report prints (one query)."""
+    return list(
+        Message.objects.filter(
+            kind=INVITATION_KIND,
+            content_type=ContentType.objects.get_for_model(Participant),
+            object_id__in=participants.values("pk"),
+        )
+        .order_by("pk")
+        .values_list("pk", "status", "cancel_reason")
+    )
+
+
 def event_fingerprint(event: Event, *, scope, report: bool = False) -> str:
-    """The state of what an event's documents print (see the module's docstring): four queries, five for
+    """The state of what an event's documents print (see the module's docstring): four queries, six for
     the report, whatever the number of participants."""
     participants = scope.filter(Participant.objects.filter(event=event), "employee__unit")
     rows = list(
@@ -143,6 +158,7 @@ def event_fingerprint(event: Event, *, scope, report: bool = False) -> str:
         sessions,
         instansi,
         documents.handover_version(event) if report else None,
+        _invitation_messages(event, participants) if report else None,
         timezone.localdate(),
     )
 

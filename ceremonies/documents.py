@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from ceremonies.formatting import event_when_in
 from ceremonies.models import Event, Participant, ParticipantStatus, Session
-from ceremonies.selectors import EventCounts, event_counts
+from ceremonies.selectors import EventCounts, event_counts, invitation_delivery
 from employees.choices import Gender
 from employees.nip import format_nip
 from purna import pdf
@@ -140,6 +140,7 @@ def report_pdf(
             **_base_context(event=event, instansi=instansi, printed_on=printed_on),
             "rows": rows,
             "counts": counts,
+            "delivery": invitation_delivery(participants=participants),
             "absent": counts.by_status.get(ParticipantStatus.ABSENT, 0),
             "declined": counts.by_status.get(ParticipantStatus.DECLINED, 0),
             "total_attended": sum(1 for row in rows if row.attended),

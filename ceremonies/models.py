@@ -251,6 +251,10 @@ class Participant(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=ParticipantStatus.choices, default=ParticipantStatus.NOT_INVITED
     )
+    # What the retiree says with their answer (the RSVP page): coming with their spouse, and what would
+    # help them on the day (a wheelchair, a seat near the door...).
+    with_spouse = models.BooleanField(_("comes with spouse"), default=False)
+    access_needs = models.CharField(_("access needs"), max_length=300, blank=True)
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
     responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     # Bumped when a new invitation is sent: earlier links stop working.

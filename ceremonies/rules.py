@@ -174,3 +174,9 @@ def rsvp_open(*, status: str, participant_status: str, now: dt.datetime, starts_
     if participant_status not in (INVITED, CONFIRMED, DECLINED):
         return _("This invitation is no longer valid.")
     return ""
+
+
+def event_started(starts_at: dt.datetime, now: dt.datetime) -> bool:
+    """Whether the event has begun: its invitation emails are cancelled by the outbox from then on
+    (ceremonies/notifications.py), so staff are warned before publishing or inviting."""
+    return starts_at <= now

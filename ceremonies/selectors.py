@@ -6,9 +6,10 @@ fixed number of queries whatever the number of participants.
 """
 
 import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -28,6 +29,10 @@ from employees.models import Employee, UnitKerja
 from employees.retirement import add_months
 from employees.scope import Scope
 from employees.selectors import employee_search, unit_and_subunit_ids
+from purna.notifications.models import Message, MessageStatus
+
+# The outbox kind of an invitation email (ceremonies/notifications.py registers it).
+INVITATION_KIND = "ceremonies.invitation"
 
 
 def events_visible(events: QuerySet[Event], scope: Scope) -> QuerySet[Event]:
@@ -140,6 +145,64 @@ def event_counts(*, participants: list[Participant]) -> EventCounts:
         souvenirs=sum(1 for p in participants if p.souvenir_at),
         companions=sum(1 for p in participants if p.companion_name),
     )
+
+
+@dataclass
+class InvitationDelivery:
+    """What became of the invitation emails of the participants shown, read from the outbox: each
+    invited participant's latest invitation message is queued (or being sent), sent, failed or cancelled
+    (with the outbox's reason); invited participants without any message need a printed letter."""
+
+    queued: int = 0
+    sent: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    no_email: int = 0
+    # (reason, how many), most frequent first
+    cancel_reasons: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def emailed(self) -> int:
+        return self.queued + self.sent + self.failed + self.cancelled
+
+
+def invitation_delivery(*, participants: list[Participant]) -> InvitationDelivery:
+    """The outbox state of the invitations of `participants` (one query); sets `invitation_status` and
+    `invitation_cancel_reason` on each participant with a message ("" otherwise)."""
+    latest: dict[int, tuple[str, str]] = {}
+    if participants:
+        rows = (
+            Message.objects.filter(
+                kind=INVITATION_KIND,
+                content_type=ContentType.objects.get_for_model(Participant),
+                object_id__in=[p.pk for p in participants],
+            )
+            .order_by("pk")
+            .values_list("object_id", "status", "cancel_reason")
+        )
+        for object_id, status, reason in rows:
+            latest[object_id] = (status, reason)
+    delivery = InvitationDelivery()
+    reasons: Counter[str] = Counter()
+    for participant in participants:
+        status, reason = latest.get(participant.pk, ("", ""))
+        participant.invitation_status = status
+        participant.invitation_cancel_reason = reason
+        if participant.status == ParticipantStatus.NOT_INVITED and not status:
+            continue
+        if not status:
+            delivery.no_email += 1
+        elif status in (MessageStatus.QUEUED, MessageStatus.SENDING):
+            delivery.queued += 1
+        elif status == MessageStatus.SENT:
+            delivery.sent += 1
+        elif status == MessageStatus.FAILED:
+            delivery.failed += 1
+        else:
+            delivery.cancelled += 1
+            reasons[reason] += 1
+    delivery.cancel_reasons = reasons.most_common()
+    return delivery
 
 
 def event_places_taken(*, event: Event) -> int:

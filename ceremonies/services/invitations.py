@@ -7,6 +7,10 @@
   letter.
 - `rsvp_respond` records the answer given through the signed link, with no account: the link is the
   proof (ceremonies/rsvp.py), and rules.rsvp_open decides whether the event can still be answered.
+  With it, the retiree may say they come with their spouse and note access needs.
+
+What became of each email (queued, sent, failed, cancelled and why) is the outbox's to say:
+ceremonies.selectors.invitation_delivery reads it for the pages and the event report.
 
 The email's text is rendered when it is sent (ceremonies/notifications.py), so its link carries the
 participant's version at that moment; the .ics file is made here, at queueing time, and its link is
@@ -29,6 +33,7 @@ from ceremonies import calendar, rsvp, rules
 from ceremonies.exceptions import CeremonyError, RsvpError, RsvpGoneError
 from ceremonies.formatting import event_when_in
 from ceremonies.models import Event, Participant, ParticipantStatus
+from ceremonies.selectors import INVITATION_KIND
 from ceremonies.services.events import event_change_check
 from employees.scope import ALL_UNITS, staff_scope
 from purna.history import history_note, history_user
@@ -36,7 +41,7 @@ from purna.notifications.rendering import sender_load, site_url
 from purna.notifications.services import AttachmentDraft, message_queue, send_after_commit
 from purna.types import User
 
-KIND = "ceremonies.invitation"
+KIND = INVITATION_KIND
 # A re-send reaches whoever has not taken part yet; after the day (attended, absent) there is nothing
 # to invite to.
 RESENDABLE = (
@@ -236,8 +241,16 @@ def rsvp_participant_get(*, pk: int, token: str, now: dt.datetime | None = None)
     return _rsvp_checked(participant, claim, now or timezone.now())
 
 
-def rsvp_respond(*, pk: int, token: str, answer: str) -> Participant:
-    """Record a retiree's answer ("confirm" or "decline") given through their invitation link.
+def rsvp_respond(
+    *,
+    pk: int,
+    token: str,
+    answer: str,
+    with_spouse: bool | None = None,
+    access_needs: str | None = None,
+) -> Participant:
+    """Record a retiree's answer ("confirm" or "decline") given through their invitation link, and, when
+    given (not None), whether they come with their spouse and what would help them on the day.
 
     The row is locked so that a double tap, or two answers at once, are applied one after the other
     (the later one wins; the same answer twice changes nothing the second time). Raises RsvpError
@@ -256,11 +269,22 @@ def rsvp_respond(*, pk: int, token: str, answer: str) -> Participant:
         now = timezone.now()
         participant = _rsvp_checked(participant, claim, now)
         status = ANSWERS[answer]
-        if participant.status == status:
+        changed = []
+        if participant.status != status:
+            participant.status = status
+            participant.responded_at = now
+            changed += ["status", "responded_at"]
+        if with_spouse is not None and participant.with_spouse != with_spouse:
+            participant.with_spouse = with_spouse
+            changed.append("with_spouse")
+        if access_needs is not None:
+            access_needs = " ".join(access_needs.split())[:300]
+            if participant.access_needs != access_needs:
+                participant.access_needs = access_needs
+                changed.append("access_needs")
+        if not changed:
             return participant
-        participant.status = status
-        participant.responded_at = now
         # The retiree answers without an account: no user, the reason says how it came.
         history_note(participant, actor=None, reason="rsvp")
-        participant.save(update_fields=["status", "responded_at"])
+        participant.save(update_fields=changed)
     return participant

@@ -23,6 +23,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from ceremonies import rules, selectors
 from ceremonies.exceptions import CeremonyError
+from ceremonies.formatting import event_when_in
 from ceremonies.forms import CohortForm, CompanionForm, EventForm, SessionForm
 from ceremonies.models import Event, EventStatus, Participant, Session
 from ceremonies.services import events as services
@@ -94,6 +95,7 @@ class EventDetailView(PermissionRequiredMixin, TemplateView):
             event=event,
             participants=participants,
             counts=counts,
+            delivery=selectors.invitation_delivery(participants=participants),
             sessions=selectors.event_sessions(event=event),
             signatories=list(event.signatories.all()),
             places_left=rules.capacity_left(event.capacity, taken or 0),
@@ -106,6 +108,7 @@ class EventDetailView(PermissionRequiredMixin, TemplateView):
             editable=rules.participants_editable(event.status),
             attendance_open=rules.attendance_allowed(event.status),
             invitations_open=rules.invitations_allowed(event.status),
+            event_started=rules.event_started(event.starts_at, timezone.now()),
             can_change=self.request.user.has_perm("ceremonies.change_event"),
             tab=self.request.GET.get("tab", "peserta"),
             **kwargs,
@@ -165,6 +168,26 @@ def event_transition_view(request: HttpRequest, pk: int, to_status: str) -> Http
     event = _event(request, pk, for_change=True)
     if to_status not in EventStatus.values:
         raise Http404
+    if (
+        to_status == EventStatus.PUBLISHED
+        and rules.event_started(event.starts_at, timezone.now())
+        and request.POST.get("confirm_past") != "1"
+    ):
+        return render(
+            request,
+            "ceremonies/confirm_past_event.html",
+            {
+                "event": event,
+                "when": event_when_in(event.starts_at, event.ends_at, settings.TIME_ZONE).sentence,
+                "question": _("Publish this event anyway?"),
+                "consequence": _(
+                    "Invitation emails are not sent for an event that has started: the participants "
+                    "will have to be told another way."
+                ),
+                "confirm_label": _("Publish anyway"),
+                "action": request.path,
+            },
+        )
     try:
         event = services.event_transition(event=event, to_status=to_status, actor=request.user)
     except CeremonyError as error:

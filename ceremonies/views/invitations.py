@@ -7,12 +7,14 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ceremonies import rules
 from ceremonies.exceptions import CeremonyError, RsvpError, RsvpGoneError
 from ceremonies.models import Event, Participant
 from ceremonies.selectors import event_get_for_change
@@ -24,7 +26,7 @@ from ceremonies.services.invitations import (
 )
 from employees.scope import staff_scope
 
-# What a link in the invitation email asks for (?jawab=hadir); it only preselects, a GET changes nothing.
+# What a link in the invitation email answers (?jawab=hadir); the page posts it, a GET changes nothing.
 HINTS = {"hadir": "confirm", "tidak": "decline"}
 
 
@@ -49,16 +51,28 @@ def _page(participant: Participant, **extra) -> dict:
 @csrf_protect
 @require_http_methods(["GET", "POST"])
 def rsvp(request: HttpRequest, pk: int, token: str) -> HttpResponse:
-    """The invitation, with "I will attend" / "I cannot attend" (GET); record the answer (POST).
+    """The invitation (GET); record the answer (POST).
 
     Mail scanners open links to check them, so a GET never records anything: the answer is a POST.
+    Opened from the email's "I will attend" / "I cannot attend" link (?jawab=), the page posts that
+    answer by itself (static/js/rsvp_answer.js) and, without JavaScript, shows one big button with it;
+    opened plainly, it asks, with the spouse and access needs.
     """
     if request.method == "POST":
+        # The spouse and access needs are changed only by a form that shows them (details=1): the
+        # one-tap answer and "change my answer" keep what was said before.
+        details = request.POST.get("details") == "1"
         try:
-            participant = rsvp_respond(pk=pk, token=token, answer=request.POST.get("answer", ""))
+            participant = rsvp_respond(
+                pk=pk,
+                token=token,
+                answer=request.POST.get("answer", ""),
+                with_spouse=request.POST.get("with_spouse") == "1" if details else None,
+                access_needs=request.POST.get("access_needs", "") if details else None,
+            )
         except RsvpError as error:
             return _refused(request, error)
-        return render(request, "ceremonies/rsvp_done.html", _page(participant))
+        return render(request, "ceremonies/rsvp_done.html", _page(participant, saved=details))
     try:
         participant = rsvp_participant_get(pk=pk, token=token)
     except RsvpError as error:
@@ -79,6 +93,23 @@ def invitations_send_view(request: HttpRequest, pk: int) -> HttpResponse:
         event = event_get_for_change(pk=pk, scope=staff_scope(request.user))
     except Event.DoesNotExist as exc:
         raise Http404 from exc
+    started = rules.event_started(event.starts_at, timezone.now())
+    if started and request.POST.get("confirm_past") != "1":
+        return render(
+            request,
+            "ceremonies/confirm_past_event.html",
+            {
+                "event": event,
+                "when": event_when_local(event),
+                "question": _("Send the invitations anyway?"),
+                "consequence": _(
+                    "Invitation emails are not sent for an event that has started: the outbox cancels them. "
+                    "The participants are marked invited; tell them another way."
+                ),
+                "confirm_label": _("Mark them invited anyway"),
+                "action": request.path,
+            },
+        )
     try:
         report = invitations_send(event=event, actor=request.user)
     except CeremonyError as error:
@@ -88,14 +119,25 @@ def invitations_send_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not report.invited:
         messages.info(request, _("Every participant has been invited already."))
         return HttpResponseRedirect(_event_page(pk))
-    parts = [
-        ngettext(
-            "%(n)d invitation sent by email.",
-            "%(n)d invitations sent by email.",
-            len(report.emailed),
-        )
-        % {"n": len(report.emailed)}
-    ]
+    if started:
+        # The outbox cancels every email of an event that has begun: say so, not "sent".
+        parts = [
+            ngettext(
+                "%(n)d participant marked invited; no email is sent because the event has already started.",
+                "%(n)d participants marked invited; no email is sent because the event has already started.",
+                report.invited,
+            )
+            % {"n": report.invited}
+        ]
+    else:
+        parts = [
+            ngettext(
+                "%(n)d invitation queued for email; the Invitations tab shows when it is sent.",
+                "%(n)d invitations queued for email; the Invitations tab shows when they are sent.",
+                len(report.emailed),
+            )
+            % {"n": len(report.emailed)}
+        ]
     if report.needs_letter:
         parts.append(
             ngettext(
@@ -105,5 +147,5 @@ def invitations_send_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
             % {"n": len(report.needs_letter)}
         )
-    (messages.warning if report.needs_letter else messages.success)(request, " ".join(parts))
+    (messages.warning if report.needs_letter or started else messages.success)(request, " ".join(parts))
     return HttpResponseRedirect(_event_page(pk))

@@ -196,7 +196,7 @@ def test_broker_down_staff_get_queued_at_once_and_the_sweep_finishes_everything_
     assert issue_seconds < 2 and send_seconds < 2, (issue_seconds, send_seconds)
     assert issued.status_code == sent.status_code == 302
     assert "printing is queued" in " ".join(str(m) for m in issued_page.context["messages"])
-    assert "3 invitations sent by email." in " ".join(str(m) for m in sent_page.context["messages"])
+    assert "3 invitations queued for email;" in " ".join(str(m) for m in sent_page.context["messages"])
     batch = CertificateBatch.objects.get()
     assert (batch.status, batch.queued_at, batch.total) == (BatchStatus.PENDING, None, 3)
     assert Message.objects.filter(kind=INVITATION_KIND, status=MessageStatus.QUEUED).count() == 3

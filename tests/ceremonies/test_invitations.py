@@ -305,7 +305,7 @@ def test_the_outbox_knows_the_kind_its_links_and_who_may_read_its_messages(role_
 # --- Staff pages ---------------------------------------------------------------------------------------------
 
 
-def test_the_send_button_invites_and_says_how_many_went_by_email_and_by_letter(role_user, english):
+def test_the_send_button_invites_and_says_how_many_were_queued_by_email_and_by_letter(role_user, english):
     unit = UnitKerjaFactory()
     operator = role_user(roles.OPERATOR, units=[unit])
     event = EventFactory(organizer=unit)
@@ -320,7 +320,8 @@ def test_the_send_button_invites_and_says_how_many_went_by_email_and_by_letter(r
     assert response.redirect_chain[0][1] == 302
     shown = [str(m) for m in response.context["messages"]]
     assert shown == [
-        "2 invitations sent by email. 1 participant has no email address and needs a printed invitation letter."
+        "2 invitations queued for email; the Invitations tab shows when they are sent. "
+        "1 participant has no email address and needs a printed invitation letter."
     ]
     assert Message.objects.filter(kind=KIND).count() == 2
 

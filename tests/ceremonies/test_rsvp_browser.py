@@ -33,7 +33,7 @@ def test_a_retiree_confirms_on_a_phone(browser, live_server):
     )
     try:
         page = context.new_page()
-        page.goto(url + "?jawab=hadir")
+        page.goto(url)
         assert "Siti Aminah" in page.content()
         confirm = page.locator("button[name=answer][value=confirm]")
         box = confirm.bounding_box()
@@ -50,5 +50,70 @@ def test_a_retiree_confirms_on_a_phone(browser, live_server):
         assert participant.status == ParticipantStatus.CONFIRMED
         page.goto(reverse("ceremonies:rsvp", kwargs={"pk": participant.pk, "token": tamper(token)}))
         page.screenshot(path=SCREENSHOTS / "rsvp_refused_phone.png", full_page=True)
+    finally:
+        context.close()
+
+
+def _one_tap_context(browser, live_server, *, javascript: bool):
+    return browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=1,
+        locale="id-ID",
+        java_script_enabled=javascript,
+    )
+
+
+def _invited_participant():
+    participant = ParticipantFactory(
+        event=EventFactory(title="Pelepasan ASN Purna Tugas Triwulan II Tahun 2027"),
+        employee__name="Hartono",
+        status=ParticipantStatus.INVITED,
+        rsvp_version=1,
+    )
+    token = rsvp.token_make(participant_pk=participant.pk, version=1)
+    return participant, reverse("ceremonies:rsvp", kwargs={"pk": participant.pk, "token": token})
+
+
+def test_one_tap_in_the_email_answers_with_javascript(browser, live_server):
+    participant, url = _invited_participant()
+    context = _one_tap_context(browser, live_server, javascript=True)
+    try:
+        page = context.new_page()
+        page.goto(url + "?jawab=hadir")
+        answer = page.locator("[data-testid=rsvp-answer]")
+        answer.wait_for()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / "rsvp_one_tap_phone.png", full_page=True)
+        participant.refresh_from_db()
+        assert participant.status == ParticipantStatus.CONFIRMED
+        assert page.locator("[data-testid=rsvp-change]").is_visible()
+        page.locator("[data-testid=rsvp-change]").click()
+        page.locator("[data-testid=rsvp-answer]").wait_for()
+        participant.refresh_from_db()
+        assert participant.status == ParticipantStatus.DECLINED
+    finally:
+        context.close()
+
+
+def test_without_javascript_the_link_shows_one_big_button_with_its_answer(browser, live_server):
+    participant, url = _invited_participant()
+    context = _one_tap_context(browser, live_server, javascript=False)
+    try:
+        page = context.new_page()
+        page.goto(url + "?jawab=hadir")
+        button = page.locator("[data-testid=rsvp-one-tap-button]")
+        box = button.bounding_box()
+        assert box["width"] > 300 and box["height"] >= 48
+        assert page.locator("button[name=answer]").count() == 0
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / "rsvp_one_tap_nojs_phone.png", full_page=True)
+        participant.refresh_from_db()
+        assert participant.status == ParticipantStatus.INVITED
+
+        button.click()
+        page.locator("[data-testid=rsvp-answer]").wait_for()
+        participant.refresh_from_db()
+        assert participant.status == ParticipantStatus.CONFIRMED
     finally:
         context.close()
