@@ -103,7 +103,9 @@ def fingerprint_of(*values: Any) -> str:
 # --- Services -------------------------------------------------------------------------------------------------
 
 
-def generated_document_request(*, kind: str, params: dict, fingerprint: str, actor: User | None = None) -> GeneratedDocument:
+def generated_document_request(
+    *, kind: str, params: dict, fingerprint: str, actor: User | None = None
+) -> GeneratedDocument:
     """The document for `kind` and `params` made from data in the state `fingerprint`: the existing row
     (made, being made, or failed), or a new one queued for the worker after the commit. Two requests at
     once create one row and one task (the unique constraint decides)."""

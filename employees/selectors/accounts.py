@@ -2,7 +2,6 @@
 manage, and an account's state for the trace of its changes.
 """
 
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef, QuerySet
