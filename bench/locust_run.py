@@ -76,7 +76,7 @@ def plan_make(count: int) -> dict:
     from employees.models import Employee
     from employees.retirement import add_months
     from employees.selectors import ACTIVE_STATUSES
-    from purna import demo
+    from portal import demo
 
     operator, _pages, summary = prepare(count)
     today = timezone.localdate()
