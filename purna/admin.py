@@ -79,7 +79,7 @@ _DEFAULT_PERMISSION_NAMES = {
 
 
 def permission_label(permission: Permission) -> str:
-    """"<app> | <model> | <what it allows>", all in the active language."""
+    """ "<app> | <model> | <what it allows>", all in the active language."""
     model = permission.content_type.model_class()
     action, _sep, model_name = permission.codename.partition("_")
     if model is not None and action in _DEFAULT_PERMISSION_NAMES and model_name == model._meta.model_name:
