@@ -2,14 +2,19 @@
 tasks and results, permissions, the two-list filter widget) come from our catalog where theirs is missing
 or wrong (locale_overrides/, DESIGN.md section 3)."""
 
+import gettext
 import json
 import re
 from html import unescape
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+
+from tests.purna.test_i18n import ROOT, catalog_entries, placeholders
 
 # English left on an Indonesian page, and the broken Indonesian of Django's own catalog.
 ENGLISH = [
@@ -105,3 +110,24 @@ def test_filter_widget_speaks_indonesian(superuser_client):
         "Chosen %s",
     ]:
         assert _offences(catalog.get(msgid, msgid)) == [], msgid
+
+
+OVERRIDES = sorted((ROOT / "locale_overrides" / "id" / "LC_MESSAGES").glob("*.po"))
+
+
+def test_override_catalogs_are_complete_and_compiled():
+    """The hand-kept catalogs: every entry translated, placeholders kept, the committed .mo up to date
+    (a fresh clone runs on it), and listed in LOCALE_PATHS so that they win over the apps' catalogs."""
+    assert [path.name for path in OVERRIDES] == ["django.po", "djangojs.po"]
+    assert ROOT / "locale_overrides" in [Path(p) for p in settings.LOCALE_PATHS]
+    for path in OVERRIDES:
+        _, entries = catalog_entries(path)
+        assert [str(e) for e in entries if not all(s.strip() for s in e.msgstr) or "fuzzy" in e.flags] == []
+        for e in entries:
+            for s in e.msgstr:
+                assert placeholders(s) == placeholders(e.msgid_plural or e.msgid), e
+        with path.with_suffix(".mo").open("rb") as mo:
+            compiled = gettext.GNUTranslations(mo)._catalog
+        for e in entries:
+            key = e.msgid if e.msgid_plural is None else (e.msgid, 0)
+            assert compiled.get(key) == e.msgstr[0], f"run `make messages`: {e}"
