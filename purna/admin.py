@@ -6,7 +6,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat import admin as celery_beat_admin
-from django_celery_beat.models import CrontabSchedule, PeriodicTask
+from django_celery_beat.models import ClockedSchedule, CrontabSchedule, IntervalSchedule, PeriodicTask, SolarSchedule
 from simple_history.admin import SimpleHistoryAdmin
 
 from purna.accounts import account_change_lines
@@ -137,12 +137,32 @@ class AccountChangeInline(ReadOnlyInline):
 # --- Celery's schedules: the columns the package leaves without a label (Indonesian in locale_overrides/) ----
 
 
-admin.site.unregister(PeriodicTask)
-admin.site.unregister(CrontabSchedule)
+admin.site.unregister([PeriodicTask, ClockedSchedule, CrontabSchedule, SolarSchedule, IntervalSchedule])
+
+
+class PeriodicTaskInline(celery_beat_admin.PeriodicTaskInline):
+    fields = ("name", "task_name", "args", "kwargs")
+    readonly_fields = fields
+
+    @admin.display(description=_("Task Name"))
+    def task_name(self, task: PeriodicTask) -> str:
+        return task.task
+
+
+class TaskNameFilter(admin.AllValuesFieldListFilter):
+    """The package's task field has an untranslated verbose name ("Task Name")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("Task Name")
 
 
 @admin.register(PeriodicTask)
 class PeriodicTaskAdmin(celery_beat_admin.PeriodicTaskAdmin):
+    list_filter = [
+        ("task", TaskNameFilter) if name == "task" else name for name in celery_beat_admin.PeriodicTaskAdmin.list_filter
+    ]
+
     @admin.display(description=_("schedule"))
     def scheduler(self, task: PeriodicTask) -> object:
         return task.scheduler
@@ -152,8 +172,25 @@ class PeriodicTaskAdmin(celery_beat_admin.PeriodicTaskAdmin):
         return super().crontab_translation(task)
 
 
+@admin.register(ClockedSchedule)
+class ClockedScheduleAdmin(celery_beat_admin.ClockedScheduleAdmin):
+    inlines = [PeriodicTaskInline]
+
+
+@admin.register(SolarSchedule)
+class SolarScheduleAdmin(celery_beat_admin.SolarScheduleAdmin):
+    inlines = [PeriodicTaskInline]
+
+
+@admin.register(IntervalSchedule)
+class IntervalScheduleAdmin(celery_beat_admin.IntervalScheduleAdmin):
+    inlines = [PeriodicTaskInline]
+
+
 @admin.register(CrontabSchedule)
 class CrontabScheduleAdmin(celery_beat_admin.CrontabScheduleAdmin):
+    inlines = [PeriodicTaskInline]
+
     @admin.display(description=_("in words"))
     def human_readable(self, schedule: CrontabSchedule) -> str:
         return schedule.human_readable

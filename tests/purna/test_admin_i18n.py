@@ -31,6 +31,9 @@ ENGLISH = [
     "Choose",
     "Remove",
     "Group result",
+    "Task Name",
+    "Human readable",
+    "Scheduler",
 ]
 BROKEN = [
     "Autentidikasi",
