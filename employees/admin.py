@@ -55,7 +55,7 @@ from employees.services.register import (
     retirement_rules_delete,
 )
 from employees.views.transfer import admin_import_view
-from purna.admin import HistoryAdmin, ReadOnlyInline
+from purna.admin import HistoryAdmin, PermissionLabelsMixin, ReadOnlyInline
 from purna.db import BUSY_MESSAGE, is_transient
 from purna.forms import ServiceErrorsMixin
 from purna.models import User
@@ -410,7 +410,7 @@ class StaffScopeInline(StaffScopeGuardMixin, admin.StackedInline):
 
 
 @admin.register(User)
-class StaffUserAdmin(AccountGuardMixin, UserAdmin):
+class StaffUserAdmin(AccountGuardMixin, PermissionLabelsMixin, UserAdmin):
     inlines = [*UserAdmin.inlines, StaffScopeInline]
     list_display = [*UserAdmin.list_display, "scope"]
 

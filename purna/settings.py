@@ -216,7 +216,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # --- Language, time ---------------------------------------------------------------------------------
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our catalog first; then Indonesian for Django's and third-party apps' own labels that their catalogs miss
+# or get wrong (Celery's periodic tasks and results, the admin's filter widget), kept apart because
+# makemessages keeps only our source's strings; both come before every app's catalog.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Jakarta")
 USE_I18N = True
 USE_TZ = True
