@@ -3,7 +3,8 @@
 NIP, 18 digits (BKN): `YYYYMMDD` birth date, `YYYYMM` TMT CPNS, gender (1 male, 2 female), a 3-digit
 sequence 001-999, written in groups as "19860926 201505 1 001".
 NI PPPK, 18 digits: `YYYYMMDD` birth date, `YYYY` year of first appointment, a 2-digit field that in
-practice is "21" (it is not a month, so it is kept but not checked), gender, sequence.
+practice is "21" (it is not a month: it is kept, and a month there is a warning, see register_warnings),
+gender, sequence.
 Old NIP (before 2008, kept as `nip_lama`): 9 digits.
 
 A NIP that disagrees with the record is flagged with the part that disagrees and never silently
