@@ -3,7 +3,8 @@
 NIP, 18 digits (BKN): `YYYYMMDD` birth date, `YYYYMM` TMT CPNS, gender (1 male, 2 female), a 3-digit
 sequence 001-999, written in groups as "19860926 201505 1 001".
 NI PPPK, 18 digits: `YYYYMMDD` birth date, `YYYY` year of first appointment, a 2-digit field that in
-practice is "21" (it is not a month, so it is kept but not checked), gender, sequence.
+practice is "21" (it is not a month: it is kept, and a month there is a warning, see register_warnings),
+gender, sequence.
 Old NIP (before 2008, kept as `nip_lama`): 9 digits.
 
 A NIP that disagrees with the record is flagged with the part that disagrees and never silently
@@ -31,6 +32,14 @@ NIP_LAMA_LENGTH = 9
 MIN_YEAR = 1900
 # The youngest age at which anyone is appointed CPNS or PPPK (DESIGN.md: "after age ~17").
 MIN_APPOINTMENT_AGE = 17
+# PP 11/2017 art. 23 (1) a: an applicant for CPNS is at most 35 years old when applying, and at most 40
+# for the posts (jabatan tertentu) the regulation allows. The law counts the age when applying, which is
+# some months before the TMT CPNS, so a TMT shortly after the 36th birthday can still be right: these
+# limits flag a register entry for a person to check (a warning), they never refuse it.
+CPNS_MAX_AGE = 35
+CPNS_MAX_AGE_CERTAIN_POSTS = 40
+# Digits 13-14 of an NI PPPK as BKN issues them; a month there (01-12) suggests a PNS NIP typed as an NI PPPK.
+NI_PPPK_CODE = "21"
 
 # The values of AsnType.PPPK and Gender in employees/choices.py (not imported: this module is pure).
 PPPK = "PPPK"
@@ -47,6 +56,7 @@ class NipPart(StrEnum):
     TMT_CPNS = "tmt_cpns"
     GENDER = "gender"
     APPOINTMENT_YEAR = "appointment_year"
+    NI_PPPK_CODE = "ni_pppk_code"
 
 
 @dataclass(frozen=True)
@@ -286,4 +296,78 @@ def _implausible_tmt(tmt: dt.date, birth_date: dt.date | None, today: dt.date, *
                     recorded=tmt,
                 )
             )
+    return found
+
+
+@dataclass(frozen=True)
+class RegisterWarning:
+    """A register entry that is probably wrong but may be right: shown to a person, never refused."""
+
+    part: NipPart
+    message: str
+
+
+def _age_on(birth_date: dt.date, day: dt.date) -> int:
+    # Birthdays as for the BUP: someone born on 29 February has their birthday on 28 February.
+    age = day.year - birth_date.year
+    return age - 1 if bup_date(birth_date, age) > day else age
+
+
+def register_warnings(
+    nip: str, *, asn_type: str, birth_date: dt.date | None, tmt_cpns: dt.date | None
+) -> list[RegisterWarning]:
+    """What looks wrong in a register entry without being a format error (DESIGN.md section 5, NIP).
+
+    - An NI PPPK whose digits 13-14 are a month (01-12): BKN writes "21" there, so the number is most
+      likely a PNS NIP (birth date, TMT year-month) entered for a PPPK.
+    - A PNS whose TMT CPNS is at an age above CPNS_MAX_AGE (35), or above CPNS_MAX_AGE_CERTAIN_POSTS (40),
+      the highest limit of PP 11/2017 art. 23. The age is counted in whole years, birthday included
+      (the 36th birthday itself is above 35); a 29 February birthday falls on 28 February.
+
+    A number that cannot be read gives no warning here (its format error is reported elsewhere); a
+    missing birth date or TMT is not compared.
+    """
+    found: list[RegisterWarning] = []
+    if asn_type == PPPK:
+        try:
+            parsed = parse_ni_pppk(nip)
+        except NipFormatError:
+            return found
+        if parsed.code.isdecimal() and 1 <= int(parsed.code) <= 12:
+            found.append(
+                RegisterWarning(
+                    NipPart.NI_PPPK_CODE,
+                    _(
+                        "Digits 13-14 of the NI PPPK (%(digits)s) are a month; an NI PPPK has %(code)s there. "
+                        "Is this a PNS NIP?"
+                    )
+                    % {"digits": parsed.code, "code": NI_PPPK_CODE},
+                )
+            )
+        return found
+    if birth_date is None or tmt_cpns is None or tmt_cpns < birth_date:
+        return found
+    age = _age_on(birth_date, tmt_cpns)
+    if age > CPNS_MAX_AGE_CERTAIN_POSTS:
+        found.append(
+            RegisterWarning(
+                NipPart.TMT_CPNS,
+                _(
+                    "TMT CPNS %(date)s is at age %(age)d, above %(limit)d, the highest appointment age "
+                    "(PP 11/2017 art. 23)."
+                )
+                % {"date": tanggal(tmt_cpns), "age": age, "limit": CPNS_MAX_AGE_CERTAIN_POSTS},
+            )
+        )
+    elif age > CPNS_MAX_AGE:
+        found.append(
+            RegisterWarning(
+                NipPart.TMT_CPNS,
+                _(
+                    "TMT CPNS %(date)s is at age %(age)d, above %(limit)d; only the posts for which "
+                    "PP 11/2017 art. 23 allows it appoint up to %(higher)d."
+                )
+                % {"date": tanggal(tmt_cpns), "age": age, "limit": CPNS_MAX_AGE, "higher": CPNS_MAX_AGE_CERTAIN_POSTS},
+            )
+        )
     return found

@@ -1,4 +1,6 @@
-"""The portal's one write path: a retiree asks for a sign-in link, and it goes out through the outbox.
+"""The portal's one write path: a retiree asks for a sign-in link, and it goes out through the outbox;
+and the one place that decides where a person stands (before, at or after their TMT, or deceased), which
+every portal text follows.
 
 The link itself is made when the email is sent (portal/notifications.py), so it lives
 PURNA_PORTAL_LINK_MINUTES from then and is never stored: the queued message holds nothing secret, and
@@ -12,13 +14,17 @@ an hour go to one person, whoever asks.
 import datetime as dt
 import logging
 import uuid
+from dataclasses import dataclass
+from enum import StrEnum
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from employees.selectors import employees_for_sign_in
 from employees.services.accounts import employee_portal_account_ensure
+from purna.formatting import tanggal
 from purna.notifications.models import Message
 from purna.notifications.registry import recipient_key
 from purna.notifications.services import message_queue
@@ -59,3 +65,61 @@ def sign_in_link_request(*, email: str = "", nip: str = "", now: dt.datetime | N
             )
             queued += 1
     return queued
+
+
+# --- Where the person stands -------------------------------------------------------------------------
+
+
+class Situation(StrEnum):
+    """Where a person stands against their TMT pensiun; every portal text follows it."""
+
+    UNKNOWN = "unknown"  # no TMT on record yet
+    BEFORE = "before"  # the TMT is still ahead
+    AT = "at"  # the month that starts with the TMT (a TMT is always the first day of a month)
+    AFTER = "after"  # retired: the TMT month is over
+    DECEASED = "deceased"  # the texts speak to the family and heirs
+
+
+def retirement_situation(*, tmt: dt.date | None, today: dt.date, deceased: bool = False) -> Situation:
+    """Where a person stands on `today`: deceased first, then by the TMT pensiun (the first of a month)."""
+    if deceased:
+        return Situation.DECEASED
+    if tmt is None:
+        return Situation.UNKNOWN
+    if today < tmt:
+        return Situation.BEFORE
+    if (today.year, today.month) == (tmt.year, tmt.month):
+        return Situation.AT
+    return Situation.AFTER
+
+
+@dataclass(frozen=True)
+class SituationTexts:
+    """The portal's words for one situation: a line under the TMT, and what the benefits card says
+    while nothing is recorded yet. The person is addressed as "Bapak/Ibu" (in the Indonesian catalog)."""
+
+    situation: Situation
+    status: str
+    benefits_empty: str
+
+
+def situation_texts(situation: Situation, tmt: dt.date | None) -> SituationTexts:
+    day = tanggal(tmt) if tmt else ""
+    if situation == Situation.DECEASED:
+        status = _("Recorded as deceased. This page is kept for the family and the heirs.")
+        empty = _("Nothing yet: BKPSDM prepares what is due for the heirs.")
+    elif situation == Situation.BEFORE:
+        status = _("You retire on %(date)s.") % {"date": day}
+        empty = _("Nothing yet: BKPSDM prepares them ahead of your retirement date.")
+    elif situation == Situation.AT:
+        status = _("You retire this month, on %(date)s.") % {"date": day}
+        empty = _("Nothing yet: BKPSDM is preparing them now; you will be told when they are ready.")
+    elif situation == Situation.AFTER:
+        status = _("You have been retired since %(date)s.") % {"date": day}
+        empty = _(
+            "Nothing recorded yet: BKPSDM prepares them after your retirement date; if you have had no news, please contact BKPSDM."
+        )
+    else:
+        status = ""
+        empty = _("Nothing yet: BKPSDM prepares them once your retirement date is set.")
+    return SituationTexts(situation, status, empty)

@@ -33,11 +33,12 @@ from ceremonies.models import Certificate
 from ceremonies.rules import rsvp_open
 from ceremonies.services.certificates import certificate_file
 from ceremonies.services.invitations import event_when_local, rsvp_path
+from employees.choices import EmployeeStatus
 from employees.nip import format_nip
 from employees.selectors import employee_case, employee_for_portal
 from portal.forms import SignInForm
 from portal.notifications import SCOPE
-from portal.services import sign_in_link_request
+from portal.services import retirement_situation, sign_in_link_request, situation_texts
 from purna.downloads import file_response
 from purna.ratelimit import client_address, rate_limited
 from purna.roles import holds_staff_powers
@@ -182,12 +183,17 @@ def home(request: HttpRequest, employee) -> HttpResponse:
         for payout in benefits_selectors.portal_payouts(employee=employee)
     ]
     case = employee_case(employee)
+    # The record's TMT once there is one (an APS or a death sets its own), else the computed one.
+    tmt = case.tmt if case else employee.tmt_pensiun
+    situation = retirement_situation(
+        tmt=tmt, today=timezone.localdate(), deceased=employee.status == EmployeeStatus.MENINGGAL
+    )
     context = {
         "employee": employee,
         "nip": format_nip(employee.nip),
         "case": case,
-        # The record's TMT once there is one (an APS or a death sets its own), else the computed one.
-        "tmt": case.tmt if case else employee.tmt_pensiun,
+        "tmt": tmt,
+        "situation": situation_texts(situation, tmt),
         "events": events,
         "payouts": payouts,
         "tht_claim": benefits_selectors.portal_tht_claim(employee=employee),

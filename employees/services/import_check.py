@@ -20,10 +20,20 @@ from employees import importer
 from employees.exceptions import EmployeeError
 from employees.importer import ImportResult
 from employees.models import Employee, RetirementRule, UnitKerja
+from employees.nip import format_nip
 from employees.scope import Scope
 from employees.services.import_writes import COMPARED, COMPARED_BITS, INSERT_FIELDS, UPDATE_FIELDS, Writes
-from employees.services.register import NIP_CHECKED_FIELDS, BulkValidation, employee_prepare, rule_from_model
+from employees.services.register import (
+    NIP_CHECKED_FIELDS,
+    BulkValidation,
+    employee_prepare,
+    employee_register_warnings,
+    rule_from_model,
+)
 from purna.spreadsheets import CellError, Sheet, column_letter
+
+# How many register warnings (employees.nip.register_warnings) an import keeps in its notices.
+WARNINGS_KEPT = 100
 
 _META = Employee._meta
 _FIELD_LABELS = {
@@ -189,6 +199,13 @@ class Checker:
             for error in errors:
                 result.add_error(error)
             return
+        if check_nip and len(result.notices) < WARNINGS_KEPT:
+            # A new row, or one whose NIP, birth date or TMT changed: what looks wrong is shown, not refused.
+            for warning in employee_register_warnings(employee):
+                result.notices.append(
+                    _("Row %(row)d, NIP %(nip)s: %(message)s")
+                    % {"row": number, "nip": format_nip(employee.nip), "message": warning.message}
+                )
 
         if before is None:
             result.created += 1

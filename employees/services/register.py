@@ -26,7 +26,16 @@ from employees import cases, retirement
 from employees.choices import PNS_PANGKAT, PPPK_GOLONGAN, AsnType, JenisJabatan
 from employees.exceptions import EmployeeError, NipError, RetirementRuleError
 from employees.models import Employee, FactsRefreshRun, RetirementRule, UnitKerja
-from employees.nip import NipMismatch, clean_nip_lama, nip_mismatches, normalize_nip, parse_ni_pppk, parse_nip
+from employees.nip import (
+    NipMismatch,
+    RegisterWarning,
+    clean_nip_lama,
+    nip_mismatches,
+    normalize_nip,
+    parse_ni_pppk,
+    parse_nip,
+    register_warnings,
+)
 from employees.scope import staff_scope
 from employees.services.facts import StoredFacts, facts_write
 from employees.tasks import retirement_facts_refresh_task
@@ -278,6 +287,13 @@ def _nip_check(employee: Employee, today: dt.date) -> list[NipMismatch]:
     if mismatches and not employee.nip_mismatch_accepted:
         raise NipError(mismatches)
     return mismatches
+
+
+def employee_register_warnings(employee: Employee) -> list[RegisterWarning]:
+    """What looks wrong in the employee's entry without being refused (employees.nip.register_warnings)."""
+    return register_warnings(
+        employee.nip, asn_type=employee.asn_type, birth_date=employee.birth_date, tmt_cpns=employee.tmt_cpns
+    )
 
 
 def _history_note(employee: Employee, actor: User | None, mismatches: list[NipMismatch]) -> None:

@@ -27,7 +27,7 @@ from employees.selectors import (
     employee_similar_list,
     retirement_case_card,
 )
-from employees.services.register import employee_create, employee_update
+from employees.services.register import employee_create, employee_register_warnings, employee_update
 from purna.notifications.selectors import message_list_about
 
 HISTORY_LENGTH = 10
@@ -129,6 +129,7 @@ class EmployeeDetailView(PermissionRequiredMixin, DetailView):
                 tmt and employee.contract_end and tmt == employee.contract_end + dt.timedelta(days=1)
             ),
             nip_display=format_nip(employee.nip),
+            register_warnings=employee_register_warnings(employee),
             can_change=self.request.user.has_perm("employees.change_employee"),
         )
         return context

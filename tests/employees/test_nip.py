@@ -17,6 +17,7 @@ from employees.nip import (
     normalize_nip,
     parse_ni_pppk,
     parse_nip,
+    register_warnings,
 )
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -312,3 +313,76 @@ def test_parse_nip_never_fails_other_than_with_a_format_error(value):
         parse_nip(value)
     except NipFormatError as exc:
         assert exc.message
+
+
+# --- Register entries that cannot be right: warnings, never refusals ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "flagged"),
+    [
+        ("21", False),  # as BKN issues them
+        ("01", True),
+        ("05", True),
+        ("12", True),
+        ("00", False),  # not a month either: no PNS NIP has it
+        ("13", False),
+        ("99", False),
+    ],
+)
+def test_ni_pppk_code_that_is_a_month_is_flagged(code, flagged):
+    ni = build_ni_pppk(D(1990, 3, 4), 2022, "2", 7, code=code)
+    warnings = register_warnings(ni, asn_type="PPPK", birth_date=D(1990, 3, 4), tmt_cpns=D(2022, 4, 1))
+    assert [w.part for w in warnings] == ([NipPart.NI_PPPK_CODE] if flagged else [])
+    if flagged:
+        assert f"Digits 13-14 of the NI PPPK ({code}) are a month" in warnings[0].message
+
+
+def test_pns_nip_is_never_flagged_for_its_month():
+    assert register_warnings(NIP, asn_type="PNS", birth_date=D(1986, 9, 26), tmt_cpns=D(2015, 5, 1)) == []
+
+
+@pytest.mark.parametrize("value", ["", "12345", "19900304202205X007", "199002302022052007"])
+def test_unreadable_ni_pppk_gives_no_warning_here(value):
+    # The format error is reported by the format rule; the warning does not repeat it.
+    assert register_warnings(value, asn_type="PPPK", birth_date=None, tmt_cpns=None) == []
+
+
+@pytest.mark.parametrize(
+    ("birth_date", "tmt", "expected"),
+    [
+        (D(1980, 6, 15), D(2015, 6, 14), None),  # 34, the day before the 35th birthday
+        (D(1980, 6, 15), D(2015, 6, 15), None),  # 35 exactly is within the limit
+        (D(1980, 6, 15), D(2016, 6, 14), None),  # 35 and 364 days
+        (D(1980, 6, 15), D(2016, 6, 15), "at age 36, above 35; only the posts"),  # the 36th birthday
+        (D(1980, 6, 15), D(2020, 6, 15), "at age 40, above 35; only the posts"),  # 40: posts allowing it
+        (D(1980, 6, 15), D(2021, 6, 14), "at age 40, above 35; only the posts"),
+        (D(1980, 6, 15), D(2021, 6, 15), "at age 41, above 40, the highest appointment age"),
+        (D(1950, 1, 1), D(2015, 1, 1), "at age 65, above 40"),
+        # 29 February: the birthday in a common year is 28 February, as for the BUP.
+        (D(1980, 2, 29), D(2016, 2, 28), None),  # 2016 is a leap year: still 35 on the 28th
+        (D(1980, 2, 29), D(2016, 2, 29), "at age 36"),
+        (D(1980, 2, 29), D(2017, 2, 28), "at age 37"),
+        (D(1980, 2, 29), D(2017, 2, 27), "at age 36"),
+        (D(1990, 1, 1), D(1985, 1, 1), None),  # a TMT before birth is a different error, flagged elsewhere
+    ],
+)
+def test_tmt_cpns_above_the_appointment_age_is_flagged(birth_date, tmt, expected):
+    warnings = register_warnings(NIP, asn_type="PNS", birth_date=birth_date, tmt_cpns=tmt)
+    if expected is None:
+        assert warnings == []
+    else:
+        assert [w.part for w in warnings] == [NipPart.TMT_CPNS]
+        assert expected in warnings[0].message
+        assert "PP 11/2017 art. 23" in warnings[0].message
+
+
+@pytest.mark.parametrize(("birth_date", "tmt"), [(None, D(2015, 1, 1)), (D(1960, 1, 1), None), (None, None)])
+def test_missing_dates_are_not_compared(birth_date, tmt):
+    assert register_warnings(NIP, asn_type="PNS", birth_date=birth_date, tmt_cpns=tmt) == []
+
+
+def test_pppk_is_not_held_to_the_cpns_age_limit():
+    # PPPK are appointed under other limits (up to a year before the BUP): no CPNS age warning.
+    ni = build_ni_pppk(D(1970, 1, 1), 2022, "1", 1)
+    assert register_warnings(ni, asn_type="PPPK", birth_date=D(1970, 1, 1), tmt_cpns=D(2022, 1, 1)) == []

@@ -6,9 +6,10 @@ import datetime as dt
 import pytest
 from django.utils.translation import gettext as _
 
+from employees import importer
 from employees.choices import ImportStatus
 from employees.models import Employee
-from employees.nip import build_nip
+from employees.nip import build_ni_pppk, build_nip, format_nip
 from tests.employees.import_fixtures import (
     counts,
     errors_of,
@@ -191,3 +192,43 @@ def test_formula_in_an_xlsx_cell_is_refused():
             % {"cell": "E3"},
         }
     ]
+
+
+# --- Entries that cannot be right: imported, with a warning ----------------------------------------------
+
+
+def test_register_warnings_are_shown_in_the_result_and_the_rows_imported():
+    birth, tmt = D(1975, 5, 12), D(2012, 3, 1)  # the TMT CPNS at 36
+    late = row(
+        2,
+        NIP=build_nip(birth, tmt, "2", 2),
+        **{"tanggal lahir": "12-05-1975", "TMT CPNS": "01-03-2012", "TMT PNS": "01-03-2013"},
+    )
+    typed_as_pppk = pppk_row(3, NIP=build_ni_pppk(D(1990, 8, 17), 2022, "1", 3, code="03"))
+
+    job = run(csv_bytes([row(1), late, typed_as_pppk]))
+
+    assert counts(job) == ("done", 3, 0, 0)
+    notices = importer.unpack(job.errors).notices
+    assert len(notices) == 2
+    assert notices[0].startswith(
+        f"Baris 3, NIP {format_nip(late['NIP'])}: "
+    )  # the header is row 1; the import speaks Indonesian
+    assert "pada usia 36 tahun, melebihi 35 tahun" in notices[0]
+    assert notices[1].startswith("Baris 4, NIP ")
+    assert "Angka ke-13 dan ke-14 NI PPPK (03) berupa bulan" in notices[1]
+
+
+def test_an_unchanged_row_is_not_warned_again():
+    values = row(
+        2,
+        NIP=build_nip(D(1975, 5, 12), D(2016, 6, 1), "2", 2),  # the TMT CPNS at 41
+        **{"tanggal lahir": "12-05-1975", "TMT CPNS": "01-06-2016", "TMT PNS": "01-06-2017"},
+    )
+    first = run(csv_bytes([values]))
+    assert "pada usia 41 tahun, melebihi 40 tahun" in importer.unpack(first.errors).notices[0]
+
+    job = run(csv_bytes([{**values, "jabatan": "Analis"}]))
+
+    assert counts(job) == ("done", 0, 1, 0)
+    assert importer.unpack(job.errors).notices == []

@@ -217,6 +217,21 @@ def test_detail_shows_retirement_facts_mpp_and_history(operator_client, operator
     assert "Analis Kepegawaian" in page
 
 
+def test_detail_warns_about_an_entry_that_cannot_be_right(operator_client, unit):
+    late = EmployeeFactory(unit=unit, birth_date=D(1975, 5, 12), tmt_cpns=D(2016, 6, 1))  # TMT CPNS at 41
+    fine = EmployeeFactory(unit=unit, birth_date=D(1975, 5, 12), tmt_cpns=D(2000, 6, 1))
+
+    late_page = operator_client.get(reverse("employees:detail", args=[late.pk]))
+    fine_page = operator_client.get(reverse("employees:detail", args=[fine.pk]))
+
+    assert [w.message for w in late_page.context["register_warnings"]] == [
+        "TMT CPNS 1 Juni 2016 pada usia 41 tahun, melebihi 40 tahun, batas usia pengangkatan tertinggi "
+        "(PP 11/2017 pasal 23)."
+    ]
+    assert 'data-testid="register-warning"' in late_page.content.decode()
+    assert 'data-testid="register-warning"' not in fine_page.content.decode()
+
+
 def test_detail_shows_the_special_bup_decree(operator_client, unit):
     employee = EmployeeFactory(
         unit=unit,
