@@ -403,7 +403,7 @@ def test_register_pages_run_the_same_queries_for_5_and_500_employees(client, ope
 
     assert Employee.objects.count() > 400
     assert large == small
-    assert max(large.values()) <= 14
+    assert max(large.values()) <= 17  # the detail page lists payouts, events and certificates: one query each
 
 
 # --- In a real browser ----------------------------------------------------------------------------------
