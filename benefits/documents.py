@@ -221,9 +221,9 @@ def _recap_workbook(*, recap: PayoutRecap, title: str, agency: str) -> bytes:
         (_("NIP"), 22),
         (_("Work unit"), 30),
         (_("TMT pensiun"), 13),
-        (_("THT (Rp)"), 17),
+        (_("THT"), 17),
         (_("THT status"), 14),
-        (_("Tali asih (Rp)"), 17),
+        (_("Tali asih"), 17),
         (_("Tali asih status"), 14),
     ]
     for column, (label, width) in enumerate(columns):

@@ -83,3 +83,8 @@ def jam(value: dt.time | dt.datetime) -> str:
 def jam_zona(value: dt.datetime) -> str:
     """ "09.00 WIB": the time of an aware datetime in its own zone, with the zone's Indonesian name."""
     return f"{jam(value)} {zona_waktu(getattr(value.tzinfo, 'key', '') or value.strftime('%Z'))}".strip()
+
+
+def kalimat(text: str) -> str:
+    """A sentence that ends with a name written with its degree ("..., S.E.") keeps one stop, not two."""
+    return re.sub(r"(?<!\.)\.\.$", ".", text)

@@ -48,6 +48,7 @@ from employees import selectors as employee_selectors
 from employees.models import Employee
 from employees.nip import format_nip
 from employees.scope import Scope, staff_scope
+from purna.formatting import kalimat
 
 
 class TaliAsihRateListView(PermissionRequiredMixin, ListView):
@@ -601,8 +602,10 @@ def handover_pay_view(request: HttpRequest, pk: int, payout_pk: int) -> HttpResp
         else:
             messages.success(
                 request,
-                _("%(benefit)s handed over to %(name)s.")
-                % {"benefit": payout.get_benefit_type_display(), "name": payout.employee.display_name},
+                kalimat(
+                    _("%(benefit)s handed over to %(name)s.")
+                    % {"benefit": payout.get_benefit_type_display(), "name": payout.employee.display_name}
+                ),
             )
         return HttpResponseRedirect(reverse("benefits:handover", args=[event.pk]) + f"#serah-{payout.employee_id}")
     context = {

@@ -95,6 +95,12 @@ class EmployeeListView(PermissionRequiredMixin, ListView):
         return context
 
 
+def _certificates_model():
+    """The certificates' model, reached through the participations' relation (ceremonies is a floor above)."""
+    participant = Employee._meta.get_field("event_participations").related_model
+    return participant._meta.get_field("certificates").related_model
+
+
 class EmployeeDetailView(PermissionRequiredMixin, DetailView):
     """An employee's page: identity, position, retirement facts, retirement record, change history."""
 
@@ -131,6 +137,18 @@ class EmployeeDetailView(PermissionRequiredMixin, DetailView):
             nip_display=format_nip(employee.nip),
             register_warnings=employee_register_warnings(employee),
             can_change=self.request.user.has_perm("employees.change_employee"),
+            # Still "Aktif" in the register after the TMT pensiun: the status was not updated.
+            active_past_tmt=bool(employee.is_active and tmt and tmt <= today),
+            # What the other apps hold about the person, through the reverse relations (this app imports
+            # neither): one query each, however many rows.
+            payouts=list(employee.payouts.order_by("-pk")),
+            participations=list(employee.event_participations.select_related("event").order_by("-event__starts_at")),
+            certificates=list(
+                _certificates_model()
+                .objects.filter(participant__employee=employee)
+                .select_related("participant__event")
+                .order_by("-issued_on", "-pk")
+            ),
         )
         return context
 

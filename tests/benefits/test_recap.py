@@ -259,3 +259,18 @@ def test_the_recap_downloads(client, cohort, unit, private_media):
     assert "Ani Suryani" in names and "Budi Hartono" in names and "Citra Lestari" not in names
     response = fetch_document(client, reverse("benefits:recap_pdf"), {"tahun": 2025})
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_the_amount_columns_say_rp_once_in_the_pdf_and_the_workbook(cohort, tmp_path):
+    recap = payout_recap(scope=ALL_UNITS, year=2025)
+    pdf = documents.recap_pdf(
+        recap=recap, title="TMT pensiun tahun 2025", instansi=documents.instansi_load(), printed_on=D(2025, 12, 1)
+    )
+    workbook = documents.recap_workbook(recap=recap, title="TMT pensiun tahun 2025", agency="BKPSDM Kota Contoh")
+
+    text = pdf_text(pdf, tmp_path)
+    assert "Rp " in text and "(Rp)" not in text  # the cells say "Rp 20.000.000", the header does not repeat it
+    header = (
+        CalamineWorkbook.from_filelike(io.BytesIO(workbook)).get_sheet_by_index(0).to_python()[documents.HEADER_ROW]
+    )
+    assert not [label for label in header if "(Rp)" in str(label)]  # the cells' number format says "Rp"

@@ -162,3 +162,19 @@ def test_the_event_report_lists_what_was_handed_over(staff, unit, flat_rate):
     assert rows == handover_report_rows(event, participants)
     assert [(r["name"], r["amount"]) for r in rows] == [(employee.display_name, RP("20000000"))]
     assert rows[0]["nip"].replace(" ", "") == employee.nip
+
+
+def test_the_hand_over_message_ends_a_name_with_a_degree_with_one_stop(client, staff, unit, flat_rate):
+    event = EventFactory(organizer=unit)
+    employee = retiree(unit)
+    Employee.objects.filter(pk=employee.pk).update(back_title="S.E.")
+    ParticipantFactory(event=event, employee=employee, status=ParticipantStatus.ATTENDED, checked_in_at=timezone.now())
+    payout = approved(employee, staff)
+    client.force_login(staff["bendahara"])
+
+    page = client.post(
+        reverse("benefits:handover_pay", args=[event.pk, payout.pk]), {"confirm": "1"}, follow=True
+    ).content.decode()
+
+    assert "S.E.." not in page
+    assert "S.E." in page

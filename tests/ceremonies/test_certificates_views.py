@@ -18,6 +18,7 @@ from ceremonies.models import BatchStatus, Certificate, CertificateBatch, Certif
 from ceremonies.services import certificates as services
 from ceremonies.services.certificates import certificate_revoke, certificates_issue, certificates_render
 from purna import roles
+from purna.formatting import tanggal
 from tests.ceremonies.test_certificates import held_event
 from tests.factories import ParticipantFactory, UnitKerjaFactory, UserFactory
 
@@ -273,3 +274,16 @@ def test_a_failed_batch_can_be_printed_again(
     assert "Printing stopped after 1 of 2 certificates." in page and 'data-testid="retry"' in page
     assert CertificateBatch.objects.get(pk=batch.pk).status == BatchStatus.PENDING
     assert queued == [batch.pk]
+
+
+def test_the_verification_page_labels_the_place_and_the_date_apart(client, unit, operator):
+    event_with_certificates(unit, operator, attended=1, render=False)
+    certificate = Certificate.objects.get()
+    client.cookies["django_language"] = "id"
+
+    page = verify(client, certificate.verification_code).content.decode()
+
+    assert f'>Tempat terbit</dt><dd class="col-sm-8" data-testid="place">{certificate.place}</dd>' in page
+    issued_on = tanggal(certificate.issued_on)
+    assert f'>Tanggal terbit</dt><dd class="col-sm-8" data-testid="issued-on">{issued_on}</dd>' in page
+    assert f"{certificate.place}, {issued_on}" not in page

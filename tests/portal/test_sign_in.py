@@ -75,8 +75,8 @@ def test_the_answer_is_the_same_for_people_not_in_the_register(client, retiree):
 @pytest.mark.parametrize(
     ("identifier", "error"),
     [
-        ("ahmad", "Tulis alamat email Anda, atau NIP Anda (18 angka)."),
-        ("1965051219900310", "Tulis alamat email Anda, atau NIP Anda (18 angka)."),
+        ("ahmad", "Tulis alamat email Bapak/Ibu, atau NIP Bapak/Ibu (18 angka)."),
+        ("1965051219900310", "Tulis alamat email Bapak/Ibu, atau NIP Bapak/Ibu (18 angka)."),
         ("ahmad@", "Alamat email ini belum lengkap: periksa lagi, misalnya nama@contoh.com."),
         ("", "Bidang ini tidak boleh kosong."),
     ],
