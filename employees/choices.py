@@ -121,3 +121,24 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+
+
+class MarriageEnd(models.TextChoices):
+    """How a marriage recorded on the register ended (blank while it lasts)."""
+
+    DIVORCE = "cerai", _("Divorce")
+    DEATH = "wafat", _("Death of the spouse")
+
+
+class ChildRelation(models.TextChoices):
+    """A child's tie to the employee (UU 11/1969: natural and adopted children count; step-children are
+    recorded because agencies list them on the DPCP)."""
+
+    NATURAL = "kandung", _("Natural child")
+    STEP = "tiri", _("Step-child")
+    ADOPTED = "angkat", _("Adopted child")
+
+
+class ParentRelation(models.TextChoices):
+    FATHER = "ayah", _("Father")
+    MOTHER = "ibu", _("Mother")

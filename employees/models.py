@@ -14,11 +14,14 @@ from employees.choices import (
     PNS_PANGKAT,
     AsnType,
     CaseStatus,
+    ChildRelation,
     EmployeeStatus,
     Gender,
     ImportStatus,
     JenisJabatan,
     Jenjang,
+    MarriageEnd,
+    ParentRelation,
     RetirementKind,
     RumpunKhusus,
 )
@@ -256,6 +259,114 @@ class Employee(models.Model):
     def is_active(self) -> bool:
         """In active service (not on MPP leave, retired, deceased, gone or moved)."""
         return self.status == EmployeeStatus.AKTIF
+
+
+class FamilyMember(models.Model):
+    """What spouses, children and parents share on the register (the DPCP and the heirs read them).
+
+    An heir (a spouse or child of a deceased employee) may sign in to the portal with their own `user`."""
+
+    name = models.CharField(_("name"), max_length=150)
+    nik = models.CharField(_("NIK"), max_length=16, blank=True, help_text=_("16 digits, from the KTP or KK."))
+    birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    died_on = models.DateField(_("date of death"), null=True, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("portal account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Spouse(FamilyMember):
+    """A husband or wife of the employee, with the marriage as recorded (several wives in their order)."""
+
+    employee = models.ForeignKey(Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="spouses")
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=1, help_text=_("1 for the first wife or the husband, 2 for the second wife...")
+    )
+    marriage_date = models.DateField(_("marriage date"), null=True, blank=True)
+    marriage_certificate = models.CharField(_("marriage certificate number"), max_length=100, blank=True)
+    ended_on = models.DateField(_("marriage ended on"), null=True, blank=True)
+    end_reason = models.CharField(_("marriage ended by"), max_length=10, choices=MarriageEnd.choices, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("spouse")
+        verbose_name_plural = _("spouses")
+        ordering = ["employee", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(nik="") | Q(nik__regex=r"^[0-9]{16}$"), name="spouse_nik_16_digits"),
+            # A person is the current spouse of one employee only (employees/family.py says why in Indonesian).
+            models.UniqueConstraint(
+                fields=["nik"], condition=~Q(nik="") & Q(ended_on__isnull=True), name="spouse_nik_one_marriage"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | ~Q(end_reason=""), name="spouse_end_needs_reason"
+            ),
+        ]
+
+
+class Child(FamilyMember):
+    """A child of the employee. It counts for the pension while under 25, unmarried and without income
+    (UU 11/1969 art. 16); `other_parent` says which marriage it comes from (one share per set of parents)."""
+
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="children"
+    )
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    relation = models.CharField(
+        _("relation"), max_length=10, choices=ChildRelation.choices, default=ChildRelation.NATURAL
+    )
+    other_parent = models.ForeignKey(
+        Spouse,
+        verbose_name=_("other parent"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+    )
+    is_married = models.BooleanField(_("married"), default=False)
+    is_working = models.BooleanField(_("has an income"), default=False)
+    in_school = models.BooleanField(_("in school or university"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("child")
+        verbose_name_plural = _("children")
+        ordering = ["employee", "birth_date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(nik="") | Q(nik__regex=r"^[0-9]{16}$"), name="child_nik_16_digits"),
+        ]
+
+
+class Parent(FamilyMember):
+    """A parent of the employee: needed when an unmarried employee dies in the line of duty (tewas)."""
+
+    employee = models.ForeignKey(Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="parents")
+    relation = models.CharField(_("relation"), max_length=5, choices=ParentRelation.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("parent")
+        verbose_name_plural = _("parents")
+        ordering = ["employee", "relation", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(nik="") | Q(nik__regex=r"^[0-9]{16}$"), name="parent_nik_16_digits"),
+            models.UniqueConstraint(fields=["employee", "relation"], name="parent_one_per_relation"),
+        ]
 
 
 class DocumentType(models.Model):
