@@ -148,6 +148,9 @@ class Employee(models.Model):
     unit = models.ForeignKey(UnitKerja, verbose_name=_("work unit"), on_delete=models.PROTECT, related_name="employees")
     tmt_cpns = models.DateField(_("TMT CPNS"), help_text=_("For PPPK: the TMT of the first appointment."))
     tmt_pns = models.DateField(_("TMT PNS"), null=True, blank=True)
+    tmt_golongan = models.DateField(
+        _("TMT golongan"), null=True, blank=True, help_text=_("Since when the employee holds the current golongan.")
+    )
     contract_end = models.DateField(_("PPPK contract end"), null=True, blank=True)
     prior_service_months = models.PositiveIntegerField(
         _("recognised prior service (months)"), default=0, help_text=_("Earlier service recognised by an SK PMK.")
@@ -398,6 +401,19 @@ class RetirementCase(models.Model):
     )
     tmt = models.DateField(_("TMT pensiun"))
     status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.PREPARING)
+    died_on = models.DateField(_("date of death"), null=True, blank=True, help_text=_("For janda/duda and tewas."))
+    caused_by_duty = models.BooleanField(
+        _("caused by duty"), default=False, help_text=_("Udzur: the unfitness was caused by the duty.")
+    )
+    with_pension = models.BooleanField(
+        _("with pension"),
+        null=True,
+        blank=True,
+        help_text=_("The outcome: a pension, or an honourable discharge without pension (APS, udzur, reorganisasi)."),
+    )
+    kpp_requested = models.BooleanField(
+        _("KPP requested"), default=False, help_text=_("Kenaikan pangkat pengabdian requested on the DPCP.")
+    )
     proposal_due = models.DateField(_("proposal due"), help_text=_("The proposal should reach BKN by this date."))
     proposed_on = models.DateField(_("proposed to BKN on"), null=True, blank=True)
     pertek_number = models.CharField(_("pertek BKN number"), max_length=100, blank=True)
