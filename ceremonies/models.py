@@ -347,9 +347,8 @@ class CertificateBatch(ProgressJob):
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="certificate_batches"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    # When the batch was last handed to the broker; empty while it could not be (Redis down): the sweep
-    # (ceremonies/services/certificates.py certificate_batches_sweep) hands it over once the broker is back.
-    queued_at = models.DateTimeField(_("queued"), null=True, blank=True, editable=False)
+    # queued_at (ProgressJob): empty while the batch could not be handed to the broker; its own sweep
+    # (ceremonies/services/certificates.py certificate_batches_sweep) also restarts batches whose run died.
     # Which run of the rendering task holds the batch (its Celery task id) and when that run last showed
     # progress: a second copy of the task leaves a batch held by a live run alone, and the sweep gives a
     # batch whose run went silent (its worker killed) to a new run.

@@ -569,6 +569,10 @@ class FactsRefreshRun(ProgressJob):
             return JobStatus.RUNNING if self.started_at else JobStatus.PENDING
         return JobStatus.FAILED if self.error else JobStatus.DONE
 
+    @classmethod
+    def waiting_q(cls) -> models.Q:
+        return models.Q(started_at__isnull=True, finished_at__isnull=True)
+
 
 class RegisterRevision(models.Model):
     """One row: a random token replaced after every committed change to employees or units, under which

@@ -9,7 +9,7 @@ sweep run by Celery beat hands it over once the broker is back.
 """
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from celery import Task
@@ -18,8 +18,10 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 
-def task_dispatch(task: Task, *, args: Sequence[Any] = (), queue: str | None = None) -> bool:
-    """Send `task` with `args` to the broker now (to `queue`, or the task's route); False, logged, when
+def task_dispatch(
+    task: Task, *, args: Sequence[Any] = (), kwargs: Mapping[str, Any] | None = None, queue: str | None = None
+) -> bool:
+    """Send `task` with `args` and `kwargs` to the broker now (to `queue`, or the task's route); False, logged, when
     the broker cannot be reached within PURNA_DISPATCH_TIMEOUT_SECONDS. Never raises."""
     timeout = settings.PURNA_DISPATCH_TIMEOUT_SECONDS
     # One connection attempt (max_retries 0), on a connection of its own rather than the pool's, so that
@@ -31,7 +33,9 @@ def task_dispatch(task: Task, *, args: Sequence[Any] = (), queue: str | None = N
         options.update(socket_connect_timeout=timeout, socket_timeout=timeout, retry_on_timeout=False)
     try:
         with task.app.connection_for_write(connect_timeout=timeout, transport_options=options) as connection:
-            task.apply_async(args=list(args), queue=queue, retry=False, connection=connection)
+            task.apply_async(
+                args=list(args), kwargs=dict(kwargs or {}), queue=queue, retry=False, connection=connection
+            )
     except Exception as exc:
         # The cause in one line: a broker that is down is expected here, not a bug with a traceback.
         logger.warning("Could not hand %s%r to the broker (%r); the sweep will.", task.name, tuple(args), exc)

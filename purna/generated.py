@@ -39,6 +39,7 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 from purna.db import is_transient
+from purna.jobs import job_queue_after_commit
 from purna.models import GeneratedDocument
 from purna.models import GeneratedDocumentStatus as Status
 from purna.types import User
@@ -139,17 +140,12 @@ def generated_document_retry(*, document: GeneratedDocument) -> GeneratedDocumen
 
 
 def _enqueue(document_id: int) -> None:
-    def send() -> None:
-        from purna.tasks import generated_document_render_task
+    # Queued again from scratch: if the broker is down now, the sweep (purna/jobs.py) hands it over later,
+    # and the request itself does not fail for it.
+    from purna.tasks import generated_document_render_task
 
-        try:
-            generated_document_render_task.delay(document_id)
-        except Exception:
-            # The broker is down: the row stays queued, and once it counts as stuck its page offers to try
-            # again. The request itself must not fail for it.
-            logger.exception("generated document %s: could not be queued", document_id)
-
-    transaction.on_commit(send)
+    GeneratedDocument.objects.filter(pk=document_id).update(queued_at=None)
+    job_queue_after_commit(GeneratedDocument, document_id, generated_document_render_task)
 
 
 class _ProgressWriter:

@@ -18,13 +18,21 @@ employees/services/imports.py import_job_run).
 """
 
 import contextlib
+import datetime as dt
 import resource
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
+from celery import Task
+from django.apps import apps
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+
+from purna.dispatch import task_dispatch
 
 MB = 1024 * 1024
 
@@ -64,12 +72,20 @@ class ProgressJob(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # When the job was last handed to the broker; empty while it could not be (Redis down): jobs_sweep
+    # hands it over once the broker is back (job_queue_after_commit below).
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True, editable=False)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def waiting_q(cls) -> models.Q:
+        """The jobs not started yet (a model without a stored status says it otherwise)."""
+        return models.Q(status=cls.Status.PENDING)
 
     @property
     def progress_percent(self) -> int:
@@ -128,3 +144,52 @@ def memory_ceiling(megabytes: int) -> Iterator[None]:
         yield
     finally:
         resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
+
+
+# --- Handing jobs to the worker ------------------------------------------------------------------------
+
+
+def job_queue(model: type[ProgressJob], job_id: int, task: Task, *, kwargs: Mapping[str, Any] | None = None) -> bool:
+    """Hand job `job_id` of `model` to `task` now (its id as the only argument, or `kwargs`); on success its
+    queued_at says when. When the broker cannot be reached (purna/dispatch.py: at most
+    PURNA_DISPATCH_TIMEOUT_SECONDS) the job stays waiting with queued_at empty, and jobs_sweep hands it over."""
+    sent = task_dispatch(task, kwargs=kwargs) if kwargs is not None else task_dispatch(task, args=[job_id])
+    if sent:
+        model.objects.filter(pk=job_id).update(queued_at=timezone.now())
+    return sent
+
+
+def job_queue_after_commit(
+    model: type[ProgressJob], job_id: int, task: Task, *, kwargs: Mapping[str, Any] | None = None
+) -> None:
+    """job_queue once the caller's transaction commits (the worker must find the rows). A broker that is
+    down costs the request at most PURNA_DISPATCH_TIMEOUT_SECONDS and never an error page: the work was saved."""
+    transaction.on_commit(lambda: job_queue(model, job_id, task, kwargs=kwargs), robust=True)
+
+
+def job_mark_run_here(model: type[ProgressJob], job_id: int) -> None:
+    """A job run by its caller (a management command), not by the worker: the sweep leaves it alone."""
+    model.objects.filter(pk=job_id).update(queued_at=timezone.now())
+
+
+def jobs_sweep(*, grace: dt.timedelta = dt.timedelta(seconds=30)) -> int:
+    """Hand to the worker the jobs that never reached the broker (it was down when they were saved) and
+    return how many were handed over. Every job model has a created_at. The jobs and their tasks are listed in PURNA_SWEPT_JOBS; each
+    entry's `kwarg` names the task's argument for the job's id (positional when absent). Jobs saved in the
+    last `grace` are left to the request that is handing them over. Run every minute by Celery beat.
+
+    Only jobs never handed over are sent: a job already in the broker is never sent twice (an import
+    delivered twice fails its second run by design, employees/services/imports.py). A job whose message
+    the broker lost (a Redis restarted without persistence) is offered to be started again on its page."""
+    handed = 0
+    cutoff = timezone.now() - grace
+    for label, entry in settings.PURNA_SWEPT_JOBS.items():
+        model: type[ProgressJob] = apps.get_model(label)
+        task = import_string(entry["task"])
+        kwarg = entry.get("kwarg")
+        due = model.objects.filter(model.waiting_q(), queued_at__isnull=True, created_at__lte=cutoff)
+        for job_id in due.order_by("pk").values_list("pk", flat=True):
+            if not job_queue(model, job_id, task, kwargs={kwarg: job_id} if kwarg else None):
+                return handed  # the broker is still down: the next sweep tries again
+            handed += 1
+    return handed

@@ -324,6 +324,11 @@ PURNA_SWEEP_EVERY_SECONDS = env.int("PURNA_SWEEP_EVERY_SECONDS", default=0)
 # Beside the schedules kept in the database (django-celery-beat's admin), beat runs these; the
 # DatabaseScheduler copies them into its table at start.
 CELERY_BEAT_SCHEDULE = {
+    "jobs-sweep": {
+        "task": "purna.tasks.jobs_sweep_task",
+        "schedule": 60,
+        "options": {"queue": "default", "expires": 120},
+    },
     "certificate-batches-sweep": {
         "task": "ceremonies.tasks.certificate_batches_sweep_task",
         "schedule": 60,
@@ -356,6 +361,14 @@ PURNA_DISPATCH_TIMEOUT_SECONDS = env.float("PURNA_DISPATCH_TIMEOUT_SECONDS", def
 # A background job that has shown no progress for this long belongs to a dead worker: the sweep hands it
 # to a new run (ceremonies: certificate_batches_sweep). Well above the longest step between two reports.
 PURNA_JOB_STALE_SECONDS = env.int("PURNA_JOB_STALE_SECONDS", default=5 * 60)
+# The jobs that a request saves and hands to the worker: when the broker was down at that moment,
+# purna/jobs.py jobs_sweep hands them over later. "kwarg": the task's argument for the job's id.
+PURNA_SWEPT_JOBS = {
+    "employees.ImportJob": {"task": "employees.tasks.employee_import_task"},
+    "employees.FactsRefreshRun": {"task": "employees.tasks.retirement_facts_refresh_task", "kwarg": "run_id"},
+    "benefits.PayoutBatch": {"task": "benefits.tasks.payouts_prepare_batch_task"},
+    "purna.GeneratedDocument": {"task": "purna.tasks.generated_document_render_task"},
+}
 # Django's LOGGING below formats the worker's lines too (one line each, with the task id).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 

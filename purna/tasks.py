@@ -58,3 +58,11 @@ def generated_document_render_task(document_id: int) -> str:
     from purna.generated import generated_document_render
 
     return generated_document_render(document_id=document_id)
+
+
+@shared_task
+def jobs_sweep_task() -> int:
+    """Hand to the worker the jobs saved while the broker was down (purna/jobs.py jobs_sweep)."""
+    from purna.jobs import jobs_sweep
+
+    return jobs_sweep()

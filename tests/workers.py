@@ -103,3 +103,9 @@ class WorkerProcess:
 
     def logs(self) -> str:
         return "\n".join(f"--- {path.name}\n{path.read_text()}" for path in sorted(self.log_dir.glob("worker-*.log")))
+
+
+def instead_of_broker(monkeypatch, task, call) -> None:
+    """What would go to the broker for `task` (apply_async, which purna/dispatch.py uses) calls `call`
+    with the task's arguments instead: for the tests that check what was handed over, not the broker."""
+    monkeypatch.setattr(task, "apply_async", lambda args=(), kwargs=None, **_options: call(*args, **(kwargs or {})))

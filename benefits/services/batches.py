@@ -17,6 +17,7 @@ from benefits.models import BatchStatus, PayoutBatch
 from benefits.services import payouts as services
 from ceremonies.models import Event
 from employees.models import Employee
+from purna.jobs import job_queue_after_commit
 from purna.types import User
 
 # Each chunk is one transaction: small enough that the page sees progress every second or so.
@@ -49,7 +50,7 @@ def payout_batch_create(
             total=len(employee_ids),
             requested_by=actor,
         )
-        transaction.on_commit(lambda: payouts_prepare_batch_task.delay(batch.pk))
+        job_queue_after_commit(PayoutBatch, batch.pk, payouts_prepare_batch_task)
     return batch
 
 

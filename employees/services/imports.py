@@ -48,6 +48,7 @@ from employees.services.import_check import Checker, Loader
 from employees.services.import_writes import SpoolWrites, ThreadWrites, Writes, job_finish, may_use_threads
 from employees.tasks import employee_import_task
 from purna import spreadsheets
+from purna.jobs import job_queue_after_commit
 from purna.spreadsheets import CellError, ImportFileError, Sheet
 from purna.types import User
 
@@ -76,10 +77,12 @@ def import_job_create(*, actor: User | None, file: Any, dry_run: bool = False, s
     )
     # The stored name is not the uploaded one: names carry personal data and may be hostile.
     job.file.save(f"{uuid.uuid4().hex}.{extension}", File(file), save=False)
+    if not schedule:
+        job.queued_at = timezone.now()  # run by the caller: the sweep (purna/jobs.py) leaves it alone
     with transaction.atomic():
         job.save()
         if schedule:
-            transaction.on_commit(lambda: employee_import_task.delay(job.pk))
+            job_queue_after_commit(ImportJob, job.pk, employee_import_task)
     return job
 
 
@@ -103,10 +106,11 @@ def import_job_from_dry_run(*, dry_run: ImportJob, actor: User | None, schedule:
             dry_run=False,
             file=locked.file.name,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            queued_at=None if schedule else timezone.now(),
         )
         job.save()
         if schedule:
-            transaction.on_commit(lambda: employee_import_task.delay(job.pk))
+            job_queue_after_commit(ImportJob, job.pk, employee_import_task)
     return job, True
 
 

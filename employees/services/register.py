@@ -40,6 +40,7 @@ from employees.scope import staff_scope
 from employees.services.facts import StoredFacts, facts_write
 from employees.tasks import retirement_facts_refresh_task
 from purna.history import history_note
+from purna.jobs import job_queue_after_commit
 from purna.notifications.services import reminders_replan_later
 from purna.types import User
 
@@ -536,7 +537,7 @@ def retirement_facts_recompute_queue(*, actor: User, employee_ids: Iterable[int]
     caller's transaction commits: with a rule change, the run is recorded with it."""
     ids = sorted(set(employee_ids)) if employee_ids is not None else None
     run = FactsRefreshRun.objects.create(requested_by=actor, employee_ids=ids)
-    transaction.on_commit(lambda: retirement_facts_refresh_task.delay(run_id=run.pk))
+    job_queue_after_commit(FactsRefreshRun, run.pk, retirement_facts_refresh_task, kwargs={"run_id": run.pk})
     return run
 
 

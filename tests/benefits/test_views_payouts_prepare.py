@@ -21,6 +21,7 @@ from tests.benefits.payout_page_fixtures import (
     unit_fixture,  # noqa: F401 (a fixture)
 )
 from tests.factories import EventFactory, ParticipantFactory
+from tests.workers import instead_of_broker
 
 # --- Preparing -------------------------------------------------------------------------------------------
 
@@ -64,7 +65,7 @@ def test_prepare_beyond_the_inline_maximum_runs_as_a_batch(
         retiree(unit, name=f"Pensiun {n}")
     retiree(unit, name="Tanpa TMT", tmt_pensiun=None, tmt_effective=TMT)
     queued = []
-    monkeypatch.setattr(payouts_prepare_batch_task, "delay", lambda batch_id: queued.append(batch_id))
+    instead_of_broker(monkeypatch, payouts_prepare_batch_task, lambda batch_id: queued.append(batch_id))
     client.force_login(staff["operator"])
     choice = {"benefit_type": BenefitType.TALI_ASIH, "tmt_from": "2025-07", "tmt_until": "2025-07"}
 

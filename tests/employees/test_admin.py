@@ -14,6 +14,7 @@ from employees.retirement import tmt_pensiun
 from employees.tasks import retirement_facts_refresh_task
 from purna import roles
 from tests.factories import EmployeeFactory, UnitKerjaFactory
+from tests.workers import instead_of_broker
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_rules")]
 
@@ -31,9 +32,9 @@ def admin_client(role_user):
 def refresh_runs(monkeypatch):
     """The refresh task, run in this process when it is scheduled (the broker is not under test here)."""
     runs = []
-    monkeypatch.setattr(
+    instead_of_broker(
+        monkeypatch,
         retirement_facts_refresh_task,
-        "delay",
         lambda *args, **kwargs: runs.append(retirement_facts_refresh_task(*args, **kwargs)),
     )
     return runs
@@ -262,7 +263,7 @@ def test_a_large_selection_is_recomputed_in_celery_with_its_progress_shown(
     selected = [employee, *others]
     Employee.objects.filter(pk__in=[e.pk for e in selected]).update(bup=None, tmt_pensiun=None)
     queued = []
-    monkeypatch.setattr(retirement_facts_refresh_task, "delay", lambda **kwargs: queued.append(kwargs))
+    instead_of_broker(monkeypatch, retirement_facts_refresh_task, lambda **kwargs: queued.append(kwargs))
     url = reverse("admin:employees_employee_changelist")
     admin_client.cookies["django_language"] = "en"
 

@@ -24,7 +24,7 @@ from tests.employees.import_fixtures import (
 )
 from tests.employees.sheets import csv_bytes, pppk_row, row, upload, xlsx_bytes
 from tests.factories import EmployeeFactory
-from tests.workers import WorkerProcess, worker_env
+from tests.workers import WorkerProcess, instead_of_broker, worker_env
 
 D = dt.date
 
@@ -208,7 +208,7 @@ def test_a_job_left_running_by_a_lost_run_fails_and_is_not_run_again():
 
 def test_create_queues_the_task_after_commit(django_capture_on_commit_callbacks, monkeypatch):
     sent = []
-    monkeypatch.setattr(employee_import_task, "delay", lambda job_id: sent.append(job_id))
+    instead_of_broker(monkeypatch, employee_import_task, lambda job_id: sent.append(job_id))
 
     with django_capture_on_commit_callbacks(execute=True):
         job = import_job_create(actor=None, file=upload(csv_bytes([row(1)])), dry_run=True)

@@ -1,6 +1,7 @@
 """The register's write path (employees/services/register.py) on the real database, with the seeded BUP table."""
 
 import datetime as dt
+import functools
 import importlib
 
 import pytest
@@ -20,6 +21,7 @@ from employees.services.register import (
 )
 from employees.tasks import retirement_facts_refresh_task
 from tests.factories import EmployeeFactory, RetirementRuleFactory, UnitKerjaFactory, UserFactory
+from tests.workers import instead_of_broker
 
 D = dt.date
 seed_migration = importlib.import_module("employees.migrations.0003_seed_retirement_rules")
@@ -36,7 +38,7 @@ def unit(db):
 def refresh_task_delay(monkeypatch):
     """Record the scheduling of the refresh task instead of sending it to a broker."""
     calls = []
-    monkeypatch.setattr(retirement_facts_refresh_task, "delay", lambda *args, **kwargs: calls.append((args, kwargs)))
+    instead_of_broker(monkeypatch, retirement_facts_refresh_task, lambda *args, **kwargs: calls.append((args, kwargs)))
     return calls
 
 
@@ -413,13 +415,16 @@ def test_a_real_worker_recomputes_everyone_after_a_rule_change(
 ):
     unit = UnitKerjaFactory()
     pelaksana = _make_employees(unit, 12, jenis_jabatan="pelaksana")
-    assert retirement_facts_refresh_task.apply_async(queue=worker_queue).get(timeout=120) == 12
+    # The task's own apply_async (refresh_task_delay replaced the instance's, which the services use).
+    task = retirement_facts_refresh_task._get_current_object()
+    send = functools.partial(type(task).apply_async, task)
+    assert send(queue=worker_queue).get(timeout=120) == 12
     rule = RetirementRule.objects.get(jenis_jabatan="pelaksana", jenjang="", rumpun="")
     rule.bup = 59
     retirement_rule_save(rule=rule, actor=actor)
     # Scheduled on commit with the run that records it; sent here to the test worker's own queue.
     [(_args, kwargs)] = refresh_task_delay
-    assert retirement_facts_refresh_task.apply_async(kwargs=kwargs, queue=worker_queue).get(timeout=120) == 12
+    assert send(kwargs=kwargs, queue=worker_queue).get(timeout=120) == 12
 
     run = FactsRefreshRun.objects.get(pk=kwargs["run_id"])
     assert (run.requested_by, run.total, run.done, run.changed) == (actor, 12, 12, 12)

@@ -24,6 +24,7 @@ from tests import bombs
 from tests.employees.sheets import HEADERS, csv_bytes, row, upload, xlsx_bytes
 from tests.factories import EmployeeFactory, UnitKerjaFactory
 from tests.generated_documents import fetch_document, is_progress_page, render_queued
+from tests.workers import instead_of_broker
 
 SCREENSHOTS = settings.BASE_DIR / "var" / "screenshots"
 
@@ -41,7 +42,7 @@ def setup(seeded_rules, private_media):
 def queued(monkeypatch):
     """The task is recorded instead of sent to a broker; tests run it themselves."""
     sent = []
-    monkeypatch.setattr(employee_import_task, "delay", lambda job_id: sent.append(job_id))
+    instead_of_broker(monkeypatch, employee_import_task, lambda job_id: sent.append(job_id))
     return sent
 
 

@@ -25,6 +25,7 @@ from tests.ceremonies.factories_documents import DocumentEventFactory, DocumentP
 from tests.factories import EmployeeFactory, UnitKerjaFactory, UserFactory
 from tests.generated_documents import as_plain_response, is_progress_page, render_queued
 from tests.purna.test_csp import Watch, sign_in
+from tests.workers import instead_of_broker
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.django_db
 def sent(monkeypatch):
     """The ids of the documents handed to the worker (nothing reaches a broker)."""
     ids: list[int] = []
-    monkeypatch.setattr(generated_document_render_task, "delay", lambda document_id: ids.append(document_id))
+    instead_of_broker(monkeypatch, generated_document_render_task, lambda document_id: ids.append(document_id))
     return ids
 
 
@@ -185,7 +186,7 @@ def test_a_failure_says_so_in_indonesian_and_can_be_tried_again(world, sent, mon
     assert client.get(reverse("documents:status", args=[document.pk])).json()["failed"] is True
 
     monkeypatch.undo()
-    monkeypatch.setattr(generated_document_render_task, "delay", lambda document_id: sent.append(document_id))
+    instead_of_broker(monkeypatch, generated_document_render_task, lambda document_id: sent.append(document_id))
     sent.clear()
     response = client.post(reverse("documents:retry", args=[document.pk]))
     assert response.status_code == 302
@@ -263,7 +264,7 @@ def test_two_requests_at_once_make_one_job(private_media, monkeypatch):
         with lock:
             sent.append(document_id)
 
-    monkeypatch.setattr(generated_document_render_task, "delay", delay)
+    instead_of_broker(monkeypatch, generated_document_render_task, delay)
     url = reverse("ceremonies:attendance_pdf", args=[event.pk])
     start = threading.Barrier(2)
     answers: list[int] = []
@@ -305,12 +306,11 @@ def test_a_real_worker_makes_the_document_and_the_page_serves_it(worker_sees_pri
     client = _signed_in(UserFactory(username="op-w", roles=[roles.OPERATOR], units=[unit]))
     results = []
     # The task goes to this test's own worker (its private queue), as the pdf queue's worker would take it.
-    monkeypatch.setattr(
+    send = generated_document_render_task.apply_async
+    instead_of_broker(
+        monkeypatch,
         generated_document_render_task,
-        "delay",
-        lambda document_id: results.append(
-            generated_document_render_task.apply_async(args=[document_id], queue=worker_queue)
-        ),
+        lambda document_id: results.append(send(args=[document_id], queue=worker_queue)),
     )
     url = reverse("ceremonies:attendance_pdf", args=[event.pk])
 
