@@ -9,8 +9,6 @@ A paid payout always has its receipt: the service that pays issues it in the sam
 (receipt_ensure), so no one has to click "Issue the receipt" after paying.
 """
 
-import logging
-
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -21,12 +19,11 @@ from benefits import notifications, payouts
 from benefits.exceptions import PayoutError
 from benefits.models import Payout, PayoutStatus, Receipt, ReceiptStatus
 from employees.scope import staff_scope
+from purna.dispatch import task_dispatch
 from purna.downloads import PDF, FileNotReadyError, StoredFile
 from purna.history import history_note, history_user
 from purna.numbering import number_format, number_next
 from purna.types import User
-
-logger = logging.getLogger(__name__)
 
 RECEIPT = "kuitansi"  # purna.models.DocumentCounter.kind of receipts
 # The treasurer who pays and the operators who prepare payouts print receipts.
@@ -106,11 +103,9 @@ def _issue(locked: Payout, *, actor: User | None) -> Receipt:
 def _render_later(receipt_id: int) -> None:
     from benefits.tasks import receipt_render_task
 
-    try:
-        receipt_render_task.delay(receipt_id)
-    except Exception:
-        # The receipt stays "being prepared" and its page offers to issue it again.
-        logger.warning("Could not queue the rendering of receipt %s.", receipt_id, exc_info=True)
+    # Bounded (purna/dispatch.py): with the broker down the receipt stays "being prepared", its page offers
+    # to issue it again, and opening it renders it.
+    task_dispatch(receipt_render_task, args=[receipt_id])
 
 
 def receipt_file_name(receipt: Receipt) -> str:
