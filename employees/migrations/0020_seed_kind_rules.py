@@ -10,36 +10,39 @@ from decimal import Decimal
 from django.db import migrations
 
 FROM = dt.date(2014, 1, 1)
-LEAD = "Lead time: BKN regional offices ask for the proposal 12 to 15 months before the TMT"
+LEAD = "Tenggang usul: kantor regional BKN meminta usul 12 sampai 15 bulan sebelum TMT"
 
+# The legal basis is data shown as it is on the staff pages, in Indonesian like the BUP table's (0003).
 RULES = [
     {
         "kind": "bup",
-        "legal_basis": f"PP 11/2017 art. 239; Peraturan BKN 2/2018. {LEAD}.",
+        "legal_basis": f"PP 11/2017 Pasal 239; Peraturan BKN 2/2018. {LEAD}.",
     },
     {
         "kind": "pppk_kontrak",
-        "legal_basis": f"PP 49/2018 (PPPK: the contract ends, no pension). {LEAD}.",
+        "legal_basis": f"PP 49/2018 (PPPK: perjanjian kerja berakhir, tanpa pensiun). {LEAD}.",
     },
     {
         "kind": "aps",
         "min_age": 45,
         "min_service_years": 20,
-        "legal_basis": "PP 11/2017 (discharge at one's own request): a pension from age 45 with 20 years of "
-        "masa kerja pensiun on the TMT, as agencies apply it; otherwise discharged honourably without pension.",
+        "legal_basis": "PP 11/2017 (pemberhentian atas permintaan sendiri): pensiun bila pada TMT berusia "
+        "paling rendah 45 tahun dengan masa kerja pensiun paling rendah 20 tahun, sebagaimana diterapkan "
+        "instansi; selain itu diberhentikan dengan hormat tanpa hak pensiun.",
     },
     {
         "kind": "udzur",
         "min_service_years": 4,
-        "legal_basis": "UU 11/1969 art. 9(1) b and c: caused by duty, a pension whatever the service; "
-        "otherwise at least 4 years of masa kerja pensiun.",
+        "legal_basis": "UU 11/1969 Pasal 9 ayat (1) huruf b dan c: karena dinas, pensiun tanpa memandang masa "
+        "kerja; bukan karena dinas, masa kerja pensiun paling rendah 4 tahun.",
     },
     {
         "kind": "reorganisasi",
         "min_age": 50,
         "min_service_years": 10,
-        "legal_basis": "PP 11/2017 (discharge for a reorganisation): age 50 with 10 years of service; with 10 "
-        "years but under 50 the pension starts the month after turning 50.",
+        "legal_basis": "PP 11/2017 (pemberhentian karena perampingan organisasi): usia 50 tahun dengan masa "
+        "kerja 10 tahun; masa kerja 10 tahun tetapi belum 50 tahun: pensiun mulai bulan berikutnya setelah "
+        "berusia 50 tahun.",
     },
     {
         "kind": "janda_duda",
@@ -47,9 +50,9 @@ RULES = [
         "gaji_terusan_months": 4,
         "pension_tmt_after_months": 1,
         "first_payment_after_months": 5,
-        "legal_basis": "UU 11/1969 art. 24 (pensiun janda/duda from the month after the death); gaji terusan "
-        "4 months and uang duka wafat 3x the last income as agencies cite them; first payment in the 5th "
-        "month after the death: agency practice.",
+        "legal_basis": "UU 11/1969 Pasal 24 (pensiun janda/duda mulai bulan berikutnya setelah meninggal); "
+        "gaji terusan 4 bulan dan uang duka wafat 3 kali penghasilan terakhir sebagaimana dikutip instansi; "
+        "pembayaran pertama pada bulan ke-5 setelah meninggal: praktik instansi.",
     },
     {
         "kind": "tewas",
@@ -58,9 +61,9 @@ RULES = [
         "pension_tmt_after_months": 1,
         "first_payment_after_months": 5,
         "unsure": True,
-        "legal_basis": "UU 11/1969 art. 24 (pensiun janda/duda from the month after the death); uang duka "
-        "tewas 6x the last income as agencies report it (unsure: check with the BKN regional office); "
-        "first payment in the 5th month: agency practice.",
+        "legal_basis": "UU 11/1969 Pasal 24 (pensiun janda/duda mulai bulan berikutnya setelah meninggal); "
+        "uang duka tewas 6 kali penghasilan terakhir sebagaimana dilaporkan instansi (belum pasti: periksa "
+        "ke kantor regional BKN); pembayaran pertama pada bulan ke-5: praktik instansi.",
     },
 ]
 

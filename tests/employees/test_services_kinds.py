@@ -289,7 +289,7 @@ def test_the_record_page_shows_the_outcome_heirs_and_kpp(operator_client, actor,
     assert "Rp 12.000.000" in page
     assert "Sri Wahyuni" in page and "share 1" in page
     assert "Kenaikan pangkat pengabdian (KPP)" in page
-    assert "UU 11/1969 art. 24" in page
+    assert "UU 11/1969 Pasal 24" in page
 
 
 def test_the_death_is_opened_from_the_form(operator_client, today):
