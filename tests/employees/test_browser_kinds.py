@@ -49,3 +49,13 @@ def test_operator_records_a_death_and_sees_what_the_family_receives(page, live_s
     assert "Sri Wahyuni" in page.get_by_test_id("case-heirs").inner_text()
     assert page.get_by_test_id("case-kpp").is_visible()
     page.screenshot(path=folder / "case_kind_death.png", full_page=True)
+
+    # The last income corrected on the facts page: the uang duka follows.
+    panel.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/jenis/$"))
+    page.fill("#id_last_income", "5000000")
+    page.fill("#id_note", "Gaji terakhir menurut SKPP")
+    page.screenshot(path=folder / "case_kind_facts_form.png", full_page=True)
+    page.get_by_test_id("submit").click()
+    page.wait_for_url(re.compile(r"/pegawai/berkas/\d+/$"))
+    assert "Rp 15.000.000" in page.get_by_test_id("case-kind-rules").inner_text()
