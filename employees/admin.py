@@ -23,9 +23,11 @@ from employees.exceptions import CaseError, EmployeeError
 from employees.models import (
     CaseDocument,
     CaseStatusChange,
+    DisciplinePenalty,
     DocumentType,
     Employee,
     FactsRefreshRun,
+    KindRule,
     RetirementCase,
     RetirementRule,
     StaffScope,
@@ -276,6 +278,39 @@ class DocumentTypeAdmin(admin.ModelAdmin):
     list_filter = ["is_required", "is_active"]
     search_fields = ["code", "name"]
     prepopulated_fields = {"code": ["name"]}
+
+
+@admin.register(KindRule)
+class KindRuleAdmin(HistoryAdmin):
+    """The numbers of each retirement kind from a date (employees/pension_kinds.py). A change for the future
+    is a new row from its date; records keep the outcome computed under the rule they were decided by."""
+
+    list_display = [
+        "kind",
+        "valid_from",
+        "valid_until",
+        "proposal_months_before",
+        "min_age",
+        "min_service_years",
+        "uang_duka_multiplier",
+        "gaji_terusan_months",
+        "first_payment_after_months",
+        "unsure",
+    ]
+    list_filter = ["kind", "unsure"]
+    search_fields = ["legal_basis", "notes"]
+
+
+@admin.register(DisciplinePenalty)
+class DisciplinePenaltyAdmin(ScopedAdminMixin, HistoryAdmin):
+    """Discipline penalties: a medium or heavy one in the last year bars the KPP (pension_kinds.kpp_check)."""
+
+    list_display = ["employee", "level", "decided_on", "decree_number"]
+    list_filter = ["level"]
+    list_select_related = ["employee"]
+    search_fields = ["=employee__nip", "employee__name", "decree_number"]
+    raw_id_fields = ["employee"]
+    scope_unit_field = "employee__unit"
 
 
 class CaseStatusChangeInline(ReadOnlyInline):

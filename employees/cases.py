@@ -9,8 +9,9 @@ Rules implemented (DESIGN.md section 5, "Retirement kinds" and "Pension proposal
 - An SK pensiun is recorded with its number, date and signer (the regional head, or the President for
   JPT utama/madya and JF ahli utama); the pertek number and date are recorded with it when known.
 - A record is closed (done) only from its TMT: until then the employee is still in service.
-- APS (pensiun atas permintaan sendiri) carries a pension only at age >= 45 with >= 20 years of
-  service (masa kerja pensiun, SK PMK included) on the TMT.
+- Whether a kind carries a pension (APS, udzur, reorganisasi, deaths) is decided in
+  employees/pension_kinds.py: an APS without the age or service is still opened, as an honourable
+  discharge without pension.
 - A TMT pensiun is the first day of a month (the month after the BUP is reached, after a death, after
   the discharge); only a PPPK contract may end on another day.
 - The proposal should leave about `months_before` months (12 in practice) before the TMT. For kinds
@@ -35,7 +36,7 @@ from django.utils.translation import gettext_lazy
 
 from employees.choices import CaseStatus, EmployeeStatus, RetirementKind
 from employees.exceptions import CaseError
-from employees.retirement import add_months, full_months, service_length
+from employees.retirement import add_months
 from purna.formatting import tanggal
 
 # --- The pipeline -----------------------------------------------------------------------------------
@@ -59,8 +60,6 @@ NEEDS_REASON: frozenset[tuple[str, str]] = frozenset(
 )
 
 DEATH_KINDS: frozenset[str] = frozenset({RetirementKind.DEATH, RetirementKind.KILLED})
-APS_MIN_AGE = 45
-APS_MIN_SERVICE_YEARS = 20
 # Kinds whose TMT follows from a decision taken late; their proposal deadline is floored (see proposal_due).
 LATE_DECISION_GRACE_MONTHS = 1
 
@@ -223,28 +222,15 @@ def decision_errors(facts: StepFacts, *, proposed_on: dt.date | None, today: dt.
 # --- Opening a record --------------------------------------------------------------------------------
 
 
-def age_years(birth_date: dt.date, on: dt.date) -> int:
-    """Age in whole years on a day (a 29 February birthday counts on 28 February in other years)."""
-    return full_months(birth_date, on) // 12
-
-
-@dataclass(frozen=True)
-class ApsCheck:
-    """Age and masa kerja pensiun on the TMT of an APS, and whether they give a pension."""
-
-    age_years: int
-    service_years: int
-    service_months: int
-
-    @property
-    def eligible(self) -> bool:
-        return self.age_years >= APS_MIN_AGE and self.service_years >= APS_MIN_SERVICE_YEARS
-
-
-def aps_check(*, birth_date: dt.date, tmt_cpns: dt.date, prior_service_months: int, tmt: dt.date) -> ApsCheck:
-    """Age and service on the TMT of a retirement at one's own request (APS)."""
-    years, months = service_length(tmt_cpns, tmt, prior_service_months)
-    return ApsCheck(age_years=age_years(birth_date, tmt), service_years=years, service_months=months)
+def in_service_check(*, kind: str, employee_status: str) -> None:
+    """CaseError unless a record of `kind` can be opened for an employee in `employee_status`: in service
+    (active or on MPP), or already recorded as deceased for a death."""
+    in_service = employee_status in (EmployeeStatus.AKTIF, EmployeeStatus.MPP)
+    if not in_service and not (kind in DEATH_KINDS and employee_status == EmployeeStatus.MENINGGAL):
+        raise CaseError(
+            _("This employee is no longer in service (status: %(status)s): no retirement record can be opened.")
+            % {"status": EmployeeStatus(employee_status).label}
+        )
 
 
 def open_check(
@@ -252,25 +238,20 @@ def open_check(
     kind: str,
     tmt: dt.date | None,
     computed_tmt: dt.date | None,
-    birth_date: dt.date,
     tmt_cpns: dt.date,
-    prior_service_months: int,
     is_pppk: bool,
     employee_status: str,
 ) -> dt.date:
     """The TMT of a new record of `kind`, or CaseError (by field) saying why it cannot be opened.
 
     A BUP record takes the computed TMT pensiun (`computed_tmt`); a TMT typed for it must agree. Other
-    kinds need the TMT decided for them, except a PPPK contract end, which defaults to the computed
-    end of the contract.
+    kinds need the TMT decided for them (for a death the one that follows from the date of death,
+    employees/pension_kinds.py), except a PPPK contract end, which defaults to the computed end of the
+    contract. Whether the kind carries a pension is not decided here: an APS without the age or the
+    service is still opened, as a discharge without pension (pension_kinds.outcome).
     """
     kind = RetirementKind(kind)
-    in_service = employee_status in (EmployeeStatus.AKTIF, EmployeeStatus.MPP)
-    if not in_service and not (kind in DEATH_KINDS and employee_status == EmployeeStatus.MENINGGAL):
-        raise CaseError(
-            _("This employee is no longer in service (status: %(status)s): no retirement record can be opened.")
-            % {"status": EmployeeStatus(employee_status).label}
-        )
+    in_service_check(kind=kind, employee_status=employee_status)
     if kind == RetirementKind.CONTRACT_END and not is_pppk:
         raise CaseError(errors={"kind": [_("Only a PPPK has a contract that ends.")]})
 
@@ -300,28 +281,6 @@ def open_check(
         raise CaseError(errors={"tmt": [_("The TMT pensiun must be after the TMT CPNS.")]})
     if kind != RetirementKind.CONTRACT_END and tmt.day != 1:
         raise CaseError(errors={"tmt": [_("A TMT pensiun is always the first day of a month.")]})
-    if kind == RetirementKind.APS:
-        check = aps_check(birth_date=birth_date, tmt_cpns=tmt_cpns, prior_service_months=prior_service_months, tmt=tmt)
-        if not check.eligible:
-            raise CaseError(
-                errors={
-                    "tmt": [
-                        _(
-                            "A retirement at one's own request (APS) carries a pension only from age %(min_age)d "
-                            "with %(min_years)d years of service. On %(tmt)s this employee is %(age)d years old "
-                            "with %(years)d years %(months)d months of service."
-                        )
-                        % {
-                            "min_age": APS_MIN_AGE,
-                            "min_years": APS_MIN_SERVICE_YEARS,
-                            "tmt": tanggal(tmt),
-                            "age": check.age_years,
-                            "years": check.service_years,
-                            "months": check.service_months,
-                        }
-                    ]
-                }
-            )
     return tmt
 
 

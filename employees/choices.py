@@ -142,3 +142,11 @@ class ChildRelation(models.TextChoices):
 class ParentRelation(models.TextChoices):
     FATHER = "ayah", _("Father")
     MOTHER = "ibu", _("Mother")
+
+
+class DisciplineLevel(models.TextChoices):
+    """Levels of a discipline penalty (PP 94/2021 art. 8): a medium or heavy one bars the KPP for a year."""
+
+    LIGHT = "ringan", _("Light")
+    MEDIUM = "sedang", _("Medium")
+    HEAVY = "berat", _("Heavy")

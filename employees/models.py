@@ -15,6 +15,7 @@ from employees.choices import (
     AsnType,
     CaseStatus,
     ChildRelation,
+    DisciplineLevel,
     EmployeeStatus,
     Gender,
     ImportStatus,
@@ -372,6 +373,87 @@ class Parent(FamilyMember):
         ]
 
 
+class DisciplinePenalty(models.Model):
+    """A discipline penalty imposed on an employee: a medium or heavy one in the last year bars the KPP."""
+
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="discipline_penalties"
+    )
+    level = models.CharField(_("level"), max_length=6, choices=DisciplineLevel.choices)
+    decided_on = models.DateField(_("imposed on"))
+    decree_number = models.CharField(_("decree number"), max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("discipline penalty")
+        verbose_name_plural = _("discipline penalties")
+        ordering = ["-decided_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} ({self.decided_on:%d-%m-%Y})"
+
+
+class KindRule(models.Model):
+    """The numbers of a retirement kind from a date, with their legal basis (employees/pension_kinds.py).
+
+    Regions apply some of them differently and some are unsure, so they are data an admin can change:
+    a new row from a new date keeps the old one for records decided before it. A number that does not
+    concern the kind stays empty.
+    """
+
+    kind = models.CharField(_("retirement kind"), max_length=15, choices=RetirementKind.choices)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    unsure = models.BooleanField(
+        _("unsure"), default=False, help_text=_("A value agencies report but no regulation confirmed: check it.")
+    )
+    proposal_months_before = models.PositiveSmallIntegerField(
+        _("proposal lead time (months)"),
+        default=12,
+        help_text=_("The proposal should reach BKN this many months before the TMT (regional offices ask 12 to 15)."),
+    )
+    min_age = models.PositiveSmallIntegerField(
+        _("minimum age"), null=True, blank=True, help_text=_("APS: 45. Reorganisasi: 50.")
+    )
+    min_service_years = models.PositiveSmallIntegerField(
+        _("minimum service (years)"),
+        null=True,
+        blank=True,
+        help_text=_("APS: 20. Reorganisasi: 10. Udzur not caused by duty: 4."),
+    )
+    uang_duka_multiplier = models.DecimalField(
+        _("uang duka wafat (x last income)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    gaji_terusan_months = models.PositiveSmallIntegerField(_("gaji terusan (months)"), null=True, blank=True)
+    pension_tmt_after_months = models.PositiveSmallIntegerField(
+        _("widow(er)'s pension TMT (months after the month of death)"), null=True, blank=True
+    )
+    first_payment_after_months = models.PositiveSmallIntegerField(
+        _("first payment (months after the month of death)"), null=True, blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("retirement kind rule")
+        verbose_name_plural = _("retirement kind rules")
+        ordering = ["kind", "-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="kindrule_valid_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(proposal_months_before__gte=1, proposal_months_before__lte=36),
+                name="kindrule_proposal_months_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.valid_from:%d-%m-%Y})"
+
+
 class DocumentType(models.Model):
     """One item of the pension-proposal checklist (SK CPNS, DPCP, KARIS/KARSU...). Editable: regions differ."""
 
@@ -411,6 +493,30 @@ class RetirementCase(models.Model):
         blank=True,
         help_text=_("The outcome: a pension, or an honourable discharge without pension (APS, udzur, reorganisasi)."),
     )
+    # The outcome as employees/pension_kinds.py computed it when the record was opened or its facts changed,
+    # under the rule of the kind in force then (kept so that a later change of the table does not rewrite it).
+    kind_rule = models.ForeignKey(
+        "KindRule",
+        verbose_name=_("rule of the kind"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    pension_from = models.DateField(_("pension from"), null=True, blank=True)
+    pension_first_paid = models.DateField(
+        _("pension first paid in"), null=True, blank=True, help_text=_("Janda/duda: the month of the first payment.")
+    )
+    last_income = models.DecimalField(
+        _("last monthly income"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Basic salary with family and position allowances: the base of the uang duka wafat."),
+    )
+    uang_duka = models.DecimalField(_("uang duka wafat"), max_digits=14, decimal_places=2, null=True, blank=True)
+    outcome_note = models.CharField(_("outcome"), max_length=500, blank=True)
     kpp_requested = models.BooleanField(
         _("KPP requested"), default=False, help_text=_("Kenaikan pangkat pengabdian requested on the DPCP.")
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from employees.views import cases, projection, register, transfer
+from employees.views import cases, kinds, projection, register, transfer
 
 app_name = "employees"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("akan-purna-tugas/", cases.EmployeeRetiringListView.as_view(), name="retiring"),
     path("<int:pk>/berkas/buka/", cases.RetirementCaseOpenView.as_view(), name="case_open"),
     path("berkas/<int:pk>/", cases.RetirementCaseDetailView.as_view(), name="case_detail"),
+    path("berkas/<int:pk>/jenis/", kinds.RetirementCaseKindFactsView.as_view(), name="case_kind_facts"),
     path(
         "berkas/<int:pk>/status/<str:to_status>/", cases.RetirementCaseTransitionView.as_view(), name="case_transition"
     ),

@@ -16,12 +16,15 @@ from tests.workers import WorkerProcess, worker_env
 # BUP table or the document checklist ask for them again through these fixtures.
 seed_rules = importlib.import_module("employees.migrations.0003_seed_retirement_rules").seed_rules
 seed_documents = importlib.import_module("employees.migrations.0005_seed_document_types").seed
+seed_kind_rules = importlib.import_module("employees.migrations.0021_seed_kind_rules").seed
 
 
 @pytest.fixture
 def seeded_rules(db):
-    """The BUP rules of migration 0003."""
+    """The BUP rules of migration 0003, and the rules of the other kinds of migration 0020 (opening a
+    record of any kind needs them)."""
     seed_rules(global_apps, None)
+    seed_kind_rules(global_apps, None)
     return RetirementRule.objects.all()
 
 

@@ -28,9 +28,48 @@ class RetirementCaseOpenForm(forms.Form):
         label=_("TMT pensiun"),
         required=False,
         widget=DATE_WIDGET,
-        help_text=_("Leave empty for a BUP retirement: the TMT pensiun computed from the BUP is used."),
+        help_text=_(
+            "Leave empty for a BUP retirement or a death: the TMT pensiun follows from the BUP or from the date "
+            "of death."
+        ),
+    )
+    died_on = forms.DateField(
+        label=capfirst(_("date of death")), required=False, widget=DATE_WIDGET, help_text=_("For janda/duda and tewas.")
+    )
+    caused_by_duty = forms.BooleanField(
+        label=capfirst(_("caused by duty")), required=False, help_text=_("Udzur: the unfitness was caused by the duty.")
+    )
+    last_income = forms.DecimalField(
+        label=capfirst(_("last monthly income")),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("For a death: basic salary with family and position allowances, the base of the uang duka wafat."),
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=NOTE_MAX_LENGTH)
+
+
+class CaseKindFactsForm(forms.Form):
+    """The facts a record's kind depends on, corrected after opening (employees/services/cases.py)."""
+
+    died_on = RetirementCaseOpenForm.base_fields["died_on"]
+    caused_by_duty = RetirementCaseOpenForm.base_fields["caused_by_duty"]
+    last_income = RetirementCaseOpenForm.base_fields["last_income"]
+    kpp_requested = forms.BooleanField(
+        label=capfirst(_("KPP requested")),
+        required=False,
+        help_text=_("Kenaikan pangkat pengabdian, requested on the DPCP; only when the employee is eligible."),
+    )
+    note = forms.CharField(label=_("Reason for the change"), required=False, max_length=NOTE_MAX_LENGTH)
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the facts this kind keeps (employees/services/kinds.py kind_facts_clean).
+        if kind not in (RetirementKind.DEATH, RetirementKind.KILLED):
+            del self.fields["died_on"], self.fields["last_income"]
+        if kind != RetirementKind.DISABILITY:
+            del self.fields["caused_by_duty"]
 
 
 class CaseTransitionForm(forms.Form):

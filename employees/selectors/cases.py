@@ -27,9 +27,9 @@ CASE_LIVE_STATUSES = [*CASE_OPEN_STATUSES, CaseStatus.DONE]
 
 
 def retirement_case_get(*, pk: int, scope: Scope) -> RetirementCase:
-    """A retirement record with its employee, unit and BUP rule, in one query. Raises DoesNotExist, also
-    for the record of an employee outside `scope`."""
-    records = RetirementCase.objects.select_related("employee__unit", "employee__retirement_rule")
+    """A retirement record with its employee, unit, BUP rule and kind rule, in one query. Raises
+    DoesNotExist, also for the record of an employee outside `scope`."""
+    records = RetirementCase.objects.select_related("employee__unit", "employee__retirement_rule", "kind_rule")
     return scope.filter(records, "employee__unit").get(pk=pk)
 
 

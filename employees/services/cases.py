@@ -14,6 +14,7 @@ import io
 import logging
 import warnings
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import PurePath
 from typing import TypedDict, Unpack
 
@@ -32,6 +33,8 @@ from employees import cases
 from employees.choices import AsnType, CaseStatus, RetirementKind
 from employees.exceptions import CaseError, EmployeeError
 from employees.models import CaseDocument, CaseStatusChange, DocumentType, Employee, RetirementCase
+from employees.selectors.kinds import case_kpp_check
+from employees.services.kinds import death_tmt_decide, kind_facts_clean, kind_outcome_set
 from employees.services.register import CASE_COPY_FIELDS, employee_update
 from purna import uploads
 from purna.history import history_note
@@ -131,16 +134,28 @@ def retirement_worklist_sync(*, employee_ids: Iterable[int] | None = None, batch
 
 
 def retirement_case_open(
-    *, employee: Employee, kind: str, actor: User, tmt: dt.date | None = None, note: str = ""
+    *,
+    employee: Employee,
+    kind: str,
+    actor: User,
+    tmt: dt.date | None = None,
+    note: str = "",
+    died_on: dt.date | None = None,
+    caused_by_duty: bool = False,
+    last_income: Decimal | None = None,
 ) -> RetirementCase:
     """Open the retirement record of an employee, in "documents being prepared".
 
-    A BUP record takes the employee's computed TMT pensiun; other kinds need the TMT decided for them (a
-    PPPK contract end defaults to the end of the contract); an APS needs age >= 45 and >= 20 years of
-    service on the TMT. The proposal deadline is the TMT minus PURNA_PROPOSAL_MONTHS_BEFORE_TMT months
-    (see cases.proposal_due). A death (janda/duda, tewas) marks the employee deceased at once. An employee
-    whose earlier record was cancelled gets that record back, reopened with the new kind and TMT (one
-    record per employee; the history keeps the old one). Raises CaseError; nothing is saved then.
+    A BUP record takes the employee's computed TMT pensiun; a death (janda/duda, tewas) needs the date of
+    death (`died_on`) and takes the TMT pensiun janda/duda that follows from it; other kinds need the TMT
+    decided for them (a PPPK contract end defaults to the end of the contract). The outcome is computed
+    under the rule of the kind in force (employees/services/kinds.py): with or without pension, from when,
+    for a death the first payment month and the uang duka (from `last_income`, when given). An APS, udzur
+    or reorganisasi that gives no pension is opened all the same, as an honourable discharge without
+    pension, with the reason in its outcome. The proposal deadline is the TMT minus the kind's lead time
+    (see cases.proposal_due). A death marks the employee deceased at once. An employee whose earlier
+    record was cancelled gets that record back, reopened with the new kind and TMT (one record per
+    employee; the history keeps the old one). Raises CaseError; nothing is saved then.
     """
     if kind not in RetirementKind.values:
         raise CaseError(errors={"kind": [_("Choose a retirement kind.")]})
@@ -153,18 +168,19 @@ def retirement_case_open(
                 _("This employee already has a retirement record (%(status)s).") % {"status": case.get_status_display()}
             )
         today = timezone.localdate()
+        died_on, caused_by_duty, last_income = kind_facts_clean(
+            kind=kind, died_on=died_on, caused_by_duty=caused_by_duty, last_income=last_income
+        )
+        # The employee's status first: someone no longer in service is told so before anything else.
+        cases.in_service_check(kind=kind, employee_status=locked.status)
+        tmt = death_tmt_decide(kind=kind, employee=locked, tmt=tmt, died_on=died_on, today=today)
         tmt = cases.open_check(
             kind=kind,
             tmt=tmt,
             computed_tmt=locked.tmt_pensiun,
-            birth_date=locked.birth_date,
             tmt_cpns=locked.tmt_cpns,
-            prior_service_months=locked.prior_service_months,
             is_pppk=locked.asn_type == AsnType.PPPK,
             employee_status=locked.status,
-        )
-        due = cases.proposal_due(
-            kind=kind, tmt=tmt, months_before=settings.PURNA_PROPOSAL_MONTHS_BEFORE_TMT, opened_on=today
         )
         from_status = ""
         if case is None:
@@ -174,7 +190,9 @@ def retirement_case_open(
             from_status = case.status
             case.proposed_on = case.pertek_date = case.sk_date = None
             case.pertek_number = case.sk_number = case.sk_signer = ""
-        case.kind, case.tmt, case.proposal_due, case.status = kind, tmt, due, CaseStatus.PREPARING
+        case.kind, case.tmt, case.status = kind, tmt, CaseStatus.PREPARING
+        case.died_on, case.caused_by_duty, case.last_income = died_on, caused_by_duty, last_income
+        kind_outcome_set(case=case, employee=locked, opened_on=today)
         _clean(case)
         history_note(case, actor=actor)
         case.save()
@@ -311,6 +329,62 @@ def retirement_case_notes_update(*, case: RetirementCase, actor: User, notes: st
         _clean(locked)
         history_note(locked, actor=actor)
         locked.save(update_fields=["notes"])
+    return locked
+
+
+def retirement_case_kind_facts_update(
+    *,
+    case: RetirementCase,
+    actor: User,
+    died_on: dt.date | None = None,
+    caused_by_duty: bool = False,
+    last_income: Decimal | None = None,
+    kpp_requested: bool = False,
+    note: str = "",
+) -> RetirementCase:
+    """Correct the facts a record's kind depends on and recompute its outcome (employees/services/kinds.py).
+
+    The date of death (a death), 'caused by duty' (udzur), the last monthly income (the uang duka) and the
+    KPP request. A new date of death moves the TMT, so it can change only while the documents are being
+    prepared; a KPP may be requested only when the employee is eligible (selectors.kinds.case_kpp_check).
+    The outcome and the deadline follow the rule in force, as when the record was opened. Refused for a
+    closed record. Raises CaseError; nothing is saved then.
+    """
+    note = _note_check(note)
+    with transaction.atomic():
+        employee = Employee.objects.select_for_update().get(pk=case.employee_id)
+        locked = RetirementCase.objects.select_for_update().get(pk=case.pk)
+        if locked.status in cases.FINAL:
+            raise CaseError(
+                _("This record is closed (%(status)s): its facts can no longer change.")
+                % {"status": locked.get_status_display()}
+            )
+        today = timezone.localdate()
+        died_on, caused_by_duty, last_income = kind_facts_clean(
+            kind=locked.kind, died_on=died_on, caused_by_duty=caused_by_duty, last_income=last_income
+        )
+        if died_on != locked.died_on:
+            if locked.status != CaseStatus.PREPARING:
+                raise CaseError(
+                    errors={"died_on": [_("The date of death moves the TMT: it can change only before the proposal.")]}
+                )
+            new_tmt = death_tmt_decide(kind=locked.kind, employee=employee, tmt=None, died_on=died_on, today=today)
+            if new_tmt is not None:
+                locked.tmt = new_tmt
+        locked.died_on, locked.caused_by_duty, locked.last_income = died_on, caused_by_duty, last_income
+        kind_outcome_set(case=locked, employee=employee, opened_on=timezone.localdate(locked.created_at))
+        if kpp_requested:
+            kpp = case_kpp_check(locked, employee)
+            if not kpp.eligible:
+                raise CaseError(
+                    errors={"kpp_requested": [_("A KPP cannot be requested: %(reason)s") % {"reason": kpp.reason}]}
+                )
+        locked.kpp_requested = kpp_requested
+        _clean(locked)
+        history_note(locked, actor=actor, reason=note)
+        locked.save()
+        _worklist_copy(employee, locked)
+        locked.employee = employee
     return locked
 
 

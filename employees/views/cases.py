@@ -31,6 +31,7 @@ from employees.selectors import (
     retirement_worklist,
     retirement_worklist_rows,
 )
+from employees.selectors.kinds import case_kind_panel
 from employees.services.cases import (
     case_document_delete,
     case_document_upload,
@@ -93,7 +94,12 @@ class RetirementCaseDetailView(PermissionRequiredMixin, TemplateView):
             case = retirement_case_get(pk=self.kwargs["pk"], scope=staff_scope(self.request.user))
         except RetirementCase.DoesNotExist as exc:
             raise Http404 from exc
-        return super().get_context_data(case=case, card=retirement_case_card(employee=case.employee), **kwargs)
+        return super().get_context_data(
+            case=case,
+            card=retirement_case_card(employee=case.employee),
+            kind_panel=case_kind_panel(case=case),
+            **kwargs,
+        )
 
 
 class RetirementCaseOpenView(PermissionRequiredMixin, FormView):
@@ -129,12 +135,21 @@ class RetirementCaseOpenView(PermissionRequiredMixin, FormView):
                 kind=form.cleaned_data["kind"],
                 tmt=form.cleaned_data["tmt"],
                 note=form.cleaned_data["note"],
+                died_on=form.cleaned_data["died_on"],
+                caused_by_duty=form.cleaned_data["caused_by_duty"],
+                last_income=form.cleaned_data["last_income"],
                 actor=self.request.user,
             )
         except CaseError as error:
             _form_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("The retirement record has been opened."))
+        if case.with_pension is False:
+            messages.warning(
+                self.request,
+                _("The retirement record has been opened, without pension: %(reason)s") % {"reason": case.outcome_note},
+            )
+        else:
+            messages.success(self.request, _("The retirement record has been opened."))
         return HttpResponseRedirect(_next_url(self.request, reverse("employees:case_detail", args=[case.pk])))
 
 

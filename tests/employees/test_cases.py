@@ -12,7 +12,6 @@ from employees.cases import (
     DocumentSpec,
     StepFacts,
     allowed_transitions,
-    aps_check,
     case_deadline,
     employee_status_on_done,
     employee_status_on_open,
@@ -238,35 +237,12 @@ BORN = D(1980, 6, 15)
 CPNS = D(2006, 6, 1)
 
 
-@pytest.mark.parametrize(
-    ("birth_date", "tmt_cpns", "prior_months", "tmt", "age", "years", "eligible"),
-    [
-        # Age: 45 is reached on the 45th birthday.
-        (D(1981, 1, 1), D(2000, 1, 1), 0, D(2026, 1, 1), 45, 26, True),
-        (D(1981, 1, 2), D(2000, 1, 1), 0, D(2026, 1, 1), 44, 26, False),
-        (D(1980, 2, 29), D(2000, 1, 1), 0, D(2025, 3, 1), 45, 25, True),
-        # Service: 20 whole years of masa kerja pensiun, SK PMK included.
-        (D(1970, 5, 5), D(2006, 1, 1), 0, D(2026, 1, 1), 55, 20, True),
-        (D(1970, 5, 5), D(2006, 2, 1), 0, D(2026, 1, 1), 55, 19, False),
-        (D(1970, 5, 5), D(2006, 2, 1), 1, D(2026, 1, 1), 55, 20, True),
-        # Both short, both met.
-        (D(1982, 6, 1), D(2010, 1, 1), 0, D(2026, 7, 1), 44, 16, False),
-        (D(1960, 1, 1), D(1985, 1, 1), 0, D(2016, 1, 1), 56, 31, True),
-    ],
-)
-def test_aps_eligibility_at_the_boundaries(birth_date, tmt_cpns, prior_months, tmt, age, years, eligible):
-    check = aps_check(birth_date=birth_date, tmt_cpns=tmt_cpns, prior_service_months=prior_months, tmt=tmt)
-    assert (check.age_years, check.service_years, check.eligible) == (age, years, eligible)
-
-
 def opening(**overrides):
     values = {
         "kind": K.BUP,
         "tmt": None,
         "computed_tmt": D(2038, 7, 1),
-        "birth_date": BORN,
         "tmt_cpns": CPNS,
-        "prior_service_months": 0,
         "is_pppk": False,
         "employee_status": EmployeeStatus.AKTIF,
     }
@@ -281,6 +257,8 @@ def opening(**overrides):
         ({"tmt": D(2038, 7, 1)}, D(2038, 7, 1)),
         ({"employee_status": EmployeeStatus.MPP}, D(2038, 7, 1)),
         ({"kind": K.APS, "tmt": D(2026, 7, 1)}, D(2026, 7, 1)),  # 46 years old, 20 years 1 month
+        # Without the age or the service an APS is still opened (a discharge without pension).
+        ({"kind": K.APS, "tmt": D(2026, 5, 1)}, D(2026, 5, 1)),
         ({"kind": K.DEATH, "tmt": D(2026, 4, 1)}, D(2026, 4, 1)),
         ({"kind": K.DEATH, "tmt": D(2026, 4, 1), "employee_status": EmployeeStatus.MENINGGAL}, D(2026, 4, 1)),
         ({"kind": K.KILLED, "tmt": D(2026, 4, 1)}, D(2026, 4, 1)),
@@ -300,8 +278,6 @@ def test_open_check_gives_the_tmt(overrides, expected):
         ({"computed_tmt": None}, "kind", "unknown"),
         ({"tmt": D(2038, 8, 1)}, "tmt", "1 Juli 2038"),
         ({"kind": K.APS}, "tmt", "Give the TMT"),
-        ({"kind": K.APS, "tmt": D(2026, 5, 1)}, "tmt", "45 years old with 19 years 11 months"),
-        ({"kind": K.APS, "tmt": D(2025, 7, 1)}, "tmt", "from age 45 with 20 years"),
         ({"kind": K.DISABILITY, "tmt": D(2026, 5, 15)}, "tmt", "first day of a month"),
         ({"kind": K.DISABILITY, "tmt": D(2006, 6, 1)}, "tmt", "after the TMT CPNS"),
         ({"kind": K.CONTRACT_END}, "kind", "Only a PPPK"),

@@ -1,6 +1,7 @@
 """The work list's copy of the retirement record on the employee (Employee.case_status, case_due,
 tmt_effective): kept in step by the services, repaired by the sync, filled by the migration."""
 
+import datetime as dt
 import importlib
 
 import pytest
@@ -84,9 +85,10 @@ def test_the_copy_follows_the_record_to_done(retired_last_month, actor, today):
 
 def test_a_death_keeps_its_own_tmt_when_the_employee_is_marked_deceased(actor, today):
     employee = make_employee(tmt=first_of_month(today, 30))
-    tmt = first_of_month(today, 1)
+    died_on = today - dt.timedelta(days=1)
+    tmt = add_months(died_on.replace(day=1), 1)
 
-    case = retirement_case_open(employee=employee, kind=RetirementKind.DEATH, tmt=tmt, actor=actor)
+    case = retirement_case_open(employee=employee, kind=RetirementKind.DEATH, died_on=died_on, actor=actor)
 
     # employee_update (the deceased status) recomputed the facts and left the record's TMT alone.
     assert Employee.objects.get(pk=employee.pk).status == EmployeeStatus.MENINGGAL

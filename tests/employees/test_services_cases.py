@@ -6,7 +6,7 @@ import pytest
 
 from employees.choices import CaseStatus, EmployeeStatus, RetirementKind
 from employees.exceptions import CaseError
-from employees.models import Employee
+from employees.models import Employee, KindRule
 from employees.retirement import add_months
 from employees.services.cases import retirement_case_decision_correct, retirement_case_open, retirement_case_transition
 from tests.employees.case_fixtures import (
@@ -40,13 +40,25 @@ def test_a_bup_record_takes_the_computed_tmt_and_a_deadline_twelve_months_before
     assert [(h.history_type, h.history_user) for h in case.history.all()] == [("+", actor)]
 
 
-def test_the_lead_time_comes_from_the_settings(actor, today, settings):
+def test_the_lead_time_comes_from_the_rule_of_the_kind(actor, today, settings):
+    KindRule.objects.filter(kind=RetirementKind.BUP).update(proposal_months_before=15)
+    tmt = first_of_month(today, 18)
+
+    case = retirement_case_open(employee=make_employee(tmt=tmt), kind=RetirementKind.BUP, actor=actor)
+
+    assert case.proposal_due == add_months(tmt, -15)
+    assert case.kind_rule == KindRule.objects.get(kind=RetirementKind.BUP)
+
+
+def test_without_a_rule_a_bup_lead_time_comes_from_the_settings(actor, today, settings):
+    KindRule.objects.filter(kind=RetirementKind.BUP).delete()
     settings.PURNA_PROPOSAL_MONTHS_BEFORE_TMT = 6
     tmt = first_of_month(today, 14)
 
     case = retirement_case_open(employee=make_employee(tmt=tmt), kind=RetirementKind.BUP, actor=actor)
 
     assert case.proposal_due == add_months(tmt, -6)
+    assert (case.with_pension, case.pension_from, case.kind_rule) == (True, tmt, None)
 
 
 def test_a_second_record_is_refused_and_nothing_changes(actor, today):
@@ -63,8 +75,8 @@ def test_a_second_record_is_refused_and_nothing_changes(actor, today):
 @pytest.mark.parametrize(
     ("kind", "tmt_months", "field"),
     [
-        (RetirementKind.APS, 3, "tmt"),  # 55 years old but only a few years of service: see make_employee below
-        (RetirementKind.DEATH, None, "tmt"),
+        (RetirementKind.DEATH, None, "died_on"),
+        (RetirementKind.KILLED, 3, "died_on"),
         ("pindah_instansi", 3, "kind"),
         (RetirementKind.CONTRACT_END, 3, "kind"),  # a PNS has no contract
     ],
@@ -85,11 +97,17 @@ def test_a_refused_opening_saves_nothing(actor, today, kind, tmt_months, field):
     assert snapshot() == before
 
 
-def test_aps_message_says_age_and_service(actor, today):
+def test_an_aps_without_the_service_is_opened_without_pension(actor, today):
     employee = make_employee(tmt=first_of_month(today, 40), tmt_cpns=D(2015, 3, 1))
-    with pytest.raises(CaseError) as caught:
-        retirement_case_open(employee=employee, kind=RetirementKind.APS, tmt=first_of_month(today, 3), actor=actor)
-    assert "carries a pension only from age 45 with 20 years of service" in caught.value.errors["tmt"][0]
+    tmt = first_of_month(today, 3)
+
+    case = retirement_case_open(employee=employee, kind=RetirementKind.APS, tmt=tmt, actor=actor)
+
+    case.refresh_from_db()
+    assert (case.tmt, case.status, case.with_pension, case.pension_from) == (tmt, CaseStatus.PREPARING, False, None)
+    assert "Honourable discharge without pension" in case.outcome_note
+    assert "a pension at one's own request needs at least 45 years of age and 20 years of service" in case.outcome_note
+    assert case.kind_rule.kind == RetirementKind.APS
 
 
 def test_an_eligible_aps_keeps_the_employee_in_service_until_done(actor, today):
@@ -108,8 +126,10 @@ def test_an_eligible_aps_keeps_the_employee_in_service_until_done(actor, today):
 def test_a_death_marks_the_employee_deceased_at_once(actor, today, kind):
     employee = make_employee(tmt=first_of_month(today, 30))
 
-    case = retirement_case_open(employee=employee, kind=kind, tmt=first_of_month(today, 1), actor=actor)
+    died_on = today - dt.timedelta(days=3)
+    case = retirement_case_open(employee=employee, kind=kind, died_on=died_on, actor=actor)
 
+    assert case.tmt == add_months(died_on.replace(day=1), 1)
     employee.refresh_from_db()
     assert employee.status == EmployeeStatus.MENINGGAL
     assert case.employee.status == EmployeeStatus.MENINGGAL
@@ -121,7 +141,7 @@ def test_a_death_can_be_recorded_for_someone_already_marked_deceased(actor, toda
     employee = make_employee(tmt=first_of_month(today, 30))
     Employee.objects.filter(pk=employee.pk).update(status=EmployeeStatus.MENINGGAL)
 
-    case = retirement_case_open(employee=employee, kind=RetirementKind.DEATH, tmt=first_of_month(today, 1), actor=actor)
+    case = retirement_case_open(employee=employee, kind=RetirementKind.DEATH, died_on=today, actor=actor)
 
     assert case.status == CaseStatus.PREPARING
 

@@ -115,17 +115,19 @@ def test_the_open_form_goes_back_where_it_came_from(operator_client, employee):
     assert response["Location"].startswith("/pegawai/berkas/")
 
 
-def test_an_ineligible_aps_shows_the_rule_next_to_the_tmt(operator_client, employee, today):
+def test_an_ineligible_aps_is_opened_without_pension_and_says_why(operator_client, employee, today):
     in_english(operator_client)
     employee = EmployeeFactory(birth_date=employee.birth_date, tmt_cpns=D(2015, 3, 1))  # 11 years of service
     response = operator_client.post(
         reverse("employees:case_open", args=[employee.pk]),
         {"kind": RetirementKind.APS, "tmt": month_ahead(today, 2).isoformat()},
+        follow=True,
     )
 
-    assert response.status_code == 200
-    assert "from age 45 with 20 years of service" in response.context["form"].errors["tmt"][0]
-    assert not RetirementCase.objects.exists()
+    case = RetirementCase.objects.get()
+    assert case.with_pension is False
+    assert "Honourable discharge without pension" in response.content.decode()
+    assert "without pension" in str(next(iter(response.context["messages"])))
 
 
 @pytest.mark.parametrize("role", [roles.VERIFIKATOR, roles.BENDAHARA, roles.PIMPINAN])
@@ -267,9 +269,9 @@ def test_the_record_page_runs_a_fixed_number_of_queries(
     url = reverse("employees:case_detail", args=[case.pk])
     operator_client.get(url)  # warm the session and permission caches of the first request
 
-    # session, user, permissions (2), the agency (base.html), the record, the checklist, its documents, its
-    # status changes
-    with django_assert_num_queries(10):
+    # session, user, permissions (2), the agency (base.html), the record (with its kind rule), the checklist,
+    # its documents, its status changes, the discipline penalties (the KPP)
+    with django_assert_num_queries(11):
         assert operator_client.get(url).status_code == 200
 
 

@@ -15,7 +15,7 @@ from benefits.models import PayoutBatch, PayoutStatus, Receipt
 from benefits.services import receipts as services_receipts
 from ceremonies.models import Certificate, CertificateBatch, EventKind, EventStatus, ParticipantStatus
 from ceremonies.services.invitations import rsvp_path
-from employees.models import Employee, ImportJob, RetirementRule
+from employees.models import DisciplinePenalty, Employee, ImportJob, KindRule, RetirementRule
 from employees.services.accounts import employee_portal_account_ensure
 from purna import roles
 from purna.models import GeneratedDocument, GeneratedDocumentStatus
@@ -150,4 +150,10 @@ def build_world(monkeypatch) -> World:
     o["rate"] = TaliAsihRateFactory()
     o["retirement_rule"] = RetirementRule.objects.order_by("pk").first()
     o["retirement_rule"].save()
+    o["kind_rule"] = KindRule.objects.create(
+        kind="aps", valid_from=dt.date(2014, 1, 1), legal_basis="PP 11/2017", min_age=45, min_service_years=20
+    )
+    o["discipline_penalty"] = DisciplinePenalty.objects.create(
+        employee=o["employee"], level="ringan", decided_on=dt.date(2025, 1, 1)
+    )
     return w

@@ -36,7 +36,12 @@ from benefits.views.documents import RecapFilterForm
 from ceremonies.forms import CohortForm, CompanionForm, EventForm, SessionForm
 from ceremonies.models import Event, EventStatus
 from employees.choices import CaseStatus
-from employees.forms.cases import CaseTransitionForm, RetirementCaseOpenForm, RetiringFilterForm
+from employees.forms.cases import (
+    CaseKindFactsForm,
+    CaseTransitionForm,
+    RetirementCaseOpenForm,
+    RetiringFilterForm,
+)
 from employees.forms.projection import ProjectionFilterForm
 from employees.forms.register import EmployeeForm
 from employees.scope import ALL_UNITS
@@ -191,6 +196,12 @@ CASES = {
         "POST",
         lambda w: reverse("employees:case_transition", args=[w.case.pk, CaseStatus.PROPOSED]),
         lambda w: {"from_status": CaseStatus.PREPARING, "to_status": CaseStatus.PROPOSED},
+    ),
+    "CaseKindFactsForm": Case(
+        CaseKindFactsForm,
+        "POST",
+        lambda w: reverse("employees:case_kind_facts", args=[w.case.pk]),
+        lambda w: {"kind": w.case.kind},
     ),
     "RetiringFilterForm": Case(
         RetiringFilterForm, "GET", lambda w: reverse("employees:retiring"), lambda w: {"scope": ALL_UNITS}

@@ -106,6 +106,8 @@ TABLE: dict[str, Row] = {
     "employees:retiring": Row(None, U(ANY)),
     "employees:case_open": Row(pk("employee"), S(EDITORS), S(EDITORS)),
     "employees:case_detail": Row(pk("case"), S(ANY)),
+    # The facts of the record's kind: the world's BUP record saves an empty form (no KPP requested).
+    "employees:case_kind_facts": Row(pk("case"), S(EDITORS), S(EDITORS_DONE)),
     "employees:case_transition": Row(lambda w: {"pk": w.case.pk, "to_status": "diusulkan"}, S(EDITORS), S(EDITORS)),
     "employees:case_document_upload": Row(
         lambda w: {"pk": w.case.pk, "type_pk": w.document_type.pk}, S(EDITORS), S(EDITORS)
@@ -256,6 +258,8 @@ TABLE: dict[str, Row] = {
     "admin:employees_retirementrule_simple_history": history_row("retirement_rule", scoped=False),
     "admin:employees_employee_simple_history": history_row("employee", scoped=True),
     "admin:employees_retirementcase_simple_history": history_row("case", scoped=True),
+    "admin:employees_kindrule_simple_history": history_row("kind_rule", scoped=False),
+    "admin:employees_disciplinepenalty_simple_history": history_row("discipline_penalty", scoped=True),
     "admin:ceremonies_event_simple_history": history_row("event", scoped=True),
     "admin:ceremonies_certificate_simple_history": history_row("certificate", scoped=True),
     "admin:benefits_taliasihrate_simple_history": history_row("rate", scoped=False),
@@ -331,6 +335,17 @@ ADMIN_MODELS: dict[str, AdminModel] = {
         view=EVERY_ROLE, add="adm,opr", change="adm,opr", scoped=True, obj=lambda w: w.employee
     ),
     "employees.retirementcase": AdminModel(view=EVERY_ROLE, change="adm,opr", scoped=True, obj=lambda w: w.case),
+    "employees.kindrule": AdminModel(
+        view=EVERY_ROLE, add="adm,opr", change="adm,opr", delete="adm,opr", obj=lambda w: w.kind_rule
+    ),
+    "employees.disciplinepenalty": AdminModel(
+        view=EVERY_ROLE,
+        add="adm,opr",
+        change="adm,opr",
+        delete="adm,opr",
+        scoped=True,
+        obj=lambda w: w.discipline_penalty,
+    ),
     "employees.retirementrule": AdminModel(
         view=EVERY_ROLE, add="adm,opr", change="adm,opr", delete="adm,opr", obj=lambda w: w.retirement_rule
     ),
