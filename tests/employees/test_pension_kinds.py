@@ -8,9 +8,18 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from django.utils import translation
 
 from employees import pension_kinds as pk
 from employees.retirement import add_months
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The reasons are read in English here (the site's language is Indonesian)."""
+    with translation.override("en"):
+        yield
+
 
 D = dt.date
 
