@@ -11,17 +11,25 @@ from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, Q, QuerySet, When
 from django.utils import timezone
 
-from employees import cases
+from employees import cases, checklist
 from employees.choices import CaseStatus, RetirementKind
 from employees.models import CaseDocument, CaseStatusChange, DocumentType, Employee, RetirementCase
 from employees.retirement import add_months
 from employees.scope import Scope
+from employees.selectors.checklist import case_person_facts, item_spec
 from employees.selectors.register import ACTIVE_STATUSES, employee_case, unit_and_subunit_ids
 
 # The work list's filter value for "no retirement record opened yet".
 CASE_NONE = "belum_ada"
-# A record still in progress (not done, not cancelled).
-CASE_OPEN_STATUSES = [CaseStatus.PREPARING, CaseStatus.PROPOSED, CaseStatus.SK_ISSUED]
+# A record still in progress (not done, not cancelled), in the order of the index employee_worklist's
+# condition (employees/models.py): PostgreSQL matches the condition only when the lists are the same.
+CASE_OPEN_STATUSES = [
+    CaseStatus.PREPARING,
+    CaseStatus.PROPOSED,
+    CaseStatus.INCOMPLETE,
+    CaseStatus.NOT_ELIGIBLE,
+    CaseStatus.SK_ISSUED,
+]
 # A record that decides the employee's TMT: any but a cancelled one.
 CASE_LIVE_STATUSES = [*CASE_OPEN_STATUSES, CaseStatus.DONE]
 
@@ -47,12 +55,17 @@ def document_type_list() -> list[DocumentType]:
 
 @dataclass(frozen=True)
 class ChecklistRow:
+    """One item of the person's checklist. `required` is False for an item only offered, and for a
+    document uploaded under an item the person's checklist no longer asks for (kept, shown, not counted)."""
+
     document_type: DocumentType
     document: CaseDocument | None
+    required: bool = True
+    applies: bool = True
 
     @property
     def missing(self) -> bool:
-        return self.document is None and self.document_type.is_required
+        return self.document is None and self.required
 
 
 @dataclass(frozen=True)
@@ -62,9 +75,11 @@ class NextStep:
     status: str
     needs_reason: bool
 
+    from_status: str = ""
+
     @property
     def label(self) -> str:
-        return str(cases.ACTION_LABELS[self.status])
+        return cases.action_label(self.from_status, self.status)
 
     @property
     def status_label(self) -> str:
@@ -93,7 +108,19 @@ class RetirementCaseCard:
 
     @property
     def required_count(self) -> int:
-        return sum(1 for row in self.checklist if row.document_type.is_required)
+        return sum(1 for row in self.checklist if row.required)
+
+    @property
+    def proposal_count(self) -> int:
+        """How many times the record went to BKN (the first proposal and each resubmission)."""
+        return sum(1 for change in self.history if change.to_status == CaseStatus.PROPOSED)
+
+    @property
+    def bkn_answer(self) -> CaseStatusChange | None:
+        """BKN's last BTL or TMS answer while the record stands on it (its reason is the note)."""
+        if self.case is None or self.case.status not in cases.BKN_ANSWERS:
+            return None
+        return next((change for change in reversed(self.history) if change.to_status == self.case.status), None)
 
     @property
     def uploaded_count(self) -> int:
@@ -107,9 +134,12 @@ class RetirementCaseCard:
 def retirement_case_card(*, employee: Employee, today: dt.date | None = None) -> RetirementCaseCard:
     """The employee's retirement record as the card shows it: steps, deadline, checklist, history, moves.
 
-    Three queries with a record (the checklist's document types, the record's documents with their
-    uploaders, the status changes with their actors), none without one, plus one to find the record
-    unless the employee came from employee_get or the record from retirement_case_get.
+    Five queries with a record (the checklist's document types, the record's documents with their
+    uploaders, the status changes with their actors, the spouses and the children that the checklist's
+    conditions read), none without one, plus one to find the record unless the employee came from
+    employee_get or the record from retirement_case_get. The checklist is the person's
+    (employees/checklist.py): the items their kind and family ask for, then documents uploaded under
+    items no longer asked for.
     """
     today = today or timezone.localdate()
     case = employee_case(employee)
@@ -126,12 +156,21 @@ def retirement_case_card(*, employee: Employee, today: dt.date | None = None) ->
         document.document_type_id: document
         for document in CaseDocument.objects.filter(case=case).select_related("uploaded_by")
     }
-    checklist = [ChecklistRow(kind, documents.get(kind.pk)) for kind in document_type_list()]
+    facts = case_person_facts(case=case, employee=employee)
+    rows, others = [], []
+    for document_type in document_type_list():
+        spec = item_spec(document_type)
+        if checklist.item_applies(spec, facts):
+            rows.append(ChecklistRow(document_type, documents.get(document_type.pk), spec.is_required))
+        elif document_type.pk in documents:
+            others.append(ChecklistRow(document_type, documents[document_type.pk], required=False, applies=False))
     history = list(case.status_changes.select_related("actor").order_by("at", "pk"))
     next_steps = [
-        NextStep(status, cases.needs_reason(case.status, status)) for status in cases.allowed_transitions(case.status)
+        NextStep(status, cases.needs_reason(case.status, status), case.status)
+        for status in cases.allowed_transitions(case.status)
     ]
-    return RetirementCaseCard(employee, case, deadline, cases.steps(case.status), checklist, history, next_steps)
+    checklist_rows = rows + others
+    return RetirementCaseCard(employee, case, deadline, cases.steps(case.status), checklist_rows, history, next_steps)
 
 
 # The employee fields the work list shows or reads (a narrower row reads faster).

@@ -75,7 +75,9 @@ def snapshot(case_or_employee=None) -> dict:
 def retired_last_month_fixture(actor, today):
     """A BUP record whose TMT was the first of this month: it can go all the way to done."""
     employee = make_employee(tmt=today.replace(day=1))
-    return retirement_case_open(employee=employee, kind=RetirementKind.BUP, actor=actor)
+    case = retirement_case_open(employee=employee, kind=RetirementKind.BUP, actor=actor)
+    checklist_complete(case)
+    return case
 
 
 def in_english(client: Client) -> Client:
@@ -92,3 +94,22 @@ def png_bytes() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (30, 20), (11, 93, 75)).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def checklist_complete(case: RetirementCase) -> None:
+    """Every active document type marked as uploaded for `case` (rows only, no files): a record whose
+    checklist cannot block the proposal to BKN, for tests about something else."""
+    from employees.models import DocumentType
+
+    have = set(CaseDocument.objects.filter(case=case).values_list("document_type_id", flat=True))
+    CaseDocument.objects.bulk_create(
+        CaseDocument(
+            case=case,
+            document_type=document_type,
+            file=f"cases/{case.pk}/{document_type.code}.pdf",
+            original_name=f"{document_type.code}.pdf",
+            content_type="application/pdf",
+            size=1,
+        )
+        for document_type in DocumentType.objects.filter(is_active=True).exclude(pk__in=have)
+    )
