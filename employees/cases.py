@@ -33,7 +33,7 @@ Messages are translated (gettext); dates in them are written in Indonesian.
 """
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -461,20 +461,3 @@ def worklist_tmt(*, case_status: str, case_tmt: dt.date | None, tmt_pensiun: dt.
     """The TMT on which the employee leaves, as the work list sorts them: the record's while it is live (an
     APS or a death sets its own), else the TMT pensiun computed from the BUP."""
     return case_tmt if is_live(case_status) else tmt_pensiun
-
-
-# --- Documents --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DocumentSpec:
-    """An active item of the checklist (a DocumentType row)."""
-
-    id: int
-    name: str
-    is_required: bool
-
-
-def missing_required(specs: Iterable[DocumentSpec], uploaded_type_ids: Collection[int]) -> list[DocumentSpec]:
-    """The required items with no upload, in checklist order."""
-    return [spec for spec in specs if spec.is_required and spec.id not in uploaded_type_ids]

@@ -3,7 +3,6 @@ work list (akan purna tugas).
 """
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,7 +15,13 @@ from employees.choices import CaseStatus, RetirementKind
 from employees.models import CaseDocument, CaseStatusChange, DocumentType, Employee, RetirementCase
 from employees.retirement import add_months
 from employees.scope import Scope
-from employees.selectors.checklist import case_person_facts, item_spec
+from employees.selectors.checklist import (
+    case_person_facts,
+    checklist_items,
+    item_spec,
+    missing_by_case,
+    uncased_missing,
+)
 from employees.selectors.register import ACTIVE_STATUSES, employee_case, unit_and_subunit_ids
 
 # The work list's filter value for "no retirement record opened yet".
@@ -274,7 +279,7 @@ class KeysFirstPaginator(Paginator):
 class WorklistRow:
     employee: Employee  # from retirement_worklist
     deadline: cases.Deadline | None
-    missing: list[cases.DocumentSpec]  # required documents not uploaded yet, in checklist order
+    missing: list[checklist.ItemSpec]  # required documents of the person not uploaded yet, in checklist order
     case_pk: int | None = None  # the employee's record, if any
     case_kind: str = ""
 
@@ -294,23 +299,17 @@ class WorklistRow:
 def retirement_worklist_rows(employees: list[Employee], *, today: dt.date | None = None) -> list[WorklistRow]:
     """One page of the work list with each row's record, deadline and missing documents.
 
-    Two queries whatever the page's length: the checklist, and the records of the page's employees with
-    the types of their uploads (the page itself reads the employees alone, see retirement_worklist).
+    Five queries whatever the page's length: the checklist, then the records of the page's employees with
+    their person's checklist (employees/selectors/checklist.py: the records, spouses, children and
+    uploads). A row with no record shows the items any BUP record will ask for (the page itself reads
+    the employees alone, see retirement_worklist).
     """
     today = today or timezone.localdate()
     months_before = settings.PURNA_PROPOSAL_MONTHS_BEFORE_TMT
-    specs = [
-        cases.DocumentSpec(id=kind.pk, name=kind.name, is_required=kind.is_required) for kind in document_type_list()
-    ]
+    items = checklist_items()
     with_record = [employee.pk for employee in employees if employee.case_status]
-    records: dict[int, tuple[int, str]] = {}
-    uploaded: dict[int, set[int]] = defaultdict(set)
-    for employee_id, case_id, kind, type_id in RetirementCase.objects.filter(employee_id__in=with_record).values_list(
-        "employee_id", "pk", "kind", "documents__document_type_id"
-    ):
-        records[employee_id] = (case_id, kind)
-        if type_id is not None:
-            uploaded[employee_id].add(type_id)
+    records = {record.employee_id: record for record in missing_by_case(items, employee_ids=with_record).values()}
+    uncased = uncased_missing(items)
     rows = []
     for employee in employees:
         if employee.case_status in CASE_LIVE_STATUSES:
@@ -321,7 +320,9 @@ def retirement_worklist_rows(employees: list[Employee], *, today: dt.date | None
             )
         else:
             deadline = None
-        missing = cases.missing_required(specs, uploaded.get(employee.pk, set()))
-        case_pk, case_kind = records.get(employee.pk, (None, ""))
-        rows.append(WorklistRow(employee, deadline, missing, case_pk, case_kind))
+        record = records.get(employee.pk)
+        if record is None:
+            rows.append(WorklistRow(employee, deadline, uncased))
+        else:
+            rows.append(WorklistRow(employee, deadline, record.missing, record.case_id, record.kind))
     return rows
