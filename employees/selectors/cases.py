@@ -128,8 +128,13 @@ class RetirementCaseCard:
         return next((change for change in reversed(self.history) if change.to_status == self.case.status), None)
 
     @property
+    def asked_count(self) -> int:
+        """The items the person's checklist asks for (uploads under items no longer asked left out)."""
+        return sum(1 for row in self.checklist if row.applies)
+
+    @property
     def uploaded_count(self) -> int:
-        return sum(1 for row in self.checklist if row.document is not None)
+        return sum(1 for row in self.checklist if row.applies and row.document is not None)
 
     @property
     def document_max_bytes(self) -> int:

@@ -97,11 +97,13 @@ def png_bytes() -> bytes:
 
 
 def checklist_complete(case: RetirementCase) -> None:
-    """Every active document type marked as uploaded for `case` (rows only, no files): a record whose
-    checklist cannot block the proposal to BKN, for tests about something else."""
+    """The required documents of the person's checklist marked as uploaded for `case` (rows only, no
+    files): a record whose checklist cannot block the proposal to BKN, for tests about something else."""
     from employees.models import DocumentType
+    from employees.selectors.checklist import checklist_items, missing_by_case
 
-    have = set(CaseDocument.objects.filter(case=case).values_list("document_type_id", flat=True))
+    record = missing_by_case(checklist_items(), case_ids=[case.pk]).get(case.pk)
+    codes = [item.code for item in record.missing] if record else []
     CaseDocument.objects.bulk_create(
         CaseDocument(
             case=case,
@@ -111,5 +113,5 @@ def checklist_complete(case: RetirementCase) -> None:
             content_type="application/pdf",
             size=1,
         )
-        for document_type in DocumentType.objects.filter(is_active=True).exclude(pk__in=have)
+        for document_type in DocumentType.objects.filter(code__in=codes)
     )
