@@ -80,7 +80,7 @@ def test_btl_and_tms_stand_at_the_proposal_step_with_their_badges():
     assert case_badge(S.NOT_ELIGIBLE) == "text-bg-dark"
 
 
-def test_btl_resubmission_pertek_and_sk(retired_last_month, actor, today):
+def test_btl_resubmission_pertek_and_sk(retired_last_month, actor, today, english):
     case = retirement_case_transition(case=retired_last_month, to_status=S.PROPOSED, actor=actor)
     before = snapshot()
     with pytest.raises(CaseError):
