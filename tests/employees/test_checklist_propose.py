@@ -233,3 +233,34 @@ def test_the_complete_checklist_says_so(operator_client, bup_case):
     page = operator_client.get(reverse("employees:case_detail", args=[bup_case.pk])).content.decode()
     assert 'data-testid="checklist-complete"' in page
     assert 'data-testid="checklist-missing"' not in page
+
+
+def test_the_admin_edits_kinds_and_condition_of_a_document_type(overrider):
+    admin = Client()
+    overrider.is_staff = True
+    overrider.save()
+    admin.force_login(overrider)
+    document_type = DocumentType.objects.get(code="visum-et-repertum")
+    url = reverse("admin:employees_documenttype_change", args=[document_type.pk])
+    assert admin.get(url).status_code == 200
+    data = {
+        "code": document_type.code,
+        "name": document_type.name,
+        "is_required": "on",
+        "kinds": [RetirementKind.KILLED, RetirementKind.DEATH],
+        "condition": "has_children",
+        "is_active": "on",
+        "order": 5,
+    }
+
+    response = admin.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    document_type.refresh_from_db()
+    # Stored in the order of the kinds, whatever the order they were ticked in.
+    assert (document_type.kinds, document_type.condition) == (
+        [RetirementKind.DEATH, RetirementKind.KILLED],
+        "has_children",
+    )
+    refused = admin.post(url, {**data, "condition": "has_a_cat", "kinds": ["pensiun_kucing"]})
+    assert set(refused.context["adminform"].form.errors) == {"condition", "kinds"}
