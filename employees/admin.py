@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from employees.admin_accounts import AccountGuardMixin, StaffScopeGuardMixin
 from employees.cases import DECIDED_STATUSES
-from employees.choices import CaseStatus
+from employees.choices import CaseStatus, RetirementKind
 from employees.exceptions import CaseError, EmployeeError
 from employees.models import (
     CaseDocument,
@@ -271,13 +271,42 @@ class EmployeeAdmin(ScopedAdminMixin, HistoryAdmin):
 # --- Retirement records: opened and moved through services (employees/services/cases.py) -----------
 
 
+class DocumentTypeForm(forms.ModelForm):
+    """The kinds of retirement as checkboxes (stored as a list of RetirementKind values)."""
+
+    kinds = forms.TypedMultipleChoiceField(
+        label=_("retirement kinds"),
+        choices=RetirementKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The kinds of retirement that ask for it; none chosen: every kind."),
+    )
+
+    class Meta:
+        model = DocumentType
+        fields = ["code", "name", "is_required", "kinds", "condition", "is_active", "order"]
+
+    def clean_kinds(self) -> list[str]:
+        # Stored in the order of the choices, whatever the order they were ticked in.
+        chosen = set(self.cleaned_data["kinds"])
+        return [value for value in RetirementKind.values if value in chosen]
+
+
 @admin.register(DocumentType)
 class DocumentTypeAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "is_required", "is_active", "order"]
+    form = DocumentTypeForm
+    list_display = ["name", "code", "is_required", "kinds_display", "condition", "is_active", "order"]
     list_editable = ["is_required", "is_active", "order"]
-    list_filter = ["is_required", "is_active"]
+    list_filter = ["is_required", "condition", "is_active"]
     search_fields = ["code", "name"]
     prepopulated_fields = {"code": ["name"]}
+
+    @admin.display(description=_("retirement kinds"))
+    def kinds_display(self, obj: DocumentType) -> str:
+        if not obj.kinds:
+            return str(_("Every kind"))
+        labels = dict(RetirementKind.choices)
+        return ", ".join(str(labels.get(kind, kind)) for kind in obj.kinds)
 
 
 @admin.register(KindRule)
@@ -315,7 +344,7 @@ class DisciplinePenaltyAdmin(ScopedAdminMixin, HistoryAdmin):
 
 class CaseStatusChangeInline(ReadOnlyInline):
     model = CaseStatusChange
-    fields = ["at", "from_status", "to_status", "actor", "note"]
+    fields = ["at", "from_status", "to_status", "actor", "note", "missing_documents"]
     readonly_fields = fields
 
 

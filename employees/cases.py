@@ -4,8 +4,14 @@ Rules implemented (DESIGN.md section 5, "Retirement kinds" and "Pension proposal
 
 - The pension proposal runs: documents prepared by the OPD and checked by BKPSDM -> proposed to BKN
   (which answers with a technical opinion, pertek) -> SK pensiun issued -> done. A record can be
-  cancelled at any step before it is done. BKN returns incomplete proposals ("berkas tidak lengkap" in
-  SIASN), so a proposed record may go back to preparation; cancelling or returning needs a reason.
+  cancelled at any step before it is done. BKN's other answers, as SIASN names them: *BTL* (berkas
+  tidak lengkap: returned, the agency completes the file and proposes again, directly or through
+  preparation) and *TMS* (tidak memenuhi syarat: refused; the record goes back to preparation, e.g.
+  under another kind, or is cancelled). Each answer needs BKN's reason, kept in the status history (the
+  BTL/TMS report reads it); so do cancelling and withdrawing a proposal. Every proposal counts: the
+  number of times a record went to BKN is the number of its moves to "proposed".
+- A proposal is refused while a required document of the person's checklist (employees/checklist.py)
+  is missing, unless a user allowed to override gives a reason; the missing list is kept with it.
 - An SK pensiun is recorded with its number, date and signer (the regional head, or the President for
   JPT utama/madya and JF ahli utama); the pertek number and date are recorded with it when known.
 - A record is closed (done) only from its TMT: until then the employee is still in service.
@@ -28,7 +34,7 @@ Messages are translated (gettext); dates in them are written in Indonesian.
 """
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -47,16 +53,28 @@ FINAL: frozenset[str] = frozenset({CaseStatus.DONE, CaseStatus.CANCELLED})
 # Every allowed move, in the order the buttons are offered (the usual next step first).
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     CaseStatus.PREPARING: (CaseStatus.PROPOSED, CaseStatus.CANCELLED),
-    CaseStatus.PROPOSED: (CaseStatus.SK_ISSUED, CaseStatus.PREPARING, CaseStatus.CANCELLED),
+    CaseStatus.PROPOSED: (
+        CaseStatus.SK_ISSUED,
+        CaseStatus.INCOMPLETE,
+        CaseStatus.NOT_ELIGIBLE,
+        CaseStatus.PREPARING,
+        CaseStatus.CANCELLED,
+    ),
+    CaseStatus.INCOMPLETE: (CaseStatus.PROPOSED, CaseStatus.PREPARING, CaseStatus.CANCELLED),
+    CaseStatus.NOT_ELIGIBLE: (CaseStatus.PREPARING, CaseStatus.CANCELLED),
     CaseStatus.SK_ISSUED: (CaseStatus.DONE, CaseStatus.CANCELLED),
     CaseStatus.DONE: (),
     CaseStatus.CANCELLED: (),
 }
 
-# Moves that undo work need a reason in the status history.
+# BKN's answers other than the pertek and SK: each carries BKN's reason.
+BKN_ANSWERS: frozenset[str] = frozenset({CaseStatus.INCOMPLETE, CaseStatus.NOT_ELIGIBLE})
+
+# Moves that undo work, and BKN's answers, need a reason in the status history.
 NEEDS_REASON: frozenset[tuple[str, str]] = frozenset(
     {(status, CaseStatus.CANCELLED) for status in TRANSITIONS if status not in FINAL}
-    | {(CaseStatus.PROPOSED, CaseStatus.PREPARING)}
+    | {(CaseStatus.PROPOSED, CaseStatus.PREPARING), (CaseStatus.NOT_ELIGIBLE, CaseStatus.PREPARING)}
+    | {(CaseStatus.PROPOSED, answer) for answer in BKN_ANSWERS}
 )
 
 DEATH_KINDS: frozenset[str] = frozenset({RetirementKind.DEATH, RetirementKind.KILLED})
@@ -69,9 +87,21 @@ ACTION_LABELS = {
     CaseStatus.PROPOSED: gettext_lazy("Mark as proposed to BKN"),
     CaseStatus.SK_ISSUED: gettext_lazy("Record the SK pensiun"),
     CaseStatus.DONE: gettext_lazy("Close the record (done)"),
-    CaseStatus.PREPARING: gettext_lazy("Returned by BKN: back to preparation"),
+    CaseStatus.PREPARING: gettext_lazy("Back to preparation"),
+    CaseStatus.INCOMPLETE: gettext_lazy("BKN: incomplete (BTL)"),
+    CaseStatus.NOT_ELIGIBLE: gettext_lazy("BKN: requirements not met (TMS)"),
     CaseStatus.CANCELLED: gettext_lazy("Cancel the record"),
 }
+
+# What the button says when the record comes back from BKN and goes again.
+RESUBMIT_LABEL = gettext_lazy("Propose to BKN again")
+
+
+def action_label(from_status: str, to_status: str) -> str:
+    """The label of the button that moves a record from `from_status` to `to_status`."""
+    if to_status == CaseStatus.PROPOSED and from_status == CaseStatus.INCOMPLETE:
+        return str(RESUBMIT_LABEL)
+    return str(ACTION_LABELS[CaseStatus(to_status)])
 
 
 def label(status: str) -> str:
@@ -97,7 +127,10 @@ class Step:
 
 
 def steps(status: str) -> list[Step]:
-    """The four steps of the pipeline with the record's position; a cancelled record has none current."""
+    """The four steps of the pipeline with the record's position; a cancelled record has none current,
+    one BKN answered with BTL or TMS stands at "proposed"."""
+    if status in BKN_ANSWERS:
+        status = CaseStatus.PROPOSED
     position = PIPELINE.index(status) if status in PIPELINE else -1
     states = []
     for index, step in enumerate(PIPELINE):
@@ -134,10 +167,15 @@ def transition_check(
     tmt: dt.date,
     proposed_on: dt.date | None,
     today: dt.date,
+    missing_documents: Sequence[str] = (),
+    override: bool = False,
+    may_override: bool = False,
 ) -> None:
     """Raise CaseError (by field) unless the record may move from `from_status` to `to_status` with `facts`.
 
-    `proposed_on` is the record's stored proposal date (the SK cannot predate the proposal).
+    `proposed_on` is the record's stored proposal date (the SK cannot predate the proposal). A proposal
+    with `missing_documents` (the names of the person's missing required documents) is refused, with the
+    list, unless `override` is asked by a user who `may_override` and the note gives the reason.
     """
     if to_status not in CaseStatus.values:
         raise CaseError(_("Unknown status: %(status)s.") % {"status": to_status})
@@ -165,10 +203,26 @@ def transition_check(
         add("note", _("Give the reason: it is kept in the record's history."))
 
     if to_status == CaseStatus.PROPOSED:
+        if missing_documents and not override:
+            add(
+                "__all__",
+                _("Required documents are missing: %(names)s. Upload them before proposing to BKN.")
+                % {"names": "; ".join(missing_documents)},
+            )
+        elif missing_documents and not may_override:
+            add("__all__", _("You are not allowed to propose to BKN with required documents missing."))
+        elif missing_documents and not facts.note.strip():
+            add("note", _("Give the reason for proposing with required documents missing: it is kept in the history."))
         if facts.proposed_on is None:
             add("proposed_on", _("Give the date the proposal was sent to BKN."))
         elif facts.proposed_on > today:
             add("proposed_on", _("The proposal date cannot be in the future."))
+        elif from_status == CaseStatus.INCOMPLETE and proposed_on is not None and facts.proposed_on < proposed_on:
+            add(
+                "proposed_on",
+                _("A new proposal cannot be dated before the previous one (%(date)s).")
+                % {"date": tanggal(proposed_on)},
+            )
 
     if to_status == CaseStatus.SK_ISSUED:
         for field, messages in decision_errors(facts, proposed_on=proposed_on, today=today).items():
@@ -354,7 +408,7 @@ def uncased_overdue_before(*, today: dt.date, months_before: int) -> dt.date:
 # --- The work list's TMT ----------------------------------------------------------------------------
 
 # A record that decides the employee's TMT: any but a cancelled one.
-LIVE: frozenset[str] = frozenset(PIPELINE)
+LIVE: frozenset[str] = frozenset(PIPELINE) | BKN_ANSWERS
 
 
 def is_live(status: str) -> bool:
@@ -366,20 +420,3 @@ def worklist_tmt(*, case_status: str, case_tmt: dt.date | None, tmt_pensiun: dt.
     """The TMT on which the employee leaves, as the work list sorts them: the record's while it is live (an
     APS or a death sets its own), else the TMT pensiun computed from the BUP."""
     return case_tmt if is_live(case_status) else tmt_pensiun
-
-
-# --- Documents --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DocumentSpec:
-    """An active item of the checklist (a DocumentType row)."""
-
-    id: int
-    name: str
-    is_required: bool
-
-
-def missing_required(specs: Iterable[DocumentSpec], uploaded_type_ids: Collection[int]) -> list[DocumentSpec]:
-    """The required items with no upload, in checklist order."""
-    return [spec for spec in specs if spec.is_required and spec.id not in uploaded_type_ids]

@@ -112,8 +112,25 @@ class CaseStatus(models.TextChoices):
     PREPARING = "berkas_disiapkan", _("Preparing documents")
     PROPOSED = "diusulkan", _("Proposed to BKN")
     SK_ISSUED = "sk_terbit", _("SK pensiun issued")
+    # BKN's answers to a proposal (the words SIASN shows): returned as incomplete, or refused.
+    INCOMPLETE = "btl", _("Returned by BKN: incomplete (BTL)")
+    NOT_ELIGIBLE = "tms", _("Refused by BKN: requirements not met (TMS)")
     DONE = "selesai", _("Done")
     CANCELLED = "dibatalkan", _("Cancelled")
+
+
+class ChecklistCondition(models.TextChoices):
+    """When a document of the checklist is asked of a person (employees/checklist.py evaluates them)."""
+
+    ALWAYS = "always", _("Always")
+    HAS_SPOUSE = "has_spouse", _("Has a husband or wife")
+    HAS_CHILDREN = "has_children", _("Has children who count for the pension (under 25, unmarried, no income)")
+    CHILD_OVER_21_IN_SCHOOL = "child_over_21_in_school", _("Has a child of 21 to 24 still in school or university")
+    NO_SPOUSE_OR_CHILDREN = "no_spouse_or_children", _("Has neither a spouse nor children who count (the parents)")
+    HAS_PRIOR_SERVICE = "has_prior_service", _("Has recognised prior service (SK PMK)")
+    CAUSED_BY_DUTY = "caused_by_duty", _("Caused by duty")
+    KPP_REQUESTED = "kpp_requested", _("KPP requested")
+    MARRIED_FEMALE = "married_female", _("A woman with a husband")
 
 
 class ImportStatus(models.TextChoices):

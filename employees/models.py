@@ -14,6 +14,7 @@ from employees.choices import (
     PNS_PANGKAT,
     AsnType,
     CaseStatus,
+    ChecklistCondition,
     ChildRelation,
     DisciplineLevel,
     EmployeeStatus,
@@ -231,7 +232,15 @@ class Employee(models.Model):
                 name="employee_worklist",
                 include=["case_status", "case_due", "unit"],
                 condition=Q(status__in=[EmployeeStatus.AKTIF, EmployeeStatus.MPP])
-                | Q(case_status__in=[CaseStatus.PREPARING, CaseStatus.PROPOSED, CaseStatus.SK_ISSUED]),
+                | Q(
+                    case_status__in=[
+                        CaseStatus.PREPARING,
+                        CaseStatus.PROPOSED,
+                        CaseStatus.INCOMPLETE,
+                        CaseStatus.NOT_ELIGIBLE,
+                        CaseStatus.SK_ISSUED,
+                    ]
+                ),
             ),
             # A nine-digit search also looks for an old NIP (employees.selectors.employee_search).
             models.Index(fields=["nip_lama"], name="employee_nip_lama", condition=~Q(nip_lama="")),
@@ -459,9 +468,25 @@ class DocumentType(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    is_required = models.BooleanField(_("required"), default=True)
+    is_required = models.BooleanField(
+        _("required"), default=True, help_text=_("Required items block the proposal to BKN while missing.")
+    )
+    kinds = models.JSONField(
+        _("retirement kinds"),
+        default=list,
+        blank=True,
+        help_text=_("The kinds of retirement that ask for it; none chosen: every kind."),
+    )
+    condition = models.CharField(
+        _("condition"),
+        max_length=30,
+        choices=ChecklistCondition.choices,
+        default=ChecklistCondition.ALWAYS,
+        help_text=_("Asked only when this holds for the person (employees/checklist.py)."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("document type")
@@ -535,6 +560,7 @@ class RetirementCase(models.Model):
         verbose_name = _("retirement record")
         verbose_name_plural = _("retirement records")
         ordering = ["tmt"]
+        permissions = [("override_checklist", _("Can propose to BKN with required documents missing"))]
         indexes = [models.Index(fields=["status", "proposal_due"], name="case_status_due")]
         constraints = [
             models.CheckConstraint(
@@ -568,6 +594,11 @@ class CaseStatusChange(models.Model):
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    missing_documents = models.TextField(
+        _("required documents missing"),
+        blank=True,
+        help_text=_("Proposed to BKN with these required documents missing, by an authorised override."),
+    )
 
     class Meta:
         verbose_name = _("status change")

@@ -38,10 +38,11 @@ from django.utils.translation import gettext_lazy
 
 from employees import cases
 from employees.choices import CaseStatus, EmployeeStatus
-from employees.models import CaseDocument, DocumentType, Employee
+from employees.models import Employee
 from employees.retirement import add_months
 from employees.scope import staff_scope, staff_scopes
 from employees.selectors import retirement_worklist
+from employees.selectors.checklist import checklist_items, missing_by_case, uncased_missing
 from purna import roles
 from purna.notifications import conf, registry
 from purna.notifications.builtin import staff_with_role
@@ -169,24 +170,23 @@ def _window_facts(request: registry.PlanRequest, longest_months: int) -> dict[in
     return {pk: f for pk, f in facts.items() if f.in_service and f.tmt and request.today < f.tmt <= until}
 
 
+def _missing_of(missing_of_case: dict, case_pk: int) -> list:
+    record = missing_of_case.get(case_pk)
+    return record.missing if record is not None else []
+
+
 def missing_documents(facts: Iterable[Facts]) -> dict[int, list[str]]:
-    """The names of the required active documents not uploaded, per employee (all of them without a
-    record), in checklist order. Two queries whatever the number of employees."""
+    """The names of the required documents of each employee's checklist not uploaded yet
+    (employees/checklist.py: their kind and family), in checklist order; without a record, the items any
+    BUP record asks for. Five queries whatever the number of employees."""
     facts = list(facts)
-    specs = [
-        cases.DocumentSpec(id=pk, name=name, is_required=True)
-        for pk, name in DocumentType.objects.filter(is_active=True, is_required=True)
-        .order_by("order", "name")
-        .values_list("pk", "name")
-    ]
-    case_ids = [f.case_pk for f in facts if f.case_pk is not None]
-    uploaded: dict[int, set[int]] = {}
-    if case_ids:
-        for case_id, type_id in CaseDocument.objects.filter(case_id__in=case_ids).values_list(
-            "case_id", "document_type_id"
-        ):
-            uploaded.setdefault(case_id, set()).add(type_id)
-    return {f.pk: [spec.name for spec in cases.missing_required(specs, uploaded.get(f.case_pk, set()))] for f in facts}
+    items = checklist_items()
+    missing_of_case = missing_by_case(items, case_ids=[f.case_pk for f in facts if f.case_pk is not None])
+    uncased = [item.name for item in uncased_missing(items)]
+    return {
+        f.pk: uncased if f.case_pk is None else [item.name for item in _missing_of(missing_of_case, f.case_pk)]
+        for f in facts
+    }
 
 
 def operators_responsible(unit_ids: Collection[int]) -> dict[int, list[Any]]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from employees.views import cases, kinds, projection, register, transfer
+from employees.views import bkn_answers, cases, kinds, projection, register, transfer
 
 app_name = "employees"
 urlpatterns = [
@@ -21,6 +21,9 @@ urlpatterns = [
     path("berkas/<int:pk>/dokumen/<int:type_pk>/", cases.CaseDocumentUploadView.as_view(), name="case_document_upload"),
     path("berkas/dokumen/<int:pk>/", cases.case_document_download, name="case_document"),
     path("berkas/dokumen/<int:pk>/hapus/", cases.case_document_delete_view, name="case_document_delete"),
+    # BKN's BTL and TMS answers (employees/views/bkn_answers.py).
+    path("berkas/jawaban-bkn/", bkn_answers.bkn_answers_view, name="bkn_answers"),
+    path("berkas/jawaban-bkn/xlsx/", bkn_answers.bkn_answers_xlsx, name="bkn_answers_xlsx"),
     # Spreadsheets in and out (employees/views/transfer.py).
     path("impor/", transfer.ImportJobCreateView.as_view(), name="import_create"),
     path("impor/<int:pk>/", transfer.ImportJobDetailView.as_view(), name="import_detail"),

@@ -17,8 +17,8 @@ BENDAHARA = "Bendahara"
 PIMPINAN = "Pimpinan"
 
 # Entries are "app_label" (every permission of the app), "app_label.codename", or
-# "app_label.view_*" (every view permission of the app). Unknown entries are skipped: the app
-# that defines them may not be migrated yet.
+# "app_label.view_*" (every view permission of the app); "!app_label.codename" takes one away from
+# what the others give. Unknown entries are skipped: the app that defines them may not be migrated yet.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ADMIN: [
         "purna",
@@ -35,6 +35,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     OPERATOR: [
         "purna.view_dashboard",
         "employees",
+        # Proposing to BKN with required documents missing is the admin's decision, with a reason.
+        "!employees.override_checklist",
         "ceremonies",
         "benefits.view_*",
         # Prepares payouts (and corrects or cancels drafts) and records THT claims; never verifies,
@@ -76,7 +78,12 @@ ROLE_NAMES = list(ROLE_PERMISSIONS)
 
 def _permission_filter(entries: list[str]) -> Q:
     query = Q(pk__in=[])
+    excluded = Q(pk__in=[])
     for entry in entries:
+        if entry.startswith("!"):
+            app_label, _, codename = entry[1:].partition(".")
+            excluded |= Q(content_type__app_label=app_label, codename=codename)
+            continue
         app_label, _, codename = entry.partition(".")
         if not codename:
             query |= Q(content_type__app_label=app_label)
@@ -84,7 +91,7 @@ def _permission_filter(entries: list[str]) -> Q:
             query |= Q(content_type__app_label=app_label, codename__startswith=codename[:-1])
         else:
             query |= Q(content_type__app_label=app_label, codename=codename)
-    return query
+    return query & ~excluded
 
 
 def roles_sync() -> None:

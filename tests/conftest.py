@@ -15,7 +15,16 @@ from tests.workers import WorkerProcess, worker_env
 # Transactional tests flush every table, the rows the migrations seeded included: tests that need the
 # BUP table or the document checklist ask for them again through these fixtures.
 seed_rules = importlib.import_module("employees.migrations.0003_seed_retirement_rules").seed_rules
-seed_documents = importlib.import_module("employees.migrations.0005_seed_document_types").seed
+seed_documents_0005 = importlib.import_module("employees.migrations.0005_seed_document_types").seed
+seed_checklist = importlib.import_module("employees.migrations.0023_seed_checklist_per_kind").seed
+
+
+def seed_documents(apps, schema_editor) -> None:
+    """The document checklist as the migrations leave it: the first list, then its kinds and conditions."""
+    seed_documents_0005(apps, schema_editor)
+    seed_checklist(apps, schema_editor)
+
+
 seed_kind_rules = importlib.import_module("employees.migrations.0021_seed_kind_rules").seed
 
 
@@ -30,7 +39,7 @@ def seeded_rules(db):
 
 @pytest.fixture
 def seeded_documents(db):
-    """The document checklist of migration 0005."""
+    """The document checklist of migrations 0005 and 0020."""
     seed_documents(global_apps, None)
 
 

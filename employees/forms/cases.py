@@ -85,23 +85,31 @@ class CaseTransitionForm(forms.Form):
         max_length=200,
         help_text=_("For example: Bupati Contoh, or Presiden RI."),
     )
+    override = forms.BooleanField(
+        label=_("Propose with required documents missing (override; give the reason below)"), required=False
+    )
     note = forms.CharField(
         label=_("Note"), required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     FIELDS_BY_STATUS = {
-        CaseStatus.PROPOSED: ["proposed_on"],
+        CaseStatus.PROPOSED: ["proposed_on", "override"],
         CaseStatus.SK_ISSUED: ["sk_number", "sk_date", "sk_signer", "pertek_number", "pertek_date"],
     }
 
-    def __init__(self, *args, from_status: str, to_status: str, **kwargs):
+    def __init__(self, *args, from_status: str, to_status: str, may_override: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.to_status = to_status
         keep = [*self.FIELDS_BY_STATUS.get(to_status, []), "note"]
+        if not may_override and "override" in keep:
+            keep.remove("override")
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
-        if cases.needs_reason(from_status, to_status):
+        if to_status in cases.BKN_ANSWERS:
+            self.fields["note"].required = True
+            self.fields["note"].label = _("BKN's reason")
+        elif cases.needs_reason(from_status, to_status):
             self.fields["note"].required = True
             self.fields["note"].label = _("Reason")
 

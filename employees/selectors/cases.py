@@ -3,7 +3,6 @@ work list (akan purna tugas).
 """
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -11,17 +10,31 @@ from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, Q, QuerySet, When
 from django.utils import timezone
 
-from employees import cases
+from employees import cases, checklist
 from employees.choices import CaseStatus, RetirementKind
 from employees.models import CaseDocument, CaseStatusChange, DocumentType, Employee, RetirementCase
 from employees.retirement import add_months
 from employees.scope import Scope
+from employees.selectors.checklist import (
+    case_person_facts,
+    checklist_items,
+    item_spec,
+    missing_by_case,
+    uncased_missing,
+)
 from employees.selectors.register import ACTIVE_STATUSES, employee_case, unit_and_subunit_ids
 
 # The work list's filter value for "no retirement record opened yet".
 CASE_NONE = "belum_ada"
-# A record still in progress (not done, not cancelled).
-CASE_OPEN_STATUSES = [CaseStatus.PREPARING, CaseStatus.PROPOSED, CaseStatus.SK_ISSUED]
+# A record still in progress (not done, not cancelled), in the order of the index employee_worklist's
+# condition (employees/models.py): PostgreSQL matches the condition only when the lists are the same.
+CASE_OPEN_STATUSES = [
+    CaseStatus.PREPARING,
+    CaseStatus.PROPOSED,
+    CaseStatus.INCOMPLETE,
+    CaseStatus.NOT_ELIGIBLE,
+    CaseStatus.SK_ISSUED,
+]
 # A record that decides the employee's TMT: any but a cancelled one.
 CASE_LIVE_STATUSES = [*CASE_OPEN_STATUSES, CaseStatus.DONE]
 
@@ -47,12 +60,17 @@ def document_type_list() -> list[DocumentType]:
 
 @dataclass(frozen=True)
 class ChecklistRow:
+    """One item of the person's checklist. `required` is False for an item only offered, and for a
+    document uploaded under an item the person's checklist no longer asks for (kept, shown, not counted)."""
+
     document_type: DocumentType
     document: CaseDocument | None
+    required: bool = True
+    applies: bool = True
 
     @property
     def missing(self) -> bool:
-        return self.document is None and self.document_type.is_required
+        return self.document is None and self.required
 
 
 @dataclass(frozen=True)
@@ -62,9 +80,11 @@ class NextStep:
     status: str
     needs_reason: bool
 
+    from_status: str = ""
+
     @property
     def label(self) -> str:
-        return str(cases.ACTION_LABELS[self.status])
+        return cases.action_label(self.from_status, self.status)
 
     @property
     def status_label(self) -> str:
@@ -93,11 +113,28 @@ class RetirementCaseCard:
 
     @property
     def required_count(self) -> int:
-        return sum(1 for row in self.checklist if row.document_type.is_required)
+        return sum(1 for row in self.checklist if row.required)
+
+    @property
+    def proposal_count(self) -> int:
+        """How many times the record went to BKN (the first proposal and each resubmission)."""
+        return sum(1 for change in self.history if change.to_status == CaseStatus.PROPOSED)
+
+    @property
+    def bkn_answer(self) -> CaseStatusChange | None:
+        """BKN's last BTL or TMS answer while the record stands on it (its reason is the note)."""
+        if self.case is None or self.case.status not in cases.BKN_ANSWERS:
+            return None
+        return next((change for change in reversed(self.history) if change.to_status == self.case.status), None)
+
+    @property
+    def asked_count(self) -> int:
+        """The items the person's checklist asks for (uploads under items no longer asked left out)."""
+        return sum(1 for row in self.checklist if row.applies)
 
     @property
     def uploaded_count(self) -> int:
-        return sum(1 for row in self.checklist if row.document is not None)
+        return sum(1 for row in self.checklist if row.applies and row.document is not None)
 
     @property
     def document_max_bytes(self) -> int:
@@ -107,9 +144,12 @@ class RetirementCaseCard:
 def retirement_case_card(*, employee: Employee, today: dt.date | None = None) -> RetirementCaseCard:
     """The employee's retirement record as the card shows it: steps, deadline, checklist, history, moves.
 
-    Three queries with a record (the checklist's document types, the record's documents with their
-    uploaders, the status changes with their actors), none without one, plus one to find the record
-    unless the employee came from employee_get or the record from retirement_case_get.
+    Five queries with a record (the checklist's document types, the record's documents with their
+    uploaders, the status changes with their actors, the spouses and the children that the checklist's
+    conditions read), none without one, plus one to find the record unless the employee came from
+    employee_get or the record from retirement_case_get. The checklist is the person's
+    (employees/checklist.py): the items their kind and family ask for, then documents uploaded under
+    items no longer asked for.
     """
     today = today or timezone.localdate()
     case = employee_case(employee)
@@ -126,12 +166,21 @@ def retirement_case_card(*, employee: Employee, today: dt.date | None = None) ->
         document.document_type_id: document
         for document in CaseDocument.objects.filter(case=case).select_related("uploaded_by")
     }
-    checklist = [ChecklistRow(kind, documents.get(kind.pk)) for kind in document_type_list()]
+    facts = case_person_facts(case=case, employee=employee)
+    rows, others = [], []
+    for document_type in document_type_list():
+        spec = item_spec(document_type)
+        if checklist.item_applies(spec, facts):
+            rows.append(ChecklistRow(document_type, documents.get(document_type.pk), spec.is_required))
+        elif document_type.pk in documents:
+            others.append(ChecklistRow(document_type, documents[document_type.pk], required=False, applies=False))
     history = list(case.status_changes.select_related("actor").order_by("at", "pk"))
     next_steps = [
-        NextStep(status, cases.needs_reason(case.status, status)) for status in cases.allowed_transitions(case.status)
+        NextStep(status, cases.needs_reason(case.status, status), case.status)
+        for status in cases.allowed_transitions(case.status)
     ]
-    return RetirementCaseCard(employee, case, deadline, cases.steps(case.status), checklist, history, next_steps)
+    checklist_rows = rows + others
+    return RetirementCaseCard(employee, case, deadline, cases.steps(case.status), checklist_rows, history, next_steps)
 
 
 # The employee fields the work list shows or reads (a narrower row reads faster).
@@ -235,7 +284,7 @@ class KeysFirstPaginator(Paginator):
 class WorklistRow:
     employee: Employee  # from retirement_worklist
     deadline: cases.Deadline | None
-    missing: list[cases.DocumentSpec]  # required documents not uploaded yet, in checklist order
+    missing: list[checklist.ItemSpec]  # required documents of the person not uploaded yet, in checklist order
     case_pk: int | None = None  # the employee's record, if any
     case_kind: str = ""
 
@@ -255,23 +304,17 @@ class WorklistRow:
 def retirement_worklist_rows(employees: list[Employee], *, today: dt.date | None = None) -> list[WorklistRow]:
     """One page of the work list with each row's record, deadline and missing documents.
 
-    Two queries whatever the page's length: the checklist, and the records of the page's employees with
-    the types of their uploads (the page itself reads the employees alone, see retirement_worklist).
+    Five queries whatever the page's length: the checklist, then the records of the page's employees with
+    their person's checklist (employees/selectors/checklist.py: the records, spouses, children and
+    uploads). A row with no record shows the items any BUP record will ask for (the page itself reads
+    the employees alone, see retirement_worklist).
     """
     today = today or timezone.localdate()
     months_before = settings.PURNA_PROPOSAL_MONTHS_BEFORE_TMT
-    specs = [
-        cases.DocumentSpec(id=kind.pk, name=kind.name, is_required=kind.is_required) for kind in document_type_list()
-    ]
+    items = checklist_items()
     with_record = [employee.pk for employee in employees if employee.case_status]
-    records: dict[int, tuple[int, str]] = {}
-    uploaded: dict[int, set[int]] = defaultdict(set)
-    for employee_id, case_id, kind, type_id in RetirementCase.objects.filter(employee_id__in=with_record).values_list(
-        "employee_id", "pk", "kind", "documents__document_type_id"
-    ):
-        records[employee_id] = (case_id, kind)
-        if type_id is not None:
-            uploaded[employee_id].add(type_id)
+    records = {record.employee_id: record for record in missing_by_case(items, employee_ids=with_record).values()}
+    uncased = uncased_missing(items)
     rows = []
     for employee in employees:
         if employee.case_status in CASE_LIVE_STATUSES:
@@ -282,7 +325,9 @@ def retirement_worklist_rows(employees: list[Employee], *, today: dt.date | None
             )
         else:
             deadline = None
-        missing = cases.missing_required(specs, uploaded.get(employee.pk, set()))
-        case_pk, case_kind = records.get(employee.pk, (None, ""))
-        rows.append(WorklistRow(employee, deadline, missing, case_pk, case_kind))
+        record = records.get(employee.pk)
+        if record is None:
+            rows.append(WorklistRow(employee, deadline, uncased))
+        else:
+            rows.append(WorklistRow(employee, deadline, record.missing, record.case_id, record.kind))
     return rows

@@ -29,10 +29,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from employees import cases
+from employees import cases, checklist
 from employees.choices import AsnType, CaseStatus, RetirementKind
 from employees.exceptions import CaseError, EmployeeError
 from employees.models import CaseDocument, CaseStatusChange, DocumentType, Employee, RetirementCase
+from employees.selectors.cases import document_type_list
+from employees.selectors.checklist import case_person_facts, item_spec
 from employees.selectors.kinds import case_kpp_check
 from employees.services.kinds import death_tmt_decide, kind_facts_clean, kind_outcome_set
 from employees.services.register import CASE_COPY_FIELDS, employee_update
@@ -51,6 +53,8 @@ STEP_FACTS: dict[str, frozenset[str]] = {
     CaseStatus.SK_ISSUED: frozenset({"pertek_number", "pertek_date", "sk_number", "sk_date", "sk_signer"}),
 }
 NOTE_MAX_LENGTH = CaseStatusChange._meta.get_field("note").max_length
+# Who may propose to BKN while required documents are missing (with a reason).
+OVERRIDE_PERMISSION = "employees.override_checklist"
 
 
 def _note_check(note: str) -> str:
@@ -81,8 +85,17 @@ def _employee_status_set(employee: Employee, status: str, actor: User) -> Employ
         ) from exc
 
 
-def _status_change_record(case: RetirementCase, *, from_status: str, actor: User, note: str) -> None:
-    CaseStatusChange.objects.create(case=case, from_status=from_status, to_status=case.status, actor=actor, note=note)
+def _status_change_record(
+    case: RetirementCase, *, from_status: str, actor: User, note: str, missing: Iterable[str] = ()
+) -> None:
+    CaseStatusChange.objects.create(
+        case=case,
+        from_status=from_status,
+        to_status=case.status,
+        actor=actor,
+        note=note,
+        missing_documents="\n".join(missing),
+    )
 
 
 def _worklist_copy(employee: Employee, case: RetirementCase) -> None:
@@ -221,8 +234,22 @@ class StepInput(DecisionFacts, total=False):
     proposed_on: dt.date | None
 
 
+def _missing_documents(case: RetirementCase, employee: Employee) -> list[str]:
+    """The names of the required documents of the person's checklist with nothing uploaded (4 queries)."""
+    items = [item_spec(document_type) for document_type in document_type_list()]
+    uploaded = set(CaseDocument.objects.filter(case=case).values_list("document_type__code", flat=True))
+    facts = case_person_facts(case=case, employee=employee)
+    return [item.name for item in checklist.missing_required(items, facts, uploaded)]
+
+
 def retirement_case_transition(
-    *, case: RetirementCase, to_status: str, actor: User, note: str = "", **facts: Unpack[StepInput]
+    *,
+    case: RetirementCase,
+    to_status: str,
+    actor: User,
+    note: str = "",
+    override: bool = False,
+    **facts: Unpack[StepInput],
 ) -> RetirementCase:
     """Move a record to the next step of the pipeline and return the saved row.
 
@@ -230,8 +257,11 @@ def retirement_case_transition(
     proposal date (`proposed_on`, today by default); "SK issued" needs `sk_number`, `sk_date` and
     `sk_signer` (and takes `pertek_number` / `pertek_date`); cancelling or sending back needs a `note`;
     "done" is possible from the TMT on and sets the employee's status (retired, left the service for a
-    PPPK contract end, deceased for a death). Each move writes a CaseStatusChange and a history row with
-    the actor. Raises CaseError (nothing changed) for a move that is not allowed or bad facts, TypeError
+    PPPK contract end, deceased for a death). BKN's answers BTL and TMS need BKN's reason (`note`); a
+    BTL record may be proposed again. A proposal is refused while a required document of the person's
+    checklist is missing, unless `override` is asked by an actor with employees.override_checklist and
+    `note` gives the reason: the missing list is then kept on the status change. Each move writes a
+    CaseStatusChange and a history row with the actor. Raises CaseError (nothing changed) for a move that is not allowed or bad facts, TypeError
     for facts the step does not take.
     """
     unknown = sorted(set(facts) - STEP_FACTS.get(to_status, frozenset()))
@@ -253,6 +283,9 @@ def retirement_case_transition(
             sk_signer=(facts.get("sk_signer") or "").strip(),
         )
         from_status = locked.status
+        missing: list[str] = []
+        if to_status == CaseStatus.PROPOSED and to_status in cases.allowed_transitions(from_status):
+            missing = _missing_documents(locked, employee)
         cases.transition_check(
             from_status=from_status,
             to_status=to_status,
@@ -260,6 +293,9 @@ def retirement_case_transition(
             tmt=locked.tmt,
             proposed_on=locked.proposed_on,
             today=today,
+            missing_documents=missing,
+            override=override,
+            may_override=actor.has_perm(OVERRIDE_PERMISSION),
         )
         if to_status == CaseStatus.PROPOSED:
             locked.proposed_on = step.proposed_on
@@ -274,7 +310,7 @@ def retirement_case_transition(
         _clean(locked)
         history_note(locked, actor=actor, reason=note)
         locked.save()
-        _status_change_record(locked, from_status=from_status, actor=actor, note=note)
+        _status_change_record(locked, from_status=from_status, actor=actor, note=note, missing=missing)
         _worklist_copy(employee, locked)
         locked.employee = employee
         if to_status == CaseStatus.DONE:

@@ -12,6 +12,8 @@ register = template.Library()
 BADGES = {
     CaseStatus.PREPARING: "text-bg-warning",
     CaseStatus.PROPOSED: "text-bg-info",
+    CaseStatus.INCOMPLETE: "text-bg-danger",
+    CaseStatus.NOT_ELIGIBLE: "text-bg-dark",
     CaseStatus.SK_ISSUED: "text-bg-primary",
     CaseStatus.DONE: "text-bg-success",
 }
@@ -27,6 +29,12 @@ def case_badge(status: str) -> str:
 def cancels_case(status: str) -> bool:
     """Moving to `status` cancels the record."""
     return status == CaseStatus.CANCELLED
+
+
+@register.filter
+def bkn_answer(status: str) -> bool:
+    """Moving to `status` records BKN's BTL or TMS answer (BKN's reason is asked)."""
+    return status in (CaseStatus.INCOMPLETE, CaseStatus.NOT_ELIGIBLE)
 
 
 @register.filter

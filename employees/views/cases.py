@@ -33,6 +33,7 @@ from employees.selectors import (
 )
 from employees.selectors.kinds import case_kind_panel
 from employees.services.cases import (
+    OVERRIDE_PERMISSION,
     case_document_delete,
     case_document_upload,
     retirement_case_open,
@@ -172,7 +173,10 @@ class RetirementCaseTransitionView(PermissionRequiredMixin, FormView):
 
     def get_form(self, form_class=None):
         return CaseTransitionForm(
-            **self.get_form_kwargs(), from_status=self.case().status, to_status=self.kwargs["to_status"]
+            **self.get_form_kwargs(),
+            from_status=self.case().status,
+            to_status=self.kwargs["to_status"],
+            may_override=self.request.user.has_perm(OVERRIDE_PERMISSION),
         )
 
     def get_initial(self):

@@ -75,7 +75,9 @@ def snapshot(case_or_employee=None) -> dict:
 def retired_last_month_fixture(actor, today):
     """A BUP record whose TMT was the first of this month: it can go all the way to done."""
     employee = make_employee(tmt=today.replace(day=1))
-    return retirement_case_open(employee=employee, kind=RetirementKind.BUP, actor=actor)
+    case = retirement_case_open(employee=employee, kind=RetirementKind.BUP, actor=actor)
+    checklist_complete(case)
+    return case
 
 
 def in_english(client: Client) -> Client:
@@ -92,3 +94,24 @@ def png_bytes() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (30, 20), (11, 93, 75)).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def checklist_complete(case: RetirementCase) -> None:
+    """The required documents of the person's checklist marked as uploaded for `case` (rows only, no
+    files): a record whose checklist cannot block the proposal to BKN, for tests about something else."""
+    from employees.models import DocumentType
+    from employees.selectors.checklist import checklist_items, missing_by_case
+
+    record = missing_by_case(checklist_items(), case_ids=[case.pk]).get(case.pk)
+    codes = [item.code for item in record.missing] if record else []
+    CaseDocument.objects.bulk_create(
+        CaseDocument(
+            case=case,
+            document_type=document_type,
+            file=f"cases/{case.pk}/{document_type.code}.pdf",
+            original_name=f"{document_type.code}.pdf",
+            content_type="application/pdf",
+            size=1,
+        )
+        for document_type in DocumentType.objects.filter(code__in=codes)
+    )

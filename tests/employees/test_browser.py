@@ -14,6 +14,7 @@ from employees.selectors import CASE_NONE
 from employees.services.register import retirement_facts_refresh
 from purna import formatting, roles
 from tests.employees.case_fixtures import (
+    checklist_complete,
     month_ahead,
     png_bytes,
     today_fixture,  # noqa: F401 (a fixture)
@@ -61,6 +62,19 @@ def test_operator_opens_a_record_uploads_a_photo_and_proposes_it(page, live_serv
     assert page.get_by_test_id("doc-pas-foto").get_attribute("data-state") == "done"
     assert page.locator(".alert-success").is_visible()
 
+    # The other required documents are still missing: the dialog lists them and the proposal is refused.
+    page.get_by_test_id("step-diusulkan").click()
+    page.get_by_test_id("confirm-diusulkan").wait_for(state="visible")
+    assert "KARPEG" in page.locator(f"#step-{case.pk}-diusulkan").get_by_test_id("checklist-missing").inner_text()
+    page.screenshot(path=screenshots / "case_confirm_missing.png")
+    page.get_by_test_id("confirm-diusulkan").click()
+    page.wait_for_load_state()
+    assert "KARPEG" in page.locator(".invalid-feedback, .alert-danger, .alert-block").first.inner_text()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.PREPARING
+
+    checklist_complete(case)
+    page.goto(reverse("employees:case_detail", args=[case.pk]))
     page.get_by_test_id("step-diusulkan").click()
     page.get_by_test_id("confirm-diusulkan").wait_for(state="visible")
     page.screenshot(path=screenshots / "case_confirm.png")

@@ -9,13 +9,11 @@ from hypothesis import strategies as st
 
 from employees.cases import (
     Deadline,
-    DocumentSpec,
     StepFacts,
     allowed_transitions,
     case_deadline,
     employee_status_on_done,
     employee_status_on_open,
-    missing_required,
     needs_reason,
     open_check,
     proposal_due,
@@ -45,6 +43,13 @@ ALLOWED = {
     (S.PROPOSED, S.SK_ISSUED),
     (S.PROPOSED, S.PREPARING),
     (S.PROPOSED, S.CANCELLED),
+    (S.PROPOSED, S.INCOMPLETE),
+    (S.PROPOSED, S.NOT_ELIGIBLE),
+    (S.INCOMPLETE, S.PROPOSED),
+    (S.INCOMPLETE, S.PREPARING),
+    (S.INCOMPLETE, S.CANCELLED),
+    (S.NOT_ELIGIBLE, S.PREPARING),
+    (S.NOT_ELIGIBLE, S.CANCELLED),
     (S.SK_ISSUED, S.DONE),
     (S.SK_ISSUED, S.CANCELLED),
 }
@@ -378,13 +383,3 @@ def test_the_sql_bound_agrees_with_the_deadline(today, tmt, months):
 )
 def test_the_sql_bound_at_month_ends(today, months, bound):
     assert uncased_overdue_before(today=today, months_before=months) == bound
-
-
-# --- Documents ----------------------------------------------------------------------------------------
-
-
-def test_missing_required_keeps_checklist_order():
-    specs = [DocumentSpec(3, "SK CPNS", True), DocumentSpec(1, "SK PMK", False), DocumentSpec(2, "KTP", True)]
-    assert missing_required(specs, {3}) == [DocumentSpec(2, "KTP", True)]
-    assert missing_required(specs, set()) == [specs[0], specs[2]]
-    assert missing_required(specs, {2, 3}) == []

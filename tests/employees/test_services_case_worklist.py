@@ -14,6 +14,7 @@ from employees.retirement import add_months
 from employees.services.cases import retirement_case_open, retirement_case_transition, retirement_worklist_sync
 from employees.services.register import employee_update, retirement_facts_refresh
 from tests.employees.case_fixtures import (
+    checklist_complete,
     first_of_month,
     make_employee,
     retired_last_month_fixture,  # noqa: F401 (a fixture)
@@ -50,6 +51,7 @@ def test_the_copy_follows_the_record_through_open_moves_cancel_and_reopen(actor,
     # An import that checked the row before the record was opened must see it changed.
     assert Employee.objects.get(pk=employee.pk).updated_at > updated_at
 
+    checklist_complete(case)
     case = retirement_case_transition(case=case, to_status=CaseStatus.PROPOSED, actor=actor)
     assert copy_of(employee) == (CaseStatus.PROPOSED, case.proposal_due, aps_tmt)
     case = retirement_case_transition(case=case, to_status=CaseStatus.PREPARING, note="Berkas kurang", actor=actor)

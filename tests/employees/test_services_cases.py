@@ -10,6 +10,7 @@ from employees.models import Employee, KindRule
 from employees.retirement import add_months
 from employees.services.cases import retirement_case_decision_correct, retirement_case_open, retirement_case_transition
 from tests.employees.case_fixtures import (
+    checklist_complete,
     first_of_month,
     make_employee,
     retired_last_month_fixture,  # noqa: F401 (a fixture)
@@ -182,6 +183,7 @@ def test_the_whole_pipeline_records_who_did_what(retired_last_month, actor, toda
     case = retired_last_month
     verifier = UserFactory(username="kabid-mutasi", password=None, units="all")
 
+    checklist_complete(case)
     case = retirement_case_transition(case=case, to_status=CaseStatus.PROPOSED, actor=actor)
     assert case.proposed_on == today
     case = retirement_case_transition(
@@ -223,6 +225,7 @@ def test_a_contract_end_leaves_the_service_rather_than_retiring(actor, today):
     contract_end = today.replace(day=1) - dt.timedelta(days=1)
     employee = make_employee(tmt=first_of_month(today, 200), asn_type="PPPK", golongan="IX", contract_end=contract_end)
     case = retirement_case_open(employee=employee, kind=RetirementKind.CONTRACT_END, actor=actor)
+    checklist_complete(case)
     case = retirement_case_transition(case=case, to_status=CaseStatus.PROPOSED, actor=actor)
     case = retirement_case_transition(
         case=case, to_status=CaseStatus.SK_ISSUED, actor=actor, sk_number="1", sk_date=today, sk_signer="Bupati"
@@ -316,6 +319,7 @@ def test_closing_before_the_tmt_is_refused(actor, today):
     case = retirement_case_open(
         employee=make_employee(tmt=first_of_month(today, 2)), kind=RetirementKind.BUP, actor=actor
     )
+    checklist_complete(case)
     case = retirement_case_transition(case=case, to_status=CaseStatus.PROPOSED, actor=actor)
     case = retirement_case_transition(
         case=case, to_status=CaseStatus.SK_ISSUED, actor=actor, sk_number="1", sk_date=today, sk_signer="Bupati"

@@ -15,6 +15,7 @@ from employees.selectors import retirement_case_card
 from employees.services.register import retirement_facts_refresh
 from purna import roles
 from tests.employees.case_fixtures import (
+    checklist_complete,
     in_english,
     month_ahead,
     png_bytes,
@@ -157,6 +158,7 @@ def case(operator_client, employee):
 
 
 def test_moving_to_proposed_records_the_date_and_who(operator_client, operator, case, today):
+    checklist_complete(case)
     url = reverse("employees:case_transition", args=[case.pk, CaseStatus.PROPOSED])
     page = operator_client.get(url)
     assert page.status_code == 200
@@ -172,6 +174,7 @@ def test_moving_to_proposed_records_the_date_and_who(operator_client, operator, 
 
 
 def test_the_sk_step_asks_for_the_sk(operator_client, case, today):
+    checklist_complete(case)
     operator_client.post(
         reverse("employees:case_transition", args=[case.pk, CaseStatus.PROPOSED]), {"proposed_on": today.isoformat()}
     )
@@ -258,7 +261,9 @@ def test_the_record_page_shows_steps_checklist_and_history(operator_client, case
     assert 'data-testid="doc-ktp" data-state="missing"' in page
     assert 'data-testid="doc-npwp" data-state="optional"' in page
     assert 'data-testid="step-diusulkan"' in page
-    assert "1 of 21 uploaded, 16 required missing" in page
+    # The BUP checklist of a person with no family and no prior service (employees/checklist.py).
+    assert "1 of 17 uploaded, 14 required missing" in page
+    assert 'data-testid="doc-akta-kematian"' not in page
 
 
 def test_the_record_page_runs_a_fixed_number_of_queries(
@@ -270,8 +275,9 @@ def test_the_record_page_runs_a_fixed_number_of_queries(
     operator_client.get(url)  # warm the session and permission caches of the first request
 
     # session, user, permissions (2), the agency (base.html), the record (with its kind rule), the checklist,
-    # its documents, its status changes, the discipline penalties (the KPP)
-    with django_assert_num_queries(11):
+    # its documents, its status changes, the spouses and the children (the checklist's conditions), the
+    # discipline penalties (the KPP)
+    with django_assert_num_queries(13):
         assert operator_client.get(url).status_code == 200
 
 
@@ -314,6 +320,7 @@ def test_the_admin_shows_records_with_their_documents_and_history(admin_client, 
 
 
 def test_the_admin_action_moves_records_through_the_service(admin_client, case, today):
+    checklist_complete(case)
     other = RetirementCaseFactory(status=CaseStatus.SK_ISSUED, sk_number="1", sk_date=today)
 
     response = admin_client.post(
