@@ -134,17 +134,17 @@ def generated_document_retry(*, document: GeneratedDocument) -> GeneratedDocumen
         if locked.is_ready or (locked.status in (Status.PENDING, Status.RUNNING) and not locked.is_stuck):
             return locked
         locked.status, locked.done, locked.error, locked.changed_at = Status.PENDING, 0, "", timezone.now()
-        locked.save(update_fields=["status", "done", "error", "changed_at"])
+        locked.queued_at = None  # handed over again below; the sweep does it if the broker is down
+        locked.save(update_fields=["status", "done", "error", "changed_at", "queued_at"])
     _enqueue(locked.pk)
     return locked
 
 
 def _enqueue(document_id: int) -> None:
-    # Queued again from scratch: if the broker is down now, the sweep (purna/jobs.py) hands it over later,
-    # and the request itself does not fail for it.
+    # The document's queued_at is empty (new, or reset by the caller): if the broker is down now, the sweep
+    # (purna/jobs.py) hands it over later, and the request itself does not fail for it.
     from purna.tasks import generated_document_render_task
 
-    GeneratedDocument.objects.filter(pk=document_id).update(queued_at=None)
     job_queue_after_commit(GeneratedDocument, document_id, generated_document_render_task)
 
 
@@ -276,6 +276,7 @@ def _lost_file_requeue(document: GeneratedDocument) -> GeneratedDocument:
         locked = GeneratedDocument.objects.select_for_update().get(pk=document.pk)
         if locked.status == Status.DONE:
             locked.status, locked.done, locked.file, locked.changed_at = Status.PENDING, 0, "", timezone.now()
-            locked.save(update_fields=["status", "done", "file", "changed_at"])
+            locked.queued_at = None
+            locked.save(update_fields=["status", "done", "file", "changed_at", "queued_at"])
             _enqueue(locked.pk)
     return locked

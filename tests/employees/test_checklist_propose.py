@@ -82,9 +82,7 @@ def test_a_tewas_record_asks_visum_chronology_and_the_childrens_papers(actor, to
         relation=ChildRelation.NATURAL,
     )
     Child.objects.create(employee=employee, name="Adi", birth_date=D(1990, 1, 1), is_working=True)  # fmt: skip
-    case = retirement_case_open(employee=employee, kind=RetirementKind.KILLED, tmt=today.replace(day=1), actor=actor)
-    RetirementCase.objects.filter(pk=case.pk).update(died_on=died)
-    case.refresh_from_db()
+    case = retirement_case_open(employee=employee, kind=RetirementKind.KILLED, died_on=died, actor=actor)
 
     card = retirement_case_card(employee=case.employee)
 
@@ -98,7 +96,8 @@ def test_a_tewas_record_asks_visum_chronology_and_the_childrens_papers(actor, to
 
 def test_an_unmarried_tewas_asks_for_the_parents_and_udzur_by_duty_for_the_duty_statement(actor, today):  # noqa: F811
     employee = make_employee(tmt=month_ahead(today, 30))
-    case = retirement_case_open(employee=employee, kind=RetirementKind.KILLED, tmt=today.replace(day=1), actor=actor)
+    died = today.replace(day=1) - dt.timedelta(days=1)
+    case = retirement_case_open(employee=employee, kind=RetirementKind.KILLED, died_on=died, actor=actor)
     assert "keterangan-orang-tua" in codes(retirement_case_card(employee=case.employee))
 
     other = make_employee(tmt=month_ahead(today, 30), prior_service_months=24)

@@ -15,6 +15,7 @@ from employees.selectors.kinds import case_kind_panel
 from employees.services.cases import retirement_case_kind_facts_update, retirement_case_open
 from purna import roles
 from tests.employees.case_fixtures import (
+    checklist_complete,
     first_of_month,
     in_english,
     make_employee,
@@ -140,6 +141,7 @@ def test_the_date_of_death_moves_the_tmt_only_before_the_proposal(actor, today):
 
     from employees.services.cases import retirement_case_transition
 
+    checklist_complete(case)
     retirement_case_transition(case=case, to_status=CaseStatus.PROPOSED, actor=actor)
     before = snapshot()
     with pytest.raises(CaseError, match="only before the proposal"):
