@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from employees.admin_accounts import AccountGuardMixin, StaffScopeGuardMixin
+from employees.admin_family import FAMILY_INLINES, FamilyCorrectionAdmin
 from employees.cases import DECIDED_STATUSES
 from employees.choices import CaseStatus
 from employees.exceptions import CaseError, EmployeeError
@@ -26,6 +27,7 @@ from employees.models import (
     DocumentType,
     Employee,
     FactsRefreshRun,
+    FamilyCorrection,
     RetirementCase,
     RetirementRule,
     StaffScope,
@@ -202,6 +204,7 @@ class EmployeeAdmin(ScopedAdminMixin, HistoryAdmin):
     readonly_fields = [*FACT_FIELDS, *CASE_COPY_FIELDS, "created_at", "updated_at"]
     show_full_result_count = False
     actions = ["facts_recompute"]
+    inlines = FAMILY_INLINES
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
@@ -428,3 +431,8 @@ class StaffUserAdmin(AccountGuardMixin, PermissionLabelsMixin, UserAdmin):
         if scope.all_units:
             return str(_("All work units"))
         return ", ".join(unit.name for unit in scope.units.all()) or str(_("None"))
+
+
+@admin.register(FamilyCorrection)
+class ScopedFamilyCorrectionAdmin(ScopedAdminMixin, FamilyCorrectionAdmin):
+    scope_unit_field = "employee__unit"

@@ -142,3 +142,11 @@ class ChildRelation(models.TextChoices):
 class ParentRelation(models.TextChoices):
     FATHER = "ayah", _("Father")
     MOTHER = "ibu", _("Mother")
+
+
+class CorrectionStatus(models.TextChoices):
+    """Where a retiree's request to correct their family data stands: staff decide, nothing changes alone."""
+
+    PENDING = "pending", _("Pending")
+    APPLIED = "applied", _("Applied")
+    REJECTED = "rejected", _("Rejected")

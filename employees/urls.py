@@ -1,6 +1,6 @@
 from django.urls import path
 
-from employees.views import cases, projection, register, transfer
+from employees.views import cases, family, projection, register, transfer
 
 app_name = "employees"
 urlpatterns = [
@@ -20,6 +20,16 @@ urlpatterns = [
     path("berkas/<int:pk>/dokumen/<int:type_pk>/", cases.CaseDocumentUploadView.as_view(), name="case_document_upload"),
     path("berkas/dokumen/<int:pk>/", cases.case_document_download, name="case_document"),
     path("berkas/dokumen/<int:pk>/hapus/", cases.case_document_delete_view, name="case_document_delete"),
+    # The family (employees/views/family.py).
+    path("<int:employee_pk>/keluarga/<str:kind>/tambah/", family.FamilyMemberFormView.as_view(), name="family_add"),
+    path("keluarga/<str:kind>/<int:pk>/ubah/", family.FamilyMemberFormView.as_view(), name="family_update"),
+    path("keluarga/<str:kind>/<int:pk>/hapus/", family.FamilyMemberRemoveView.as_view(), name="family_remove"),
+    path("koreksi-keluarga/", family.FamilyCorrectionListView.as_view(), name="family_corrections"),
+    path(
+        "koreksi-keluarga/<int:pk>/<str:decision>/",
+        family.FamilyCorrectionDecideView.as_view(),
+        name="family_correction_decide",
+    ),
     # Spreadsheets in and out (employees/views/transfer.py).
     path("impor/", transfer.ImportJobCreateView.as_view(), name="import_create"),
     path("impor/<int:pk>/", transfer.ImportJobDetailView.as_view(), name="import_detail"),
