@@ -48,6 +48,7 @@ class MarriageDates:
     died_on: dt.date | None = None
     marriage_date: dt.date | None = None
     ended_on: dt.date | None = None
+    end_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,10 @@ def spouse_errors(*, employee: PersonDates, spouse: MarriageDates, nik: str = ""
             _add(errors, "marriage_date", _("The marriage date is after the spouse's death."))
         if spouse.ended_on and spouse.ended_on < married:
             _add(errors, "ended_on", _("The marriage cannot end before it began."))
+    if spouse.ended_on and not spouse.end_reason:
+        _add(errors, "end_reason", _("Say how the marriage ended (divorce or death)."))
+    if spouse.end_reason and not spouse.ended_on:
+        _add(errors, "ended_on", _("Give the date the marriage ended."))
     if spouse.ended_on and spouse.birth_date and spouse.ended_on < spouse.birth_date:
         _add(errors, "ended_on", _("The marriage cannot end before the spouse's date of birth."))
     return errors

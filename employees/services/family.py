@@ -91,6 +91,7 @@ def member_errors(member: Spouse | Child | Parent, *, employee_died_on: dt.date 
                 died_on=member.died_on,
                 marriage_date=member.marriage_date,
                 ended_on=member.ended_on,
+                end_reason=member.end_reason,
             ),
             nik=member.nik,
         )
@@ -162,6 +163,8 @@ def _save(
         with transaction.atomic():
             member.save()
     except IntegrityError as exc:
+        if "spouse_nik_one_marriage" not in str(exc):
+            raise
         # Another request recorded the same spouse between the check and the write.
         raise FamilyError(errors={"nik": [_("This NIK is already the current spouse of another employee.")]}) from exc
 

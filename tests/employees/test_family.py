@@ -120,10 +120,16 @@ def test_a_child_dying_before_birth_is_refused():
         ),
         (
             EMPLOYEE,
-            MarriageDates(marriage_date=D(1995, 2, 14), ended_on=D(1995, 2, 13)),
+            MarriageDates(marriage_date=D(1995, 2, 14), ended_on=D(1995, 2, 13), end_reason="cerai"),
             {"ended_on": ["The marriage cannot end before it began."]},
         ),
-        (EMPLOYEE, MarriageDates(marriage_date=D(1995, 2, 14), ended_on=D(1995, 2, 14)), {}),
+        (EMPLOYEE, MarriageDates(marriage_date=D(1995, 2, 14), ended_on=D(1995, 2, 14), end_reason="cerai"), {}),
+        (
+            EMPLOYEE,
+            MarriageDates(marriage_date=D(1995, 2, 14), ended_on=D(2001, 1, 1)),
+            {"end_reason": ["Say how the marriage ended (divorce or death)."]},
+        ),
+        (EMPLOYEE, MarriageDates(end_reason="wafat"), {"ended_on": ["Give the date the marriage ended."]}),
         (
             EMPLOYEE,
             MarriageDates(birth_date=D(1972, 1, 2), died_on=D(1972, 1, 1)),
