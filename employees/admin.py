@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from employees.admin_accounts import AccountGuardMixin, StaffScopeGuardMixin
-from employees.admin_family import FAMILY_INLINES, FamilyCorrectionAdmin
+from employees.admin_family import FamilyCorrectionAdmin, FamilyInlinesMixin
 from employees.cases import DECIDED_STATUSES
 from employees.choices import CaseStatus
 from employees.exceptions import CaseError, EmployeeError
@@ -191,7 +191,7 @@ class EmployeeAdminForm(ServiceValidatedForm):
 
 
 @admin.register(Employee)
-class EmployeeAdmin(ScopedAdminMixin, HistoryAdmin):
+class EmployeeAdmin(FamilyInlinesMixin, ScopedAdminMixin, HistoryAdmin):
     """Employees are written by employee_create / employee_update (facts, work list, history, reminders)
     and never deleted: a person who leaves gets a status."""
 
@@ -204,7 +204,6 @@ class EmployeeAdmin(ScopedAdminMixin, HistoryAdmin):
     readonly_fields = [*FACT_FIELDS, *CASE_COPY_FIELDS, "created_at", "updated_at"]
     show_full_result_count = False
     actions = ["facts_recompute"]
-    inlines = FAMILY_INLINES
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

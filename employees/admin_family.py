@@ -26,7 +26,16 @@ class ParentInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-FAMILY_INLINES = [SpouseInline, ChildInline, ParentInline]
+class FamilyInlinesMixin:
+    """For the employee's admin: the family, read-only, on the change page. Never part of a POST: nothing of
+    it is saved there, and the employee's form posts as it did without them (no inline management forms)."""
+
+    inlines = [SpouseInline, ChildInline, ParentInline]
+
+    def get_inline_instances(self, request, obj=None):
+        if obj is None or request.method == "POST":
+            return []
+        return super().get_inline_instances(request, obj)  # type: ignore[misc]
 
 
 class FamilyCorrectionAdmin(HistoryAdmin):
