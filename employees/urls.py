@@ -24,6 +24,7 @@ urlpatterns = [
     path("<int:employee_pk>/keluarga/<str:kind>/tambah/", family.FamilyMemberFormView.as_view(), name="family_add"),
     path("keluarga/<str:kind>/<int:pk>/ubah/", family.FamilyMemberFormView.as_view(), name="family_update"),
     path("keluarga/<str:kind>/<int:pk>/hapus/", family.FamilyMemberRemoveView.as_view(), name="family_remove"),
+    path("impor-keluarga/", family.FamilyImportView.as_view(), name="family_import"),
     path("koreksi-keluarga/", family.FamilyCorrectionListView.as_view(), name="family_corrections"),
     path(
         "koreksi-keluarga/<int:pk>/<str:decision>/",

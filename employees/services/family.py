@@ -175,7 +175,9 @@ def _check_fields(model: type[Model], fields: Mapping[str, Any]) -> None:
         raise TypeError(f"Unknown {model.__name__} fields: {', '.join(unknown)}")
 
 
-def _member_add(model: type[Any], *, employee: Employee, actor: User | None, reason: str, fields: Mapping[str, Any]):
+def _member_add(
+    model: type[Any], *, employee: Employee, actor: User | None, reason: str, fields: Mapping[str, Any]
+) -> Any:
     _check_fields(model, fields)
     _scope_check(actor, employee)
     with transaction.atomic():
@@ -184,7 +186,7 @@ def _member_add(model: type[Any], *, employee: Employee, actor: User | None, rea
     return member
 
 
-def _member_update(member: Any, *, actor: User | None, reason: str, changes: Mapping[str, Any]):
+def _member_update(member: Any, *, actor: User | None, reason: str, changes: Mapping[str, Any]) -> Any:
     model = type(member)
     _check_fields(model, changes)
     with transaction.atomic():

@@ -13,12 +13,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView
 
+from employees import family_import
 from employees.exceptions import EmployeeError
 from employees.forms.family import FORMS, CorrectionDecisionForm, RemoveForm
+from employees.forms.transfer import ImportUploadForm
 from employees.models import Child, Employee, FamilyCorrection, Parent, Spouse
 from employees.scope import staff_scope
 from employees.selectors.family import family_correction_get, family_correction_list, family_member_get
 from employees.services import family as services
+from employees.services.family_import import MAX_ROWS
+from employees.services.family_import import family_import as family_import_run
+from purna.spreadsheets import ImportFileError
 
 PERMISSION = "employees.change_employee"
 # The URL word of each kind of member, its model, its service functions' prefix and its titles.
@@ -194,3 +199,39 @@ class FamilyCorrectionDecideView(PermissionRequiredMixin, FormView):
             for message in error.messages:
                 messages.error(self.request, message)
         return self._back()
+
+
+class FamilyImportView(PermissionRequiredMixin, FormView):
+    """Upload a family spreadsheet (one member a row, keyed by NIP); imported at once, all or nothing, or
+    only checked (dry run). The result (counts, or every error with its row and column) is shown here."""
+
+    permission_required = PERMISSION
+    raise_exception = True
+    template_name = "employees/family_import.html"
+    form_class = ImportUploadForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(columns=family_import.COLUMNS, max_rows=MAX_ROWS, **kwargs)
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            result = family_import_run(
+                actor=self.request.user,
+                file=upload,
+                name=upload.name,
+                size=upload.size,
+                dry_run=form.cleaned_data["dry_run"],
+            )
+        except ImportFileError as error:
+            form.add_error("file", error.message)
+            return self.form_invalid(form)
+        if result.written:
+            messages.success(
+                self.request,
+                _("The family data has been imported: %(added)d added, %(updated)d updated.")
+                % {"added": result.added, "updated": result.updated},
+            )
+            return HttpResponseRedirect(reverse("employees:family_import"))
+        status = 400 if result.errors else 200
+        return self.render_to_response(self.get_context_data(form=form, result=result), status=status)

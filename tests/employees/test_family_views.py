@@ -112,7 +112,13 @@ def test_edit_and_remove(operator_client, employee):
     wife = spouse_add(employee=employee, actor=None, name="Siti", marriage_date=D(1990, 2, 14))
     response = operator_client.post(
         reverse("employees:family_update", args=["pasangan", wife.pk]),
-        {"name": "Siti Aminah", "order": "1", "marriage_date": "1990-02-14", "ended_on": "2010-01-01", "end_reason": "cerai"},
+        {
+            "name": "Siti Aminah",
+            "order": "1",
+            "marriage_date": "1990-02-14",
+            "ended_on": "2010-01-01",
+            "end_reason": "cerai",
+        },
     )
     assert response.status_code == 302
     wife.refresh_from_db()
@@ -170,4 +176,7 @@ def test_staff_reject_with_a_reason_or_mark_applied(operator_client, employee):
     second.refresh_from_db()
     assert (first.status, first.decision_reason) == (CorrectionStatus.REJECTED, "Tanpa akta")
     assert second.status == CorrectionStatus.APPLIED
-    assert 'data-testid="corrections-empty"' in operator_client.get(reverse("employees:family_corrections")).content.decode()
+    assert (
+        'data-testid="corrections-empty"'
+        in operator_client.get(reverse("employees:family_corrections")).content.decode()
+    )
