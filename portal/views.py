@@ -233,7 +233,7 @@ def receipt_download(request: HttpRequest, employee, pk: int) -> FileResponse:
 def family(request: HttpRequest, employee) -> HttpResponse:
     """The family the register holds for the retiree, and a form to ask the staff for a correction
     (the register changes only when the staff edit it)."""
-    form = CorrectionRequestForm(request.POST or None)
+    form = CorrectionRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             family_correction_request(employee=employee, actor=request.user, text=form.cleaned_data["text"])

@@ -59,6 +59,12 @@ def test_the_employee_page_shows_the_family_and_which_children_count(operator_cl
     dewi, rudi = section.split("Dewi")[1], section.split("Rudi")[1]
     assert dewi.split('data-testid="child-pension">')[1].startswith('<span class="badge text-bg-success">ya')
     assert "25 tahun atau lebih" in rudi.split("</tr>")[0]
+    assert 'data-testid="family-pending-corrections"' not in html
+
+    family_correction_request(employee=employee, actor=None, text="Nama ayah salah")
+    html = operator_client.get(reverse("employees:detail", args=[employee.pk])).content.decode()
+    banner = html.split('data-testid="family-pending-corrections">')[1].split("</div>")[0]
+    assert reverse("employees:family_corrections") in banner
 
 
 def test_the_employee_page_runs_the_same_queries_for_2_and_40_family_members(

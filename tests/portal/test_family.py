@@ -80,6 +80,7 @@ def test_an_empty_request_is_refused_in_indonesian(client, ahmad):
     assert response.status_code == 400
     assert "Bidang ini tidak boleh kosong." in response.content.decode()
     assert not FamilyCorrection.objects.exists()
+    assert client.post(reverse("portal:family"), {}).status_code == 400  # nothing posted at all
 
 
 def test_the_retiree_reads_the_staffs_answer(client, ahmad, actor):

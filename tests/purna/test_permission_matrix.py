@@ -131,7 +131,7 @@ TABLE: dict[str, Row] = {
     # POST only; the request is read (in the scope) before the method is checked.
     "employees:family_correction_decide": Row(
         lambda w: {"pk": w.family_correction.pk, "decision": "tolak"},
-        S("adm,opr:405 ver,ben,pim:403", "adm@B,opr@B:404"),
+        S("adm,opr:405 ver,ben,pim:403", "adm@B,opr@B,nounit:404"),
         S(EDITORS_DONE),
         {"decision_reason": "Belum ada akta kelahiran"},
     ),
