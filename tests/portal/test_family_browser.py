@@ -52,6 +52,15 @@ def test_staff_record_a_family_and_the_retiree_asks_for_a_correction(page, live_
     assert page.get_by_test_id("child-pension").inner_text() == "ya"  # 19 or 20, unmarried, no income
     page.get_by_test_id("family").screenshot(path=shots / "family_section.png")
 
+    # The family import refuses a file naming an unknown NIP, row by row, and saves nothing.
+    page.goto("/pegawai/impor-keluarga/")
+    csv = f"nip,hubungan,nama,tanggal_lahir\n{employee.nip},ayah,Sukardi,01-01-1940\n199001012015031001,istri,X,\n"
+    page.set_input_files("#id_file", files=[{"name": "keluarga.csv", "mimeType": "text/csv", "buffer": csv.encode()}])
+    page.get_by_role("button", name="Unggah").click()
+    assert "tidak terdaftar di unit kerja Anda" in page.get_by_test_id("family-import-errors").inner_text()
+    page.screenshot(path=shots / "family_import_errors.png", full_page=True)
+    assert not employee.parents.exists()
+
     account = employee_portal_account_ensure(employee=employee)
     retiree = page.context.browser.new_context(
         base_url=live_server.url, locale="id-ID", viewport={"width": 390, "height": 844}
