@@ -163,9 +163,10 @@ def _save(
         with transaction.atomic():
             member.save()
     except IntegrityError as exc:
-        if "spouse_nik_one_marriage" not in str(exc):
+        # Another request recorded the same spouse between the check and the write (the constraint
+        # spouse_nik_one_marriage; SQLite's message does not name it, so the fact is read again).
+        if not (isinstance(member, Spouse) and spouse_nik_taken(member) is not None):
             raise
-        # Another request recorded the same spouse between the check and the write.
         raise FamilyError(errors={"nik": [_("This NIK is already the current spouse of another employee.")]}) from exc
 
 
