@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from employees.admin_accounts import AccountGuardMixin, StaffScopeGuardMixin
+from employees.admin_family import FamilyCorrectionAdmin, FamilyInlinesMixin
 from employees.cases import DECIDED_STATUSES
 from employees.choices import CaseStatus, RetirementKind
 from employees.exceptions import CaseError, EmployeeError
@@ -27,6 +28,7 @@ from employees.models import (
     DocumentType,
     Employee,
     FactsRefreshRun,
+    FamilyCorrection,
     KindRule,
     RetirementCase,
     RetirementRule,
@@ -191,7 +193,7 @@ class EmployeeAdminForm(ServiceValidatedForm):
 
 
 @admin.register(Employee)
-class EmployeeAdmin(ScopedAdminMixin, HistoryAdmin):
+class EmployeeAdmin(FamilyInlinesMixin, ScopedAdminMixin, HistoryAdmin):
     """Employees are written by employee_create / employee_update (facts, work list, history, reminders)
     and never deleted: a person who leaves gets a status."""
 
@@ -492,3 +494,8 @@ class StaffUserAdmin(AccountGuardMixin, PermissionLabelsMixin, UserAdmin):
         if scope.all_units:
             return str(_("All work units"))
         return ", ".join(unit.name for unit in scope.units.all()) or str(_("None"))
+
+
+@admin.register(FamilyCorrection)
+class ScopedFamilyCorrectionAdmin(ScopedAdminMixin, FamilyCorrectionAdmin):
+    scope_unit_field = "employee__unit"

@@ -167,3 +167,11 @@ class DisciplineLevel(models.TextChoices):
     LIGHT = "ringan", _("Light")
     MEDIUM = "sedang", _("Medium")
     HEAVY = "berat", _("Heavy")
+
+
+class CorrectionStatus(models.TextChoices):
+    """Where a retiree's request to correct their family data stands: staff decide, nothing changes alone."""
+
+    PENDING = "pending", _("Pending")
+    APPLIED = "applied", _("Applied")
+    REJECTED = "rejected", _("Rejected")

@@ -16,6 +16,7 @@ from employees.choices import (
     CaseStatus,
     ChecklistCondition,
     ChildRelation,
+    CorrectionStatus,
     DisciplineLevel,
     EmployeeStatus,
     Gender,
@@ -461,6 +462,60 @@ class KindRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.valid_from:%d-%m-%Y})"
+
+
+class FamilyCorrection(models.Model):
+    """A retiree's request, sent from the portal, to correct the family the register holds. Staff apply it
+    (editing the family through the staff pages) or reject it with a reason; it changes nothing by itself."""
+
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="family_corrections"
+    )
+    text = models.TextField(_("requested correction"), max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=CorrectionStatus.choices, default=CorrectionStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("family correction request")
+        verbose_name_plural = _("family correction requests")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The staff's queue of pending requests.
+            models.Index(fields=["created_at"], name="familycorrection_pending", condition=Q(status="pending")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(decision_reason=""), name="familycorrection_reject_needs_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id}: {self.get_status_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == CorrectionStatus.PENDING
 
 
 class DocumentType(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from employees.views import bkn_answers, cases, kinds, projection, register, transfer
+from employees.views import bkn_answers, cases, family, kinds, projection, register, transfer
 
 app_name = "employees"
 urlpatterns = [
@@ -24,6 +24,17 @@ urlpatterns = [
     # BKN's BTL and TMS answers (employees/views/bkn_answers.py).
     path("berkas/jawaban-bkn/", bkn_answers.bkn_answers_view, name="bkn_answers"),
     path("berkas/jawaban-bkn/xlsx/", bkn_answers.bkn_answers_xlsx, name="bkn_answers_xlsx"),
+    # The family (employees/views/family.py).
+    path("<int:employee_pk>/keluarga/<str:kind>/tambah/", family.FamilyMemberFormView.as_view(), name="family_add"),
+    path("keluarga/<str:kind>/<int:pk>/ubah/", family.FamilyMemberFormView.as_view(), name="family_update"),
+    path("keluarga/<str:kind>/<int:pk>/hapus/", family.FamilyMemberRemoveView.as_view(), name="family_remove"),
+    path("impor-keluarga/", family.FamilyImportView.as_view(), name="family_import"),
+    path("koreksi-keluarga/", family.FamilyCorrectionListView.as_view(), name="family_corrections"),
+    path(
+        "koreksi-keluarga/<int:pk>/<str:decision>/",
+        family.FamilyCorrectionDecideView.as_view(),
+        name="family_correction_decide",
+    ),
     # Spreadsheets in and out (employees/views/transfer.py).
     path("impor/", transfer.ImportJobCreateView.as_view(), name="import_create"),
     path("impor/<int:pk>/", transfer.ImportJobDetailView.as_view(), name="import_detail"),

@@ -9,6 +9,8 @@ urlpatterns = [
     path("masuk/terkirim/", views.sign_in_sent, name="sign_in_sent"),
     path("masuk/tautan/", views.sign_in_link, name="sign_in_link"),
     path("keluar/", views.sign_out, name="sign_out"),
+    path("keluarga/", views.family, name="family"),
+    path("keluarga/koreksi/<int:pk>/", views.family_correction_detail, name="family_correction"),
     path("sertifikat/<int:pk>/unduh/", views.certificate_download, name="certificate_download"),
     path("kuitansi/<int:pk>/unduh/", views.receipt_download, name="receipt_download"),
 ]

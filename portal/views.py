@@ -34,8 +34,13 @@ from ceremonies.rules import rsvp_open
 from ceremonies.services.certificates import certificate_file
 from ceremonies.services.invitations import event_when_local, rsvp_path
 from employees.choices import EmployeeStatus
+from employees.exceptions import EmployeeError
+from employees.forms.family import CorrectionRequestForm
+from employees.models import FamilyCorrection
 from employees.nip import format_nip
 from employees.selectors import employee_case, employee_for_portal
+from employees.selectors.family import employee_family, employee_family_corrections, portal_family_correction_get
+from employees.services.family import family_correction_request
 from portal.forms import SignInForm
 from portal.notifications import SCOPE
 from portal.services import retirement_situation, sign_in_link_request, situation_texts
@@ -218,3 +223,40 @@ def receipt_download(request: HttpRequest, employee, pk: int) -> FileResponse:
     except Receipt.DoesNotExist:
         raise Http404(_("No such receipt.")) from None
     return file_response(receipt_file, receipt)
+
+
+# --- The family ---------------------------------------------------------------------------------------
+
+
+@retiree_required
+@require_http_methods(["GET", "POST"])
+def family(request: HttpRequest, employee) -> HttpResponse:
+    """The family the register holds for the retiree, and a form to ask the staff for a correction
+    (the register changes only when the staff edit it)."""
+    form = CorrectionRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            family_correction_request(employee=employee, actor=request.user, text=form.cleaned_data["text"])
+        except EmployeeError as error:
+            form.service_errors_add(error)
+        else:
+            messages.success(
+                request, _("Thank you. Your request has been sent; the staff will check it and answer here.")
+            )
+            return redirect("portal:family")
+    context = {
+        "employee": employee,
+        "family": employee_family(employee=employee, on_date=timezone.localdate()),
+        "corrections": employee_family_corrections(employee=employee),
+        "form": form,
+    }
+    return render(request, "portal/family.html", context, status=400 if form.errors else 200)
+
+
+@retiree_required
+def family_correction_detail(request: HttpRequest, employee, pk: int) -> HttpResponse:
+    try:
+        correction = portal_family_correction_get(pk=pk, employee=employee)
+    except FamilyCorrection.DoesNotExist:
+        raise Http404(_("No such request.")) from None
+    return render(request, "portal/family_correction.html", {"employee": employee, "correction": correction})

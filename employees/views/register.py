@@ -27,6 +27,7 @@ from employees.selectors import (
     employee_similar_list,
     retirement_case_card,
 )
+from employees.selectors.family import employee_family, employee_family_corrections
 from employees.services.register import employee_create, employee_register_warnings, employee_update
 from purna.notifications.selectors import message_list_about
 
@@ -135,6 +136,9 @@ class EmployeeDetailView(PermissionRequiredMixin, DetailView):
                 tmt and employee.contract_end and tmt == employee.contract_end + dt.timedelta(days=1)
             ),
             nip_display=format_nip(employee.nip),
+            # Spouses, children (counting for the pension today or not) and parents: three queries.
+            family=employee_family(employee=employee, on_date=today),
+            pending_corrections=[c for c in employee_family_corrections(employee=employee) if c.is_pending],
             register_warnings=employee_register_warnings(employee),
             can_change=self.request.user.has_perm("employees.change_employee"),
             # Still "Aktif" in the register after the TMT pensiun: the status was not updated.

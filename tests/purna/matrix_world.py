@@ -17,6 +17,7 @@ from ceremonies.models import Certificate, CertificateBatch, EventKind, EventSta
 from ceremonies.services.invitations import rsvp_path
 from employees.models import DisciplinePenalty, Employee, ImportJob, KindRule, RetirementRule
 from employees.services.accounts import employee_portal_account_ensure
+from employees.services.family import family_correction_request, spouse_add
 from purna import roles
 from purna.models import GeneratedDocument, GeneratedDocumentStatus
 from purna.notifications.models import Message
@@ -146,6 +147,11 @@ def build_world(monkeypatch) -> World:
         created_by=actor,
     )
     o["rsvp_path"] = rsvp_path(o["invitation"])
+    # The family: a spouse of unit A's employee, and the unit A retiree's correction request from the portal.
+    o["spouse"] = spouse_add(employee=o["employee"], actor=actor, name="Istri Matriks")
+    o["family_correction"] = family_correction_request(
+        employee=retiree_employee, actor=users["retiree"], text="Nama anak salah"
+    )
     # Rows whose admin pages show one historical version: saved once more, so each has a history record.
     o["rate"] = TaliAsihRateFactory()
     o["retirement_rule"] = RetirementRule.objects.order_by("pk").first()

@@ -124,6 +124,19 @@ TABLE: dict[str, Row] = {
     ),
     "employees:import_template": Row(lambda w: {"fmt": "xlsx"}, U(EDITORS)),
     "employees:export": Row(lambda w: {"fmt": "xlsx"}, U(ANY)),
+    # The family (employees/views/family.py): who may change an employee may change their family.
+    "employees:family_add": Row(lambda w: {"employee_pk": w.employee.pk, "kind": "pasangan"}, S(EDITORS), S(EDITORS)),
+    "employees:family_update": Row(lambda w: {"kind": "pasangan", "pk": w.spouse.pk}, S(EDITORS), S(EDITORS)),
+    "employees:family_remove": Row(lambda w: {"kind": "pasangan", "pk": w.spouse.pk}, S(EDITORS), S(EDITORS_DONE)),
+    "employees:family_import": Row(None, U(EDITORS), U(EDITORS)),
+    "employees:family_corrections": Row(None, U(EDITORS)),
+    # POST only; the request is read (in the scope) before the method is checked.
+    "employees:family_correction_decide": Row(
+        lambda w: {"pk": w.family_correction.pk, "decision": "tolak"},
+        S("adm,opr:405 ver,ben,pim:403", "adm@B,opr@B,nounit:404"),
+        S(EDITORS_DONE),
+        {"decision_reason": "Belum ada akta kelahiran"},
+    ),
     # A document made in the background (purna/generated.py), here unit A's attendance sheet made for the
     # staff of unit A: another scope (unit B, no unit) meets 404, as for the event itself.
     "documents:page": Row(pk("generated_document"), S(ANY)),
@@ -230,6 +243,9 @@ TABLE: dict[str, Row] = {
     "portal:sign_out": Row(None, "all:405", "all:302"),
     "portal:certificate_download": Row(pk("certificate"), "all:403 anon:portal-login retiree:200 retiree2:404"),
     "portal:receipt_download": Row(pk("receipt"), "all:403 anon:portal-login retiree:200 retiree2:404"),
+    # An empty correction request is refused with its form (400).
+    "portal:family": Row(None, "all:403 anon:portal-login retirees:200", "all:403 anon:portal-login retirees:400"),
+    "portal:family_correction": Row(pk("family_correction"), "all:403 anon:portal-login retiree:200 retiree2:404"),
     # The admin's own pages (its pages of each model: ADMIN_MODELS below). Retirees are not staff.
     "admin:index": Row(None, "staff:200 anon:admin-login retirees:admin-login"),
     "admin:login": Row(None, "staff:302 anon:200 retirees:200", "all:200~"),
@@ -265,6 +281,7 @@ TABLE: dict[str, Row] = {
     "admin:benefits_taliasihrate_simple_history": history_row("rate", scoped=False),
     "admin:benefits_payout_simple_history": history_row("payout_draft", scoped=True),
     "admin:benefits_thtclaim_simple_history": history_row("tht_claim", scoped=True),
+    "admin:employees_familycorrection_simple_history": history_row("family_correction", scoped=True),
 }
 
 
@@ -334,6 +351,8 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "employees.employee": AdminModel(
         view=EVERY_ROLE, add="adm,opr", change="adm,opr", scoped=True, obj=lambda w: w.employee
     ),
+    # Correction requests: decided on the staff pages, shown in the admin as records.
+    "employees.familycorrection": AdminModel(view=EVERY_ROLE, scoped=True, obj=lambda w: w.family_correction),
     "employees.retirementcase": AdminModel(view=EVERY_ROLE, change="adm,opr", scoped=True, obj=lambda w: w.case),
     "employees.kindrule": AdminModel(
         view=EVERY_ROLE, add="adm,opr", change="adm,opr", delete="adm,opr", obj=lambda w: w.kind_rule
