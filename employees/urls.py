@@ -1,6 +1,6 @@
 from django.urls import path
 
-from employees.views import cases, projection, register, transfer
+from employees.views import cases, projection, register, siasn, transfer
 
 app_name = "employees"
 urlpatterns = [
@@ -20,6 +20,10 @@ urlpatterns = [
     path("berkas/<int:pk>/dokumen/<int:type_pk>/", cases.CaseDocumentUploadView.as_view(), name="case_document_upload"),
     path("berkas/dokumen/<int:pk>/", cases.case_document_download, name="case_document"),
     path("berkas/dokumen/<int:pk>/hapus/", cases.case_document_delete_view, name="case_document_delete"),
+    # SIASN's pension list compared with the records (employees/views/siasn.py).
+    path("berkas/siasn/", siasn.SiasnReconciliationCreateView.as_view(), name="siasn_create"),
+    path("berkas/siasn/<int:pk>/", siasn.SiasnReconciliationDetailView.as_view(), name="siasn_detail"),
+    path("berkas/siasn/<int:pk>/terapkan/", siasn.SiasnReconciliationApplyView.as_view(), name="siasn_apply"),
     # Spreadsheets in and out (employees/views/transfer.py).
     path("impor/", transfer.ImportJobCreateView.as_view(), name="import_create"),
     path("impor/<int:pk>/", transfer.ImportJobDetailView.as_view(), name="import_detail"),
