@@ -47,8 +47,8 @@ def sk_row(employee, **overrides) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-def world(db, private_media):
+@pytest.fixture(name="world")
+def world_fixture(db, private_media):
     """Unit A (the operator's) with a proposed record and an employee without one; unit B with a record."""
     unit_a = UnitKerjaFactory(code="DINAS-A", name="Dinas A")
     unit_b = UnitKerjaFactory(code="DINAS-B", name="Dinas B")

@@ -11,7 +11,7 @@ from employees.choices import CaseStatus
 from employees.exceptions import SiasnError
 from employees.models import CaseStatusChange, RetirementCase, SiasnReconciliation
 from employees.services.siasn import reconciliation_apply, reconciliation_create
-from tests.employees.siasn_fixtures import D, TMT, sk_row, siasn_csv, upload, world  # noqa: F401
+from tests.employees.siasn_fixtures import TMT, D, siasn_csv, sk_row, upload, world_fixture  # noqa: F401
 from tests.factories import EmployeeFactory, RetirementCaseFactory
 
 UNKNOWN_NIP = "197001012000011999"
@@ -189,7 +189,9 @@ def test_apply_is_all_or_nothing(world):
 def test_a_record_changed_since_the_upload_stops_the_apply(world):
     case = world["proposed"]
     reconciliation = reconciliation_create(actor=world["operator"], file=upload(siasn_csv([sk_row(case.employee)])))
-    RetirementCase.objects.filter(pk=case.pk).update(status=CaseStatus.SK_ISSUED, sk_number="SK-LAIN", sk_date=D(2026, 7, 2))
+    RetirementCase.objects.filter(pk=case.pk).update(
+        status=CaseStatus.SK_ISSUED, sk_number="SK-LAIN", sk_date=D(2026, 7, 2)
+    )
 
     with pytest.raises(SiasnError, match="changed since the list was uploaded"):
         reconciliation_apply(reconciliation=reconciliation, actor=world["operator"])
