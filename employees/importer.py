@@ -316,6 +316,12 @@ class Layout:
         """(index, field, reading function, required, column) per column: what parse_row loops over."""
         return [(index, column.field, _reader(column), column.required, column) for index, column in self.positions]
 
+    @functools.cached_property
+    def jenjang_from_jabatan(self) -> bool:
+        """A file without jenjang and rumpun columns but with the jabatan (a SIASN export): a jabatan
+        fungsional's jenjang and rumpun are read from its name (employees/siasn.py)."""
+        return not self.fields & {"jenjang", "rumpun"} and "jabatan" in self.fields
+
     @property
     def fields(self) -> set[str]:
         return {column.field for _index, column in self.positions}
@@ -521,6 +527,12 @@ def parse_row(
                 values[name] = value
         except CellValueError as exc:
             errors.append(CellError(row, column.header, str(exc), f"{column_letter(index + first_column)}{row}"))
+    if layout.jenjang_from_jabatan and values.get("jenis_jabatan") == "fungsional" and values.get("jabatan"):
+        jenjang, rumpun = siasn.position_of_jabatan(values["jabatan"])
+        if jenjang:
+            values["jenjang"] = jenjang
+        if rumpun:
+            values["rumpun"] = rumpun
     return values, errors
 
 

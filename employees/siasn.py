@@ -192,3 +192,48 @@ _TINGKAT = re.compile(r"\btk\.?\s*", re.IGNORECASE)
 def golongan_of_pangkat(text: str) -> str | None:
     """The PNS golongan of a pangkat name ("Penata Muda Tk. I" -> "III/b"), or None if it is none."""
     return _PANGKAT.get(text_key(_TINGKAT.sub("Tingkat ", text)))
+
+
+# --- Jenjang and rumpun: SIASN has no column for them; the name of a jabatan fungsional carries them ------
+# ("Analis Kepegawaian Ahli Muda", "Guru Ahli Pertama", "Pranata Komputer Terampil"). A dosen's jenjang is
+# named by its academic rank (PermenPAN-RB 17/2013 art. 10 with 46/2013: Asisten Ahli, Lektor, Lektor
+# Kepala, Profesor), which are the jenjang ahli pertama, muda, madya and utama.
+_JENJANG_WORDS = [
+    ("ahli utama", "ahli_utama"),
+    ("ahli madya", "ahli_madya"),
+    ("ahli muda", "ahli_muda"),
+    ("ahli pertama", "ahli_pertama"),
+    ("lektor kepala", "ahli_madya"),
+    ("asisten ahli", "ahli_pertama"),
+    ("lektor", "ahli_muda"),
+    ("guru besar", "ahli_utama"),
+    ("profesor", "ahli_utama"),
+    ("penyelia", "penyelia"),
+    ("mahir", "mahir"),
+    ("terampil", "terampil"),
+    ("pemula", "pemula"),
+]
+_RUMPUN_WORDS = [
+    ("guru besar", "profesor"),
+    ("profesor", "profesor"),
+    ("guru", "guru"),
+    ("dosen", "dosen"),
+    ("lektor", "dosen"),
+    ("asisten ahli", "dosen"),
+    ("peneliti", "peneliti"),
+    ("perekayasa", "perekayasa"),
+]
+
+
+def _words(text: str, phrases: list[tuple[str, str]]) -> str:
+    padded = f" {text_key(re.sub(r'[^0-9A-Za-z]+', ' ', text))} "
+    return next((code for phrase, code in phrases if f" {phrase} " in padded), "")
+
+
+def position_of_jabatan(jabatan: str) -> tuple[str, str]:
+    """(jenjang, rumpun) of a jabatan fungsional as SIASN names it; "" for what the name does not say.
+
+    "Guru Ahli Muda" -> ("ahli_muda", "guru"), "Lektor Kepala" -> ("ahli_madya", "dosen"),
+    "Pranata Komputer Terampil" -> ("terampil", ""), "Guru Besar" -> ("ahli_utama", "profesor").
+    """
+    return _words(jabatan, _JENJANG_WORDS), _words(jabatan, _RUMPUN_WORDS)

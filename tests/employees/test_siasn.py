@@ -188,3 +188,47 @@ def test_siasn_pension_export_headers_are_read_by_the_shared_reader():
         headers=importer.HEADERS,
     )  # fmt: skip
     assert sheet.header[:2] == ["pns_id", "nip_baru"]
+
+
+@pytest.mark.parametrize(
+    ("jabatan", "expected"),
+    [
+        ("Guru Ahli Muda", ("ahli_muda", "guru")),
+        ("GURU AHLI PERTAMA", ("ahli_pertama", "guru")),
+        ("Analis Kepegawaian Ahli Madya", ("ahli_madya", "")),
+        ("Pranata Komputer Terampil", ("terampil", "")),
+        ("Perawat Penyelia", ("penyelia", "")),
+        ("Lektor Kepala", ("ahli_madya", "dosen")),
+        ("Dosen Asisten Ahli", ("ahli_pertama", "dosen")),
+        ("Lektor", ("ahli_muda", "dosen")),
+        ("Guru Besar", ("ahli_utama", "profesor")),
+        ("Peneliti Ahli Utama", ("ahli_utama", "peneliti")),
+        ("Perekayasa Ahli Muda", ("ahli_muda", "perekayasa")),
+        ("Penguru Barang", ("", "")),  # "guru" only as a word
+        ("Pengelola Data", ("", "")),
+    ],
+)
+def test_jenjang_and_rumpun_from_the_name_of_a_jabatan_fungsional(jabatan, expected):
+    assert siasn.position_of_jabatan(jabatan) == expected
+
+
+def test_a_siasn_guru_gets_the_jenjang_and_rumpun_of_the_jabatan():
+    nip = build_nip(D(1986, 9, 26), D(2015, 5, 1), "1", 4)
+    row = {**SIASN_ROW, "nip_baru": nip, "jenis_jabatan_nama": "Jabatan Fungsional Tertentu",
+           "jabatan_nama": "Guru Ahli Muda"}  # fmt: skip
+
+    job = run(_csv([row]))
+
+    assert errors_of(job) == []
+    employee = Employee.objects.get(nip=nip)
+    assert (employee.jenis_jabatan, employee.jenjang, employee.rumpun, employee.bup) == (
+        "fungsional",
+        "ahli_muda",
+        "guru",
+        60,
+    )
+
+
+def test_a_file_with_its_own_jenjang_column_keeps_what_it_says():
+    layout = importer.read_header([*SIASN_ROW, "jenjang"])
+    assert not layout.jenjang_from_jabatan
