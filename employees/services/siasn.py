@@ -228,14 +228,11 @@ def _changes_apply(case: RetirementCase, row: SiasnRow, line: Line, *, actor: Us
     target = theirs.pop("status", None)
     theirs.pop("sk_signer", None)
     if target is not None:
-        pipeline = target in cases.PIPELINE
-        if pipeline and case.status == CaseStatus.PREPARING and target != CaseStatus.PREPARING:
+        proposed_on = siasn_reconcile.proposal_date(row, today)
+        if target in cases.PIPELINE[1:] and case.status == CaseStatus.PREPARING:
+            # Further than "proposed": the proposal went first.
             case = retirement_case_transition(
-                case=case,
-                to_status=CaseStatus.PROPOSED,
-                actor=actor,
-                note=note,
-                proposed_on=siasn_reconcile.proposal_date(row, today),
+                case=case, to_status=CaseStatus.PROPOSED, actor=actor, note=note, proposed_on=proposed_on
             )
         if target == CaseStatus.SK_ISSUED:
             facts = {name: theirs.pop(name, getattr(case, name)) for name in DECISION_FIELDS if name != "sk_signer"}
@@ -247,8 +244,14 @@ def _changes_apply(case: RetirementCase, row: SiasnRow, line: Line, *, actor: Us
                 sk_signer=row.sk_signer or case.sk_signer,
                 **facts,
             )
-        elif not pipeline:
-            case = retirement_case_transition(case=case, to_status=target, actor=actor, note=note)
+        elif case.status != target:
+            # A step one move away (a resubmission, BKN's own answers once the pipeline has them).
+            if target == CaseStatus.PROPOSED:
+                case = retirement_case_transition(
+                    case=case, to_status=target, actor=actor, note=note, proposed_on=proposed_on
+                )
+            else:
+                case = retirement_case_transition(case=case, to_status=target, actor=actor, note=note)
     facts = {name: value for name, value in theirs.items() if getattr(case, name) != value}
     if not facts:
         return

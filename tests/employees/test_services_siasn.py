@@ -7,6 +7,7 @@ import zipfile
 import pytest
 from django.db import connections
 
+from employees import siasn_reconcile
 from employees.choices import CaseStatus
 from employees.exceptions import SiasnError
 from employees.models import CaseStatusChange, RetirementCase, SiasnReconciliation
@@ -244,3 +245,19 @@ def test_two_clicks_at_once_apply_once(world, seeded_rules):
 
     assert sorted(outcomes) == ["applied", "refused"]
     assert CaseStatusChange.objects.filter(to_status=CaseStatus.SK_ISSUED).count() == 1
+
+
+def test_a_status_mapped_later_applies_through_the_records_step(world, monkeypatch):
+    # BKN's answers join by one line of STATUS_TEXTS once the pipeline has them; any status one move away
+    # is applied through retirement_case_transition (here "cancelled" stands in for such an answer).
+    monkeypatch.setitem(siasn_reconcile._STATUS_KEYS, "tms", CaseStatus.CANCELLED)
+    case = world["proposed"]
+    row = {"NIP": case.employee.nip, "status usulan": "TMS"}
+    reconciliation = reconciliation_create(actor=world["operator"], file=upload(siasn_csv([row])))
+
+    reconciliation_apply(reconciliation=reconciliation, actor=world["operator"])
+
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CANCELLED
+    change = case.status_changes.get()
+    assert (change.from_status, change.note) == (CaseStatus.PROPOSED, "From the SIASN list siasn.csv")
