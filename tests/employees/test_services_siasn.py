@@ -1,10 +1,12 @@
 """The SIASN reconciliation's write path (employees/services/siasn.py): reading a list, applying it once."""
 
+import datetime as dt
 import io
 import threading
 import zipfile
 
 import pytest
+import xlsxwriter
 from django.db import connections
 
 from employees import siasn_reconcile
@@ -261,3 +263,53 @@ def test_a_status_mapped_later_applies_through_the_records_step(world, monkeypat
     assert case.status == CaseStatus.CANCELLED
     change = case.status_changes.get()
     assert (change.from_status, change.note) == (CaseStatus.PROPOSED, "From the SIASN list siasn.csv")
+
+
+def _xlsx(rows: list[list]) -> bytes:
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet("Usulan")
+    dates = workbook.add_format({"num_format": "dd-mm-yyyy"})
+    for number, cells in enumerate(rows):
+        for column, value in enumerate(cells):
+            if isinstance(value, dt.date):
+                sheet.write_datetime(number, column, dt.datetime.combine(value, dt.time()), dates)
+            elif isinstance(value, int):
+                sheet.write_number(number, column, value)
+            else:
+                sheet.write_string(number, column, value)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def test_an_xlsx_list_with_real_dates_is_read(world):
+    employee = world["proposed"].employee
+    data = _xlsx(
+        [
+            ["nip_baru", "status_usulan", "no_pertek", "tgl_pertek", "tmt_pensiun"],
+            [employee.nip, "Pertek Terbit", "PT-9", D(2026, 6, 1), TMT],
+        ]
+    )
+
+    reconciliation = reconciliation_create(actor=world["operator"], file=upload(data, "siasn.xlsx"))
+
+    line = reconciliation.lines[0]
+    assert (line["kind"], line["siasn"]["pertek_date"]) == ("update", "2026-06-01")
+    assert reconciliation.file.name.endswith(".xlsx")
+
+
+def test_a_nip_that_excel_stored_as_a_number_is_refused(world):
+    data = _xlsx([["NIP", "TMT pensiun"], [198001012005011001, "01-01-2027"]])
+
+    with pytest.raises(SiasnError) as caught:
+        reconciliation_create(actor=world["operator"], file=upload(data, "siasn.xlsx"))
+
+    assert "Excel as a number" in caught.value.cells[0].message
+
+
+def test_a_list_longer_than_the_limit_is_refused(world, monkeypatch):
+    monkeypatch.setattr(siasn_reconcile, "MAX_ROWS", 2)
+    rows = [{"NIP": f"19800101200501100{n}", "TMT pensiun": "01-01-2027"} for n in range(1, 4)]
+
+    with pytest.raises(SiasnError, match="at most 2 are compared at once"):
+        reconciliation_create(actor=world["operator"], file=upload(siasn_csv(rows)))
