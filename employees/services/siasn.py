@@ -71,7 +71,7 @@ def _our_case(case: RetirementCase) -> OurCase:
     return OurCase(case_id=case.pk, **{name: getattr(case, name) for name in _CASE_FIELDS})
 
 
-def _read(actor: User, file: Any) -> tuple[bytes, str, list[SiasnRow]]:
+def _read(file: Any) -> tuple[bytes, str, list[SiasnRow]]:
     """The upload's bytes, its format and its rows; SiasnError for a file or cells that cannot be read."""
     max_bytes = settings.PURNA_SIASN_MAX_BYTES
     name = os.path.basename(getattr(file, "name", "") or "")
@@ -119,7 +119,7 @@ def reconciliation_create(*, actor: User, file: Any) -> SiasnReconciliation:
     """Read a SIASN pension list (CSV or XLSX), compare it with the records of `actor`'s units and store the
     file (privately) with the verdict on each row. Raises SiasnError, storing nothing, for a file that is
     empty, too large, not a spreadsheet, without the list's columns, or with a cell that cannot be read."""
-    data, kind, rows = _read(actor, file)
+    data, kind, rows = _read(file)
     scope = staff_scope(actor)
     nips = sorted({row.nip for row in rows})
     employees = scope.filter(Employee.objects.filter(nip__in=nips)).values_list(

@@ -35,6 +35,7 @@ def test_operator_uploads_a_siasn_list_and_applies_it(page, live_server, world, 
     page.fill("#id_password", "rahasia-uji-123")
     page.click("form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/pegawai/berkas/siasn/")
+    page.screenshot(path=screenshots / "siasn_upload.png", full_page=True)
     page.locator("input[type=file]").set_input_files(str(listing))
     page.get_by_test_id("siasn-form").locator("button[type=submit]").click()
     page.wait_for_url(f"{live_server.url}/pegawai/berkas/siasn/*/")
