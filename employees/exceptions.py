@@ -56,3 +56,12 @@ class RetirementRuleError(EmployeeError):
 
 class CaseError(EmployeeError):
     """A retirement record (berkas purna tugas) action that is not allowed or has bad input: nothing changed."""
+
+
+class SiasnError(EmployeeError):
+    """A SIASN pension list that cannot be read or applied: nothing was stored or changed. `cells` lists
+    the problems by row and column (purna.spreadsheets.CellError) when the file's rows are at fault."""
+
+    def __init__(self, message: str = "", *, cells: Sequence = ()) -> None:
+        self.cells = list(cells)
+        super().__init__(message)

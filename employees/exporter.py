@@ -85,6 +85,7 @@ EXPORT_COLUMNS: list[ExportColumn] = [
     ExportColumn("telepon", ("phone",), width=16),
     ExportColumn("alamat", ("address",), width=36),
     ExportColumn("status", ("status",), value=_label(importer.STATUSES), width=10),
+    ExportColumn("TMT golongan", ("tmt_golongan",), kind="date", width=12),
     # Computed by Purna (importer.COMPUTED_HEADERS): the import ignores them.
     ExportColumn("pangkat", ("golongan",), value=lambda golongan: PNS_PANGKAT.get(golongan, ""), width=22),
     ExportColumn("nama unit kerja", ("unit__name",), width=32),

@@ -17,13 +17,14 @@ No ORM, no settings, no clock: limits and the lists of units are parameters.
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import IO, Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from employees import siasn
 from employees.nip import NIP_LAMA_LENGTH, normalize_nip
 from purna import spreadsheets
 from purna.spreadsheets import (
@@ -256,7 +257,17 @@ COLUMNS: list[Column] = [
         "Aktif",
         codes=STATUSES,
     ),
+    Column(
+        "tmt_golongan",
+        "TMT golongan",
+        "date",
+        False,
+        gettext_lazy("A date: since when the employee holds the current golongan."),
+        "01-04-2019",
+    ),
 ]
+# SIASN's export columns are aliases too (employees/siasn.py HEADERS, the one table of them).
+COLUMNS = [replace(column, aliases=(*column.aliases, *siasn.aliases_of(column.field))) for column in COLUMNS]
 COLUMN_BY_FIELD = {column.field: column for column in COLUMNS}
 # Columns that Purna computes and the export writes: an export can be imported again, and these are ignored.
 COMPUTED_HEADERS = [
@@ -272,13 +283,15 @@ _HEADER_LOOKUP = {
     text_key(alias): column for column in COLUMNS for alias in (column.header, column.field, *column.aliases)
 }
 _COMPUTED_LOOKUP = {text_key(header) for header in COMPUTED_HEADERS}
+_SIASN_IGNORED = {text_key(header) for header in siasn.IGNORED_HEADERS}
 _CODE_LOOKUPS = {
-    column.field: _lookup(column.codes, EXTRA_WORDS.get(column.field))
+    column.field: _lookup(column.codes, {**EXTRA_WORDS.get(column.field, {}), **siasn.WORDS.get(column.field, {})})
     for column in COLUMNS
     if column.kind == "code" and column.codes
 }
 # Every spelling of a header this file knows: what a CSV's separator is guessed from.
 HEADERS = [alias for column in COLUMNS for alias in (column.header, column.field, *column.aliases)]
+_GENDER_LOOKUP = {**GENDER_WORDS, **{text_key(word): code for word, code in siasn.WORDS["gender"].items()}}
 
 
 def open_sheet(file: IO[bytes], *, name: str, size: int, max_bytes: int) -> Sheet:
@@ -296,11 +309,18 @@ class Layout:
 
     positions: list[tuple[int, Column]]  # (index in the row, column)
     ignored: list[str]  # computed columns of an export, ignored
+    unused: list[str] = field(default_factory=list)  # columns of a SIASN export that Purna does not keep
 
     @functools.cached_property
     def readers(self) -> list[tuple[int, str, Any, bool, Column]]:
         """(index, field, reading function, required, column) per column: what parse_row loops over."""
         return [(index, column.field, _reader(column), column.required, column) for index, column in self.positions]
+
+    @functools.cached_property
+    def jenjang_from_jabatan(self) -> bool:
+        """A file without jenjang and rumpun columns but with the jabatan (a SIASN export): a jabatan
+        fungsional's jenjang and rumpun are read from its name (employees/siasn.py)."""
+        return not self.fields & {"jenjang", "rumpun"} and "jabatan" in self.fields
 
     @property
     def fields(self) -> set[str]:
@@ -320,6 +340,7 @@ def read_header(header: list[Any]) -> Layout:
     unknown: list[str] = []
     repeated: list[str] = []
     ignored: list[str] = []
+    unused: list[str] = []
     for index, raw in enumerate(header):
         text = raw.lstrip("\ufeff") if isinstance(raw, str) else ("" if raw is None else str(raw))
         key = header_key(text)
@@ -329,6 +350,8 @@ def read_header(header: list[Any]) -> Layout:
         if column is None:
             if key in _COMPUTED_LOOKUP:
                 ignored.append(text.strip())
+            elif key in _SIASN_IGNORED:
+                unused.append(text.strip())
             else:
                 unknown.append(text.strip())
             continue
@@ -350,7 +373,7 @@ def read_header(header: list[Any]) -> Layout:
         problems.append(_("Columns given twice: %(columns)s.") % {"columns": ", ".join(repeated)})
     if problems:
         raise ImportFileError(" ".join(problems))
-    return Layout(positions=positions, ignored=ignored)
+    return Layout(positions=positions, ignored=ignored, unused=unused)
 
 
 # --- Cells ------------------------------------------------------------------------------------------------
@@ -397,17 +420,18 @@ def parse_gender(value: Any) -> str:
     if not text:
         return ""
     try:
-        return GENDER_WORDS[text_key(text)]
+        return _GENDER_LOOKUP[text_key(text)]
     except KeyError as exc:
         raise CellValueError(_("%(value)s: write L or P.") % {"value": text}) from exc
 
 
 def parse_golongan(value: Any) -> str:
-    """ "iii / C" -> "III/c", "ix" -> "IX"; anything else is returned as written, for the register to judge."""
+    """ "iii / C" -> "III/c", "ix" -> "IX", a pangkat as SIASN writes it ("Penata") -> "III/c"; anything
+    else is returned as written, for the register to judge."""
     text = cell_text(value)
     match = _GOLONGAN.fullmatch(text.upper())
     if not match:
-        return text
+        return siasn.golongan_of_pangkat(text) or text
     return f"{match[1]}/{match[2].lower()}" if match[2] else match[1]
 
 
@@ -418,6 +442,10 @@ def parse_code(column: Column, value: Any) -> str:
     try:
         return _CODE_LOOKUPS[column.field][text_key(text)]
     except KeyError as exc:
+        # A SIASN word with no single meaning here says why; SIASN's prefixed words ("PNS Daerah ...").
+        code = siasn.code_of(column.field, text)
+        if code:
+            return code
         raise CellValueError(
             _("%(value)s is not one of: %(choices)s.")
             % {"value": text, "choices": ", ".join((column.codes or {}).values())}
@@ -431,9 +459,10 @@ class Unit:
 
 
 class UnitLookup:
-    """Work units by code: exact code first, then the code in any case when that is unambiguous."""
+    """Work units by code: exact code first, then the code in any case when that is unambiguous; then, for
+    a SIASN export (its unor_nama), the unit's name whatever its case and spacing, when only one unit has it."""
 
-    def __init__(self, units: Iterable[tuple[str, int, bool]]) -> None:
+    def __init__(self, units: Iterable[tuple[str, int, bool]], *, names: Iterable[tuple[str, int, bool]] = ()) -> None:
         self.exact: dict[str, Unit] = {}
         folded: dict[str, list[Unit]] = {}
         for code, pk, is_active in units:
@@ -441,9 +470,13 @@ class UnitLookup:
             self.exact[code] = unit
             folded.setdefault(code.strip().casefold(), []).append(unit)
         self.folded = {code: found[0] for code, found in folded.items() if len(found) == 1}
+        by_name: dict[str, list[Unit]] = {}
+        for name, pk, is_active in names:
+            by_name.setdefault(text_key(name), []).append(Unit(pk, is_active))
+        self.names = {name: found[0] for name, found in by_name.items() if len(found) == 1}
 
     def get(self, code: str) -> Unit | None:
-        return self.exact.get(code) or self.folded.get(code.casefold())
+        return self.exact.get(code) or self.folded.get(code.casefold()) or self.names.get(text_key(code))
 
 
 _READERS = {
@@ -494,6 +527,12 @@ def parse_row(
                 values[name] = value
         except CellValueError as exc:
             errors.append(CellError(row, column.header, str(exc), f"{column_letter(index + first_column)}{row}"))
+    if layout.jenjang_from_jabatan and values.get("jenis_jabatan") == "fungsional" and values.get("jabatan"):
+        jenjang, rumpun = siasn.position_of_jabatan(values["jabatan"])
+        if jenjang:
+            values["jenjang"] = jenjang
+        if rumpun:
+            values["rumpun"] = rumpun
     return values, errors
 
 

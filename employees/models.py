@@ -735,6 +735,38 @@ class ImportJob(ProgressJob):
         return self.original_name
 
 
+class SiasnReconciliation(models.Model):
+    """One pension list exported from SIASN, compared with the retirement records (employees/siasn_reconcile.py)
+    when it was uploaded; its updates are applied at most once (applied_at).
+
+    `lines` holds the verdict on each row with what the file said (employees/services/siasn.py), so the
+    page shows it without reading the file again and the apply can check nothing moved since."""
+
+    file = models.FileField(_("file"), storage=private_storage, upload_to="siasn/")
+    original_name = models.CharField(_("original file name"), max_length=255)
+    lines = models.JSONField(_("rows"), default=list, blank=True, editable=False)
+    matched_count = models.PositiveIntegerField(_("matched"), default=0)
+    update_count = models.PositiveIntegerField(_("updates"), default=0)
+    conflict_count = models.PositiveIntegerField(_("conflicts"), default=0)
+    unknown_count = models.PositiveIntegerField(_("unknown NIPs"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("applied by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("SIASN reconciliation")
+        verbose_name_plural = _("SIASN reconciliations")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class FactsRefreshRun(ProgressJob):
     """One recomputation of retirement facts, with its progress: everyone's after the BUP table changed,
     or a large selection's from the employee admin; queued when the change is committed, run by the

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from employees.views import bkn_answers, cases, family, kinds, projection, register, transfer
+from employees.views import bkn_answers, cases, family, kinds, projection, register, siasn, transfer
 
 app_name = "employees"
 urlpatterns = [
@@ -35,6 +35,10 @@ urlpatterns = [
         family.FamilyCorrectionDecideView.as_view(),
         name="family_correction_decide",
     ),
+    # SIASN's pension list compared with the records (employees/views/siasn.py).
+    path("berkas/siasn/", siasn.SiasnReconciliationCreateView.as_view(), name="siasn_create"),
+    path("berkas/siasn/<int:pk>/", siasn.SiasnReconciliationDetailView.as_view(), name="siasn_detail"),
+    path("berkas/siasn/<int:pk>/terapkan/", siasn.SiasnReconciliationApplyView.as_view(), name="siasn_apply"),
     # Spreadsheets in and out (employees/views/transfer.py).
     path("impor/", transfer.ImportJobCreateView.as_view(), name="import_create"),
     path("impor/<int:pk>/", transfer.ImportJobDetailView.as_view(), name="import_detail"),

@@ -404,6 +404,8 @@ PURNA_RSVP_MAX_AGE_DAYS = env.int("PURNA_RSVP_MAX_AGE_DAYS", default=60)
 PURNA_DOCUMENT_MAX_BYTES = env.int("PURNA_DOCUMENT_MAX_BYTES", default=5 * 1024 * 1024)
 # A 100,000-row CSV of the register is about 25 MB.
 PURNA_IMPORT_MAX_BYTES = env.int("PURNA_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+# A pension list exported from SIASN, compared with the retirement records while the upload waits.
+PURNA_SIASN_MAX_BYTES = env.int("PURNA_SIASN_MAX_BYTES", default=5 * 1024 * 1024)
 # The admin's "recompute the retirement dates" runs in the request up to this many employees (about
 # 70 ms per 1,000), in Celery with a progress bar beyond.
 PURNA_FACTS_INLINE_MAX = env.int("PURNA_FACTS_INLINE_MAX", default=2000)

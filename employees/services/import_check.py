@@ -91,7 +91,10 @@ class Checker:
         self.layout = layout
         self.result = result
         self.writes = writes
-        self.units = importer.UnitLookup(UnitKerja.objects.values_list("code", "pk", "is_active"))
+        self.units = importer.UnitLookup(
+            UnitKerja.objects.values_list("code", "pk", "is_active"),
+            names=UnitKerja.objects.values_list("name", "pk", "is_active"),
+        )
         self.unit_codes = dict(UnitKerja.objects.values_list("pk", "code"))
         self.rules_for = _rules_by_position()
         self.validation = BulkValidation()

@@ -198,6 +198,11 @@ def _job_import(job: ImportJob) -> ImportJob:
             result.notices.append(
                 _("Columns computed by Purna were ignored: %(columns)s.") % {"columns": ", ".join(layout.ignored)}
             )
+        if layout.unused:
+            result.notices.append(
+                _("Columns of a SIASN export that Purna does not keep were ignored: %(columns)s.")
+                % {"columns": ", ".join(layout.unused)}
+            )
         job.total_rows = sheet.total_rows
         ImportJob.objects.filter(pk=job.pk).update(total_rows=sheet.total_rows)
         for error in importer.formula_errors(sheet.formula_cells, layout, first_column=sheet.first_column):

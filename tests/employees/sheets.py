@@ -41,6 +41,7 @@ def row(sequence: int = 1, **overrides: Any) -> dict[str, Any]:
         "telepon": "0812 3456 7890",
         "alamat": "Jl. Pemuda No. 1, Semarang",
         "status": "Aktif",
+        "TMT golongan": "01-04-2019",
     }
     values.update(overrides)
     return values

@@ -407,7 +407,8 @@ def test_bad_cell_is_named_by_row_column_and_cell(overrides, column, cell, expec
         ({"rumpun": "Guru Besar"}, "rumpun", "profesor"),
         ({"golongan": "iii / C"}, "golongan", "III/c"),
         ({"golongan": "ix"}, "golongan", "IX"),
-        ({"golongan": "Penata"}, "golongan", "Penata"),  # left for the register to refuse
+        ({"golongan": "Penata"}, "golongan", "III/c"),  # a pangkat, as SIASN writes it
+        ({"golongan": "Penata Besar"}, "golongan", "Penata Besar"),  # left for the register to refuse
         ({"NIP": "19700512 199503 2 001"}, "nip", "197005121995032001"),
         ({"telepon": "'+62 812 3456"}, "phone", "+62 812 3456"),  # the export's formula escape
         ({"jenis ASN": "pppk"}, "asn_type", "PPPK"),

@@ -15,7 +15,7 @@ from benefits.models import PayoutBatch, PayoutStatus, Receipt
 from benefits.services import receipts as services_receipts
 from ceremonies.models import Certificate, CertificateBatch, EventKind, EventStatus, ParticipantStatus
 from ceremonies.services.invitations import rsvp_path
-from employees.models import DisciplinePenalty, Employee, ImportJob, KindRule, RetirementRule
+from employees.models import DisciplinePenalty, Employee, ImportJob, KindRule, RetirementRule, SiasnReconciliation
 from employees.services.accounts import employee_portal_account_ensure
 from employees.services.family import family_correction_request, spouse_add
 from purna import roles
@@ -119,6 +119,9 @@ def build_world(monkeypatch) -> World:
     o["participant"] = ParticipantFactory(event=o["event"], employee=o["payout_approved"].employee)
     o["import_job"] = ImportJob.objects.create(
         file=ContentFile(b"nip;nama\n", name="impor.csv"), original_name="impor.csv", created_by=users["opr@A"]
+    )
+    o["siasn_reconciliation"] = SiasnReconciliation.objects.create(
+        file=ContentFile(b"NIP,TMT pensiun\n", name="siasn.csv"), original_name="siasn.csv", created_by=users["opr@A"]
     )
     # The attendance sheet of unit A's event, made for the staff of unit A (purna/generated.py).
     o["generated_document"] = GeneratedDocument.objects.create(

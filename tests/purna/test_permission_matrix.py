@@ -123,6 +123,12 @@ TABLE: dict[str, Row] = {
         pk("import_job"), U("adm,opr:405 ver,ben,pim:403"), S("adm,opr:302~ ver,ben,pim:403", "adm@A:404")
     ),
     "employees:import_template": Row(lambda w: {"fmt": "xlsx"}, U(EDITORS)),
+    # SIASN reconciliation: a list is shown to whoever uploaded it; the world's has nothing to apply (refused).
+    "employees:siasn_create": Row(None, U(EDITORS), U(EDITORS)),
+    "employees:siasn_detail": Row(pk("siasn_reconciliation"), S(EDITORS, "adm@A:404")),
+    "employees:siasn_apply": Row(
+        pk("siasn_reconciliation"), U("adm,opr:405 ver,ben,pim:403"), S("adm,opr:302~ ver,ben,pim:403", "adm@A:404")
+    ),
     "employees:export": Row(lambda w: {"fmt": "xlsx"}, U(ANY)),
     # The family (employees/views/family.py): who may change an employee may change their family.
     "employees:family_add": Row(lambda w: {"employee_pk": w.employee.pk, "kind": "pasangan"}, S(EDITORS), S(EDITORS)),
