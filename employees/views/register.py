@@ -16,7 +16,6 @@ from employees.exceptions import EmployeeError
 from employees.filters import SORT_FIELDS, EmployeeFilter
 from employees.forms.register import EmployeeForm
 from employees.models import Employee
-from employees.nip import format_nip
 from employees.retirement import months_until, mpp_window
 from employees.scope import staff_scope
 from employees.selectors import (
@@ -34,9 +33,8 @@ HISTORY_LENGTH = 10
 
 
 def _rows_prepare(employees, today: dt.date) -> None:
-    # Display values for the page's rows only (50 at most): the NIP in its groups, whole months left.
+    # Display values for the page's rows only (50 at most): whole months left.
     for employee in employees:
-        employee.nip_display = format_nip(employee.nip)
         tmt = employee.tmt_pensiun
         employee.months_left = months_until(tmt, today) if tmt else None
         employee.has_retired = bool(tmt and tmt <= today)
@@ -134,7 +132,6 @@ class EmployeeDetailView(PermissionRequiredMixin, DetailView):
             ends_by_contract=bool(
                 tmt and employee.contract_end and tmt == employee.contract_end + dt.timedelta(days=1)
             ),
-            nip_display=format_nip(employee.nip),
             register_warnings=employee_register_warnings(employee),
             can_change=self.request.user.has_perm("employees.change_employee"),
             # Still "Aktif" in the register after the TMT pensiun: the status was not updated.
