@@ -38,7 +38,9 @@ def row(sequence: int = 1, **overrides: Any) -> dict[str, Any]:
         "TMT PNS": "01-03-1996",
         "akhir kontrak": "",
         "email": f"siti{sequence}@contoh.go.id",
-        "telepon": "0812 3456 7890",
+        "telepon": "(024) 351 1234",
+        "email pribadi": f"siti{sequence}@gmail.com",
+        "telepon pribadi": "0812 3456 7890",
         "alamat": "Jl. Pemuda No. 1, Semarang",
         "status": "Aktif",
     }
