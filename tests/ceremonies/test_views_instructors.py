@@ -3,7 +3,9 @@ list and search, add and change with history, bad input refused in Indonesian wi
 who may do it (no scope: instructors belong to the whole agency)."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ceremonies.models import Instructor
@@ -98,3 +100,15 @@ def test_who_may_manage_instructors():
     operator, _user = signed_in(roles.OPERATOR)
     assert operator.get(reverse("ceremonies:instructor_update", args=[instructor.pk + 50])).status_code == 404
     assert LIST in operator.get(reverse("ceremonies:list")).content.decode()
+
+
+def test_the_list_makes_the_same_queries_for_3_and_30_instructors():
+    client, _user = signed_in(roles.OPERATOR)
+    client.get(LIST)  # the session and permissions cached like on any later page
+    counts = []
+    for extra in (3, 27):
+        Instructor.objects.bulk_create(Instructor(name=f"N {n}", institution="BKPSDM") for n in range(extra))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(LIST).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

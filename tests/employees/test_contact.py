@@ -96,3 +96,20 @@ def test_the_outbox_resolves_an_employee_to_the_chosen_address_when_sending(db):
     assert found[str(retiree.pk)].email == "baru@gmail.com"
     assert found[str(working.pk)].email == "kerja@rsud.go.id"
     assert not found[str(dead.pk)].reachable
+
+
+def test_the_import_reads_and_the_export_writes_the_personal_contact_columns():
+    from employees import exporter
+    from tests.employees.sheets import row
+    from tests.employees.test_importer import parsed
+
+    found, errors = parsed(row(1, **{"email pribadi": "siti@gmail.com", "telepon pribadi": "0813 1"}))
+
+    assert errors == []
+    assert (found["email"], found["personal_email"], found["personal_phone"]) == (
+        "siti1@contoh.go.id",
+        "siti@gmail.com",
+        "0813 1",
+    )
+    headers = [column.header for column in exporter.EXPORT_COLUMNS]
+    assert headers.index("email") < headers.index("email pribadi") < headers.index("alamat")
