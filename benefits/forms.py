@@ -148,9 +148,12 @@ class RupiahField(forms.CharField):
         if value in self.empty_values:
             return None
         try:
-            return tali_asih.parse_rupiah(value)
+            amount = tali_asih.parse_rupiah(value)
         except tali_asih.AmountError as error:
             raise forms.ValidationError(str(error)) from error
+        if problems := tali_asih.amount_check(amount):
+            raise forms.ValidationError(problems)
+        return amount
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):

@@ -120,6 +120,8 @@ def test_a_table_with_gaps_or_overlaps_is_refused_in_indonesian_and_nothing_is_s
     ("fields", "message"),
     [
         ({"basis": "flat", "amount": "satu juta"}, "bukan besaran uang"),
+        ({"basis": "flat", "amount": "9" * 40}, "Besaran lebih dari Rp 1.000.000.000"),  # once a server error
+        ({"basis": "flat", "amount": "1250000", "cap": "0"}, "lebih dari nol"),
         ({"basis": "flat", "amount": "1250000", "effective_until": "2024-12-31"}, "tidak boleh sebelum awalnya"),
         ({"basis": "flat", "amount": ""}, "A flat or per-year rate needs its amount."),
     ],
