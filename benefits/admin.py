@@ -1,5 +1,6 @@
-"""The admin of the benefits: rates with their bands (reference data, edited here), THT claims and
-payouts written through benefits/services/payouts.py (payouts are read-mostly: actions verify and approve)."""
+"""The admin of the benefits: rates with their bands (reference data, edited here and on the staff pages
+through benefits/services/rates.py, both checked by tali_asih.bands_check), THT claims and payouts
+written through benefits/services/payouts.py (payouts are read-mostly: actions verify and approve)."""
 
 from django import forms
 from django.contrib import admin, messages

@@ -162,19 +162,16 @@ def status_totals(recap: PayoutRecap) -> list[StatusTotal]:
 
 
 def recap_pdf(*, recap: PayoutRecap, title: str, instansi: Instansi, printed_on: dt.date) -> bytes:
-    """The recap on A4 landscape: one row per retiree, the header repeated on each page, the totals row
-    summed from the same rows, the totals per status, place, date and the head of the agency's signature."""
+    """The recap on A4 landscape: one row per retiree, the header repeated on each page, a totals row per
+    payout status summed from the same rows (approved and paid money are never one total), the totals per
+    benefit and status, place, date and the head of the agency's signature."""
     with translation.override(settings.LANGUAGE_CODE):
         _treasurer, head = receipt_signatories()
         context = {
             "recap": recap,
             "title": title,
             "instansi": instansi,
-            "totals": {
-                "tht": formatting.rupiah(recap.totals.tht),
-                "tali_asih": formatting.rupiah(recap.totals.tali_asih),
-                "total": formatting.rupiah(recap.totals.total),
-            },
+            "per_status": recap.totals.per_status,
             "status_totals": status_totals(recap),
             "place_date": place_date(printed_on),
             "head": head,
@@ -188,8 +185,9 @@ RUPIAH_FORMAT = '"Rp" #,##0'
 
 def recap_workbook(*, recap: PayoutRecap, title: str, agency: str) -> bytes:
     """The recap as XLSX: amounts as numbers in a rupiah format, the NIP as text (Excel would round an
-    18-digit number), the TMT as a date, a TOTAL row of SUM formulas (with the computed totals stored as
-    their values, for readers that do not recalculate), and the totals per status below."""
+    18-digit number), the TMT as a date, a totals row per payout status of SUMIF formulas over the status
+    columns (with the computed totals stored as their values, for readers that do not recalculate), and
+    the totals per benefit and status below."""
     with translation.override(settings.LANGUAGE_CODE):
         return _recap_workbook(recap=recap, title=title, agency=agency)
 
@@ -244,16 +242,20 @@ def _recap_workbook(*, recap: PayoutRecap, title: str, agency: str) -> bytes:
                 sheet.write_number(row, column, float(recap_cell.amount), money)
             sheet.write_string(row, column + 1, recap_cell.status_label, cell)
     first, last = HEADER_ROW + 2, max(row + 1, HEADER_ROW + 2)  # Excel's 1-based rows
-    total_row = row + 1
-    sheet.write_blank(total_row, 0, None, total_label)
-    sheet.write_string(total_row, 1, _("TOTAL"), total_label)
-    for column in (2, 3, 4):
-        sheet.write_blank(total_row, column, None, total_label)
-    for column, amount in ((5, recap.totals.tht), (7, recap.totals.tali_asih)):
-        letter = xlsxwriter.utility.xl_col_to_name(column)
-        sheet.write_formula(total_row, column, f"=SUM({letter}{first}:{letter}{last})", total_money, float(amount))
-        sheet.write_blank(total_row, column + 1, None, total_label)
-    row = total_row + 2
+    for line in recap.totals.per_status:
+        row += 1
+        sheet.write_blank(row, 0, None, total_label)
+        sheet.write_string(row, 1, status_total_label(line.status_label), total_label)
+        for column in (2, 3, 4):
+            sheet.write_blank(row, column, None, total_label)
+        for column, amount in ((5, line.tht), (7, line.tali_asih)):
+            amounts = xlsxwriter.utility.xl_col_to_name(column)
+            statuses = xlsxwriter.utility.xl_col_to_name(column + 1)
+            label = line.status_label.replace('"', '""')
+            formula = f'=SUMIF({statuses}{first}:{statuses}{last},"{label}",{amounts}{first}:{amounts}{last})'
+            sheet.write_formula(row, column, formula, total_money, float(amount))
+            sheet.write_blank(row, column + 1, None, total_label)
+    row += 2
     sheet.write(row, 1, _("Totals per status"), workbook.add_format({"bold": True}))
     for line in status_totals_raw(recap):
         row += 1
@@ -264,6 +266,11 @@ def _recap_workbook(*, recap: PayoutRecap, title: str, agency: str) -> bytes:
     sheet.freeze_panes(HEADER_ROW + 1, 0)
     workbook.close()
     return output.getvalue()
+
+
+def status_total_label(status_label: str) -> str:
+    """The label of a totals row: "Jumlah Dibayar" (one status, never a grand total of several)."""
+    return _("Total %(status)s") % {"status": status_label}
 
 
 def status_totals_raw(recap: PayoutRecap) -> list[tuple[str, str, int, Decimal]]:

@@ -9,3 +9,8 @@ from employees.exceptions import EmployeeError
 
 class PayoutError(EmployeeError):
     """A payout or THT claim action that is not allowed or has bad input: nothing changed."""
+
+
+class RateError(EmployeeError):
+    """A tali asih rate or its bands that cannot be saved (bad period, gaps or overlaps between slabs...):
+    nothing changed."""

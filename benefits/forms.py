@@ -1,11 +1,14 @@
 """Forms of the benefits' staff pages: they check the shape of the input; the services decide (amounts,
 statuses, who may do what), and their PayoutError messages are put next to the fields."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from benefits.models import BenefitType, PaymentMethod, PayoutStatus
+from benefits import tali_asih
+from benefits.models import BenefitType, GolonganGroup, PaymentMethod, PayoutStatus, TaliAsihRate
 from ceremonies.models import Event, EventStatus
 from employees.filters import MONTH_WIDGET, MonthField
 from purna.forms import ServiceErrorsMixin
@@ -135,3 +138,85 @@ class ThtImportForm(ServiceForm):
         label=_("File from PT Taspen (CSV or XLSX)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
+
+
+class RupiahField(forms.CharField):
+    """An amount typed as people write it ("Rp 1.250.000", "1250000"), read by tali_asih.parse_rupiah."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            amount = tali_asih.parse_rupiah(value)
+        except tali_asih.AmountError as error:
+            raise forms.ValidationError(str(error)) from error
+        if problems := tali_asih.amount_check(amount):
+            raise forms.ValidationError(problems)
+        return amount
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return f"{value:.0f}" if value == value.to_integral_value() else str(value)
+        return value
+
+
+class TaliAsihRateForm(ServiceErrorsMixin, forms.ModelForm):
+    """A rate's decision, period, basis and restrictions; its bands are BandFormSet's. The view passes
+    both to tali_asih_rate_save, which checks the whole."""
+
+    amount = RupiahField(
+        label=_("Amount (Rp)"),
+        required=False,
+        help_text=_("The flat amount, or the amount per year of membership; empty for rates with bands."),
+    )
+    cap = RupiahField(label=_("Maximum (Rp)"), required=False, help_text=_("Per-year rates only: the most it gives."))
+
+    class Meta:
+        model = TaliAsihRate
+        fields = [
+            "name",
+            "decision_number",
+            "decision_date",
+            "effective_from",
+            "effective_until",
+            "basis",
+            "amount",
+            "cap",
+            "retirement_kind",
+            "asn_type",
+            "notes",
+        ]
+        widgets = {
+            "decision_date": DATE_WIDGET,
+            "effective_from": DATE_WIDGET,
+            "effective_until": DATE_WIDGET,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+    def _post_clean(self) -> None:
+        # The model's rules are the service's to check (with the bands): no second copy here.
+        pass
+
+
+class BandRowForm(forms.Form):
+    """One band as the decision writes it: a golongan group, or whole years from .. to, both included
+    ("5-10 tahun" is 5 to 10; an empty end is "and more": "lebih dari 20 tahun" is from 21)."""
+
+    golongan_group = forms.ChoiceField(
+        label=_("Golongan group"), choices=[("", "-"), *GolonganGroup.choices], required=False
+    )
+    first_year = forms.IntegerField(label=_("From year"), min_value=0, max_value=99, required=False)
+    last_year = forms.IntegerField(label=_("Up to year (included)"), min_value=0, max_value=99, required=False)
+    amount = RupiahField(label=_("Amount (Rp)"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+BandFormSet = forms.formset_factory(BandRowForm, extra=3, can_delete=True)

@@ -19,12 +19,14 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from benefits.models import BenefitType, Payout, PayoutStatus, Receipt
 from employees.choices import EmployeeStatus
+from employees.contact import employee_contact
 from employees.nip import format_nip
 from employees.scope import staff_scope, staff_scopes
 from purna import formatting, roles
@@ -86,21 +88,25 @@ def payout_verified(payout: Payout) -> None:
     )
 
 
-def _retiree_reachable(payout: Payout) -> bool:
+def _retiree_email(payout: Payout) -> str:
+    """The address to write to the retiree at (employees/contact.py), "" when there is none or the
+    person has died."""
     employee = payout.employee
-    return bool(employee.email) and employee.status != EmployeeStatus.MENINGGAL
+    if employee.status == EmployeeStatus.MENINGGAL:
+        return ""
+    return employee_contact(employee, today=timezone.localdate()).email
 
 
 def payout_paid(payout: Payout) -> None:
     """Tell the retiree that their THT or tali asih was paid."""
-    if not _retiree_reachable(payout):
+    if not (to_email := _retiree_email(payout)):
         return
     employee = payout.employee
     message_queue(
         kind=PAID,
         recipient_key=registry.recipient_key(EMPLOYEE, employee.pk),
         occasion=f"payout-{payout.pk}-paid",
-        to_email=employee.email,
+        to_email=to_email,
         to_name=employee.display_name,
         about=payout,
         about_label=str(payout),
@@ -115,14 +121,14 @@ def receipt_filename(receipt: Receipt) -> str:
 def receipt_ready(receipt: Receipt, content: bytes) -> None:
     """Send the retiree their receipt's PDF, once per payout (a receipt issued again is not re-sent)."""
     payout = receipt.payout
-    if not _retiree_reachable(payout):
+    if not (to_email := _retiree_email(payout)):
         return
     employee = payout.employee
     message_queue(
         kind=RECEIPT_READY,
         recipient_key=registry.recipient_key(EMPLOYEE, employee.pk),
         occasion=f"payout-{payout.pk}-receipt",
-        to_email=employee.email,
+        to_email=to_email,
         to_name=employee.display_name,
         about=payout,
         about_label=str(payout),

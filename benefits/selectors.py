@@ -327,17 +327,32 @@ class RecapRow:
 
 
 @dataclass(frozen=True)
-class RecapTotals:
-    """Sums of the rows: per benefit, per benefit and status, and all together."""
+class StatusSum:
+    """The rows' amounts in one payout status: THT, tali asih and both (money approved and money paid are
+    never added together: a recap that did read as what was paid)."""
 
+    status: str
     tht: Decimal
     tali_asih: Decimal
-    by_status: dict[tuple[str, str], Decimal]
-    count_by_status: dict[tuple[str, str], int]
+    count: int
 
     @property
     def total(self) -> Decimal:
         return self.tht + self.tali_asih
+
+    @property
+    def status_label(self) -> str:
+        return str(PayoutStatus(self.status).label)
+
+
+@dataclass(frozen=True)
+class RecapTotals:
+    """Sums of the rows, always per status: per benefit and status, and per status (in the pipeline's
+    order, only the statuses present)."""
+
+    by_status: dict[tuple[str, str], Decimal]
+    count_by_status: dict[tuple[str, str], int]
+    per_status: tuple[StatusSum, ...]
 
 
 @dataclass(frozen=True)
@@ -359,8 +374,8 @@ def payout_recap(
 ) -> PayoutRecap:
     """The THT and tali asih of each retiree in `scope` whose payouts have a TMT in `year` or between
     `start` and `end` (inclusive), and/or are handed over at `event`: one row per retiree (name, NIP,
-    unit, TMT, each benefit's amount and status) and the totals summed from those same rows, so the
-    printed totals always equal their rows. Cancelled and reversed payouts do not count. One query."""
+    unit, TMT, each benefit's amount and status) and the totals per status summed from those same rows,
+    so the printed totals always equal their rows. Cancelled and reversed payouts do not count. One query."""
     payouts = (
         scope.filter(Payout.objects.exclude(status__in=CLOSED_STATUSES), "employee__unit")
         .select_related("employee__unit")
@@ -380,7 +395,6 @@ def payout_recap(
     rows = []
     by_status: dict[tuple[str, str], Decimal] = {}
     count_by_status: dict[tuple[str, str], int] = {}
-    sums = dict.fromkeys(BenefitType.values, ZERO)
     for number, found in enumerate(by_employee.values(), start=1):
         cells = {}
         for benefit in BenefitType.values:
@@ -389,7 +403,6 @@ def payout_recap(
                 cells[benefit] = _NO_PAYOUT
                 continue
             cells[benefit] = RecapCell(payout.amount, payout.status)
-            sums[benefit] += payout.amount
             key = (benefit, payout.status)
             by_status[key] = by_status.get(key, ZERO) + payout.amount
             count_by_status[key] = count_by_status.get(key, 0) + 1
@@ -407,12 +420,17 @@ def payout_recap(
                 tali_asih=cells[BenefitType.TALI_ASIH],
             )
         )
-    totals = RecapTotals(
-        tht=sums[BenefitType.THT],
-        tali_asih=sums[BenefitType.TALI_ASIH],
-        by_status=by_status,
-        count_by_status=count_by_status,
+    per_status = tuple(
+        StatusSum(
+            status=status,
+            tht=by_status.get((BenefitType.THT, status), ZERO),
+            tali_asih=by_status.get((BenefitType.TALI_ASIH, status), ZERO),
+            count=sum(count_by_status.get((benefit, status), 0) for benefit in BenefitType.values),
+        )
+        for status in PayoutStatus.values
+        if any((benefit, status) in by_status for benefit in BenefitType.values)
     )
+    totals = RecapTotals(by_status=by_status, count_by_status=count_by_status, per_status=per_status)
     return PayoutRecap(rows=rows, totals=totals)
 
 

@@ -47,6 +47,7 @@ _PPPK_GOLONGAN = re.compile(r"XVII|XVI|XV|XIV|XIII|XII|XI|X|IX|VIII|VII|VI|V|IV|
 
 # A payout above this is a typing error (an extra zero), not a tali asih or a THT: refused everywhere.
 MAX_AMOUNT = Decimal("1000000000")
+_MAX_DIGITS = 20  # digits before the decimal point past which a typed amount is refused outright
 CENT = Decimal("0.01")
 
 
@@ -344,6 +345,9 @@ def parse_rupiah(value: Any) -> Decimal:
             raise AmountError(_('"%(value)s" is not an amount.') % {"value": value}) from exc
     if not number.is_finite():
         raise AmountError(_("The amount must be a number of rupiah."))
+    if number.adjusted() >= _MAX_DIGITS:
+        # More digits than the decimal context holds once in sen (quantize would fail): no amount is that large.
+        raise AmountError(amount_check(MAX_AMOUNT + 1)[0])
     if number != number.quantize(CENT, rounding=ROUND_DOWN):
         raise AmountError(_("The amount may have at most two decimals (sen)."))
     return number.quantize(CENT)

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from benefits.views import documents
+from benefits.views import documents, rates
 from benefits.views import payouts as views
 
 app_name = "benefits"
 urlpatterns = [
     path("", views.TaliAsihRateListView.as_view(), name="list"),
+    path("tarif/tambah/", rates.rate_form_view, name="rate_create"),
+    path("tarif/<int:pk>/ubah/", rates.rate_form_view, name="rate_update"),
     path("pembayaran/", views.PayoutListView.as_view(), name="payouts"),
     path("pembayaran/verifikasi/", views.payouts_verify_view, name="payouts_verify"),
     path("pembayaran/setujui/", views.payouts_approve_view, name="payouts_approve"),

@@ -35,7 +35,7 @@ class OfficialAdmin(admin.ModelAdmin):
 
 
 @admin.register(Instructor)
-class InstructorAdmin(admin.ModelAdmin):
+class InstructorAdmin(HistoryAdmin):
     list_display = ["name", "institution", "expertise", "email", "phone"]
     search_fields = ["name", "institution", "expertise"]
 

@@ -79,7 +79,7 @@ def _render_report(params: dict, progress: Progress) -> Rendered:
 
 def _render_letters(params: dict, progress: Progress) -> Rendered:
     event, participants = _load(params)
-    recipients = documents.letter_recipients(participants, everyone=params["everyone"])
+    recipients = documents.letter_recipients(participants, everyone=params["everyone"], today=timezone.localdate())
     total = len(recipients) + 1
     progress(0, total)
     made = 0

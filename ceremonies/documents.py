@@ -22,6 +22,7 @@ from ceremonies.formatting import event_when_in
 from ceremonies.models import Event, Participant, ParticipantStatus, Session
 from ceremonies.selectors import EventCounts, event_counts, invitation_delivery
 from employees.choices import Gender
+from employees.contact import Contact, employee_contact
 from employees.nip import format_nip
 from purna import pdf
 
@@ -155,12 +156,14 @@ def report_pdf(
 LETTER_STATUSES = {ParticipantStatus.INVITED, ParticipantStatus.CONFIRMED}
 
 
-def letter_recipients(participants: list[Participant], *, everyone: bool) -> list[Participant]:
-    """Who gets a printed invitation: invited (or confirmed) participants without an email address, or
-    every participant when `everyone`."""
+def letter_recipients(participants: list[Participant], *, everyone: bool, today: dt.date) -> list[Participant]:
+    """Who gets a printed invitation: invited (or confirmed) participants with no email address to use
+    (employees/contact.py: neither a personal nor an office one), or every participant when `everyone`."""
     if everyone:
         return list(participants)
-    return [p for p in participants if p.status in LETTER_STATUSES and not p.employee.email]
+    return [
+        p for p in participants if p.status in LETTER_STATUSES and not employee_contact(p.employee, today=today).email
+    ]
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,7 @@ class Letter:
     participant: Participant
     salutation: str
     nip: str
+    contact: Contact  # the address under the name: the home's for a retiree, else the unit ("di Tempat")
     qr_svg: str
     checkin_url: str
 
@@ -196,6 +200,9 @@ def letters_pdf(
                     participant=participant,
                     salutation=salutation,
                     nip=format_nip(participant.employee.nip),
+                    contact=employee_contact(
+                        participant.employee, unit_name=participant.employee.unit.name, today=printed_on
+                    ),
                     qr_svg=qr.svg_inline(scale=4, border=0, omitsize=True),
                     checkin_url=url,
                 )

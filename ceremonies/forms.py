@@ -9,7 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from ceremonies import certificates as certificate_texts
-from ceremonies.models import OFFSET_VALIDATORS, Event, Official, Participant, Session
+from ceremonies.models import OFFSET_VALIDATORS, Event, Instructor, Official, Participant, Session
 from employees.filters import MONTH_WIDGET, MonthField, UnitChoiceField
 from employees.models import UnitKerja
 from employees.scope import Scope
@@ -174,6 +174,18 @@ class CompanionForm(forms.ModelForm):
     class Meta:
         model = Participant
         fields = ["companion_name", "companion_relation"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+class InstructorForm(ServiceErrorsMixin, forms.ModelForm):
+    """An instructor's details; the view passes cleaned_data to instructor_create / instructor_update."""
+
+    class Meta:
+        model = Instructor
+        fields = ["name", "institution", "expertise", "email", "phone"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -89,6 +89,7 @@ class Instructor(models.Model):
     expertise = models.CharField(_("expertise"), max_length=200, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("instructor")

@@ -20,6 +20,7 @@ from ceremonies.models import (
     CertificateStatus,
     Event,
     EventStatus,
+    Instructor,
     Participant,
     ParticipantStatus,
     Session,
@@ -339,3 +340,26 @@ def portal_certificates(*, employee: Employee) -> list[Certificate]:
 def portal_certificate_get(*, pk: int, employee: Employee) -> Certificate:
     """A valid certificate of `employee`. Raises Certificate.DoesNotExist for anyone else's."""
     return Certificate.objects.get(pk=pk, participant__employee=employee, status=CertificateStatus.VALID)
+
+
+# --- Instructors (reference data of the whole agency: no unit, so no scope) --------------------------------
+
+
+def instructor_list(*, search: str = "") -> QuerySet[Instructor]:
+    """The instructors by name, those whose name, institution or expertise has every word of `search`."""
+    instructors = Instructor.objects.order_by("name", "pk")
+    for word in search.split():
+        instructors = instructors.filter(
+            Q(name__icontains=word) | Q(institution__icontains=word) | Q(expertise__icontains=word)
+        )
+    return instructors
+
+
+def instructor_get(*, pk: int) -> Instructor:
+    """An instructor. Raises Instructor.DoesNotExist."""
+    return Instructor.objects.get(pk=pk)
+
+
+def instructor_history(*, instructor: Instructor, limit: int = 10) -> list:
+    """The latest changes of an instructor, newest first, with who made them (one query)."""
+    return list(instructor.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ceremonies.views import certificates, documents, invitations
+from ceremonies.views import certificates, documents, instructors, invitations
 from ceremonies.views import events as views
 
 app_name = "ceremonies"
@@ -8,6 +8,10 @@ urlpatterns = [
     path("", views.EventListView.as_view(), name="list"),
     path("tambah/", views.EventFormView.as_view(), name="create"),
     path("<int:pk>/", views.EventDetailView.as_view(), name="detail"),
+    # Instructors of trainings (reference data of the whole agency).
+    path("instruktur/", instructors.InstructorListView.as_view(), name="instructors"),
+    path("instruktur/tambah/", instructors.InstructorFormView.as_view(), name="instructor_create"),
+    path("instruktur/<int:pk>/ubah/", instructors.InstructorFormView.as_view(), name="instructor_update"),
     path("<int:pk>/ubah/", views.EventFormView.as_view(), name="update"),
     path("<int:pk>/status/<str:to_status>/", views.event_transition_view, name="transition"),
     path("<int:pk>/agenda/tambah/", views.SessionFormView.as_view(), name="session_create"),

@@ -83,6 +83,8 @@ EXPORT_COLUMNS: list[ExportColumn] = [
     ExportColumn("akhir kontrak", ("contract_end",), kind="date", width=12),
     ExportColumn("email", ("email",), width=26),
     ExportColumn("telepon", ("phone",), width=16),
+    ExportColumn("email pribadi", ("personal_email",), width=26),
+    ExportColumn("telepon pribadi", ("personal_phone",), width=16),
     ExportColumn("alamat", ("address",), width=36),
     ExportColumn("status", ("status",), value=_label(importer.STATUSES), width=10),
     ExportColumn("TMT golongan", ("tmt_golongan",), kind="date", width=12),

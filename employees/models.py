@@ -158,9 +158,17 @@ class Employee(models.Model):
     prior_service_months = models.PositiveIntegerField(
         _("recognised prior service (months)"), default=0, help_text=_("Earlier service recognised by an SK PMK.")
     )
-    email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
-    address = models.TextField(_("address"), blank=True)
+    # Two kinds of contact (employees/contact.py chooses between them): the office's, and the person's own,
+    # which still reaches them once they have retired. The postal address at the office is the unit.
+    email = models.EmailField(_("office email"), blank=True)
+    phone = models.CharField(_("office phone"), max_length=30, blank=True)
+    personal_email = models.EmailField(
+        _("personal email"), blank=True, help_text=_("Used once the employee has left the office (retired).")
+    )
+    personal_phone = models.CharField(_("personal phone"), max_length=30, blank=True)
+    address = models.TextField(
+        _("home address"), blank=True, help_text=_("Where letters go once the employee has left the office.")
+    )
     status = models.CharField(_("status"), max_length=10, choices=EmployeeStatus.choices, default=EmployeeStatus.AKTIF)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("portal account"), null=True, blank=True, on_delete=models.SET_NULL
@@ -247,6 +255,9 @@ class Employee(models.Model):
             models.Index(fields=["nip_lama"], name="employee_nip_lama", condition=~Q(nip_lama="")),
             # The retirees' portal finds people by email, in any case (email__iexact is UPPER(email) = ...).
             models.Index(Upper("email"), name="employee_email_upper", condition=~Q(email="")),
+            models.Index(
+                Upper("personal_email"), name="employee_personal_email_upper", condition=~Q(personal_email="")
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(nip__regex=r"^[0-9]{18}$"), name="employee_nip_18_digits"),

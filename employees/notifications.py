@@ -36,7 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from employees import cases
+from employees import cases, contact
 from employees.choices import CaseStatus, EmployeeStatus
 from employees.models import Employee
 from employees.retirement import add_months
@@ -68,6 +68,7 @@ _FIELDS = [
     "back_title",
     "nip",
     "email",
+    "personal_email",
     "status",
     "jabatan",
     "unit_id",
@@ -115,13 +116,27 @@ def _display_name(front: str, name: str, back: str) -> str:
     return f"{full}, {back}" if back else full
 
 
+def _email(row: Mapping[str, Any], *, today: dt.date) -> str:
+    """The address to write to (employees/contact.py: the personal one once the person left the office)."""
+    left_office = contact.has_left_office(status=row["status"], tmt_pensiun=row["tmt_pensiun"], today=today)
+    return contact.contact_choose(
+        left_office=left_office,
+        office_email=row["email"],
+        personal_email=row["personal_email"],
+        office_phone="",
+        personal_phone="",
+        home_address="",
+        unit_name="",
+    ).email
+
+
 def _facts(row: Mapping[str, Any]) -> Facts:
     live = row["retirement_case__pk"] is not None and row["retirement_case__status"] != CaseStatus.CANCELLED
     return Facts(
         pk=row["pk"],
         display_name=_display_name(row["front_title"], row["name"], row["back_title"]),
         nip=row["nip"],
-        email=row["email"],
+        email=_email(row, today=timezone.localdate()),
         status=row["status"],
         jabatan=row["jabatan"],
         unit_id=row["unit_id"],
@@ -479,10 +494,14 @@ def employees_resolve(ids: Collection[str]) -> Mapping[str, registry.Recipient]:
     """Employees by id: their current address; the dead receive nothing."""
     pks = [int(value) for value in ids if value.isdigit()]
     found = {}
-    for row in Employee.objects.filter(pk__in=pks).values("pk", "email", "front_title", "name", "back_title", "status"):
+    today = timezone.localdate()
+    rows = Employee.objects.filter(pk__in=pks).values(
+        "pk", "email", "personal_email", "tmt_pensiun", "front_title", "name", "back_title", "status"
+    )
+    for row in rows:
         dead = row["status"] == EmployeeStatus.MENINGGAL
         found[str(row["pk"])] = registry.Recipient(
-            email=row["email"],
+            email=_email(row, today=today),
             name=_display_name(row["front_title"], row["name"], row["back_title"]),
             reachable=not dead,
             reason=_("The employee has died.") if dead else "",

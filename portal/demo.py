@@ -211,6 +211,8 @@ def employees_build(count: int, *, today: dt.date, units: dict[str, UnitKerja], 
             contract_end=dt.date(today.year + rng.randint(1, 4), 12, 31) if is_pppk else None,
             email=f"{name.lower().replace(' ', '.')}@contoh.go.id",
             phone=fake.phone_number(),
+            # Retirees' own address, which their letters and emails use once they have left the office.
+            personal_email=f"{name.lower().replace(' ', '.')}@gmail.com" if tmt <= today else "",
             address=fake.address().replace("\n", ", "),
         )
 

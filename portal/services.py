@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from employees.contact import employee_contact
 from employees.selectors import employees_for_sign_in
 from employees.services.accounts import employee_portal_account_ensure
 from purna.formatting import tanggal
@@ -59,7 +60,7 @@ def sign_in_link_request(*, email: str = "", nip: str = "", now: dt.datetime | N
                 kind=KIND,
                 recipient_key=key,
                 occasion=f"sign-in:{uuid.uuid4().hex}",
-                to_email=employee.email,
+                to_email=employee_contact(employee, today=timezone.localdate(now)).email,
                 to_name=employee.display_name,
                 about=employee,
             )

@@ -46,7 +46,6 @@ from ceremonies.models import Event, Participant
 from ceremonies.rules import attendance_allowed
 from employees import selectors as employee_selectors
 from employees.models import Employee
-from employees.nip import format_nip
 from employees.scope import Scope, staff_scope
 from purna.formatting import kalimat
 
@@ -139,8 +138,6 @@ class PayoutListView(PermissionRequiredMixin, ListView):
             overdue=bool(getattr(self.filters, "cleaned_data", {}).get("overdue")),
             **kwargs,
         )
-        for payout in context["object_list"]:
-            payout.nip_display = format_nip(payout.employee.nip)
         return context
 
 
@@ -208,7 +205,6 @@ def _detail(request: HttpRequest, payout: Payout, status: int = 200, **forms) ->
     context = {
         "payout": payout,
         "breakdown": _breakdown(payout),
-        "nip_display": format_nip(payout.employee.nip),
         "timeline": list(payout.status_changes.all()),
         # The actions the pipeline's table allows this user on this payout (the preparer neither verifies
         # nor approves it).
@@ -469,8 +465,6 @@ class ThtListView(PermissionRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(search=self.search, year=self.year, statuses=PayoutStatus.choices, **kwargs)
-        for employee in context["object_list"]:
-            employee.nip_display = format_nip(employee.nip)
         return context
 
 
@@ -499,7 +493,7 @@ def tht_edit_view(request: HttpRequest, employee_pk: int) -> HttpResponse:
             if claim.amount_received is not None:
                 initial["amount_received"] = int(claim.amount_received)
         form = ThtClaimForm(initial=initial)
-    context = {"form": form, "employee": employee, "nip_display": format_nip(employee.nip)}
+    context = {"form": form, "employee": employee}
     return render(request, "benefits/thtclaim_form.html", context)
 
 
@@ -547,8 +541,6 @@ def handover_view(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(request, pk)
     participants = ceremony_selectors.event_participants(event=event, scope=staff_scope(request.user))
     handover = selectors.event_handover(event=event, participants=participants)
-    for participant in participants:
-        participant.nip_display = format_nip(participant.employee.nip)
     context = {
         "event": event,
         "handover": handover,
@@ -564,7 +556,6 @@ def _handover_row(request: HttpRequest, event: Event, employee_id: int) -> selec
         row = selectors.handover_row_get(event=event, employee_id=employee_id, scope=staff_scope(request.user))
     except Participant.DoesNotExist as exc:
         raise Http404(_("No such participant.")) from exc
-    row.participant.nip_display = format_nip(row.participant.employee.nip)
     return row
 
 

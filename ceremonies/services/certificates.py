@@ -42,6 +42,7 @@ from ceremonies.models import (
 from ceremonies.services.events import event_change_check
 from ceremonies.tasks import certificates_render_task
 from employees.choices import EmployeeStatus
+from employees.contact import employee_contact
 from employees.retirement import service_length
 from employees.scope import staff_scope
 from purna.db import is_transient
@@ -426,16 +427,17 @@ def certificates_ready_notify(*, batch_id: int) -> int:
     twice and a re-issue tells the person again."""
     certificates = (
         Certificate.objects.filter(batch_id=batch_id, status=CertificateStatus.VALID, rendered_version=F("version"))
-        .exclude(participant__employee__email="")
+        .exclude(participant__employee__email="", participant__employee__personal_email="")
         .exclude(participant__employee__status=EmployeeStatus.MENINGGAL)
         .select_related("participant__employee")
     )
+    today = timezone.localdate()
     drafts = [
         Draft(
             kind=READY_KIND,
             recipient_key=recipient_key("employee", certificate.participant.employee_id),
             occasion=f"certificate:{certificate.pk}:v{certificate.version}",
-            to_email=certificate.participant.employee.email,
+            to_email=employee_contact(certificate.participant.employee, today=today).email,
             to_name=certificate.participant.employee.display_name,
             about_model="ceremonies.certificate",
             about_id=certificate.pk,

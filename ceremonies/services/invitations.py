@@ -35,6 +35,7 @@ from ceremonies.formatting import event_when_in
 from ceremonies.models import Event, Participant, ParticipantStatus
 from ceremonies.selectors import INVITATION_KIND
 from ceremonies.services.events import event_change_check
+from employees.contact import employee_contact
 from employees.scope import ALL_UNITS, staff_scope
 from purna.history import history_note, history_user
 from purna.notifications.rendering import sender_load, site_url
@@ -169,7 +170,8 @@ def invitations_send(
         sender = sender_load()
         for participant in chosen:
             employee = participant.employee
-            if not employee.email.strip():
+            to_email = employee_contact(employee, today=timezone.localdate()).email
+            if not to_email:
                 report.needs_letter.append(participant)
                 continue
             ics = invitation_ics(
@@ -183,7 +185,7 @@ def invitations_send(
                 kind=KIND,
                 recipient_key=f"employee:{employee.pk}",
                 occasion=f"event-{locked.pk}-participant-{participant.pk}-v{participant.rsvp_version}",
-                to_email=employee.email,
+                to_email=to_email,
                 to_name=employee.display_name,
                 about=participant,
                 context={"version": participant.rsvp_version},

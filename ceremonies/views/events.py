@@ -28,7 +28,6 @@ from ceremonies.forms import CohortForm, CompanionForm, EventForm, SessionForm
 from ceremonies.models import Event, EventStatus, Participant, Session
 from ceremonies.services import events as services
 from employees.models import Employee
-from employees.nip import format_nip
 from employees.scope import staff_scope
 
 WHEN_CHOICES = {"akan-datang": "upcoming", "lalu": "past", "semua": ""}
@@ -87,8 +86,6 @@ class EventDetailView(PermissionRequiredMixin, TemplateView):
         scope = staff_scope(self.request.user)
         event = _event(self.request, self.kwargs["pk"])
         participants = selectors.event_participants(event=event, scope=scope)
-        for participant in participants:
-            participant.nip_display = format_nip(participant.employee.nip)
         counts = selectors.event_counts(participants=participants)
         taken = selectors.event_places_taken(event=event) if event.capacity else None
         return super().get_context_data(
@@ -292,8 +289,6 @@ def cohort_view(request: HttpRequest, pk: int) -> HttpResponse:
             farewell_months_after=settings.PURNA_FAREWELL_MONTHS_AFTER_TMT,
             training_months_before=settings.PURNA_TRAINING_MONTHS_BEFORE_TMT,
         )
-        for row in rows:
-            row.employee.nip_display = format_nip(row.employee.nip)
     taken = selectors.event_places_taken(event=event)
     return render(
         request,
@@ -379,8 +374,6 @@ def checkin_view(request: HttpRequest, pk: int) -> HttpResponse:
             if (digits.isdigit() and p.employee.nip.startswith(digits))
             or all(word in p.employee.name.lower() for word in words)
         ]
-    for participant in participants:
-        participant.nip_display = format_nip(participant.employee.nip)
     context = {
         "event": event,
         "participants": participants,
@@ -399,7 +392,6 @@ def _undo_open(event: Event) -> bool:
 
 def _checkin_row(request: HttpRequest, participant: Participant) -> HttpResponse:
     """The participant's row after htmx checked them in, with the page's counts swapped out of band."""
-    participant.nip_display = format_nip(participant.employee.nip)
     everyone = selectors.event_participants(event=participant.event, scope=staff_scope(request.user))
     context = {
         "participant": participant,
@@ -521,7 +513,6 @@ def checkin_code_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             else:
                 messages.info(request, _("%(name)s was already checked in.") % {"name": name})
         return redirect("ceremonies:checkin", pk=pk)
-    participant.nip_display = format_nip(participant.employee.nip)
     return render(
         request,
         "ceremonies/checkin_code.html",

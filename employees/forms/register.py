@@ -33,7 +33,7 @@ IDENTITY_FIELDS = [
 ]
 POSITION_FIELDS = ["golongan", "jenis_jabatan", "jenjang", "rumpun", "jabatan", "unit", "status"]
 DATE_FIELDS = ["tmt_cpns", "tmt_pns", "contract_end", "prior_service_months"]
-CONTACT_FIELDS = ["email", "phone", "address"]
+CONTACT_FIELDS = ["email", "phone", "personal_email", "personal_phone", "address"]
 BUP_OVERRIDE_FIELDS = ["bup_override", "bup_override_decree", "bup_override_date", "bup_override_reason"]
 NIP_OVERRIDE_FIELDS = ["nip_mismatch_accepted", "nip_mismatch_reason"]
 
@@ -135,7 +135,7 @@ class EmployeeForm(ServiceErrorsMixin, forms.ModelForm):
                     Column("prior_service_months", css_class="col-md"),
                 ),
             ),
-            Fieldset(_("Contact"), columns("email", "phone"), "address"),
+            Fieldset(_("Contact"), columns("email", "phone"), columns("personal_email", "personal_phone"), "address"),
             Fieldset(
                 _("Special BUP (by decree)"),
                 HTML(

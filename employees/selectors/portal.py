@@ -2,16 +2,24 @@
 
 from typing import Any
 
+from django.db.models import Q
+
 from employees.choices import EmployeeStatus
 from employees.models import Employee
 
 
 def employees_for_sign_in(*, email: str = "", nip: str = "", limit: int = 3) -> list[Employee]:
-    """The employees a portal sign-in request names, by email (any case) or NIP, who have an email on
-    record to send the link to and are alive. At most `limit`: one address may be shared by a couple."""
-    employees = Employee.objects.exclude(email="").exclude(status=EmployeeStatus.MENINGGAL).select_related("user")
+    """The employees a portal sign-in request names, by email (office or personal, any case) or NIP, who
+    have an email on record to send the link to and are alive. At most `limit`: one address may be shared
+    by a couple. Where the link goes is employees/contact.py's choice, not necessarily the address typed."""
+    employees = (
+        Employee.objects.exclude(email="", personal_email="")
+        .exclude(status=EmployeeStatus.MENINGGAL)
+        .select_related("user")
+    )
     if email:
-        employees = employees.filter(email__iexact=email.strip())
+        email = email.strip()
+        employees = employees.filter(Q(email__iexact=email) | Q(personal_email__iexact=email))
     elif nip:
         employees = employees.filter(nip=nip)
     else:

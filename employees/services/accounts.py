@@ -9,7 +9,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
+from employees.contact import employee_contact
 from employees.models import Employee
 from purna.history import history_note
 from purna.types import User
@@ -35,7 +37,8 @@ def employee_portal_account_ensure(*, employee: Employee, actor: User | None = N
             locked.user = user
             history_note(locked, actor=actor, reason="portal account")
             locked.save(update_fields=["user", "updated_at"])
-        name, email = locked.display_name[:150], locked.email
+        # The address the sign-in links go to (employees/contact.py), so the account shows the same one.
+        name, email = locked.display_name[:150], employee_contact(locked, today=timezone.localdate()).email
         if (user.first_name, user.email) != (name, email):
             user.first_name, user.email = name, email
             user.save()

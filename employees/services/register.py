@@ -78,10 +78,13 @@ class EmployeeFields(TypedDict, total=False):
     unit: UnitKerja | None
     tmt_cpns: dt.date | None
     tmt_pns: dt.date | None
+    tmt_golongan: dt.date | None
     contract_end: dt.date | None
     prior_service_months: int
     email: str
     phone: str
+    personal_email: str
+    personal_phone: str
     address: str
     status: str
     user: User | None

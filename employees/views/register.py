@@ -16,7 +16,6 @@ from employees.exceptions import EmployeeError
 from employees.filters import SORT_FIELDS, EmployeeFilter
 from employees.forms.register import EmployeeForm
 from employees.models import Employee
-from employees.nip import format_nip
 from employees.retirement import months_until, mpp_window
 from employees.scope import staff_scope
 from employees.selectors import (
@@ -35,9 +34,8 @@ HISTORY_LENGTH = 10
 
 
 def _rows_prepare(employees, today: dt.date) -> None:
-    # Display values for the page's rows only (50 at most): the NIP in its groups, whole months left.
+    # Display values for the page's rows only (50 at most): whole months left.
     for employee in employees:
-        employee.nip_display = format_nip(employee.nip)
         tmt = employee.tmt_pensiun
         employee.months_left = months_until(tmt, today) if tmt else None
         employee.has_retired = bool(tmt and tmt <= today)
@@ -135,7 +133,6 @@ class EmployeeDetailView(PermissionRequiredMixin, DetailView):
             ends_by_contract=bool(
                 tmt and employee.contract_end and tmt == employee.contract_end + dt.timedelta(days=1)
             ),
-            nip_display=format_nip(employee.nip),
             # Spouses, children (counting for the pension today or not) and parents: three queries.
             family=employee_family(employee=employee, on_date=today),
             pending_corrections=[c for c in employee_family_corrections(employee=employee) if c.is_pending],

@@ -75,11 +75,8 @@ def test_one_row_per_retiree_with_both_benefits(cohort):
     assert re.fullmatch(r"\d{8} \d{6} \d \d{3}", recap.rows[0].nip)
 
 
-def test_the_totals_are_the_sums_of_the_rows(cohort):
+def test_the_totals_are_the_sums_of_the_rows_per_status_never_approved_plus_paid(cohort):
     recap = payout_recap(scope=ALL_UNITS, year=2025)
-    assert recap.totals.tht == RP("83875500.50") == sum(r.tht.amount or 0 for r in recap.rows)
-    assert recap.totals.tali_asih == RP("7250000") == sum(r.tali_asih.amount or 0 for r in recap.rows)
-    assert recap.totals.total == RP("91125500.50")
     assert recap.totals.by_status == {
         ("tht", "dibayar"): RP("45750000"),
         ("tht", "draf"): RP("38125500.50"),
@@ -87,7 +84,21 @@ def test_the_totals_are_the_sums_of_the_rows(cohort):
         ("tali_asih", "disetujui"): RP("1250000"),
         ("tali_asih", "diverifikasi"): RP("3500000"),
     }
-    assert sum(recap.totals.by_status.values()) == recap.totals.total
+    # One line per status present, in the pipeline's order; each sums only the rows in that status.
+    assert [(s.status, s.tht, s.tali_asih, s.total, s.count) for s in recap.totals.per_status] == [
+        ("draf", RP("38125500.50"), RP(0), RP("38125500.50"), 1),
+        ("diverifikasi", RP(0), RP("3500000"), RP("3500000"), 1),
+        ("disetujui", RP(0), RP("1250000"), RP("1250000"), 1),
+        ("dibayar", RP("45750000"), RP("2500000"), RP("48250000"), 2),
+    ]
+    for line in recap.totals.per_status:
+        for benefit in ("tht", "tali_asih"):
+            assert getattr(line, benefit) == sum(
+                getattr(r, benefit).amount
+                for r in recap.rows
+                if getattr(r, benefit).status == line.status and getattr(r, benefit).amount is not None
+            )
+    assert not hasattr(recap.totals, "total")  # no figure adds approved and paid money together
 
 
 def test_the_recap_by_months_event_and_scope(cohort, unit):
@@ -104,7 +115,8 @@ def test_the_recap_by_months_event_and_scope(cohort, unit):
     payout_in(PayoutStatus.APPROVED, employee=EmployeeFactory(unit=unit, name="Eka Putri"), event=event)
     recap = payout_recap(scope=ALL_UNITS, event=event)
     assert [r.name for r in recap.rows] == ["Eka Putri"]
-    assert recap.totals.tali_asih == RP("20000000")
+    [approved] = recap.totals.per_status
+    assert (approved.status, approved.tali_asih) == ("disetujui", RP("20000000"))
 
 
 def _make_payouts(unit, count):
@@ -147,7 +159,7 @@ def _sheet_xml(content: bytes) -> str:
         return archive.read("xl/worksheets/sheet1.xml").decode()
 
 
-def test_the_workbook_has_numbers_a_rupiah_format_and_sum_formulas_equal_to_the_totals(cohort):
+def test_the_workbook_has_numbers_a_rupiah_format_and_sumif_formulas_per_status(cohort):
     recap = payout_recap(scope=ALL_UNITS, year=2025)
     content = documents.recap_workbook(recap=recap, title="TMT pensiun tahun 2025", agency="BKPSDM Kota Contoh")
 
@@ -156,18 +168,22 @@ def test_the_workbook_has_numbers_a_rupiah_format_and_sum_formulas_equal_to_the_
     data = rows[header + 1 : header + 1 + len(recap.rows)]
     assert [row[1] for row in data] == ["Ani Suryani", "Budi Hartono", "Citra Lestari"]
     assert isinstance(data[0][5], float) and data[0][2] == recap.rows[0].nip  # amounts are numbers, the NIP text
-    tht_sum = sum(RP(str(row[5])) for row in data if row[5] != "")
-    tali_asih_sum = sum(RP(str(row[7])) for row in data if row[7] != "")
-    total_row = rows[header + 1 + len(recap.rows)]
+    total_rows = rows[header + 1 + len(recap.rows) : header + 1 + len(recap.rows) + len(recap.totals.per_status)]
     with translation.override(django_settings.LANGUAGE_CODE):
-        assert total_row[1] == gettext("TOTAL")
-    assert RP(str(total_row[5])) == tht_sum == recap.totals.tht
-    assert RP(str(total_row[7])) == tali_asih_sum == recap.totals.tali_asih
+        labels = [documents.status_total_label(line.status_label) for line in recap.totals.per_status]
+        paid_label = str(PayoutStatus.PAID.label)
+        assert gettext("TOTAL") not in [row[1] for row in rows]
+    assert [row[1] for row in total_rows] == labels
+    for row, line in zip(total_rows, recap.totals.per_status, strict=True):
+        status_label = line.status_label
+        assert RP(str(row[5])) == sum((RP(str(r[5])) for r in data if r[6] == status_label), RP(0)) == line.tht
+        assert RP(str(row[7])) == sum((RP(str(r[7])) for r in data if r[8] == status_label), RP(0)) == line.tali_asih
 
     xml = _sheet_xml(content)
     first, last = header + 2, header + 1 + len(recap.rows)
-    assert f"<f>SUM(F{first}:F{last})</f>" in xml
-    assert f"<f>SUM(H{first}:H{last})</f>" in xml
+    assert f'<f>SUMIF(G{first}:G{last},"{paid_label}",F{first}:F{last})</f>' in xml
+    assert f'<f>SUMIF(I{first}:I{last},"{paid_label}",H{first}:H{last})</f>' in xml
+    assert "<f>SUM(" not in xml
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         assert '"Rp" #,##0' in archive.read("xl/styles.xml").decode().replace("&quot;", '"')
 
@@ -210,12 +226,22 @@ def test_the_totals_printed_in_the_pdf_equal_the_sum_of_its_rows(cohort, unit, t
         if row.tali_asih.amount is not None:
             tali_asih_rows += amounts[-1]
     with translation.override(django_settings.LANGUAGE_CODE):
-        total_label = gettext("TOTAL")  # "JUMLAH" once the Indonesian catalog has it
-    [total_line] = [line for line in lines if line.strip().startswith(total_label)]
-    printed_tht, printed_tali_asih = _amounts(total_line)
-    assert printed_tali_asih == tali_asih_rows == recap.totals.tali_asih
-    # The THT total is the sum of the exact amounts, rounded once: here the same as the printed rows'.
-    assert printed_tht == tht_rows == recap.totals.tht.quantize(RP(1), rounding="ROUND_HALF_UP")
+        labels = {line.status: documents.status_total_label(line.status_label) for line in recap.totals.per_status}
+        assert not [line for line in lines if line.strip().startswith(gettext("TOTAL"))]
+        assert gettext("THT and tali asih together") not in text
+    # Every status has its own totals row: the cohort's draft THT and the 30 paid rows are never added up.
+    assert set(labels) == {"draf", "diverifikasi", "disetujui", "dibayar"}
+    [paid_line] = [line for line in lines if line.strip().startswith(labels["dibayar"])]
+    paid = next(s for s in recap.totals.per_status if s.status == "dibayar")
+    assert _amounts(paid_line) == [paid.tht, paid.tali_asih]
+    assert paid.tali_asih == sum(
+        (r.tali_asih.amount for r in recap.rows if r.tali_asih.status == "dibayar" and r.tali_asih.amount), RP(0)
+    )
+    [draft_line] = [line for line in lines if line.strip().startswith(labels["draf"])]
+    # The THT total is the sum of the exact amounts, rounded once.
+    assert _amounts(draft_line) == [RP("38125501"), RP(0)]
+    assert tht_rows == sum((s.tht for s in recap.totals.per_status), RP(0)).quantize(RP(1), rounding="ROUND_HALF_UP")
+    assert tali_asih_rows == sum((s.tali_asih for s in recap.totals.per_status), RP(0))
     assert re.search(r"(Page|Halaman) 2 (of|dari) \d", text)  # the rows ran over more than one page
     (tmp_path / "recap.pdf").write_bytes(content)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -380,7 +380,7 @@ def test_impossible_or_ambiguous_dates_are_refused(value, expected):
         (
             {"status": "Cuti"},
             "status",
-            "V2",
+            "X2",  # after the office and personal contact columns
             lambda: (
                 _("%(value)s is not one of: %(choices)s.")
                 % {"value": "Cuti", "choices": "Aktif, MPP, Pensiun, Meninggal, Berhenti, Pindah"}

@@ -116,6 +116,7 @@ def build_world(monkeypatch) -> World:
     # hand-over page has a row to pay).
     o["event"] = EventFactory(organizer=unit_a, status=EventStatus.PUBLISHED, kind=EventKind.FAREWELL)
     o["session"] = SessionFactory(event=o["event"])
+    o["instructor"] = o["session"].instructor
     o["participant"] = ParticipantFactory(event=o["event"], employee=o["payout_approved"].employee)
     o["import_job"] = ImportJob.objects.create(
         file=ContentFile(b"nip;nama\n", name="impor.csv"), original_name="impor.csv", created_by=users["opr@A"]

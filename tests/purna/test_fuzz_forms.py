@@ -23,17 +23,19 @@ from hypothesis.errors import InvalidArgument, ResolutionFailed
 from hypothesis.extra.django import from_field, from_form
 
 from benefits.forms import (
+    BandRowForm,
     NoteForm,
     OverrideForm,
     PayForm,
     PayoutFilterForm,
     PrepareForm,
     ReasonForm,
+    TaliAsihRateForm,
     ThtClaimForm,
 )
 from benefits.models import PayoutStatus
 from benefits.views.documents import RecapFilterForm
-from ceremonies.forms import CohortForm, CompanionForm, EventForm, SessionForm
+from ceremonies.forms import CohortForm, CompanionForm, EventForm, InstructorForm, SessionForm
 from ceremonies.models import Event, EventStatus
 from employees.choices import CaseStatus
 from employees.forms.cases import (
@@ -237,6 +239,10 @@ CASES = {
     "ThtClaimForm": Case(ThtClaimForm, "POST", lambda w: reverse("benefits:tht_edit", args=[w.retiree.pk])),
     "RecapFilterForm": Case(RecapFilterForm, "GET", lambda w: reverse("benefits:recap_xlsx")),
     "SignInForm": Case(SignInForm, "POST", lambda w: reverse("portal:sign_in"), signed_in="anonymous"),
+    "InstructorForm": Case(InstructorForm, "POST", lambda w: reverse("ceremonies:instructor_create")),
+    "TaliAsihRateForm": Case(TaliAsihRateForm, "POST", lambda w: reverse("benefits:rate_create")),
+    # A band row is posted with the rate's page (its rows prefixed "band-"); unprefixed, the page ignores it.
+    "BandRowForm": Case(BandRowForm, "POST", lambda w: reverse("benefits:rate_create")),
 }
 
 

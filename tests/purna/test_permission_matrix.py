@@ -153,6 +153,10 @@ TABLE: dict[str, Row] = {
     # Ceremonies.
     "ceremonies:list": Row(None, U(ANY)),
     "ceremonies:create": Row(None, U(EDITORS), U(EDITORS)),
+    # Instructors belong to the whole agency: no unit, so no scope; the permissions decide.
+    "ceremonies:instructors": Row(None, U(ANY)),
+    "ceremonies:instructor_create": Row(None, U(EDITORS), U(EDITORS)),
+    "ceremonies:instructor_update": Row(pk("instructor"), U(EDITORS), U(EDITORS)),
     "ceremonies:detail": Row(pk("event"), S(ANY)),
     "ceremonies:update": Row(pk("event"), S(EDITORS), S(EDITORS)),
     "ceremonies:transition": Row(lambda w: {"pk": w.event.pk, "to_status": "draf"}, POST_ONLY, S(EDITORS_DONE)),
@@ -193,6 +197,9 @@ TABLE: dict[str, Row] = {
     "ceremonies:certificate_reissue": Row(pk("certificate"), POST_ONLY, S(EDITORS_DONE)),
     # THT and tali asih: each step of a payout is one role's (benefits/services/payouts.py).
     "benefits:list": Row(None, U(ANY)),
+    # Tali asih rates: reference data of the whole agency (no scope), written by the admins only.
+    "benefits:rate_create": Row(None, U("adm:200 opr,ver,ben,pim:403"), U("adm:200 opr,ver,ben,pim:403")),
+    "benefits:rate_update": Row(pk("rate"), U("adm:200 opr,ver,ben,pim:403"), U("adm:200 opr,ver,ben,pim:403")),
     "benefits:payouts": Row(None, U(ANY)),
     # The bulk steps read the ticked payouts through the scope and leave the step to the service, which
     # refuses a role without its permission with a message.
@@ -285,6 +292,7 @@ TABLE: dict[str, Row] = {
     "admin:ceremonies_event_simple_history": history_row("event", scoped=True),
     "admin:ceremonies_certificate_simple_history": history_row("certificate", scoped=True),
     "admin:benefits_taliasihrate_simple_history": history_row("rate", scoped=False),
+    "admin:ceremonies_instructor_simple_history": history_row("instructor", scoped=False),
     "admin:benefits_payout_simple_history": history_row("payout_draft", scoped=True),
     "admin:benefits_thtclaim_simple_history": history_row("tht_claim", scoped=True),
     "admin:employees_familycorrection_simple_history": history_row("family_correction", scoped=True),
