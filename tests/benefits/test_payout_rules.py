@@ -178,7 +178,7 @@ def test_what_each_status_leaves_open(status, live, awaiting, receipt):
 @pytest.mark.parametrize(
     ("role", "actions"),
     [
-        (roles.OPERATOR, {payouts.OVERRIDE, payouts.CANCEL}),
+        (roles.OPERATOR, {payouts.OVERRIDE, payouts.CANCEL, payouts.PAYEE}),
         (roles.VERIFIKATOR, {payouts.VERIFY}),
         (roles.PIMPINAN, set()),
         (roles.BENDAHARA, set()),
