@@ -284,3 +284,19 @@ def test_the_account_holder_is_checked_against_the_heir(deceased, widow, staff, 
     paid = pay_by_transfer(payout, staff["bendahara"], account_holder=holder)
 
     assert paid.holder_mismatch is mismatch
+
+
+def test_the_heir_is_told_of_the_payment_not_the_deceased(deceased, widow, staff, flat_rate):
+    from benefits import notifications
+    from purna.notifications.models import Message
+
+    payout = prepare(deceased, staff)
+    payout = heir_services.payout_payee_set(payout=payout, heir=widow, actor=staff["operator"], statement=statement())
+    payout = services.payout_verify(payout=payout, actor=staff["verifikator"])
+    payout = services.payout_approve(payout=payout, actor=staff["pimpinan"])
+
+    pay_by_transfer(payout, staff["bendahara"], account_holder="Siti Aminah")
+
+    [message] = Message.objects.filter(kind=notifications.PAID)
+    assert (message.to_email, message.to_name) == ("siti@example.id", "Siti Aminah")
+    assert message.recipient_key == f"spouse:{widow.pk}"

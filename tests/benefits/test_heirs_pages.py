@@ -194,3 +194,25 @@ def test_the_heir_pages_refuse_the_wrong_people(client, deceased, widow, staff, 
         assert getattr(client, method)(url, data).status_code == 404
         client.logout()
     assert Payout.objects.get(pk=payout.pk).payee == widow
+
+
+def test_the_payout_list_names_the_heir_in_a_fixed_number_of_queries(
+    client, deceased, widow, unit, staff, flat_rate, django_assert_max_num_queries
+):
+    payout = services.payout_prepare(employee=deceased, benefit_type="tali_asih", actor=staff["operator"])
+    heir_services.payout_payee_set(payout=payout, heir=widow, actor=staff["operator"], statement=statement())
+    client.force_login(staff["verifikator"])
+    with django_assert_max_num_queries(50) as one:
+        page = client.get(reverse("benefits:payouts"))
+    assert 'data-testid="payout-heir"' in page.content.decode() and "Ibu Siti Aminah, istri" in page.content.decode()
+    for number in range(5):
+        other = retiree(
+            unit, nip=f"19650512199003{number + 2:04d}", status=EmployeeStatus.MENINGGAL, gender=Gender.MALE
+        )
+        wife = Spouse.objects.create(employee=other, name=f"Istri {number}")
+        draft = services.payout_prepare(employee=other, benefit_type="tali_asih", actor=staff["operator"])
+        heir_services.payout_payee_set(payout=draft, heir=wife, actor=staff["operator"], statement=statement())
+
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(reverse("benefits:payouts"))
+    assert page.content.decode().count('data-testid="payout-heir"') == 6
