@@ -216,3 +216,18 @@ def test_the_payout_list_names_the_heir_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(one.captured_queries)):
         page = client.get(reverse("benefits:payouts"))
     assert page.content.decode().count('data-testid="payout-heir"') == 6
+
+
+def test_the_admin_shows_the_heir_and_links_the_statement_download(client, deceased, widow, staff, flat_rate):
+    payout = services.payout_prepare(employee=deceased, benefit_type="tali_asih", actor=staff["operator"])
+    heir_services.payout_payee_set(payout=payout, heir=widow, actor=staff["operator"], statement=statement())
+    staff["admin"].is_staff = True
+    staff["admin"].save()
+    client.force_login(staff["admin"])
+
+    page = client.get(reverse("admin:benefits_payout_change", args=[payout.pk]))
+
+    assert page.status_code == 200
+    download = reverse("benefits:payout_heir_statement", args=[payout.pk])
+    assert f'<a href="{download}">surat ahli waris.pdf</a>' in page.content.decode()
+    assert "Siti Aminah" in page.content.decode()
