@@ -202,6 +202,15 @@ def _breakdown(payout: Payout) -> dict:
     return breakdown
 
 
+def _heir_initial(payout: Payout) -> dict:
+    """The heir form showing the current payee, if there is one."""
+    if payout.payee_spouse_id:
+        return {"heir": f"spouse:{payout.payee_spouse_id}"}
+    if payout.payee_child_id:
+        return {"heir": f"child:{payout.payee_child_id}"}
+    return {}
+
+
 def _detail(request: HttpRequest, payout: Payout, status: int = 200, **forms) -> HttpResponse:
     user = request.user
     actions = payouts.allowed_actions(payout, user)
@@ -233,7 +242,8 @@ def _detail(request: HttpRequest, payout: Payout, status: int = 200, **forms) ->
         "receipts_open": payout.receipt_open,
         "receipt": Receipt.objects.filter(payout=payout).first(),
         "can_payee": can_payee,
-        "payee_form": forms.get("payee_form") or (PayeeForm(candidates=candidates) if can_payee else None),
+        "payee_form": forms.get("payee_form")
+        or (PayeeForm(candidates=candidates, initial=_heir_initial(payout)) if can_payee else None),
         "payee_clear_form": forms.get("payee_clear_form") or ReasonForm(auto_id="id_payee_clear_%s"),
     }
     return render(request, "benefits/payout_detail.html", context, status=status)
