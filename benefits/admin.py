@@ -131,11 +131,23 @@ class PayoutAdmin(ScopedAdminMixin, RecordAdminMixin, HistoryAdmin):
     show_full_result_count = False
     scope_unit_field = "employee__unit"
 
-    # The proof is a private file without a URL: shown as a link to its permission-checked download.
-    exclude = ["proof"]
+    # The proof and the heir statement are private files without a URL: shown as links to their
+    # permission-checked downloads.
+    exclude = ["proof", "heir_statement"]
+    _DOWNLOADS = {"proof": "proof_download", "heir_statement": "heir_statement_download"}
 
     def get_readonly_fields(self, request, obj=None):
-        return [field.name if field.name != "proof" else "proof_download" for field in Payout._meta.concrete_fields]
+        return [self._DOWNLOADS.get(field.name, field.name) for field in Payout._meta.concrete_fields]
+
+    @admin.display(description=_("heir statement"))
+    def heir_statement_download(self, payout: Payout) -> str:
+        if not payout.heir_statement:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("benefits:payout_heir_statement", args=[payout.pk]),
+            payout.heir_statement_name or _("download"),
+        )
 
     @admin.display(description=_("proof of payment"))
     def proof_download(self, payout: Payout) -> str:

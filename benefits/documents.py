@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from benefits import heirs
 from benefits.models import BenefitType, PayoutStatus, Receipt
 from benefits.selectors import PayoutRecap
 from ceremonies.models import Official, OfficialRole
@@ -90,7 +91,14 @@ def receipt_context(*, receipt: Receipt, instansi: Instansi) -> dict:
     payout = receipt.payout
     employee = payout.employee
     treasurer, head = receipt_signatories()
+    payee = payout.payee
     return {
+        # An heir receives it for an employee who died: the kuitansi names the deceased as "Almarhum
+        # Bapak ..." and the heir (benefits/heirs.py) signs as the one who received it.
+        "payee": payee,
+        "payee_line": payout.payee_line,
+        "deceased_title": heirs.deceased_title(gender=employee.gender) if payee is not None else "",
+        "payee_nik": payee.nik if payee is not None else "",
         "receipt": receipt,
         "payout": payout,
         "employee": employee,

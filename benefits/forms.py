@@ -220,3 +220,21 @@ class BandRowForm(forms.Form):
 
 
 BandFormSet = forms.formset_factory(BandRowForm, extra=3, can_delete=True)
+
+
+class PayeeForm(ServiceForm):
+    """An heir as the payee of a deceased employee's payout: who (one of the employee's spouses and
+    children, as "spouse:<id>" or "child:<id>") and the heir statement."""
+
+    heir = forms.ChoiceField(label=_("Heir who receives it"))
+    heir_statement = forms.FileField(
+        label=_("Heir statement (surat keterangan ahli waris)"),
+        required=False,
+        help_text=_("PDF, JPG or PNG. Required the first time; leave empty to keep the one on file."),
+        widget=forms.ClearableFileInput(attrs={"accept": PROOF_ACCEPT}),
+    )
+    note = forms.CharField(label=_("Note (optional)"), max_length=300, required=False)
+
+    def __init__(self, *args, candidates: list[tuple[str, str]] = (), **kwargs) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.fields["heir"].choices = [("", "---------"), *candidates]

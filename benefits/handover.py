@@ -10,12 +10,15 @@ from employees.nip import format_nip
 
 
 def handover_report_rows(event: Event, participants: list[Participant]) -> list[dict]:
-    """The THT and tali asih paid in cash at `event` to these participants: name, NIP, label, amount."""
+    """The THT and tali asih paid in cash at `event` to these participants: name (with the heir who
+    received it, if one did), NIP, label, amount."""
     payouts = payouts_handed_over(event=event, employee_ids=[p.employee_id for p in participants])
     labels: dict[str, str] = {BenefitType.THT: _("THT"), BenefitType.TALI_ASIH: _("KORPRI tali asih")}
     return [
         {
-            "name": payout.employee.display_name,
+            # Handed to an heir for an employee who died: the report says who received it.
+            "name": payout.employee.display_name
+            + (f" (diterima oleh ahli waris: {payout.payee_line})" if payout.payee is not None else ""),
             "nip": format_nip(payout.employee.nip),
             "label": labels[payout.benefit_type],
             "amount": payout.amount,
@@ -30,5 +33,15 @@ def handover_report_version(event: Event) -> list[tuple]:
     return list(
         Payout.objects.filter(event=event)
         .order_by("pk")
-        .values_list("pk", "status", "method", "benefit_type", "amount", "handed_over_at", "employee__updated_at")
+        .values_list(
+            "pk",
+            "status",
+            "method",
+            "benefit_type",
+            "amount",
+            "handed_over_at",
+            "employee__updated_at",
+            "payee_spouse_id",
+            "payee_child_id",
+        )
     )

@@ -12,11 +12,11 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from benefits import payouts, tali_asih
+from benefits import heirs, payouts, tali_asih
 from benefits.choices import BenefitType, PaymentMethod, PayoutStatus
 from employees.choices import AsnType, RetirementKind
 from employees.counts import RegisterQuerySet
-from employees.models import Employee
+from employees.models import Child, Employee, Spouse
 from employees.storage import private_storage
 from purna.jobs import ProgressJob
 
@@ -213,6 +213,11 @@ def _proof_path(instance: "Payout", filename: str) -> str:
     return f"payouts/{instance.employee_id}/bukti-{uuid.uuid4().hex}.{extension}"
 
 
+def _heir_statement_path(instance: "Payout", filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"payouts/{instance.employee_id}/ahli-waris-{uuid.uuid4().hex}.{extension}"
+
+
 def _user_fk(verbose_name: str) -> models.ForeignKey:
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -283,6 +288,29 @@ class Payout(models.Model):
     proof = models.FileField(_("proof of payment"), storage=private_storage, upload_to=_proof_path, blank=True)
     proof_name = models.CharField(_("original file name"), max_length=255, blank=True)
     proof_content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    # The heir who receives the payout of an employee who died (benefits/heirs.py): a spouse or a child on
+    # the register, at most one of them, with the heir statement as proof. Empty: the employee.
+    payee_spouse = models.ForeignKey(
+        Spouse,
+        verbose_name=_("payee (spouse)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payouts",
+    )
+    payee_child = models.ForeignKey(
+        Child,
+        verbose_name=_("payee (child)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payouts",
+    )
+    heir_statement = models.FileField(
+        _("heir statement"), storage=private_storage, upload_to=_heir_statement_path, blank=True
+    )
+    heir_statement_name = models.CharField(_("heir statement file name"), max_length=255, blank=True)
+    heir_statement_content_type = models.CharField(_("heir statement content type"), max_length=100, blank=True)
     history = HistoricalRecords()
     # The dashboard's count of retirees without tali asih reads payouts: bulk writes follow it too.
     objects = RegisterQuerySet.as_manager()
@@ -346,10 +374,44 @@ class Payout(models.Model):
                 condition=~Q(status=PayoutStatus.REVERSED) | (Q(reversed_at__isnull=False) & ~Q(reverse_reason="")),
                 name="payout_reversed_has_reason",
             ),
+            models.CheckConstraint(
+                condition=Q(payee_spouse__isnull=True) | Q(payee_child__isnull=True),
+                name="payout_one_heir_payee",
+                violation_error_message=_("A payout is paid to one heir: a spouse or a child, not both."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(payee_spouse__isnull=True) & Q(payee_child__isnull=True)) | ~Q(heir_statement=""),
+                name="payout_heir_has_statement",
+                violation_error_message=_("An heir as payee needs the heir statement."),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_benefit_type_display()}: {self.employee.display_name}"
+
+    @property
+    def payee(self) -> "Spouse | Child | None":
+        """The heir who receives it, or None when it is the employee's own."""
+        return self.payee_spouse or self.payee_child
+
+    @property
+    def payee_name(self) -> str:
+        """Whose name the payment is made out to (the bank account holder is checked against it)."""
+        payee = self.payee
+        return payee.name if payee is not None else self.employee.display_name
+
+    @property
+    def payee_line(self) -> str:
+        """ "Ibu Siti Aminah, istri", or "" when the employee receives it."""
+        payee = self.payee
+        if payee is None:
+            return ""
+        return heirs.payee_line(
+            name=payee.name,
+            kind=heirs.SPOUSE if self.payee_spouse_id else heirs.CHILD,
+            employee_gender=self.employee.gender,
+            child_gender=getattr(payee, "gender", ""),
+        )
 
     @property
     def is_overridden(self) -> bool:

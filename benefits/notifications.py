@@ -97,17 +97,33 @@ def _retiree_email(payout: Payout) -> str:
     return employee_contact(employee, today=timezone.localdate()).email
 
 
-def payout_paid(payout: Payout) -> None:
-    """Tell the retiree that their THT or tali asih was paid."""
-    if not (to_email := _retiree_email(payout)):
-        return
+def _payee_recipient(payout: Payout) -> tuple[str, str, str] | None:
+    """Whom a payout's emails go to (recipient key, address, name): the heir who receives it, if they have
+    an email on the register; else the retiree, alive, at the address employees/contact.py picks; else nobody."""
+    payee = payout.payee
+    if payee is not None:
+        if not payee.email or payee.died_on is not None:
+            return None
+        prefix = "spouse" if payout.payee_spouse_id else "child"
+        return registry.recipient_key(prefix, payee.pk), payee.email, payee.name
+    if not (email := _retiree_email(payout)):
+        return None
     employee = payout.employee
+    return registry.recipient_key(EMPLOYEE, employee.pk), email, employee.display_name
+
+
+def payout_paid(payout: Payout) -> None:
+    """Tell the retiree (or the heir who receives it) that the THT or tali asih was paid."""
+    recipient = _payee_recipient(payout)
+    if recipient is None:
+        return
+    key, email, name = recipient
     message_queue(
         kind=PAID,
-        recipient_key=registry.recipient_key(EMPLOYEE, employee.pk),
+        recipient_key=key,
         occasion=f"payout-{payout.pk}-paid",
-        to_email=to_email,
-        to_name=employee.display_name,
+        to_email=email,
+        to_name=name,
         about=payout,
         about_label=str(payout),
     )
@@ -119,17 +135,19 @@ def receipt_filename(receipt: Receipt) -> str:
 
 
 def receipt_ready(receipt: Receipt, content: bytes) -> None:
-    """Send the retiree their receipt's PDF, once per payout (a receipt issued again is not re-sent)."""
+    """Send the retiree (or the heir who receives it) the receipt's PDF, once per payout (a receipt issued
+    again is not re-sent)."""
     payout = receipt.payout
-    if not (to_email := _retiree_email(payout)):
+    recipient = _payee_recipient(payout)
+    if recipient is None:
         return
-    employee = payout.employee
+    key, email, name = recipient
     message_queue(
         kind=RECEIPT_READY,
-        recipient_key=registry.recipient_key(EMPLOYEE, employee.pk),
+        recipient_key=key,
         occasion=f"payout-{payout.pk}-receipt",
-        to_email=to_email,
-        to_name=employee.display_name,
+        to_email=email,
+        to_name=name,
         about=payout,
         about_label=str(payout),
         context={"receipt_number": receipt.number},

@@ -53,6 +53,7 @@ HAND_OVER = "hand_over"
 OVERRIDE = "override"
 CANCEL = "cancel"
 REVERSE = "reverse"
+PAYEE = "payee"
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,15 @@ MOVES: Mapping[str, Move] = {
         refused_from={
             PayoutStatus.PAID: _("A paid payout cannot be cancelled: it can only be reversed by a recorded correction.")
         },
+    ),
+    # An heir as the payee (benefits/heirs.py): set or changed until the payout is approved; the approval,
+    # the kuitansi and the payment are made out to that person.
+    PAYEE: Move(
+        permission=PERM_CHANGE,
+        from_statuses=(PayoutStatus.DRAFT, PayoutStatus.VERIFIED),
+        to_status=None,
+        no_permission=_("You may not change payouts."),
+        wrong_status=_("The payee cannot be changed any more: the payout is %(status)s."),
     ),
     REVERSE: Move(
         permission=PERM_REVERSE,

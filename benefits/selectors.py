@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from benefits import heirs
 from benefits.models import (
     CLOSED_STATUSES,
     BenefitType,
@@ -23,9 +24,10 @@ from benefits.models import (
     ThtClaim,
 )
 from ceremonies.models import Event, Participant
+from employees.cases import is_deceased
 from employees.choices import EmployeeStatus
 from employees.counts import counts_cached, scope_key
-from employees.models import Employee
+from employees.models import Child, Employee, RetirementCase, Spouse
 from employees.nip import format_nip
 from employees.scope import Scope
 from employees.selectors import employee_search
@@ -51,7 +53,15 @@ def payout_list(
     `search` a NIP prefix or words of the name; `overdue` keeps the approved payouts still unpaid
     OVERDUE_DAYS after the TMT (payout_summary's overdue count)."""
     payouts = Payout.objects.select_related(
-        "employee__unit", "event", "rate", "prepared_by", "verified_by", "approved_by", "paid_by"
+        "employee__unit",
+        "event",
+        "rate",
+        "prepared_by",
+        "verified_by",
+        "approved_by",
+        "paid_by",
+        "payee_spouse",
+        "payee_child",
     )
     if status:
         payouts = payouts.filter(status=status)
@@ -260,8 +270,10 @@ class EventHandover:
 def event_handover(*, event: Event, participants: list[Participant]) -> EventHandover:
     """For each participant (ceremonies.selectors.event_participants, already in the reader's scope),
     their THT and tali asih payouts that are live or paid, with the totals. One query."""
-    payouts = Payout.objects.filter(employee_id__in=[p.employee_id for p in participants]).exclude(
-        status__in=[PayoutStatus.CANCELLED, PayoutStatus.REVERSED]
+    payouts = (
+        Payout.objects.filter(employee_id__in=[p.employee_id for p in participants])
+        .exclude(status__in=[PayoutStatus.CANCELLED, PayoutStatus.REVERSED])
+        .select_related("employee", "payee_spouse", "payee_child")
     )
     by_employee: dict[int, dict[str, Payout]] = {}
     for payout in payouts:
@@ -296,7 +308,7 @@ def payouts_handed_over(*, event: Event, employee_ids: list[int]) -> QuerySet[Pa
         Payout.objects.filter(
             event=event, employee_id__in=employee_ids, status=PayoutStatus.PAID, method=PaymentMethod.CASH_AT_EVENT
         )
-        .select_related("employee")
+        .select_related("employee", "payee_spouse", "payee_child")
         .order_by("employee__name", "benefit_type", "pk")
     )
 
@@ -434,14 +446,61 @@ def payout_recap(
     return PayoutRecap(rows=rows, totals=totals)
 
 
+# --- Heirs as payees -------------------------------------------------------------------------------------
+
+
+def employee_deceased(employee: Employee) -> bool:
+    """Whether the employee counts as deceased for the heirs (benefits/heirs.py): the status, or a death
+    case. At most one query (none when the retirement record is loaded)."""
+    try:
+        kind = employee.retirement_case.kind
+    except RetirementCase.DoesNotExist:
+        kind = None
+    return is_deceased(employee_status=employee.status, case_kind=kind)
+
+
+def heir_choices(*, employee: Employee) -> list[tuple[str, str]]:
+    """The employee's living spouses and children as payee choices ("spouse:<id>", "Ibu Siti, istri").
+    Two queries."""
+    choices = []
+    for kind, model in ((heirs.SPOUSE, Spouse), (heirs.CHILD, Child)):
+        for heir in model.objects.filter(employee=employee, died_on__isnull=True):
+            line = heirs.payee_line(
+                name=heir.name, kind=kind, employee_gender=employee.gender, child_gender=getattr(heir, "gender", "")
+            )
+            choices.append((f"{kind}:{heir.pk}", line))
+    return choices
+
+
+def heir_get(*, employee_id: int, kind: str, pk: int) -> Spouse | Child | None:
+    """A spouse or child of this employee (never another's), or None."""
+    model = {heirs.SPOUSE: Spouse, heirs.CHILD: Child}.get(kind)
+    if model is None:
+        return None
+    return model.objects.filter(employee_id=employee_id, pk=pk).first()
+
+
 # --- The retirees' portal (portal/): one person's own rows, no staff scope --------------------------------
 
 
-def portal_payouts(*, employee: Employee) -> list[Payout]:
-    """The payouts of `employee` that count (not cancelled nor reversed), THT first, with their receipt
-    and the ceremony they are handed over at (one query)."""
-    payouts = Payout.objects.filter(employee=employee).exclude(status__in=CLOSED_STATUSES)
-    return list(payouts.select_related("receipt", "event").order_by("benefit_type", "-prepared_at"))
+def _heir_payouts(payouts: QuerySet[Payout], heir: Spouse | Child | None) -> QuerySet[Payout]:
+    """An heir sees what is paid to them, and what is paid to nobody in particular yet (not another heir's)."""
+    if heir is None:
+        return payouts
+    mine = Q(payee_spouse=heir) if isinstance(heir, Spouse) else Q(payee_child=heir)
+    return payouts.filter(mine | Q(payee_spouse__isnull=True, payee_child__isnull=True))
+
+
+def portal_payouts(*, employee: Employee, heir: Spouse | Child | None = None) -> list[Payout]:
+    """The payouts of `employee` that count (not cancelled nor reversed), THT first, with their receipt,
+    the ceremony they are handed over at and the heir they are paid to (one query). Read by an `heir`
+    of a deceased employee: only theirs and those to no heir."""
+    payouts = _heir_payouts(Payout.objects.filter(employee=employee).exclude(status__in=CLOSED_STATUSES), heir)
+    return list(
+        payouts.select_related("receipt", "event", "employee", "payee_spouse", "payee_child").order_by(
+            "benefit_type", "-prepared_at"
+        )
+    )
 
 
 def portal_tht_claim(*, employee: Employee) -> ThtClaim | None:
@@ -449,7 +508,12 @@ def portal_tht_claim(*, employee: Employee) -> ThtClaim | None:
     return ThtClaim.objects.filter(employee=employee).first()
 
 
-def portal_receipt_get(*, pk: int, employee: Employee) -> Receipt:
-    """A ready receipt of a payout of `employee` that counts. Raises Receipt.DoesNotExist for anyone else's."""
+def portal_receipt_get(*, pk: int, employee: Employee, heir: Spouse | Child | None = None) -> Receipt:
+    """A ready receipt of a payout of `employee` that counts (for an `heir`: paid to them or to no heir).
+    Raises Receipt.DoesNotExist for anyone else's."""
     receipts = Receipt.objects.filter(payout__employee=employee, status=ReceiptStatus.DONE)
-    return receipts.exclude(payout__status__in=CLOSED_STATUSES).get(pk=pk)
+    receipts = receipts.exclude(payout__status__in=CLOSED_STATUSES)
+    if heir is not None:
+        mine = Q(payout__payee_spouse=heir) if isinstance(heir, Spouse) else Q(payout__payee_child=heir)
+        receipts = receipts.filter(mine | Q(payout__payee_spouse__isnull=True, payout__payee_child__isnull=True))
+    return receipts.get(pk=pk)

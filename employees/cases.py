@@ -343,6 +343,12 @@ def employee_status_on_open(kind: str) -> str | None:
     return EmployeeStatus.MENINGGAL if kind in DEATH_KINDS else None
 
 
+def is_deceased(*, employee_status: str, case_kind: str | None) -> bool:
+    """Whether an employee counts as deceased (for the heirs, and the portal's words): recorded as such,
+    or the subject of a death record (janda/duda, tewas)."""
+    return employee_status == EmployeeStatus.MENINGGAL or (case_kind or "") in DEATH_KINDS
+
+
 def employee_status_on_done(kind: str) -> str:
     """The employee status once a record of `kind` is done."""
     if kind in DEATH_KINDS:

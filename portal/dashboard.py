@@ -20,7 +20,7 @@ from employees.selectors import (
     DashboardSummary,
     account_state,
     dashboard_summary,
-    employee_for_portal,
+    portal_person,
     retiring_query,
 )
 from purna import formatting
@@ -36,7 +36,7 @@ def staff_account_page(view):
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not holds_staff_powers(user) and employee_for_portal(user=user) is not None:
+        if user.is_authenticated and not holds_staff_powers(user) and portal_person(user=user) is not None:
             return redirect("portal:home")
         return view(request, *args, **kwargs)
 
@@ -59,7 +59,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Head counts and the next 12 months of retirements; each bar opens the list of the people in it.
     A retiree signed in to the portal lands on their own page instead."""
     if not request.user.has_perm("purna.view_dashboard"):
-        if employee_for_portal(user=request.user) is not None:
+        if portal_person(user=request.user) is not None:
             return redirect("portal:home")
         raise PermissionDenied
     scope = staff_scope(request.user)

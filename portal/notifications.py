@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from sesame.utils import get_query_string
 
-from employees.models import Employee
-from portal.services import KIND
+from employees.models import Child, Employee, Spouse
+from portal.services import HEIR_KIND, KIND
 from purna.notifications import registry
 from purna.notifications.models import Message
 from purna.notifications.rendering import site_url
@@ -69,6 +69,68 @@ registry.kind_register(
         model="employees.employee",
         still_due=sign_in_still_due,
         context=sign_in_context,
+        secret=("sign_in_url",),
+    )
+)
+
+
+# --- Heirs: a spouse or child of an employee who died signs in with their own email ---------------------
+
+_HEIR_MODELS = {"spouse": Spouse, "child": Child}
+
+
+def _heirs(messages: Sequence[Message]) -> dict[str, Spouse | Child]:
+    """The heir each message is addressed to, by recipient key; one query per kind of heir."""
+    ids: dict[str, set[int]] = {}
+    for message in messages:
+        prefix, value = registry.recipient_key_split(message.recipient_key)
+        if prefix in _HEIR_MODELS and value.isdigit():
+            ids.setdefault(prefix, set()).add(int(value))
+    found: dict[str, Spouse | Child] = {}
+    for prefix, pks in ids.items():
+        for heir in _HEIR_MODELS[prefix].objects.filter(pk__in=pks).select_related("user", "employee"):
+            found[registry.recipient_key(prefix, heir.pk)] = heir
+    return found
+
+
+def heir_sign_in_still_due(messages: Sequence[Message]) -> Mapping[int, str]:
+    """Cancel a link for an heir who is gone or whose portal account was removed."""
+    heirs = _heirs(messages)
+    reasons = {}
+    for message in messages:
+        heir = heirs.get(message.recipient_key)
+        if heir is None or heir.user is None or not heir.user.is_active:
+            reasons[message.pk] = _("The heir no longer has a portal account.")
+    return reasons
+
+
+def heir_sign_in_context(messages: Sequence[Message]) -> Mapping[int, Mapping[str, Any]]:
+    """The heir's sign-in link, made now, and how long it works."""
+    heirs = _heirs(messages)
+    contexts = {}
+    for message in messages:
+        heir = heirs.get(message.recipient_key)
+        if heir is None or heir.user is None:
+            continue
+        link = site_url(reverse("portal:sign_in_link")) + get_query_string(heir.user, scope=SCOPE)
+        contexts[message.pk] = {
+            "heir": heir,
+            "employee": heir.employee,
+            "sign_in_url": link,
+            "minutes": settings.PURNA_PORTAL_LINK_MINUTES,
+            "portal_url": site_url(reverse("portal:sign_in")),
+        }
+    return contexts
+
+
+registry.kind_register(
+    registry.Kind(
+        name=HEIR_KIND,
+        label=gettext_lazy("Portal sign-in link (to an heir)"),
+        template_prefix="portal/emails/sign_in",
+        model="employees.employee",
+        still_due=heir_sign_in_still_due,
+        context=heir_sign_in_context,
         secret=("sign_in_url",),
     )
 )

@@ -23,8 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from employees.contact import employee_contact
-from employees.selectors import employees_for_sign_in
-from employees.services.accounts import employee_portal_account_ensure
+from employees.models import Spouse
+from employees.selectors import employees_for_sign_in, heirs_for_sign_in
+from employees.services.accounts import employee_portal_account_ensure, heir_portal_account_ensure
 from purna.formatting import tanggal
 from purna.notifications.models import Message
 from purna.notifications.registry import recipient_key
@@ -34,10 +35,23 @@ from purna.roles import holds_staff_powers
 logger = logging.getLogger(__name__)
 
 KIND = "portal.sign_in"
+HEIR_KIND = "portal.heir_sign_in"
+
+
+def heir_recipient_key(heir) -> str:
+    """An heir's messages are keyed by who they are ("spouse:12", "child:5"); they are about the deceased
+    employee."""
+    return recipient_key("spouse" if isinstance(heir, Spouse) else "child", heir.pk)
+
+
+def _under_hourly_limit(*, kind: str, key: str, now: dt.datetime) -> bool:
+    recent = Message.objects.filter(kind=kind, recipient_key=key, created_at__gte=now - dt.timedelta(hours=1))
+    return recent.count() < settings.PURNA_PORTAL_LINKS_PER_HOUR
 
 
 def sign_in_link_request(*, email: str = "", nip: str = "", now: dt.datetime | None = None) -> int:
-    """Queue a sign-in link to each employee (at most three) with this email or NIP; return how many.
+    """Queue a sign-in link to each employee (at most three) with this email or NIP, and to each heir
+    of a deceased employee with this email (their own, on the family register); return how many.
 
     An employee without an email on record, or deceased, gets nothing; nor does one whose portal
     account holds staff powers (staff sign in with their password), nor one who already received
@@ -52,8 +66,7 @@ def sign_in_link_request(*, email: str = "", nip: str = "", now: dt.datetime | N
             if holds_staff_powers(user):
                 logger.warning("Portal link refused for employee %s: the account holds staff powers", employee.pk)
                 continue
-            recent = Message.objects.filter(kind=KIND, recipient_key=key, created_at__gte=now - dt.timedelta(hours=1))
-            if recent.count() >= settings.PURNA_PORTAL_LINKS_PER_HOUR:
+            if not _under_hourly_limit(kind=KIND, key=key, now=now):
                 logger.info("Portal link not sent to employee %s: hourly limit reached", employee.pk)
                 continue
             message_queue(
@@ -63,6 +76,35 @@ def sign_in_link_request(*, email: str = "", nip: str = "", now: dt.datetime | N
                 to_email=employee_contact(employee, today=timezone.localdate(now)).email,
                 to_name=employee.display_name,
                 about=employee,
+            )
+            queued += 1
+    if email:
+        queued += _heir_links_request(email=email, now=now)
+    return queued
+
+
+def _heir_links_request(*, email: str, now: dt.datetime) -> int:
+    """Queue a sign-in link to each heir with this email: a spouse or child of an employee who died
+    (employees.selectors.heirs_for_sign_in), under the same hourly limit. The message is about the
+    deceased employee (the outbox shows it with their record), addressed to the heir."""
+    queued = 0
+    for heir in heirs_for_sign_in(email=email):
+        with transaction.atomic():
+            user = heir_portal_account_ensure(heir=heir)
+            key = heir_recipient_key(heir)
+            if holds_staff_powers(user):
+                logger.warning("Portal link refused for heir %s: the account holds staff powers", key)
+                continue
+            if not _under_hourly_limit(kind=HEIR_KIND, key=key, now=now):
+                logger.info("Portal link not sent to heir %s: hourly limit reached", key)
+                continue
+            message_queue(
+                kind=HEIR_KIND,
+                recipient_key=key,
+                occasion=f"sign-in:{uuid.uuid4().hex}",
+                to_email=heir.email,
+                to_name=heir.name,
+                about=heir.employee,
             )
             queued += 1
     return queued

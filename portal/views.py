@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sesame.backends import ModelBackend as SesameBackend
 
 from benefits import selectors as benefits_selectors
+from benefits.heirs import deceased_title
 from benefits.models import PayoutStatus, Receipt
 from benefits.services.receipts import receipt_file
 from ceremonies import selectors as ceremonies_selectors
@@ -33,12 +34,11 @@ from ceremonies.models import Certificate
 from ceremonies.rules import rsvp_open
 from ceremonies.services.certificates import certificate_file
 from ceremonies.services.invitations import event_when_local, rsvp_path
-from employees.choices import EmployeeStatus
+from employees.cases import is_deceased
 from employees.exceptions import EmployeeError
 from employees.forms.family import CorrectionRequestForm
 from employees.models import FamilyCorrection
-from employees.nip import format_nip
-from employees.selectors import employee_case, employee_for_portal
+from employees.selectors import employee_case, portal_person
 from employees.selectors.family import employee_family, employee_family_corrections, portal_family_correction_get
 from employees.services.family import family_correction_request
 from portal.forms import SignInForm
@@ -59,8 +59,9 @@ PAYOUT_STAGES = {
 
 
 def retiree_required(view):
-    """The view gets the signed-in retiree's employee record; others go to the portal's sign-in page,
-    and a signed-in account without one (staff) is refused."""
+    """The view gets the signed-in retiree's employee record (or, for an heir, their deceased relative's)
+    and the heir (None for the retiree); others go to the portal's sign-in page, and a signed-in account
+    that is neither (staff) is refused."""
 
     @login_not_required
     @never_cache
@@ -68,10 +69,10 @@ def retiree_required(view):
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("portal:sign_in"))
-        employee = employee_for_portal(user=request.user)
-        if employee is None:
+        person = portal_person(user=request.user)
+        if person is None:
             raise PermissionDenied(_("The portal is for retirees: it shows the records of the person signed in."))
-        return view(request, employee, *args, **kwargs)
+        return view(request, person.employee, *args, heir=person.heir, **kwargs)
 
     return wrapper
 
@@ -84,7 +85,7 @@ def retiree_required(view):
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
     """Ask for a sign-in link with an email address or a NIP; the answer is the same whoever it names."""
-    if request.user.is_authenticated and employee_for_portal(user=request.user) is not None:
+    if request.user.is_authenticated and portal_person(user=request.user) is not None:
         return redirect("portal:home")
     form = SignInForm(request.POST or None)
     if request.method == "POST":
@@ -119,7 +120,7 @@ def _link_user(request: HttpRequest, token: str, *, lock: bool = False):
     if not token:
         return None
     user = (_LockingSesameBackend if lock else SesameBackend)().authenticate(request, sesame=token, scope=SCOPE)
-    if user is None or holds_staff_powers(user) or employee_for_portal(user=user) is None:
+    if user is None or holds_staff_powers(user) or portal_person(user=user) is None:
         return None
     return user
 
@@ -162,8 +163,9 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 @retiree_required
-def home(request: HttpRequest, employee) -> HttpResponse:
-    """Everything of the retiree on one page, in a fixed number of queries."""
+def home(request: HttpRequest, employee, heir=None) -> HttpResponse:
+    """Everything of the retiree on one page, in a fixed number of queries. An heir sees their deceased
+    relative's page in the words for the family, with what is paid to them."""
     now = timezone.now()
     participations = ceremonies_selectors.portal_participations(employee=employee)
     events = [
@@ -185,17 +187,19 @@ def home(request: HttpRequest, employee) -> HttpResponse:
     ]
     payouts = [
         {"payout": payout, "stage": PAYOUT_STAGES.get(payout.status, payout.get_status_display())}
-        for payout in benefits_selectors.portal_payouts(employee=employee)
+        for payout in benefits_selectors.portal_payouts(employee=employee, heir=heir)
     ]
     case = employee_case(employee)
     # The record's TMT once there is one (an APS or a death sets its own), else the computed one.
     tmt = case.tmt if case else employee.tmt_pensiun
-    situation = retirement_situation(
-        tmt=tmt, today=timezone.localdate(), deceased=employee.status == EmployeeStatus.MENINGGAL
-    )
+    deceased = is_deceased(employee_status=employee.status, case_kind=case.kind if case else None)
+    situation = retirement_situation(tmt=tmt, today=timezone.localdate(), deceased=deceased)
     context = {
         "employee": employee,
-        "nip": format_nip(employee.nip),
+        "heir": heir,
+        # "Almarhum Bapak ...": how the family reads the name of the one who died.
+        "deceased_title": deceased_title(gender=employee.gender) if heir is not None else "",
+        "nip": employee.nip,
         "case": case,
         "tmt": tmt,
         "situation": situation_texts(situation, tmt),
@@ -208,7 +212,7 @@ def home(request: HttpRequest, employee) -> HttpResponse:
 
 
 @retiree_required
-def certificate_download(request: HttpRequest, employee, pk: int) -> FileResponse:
+def certificate_download(request: HttpRequest, employee, pk: int, heir=None) -> FileResponse:
     try:
         certificate = ceremonies_selectors.portal_certificate_get(pk=pk, employee=employee)
     except Certificate.DoesNotExist:
@@ -217,9 +221,9 @@ def certificate_download(request: HttpRequest, employee, pk: int) -> FileRespons
 
 
 @retiree_required
-def receipt_download(request: HttpRequest, employee, pk: int) -> FileResponse:
+def receipt_download(request: HttpRequest, employee, pk: int, heir=None) -> FileResponse:
     try:
-        receipt = benefits_selectors.portal_receipt_get(pk=pk, employee=employee)
+        receipt = benefits_selectors.portal_receipt_get(pk=pk, employee=employee, heir=heir)
     except Receipt.DoesNotExist:
         raise Http404(_("No such receipt.")) from None
     return file_response(receipt_file, receipt)
@@ -230,7 +234,7 @@ def receipt_download(request: HttpRequest, employee, pk: int) -> FileResponse:
 
 @retiree_required
 @require_http_methods(["GET", "POST"])
-def family(request: HttpRequest, employee) -> HttpResponse:
+def family(request: HttpRequest, employee, heir=None) -> HttpResponse:
     """The family the register holds for the retiree, and a form to ask the staff for a correction
     (the register changes only when the staff edit it)."""
     form = CorrectionRequestForm(request.POST if request.method == "POST" else None)
@@ -254,7 +258,7 @@ def family(request: HttpRequest, employee) -> HttpResponse:
 
 
 @retiree_required
-def family_correction_detail(request: HttpRequest, employee, pk: int) -> HttpResponse:
+def family_correction_detail(request: HttpRequest, employee, pk: int, heir=None) -> HttpResponse:
     try:
         correction = portal_family_correction_get(pk=pk, employee=employee)
     except FamilyCorrection.DoesNotExist:

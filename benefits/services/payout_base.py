@@ -65,7 +65,11 @@ def amount_parse(value: Any, field_name: str = "amount") -> Decimal:
 
 
 def _locked(payout: Payout) -> Payout:
-    return Payout.objects.select_for_update().select_related("employee").get(pk=payout.pk)
+    return (
+        Payout.objects.select_for_update(of=("self", "employee"))
+        .select_related("employee", "payee_spouse", "payee_child")
+        .get(pk=payout.pk)
+    )
 
 
 def _status_change(

@@ -175,8 +175,8 @@ def payout_pay(
     note: str = "",
 ) -> Payout:
     """Record an approved payout as paid: in cash at a ceremony (`event`) or by bank transfer (bank,
-    account number and holder; `holder_mismatch` flags a holder whose name is not the employee's,
-    titles and case aside). `proof` (PDF, JPG or PNG) goes to private storage. Only the Bendahara
+    account number and holder; `holder_mismatch` flags a holder whose name is not the payee's, the
+    employee's or their heir's, titles and case aside). `proof` (PDF, JPG or PNG) goes to private storage. Only the Bendahara
     (`pay_payout`); never an unapproved payout; the row is locked, so two payments give one."""
     return _pay(
         payout=payout,
@@ -244,8 +244,9 @@ def _pay(
             locked.handed_over_at = locked.paid_at if hand_over else None
             for name, value in bank.items():
                 setattr(locked, name, value)
+            # The account is checked against whom it is paid to: the heir, when an heir receives it.
             locked.holder_mismatch = method == PaymentMethod.BANK_TRANSFER and not tali_asih.names_match(
-                bank["account_holder"], locked.employee.display_name
+                bank["account_holder"], locked.payee_name
             )
             if data:
                 extension = uploads.EXTENSIONS[content_type]

@@ -128,7 +128,13 @@ def receipt_file(receipt: Receipt) -> StoredFile:
 
 def _receipt_for_render(receipt_id: int, *, lock: bool = False) -> Receipt | None:
     receipts = Receipt.objects.select_for_update(of=("self",)) if lock else Receipt.objects
-    return receipts.select_related("payout__employee__unit", "payout__event").filter(pk=receipt_id).first()
+    return (
+        receipts.select_related(
+            "payout__employee__unit", "payout__event", "payout__payee_spouse", "payout__payee_child"
+        )
+        .filter(pk=receipt_id)
+        .first()
+    )
 
 
 def _receipt_version(receipt_id: int) -> int | None:

@@ -31,6 +31,7 @@ from benefits.exceptions import PayoutError
 from benefits.forms import (
     NoteForm,
     OverrideForm,
+    PayeeForm,
     PayForm,
     PayoutFilterForm,
     PrepareForm,
@@ -40,6 +41,7 @@ from benefits.forms import (
 )
 from benefits.models import Payout, PayoutBatch, PayoutStatus, RateBasis, Receipt, ThtClaim
 from benefits.services import batches, tht_import
+from benefits.services import heirs as heir_services
 from benefits.services import payouts as services
 from ceremonies import selectors as ceremony_selectors
 from ceremonies.models import Event, Participant
@@ -197,11 +199,23 @@ def _breakdown(payout: Payout) -> dict:
     return breakdown
 
 
+def _heir_initial(payout: Payout) -> dict:
+    """The heir form showing the current payee, if there is one."""
+    if payout.payee_spouse_id:
+        return {"heir": f"spouse:{payout.payee_spouse_id}"}
+    if payout.payee_child_id:
+        return {"heir": f"child:{payout.payee_child_id}"}
+    return {}
+
+
 def _detail(request: HttpRequest, payout: Payout, status: int = 200, **forms) -> HttpResponse:
     user = request.user
     actions = payouts.allowed_actions(payout, user)
     scope = staff_scope(user)
     participant_events = _events(scope).filter(participants__employee_id=payout.employee_id)
+    # An heir may be made the payee of a deceased employee's payout until it is approved (two queries, only then).
+    can_payee = payouts.PAYEE in actions and selectors.employee_deceased(payout.employee)
+    candidates = selectors.heir_choices(employee=payout.employee) if can_payee else []
     context = {
         "payout": payout,
         "breakdown": _breakdown(payout),
@@ -223,6 +237,10 @@ def _detail(request: HttpRequest, payout: Payout, status: int = 200, **forms) ->
         # The kuitansi of an approved or paid payout (benefits/views/documents.py issues and serves it).
         "receipts_open": payout.receipt_open,
         "receipt": Receipt.objects.filter(payout=payout).first(),
+        "can_payee": can_payee,
+        "payee_form": forms.get("payee_form")
+        or (PayeeForm(candidates=candidates, initial=_heir_initial(payout)) if can_payee else None),
+        "payee_clear_form": forms.get("payee_clear_form") or ReasonForm(auto_id="id_payee_clear_%s"),
     }
     return render(request, "benefits/payout_detail.html", context, status=status)
 
@@ -364,6 +382,77 @@ def payout_proof_view(request: HttpRequest, pk: int) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     # Nothing in it may run even if a browser shows it anyway.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _heir(payout: Payout, value: str):
+    """The spouse or child a PayeeForm's "spouse:<id>" or "child:<id>" names among the payout employee's
+    family, or None."""
+    kind, _sep, pk = value.partition(":")
+    return selectors.heir_get(employee_id=payout.employee_id, kind=kind, pk=int(pk)) if pk.isdigit() else None
+
+
+@require_POST
+@permission_required("benefits.change_payout", raise_exception=True)
+def payout_payee_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Make an heir the payee, with the heir statement."""
+    payout = _payout(request, pk)
+    candidates = selectors.heir_choices(employee=payout.employee)
+    form = PayeeForm(request.POST, request.FILES, candidates=candidates)
+    if not form.is_valid():
+        return _detail(request, payout, status=422, payee_form=form)
+    heir = _heir(payout, form.cleaned_data["heir"])
+    if heir is None:
+        raise Http404(_("No such family member."))
+    try:
+        payout = heir_services.payout_payee_set(
+            payout=payout,
+            heir=heir,
+            actor=request.user,
+            statement=form.cleaned_data["heir_statement"],
+            note=form.cleaned_data["note"],
+        )
+    except PayoutError as error:
+        form.service_errors_add(error)
+        return _detail(request, payout, status=422, payee_form=form)
+    return _done(request, payout, _("The payout of %(name)s is now paid to the heir."))
+
+
+@require_POST
+@permission_required("benefits.change_payout", raise_exception=True)
+def payout_payee_clear_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give the payout back to the employee's name (no heir), with the reason."""
+    payout = _payout(request, pk)
+    form = ReasonForm(request.POST, auto_id="id_payee_clear_%s")
+    if not form.is_valid():
+        return _detail(request, payout, status=422, payee_clear_form=form)
+    try:
+        payout = heir_services.payout_payee_clear(payout=payout, actor=request.user, reason=form.cleaned_data["reason"])
+    except PayoutError as error:
+        form.service_errors_add(error)
+        return _detail(request, payout, status=422, payee_clear_form=form)
+    return _done(request, payout, _("The payout of %(name)s no longer has an heir as payee."))
+
+
+@never_cache
+@permission_required("benefits.view_payout", raise_exception=True)
+def payout_heir_statement_view(request: HttpRequest, pk: int) -> FileResponse:
+    """The heir statement from private storage, to a user who may see the payout, as a download."""
+    payout = _payout(request, pk)
+    if not payout.heir_statement:
+        raise Http404(_("No heir statement."))
+    try:
+        handle = payout.heir_statement.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("No heir statement.")) from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=payout.heir_statement_name or "ahli-waris",
+        content_type=payout.heir_statement_content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 

@@ -29,7 +29,13 @@ from employees.selectors.cases import (
     retirement_worklist_rows,
     worklist_candidates,
 )
-from employees.selectors.portal import employee_for_portal, employees_for_sign_in
+from employees.selectors.portal import (
+    employee_for_portal,
+    employees_for_sign_in,
+    heir_for_portal,
+    heirs_for_sign_in,
+    portal_person,
+)
 from employees.selectors.projection import (
     PROJECTION_MONTHS,
     PROJECTION_YEARS,
@@ -95,7 +101,10 @@ __all__ = [
     "employee_search",
     "employee_similar_list",
     "employees_for_sign_in",
+    "heir_for_portal",
+    "heirs_for_sign_in",
     "import_job_list",
+    "portal_person",
     "retirement_case_card",
     "retirement_case_get",
     "retirement_projection",

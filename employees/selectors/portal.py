@@ -1,11 +1,14 @@
-"""Reads for the retirees' portal: who a sign-in request names, which employee a portal user is."""
+"""Reads for the retirees' portal: who a sign-in request names, which employee a portal user is, and
+which heir (a spouse or child of an employee who died, signing in with their own email)."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
 
+from employees.cases import DEATH_KINDS
 from employees.choices import EmployeeStatus
-from employees.models import Employee
+from employees.models import Child, Employee, Spouse
 
 
 def employees_for_sign_in(*, email: str = "", nip: str = "", limit: int = 3) -> list[Employee]:
@@ -33,3 +36,60 @@ def employee_for_portal(*, user: Any) -> Employee | None:
     if not user.is_authenticated:
         return None
     return Employee.objects.select_related("unit", "retirement_case").filter(user=user).first()
+
+
+def _deceased_relative(queryset):
+    """Family members whose employee died (employees.cases.is_deceased: the status, or a death record),
+    and who are alive themselves."""
+    return queryset.filter(died_on__isnull=True).filter(
+        Q(employee__status=EmployeeStatus.MENINGGAL) | Q(employee__retirement_case__kind__in=DEATH_KINDS)
+    )
+
+
+def heirs_for_sign_in(*, email: str, limit: int = 3) -> list[Spouse | Child]:
+    """The heirs (spouses, then children) a portal sign-in request names by their own email (any case):
+    family members of an employee who died, alive, with that email on record. At most `limit`."""
+    email = (email or "").strip()
+    if not email:
+        return []
+    found: list[Spouse | Child] = []
+    for model in (Spouse, Child):
+        members = _deceased_relative(model.objects.filter(email__iexact=email)).select_related("employee", "user")
+        found.extend(members.order_by("pk")[:limit])
+    return found[:limit]
+
+
+def heir_for_portal(*, user: Any) -> Spouse | Child | None:
+    """The heir a portal user is, with the deceased employee (their unit and retirement record) loaded;
+    None for a user who is no heir, or whose relative is not recorded as deceased (any more)."""
+    if not user.is_authenticated:
+        return None
+    for model in (Spouse, Child):
+        heir = (
+            _deceased_relative(model.objects.filter(user=user))
+            .select_related("employee__unit", "employee__retirement_case")
+            .first()
+        )
+        if heir is not None:
+            return heir
+    return None
+
+
+@dataclass(frozen=True)
+class PortalPerson:
+    """Who is signed in to the portal: a retiree (heir None), or an heir reading the records of their
+    deceased relative (`employee`)."""
+
+    employee: Employee
+    heir: Spouse | Child | None = None
+
+
+def portal_person(*, user: Any) -> PortalPerson | None:
+    """The retiree or heir a portal user is; None for a user who is neither (staff)."""
+    employee = employee_for_portal(user=user)
+    if employee is not None:
+        return PortalPerson(employee)
+    heir = heir_for_portal(user=user)
+    if heir is not None:
+        return PortalPerson(heir.employee, heir)
+    return None

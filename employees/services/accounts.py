@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from employees.contact import employee_contact
-from employees.models import Employee
+from employees.models import Child, Employee, Spouse
 from purna.history import history_note
 from purna.types import User
 
@@ -43,4 +43,30 @@ def employee_portal_account_ensure(*, employee: Employee, actor: User | None = N
             user.first_name, user.email = name, email
             user.save()
     employee.user = user
+    return user
+
+
+HEIR_USERNAME_PREFIX = "ahli-waris-"
+
+
+def heir_portal_account_ensure(*, heir: Spouse | Child, actor: User | None = None) -> Any:
+    """The portal account of an heir (a spouse or child of an employee who died), made without a
+    password and linked on first request, like an employee's; its name and email follow the register."""
+    User = get_user_model()
+    model = type(heir)
+    kind = "istri-suami" if model is Spouse else "anak"
+    with transaction.atomic():
+        locked = model.objects.select_for_update(of=("self",)).select_related("user").get(pk=heir.pk)
+        user = locked.user
+        if user is None:
+            username = f"{HEIR_USERNAME_PREFIX}{kind}-{locked.pk}"
+            user = User.objects.filter(username=username).first() or User.objects.create_user(username=username)
+            locked.user = user
+            history_note(locked, actor=actor, reason="portal account")
+            locked.save(update_fields=["user"])
+        name, email = locked.name[:150], locked.email
+        if (user.first_name, user.email) != (name, email):
+            user.first_name, user.email = name, email
+            user.save()
+    heir.user = user
     return user

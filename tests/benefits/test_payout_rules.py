@@ -25,6 +25,7 @@ STARTS_FROM = {
     payouts.OVERRIDE: {PayoutStatus.DRAFT},
     payouts.CANCEL: {PayoutStatus.DRAFT, PayoutStatus.VERIFIED, PayoutStatus.APPROVED},
     payouts.REVERSE: {PayoutStatus.PAID},
+    payouts.PAYEE: {PayoutStatus.DRAFT, PayoutStatus.VERIFIED},
 }
 PERMISSION = {
     payouts.VERIFY: "benefits.verify_payout",
@@ -34,6 +35,7 @@ PERMISSION = {
     payouts.OVERRIDE: "benefits.change_payout",
     payouts.CANCEL: "benefits.change_payout",
     payouts.REVERSE: "benefits.reverse_payout",
+    payouts.PAYEE: "benefits.change_payout",
 }
 FOUR_EYES = {payouts.VERIFY, payouts.APPROVE}
 PREPARER_ID = 7
@@ -176,7 +178,7 @@ def test_what_each_status_leaves_open(status, live, awaiting, receipt):
 @pytest.mark.parametrize(
     ("role", "actions"),
     [
-        (roles.OPERATOR, {payouts.OVERRIDE, payouts.CANCEL}),
+        (roles.OPERATOR, {payouts.OVERRIDE, payouts.CANCEL, payouts.PAYEE}),
         (roles.VERIFIKATOR, {payouts.VERIFY}),
         (roles.PIMPINAN, set()),
         (roles.BENDAHARA, set()),

@@ -219,6 +219,11 @@ TABLE: dict[str, Row] = {
         pk("payout_paid"), POST_ONLY, S("adm,pim:302 opr,ver,ben:403"), {"reason": "Salah jumlah"}
     ),
     "benefits:payout_proof": Row(pk("payout_paid"), S(ANY)),
+    # Heirs as payees: the draft's employee is alive and the form is empty, so the editors get the form back.
+    "benefits:payout_payee": Row(pk("payout_draft"), POST_ONLY, S("adm,opr:422~ ver,ben,pim:403")),
+    "benefits:payout_payee_clear": Row(pk("payout_draft"), POST_ONLY, S("adm,opr:422~ ver,ben,pim:403")),
+    # The paid payout has no heir statement: 404 for whoever may see it.
+    "benefits:payout_heir_statement": Row(pk("payout_paid"), S("all:404")),
     "benefits:prepare": Row(None, U(EDITORS), U(EDITORS)),
     # A preparation batch is shown to whoever asked for it only.
     "benefits:batch_detail": Row(pk("payout_batch"), S(EDITORS, "adm@A:404")),
