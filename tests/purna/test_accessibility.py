@@ -39,6 +39,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SCREENSHOTS = settings.BASE_DIR / "var" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 900}
+ZOOMED = {"width": 640, "height": 450}
 # The narrowest screen WCAG asks a page to fit without scrolling sideways (1.4.10 Reflow: 1280 px at 400%).
 NARROW = {"width": 320, "height": 640}
 # The base text size of the retirees' pages, and the least height and width of a control a thumb presses.
@@ -285,6 +286,11 @@ def test_page_meets_wcag_2_2_aa(
             assert base >= PORTAL_TEXT_PX, f"the base text of {url} is {base} px"
             small = page.evaluate(TEXT_JS, SMALL_PRINT_PX)
             assert not small, problems_text(f"text under {SMALL_PRINT_PX} px on {url}", small)
+        if not screen.phone:
+            # A laptop's 1280 px at 200% zoom.
+            page.set_viewport_size(ZOOMED)
+            wide = page.evaluate(OVERFLOW_JS)
+            assert not wide, problems_text(f"{url} scrolls sideways at 200% zoom", wide)
         if screen.phone:
             small = page.evaluate(TARGETS_JS, TARGET_PX)
             assert not small, problems_text(f"targets under {TARGET_PX} px on {url}", small)
