@@ -142,3 +142,10 @@ class ChildRelation(models.TextChoices):
 class ParentRelation(models.TextChoices):
     FATHER = "ayah", _("Father")
     MOTHER = "ibu", _("Mother")
+
+
+class SkHandoverPlace(models.TextChoices):
+    """Where the SK pensiun was handed over (tanda terima SK pensiun)."""
+
+    CEREMONY = "acara", _("At a ceremony")
+    DESK = "loket", _("At the desk")
