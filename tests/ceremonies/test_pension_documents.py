@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from ceremonies import pension_documents as papers
 from ceremonies.exceptions import PensionPaperError, PensionTemplateError
@@ -26,7 +27,7 @@ from employees.models import Child, RetirementCase, Spouse
 from employees.services.pension_papers import retirement_case_sk_receipt_record
 from portal.demo import instansi_ensure
 from purna import roles
-from purna.models import GeneratedDocument
+from purna.models import GeneratedDocument, GeneratedDocumentStatus
 from purna.tasks import generated_document_render_task
 from tests.factories import EmployeeFactory, RetirementCaseFactory, UnitKerjaFactory, UserFactory
 from tests.generated_documents import fetch_document, is_progress_page
@@ -35,10 +36,9 @@ D = dt.date
 
 
 def _pdf_text(content: bytes) -> str:
-    import os, uuid
-    if os.environ.get("KEEP_PDF"):
-        open(f"/tmp/pension-{uuid.uuid4().hex[:6]}.pdf", "wb").write(content)
-    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
 
 
 def _docx_text(content: bytes) -> str:
@@ -171,9 +171,18 @@ def _spouse(**overrides):
         ({"tmt_golongan": None}, {}, [], [], [("tmt_golongan", FIX_EMPLOYEE)]),
         # PPPK have no TMT PNS or golongan rank date to print.
         (
-            {"asn_type": "PPPK", "nip": "196705122019212001", "tmt_cpns": D(2019, 3, 1), "tmt_pns": None,
-             "tmt_golongan": None, "golongan": "IX"},
-            {}, [], [], [],
+            {
+                "asn_type": "PPPK",
+                "nip": "196705122019212001",
+                "tmt_cpns": D(2019, 3, 1),
+                "tmt_pns": None,
+                "tmt_golongan": None,
+                "golongan": "IX",
+            },
+            {},
+            [],
+            [],
+            [],
         ),
         ({"tmt_golongan": D(2025, 6, 1)}, {}, [], [], []),
         ({"tmt_golongan": D(2025, 6, 2)}, {}, [], [], [("tmt_golongan", FIX_EMPLOYEE)]),
@@ -191,7 +200,13 @@ def _spouse(**overrides):
         ),
         # Divorced the day after the death: still the widow.
         ({}, {"kind": RetirementKind.DEATH, "died_on": D(2024, 12, 31)}, [_spouse(ended_on=D(2025, 1, 1))], [], []),
-        ({}, {}, [_spouse(nik="", marriage_date=None)], [], [("spouse_nik", FIX_FAMILY), ("spouse_marriage_date", FIX_FAMILY)]),
+        (
+            {},
+            {},
+            [_spouse(nik="", marriage_date=None)],
+            [],
+            [("spouse_nik", FIX_FAMILY), ("spouse_marriage_date", FIX_FAMILY)],
+        ),
         ({}, {}, [], [_Obj(name="Nur", birth_date=None)], [("child_birth_date", FIX_FAMILY)]),
         ({}, {}, [], [_Obj(name="Nur", birth_date=D(1967, 5, 12))], [("child_birth_date", FIX_FAMILY)]),
         ({}, {}, [], [_Obj(name="Nur", birth_date=D(1967, 5, 13))], []),
@@ -269,7 +284,9 @@ def test_a_widow_signs_the_dpcp_of_a_death_case(world):
     case.employee.save()
     RetirementCase.objects.filter(pk=case.pk).update(kind=RetirementKind.DEATH, died_on=D(2024, 12, 31))
     case.employee.spouses.update(name="Sri Wahyuni")
-    text = _pdf_text(fetch_document(_client(world["op_a"]), reverse("ceremonies:pension_dpcp_pdf", args=[case.pk])).content)
+    text = _pdf_text(
+        fetch_document(_client(world["op_a"]), reverse("ceremonies:pension_dpcp_pdf", args=[case.pk])).content
+    )
     assert "Ahli waris" in text and "Sri Wahyuni" in text and "Janda/Duda" in text and "31 Desember 2024" in text
 
 
@@ -286,11 +303,24 @@ def test_the_dpcp_word_file_is_made_from_the_default_template(world):
 def test_another_units_staff_get_404_for_every_paper(world):
     client = _client(world["op_b"])
     case = world["case"]
-    for name in ("pension_dpcp", "pension_dpcp_pdf", "pension_dpcp_docx", "pension_sk_receipt", "pension_sk_receipt_pdf",
-                 "pension_sk_receipt_docx"):
+    for name in (
+        "pension_dpcp",
+        "pension_dpcp_pdf",
+        "pension_dpcp_docx",
+        "pension_sk_receipt",
+        "pension_sk_receipt_pdf",
+        "pension_sk_receipt_docx",
+    ):
         assert client.get(reverse(f"ceremonies:{name}", args=[case.pk])).status_code == 404, name
-    assert client.get(reverse("ceremonies:pension_dpcp_batch"), {"kasus": [case.pk, world["other"].pk]}).status_code == 404
-    assert client.post(reverse("ceremonies:pension_cover_letter_create"), {"kasus": [case.pk], "attachments": 1}).status_code == 404
+    assert (
+        client.get(reverse("ceremonies:pension_dpcp_batch"), {"kasus": [case.pk, world["other"].pk]}).status_code == 404
+    )
+    assert (
+        client.post(
+            reverse("ceremonies:pension_cover_letter_create"), {"kasus": [case.pk], "attachments": 1}
+        ).status_code
+        == 404
+    )
     letter = cover_letter_issue(cases=[case], actor=world["op_all"], attachments=1)
     for name in ("pension_cover_letter", "pension_cover_letter_pdf", "pension_cover_letter_docx"):
         assert client.get(reverse(f"ceremonies:{name}", args=[letter.pk])).status_code == 404, name
@@ -313,14 +343,28 @@ def test_a_collective_cover_letter_is_numbered_and_lists_each_record(world, sett
         reverse("ceremonies:pension_cover_letter_create"), {"kasus": [c.pk for c in cases], "attachments": 4}
     )
     letter = PensionCoverLetter.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("ceremonies:pension_cover_letter", args=[letter.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "ceremonies:pension_cover_letter", args=[letter.pk]
+    )
     year = letter.issued_on.year
     assert letter.number == f"800.1.6.3/001/BKPSDM/{year}"
     assert letter.signer_name == "Drs. Budi Santoso" and letter.history.count() == 1
     text = _pdf_text(fetch_document(client, reverse("ceremonies:pension_cover_letter_pdf", args=[letter.pk])).content)
-    for expected in (letter.number, "Kepala Kantor Regional VIII BKN", "4 berkas", "sebanyak 2 orang", "Siti Aminah",
-                     "Bambang Prakoso", "19670512 199203 2 001", "Analis", "BUP", "1 Juni 2025",
-                     "Kepala BKPSDM", "Drs. Budi Santoso", "19700101 199503 1 001"):
+    for expected in (
+        letter.number,
+        "Kepala Kantor Regional VIII BKN",
+        "4 berkas",
+        "sebanyak 2 orang",
+        "Siti Aminah",
+        "Bambang Prakoso",
+        "19670512 199203 2 001",
+        "Analis",
+        "BUP",
+        "1 Juni 2025",
+        "Kepala BKPSDM",
+        "Drs. Budi Santoso",
+        "19700101 199503 1 001",
+    ):
         assert expected in text, expected
     word = _docx_text(client.get(reverse("ceremonies:pension_cover_letter_docx", args=[letter.pk])).content)
     assert letter.number in word and "Bambang Prakoso" in word and "Kepala Kantor Regional VIII BKN" in word
@@ -337,8 +381,11 @@ def test_an_acting_head_signs_as_plt(world):
 def test_bad_cover_letter_input_changes_nothing(world):
     client = _client(world["op_all"])
     with translation_id():
-        for data in ({"kasus": [], "attachments": 1}, {"kasus": [world["case"].pk], "attachments": 0},
-                     {"kasus": [world["case"].pk], "attachments": "x"}):
+        for data in (
+            {"kasus": [], "attachments": 1},
+            {"kasus": [world["case"].pk], "attachments": 0},
+            {"kasus": [world["case"].pk], "attachments": "x"},
+        ):
             response = client.post(reverse("ceremonies:pension_cover_letter_create"), data, follow=True)
             assert response.status_code == 200
             assert [str(m) for m in response.context["messages"]]
@@ -372,7 +419,7 @@ def test_two_letters_issued_at_once_get_different_numbers(private_media):
         thread.join(timeout=60)
     assert not errors
     assert len(set(numbers)) == 2
-    year = dt.date.today().year
+    year = timezone.localdate().year
     assert sorted(numbers) == sorted(f"800.1.6.3/{n}/BKPSDM/{year}" for n in (1, 2))
 
 
@@ -386,16 +433,32 @@ def test_the_sk_receipt_is_recorded_in_history_and_printed(world):
     )
     client = _client(world["op_a"])
     url = reverse("ceremonies:pension_sk_receipt", args=[case.pk])
-    data = {"received_by": "Siti Aminah", "relation": "Yang bersangkutan", "received_on": "2025-04-21",
-            "where": "acara", "place": "Pelepasan Purna Tugas April 2025"}
+    data = {
+        "received_by": "Siti Aminah",
+        "relation": "Yang bersangkutan",
+        "received_on": "2025-04-21",
+        "where": "acara",
+        "place": "Pelepasan Purna Tugas April 2025",
+    }
     assert client.post(url, data).status_code == 302
     case.refresh_from_db()
-    assert (case.sk_received_on, case.sk_received_by, case.sk_received_where) == (D(2025, 4, 21), "Siti Aminah", "acara")
+    assert (case.sk_received_on, case.sk_received_by, case.sk_received_where) == (
+        D(2025, 4, 21),
+        "Siti Aminah",
+        "acara",
+    )
     latest = case.history.first()
     assert latest.history_user == world["op_a"] and latest.history_change_reason == "SK pensiun diterima"
     text = _pdf_text(fetch_document(client, reverse("ceremonies:pension_sk_receipt_pdf", args=[case.pk])).content)
-    for expected in ("TANDA TERIMA SURAT KEPUTUSAN PENSIUN", "00123/KEP/AA/15001/25", "10 Maret 2025", "21 April 2025",
-                     "Acara pelepasan: Pelepasan Purna Tugas April 2025", "Yang menerima", "Siti Aminah"):
+    for expected in (
+        "TANDA TERIMA SURAT KEPUTUSAN PENSIUN",
+        "00123/KEP/AA/15001/25",
+        "10 Maret 2025",
+        "21 April 2025",
+        "Acara pelepasan: Pelepasan Purna Tugas April 2025",
+        "Yang menerima",
+        "Siti Aminah",
+    ):
         assert expected in text, expected
     word = _docx_text(client.get(reverse("ceremonies:pension_sk_receipt_docx", args=[case.pk])).content)
     assert "00123/KEP/AA/15001/25" in word and "21 April 2025" in word
@@ -417,7 +480,12 @@ def test_a_bad_sk_receipt_is_refused_and_changes_nothing(world):
     ):
         with pytest.raises(CaseError) as error:
             retirement_case_sk_receipt_record(
-                case=case, actor=world["op_a"], received_on=received_on, received_by=by, relation="", where=where,
+                case=case,
+                actor=world["op_a"],
+                received_on=received_on,
+                received_by=by,
+                relation="",
+                where=where,
                 today=D(2025, 3, 11),
             )
         assert field in error.value.errors
@@ -439,10 +507,10 @@ def _template_with(text: str) -> bytes:
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        ("{{ person.name ", "error near line"),
-        ("{{ tidak_ada }}", "field that does not exist"),
-        ("{{ person.__class__.__mro__ }}", "may not do"),
-        ("{{ ''.__class__.__subclasses__() }}", "may not do"),
+        ("{{ person.name ", "kesalahan di sekitar baris"),
+        ("{{ tidak_ada }}", "isian yang tidak ada"),
+        ("{{ person.__class__.__mro__ }}", "tidak boleh dilakukan templat"),
+        ("{{ ''.__class__.__subclasses__() }}", "tidak boleh dilakukan templat"),
     ],
 )
 def test_a_broken_template_gives_a_clear_message(text, words):
@@ -472,7 +540,9 @@ def test_the_agency_template_replaces_the_default(world):
         kind="pengantar", content=_template_with("SURAT KAMI {{ number }} untuk {{ addressee }}"), actor=world["op_all"]
     )
     letter = cover_letter_issue(cases=[world["case"]], actor=world["op_all"], attachments=1)
-    word = _docx_text(_client(world["op_all"]).get(reverse("ceremonies:pension_cover_letter_docx", args=[letter.pk])).content)
+    word = _docx_text(
+        _client(world["op_all"]).get(reverse("ceremonies:pension_cover_letter_docx", args=[letter.pk])).content
+    )
     assert f"SURAT KAMI {letter.number} untuk" in word
 
 
@@ -536,7 +606,7 @@ def test_a_real_worker_makes_a_batch_of_dpcps_with_progress(worker_sees_private_
     url = reverse("ceremonies:pension_dpcp_batch")
     page = client.get(url, {"kasus": [c.pk for c in cases]})
     assert is_progress_page(page)
-    assert results[0].get(timeout=180) == "done"
+    assert results[0].get(timeout=180) == GeneratedDocumentStatus.DONE
     document = GeneratedDocument.objects.get()
     assert (document.done, document.total) == (30, 30)
     status = client.get(reverse("documents:status", args=[document.pk])).json()
