@@ -24,7 +24,6 @@ from ceremonies.models import (
     Instructor,
     Official,
     Participant,
-    PensionCoverLetter,
     PensionTemplate,
     Session,
 )
@@ -354,6 +353,8 @@ class PensionTemplateForm(forms.ModelForm):
     class Meta:
         model = PensionTemplate
         fields = ["kind", "file"]
+        # Private files have no URL (purna/storage.py): no "currently: <link>" of the clearable input.
+        widgets = {"file": forms.FileInput}
 
     def clean(self):
         cleaned = super().clean()
@@ -377,6 +378,17 @@ class PensionTemplateAdmin(HistoryAdmin):
 
     form = PensionTemplateForm
     list_display = ["kind", "uploaded_at"]
+    readonly_fields = ["file_name", "uploaded_at"]
+
+    @admin.display(description=_("file"))
+    def file_name(self, obj: PensionTemplate) -> str:
+        return obj.file.name.rpartition("/")[2] if obj.file else "-"
+
+    def get_fields(self, request, obj=None):
+        # A private file has no URL for the read-only view of the admin's viewers: its name is shown.
+        if obj is not None and not self.has_change_permission(request, obj):
+            return ["kind", "file_name", "uploaded_at"]
+        return ["kind", "file", "file_name", "uploaded_at"]
 
     def save_model(self, request, obj, form, change):
         upload = form.cleaned_data.get("file")
@@ -385,10 +397,3 @@ class PensionTemplateAdmin(HistoryAdmin):
         upload.seek(0)
         saved = pension_template_upload(kind=obj.kind, content=upload.read(), actor=request.user)
         obj.pk, obj.file = saved.pk, saved.file
-
-
-@admin.register(PensionCoverLetter)
-class PensionCoverLetterAdmin(RecordAdminMixin, HistoryAdmin):
-    list_display = ["number", "issued_on", "signer_name", "created_by"]
-    search_fields = ["number"]
-    date_hierarchy = "issued_on"

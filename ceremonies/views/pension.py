@@ -236,10 +236,10 @@ def cover_letter_docx(request: HttpRequest, pk: int) -> HttpResponse:
 def sk_receipt_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Record who received the SK pensiun (POST, with the permission to change records), and print the
     receipt for signature."""
+    if request.method == "POST" and not request.user.has_perm(CHANGE):
+        raise PermissionDenied
     case = _case(request, pk)
     if request.method == "POST":
-        if not request.user.has_perm(CHANGE):
-            raise PermissionDenied
         form = SkReceiptForm(request.POST)
         if form.is_valid():
             try:
