@@ -9,6 +9,7 @@ chunk at a time (the progress moves after each) and the chunks merged with pypdf
 
 import io
 
+from django.conf import settings
 from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -30,8 +31,6 @@ DPCP_CHUNK = 25
 
 
 def instansi_load() -> Instansi:
-    from django.conf import settings
-
     return Instansi.objects.filter(pk=1).first() or Instansi(name=settings.PURNA_INSTANSI_NAME)
 
 
