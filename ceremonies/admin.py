@@ -16,10 +16,20 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ceremonies import selectors
-from ceremonies.exceptions import CeremonyError
-from ceremonies.models import Certificate, CertificateBatch, Event, Instructor, Official, Participant, Session
+from ceremonies.exceptions import CeremonyError, PensionPaperError
+from ceremonies.models import (
+    Certificate,
+    CertificateBatch,
+    Event,
+    Instructor,
+    Official,
+    Participant,
+    PensionTemplate,
+    Session,
+)
 from ceremonies.services.certificates import certificate_batch_retry, certificate_reissue, certificate_revoke
 from ceremonies.services.events import event_create, event_update, event_validate
+from ceremonies.services.pension import pension_template_check, pension_template_upload
 from employees.admin import ScopedAdminMixin, ServiceValidatedForm
 from employees.scope import staff_scope
 from purna.admin import HistoryAdmin, ReadOnlyInline, RecordAdminMixin
@@ -334,3 +344,56 @@ class CertificateBatchAdmin(ScopedAdminMixin, RecordAdminMixin, admin.ModelAdmin
                 % {"n": queued},
                 messages.SUCCESS,
             )
+
+
+class PensionTemplateForm(forms.ModelForm):
+    """The agency's Word template of a pension paper: rendered with sample data before it is stored, so
+    a broken template is refused here with the reason (ceremonies/services/pension.py)."""
+
+    class Meta:
+        model = PensionTemplate
+        fields = ["kind", "file"]
+        # Private files have no URL (purna/storage.py): no "currently: <link>" of the clearable input.
+        widgets = {"file": forms.FileInput}
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        kind = cleaned.get("kind")
+        if upload is not None and kind and hasattr(upload, "read"):
+            upload.seek(0)
+            content = upload.read()
+            upload.seek(0)
+            try:
+                pension_template_check(kind, content)
+            except PensionPaperError as error:
+                raise ValidationError({"file": error.messages}) from None
+        return cleaned
+
+
+@admin.register(PensionTemplate)
+class PensionTemplateAdmin(HistoryAdmin):
+    """Replace the Word template of the DPCP, the cover letter or the SK receipt; deleting a row brings
+    back the template shipped with Purna."""
+
+    form = PensionTemplateForm
+    list_display = ["kind", "uploaded_at"]
+    readonly_fields = ["file_name", "uploaded_at"]
+
+    @admin.display(description=_("file"))
+    def file_name(self, obj: PensionTemplate) -> str:
+        return obj.file.name.rpartition("/")[2] if obj.file else "-"
+
+    def get_fields(self, request, obj=None):
+        # A private file has no URL for the read-only view of the admin's viewers: its name is shown.
+        if obj is not None and not self.has_change_permission(request, obj):
+            return ["kind", "file_name", "uploaded_at"]
+        return ["kind", "file", "file_name", "uploaded_at"]
+
+    def save_model(self, request, obj, form, change):
+        upload = form.cleaned_data.get("file")
+        if "file" not in form.changed_data or not hasattr(upload, "read"):
+            return super().save_model(request, obj, form, change)
+        upload.seek(0)
+        saved = pension_template_upload(kind=obj.kind, content=upload.read(), actor=request.user)
+        obj.pk, obj.file = saved.pk, saved.file

@@ -18,3 +18,11 @@ class RsvpError(CeremonyError):
 class RsvpGoneError(RsvpError):
     """An invitation link that was valid once: expired, replaced by a newer invitation, or the event can
     no longer be answered (HTTP 410 rather than 400)."""
+
+
+class PensionPaperError(CeremonyError):
+    """A pension paper (DPCP, cover letter, SK receipt, Word template) that cannot be made: nothing changed."""
+
+
+class PensionTemplateError(PensionPaperError):
+    """A Word template of a pension paper that does not render; the message says why."""

@@ -454,3 +454,63 @@ class Certificate(models.Model):
     @property
     def is_rendered(self) -> bool:
         return bool(self.file) and self.rendered_version == self.version
+
+
+class PensionDocumentKind(models.TextChoices):
+    """The pension proposal's papers printed from the register (ceremonies/pension_documents.py)."""
+
+    DPCP = "dpcp", _("DPCP (Data Perorangan Calon Penerima Pensiun)")
+    COVER_LETTER = "pengantar", _("Cover letter of the pension proposal")
+    SK_RECEIPT = "tanda_terima_sk", _("Receipt of the SK pensiun")
+
+
+def _pension_template_path(instance: "PensionTemplate", filename: str) -> str:
+    return f"templat-dokumen/{instance.kind}-{secrets.token_hex(6)}.docx"
+
+
+class PensionTemplate(models.Model):
+    """The agency's own Word template (docxtpl) of a pension document; without one, the template shipped
+    in ceremonies/docx/ is used. Replaced in the admin; checked by rendering it before it is stored."""
+
+    kind = models.CharField(_("document"), max_length=20, choices=PensionDocumentKind.choices, unique=True)
+    file = models.FileField(_("Word template (.docx)"), storage=private_storage, upload_to=_pension_template_path)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pension document template")
+        verbose_name_plural = _("pension document templates")
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class PensionCoverLetter(models.Model):
+    """A surat pengantar usul pensiun to the BKN regional office, for one retirement record or many, numbered
+    from the agency's letter counter (purna/numbering.py) when issued. The signer is copied from the
+    officials register at that moment: a letter keeps the name it was signed with."""
+
+    number = models.CharField(_("letter number"), max_length=100, unique=True)
+    issued_on = models.DateField(_("date"))
+    addressee = models.CharField(_("addressed to"), max_length=300)
+    attachments = models.PositiveSmallIntegerField(_("attachments (sets)"), default=1)
+    cases = models.ManyToManyField(
+        "employees.RetirementCase", verbose_name=_("retirement records"), related_name="cover_letters"
+    )
+    signer_name = models.CharField(_("signed by"), max_length=150, blank=True)
+    signer_nip = models.CharField(_("signer's NIP"), max_length=18, blank=True)
+    signer_title = models.CharField(_("signer's position"), max_length=250)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pension proposal cover letter")
+        verbose_name_plural = _("pension proposal cover letters")
+        ordering = ["-issued_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.number

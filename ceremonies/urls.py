@@ -1,10 +1,24 @@
 from django.urls import path
 
-from ceremonies.views import certificates, documents, instructors, invitations
+from ceremonies.views import certificates, documents, instructors, invitations, pension
 from ceremonies.views import events as views
 
 app_name = "ceremonies"
 urlpatterns = [
+    # The pension proposal's papers (ceremonies/views/pension.py).
+    path("usul-pensiun/", pension.papers_list, name="pension_papers"),
+    path("usul-pensiun/dpcp.pdf", pension.dpcp_batch_pdf, name="pension_dpcp_batch"),
+    path("usul-pensiun/berkas/<int:pk>/dpcp/", pension.dpcp_page, name="pension_dpcp"),
+    path("usul-pensiun/berkas/<int:pk>/dpcp.pdf", pension.dpcp_pdf, name="pension_dpcp_pdf"),
+    path("usul-pensiun/berkas/<int:pk>/dpcp.docx", pension.dpcp_docx, name="pension_dpcp_docx"),
+    path("usul-pensiun/berkas/<int:pk>/alamat/", pension.address_after, name="pension_address_after"),
+    path("usul-pensiun/berkas/<int:pk>/tanda-terima-sk/", pension.sk_receipt_page, name="pension_sk_receipt"),
+    path("usul-pensiun/berkas/<int:pk>/tanda-terima-sk.pdf", pension.sk_receipt_pdf, name="pension_sk_receipt_pdf"),
+    path("usul-pensiun/berkas/<int:pk>/tanda-terima-sk.docx", pension.sk_receipt_docx, name="pension_sk_receipt_docx"),
+    path("usul-pensiun/pengantar/", pension.cover_letter_create, name="pension_cover_letter_create"),
+    path("usul-pensiun/pengantar/<int:pk>/", pension.cover_letter_page, name="pension_cover_letter"),
+    path("usul-pensiun/pengantar/<int:pk>.pdf", pension.cover_letter_pdf, name="pension_cover_letter_pdf"),
+    path("usul-pensiun/pengantar/<int:pk>.docx", pension.cover_letter_docx, name="pension_cover_letter_docx"),
     path("", views.EventListView.as_view(), name="list"),
     path("tambah/", views.EventFormView.as_view(), name="create"),
     path("<int:pk>/", views.EventDetailView.as_view(), name="detail"),

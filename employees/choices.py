@@ -175,3 +175,10 @@ class CorrectionStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     APPLIED = "applied", _("Applied")
     REJECTED = "rejected", _("Rejected")
+
+
+class SkHandoverPlace(models.TextChoices):
+    """Where the SK pensiun was handed over (tanda terima SK pensiun)."""
+
+    CEREMONY = "acara", _("At a ceremony")
+    DESK = "loket", _("At the desk")

@@ -27,6 +27,7 @@ from employees.choices import (
     ParentRelation,
     RetirementKind,
     RumpunKhusus,
+    SkHandoverPlace,
 )
 from employees.counts import RegisterQuerySet
 from employees.storage import private_storage
@@ -157,6 +158,14 @@ class Employee(models.Model):
     contract_end = models.DateField(_("PPPK contract end"), null=True, blank=True)
     prior_service_months = models.PositiveIntegerField(
         _("recognised prior service (months)"), default=0, help_text=_("Earlier service recognised by an SK PMK.")
+    )
+    last_basic_salary = models.DecimalField(
+        _("last basic salary"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Gaji pokok terakhir, printed on the DPCP."),
     )
     # Two kinds of contact (employees/contact.py chooses between them): the office's, and the person's own,
     # which still reaches them once they have retired. The postal address at the office is the unit.
@@ -618,6 +627,21 @@ class RetirementCase(models.Model):
     sk_number = models.CharField(_("SK pensiun number"), max_length=100, blank=True)
     sk_date = models.DateField(_("SK pensiun date"), null=True, blank=True)
     sk_signer = models.CharField(_("SK pensiun signed by"), max_length=200, blank=True)
+    # The hand-over of the SK pensiun (tanda terima): to the retiree or, after a death, to the heir.
+    sk_received_on = models.DateField(_("SK pensiun received on"), null=True, blank=True)
+    sk_received_by = models.CharField(_("SK pensiun received by"), max_length=150, blank=True)
+    sk_receiver_relation = models.CharField(
+        _("receiver's relation"), max_length=60, blank=True, help_text=_('"the retiree", "wife", "son"...')
+    )
+    sk_received_where = models.CharField(
+        _("SK pensiun handed over"), max_length=10, choices=SkHandoverPlace.choices, blank=True
+    )
+    sk_received_place = models.CharField(
+        _("hand-over place"), max_length=200, blank=True, help_text=_("The ceremony's name or the desk's room.")
+    )
+    address_after_retirement = models.TextField(
+        _("address after retirement"), blank=True, help_text=_("Printed on the DPCP; the pension is sent there.")
+    )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()

@@ -417,6 +417,14 @@ PURNA_PAYOUT_PREPARE_INLINE_MAX = env.int("PURNA_PAYOUT_PREPARE_INLINE_MAX", def
 # how many verifications one address may ask for in a minute (the public page, against enumeration).
 PURNA_CERTIFICATE_NUMBER_PATTERN = env.str("PURNA_CERTIFICATE_NUMBER_PATTERN", default="800/{seq}/BKPSDM/{year}")
 PURNA_CERTIFICATE_PLACE = env.str("PURNA_CERTIFICATE_PLACE", default="Kabupaten Contoh")
+# Pension proposal papers (ceremonies/pension_documents.py): the number of the agency's outgoing letters
+# (the cover letter of a proposal; purna/numbering.py placeholders) and the BKN regional office the
+# proposals go to (Kantor Regional BKN), printed after "Kepada Yth.".
+PURNA_LETTER_NUMBER_PATTERN = env.str("PURNA_LETTER_NUMBER_PATTERN", default="800.1.6.3/{seq}/BKPSDM/{year}")
+PURNA_BKN_REGIONAL_OFFICE = env.str(
+    "PURNA_BKN_REGIONAL_OFFICE", default="Kepala Kantor Regional VIII Badan Kepegawaian Negara"
+)
+PURNA_BKN_REGIONAL_OFFICE_CITY = env.str("PURNA_BKN_REGIONAL_OFFICE_CITY", default="Banjarmasin")
 PURNA_VERIFY_RATE_PER_MINUTE = env.int("PURNA_VERIFY_RATE_PER_MINUTE", default=30)
 # How many reverse proxies stand in front of Purna (docker-compose.yml: the host's HTTPS proxy, 1): the
 # rate limits then count the visitor's address from X-Forwarded-For, not the proxy's (purna/ratelimit.py).

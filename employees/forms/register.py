@@ -32,7 +32,7 @@ IDENTITY_FIELDS = [
     "gender",
 ]
 POSITION_FIELDS = ["golongan", "jenis_jabatan", "jenjang", "rumpun", "jabatan", "unit", "status"]
-DATE_FIELDS = ["tmt_cpns", "tmt_pns", "contract_end", "prior_service_months"]
+DATE_FIELDS = ["tmt_cpns", "tmt_pns", "contract_end", "prior_service_months", "tmt_golongan", "last_basic_salary"]
 CONTACT_FIELDS = ["email", "phone", "personal_email", "personal_phone", "address"]
 BUP_OVERRIDE_FIELDS = ["bup_override", "bup_override_decree", "bup_override_date", "bup_override_reason"]
 NIP_OVERRIDE_FIELDS = ["nip_mismatch_accepted", "nip_mismatch_reason"]
@@ -80,6 +80,7 @@ class EmployeeForm(ServiceErrorsMixin, forms.ModelForm):
             "birth_date": DATE_WIDGET,
             "tmt_cpns": DATE_WIDGET,
             "tmt_pns": DATE_WIDGET,
+            "tmt_golongan": DATE_WIDGET,
             "contract_end": DATE_WIDGET,
             "bup_override_date": DATE_WIDGET,
             "address": forms.Textarea(attrs={"rows": 2}),
@@ -134,6 +135,8 @@ class EmployeeForm(ServiceErrorsMixin, forms.ModelForm):
                     Column("contract_end", css_class="col-md js-pppk"),
                     Column("prior_service_months", css_class="col-md"),
                 ),
+                # What the DPCP prints beside the rank (ceremonies/pension_documents.py).
+                columns("tmt_golongan", "last_basic_salary"),
             ),
             Fieldset(_("Contact"), columns("email", "phone"), columns("personal_email", "personal_phone"), "address"),
             Fieldset(

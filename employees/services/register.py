@@ -11,6 +11,7 @@ import datetime as dt
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 from itertools import pairwise
 from operator import attrgetter
 from typing import Any, TypedDict, Unpack
@@ -81,6 +82,7 @@ class EmployeeFields(TypedDict, total=False):
     tmt_golongan: dt.date | None
     contract_end: dt.date | None
     prior_service_months: int
+    last_basic_salary: Decimal | None
     email: str
     phone: str
     personal_email: str

@@ -13,7 +13,17 @@ from django.utils import timezone
 
 from benefits.models import PayoutBatch, PayoutStatus, Receipt
 from benefits.services import receipts as services_receipts
-from ceremonies.models import Certificate, CertificateBatch, EventKind, EventStatus, ParticipantStatus
+from ceremonies.models import (
+    Certificate,
+    CertificateBatch,
+    EventKind,
+    EventStatus,
+    ParticipantStatus,
+    PensionCoverLetter,
+    PensionDocumentKind,
+    PensionTemplate,
+)
+from ceremonies.pension_documents import default_template
 from ceremonies.services.invitations import rsvp_path
 from employees.models import DisciplinePenalty, Employee, ImportJob, KindRule, RetirementRule, SiasnReconciliation
 from employees.services.accounts import employee_portal_account_ensure
@@ -96,6 +106,13 @@ def build_world(monkeypatch) -> World:
     o["case"] = RetirementCaseFactory(employee=EmployeeFactory(unit=unit_a, tmt_pensiun=dt.date(2027, 3, 1)))
     o["case_document"] = CaseDocumentFactory(case=o["case"])
     o["document_type"] = o["case_document"].document_type
+    o["cover_letter"] = PensionCoverLetter.objects.create(
+        number="800/1/MATRIKS/2026", issued_on=dt.date(2026, 1, 5), addressee="Kanreg BKN", signer_title="Kepala"
+    )
+    o["cover_letter"].cases.set([o["case"]])
+    o["pension_template"] = PensionTemplate.objects.create(
+        kind=PensionDocumentKind.DPCP, file=ContentFile(default_template("dpcp"), name="dpcp.docx")
+    )
 
     paid = retiree_employee.payouts.get(status=PayoutStatus.PAID)
     paid.proof.save("bukti.pdf", ContentFile(MINIMAL_PDF), save=False)
