@@ -43,9 +43,12 @@ HEADERS: dict[str, str | None] = {
     "unor_nama": "unit_code",
     "tmt_cpns": "tmt_cpns",
     "tmt_pns": "tmt_pns",
-    "email": "email",
-    "nomor_hp": "phone",
-    "no_hp": "phone",
+    # SIASN's email and mobile number are the person's own (its office address is email_gov): they still
+    # reach the person once retired (employees/contact.py).
+    "email": "personal_email",
+    "email_gov": "email",
+    "nomor_hp": "personal_phone",
+    "no_hp": "personal_phone",
     "nomor_telpon": "phone",
     "alamat": "address",
     "kedudukan_hukum_nama": "status",
@@ -54,7 +57,6 @@ HEADERS: dict[str, str | None] = {
     "pns_id": None,
     "nik": None,
     "npwp": None,
-    "email_gov": None,
     "agama_nama": None,
     "jenis_kawin_nama": None,
     "status_cpns_pns": None,

@@ -31,6 +31,7 @@ from purna.models import GeneratedDocument, GeneratedDocumentStatus
 from purna.tasks import generated_document_render_task
 from tests.factories import EmployeeFactory, RetirementCaseFactory, UnitKerjaFactory, UserFactory
 from tests.generated_documents import fetch_document, is_progress_page
+from tests.workers import instead_of_broker
 
 D = dt.date
 
@@ -596,12 +597,11 @@ def test_a_real_worker_makes_a_batch_of_dpcps_with_progress(worker_sees_private_
     cases = [_case(unit, name=f"Pegawai {n}", birth_date=D(1967, 1 + n % 12, 1 + n % 28)) for n in range(30)]
     client = _client(UserFactory(username="op-w", roles=[roles.OPERATOR], units=[unit]))
     results = []
-    monkeypatch.setattr(
+    send = generated_document_render_task.apply_async
+    instead_of_broker(
+        monkeypatch,
         generated_document_render_task,
-        "delay",
-        lambda document_id: results.append(
-            generated_document_render_task.apply_async(args=[document_id], queue=worker_queue)
-        ),
+        lambda document_id: results.append(send(args=[document_id], queue=worker_queue)),
     )
     url = reverse("ceremonies:pension_dpcp_batch")
     page = client.get(url, {"kasus": [c.pk for c in cases]})

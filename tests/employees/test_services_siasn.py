@@ -14,6 +14,7 @@ from employees.choices import CaseStatus
 from employees.exceptions import SiasnError
 from employees.models import CaseStatusChange, RetirementCase, SiasnReconciliation
 from employees.services.siasn import reconciliation_apply, reconciliation_create
+from tests.employees.case_fixtures import checklist_complete
 from tests.employees.siasn_fixtures import TMT, D, siasn_csv, sk_row, upload, world_fixture  # noqa: F401
 from tests.factories import EmployeeFactory, RetirementCaseFactory
 
@@ -137,6 +138,7 @@ def test_apply_records_the_sk_through_the_records_steps(world):
 
 def test_a_record_in_preparation_is_proposed_then_takes_the_pertek(world):
     case = RetirementCaseFactory(employee=EmployeeFactory(unit=world["unit_a"]), tmt=TMT)
+    checklist_complete(case)  # proposing needs the person's documents, from SIASN's list as from a page
     row = {"NIP": case.employee.nip, "status usulan": "Pertek Terbit", "nomor pertek": "PT-7",
            "tanggal pertek": "05-06-2026"}  # fmt: skip
     reconciliation = reconciliation_create(actor=world["operator"], file=upload(siasn_csv([row])))

@@ -81,6 +81,7 @@ NOT_HERE = {
     "ImportUploadForm": "a file only: tests/purna/test_fuzz_uploads.py",
     "ThtImportForm": "a file only: tests/purna/test_fuzz_uploads.py",
     "ServiceForm": "the base of the benefits' forms, no fields",
+    "PayeeForm": "a choice among the employee's own heirs and a file: tests/benefits/test_heirs_pages.py",
 }
 
 GARBAGE = st.one_of(

@@ -67,6 +67,7 @@ GET_WRITES = {
             "ceremonies:pension_dpcp_pdf",
             "ceremonies:pension_cover_letter_pdf",
             "ceremonies:pension_sk_receipt_pdf",
+            "employees:bkn_answers_xlsx",
         ],
         "queues the document (purna/generated.py)",
     ),
@@ -116,6 +117,9 @@ TABLE: dict[str, Row] = {
         lambda w: {"pk": w.case.pk, "type_pk": w.document_type.pk}, S(EDITORS), S(EDITORS)
     ),
     "employees:case_document": Row(pk("case_document"), S(ANY)),
+    # BKN's BTL and TMS answers by month and unit: within the staff member's units (the workbook is queued).
+    "employees:bkn_answers": Row(None, U(ANY)),
+    "employees:bkn_answers_xlsx": Row(None, U(ANY)),
     "employees:case_document_delete": Row(pk("case_document"), POST_ONLY, S(EDITORS_DONE)),
     # Imports: a job is shown to whoever uploaded it (and to staff who see every unit).
     "employees:import_create": Row(None, U(EDITORS), U(EDITORS)),
