@@ -145,11 +145,13 @@ def test_a_death_in_service_to_the_widow_on_the_portal(
     page.fill("#id_last_income", "4797000")
     page.get_by_test_id("submit").click()
     page.wait_for_url(re.compile(rf"/pegawai/{employee.pk}/$"))  # back where it was opened from
+    shot(page, "3a-employee-record-opened")
     page.get_by_test_id("case-card").get_by_role("link", name="Buka berkas").click()
     page.wait_for_url(re.compile(r"/pegawai/berkas/\d+/$"))
     case = RetirementCase.objects.get(employee=employee)
     assert case.kind == RetirementKind.DEATH and case.died_on == died_on
     assert "Sri Wahyuni" in page.get_by_test_id("case-heirs").inner_text()
+    assert page.get_by_test_id("case-family-link").get_attribute("href").endswith(f"/pegawai/{employee.pk}/#keluarga")
     shot(page, "3-case")
 
     # 3. The checklist of this kind, then its required documents uploaded.
@@ -170,7 +172,15 @@ def test_a_death_in_service_to_the_widow_on_the_portal(
     # 4. The DPCP page lists what is empty or disagrees; the PDF made in the background, signed by the widow.
     page.get_by_role("link", name="DPCP", exact=True).click()
     page.wait_for_url(re.compile(r"/dpcp/$"))
+    address_problem = page.locator('#dpcp-problems li[data-field="address_after_retirement"]')
+    assert address_problem.count() == 1, "the address after retirement is still to be confirmed"
     shot(page, "5-dpcp-page")
+    # Fixed here: the address after retirement (the widow's) saved from the DPCP page.
+    page.fill("#id_address", "Jl. Merdeka 1, Balikpapan")
+    page.locator("#alamat-pensiun button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/dpcp/$"))
+    assert address_problem.count() == 0
+    shot(page, "5a-dpcp-page-address-saved")
     page.get_by_role("link", name=re.compile("PDF")).first.click()
     page.wait_for_selector("[data-testid=document-progress]")
     shot(page, "6-dpcp-progress")
