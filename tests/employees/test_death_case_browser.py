@@ -235,6 +235,7 @@ def test_a_death_in_service_to_the_widow_on_the_portal(
     page.get_by_test_id("payee-button").click()
     page.wait_for_selector("[data-testid=payee-line]")
     assert "Ibu Sri Wahyuni, istri" in page.get_by_test_id("payee-line").inner_text()
+    assert page.get_by_test_id("payee-family-link").get_attribute("href").endswith(f"/pegawai/{employee.pk}/#keluarga")
     shot(page, "9-payout-heir")
     operator.close()
 
