@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
+from employees.cases import is_deceased
 from employees.counts import CachedCountPaginator
 from employees.exceptions import EmployeeError
 from employees.filters import SORT_FIELDS, EmployeeFilter
@@ -119,9 +120,12 @@ class EmployeeDetailView(PermissionRequiredMixin, DetailView):
         employee = self.object
         today = timezone.localdate()
         tmt = employee.tmt_pensiun
+        case = employee_case(employee)
         context.update(
             today=today,
-            case=employee_case(employee),
+            case=case,
+            # The BUP's countdown and MPP mean nothing for an employee who died: the death record decides.
+            deceased=is_deceased(employee_status=employee.status, case_kind=case.kind if case else None),
             # The retirement record's card (templates/employees/_retirement_case_card.html).
             card=retirement_case_card(employee=employee, today=today),
             sent_messages=message_list_about(obj=employee),

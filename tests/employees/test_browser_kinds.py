@@ -51,7 +51,7 @@ def test_operator_records_a_death_and_sees_what_the_family_receives(page, live_s
     page.screenshot(path=folder / "case_kind_death.png", full_page=True)
 
     # The last income corrected on the facts page: the uang duka follows.
-    panel.get_by_role("link").click()
+    panel.get_by_role("link").first.click()
     page.wait_for_url(re.compile(r"/jenis/$"))
     page.fill("#id_last_income", "5000000")
     page.fill("#id_note", "Gaji terakhir menurut SKPP")

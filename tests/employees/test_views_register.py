@@ -407,6 +407,8 @@ def test_register_pages_run_the_same_queries_for_5_and_500_employees(client, ope
         "detail": reverse("employees:detail", args=[employee.pk]),
         "edit": reverse("employees:update", args=[employee.pk]),
     }
+    for url in pages.values():
+        client.get(url)  # warm the content type and permission caches: the first visit fills them
     small = {name: page_queries(client, url) for name, url in pages.items()}
 
     register_of(500)
@@ -419,8 +421,8 @@ def test_register_pages_run_the_same_queries_for_5_and_500_employees(client, ope
     assert Employee.objects.count() > 400
     assert large == small
     # The detail page lists payouts, events and certificates, the family's spouses, children and parents,
-    # and the retiree's pending correction requests: one query each; the case card's checklist reads the
-    # spouses' and children's facts for its conditions (two more).
+    # and the retiree's pending correction requests: one query each; the record's checklist reads the
+    # family's facts for its conditions, and the header the agency.
     assert max(large.values()) <= 22
 
 
@@ -535,3 +537,23 @@ def test_detail_warns_when_a_person_past_the_tmt_is_still_aktif(operator_client,
 
     assert 'data-testid="active-past-tmt"' in warned
     assert 'data-testid="active-past-tmt"' not in quiet
+
+
+@pytest.mark.parametrize("dead_by", ["status", "record"])
+def test_detail_of_an_employee_who_died_shows_no_countdown_to_the_bup(operator_client, unit, dead_by):
+    """Before the BUP, a death recorded by the status or by a janda/duda record: no "time left" nor MPP
+    window, and the TMT shown is named the BUP's (the death record's own TMT is on its card)."""
+    tmt = (timezone.localdate().replace(day=1) + dt.timedelta(days=800)).replace(day=1)
+    employee = EmployeeFactory(unit=unit, tmt_pensiun=tmt, status="meninggal" if dead_by == "status" else "aktif")
+    if dead_by == "record":
+        RetirementCaseFactory(employee=employee, kind="janda_duda", died_on=timezone.localdate())
+    living = EmployeeFactory(unit=unit, tmt_pensiun=tmt)
+
+    response = operator_client.get(reverse("employees:detail", args=[employee.pk]))
+    card = response.content.decode().split('data-testid="retirement-card"')[1].split("</dl>")[0]
+
+    assert response.context["deceased"] is True
+    assert indonesian("Time left") not in card and indonesian("MPP (pre-retirement leave)") not in card
+    assert indonesian("TMT pensiun (BUP)") in card
+    living_card = operator_client.get(reverse("employees:detail", args=[living.pk])).content.decode()
+    assert indonesian("Time left") in living_card and indonesian("MPP (pre-retirement leave)") in living_card
