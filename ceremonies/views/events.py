@@ -8,6 +8,8 @@ form errors or messages, redirect.
 
 from collections.abc import Callable
 
+from csp.constants import SELF
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -359,6 +361,7 @@ def participant_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required("ceremonies.change_event", raise_exception=True)
+@csp_update({"worker-src": [SELF, "blob:"]})
 def checkin_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The check-in page: large buttons, a search by name or NIP, the counts; works on a phone."""
     event = _event(request, pk, for_change=True)
