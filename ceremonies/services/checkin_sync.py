@@ -76,7 +76,7 @@ def _message(outcome: str, kind: str, participant: Participant) -> str:
             return _("%(name)s is checked in.") % {"name": name}
         return _("%(name)s was already checked in at %(time)s.") % {
             "name": name,
-            "time": jam(participant.checked_in_at) if participant.checked_in_at else "",
+            "time": jam(timezone.localtime(participant.checked_in_at)) if participant.checked_in_at else "",
         }
     if outcome == CheckinOperationOutcome.DONE:
         return _("Souvenir recorded for %(name)s.") % {"name": name}

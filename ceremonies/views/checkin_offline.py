@@ -25,6 +25,9 @@ from ceremonies.services.checkin_sync import checkin_operations_apply
 from employees.nip import format_nip
 from employees.scope import staff_scope
 
+# The name of the service worker's cache; the page stores itself there too (checkin.html's data-sw-cache).
+CHECKIN_CACHE = "purna-checkin-v1"
+
 
 def _event(request: HttpRequest, pk: int) -> Event:
     try:
@@ -103,7 +106,12 @@ def checkin_service_worker_view(request: HttpRequest) -> HttpResponse:
             "js/vendor/qr-scanner/qr-scanner-worker.min.js",
         )
     ]
-    context = {"assets_json": json.dumps(assets), "scope": reverse("ceremonies:list")}
+    context = {
+        "assets_json": json.dumps(assets),
+        "pages_json": json.dumps([reverse("instansi_logo")]),
+        "scope": reverse("ceremonies:list"),
+        "cache": CHECKIN_CACHE,
+    }
     response = render(request, "ceremonies/checkin_sw.js", context, content_type="text/javascript")
     response["Cache-Control"] = "no-cache"
     return response

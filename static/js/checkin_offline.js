@@ -76,6 +76,9 @@
       box.classList.toggle("alert-warning", !navigator.onLine || queue.length > 0);
       box.classList.toggle("alert-secondary", navigator.onLine && queue.length === 0);
     });
+    // "Mark all present" posts to the server: not offered without signal.
+    var markAll = document.getElementById("checkin-all");
+    if (markAll) markAll.classList.toggle("d-none", !navigator.onLine);
     if (!loaded) return;
     var all = Object.keys(participants).map(function (id) { return participants[id]; });
     var attended = all.filter(function (p) { return p.checked_in; }).length;
@@ -116,7 +119,7 @@
     who.appendChild(element("div", "fs-5 fw-semibold", p.name));
     who.appendChild(element("div", "text-body-secondary", p.nip + " · " + p.unit));
     line.appendChild(who);
-    line.appendChild(element("div", "d-flex flex-wrap gap-2"));
+    line.appendChild(element("div", "d-flex flex-wrap gap-2 checkin-actions"));
     row.appendChild(line);
     var empty = list().querySelector(".empty-state");
     if (empty) empty.remove();
@@ -126,7 +129,7 @@
   }
 
   function drawActions(row, p, pending) {
-    var actions = row.querySelector(".d-flex.flex-wrap.gap-2");
+    var actions = row.querySelector(".checkin-actions");
     actions.textContent = "";
     if (p.checked_in) {
       actions.appendChild(element("span", "btn btn-lg btn-success disabled",
@@ -231,8 +234,10 @@
       return null; // no signal after all: the queue stays for the next try
     }).then(function (more) {
       syncing = false;
-      showStatus();
       if (more) return sync();
+      // Sent: what the other phones did comes back with the list (rows and counts follow).
+      if (more === false) return load(true);
+      showStatus();
     });
   }
 
@@ -314,7 +319,15 @@
   }
 
   // --- Start ---------------------------------------------------------------------------------------------
-  function load() {
+  // Whether a row on the page shows another state than the list kept on the phone.
+  function differs(id) {
+    var row = document.getElementById("hadir-" + id);
+    if (!row) return false;
+    return !!row.querySelector(".btn-success") !== !!participants[id].checked_in
+      || !!row.querySelector(".btn-outline-success") !== !!participants[id].souvenir;
+  }
+
+  function load(redrawAll) {
     var fresh = navigator.onLine
       ? fetch(D.dataUrl, { credentials: "same-origin" }).then(function (response) {
           if (!response.ok) throw new Error(String(response.status));
@@ -340,7 +353,9 @@
     }).then(function (queue) {
       var ids = {};
       queue.forEach(function (op) { ids[op.participant] = true; });
-      if (!navigator.onLine) Object.keys(participants).forEach(function (id) { ids[id] = true; });
+      Object.keys(participants).forEach(function (id) {
+        if (!navigator.onLine || (redrawAll && differs(id))) ids[id] = true;
+      });
       return redraw(Object.keys(ids).map(Number));
     }).then(function () {
       var field = document.getElementById("checkin-search");
@@ -350,7 +365,9 @@
 
   document.getElementById("checkin-sync").classList.remove("d-none");
   document.getElementById("checkin-scanner").classList.remove("d-none");
-  document.getElementById("checkin-sync-now").addEventListener("click", function () { sync(); });
+  document.getElementById("checkin-sync-now").addEventListener("click", function () {
+    sync().then(function () { if (navigator.onLine) return load(true); });
+  });
   document.getElementById("checkin-scan").addEventListener("click", startScanner);
   document.getElementById("checkin-photo").addEventListener("change", function (event) {
     var file = event.target.files[0];
@@ -379,9 +396,31 @@
       });
     });
   });
+  // A row htmx swapped in (a tap or an undo made online): the list kept on the phone follows it.
+  document.addEventListener("htmx:afterSwap", function () {
+    root.querySelectorAll(".checkin-row").forEach(function (row) {
+      var p = participants[row.dataset.participant];
+      if (!p || !row.querySelector("form, .btn-success, .btn-outline-success")) return;
+      var checkedIn = !!row.querySelector(".btn-success");
+      var souvenir = !!row.querySelector(".btn-outline-success");
+      if (p.checked_in !== checkedIn || p.souvenir !== souvenir) {
+        p.checked_in = checkedIn;
+        p.souvenir = souvenir;
+        saveParticipant(p);
+      }
+    });
+  });
   setInterval(sync, 20000);
+  // What the other phones did shows here too, every minute while there is signal.
+  setInterval(function () { if (navigator.onLine && !syncing) load(true); }, 60000);
   if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register(D.swUrl, { scope: D.swScope }).catch(function () {});
+    navigator.serviceWorker.register(D.swUrl, { scope: D.swScope }).then(function () {
+      // The page's first visit came before its service worker: store this page now (the worker keeps it
+      // fresh on every later visit with signal).
+      if (navigator.onLine && window.caches) {
+        caches.open(D.swCache).then(function (cache) { return cache.add(location.pathname); }).catch(function () {});
+      }
+    }).catch(function () {});
   }
   load().then(sync);
 })();

@@ -4,14 +4,15 @@
 //   - a check-in page (/acara/<pk>/hadir/): the network first, its last copy when offline;
 //   - our static files: the stored copy first (their names change with their content).
 "use strict";
-var CACHE = "purna-checkin-v1";
+var CACHE = "{{ cache|escapejs }}";
 var ASSETS = {{ assets_json|safe }};
+var PAGES = {{ pages_json|safe }};
 var SCOPE = "{{ scope|escapejs }}";
 var CHECKIN_PAGE = new RegExp("^" + SCOPE.replace(/[/]/g, "\\/") + "\\d+\\/hadir\\/$");
 
 self.addEventListener("install", function (event) {
   event.waitUntil(
-    caches.open(CACHE).then(function (cache) { return cache.addAll(ASSETS); }).then(function () { return self.skipWaiting(); })
+    caches.open(CACHE).then(function (cache) { return cache.addAll(ASSETS.concat(PAGES)); }).then(function () { return self.skipWaiting(); })
   );
 });
 
@@ -38,6 +39,13 @@ self.addEventListener("fetch", function (event) {
         return caches.match(key).then(function (cached) { return cached || Response.error(); });
       })
     );
+    return;
+  }
+  if (PAGES.indexOf(url.pathname) !== -1) {
+    // The agency's logo in the page's header: the network first, the stored copy when offline.
+    event.respondWith(fetch(request).catch(function () {
+      return caches.match(url.pathname).then(function (cached) { return cached || Response.error(); });
+    }));
     return;
   }
   if (url.pathname.indexOf("/static/") === 0) {
