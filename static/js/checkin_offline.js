@@ -369,6 +369,9 @@
     sync().then(function () { if (navigator.onLine) return load(true); });
   });
   document.getElementById("checkin-scan").addEventListener("click", startScanner);
+  document.getElementById("checkin-photo-button").addEventListener("click", function () {
+    document.getElementById("checkin-photo").click();
+  });
   document.getElementById("checkin-photo").addEventListener("change", function (event) {
     var file = event.target.files[0];
     if (!file || !window.QrScanner) return;
