@@ -109,8 +109,8 @@ def checkin_service_worker_view(request: HttpRequest) -> HttpResponse:
     context = {
         "assets_json": json.dumps(assets),
         "pages_json": json.dumps([reverse("instansi_logo")]),
-        "scope": reverse("ceremonies:list"),
-        "cache": CHECKIN_CACHE,
+        "scope_json": json.dumps(reverse("ceremonies:list")),
+        "cache_json": json.dumps(CHECKIN_CACHE),
     }
     response = render(request, "ceremonies/checkin_sw.js", context, content_type="text/javascript")
     response["Cache-Control"] = "no-cache"

@@ -4,10 +4,10 @@
 //   - a check-in page (/acara/<pk>/hadir/): the network first, its last copy when offline;
 //   - our static files: the stored copy first (their names change with their content).
 "use strict";
-var CACHE = "{{ cache|escapejs }}";
+var CACHE = {{ cache_json|safe }};
 var ASSETS = {{ assets_json|safe }};
 var PAGES = {{ pages_json|safe }};
-var SCOPE = "{{ scope|escapejs }}";
+var SCOPE = {{ scope_json|safe }};
 var CHECKIN_PAGE = new RegExp("^" + SCOPE.replace(/[/]/g, "\\/") + "\\d+\\/hadir\\/$");
 
 self.addEventListener("install", function (event) {

@@ -227,3 +227,14 @@ def test_the_service_worker_is_served_for_the_check_in_pages(operator_client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/javascript")
     assert "purna-checkin" in response.content.decode()
+
+
+def test_only_the_check_in_page_lets_the_qr_scanner_use_blob_urls(operator_client, event):
+    checkin = operator_client.get(reverse("ceremonies:checkin", args=[event.pk]))["Content-Security-Policy"]
+    detail = operator_client.get(reverse("ceremonies:detail", args=[event.pk]))["Content-Security-Policy"]
+    assert "worker-src 'self' blob:" in checkin
+    assert "blob:" in next(part for part in checkin.split(";") if "img-src" in part)
+    assert "script-src 'self'" in checkin and "unsafe" not in next(
+        part for part in checkin.split(";") if "script-src" in part
+    )
+    assert "blob:" not in detail
