@@ -323,6 +323,52 @@ class Participant(models.Model):
         return self.status == ParticipantStatus.ABSENT
 
 
+# --- Check-in operations synced from phones (offline check-in) -----------------------------------------------
+
+
+class CheckinOperationKind(models.TextChoices):
+    CHECK_IN = "check_in", _("Check-in")
+    SOUVENIR = "souvenir", _("Souvenir")
+
+
+class CheckinOperationOutcome(models.TextChoices):
+    DONE = "done", _("Done")
+    ALREADY = "already", _("Already done")
+    CONFLICT = "conflict", _("Conflict")
+
+
+class CheckinOperation(models.Model):
+    """One check-in or souvenir a phone recorded, offline or not, under the id the phone gave it.
+
+    The unique id makes a sync safe to repeat: the second time the operation is found here and its first
+    answer is given again, nothing is changed (ceremonies/services/checkin_sync.py)."""
+
+    operation_id = models.UUIDField(_("operation id"), unique=True)
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="checkin_operations"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=CheckinOperationKind.choices)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=CheckinOperationOutcome.choices)
+    done_at = models.DateTimeField(_("done on the phone at"))
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("check-in operation")
+        verbose_name_plural = _("check-in operations")
+        ordering = ["received_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.operation_id}"
+
+
 # --- Certificates (piagam penghargaan, sertifikat pelatihan) ------------------------------------------------
 
 

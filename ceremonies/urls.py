@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ceremonies.views import certificates, documents, instructors, invitations, pension
+from ceremonies.views import certificates, checkin_offline, documents, instructors, invitations, pension
 from ceremonies.views import events as views
 
 app_name = "ceremonies"
@@ -35,6 +35,10 @@ urlpatterns = [
     # The check-in page for the day, and what the QR code on an invitation opens.
     path("<int:pk>/hadir/", views.checkin_view, name="checkin"),
     path("<int:pk>/hadir/semua/", views.check_in_all_view, name="checkin_all"),
+    # The offline check-in: the list a phone keeps, the sync of its queue, the service worker (scope /acara/).
+    path("<int:pk>/hadir/data/", checkin_offline.checkin_data_view, name="checkin_data"),
+    path("<int:pk>/hadir/sinkron/", checkin_offline.checkin_sync_view, name="checkin_sync"),
+    path("hadir-sw.js", checkin_offline.checkin_service_worker_view, name="checkin_service_worker"),
     path("<int:pk>/hadir/<str:code>/", views.checkin_code_view, name="checkin_code"),
     path("peserta/<int:pk>/", views.participant_view, name="participant"),
     path("peserta/<int:pk>/ubah/", views.CompanionFormView.as_view(), name="participant_update"),

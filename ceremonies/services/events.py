@@ -370,7 +370,9 @@ def participants_check_in_all(*, event: Event, actor: User) -> int:
     return marked
 
 
-def souvenir_hand(*, participant: Participant, actor: User, note: str = "") -> tuple[Participant, bool]:
+def souvenir_hand(
+    *, participant: Participant, actor: User, note: str = "", now: dt.datetime | None = None
+) -> tuple[Participant, bool]:
     """Record the souvenir (kenang-kenangan) handed to a participant; handing it twice changes nothing."""
     with transaction.atomic():
         locked = _participant_locked(participant)
@@ -379,7 +381,7 @@ def souvenir_hand(*, participant: Participant, actor: User, note: str = "") -> t
             return locked, False
         if not rules.attendance_allowed(locked.event.status):
             raise CeremonyError(_("Souvenirs are handed once the event is published, until it is closed."))
-        locked.souvenir_at = timezone.now()
+        locked.souvenir_at = now or timezone.now()
         locked.souvenir_by = history_user(actor)
         locked.souvenir_note = note.strip()[:200]
         history_note(locked, actor=actor, reason="souvenir")

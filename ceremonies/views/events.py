@@ -8,6 +8,8 @@ form errors or messages, redirect.
 
 from collections.abc import Callable
 
+from csp.constants import SELF
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -27,6 +29,7 @@ from ceremonies.formatting import event_when_in
 from ceremonies.forms import CohortForm, CompanionForm, EventForm, SessionForm
 from ceremonies.models import Event, EventStatus, Participant, Session
 from ceremonies.services import events as services
+from ceremonies.views.checkin_offline import CHECKIN_CACHE
 from employees.models import Employee
 from employees.scope import staff_scope
 
@@ -359,6 +362,9 @@ def participant_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required("ceremonies.change_event", raise_exception=True)
+# The QR scanner (static/js/vendor/qr-scanner) decodes in a worker started from a blob: URL, and reads a
+# photo of an invitation through a blob: image.
+@csp_update({"worker-src": [SELF, "blob:"], "img-src": ["blob:"]})
 def checkin_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The check-in page: large buttons, a search by name or NIP, the counts; works on a phone."""
     event = _event(request, pk, for_change=True)
@@ -381,6 +387,7 @@ def checkin_view(request: HttpRequest, pk: int) -> HttpResponse:
         "search": search,
         "attendance_open": rules.attendance_allowed(event.status),
         "undo_open": _undo_open(event),
+        "sw_cache": CHECKIN_CACHE,
     }
     return render(request, "ceremonies/checkin.html", context)
 

@@ -175,6 +175,11 @@ TABLE: dict[str, Row] = {
     "ceremonies:cohort": Row(pk("event"), S(EDITORS), S(EDITORS_DONE), lambda w: {"employee": [w.employee.pk]}),
     "ceremonies:checkin": Row(pk("event"), S(EDITORS)),
     "ceremonies:checkin_all": Row(pk("event"), POST_ONLY, S(EDITORS_DONE)),
+    # The offline check-in: the list a phone keeps, its queue's sync (an empty body is no JSON: 400), and
+    # the service worker of the check-in pages.
+    "ceremonies:checkin_data": Row(pk("event"), S(EDITORS)),
+    "ceremonies:checkin_sync": Row(pk("event"), POST_ONLY, S("adm,opr:400 ver,ben,pim:403")),
+    "ceremonies:checkin_service_worker": Row(None, U(EDITORS)),
     "ceremonies:checkin_code": Row(
         lambda w: {"pk": w.event.pk, "code": w.participant.checkin_code}, S(EDITORS), S(EDITORS_DONE)
     ),
