@@ -46,6 +46,8 @@ def phone_normalise(raw: str) -> Phone:
     if "+" in text[1:] or (text.startswith("+") and not text[1:].lstrip().startswith(COUNTRY_CODE)):
         return Phone(raw, "", "not an Indonesian number")
     digits = re.sub(r"\D", "", text)
+    if not digits:
+        return Phone(raw, "", "no number")  # "-" typed for "none"
     if digits.startswith("0062"):
         national = digits[4:]
     elif digits.startswith(COUNTRY_CODE):
