@@ -65,10 +65,10 @@ def event_whatsapp(request: HttpRequest, pk: int) -> HttpResponse:
             for certificate in ceremonies_selectors.certificate_list(event=event, scope=scope)
         ]
     else:
-        lines = [
-            invitation_line(participant, today=today)
-            for participant in ceremonies_selectors.event_participants(event=event, scope=scope)
-        ]
+        participants = ceremonies_selectors.event_participants(event=event, scope=scope)
+        for participant in participants:
+            participant.event = event  # the text names the event: the one loaded, not one query each
+        lines = [invitation_line(participant, today=today) for participant in participants]
     context = {
         "event": event,
         "what": what,

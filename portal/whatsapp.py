@@ -55,18 +55,21 @@ class WhatsAppLine:
     link: str  # "" when the number is invalid
     personal_url: str
     about: object
+    secret: bool = False  # the personal link is a key (sign-in): kept blanked in the outbox
 
     @property
     def text_for_outbox(self) -> str:
-        # A sign-in link is a key to the person's portal: the copy kept in the outbox has it blanked.
-        return self.text.replace(self.personal_url, REDACTED) if self.personal_url else self.text
+        # As for emails (registry.Kind.secret): the outbox's copy of a sign-in link has it blanked; an
+        # RSVP or certificate link only answers an invitation or shows a public page, and is kept.
+        return self.text.replace(self.personal_url, REDACTED) if self.secret else self.text
 
 
-def _line(employee: Employee, text: str, personal_url: str, about: object, today: dt.date) -> WhatsAppLine:
+def _line(
+    employee: Employee, text: str, personal_url: str, about: object, today: dt.date, *, secret: bool = False
+) -> WhatsAppLine:
     phone = phone_normalise(employee_contact(employee, today=today).phone)
-    return WhatsAppLine(
-        employee, phone, text, wa_me_link(phone.number, text) if phone.valid else "", personal_url, about
-    )
+    link = wa_me_link(phone.number, text) if phone.valid else ""
+    return WhatsAppLine(employee, phone, text, link, personal_url, about, secret)
 
 
 def invitation_line(participant: Participant, *, today: dt.date) -> WhatsAppLine:
@@ -87,7 +90,8 @@ def sign_in_line(employee: Employee, *, today: dt.date) -> WhatsAppLine:
     """The portal sign-in link, made now (the employee needs a portal account: user set)."""
     url = site_url(reverse("portal:sign_in_link")) + get_query_string(employee.user, scope=SCOPE)
     hours = max(1, settings.PURNA_PORTAL_LINK_MINUTES // 60)
-    return _line(employee, sign_in_text(name=employee.display_name, sign_in_url=url, hours=hours), url, employee, today)
+    text = sign_in_text(name=employee.display_name, sign_in_url=url, hours=hours)
+    return _line(employee, text, url, employee, today, secret=True)
 
 
 def certificate_line(certificate: Certificate, *, today: dt.date) -> WhatsAppLine:
