@@ -11,6 +11,7 @@ their codes would key on the heir's account the same way; the model keeps `heir_
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -74,7 +75,7 @@ def _state(row: SignInCode, now: dt.datetime) -> CodeState:
     return code_state(facts, now=now, max_attempts=settings.PURNA_SIGN_IN_CODE_ATTEMPTS)
 
 
-def sign_in_code_redeem(*, nip: str, code: str, now: dt.datetime | None = None):
+def sign_in_code_redeem(*, nip: str, code: str, now: dt.datetime | None = None) -> Any:
     """The portal account the NIP and code sign in, spending the code; None when they do not match a
     usable code (a wrong code counts as a wrong try of the person's open code)."""
     now = now or timezone.now()

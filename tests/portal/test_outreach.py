@@ -17,14 +17,21 @@ from django.urls import reverse
 
 from ceremonies import rsvp
 from ceremonies.models import Certificate, EventStatus, ParticipantStatus
-from ceremonies.services.certificates import READY_KIND, certificates_issue
+from ceremonies.services.certificates import certificates_issue
 from ceremonies.services.invitations import KIND as INVITATION_KIND
 from employees.choices import EmployeeStatus
 from employees.models import SignInCode
 from portal.services import KIND as SIGN_IN_KIND
 from purna import roles
 from purna.notifications.models import Message, MessageStatus
-from tests.factories import EmployeeFactory, EventFactory, OfficialFactory, ParticipantFactory, UnitKerjaFactory, UserFactory
+from tests.factories import (
+    EmployeeFactory,
+    EventFactory,
+    OfficialFactory,
+    ParticipantFactory,
+    UnitKerjaFactory,
+    UserFactory,
+)
 from tests.portal.conftest import SITE
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +108,9 @@ def test_the_list_gives_each_person_a_wa_me_link_with_the_text_and_their_rsvp_li
 def test_the_certificate_list_links_each_verification_page(staff, unit, operator):
     event = EventFactory(organizer=unit, status=EventStatus.HELD)
     event.signatories.set([OfficialFactory(name="Dr. H. Muhammad Sayid, M.Si.", nip="197001011990031001")])
-    ParticipantFactory(event=event, status=ParticipantStatus.ATTENDED, employee=retired(unit, "Peserta A", "0812 3456 7890"))
+    ParticipantFactory(
+        event=event, status=ParticipantStatus.ATTENDED, employee=retired(unit, "Peserta A", "0812 3456 7890")
+    )
     certificates_issue(event=event, actor=operator)
     certificate = Certificate.objects.get()
 
@@ -240,7 +249,9 @@ def test_the_printed_slip_has_the_code_and_the_instructions(staff, unit, tmp_pat
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"^Pages:\s+1$", info, re.M)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(pdf), str(SHOTS / "sign-in-code-slip")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-singlefile", str(pdf), str(SHOTS / "sign-in-code-slip")], check=True
+    )
 
 
 def test_the_slip_is_refused_for_a_wrong_or_replaced_code(staff, unit):
@@ -262,7 +273,11 @@ def test_the_code_by_whatsapp_is_recorded_without_its_digits(staff, unit):
     [text] = parse_qs(urlsplit(response["Location"]).query)["text"]
     assert f"{code[:4]} {code[4:]}" in text and person.nip in text
     message = Message.objects.get()
-    assert message.channel == "whatsapp_link" and code[:4] not in message.body_text
+    assert message.channel == "whatsapp_link"
+    assert (
+        f"{code[:4]} {code[4:]}" not in message.body_text
+        and "Kode masuk Portal Purna Tugas untuk Bapak/Ibu: […]" in message.body_text
+    )
 
 
 def test_a_retiree_signs_in_with_the_nip_and_the_code_through_the_portal(staff, unit):
@@ -305,7 +320,9 @@ def test_axes_stops_a_connection_trying_many_codes(unit, staff, settings):
     retiree = Client()
 
     for _ in range(2):
-        retiree.post(reverse("portal:sign_in_code"), {"nip": person.nip, "code": "00000000" if code != "00000000" else "1"})
+        retiree.post(
+            reverse("portal:sign_in_code"), {"nip": person.nip, "code": "00000000" if code != "00000000" else "1"}
+        )
     response = retiree.post(reverse("portal:sign_in_code"), {"nip": person.nip, "code": code})
     assert response.status_code == 429
     assert SignInCode.objects.get().used_at is None
@@ -317,4 +334,3 @@ def test_a_malformed_code_gets_an_indonesian_message(unit):
     response = retiree.post(reverse("portal:sign_in_code"), {"nip": "123", "code": "12"})
     assert response.status_code == 400
     assert "8 angka" in response.content.decode() and "18 angka" in response.content.decode()
-
