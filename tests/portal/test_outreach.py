@@ -334,3 +334,13 @@ def test_a_malformed_code_gets_an_indonesian_message(unit):
     response = retiree.post(reverse("portal:sign_in_code"), {"nip": "123", "code": "12"})
     assert response.status_code == 400
     assert "8 angka" in response.content.decode() and "18 angka" in response.content.decode()
+
+
+def test_the_employee_page_shows_a_whatsapp_message_in_its_history(staff, unit):
+    person = retired(unit, "Ahmad Yani", "081234567890")
+    staff.post(reverse("outreach:whatsapp_send"), {"what": "masuk", "pk": person.pk})
+
+    staff.cookies["django_language"] = "id"
+    body = staff.get(reverse("employees:detail", args=[person.pk])).content.decode()
+
+    assert "Tautan WhatsApp (dikirim petugas) +6281234567890" in body
