@@ -845,3 +845,53 @@ class RegisterRevision(models.Model):
 
     def __str__(self) -> str:
         return str(self.token)
+
+
+class SignInCode(models.Model):
+    """A one-time code a retiree without email signs in to the portal with (employees/sign_in_codes.py).
+
+    The row is the log: who issued it and when, when it was used or revoked, how many wrong tries.
+    Only the hash is kept."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("portal account"), on_delete=models.CASCADE, related_name="+"
+    )
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="sign_in_codes"
+    )
+    # For an heir's code: the spouse or child it is for ("spouse:3", "child:5"); empty for the employee.
+    heir_key = models.CharField(_("heir"), max_length=30, blank=True)
+    code_hash = models.CharField(_("code (hashed)"), max_length=200)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued"))
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+
+    class Meta:
+        verbose_name = _("sign-in code")
+        verbose_name_plural = _("sign-in codes")
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            # Issuing a new code revokes the previous one: at most one open code per account.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(used_at__isnull=True, revoked_at__isnull=True),
+                name="sign_in_code_one_open_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} @ {self.issued_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        """Neither used nor revoked (it may still have expired or been locked)."""
+        return self.used_at is None and self.revoked_at is None

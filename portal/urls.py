@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("masuk/", views.sign_in, name="sign_in"),
     path("masuk/terkirim/", views.sign_in_sent, name="sign_in_sent"),
+    path("masuk/kode/", views.sign_in_code, name="sign_in_code"),
     path("masuk/tautan/", views.sign_in_link, name="sign_in_link"),
     path("keluar/", views.sign_out, name="sign_out"),
     path("keluarga/", views.family, name="family"),

@@ -8,10 +8,12 @@ after that check; they have no public address. Staff accounts never sign in here
 
 from functools import wraps
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -41,7 +43,8 @@ from employees.models import FamilyCorrection
 from employees.selectors import employee_case, portal_person
 from employees.selectors.family import employee_family, employee_family_corrections, portal_family_correction_get
 from employees.services.family import family_correction_request
-from portal.forms import SignInForm
+from employees.services.sign_in_codes import sign_in_code_redeem
+from portal.forms import CodeSignInForm, SignInForm
 from portal.notifications import SCOPE
 from portal.services import retirement_situation, sign_in_link_request, situation_texts
 from purna.downloads import file_response
@@ -149,6 +152,52 @@ def sign_in_link(request: HttpRequest) -> HttpResponse:
     if user is None:
         return render(request, "portal/sign_in_link_invalid.html", status=410)
     return redirect("portal:home")
+
+
+CODE_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _code_credentials(nip: str) -> dict[str, str]:
+    # django-axes counts failures per (username, address): the NIP stands in for the username.
+    return {"username": f"portal-code:{nip}"}
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in_code(request: HttpRequest) -> HttpResponse:
+    """Sign in with the NIP and a one-time code printed or sent by BKPSDM (for a retiree without email).
+
+    Wrong codes are limited three ways: per connection (purna.ratelimit), per NIP and connection
+    (django-axes), and per code (locked after PURNA_SIGN_IN_CODE_ATTEMPTS wrong tries). The answer to
+    a wrong NIP and to a wrong code is the same."""
+    if request.user.is_authenticated and portal_person(user=request.user) is not None:
+        return redirect("portal:home")
+    form = CodeSignInForm(request.POST or None)
+    if request.method == "POST":
+        if rate_limited("portal-code", client_address(request), limit=settings.PURNA_PORTAL_SIGN_IN_RATE_PER_MINUTE):
+            form.add_error(None, _("Too many requests from this connection. Please wait a minute and try again."))
+            return render(request, "portal/sign_in_code.html", {"form": form}, status=429)
+        if form.is_valid():
+            nip = form.cleaned_data["nip"]
+            credentials = _code_credentials(nip)
+            if AxesProxyHandler.is_locked(request, credentials):
+                form.add_error(None, _("Too many wrong codes. Please wait half an hour, or contact BKPSDM."))
+                return render(request, "portal/sign_in_code.html", {"form": form}, status=429)
+            user = sign_in_code_redeem(nip=nip, code=form.cleaned_data["code"])
+            if user is not None and not holds_staff_powers(user) and portal_person(user=user) is not None:
+                logout(request)
+                login(request, user, backend=CODE_BACKEND)
+                return redirect("portal:home")
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            form.add_error(
+                None,
+                _(
+                    "The NIP and code do not match a valid code. Check both; a code works once and for a "
+                    "limited time. BKPSDM can give you a new one."
+                ),
+            )
+    return render(request, "portal/sign_in_code.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @login_not_required

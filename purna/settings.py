@@ -440,6 +440,10 @@ PURNA_PORTAL_LINK_MINUTES = env.int("PURNA_PORTAL_LINK_MINUTES", default=60)
 PURNA_PORTAL_LINKS_PER_HOUR = env.int("PURNA_PORTAL_LINKS_PER_HOUR", default=5)
 PURNA_PORTAL_SIGN_IN_RATE_PER_MINUTE = env.int("PURNA_PORTAL_SIGN_IN_RATE_PER_MINUTE", default=10)
 SESAME_MAX_AGE = PURNA_PORTAL_LINK_MINUTES * 60
+# One-time sign-in codes staff print or send to a retiree without email (employees/sign_in_codes.py):
+# valid this many days (a printed slip travels by hand), locked after this many wrong tries.
+PURNA_SIGN_IN_CODE_DAYS = env.int("PURNA_SIGN_IN_CODE_DAYS", default=7)
+PURNA_SIGN_IN_CODE_ATTEMPTS = env.int("PURNA_SIGN_IN_CODE_ATTEMPTS", default=5)
 SESAME_ONE_TIME = True
 
 # One line per event, with the request id (web) or the task id (worker): purna/logs.py.

@@ -31,6 +31,8 @@ urlpatterns = [
     path("acara/", include("ceremonies.urls")),
     path("tht-tali-asih/", include("benefits.urls")),
     path("kotak-keluar/", include("purna.notifications.urls")),
+    # WhatsApp-ready messages and one-time sign-in codes (portal/outreach.py).
+    path("jangkau/", include("portal.outreach_urls")),
     # Documents and exports made in the background (purna/generated.py): progress, status, file.
     path("dokumen/", include("purna.generated_urls")),
     # The retirees' own pages (portal/): sign in with a link sent by email.

@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from employees.cases import DEATH_KINDS
 from employees.choices import EmployeeStatus
-from employees.models import Child, Employee, Spouse
+from employees.models import Child, Employee, SignInCode, Spouse
 
 
 def employees_for_sign_in(*, email: str = "", nip: str = "", limit: int = 3) -> list[Employee]:
@@ -93,3 +93,8 @@ def portal_person(*, user: Any) -> PortalPerson | None:
     if heir is not None:
         return PortalPerson(heir.employee, heir)
     return None
+
+
+def sign_in_codes_of(*, employee: Employee, limit: int = 5) -> list[SignInCode]:
+    """The employee's latest one-time sign-in codes (the log staff see), with who issued them."""
+    return list(SignInCode.objects.filter(employee=employee).select_related("issued_by")[:limit])

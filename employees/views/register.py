@@ -28,6 +28,7 @@ from employees.selectors import (
     retirement_case_card,
 )
 from employees.selectors.family import employee_family, employee_family_corrections
+from employees.selectors.portal import sign_in_codes_of
 from employees.services.register import employee_create, employee_register_warnings, employee_update
 from purna.notifications.selectors import message_list_about
 
@@ -129,6 +130,7 @@ class EmployeeDetailView(PermissionRequiredMixin, DetailView):
             # The retirement record's card (templates/employees/_retirement_case_card.html).
             card=retirement_case_card(employee=employee, today=today),
             sent_messages=message_list_about(obj=employee),
+            sign_in_codes=sign_in_codes_of(employee=employee),
             history=employee_history(employee=employee, limit=HISTORY_LENGTH),
             months_left=months_until(tmt, today) if tmt else None,
             has_retired=bool(tmt and tmt <= today),

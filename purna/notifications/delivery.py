@@ -47,6 +47,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from purna.notifications import conf, registry
+from purna.notifications.channels import delivered_channels
 from purna.notifications.models import Message, MessageAttachment, MessageEvent, MessageStatus
 from purna.notifications.rendering import Rendered, Sender, email_language, render, sender_load
 from purna.notifications.services import messages_cancel_not_due
@@ -119,7 +120,10 @@ def _claim(*, message_ids: Collection[int] | None, limit: int, now: dt.datetime)
     """
     token = uuid.uuid4()
     with transaction.atomic():
-        due = Message.objects.filter(status=MessageStatus.QUEUED, next_attempt_at__lte=now)
+        # Only the channels the outbox sends itself (email); a WhatsApp link is carried by staff.
+        due = Message.objects.filter(
+            status=MessageStatus.QUEUED, next_attempt_at__lte=now, channel__in=delivered_channels()
+        )
         if message_ids is not None:
             due = due.filter(pk__in=message_ids)
         pks = list(

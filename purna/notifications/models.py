@@ -18,6 +18,8 @@ from django.db.models import Q
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
+from purna.notifications.channels import Channel
+
 
 class MessageStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
@@ -31,10 +33,14 @@ class Message(models.Model):
     """One email: planned, then sent (or failed, or cancelled), with the text as it was sent."""
 
     kind = models.CharField(_("kind"), max_length=80)
+    # How it reached the person (purna/notifications/channels.py): sent by the outbox as email, or by
+    # staff from their phone through a WhatsApp link (recorded when they opened or copied it).
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.EMAIL)
     recipient_key = models.CharField(_("recipient key"), max_length=120)
     occasion = models.CharField(_("occasion"), max_length=120)
     to_email = models.CharField(_("email address"), max_length=254, blank=True)
     to_name = models.CharField(_("recipient"), max_length=200, blank=True)
+    to_phone = models.CharField(_("phone number"), max_length=20, blank=True)
 
     content_type = models.ForeignKey(
         ContentType, verbose_name=_("about (type)"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"

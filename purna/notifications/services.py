@@ -8,6 +8,7 @@ hands it over when the broker is back. Sending itself is in purna/notifications/
 
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from purna.dispatch import task_dispatch
 from purna.notifications import conf, registry
+from purna.notifications.channels import Channel
 from purna.notifications.exceptions import NotificationError
 from purna.notifications.models import Message, MessageAttachment, MessageEvent, MessageStatus
 from purna.types import User
@@ -132,6 +134,41 @@ def message_queue(
             if planned_at <= now and send_now:
                 send_after_commit([message.pk])
     return message, created
+
+
+def message_record_by_staff(
+    *,
+    kind: str,
+    recipient_key: str,
+    to_name: str,
+    to_phone: str,
+    about: models.Model | None,
+    text: str,
+    actor: User,
+    channel: str = Channel.WHATSAPP_LINK,
+) -> Message:
+    """Record a message staff sent themselves (a WhatsApp link they opened or copied) so that the
+    history shows it: a Message already "sent", on its channel, with the text as it was handed over
+    (its personal link blanked out, as for emails) and who handed it over. Each opening is a row."""
+    _kind_check(kind)
+    now = timezone.now()
+    return Message.objects.create(
+        kind=kind,
+        channel=channel,
+        recipient_key=recipient_key,
+        occasion=f"{channel}:{uuid.uuid4().hex}",
+        to_name=to_name[:200],
+        to_phone=to_phone[:20],
+        content_type=ContentType.objects.get_for_model(about) if about is not None else None,
+        object_id=about.pk if about is not None else None,
+        about_label=(str(about) if about is not None else "")[:200],
+        planned_at=now,
+        next_attempt_at=now,
+        status=MessageStatus.SENT,
+        sent_at=now,
+        body_text=text,
+        created_by=actor,
+    )
 
 
 def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

@@ -5,6 +5,7 @@
 //   data-check-all="selector"           on a button: ticks every checkbox the selector finds
 //   data-toggle-all="selector"          on a checkbox: ticks or unticks every checkbox the selector finds
 //   data-progress="42"                  on a bar: its width in percent (a style attribute would be blocked)
+//   data-copy-target="id"               on a button: copies the text of the field with that id
 // Listeners sit on the document, so parts that htmx swaps in later work the same.
 (function () {
   "use strict";
@@ -22,6 +23,16 @@
         box.checked = field.checked;
       });
     }
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy-target]");
+    if (!button) return;
+    var field = document.getElementById(button.dataset.copyTarget);
+    if (!field) return;
+    field.select();
+    if (navigator.clipboard) navigator.clipboard.writeText(field.value);
+    else document.execCommand("copy");
   });
 
   document.addEventListener("click", function (event) {

@@ -282,8 +282,23 @@ TABLE: dict[str, Row] = {
     "notifications:cancel": Row(pk("message"), POST_ONLY, S(EDITORS_DONE), {"reason": "Tidak perlu"}),
     # The retirees' portal: each sees their own papers only; staff are refused.
     "portal:home": Row(None, "all:403 anon:portal-login retirees:200"),
+    # Reaching retirees outside email (portal/outreach.py). The world's people have no phone: a
+    # WhatsApp message is refused with a message, and a slip or WhatsApp of a code not issued likewise.
+    "outreach:event_whatsapp": Row(pk("farewell"), S(ANY)),
+    "outreach:whatsapp_send": Row(
+        None,
+        POST_ONLY,
+        S("all:302~"),
+        data=lambda w: {"what": "undangan", "pk": w.participant.pk},
+    ),
+    "outreach:sign_in_code_create": Row(pk("employee"), POST_ONLY, S(EDITORS)),
+    "outreach:sign_in_code_slip": Row(pk("employee"), POST_ONLY, S("adm,opr:302~ ver,ben,pim:403")),
+    "outreach:sign_in_code_whatsapp": Row(pk("employee"), POST_ONLY, S("adm,opr:302~ ver,ben,pim:403")),
+    "outreach:sign_in_code_cancel": Row(pk("employee"), POST_ONLY, S(EDITORS_DONE)),
     "portal:sign_in": Row(None, "all:200 retirees:302", "all:200~ retirees:302"),
     "portal:sign_in_sent": Row(None, "all:200"),
+    # Signing in with a one-time code: an empty POST shows the blank form again.
+    "portal:sign_in_code": Row(None, "all:200 retirees:302", "all:200~ retirees:302"),
     "portal:sign_in_link": Row(None, "all:410", "all:410"),
     "portal:sign_out": Row(None, "all:405", "all:302"),
     "portal:certificate_download": Row(pk("certificate"), "all:403 anon:portal-login retiree:200 retiree2:404"),
