@@ -63,7 +63,11 @@ def _feedback_workbook(*, event: Event, summary: list[SessionFeedback], agency: 
             row.rating.count,
         ]
         for column, value in enumerate(values):
-            sheet.write(line, column, value, cell)
+            # Text is written as text: a topic or name starting with "=" never becomes a formula.
+            if isinstance(value, str):
+                sheet.write_string(line, column, value, cell)
+            else:
+                sheet.write_number(line, column, value, cell)
         _write_average(sheet, line, 5, row.rating.average, number, cell)
         for offset, times in enumerate(row.rating.distribution):
             sheet.write(line, 6 + offset, times, cell)
@@ -79,9 +83,10 @@ def _feedback_workbook(*, event: Event, summary: list[SessionFeedback], agency: 
     for row in summary:
         instructor = row.session.instructor
         for comment in row.comments:
-            comments.write(line, 0, row.session.topic, cell)
-            comments.write(line, 1, instructor.name if instructor else "", cell)
-            comments.write(line, 2, comment, cell)
+            # A comment is what a retiree typed: written as text, never as a formula ("=..." stays as typed).
+            comments.write_string(line, 0, row.session.topic, cell)
+            comments.write_string(line, 1, instructor.name if instructor else "", cell)
+            comments.write_string(line, 2, comment, cell)
             line += 1
     comments.freeze_panes(1, 0)
     workbook.close()
