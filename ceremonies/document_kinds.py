@@ -10,14 +10,23 @@ a fixed number of queries whatever the number of participants.
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Max, Sum
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ceremonies import documents
-from ceremonies.models import Event, Participant, Session
-from ceremonies.selectors import INVITATION_KIND, event_get, event_participants, event_sessions
+from ceremonies.feedback_workbook import feedback_workbook
+from ceremonies.models import Event, Participant, Session, TrainingFeedback
+from ceremonies.selectors import (
+    INVITATION_KIND,
+    event_feedback_summary,
+    event_get,
+    event_get_for_change,
+    event_participants,
+    event_sessions,
+)
 from employees.document_scope import scope_from_param, scope_matches, scope_param
 from employees.scope import staff_scope
 from purna.generated import DocumentKind, Progress, Rendered, document_response, fingerprint_of
@@ -27,6 +36,7 @@ from purna.notifications.models import Message
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERMISSION = "ceremonies.view_event"
+FEEDBACK_PERMISSION = "ceremonies.view_trainingfeedback"
 
 
 def _instansi() -> Instansi:
@@ -114,6 +124,51 @@ ATTENDANCE = DocumentKind(_("Attendance sheet"), PERMISSION, _render_attendance,
 REPORT = DocumentKind(_("Event report"), PERMISSION, _render_report, _allowed)
 LETTERS = DocumentKind(_("Invitation letters"), PERMISSION, _render_letters, _allowed)
 PARTICIPANTS = DocumentKind(_("Participant list"), PERMISSION, _render_participants, _allowed)
+
+
+def _feedback_allowed(user, params: dict) -> bool:
+    """The training's feedback is its organisers': the user's scope holds the organising unit."""
+    if not scope_matches(user, params):
+        return False
+    try:
+        event_get_for_change(pk=params["event"], scope=staff_scope(user))
+    except Event.DoesNotExist:
+        return False
+    return True
+
+
+def _render_feedback(params: dict, progress: Progress) -> Rendered:
+    event = event_get_for_change(pk=params["event"], scope=scope_from_param(params["units"]))
+    progress(0, 1)
+    content = feedback_workbook(event=event, summary=event_feedback_summary(event=event), agency=_instansi().name)
+    return Rendered(content, documents.document_filename("penilaian", event, "xlsx"), XLSX)
+
+
+FEEDBACK = DocumentKind(_("Training feedback"), FEEDBACK_PERMISSION, _render_feedback, _feedback_allowed)
+
+
+def feedback_fingerprint(event: Event) -> str:
+    """The state of a training's feedback summary: the agenda with its instructors and each answer's id
+    and last change (two queries whatever the number of answers)."""
+    sessions = list(
+        Session.objects.filter(event=event)
+        .order_by("pk")
+        .values_list("pk", "starts_at", "topic", "instructor__name", "instructor__institution")
+    )
+    answers = TrainingFeedback.objects.filter(session__event=event).aggregate(
+        count=Count("pk"), changed=Max("updated_at"), total=Sum("rating")
+    )
+    return fingerprint_of(_fields(event), sessions, answers, Instansi.objects.filter(pk=1).values_list("name").first())
+
+
+def feedback_document_response(request: HttpRequest, event: Event) -> HttpResponse:
+    """The view's answer for the feedback workbook of `event`, which the caller read within the user's scope."""
+    return document_response(
+        request,
+        kind=f"{__name__}.FEEDBACK",
+        params={"event": event.pk, "units": scope_param(staff_scope(request.user))},
+        fingerprint=feedback_fingerprint(event),
+    )
 
 
 def _invitation_messages(event: Event, participants) -> list:

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ceremonies import feedback as feedback_rules
 from ceremonies import rules
 from employees.models import Employee, UnitKerja
 from employees.storage import private_storage
@@ -367,6 +368,53 @@ class CheckinOperation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.operation_id}"
+
+
+# --- Training feedback (penilaian pelatihan) -----------------------------------------------------------------
+
+
+class TrainingFeedback(models.Model):
+    """A participant's rating of one session of a training and of its instructor, with an optional rating
+    of how useful it was and a short comment. One per participant and session, changed in place while
+    the form is open (ceremonies/feedback.py decides when); written only through
+    ceremonies/services/feedback.py. The instructor is kept as rated: a later change of the agenda does not
+    move the rating to another person."""
+
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="feedback"
+    )
+    session = models.ForeignKey(Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="feedback")
+    instructor = models.ForeignKey(
+        Instructor,
+        verbose_name=_("instructor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback",
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    usefulness = models.PositiveSmallIntegerField(
+        _("usefulness"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.CharField(_("comment"), max_length=feedback_rules.COMMENT_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("training feedback")
+        verbose_name_plural = _("training feedback")
+        ordering = ["session__starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "session"], name="feedback_once_per_session"),
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_range"),
+            models.CheckConstraint(
+                condition=Q(usefulness__isnull=True) | Q(usefulness__gte=1, usefulness__lte=5),
+                name="feedback_usefulness_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} / {self.session}: {self.rating}"
 
 
 # --- Certificates (piagam penghargaan, sertifikat pelatihan) ------------------------------------------------

@@ -10,10 +10,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from ceremonies import rules
+from ceremonies.feedback import RatingSummary, rating_summary
 from ceremonies.models import (
     Certificate,
     CertificateBatch,
@@ -24,6 +25,7 @@ from ceremonies.models import (
     Participant,
     ParticipantStatus,
     Session,
+    TrainingFeedback,
 )
 from employees.choices import EmployeeStatus
 from employees.models import Employee, UnitKerja
@@ -342,12 +344,57 @@ def portal_certificate_get(*, pk: int, employee: Employee) -> Certificate:
     return Certificate.objects.get(pk=pk, participant__employee=employee, status=CertificateStatus.VALID)
 
 
+def portal_feedback_participant_get(*, event_pk: int, employee: Employee) -> Participant:
+    """`employee`'s participation in the event `event_pk`, with the event. Raises Participant.DoesNotExist
+    for an event they are not part of (another retiree's answers 404 like a missing one)."""
+    return Participant.objects.select_related("event").get(event_id=event_pk, employee=employee)
+
+
+def participant_feedback(*, participant: Participant) -> dict[int, TrainingFeedback]:
+    """The participant's answers so far, by session id (one query)."""
+    return {row.session_id: row for row in TrainingFeedback.objects.filter(participant=participant)}
+
+
+@dataclass(frozen=True)
+class SessionFeedback:
+    """What the participants said of one session and its instructor."""
+
+    session: Session
+    rating: RatingSummary
+    usefulness: RatingSummary
+    comments: list[str]
+
+
+def event_feedback_summary(*, event: Event) -> list[SessionFeedback]:
+    """Per session of `event` (in time order, with its instructor): the count, average and distribution
+    of the ratings and of the usefulness ratings, and the comments (oldest first, without names: the
+    organisers read what was said, not who said it). Two queries whatever the number of answers."""
+    sessions = event_sessions(event=event)
+    rows = TrainingFeedback.objects.filter(session__event=event).order_by("created_at", "pk")
+    by_session: dict[int, list[tuple[int, int | None, str]]] = defaultdict(list)
+    for session_id, rating, usefulness, comment in rows.values_list("session_id", "rating", "usefulness", "comment"):
+        by_session[session_id].append((rating, usefulness, comment))
+    return [
+        SessionFeedback(
+            session=session,
+            rating=rating_summary(row[0] for row in by_session[session.pk]),
+            usefulness=rating_summary(row[1] for row in by_session[session.pk] if row[1] is not None),
+            comments=[row[2] for row in by_session[session.pk] if row[2]],
+        )
+        for session in sessions
+    ]
+
+
 # --- Instructors (reference data of the whole agency: no unit, so no scope) --------------------------------
 
 
 def instructor_list(*, search: str = "") -> QuerySet[Instructor]:
-    """The instructors by name, those whose name, institution or expertise has every word of `search`."""
-    instructors = Instructor.objects.order_by("name", "pk")
+    """The instructors by name, those whose name, institution or expertise has every word of `search`, each
+    with the number of ratings trainees gave them and their average (`feedback_count`,
+    `feedback_average`: None without ratings), across every training."""
+    instructors = Instructor.objects.annotate(
+        feedback_count=Count("feedback"), feedback_average=Avg("feedback__rating")
+    ).order_by("name", "pk")
     for word in search.split():
         instructors = instructors.filter(
             Q(name__icontains=word) | Q(institution__icontains=word) | Q(expertise__icontains=word)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ceremonies.views import certificates, checkin_offline, documents, instructors, invitations, pension
+from ceremonies.views import certificates, checkin_offline, documents, feedback, instructors, invitations, pension
 from ceremonies.views import events as views
 
 app_name = "ceremonies"
@@ -53,6 +53,9 @@ urlpatterns = [
     path("<int:pk>/peserta.xlsx", documents.participants_xlsx, name="participants_xlsx"),
     path("<int:pk>/laporan.pdf", documents.report_pdf, name="report_pdf"),
     path("<int:pk>/surat-undangan.pdf", documents.letters_pdf, name="letters_pdf"),
+    # Training feedback: the organisers' summary and its workbook.
+    path("<int:pk>/penilaian/", feedback.feedback_summary_view, name="feedback_summary"),
+    path("<int:pk>/penilaian.xlsx", feedback.feedback_xlsx, name="feedback_xlsx"),
     # Invitations: the public answer page (a signed link, no login) and the staff's send button.
     path("undangan/<int:pk>/<str:token>/", invitations.rsvp, name="rsvp"),
     path("<int:pk>/undangan/kirim/", invitations.invitations_send_view, name="invitations_send"),

@@ -13,5 +13,6 @@ urlpatterns = [
     path("keluarga/", views.family, name="family"),
     path("keluarga/koreksi/<int:pk>/", views.family_correction_detail, name="family_correction"),
     path("sertifikat/<int:pk>/unduh/", views.certificate_download, name="certificate_download"),
+    path("penilaian/<int:pk>/", views.training_feedback, name="feedback"),
     path("kuitansi/<int:pk>/unduh/", views.receipt_download, name="receipt_download"),
 ]

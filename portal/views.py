@@ -32,9 +32,12 @@ from benefits.heirs import deceased_title
 from benefits.models import PayoutStatus, Receipt
 from benefits.services.receipts import receipt_file
 from ceremonies import selectors as ceremonies_selectors
-from ceremonies.models import Certificate
+from ceremonies.exceptions import CeremonyError
+from ceremonies.feedback import feedback_closes_at
+from ceremonies.models import Certificate, Participant
 from ceremonies.rules import rsvp_open
 from ceremonies.services.certificates import certificate_file
+from ceremonies.services.feedback import feedback_refusal_for, training_feedback_save
 from ceremonies.services.invitations import event_when_local, rsvp_path
 from employees.cases import is_deceased
 from employees.exceptions import EmployeeError
@@ -44,7 +47,7 @@ from employees.selectors import employee_case, portal_person
 from employees.selectors.family import employee_family, employee_family_corrections, portal_family_correction_get
 from employees.services.family import family_correction_request
 from employees.services.sign_in_codes import sign_in_code_redeem
-from portal.forms import CodeSignInForm, SignInForm
+from portal.forms import CodeSignInForm, FeedbackForm, SignInForm
 from portal.notifications import SCOPE
 from portal.services import retirement_situation, sign_in_link_request, situation_texts
 from purna.downloads import file_response
@@ -231,6 +234,10 @@ def home(request: HttpRequest, employee, heir=None) -> HttpResponse:
                 starts_at=participant.event.starts_at,
             )
             else rsvp_path(participant),
+            # A training they attended that has ended: "Beri penilaian" while the form is open.
+            "feedback_url": ""
+            if heir is not None or feedback_refusal_for(participant, now=now)
+            else reverse("portal:feedback", args=[participant.event_id]),
         }
         for participant in participations
     ]
@@ -313,3 +320,45 @@ def family_correction_detail(request: HttpRequest, employee, pk: int, heir=None)
     except FamilyCorrection.DoesNotExist:
         raise Http404(_("No such request.")) from None
     return render(request, "portal/family_correction.html", {"employee": employee, "correction": correction})
+
+
+# --- Training feedback ----------------------------------------------------------------------------------
+
+
+@retiree_required
+@require_http_methods(["GET", "POST"])
+def training_feedback(request: HttpRequest, employee, pk: int, heir=None) -> HttpResponse:
+    """The rating form of a training the retiree attended: one card per session, saved in one POST, open
+    from the training's end for PURNA_FEEDBACK_DAYS days and changeable until then. Someone else's
+    training (or an heir, who did not attend) answers 404."""
+    if heir is not None:
+        raise Http404(_("No such training."))
+    try:
+        participant = ceremonies_selectors.portal_feedback_participant_get(event_pk=pk, employee=employee)
+    except Participant.DoesNotExist:
+        raise Http404(_("No such training.")) from None
+    event = participant.event
+    refusal = feedback_refusal_for(participant, now=timezone.now())
+    sessions = ceremonies_selectors.event_sessions(event=event)
+    answers = ceremonies_selectors.participant_feedback(participant=participant)
+    posted = request.method == "POST"
+    form = FeedbackForm(request.POST if posted and not refusal else None, sessions=sessions, answers=answers)
+    if posted and not refusal and form.is_valid():
+        try:
+            training_feedback_save(participant=participant, answers=form.answers(), actor=request.user)
+        except CeremonyError as error:
+            form.service_errors_add(error)
+        else:
+            messages.success(request, _("Thank you, Bapak/Ibu. Your rating has been saved."))
+            return redirect("portal:home")
+    closes_at = timezone.localtime(feedback_closes_at(event.ends_at, settings.PURNA_FEEDBACK_DAYS))
+    context = {
+        "employee": employee,
+        "event": event,
+        "when": event_when_local(event),
+        "refusal": refusal,
+        "form": form,
+        "answered": bool(answers),
+        "closes_on": closes_at.date(),
+    }
+    return render(request, "portal/feedback.html", context, status=400 if posted and (refusal or form.errors) else 200)

@@ -401,6 +401,8 @@ PURNA_PROPOSAL_MONTHS_BEFORE_TMT = env.int("PURNA_PROPOSAL_MONTHS_BEFORE_TMT", d
 PURNA_FAREWELL_MONTHS_AFTER_TMT = env.int("PURNA_FAREWELL_MONTHS_AFTER_TMT", default=12)
 PURNA_TRAINING_MONTHS_BEFORE_TMT = env.int("PURNA_TRAINING_MONTHS_BEFORE_TMT", default=12)
 PURNA_RSVP_MAX_AGE_DAYS = env.int("PURNA_RSVP_MAX_AGE_DAYS", default=60)
+# Training feedback: the form opens when a training ends and closes this many days later.
+PURNA_FEEDBACK_DAYS = env.int("PURNA_FEEDBACK_DAYS", default=14)
 PURNA_DOCUMENT_MAX_BYTES = env.int("PURNA_DOCUMENT_MAX_BYTES", default=5 * 1024 * 1024)
 # A 100,000-row CSV of the register is about 25 MB.
 PURNA_IMPORT_MAX_BYTES = env.int("PURNA_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)

@@ -27,7 +27,7 @@ from ceremonies import rules, selectors
 from ceremonies.exceptions import CeremonyError
 from ceremonies.formatting import event_when_in
 from ceremonies.forms import CohortForm, CompanionForm, EventForm, SessionForm
-from ceremonies.models import Event, EventStatus, Participant, Session
+from ceremonies.models import Event, EventKind, EventStatus, Participant, Session
 from ceremonies.services import events as services
 from ceremonies.views.checkin_offline import CHECKIN_CACHE
 from employees.models import Employee
@@ -110,6 +110,10 @@ class EventDetailView(PermissionRequiredMixin, TemplateView):
             invitations_open=rules.invitations_allowed(event.status),
             event_started=rules.event_started(event.starts_at, timezone.now()),
             can_change=self.request.user.has_perm("ceremonies.change_event"),
+            # The feedback summary is the organisers' (ceremonies/views/feedback.py).
+            can_see_feedback=event.kind == EventKind.TRAINING
+            and scope.covers(event.organizer_id)
+            and self.request.user.has_perm("ceremonies.view_trainingfeedback"),
             tab=self.request.GET.get("tab", "peserta"),
             **kwargs,
         )

@@ -19,12 +19,15 @@ from django.urls import reverse
 from sesame.utils import get_query_string
 
 from benefits.services import receipts as services_receipts
+from ceremonies.feedback import FeedbackAnswer
 from ceremonies.models import ParticipantStatus
 from ceremonies.services.events import participant_check_in, souvenir_hand
+from ceremonies.services.feedback import training_feedback_save
 from ceremonies.services.invitations import rsvp_path
 from employees.services.accounts import employee_portal_account_ensure
 from portal.views import SESAME_BACKEND
 from purna import roles
+from tests.ceremonies.feedback_helpers import attend, ended_training
 from tests.ceremonies.helpers import tamper
 from tests.factories import EmployeeFactory, ParticipantFactory, UnitKerjaFactory, UserFactory
 from tests.portal.conftest import retiree_with_papers
@@ -74,6 +77,29 @@ def _one_checked_in(world: World) -> None:
     souvenir_hand(participant=present, actor=world.users["adm@A"])
 
 
+def _feedback_form(world: World) -> str:
+    """The rating form of a training the unit A retiree attended, with one session already rated (so the
+    page shows a chosen rating) and one not."""
+    event, taspen, _business = ended_training(world.unit_a)
+    participant = attend(event, world.retiree_employee)
+    training_feedback_save(
+        participant=participant, answers=[FeedbackAnswer(taspen.pk, 4, None, "Jelas")], actor=world.users["retiree"]
+    )
+    return reverse("portal:feedback", args=[event.pk])
+
+
+def _feedback_summary(world: World) -> str:
+    """The organisers' summary of a training of unit A with a few answers (charts and comments shown)."""
+    event, taspen, business = ended_training(world.unit_a, attendees=3)
+    for rating, participant in zip((5, 4, 2), event.participants.all(), strict=True):
+        training_feedback_save(
+            participant=participant,
+            answers=[FeedbackAnswer(taspen.pk, rating, 4, "Materi bermanfaat"), FeedbackAnswer(business.pk, 3)],
+            actor=world.users["adm@A"],
+        )
+    return reverse("ceremonies:feedback_summary", args=[event.pk])
+
+
 SCREENS = [
     # The retirees' pages.
     Screen("portal-sign-in", "anon", lambda w: reverse("portal:sign_in"), phone=True, retiree=True),
@@ -93,6 +119,7 @@ SCREENS = [
         retiree=True,
     ),
     Screen("portal-home", "retiree", lambda w: reverse("portal:home"), phone=True, retiree=True),
+    Screen("portal-feedback", "retiree", _feedback_form, phone=True, retiree=True),
     Screen("rsvp-form", "anon", _rsvp, phone=True, retiree=True),
     Screen("rsvp-one-tap", "anon", lambda w: _rsvp(w) + "?jawab=hadir", phone=True, retiree=True),
     Screen("rsvp-refused", "anon", lambda w: tamper(_rsvp(w).rstrip("/")) + "/", phone=True, retiree=True),
@@ -133,6 +160,7 @@ SCREENS = [
     ),
     Screen("case", "staff", lambda w: reverse("employees:case_detail", args=[w.case.pk]), phone=False),
     Screen("event-detail", "staff", lambda w: reverse("ceremonies:detail", args=[w.event.pk]), phone=False),
+    Screen("feedback-summary", "staff", _feedback_summary, phone=False),
     Screen("payout-list", "staff", lambda w: reverse("benefits:payouts"), phone=False),
     Screen("projection", "staff", lambda w: reverse("employees:projection"), phone=False),
 ]

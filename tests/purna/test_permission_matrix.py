@@ -58,6 +58,7 @@ GET_WRITES = {
         [
             "ceremonies:attendance_pdf",
             "ceremonies:participants_xlsx",
+            "ceremonies:feedback_xlsx",
             "ceremonies:report_pdf",
             "ceremonies:letters_pdf",
             "benefits:recap_xlsx",
@@ -207,6 +208,9 @@ TABLE: dict[str, Row] = {
     "ceremonies:pension_cover_letter_pdf": Row(pk("cover_letter"), S(ANY)),
     "ceremonies:pension_cover_letter_docx": Row(pk("cover_letter"), S(ANY)),
     "ceremonies:participants_xlsx": Row(pk("event"), S(ANY)),
+    # A training's feedback summary and its workbook: the organising unit's staff only.
+    "ceremonies:feedback_summary": Row(pk("event"), S(ANY)),
+    "ceremonies:feedback_xlsx": Row(pk("event"), S(ANY)),
     "ceremonies:report_pdf": Row(pk("farewell"), S(ANY)),
     "ceremonies:letters_pdf": Row(pk("event"), S(ANY)),
     # The invitation's own page: a signed link, no sign-in (an answer it does not know is refused).
@@ -305,6 +309,12 @@ TABLE: dict[str, Row] = {
     "portal:receipt_download": Row(pk("receipt"), "all:403 anon:portal-login retiree:200 retiree2:404"),
     # An empty correction request is refused with its form (400).
     "portal:family": Row(None, "all:403 anon:portal-login retirees:200", "all:403 anon:portal-login retirees:400"),
+    # The rating form of an event the retiree took part in (a farewell, not a training: shown, refused).
+    "portal:feedback": Row(
+        pk("farewell"),
+        "all:403 anon:portal-login retiree:200 retiree2:404",
+        "all:403 anon:portal-login retiree:400~ retiree2:404",
+    ),
     "portal:family_correction": Row(pk("family_correction"), "all:403 anon:portal-login retiree:200 retiree2:404"),
     # The admin's own pages (its pages of each model: ADMIN_MODELS below). Retirees are not staff.
     "admin:index": Row(None, "staff:200 anon:admin-login retirees:admin-login"),
