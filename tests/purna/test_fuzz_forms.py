@@ -82,6 +82,8 @@ NOT_HERE = {
     "ThtImportForm": "a file only: tests/purna/test_fuzz_uploads.py",
     "ServiceForm": "the base of the benefits' forms, no fields",
     "PayeeForm": "a choice among the employee's own heirs and a file: tests/benefits/test_heirs_pages.py",
+    "CodeSignInForm": "a refused code counts a wrong try, written on purpose: tests/employees/test_sign_in_codes.py",
+    "FeedbackForm": "fields built per session of a training: bad answers in tests/portal/test_feedback.py",
 }
 
 GARBAGE = st.one_of(
