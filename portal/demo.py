@@ -14,7 +14,7 @@ from faker import Faker
 from benefits.models import RateBasis, TaliAsihRate, TaliAsihRateBand
 from ceremonies.models import Event, EventKind, EventStatus, Instructor, Official, Participant, Session
 from employees.choices import AsnType, EmployeeStatus, Gender, JenisJabatan, Jenjang, RetirementKind, RumpunKhusus
-from employees.models import Employee, UnitKerja
+from employees.models import Employee, RetirementCase, UnitKerja
 from employees.retirement import add_months
 from purna.models import Instansi
 
@@ -356,3 +356,52 @@ def events_and_schemes_ensure(today: dt.date) -> None:
                 TaliAsihRateBand(rate=by_years, min_years=10, amount=Decimal("1500000")),
             ]
         )
+
+
+def families_and_cases_ensure(today: dt.date, *, count: int = 8) -> None:
+    """A spouse and children for the first `count` people retiring within 15 months, with their BUP
+    records open, and one death in service last month with the widow(er) as heir: the family pages, the
+    checklists, the DPCP and the heirs have something to show (made once)."""
+    from employees.services.cases import retirement_case_open
+    from employees.services.family import child_add, spouse_add
+
+    if RetirementCase.objects.exists():
+        return
+    fake = Faker("id_ID")
+    fake.seed_instance(17)
+    soon = Employee.objects.filter(
+        status__in=[EmployeeStatus.AKTIF, EmployeeStatus.MPP],
+        tmt_pensiun__gt=today,
+        tmt_pensiun__lte=add_months(today, 15),
+    ).order_by("tmt_pensiun", "pk")
+    later = Employee.objects.filter(status=EmployeeStatus.AKTIF, tmt_pensiun__gt=add_months(today, 36))
+    deceased = later.order_by("pk").first()
+    for employee in [*soon[:count], *([deceased] if deceased else [])]:
+        wife = employee.gender == Gender.MALE
+        married = employee.birth_date.replace(day=1) + dt.timedelta(days=26 * 365)
+        spouse = spouse_add(
+            employee=employee,
+            actor=None,
+            name=f"{fake.first_name_female() if wife else fake.first_name_male()} {fake.last_name()}",
+            birth_date=employee.birth_date + dt.timedelta(days=700 if wife else -700),
+            marriage_date=married,
+            marriage_certificate=f"{fake.random_int(100, 999)}/{married.year}",
+            address=employee.address,
+        )
+        for years, in_school in ((2, False), (5, False), (24, True)):
+            born = married + dt.timedelta(days=365 * years)
+            if born >= today or employee.birth_date >= born:
+                continue
+            child_add(
+                employee=employee,
+                actor=None,
+                name=f"{fake.first_name()} {fake.last_name()}",
+                birth_date=born,
+                other_parent=spouse,
+                in_school=in_school and add_months(born, 12 * 21) <= today,
+            )
+        if employee == deceased:
+            died_on = add_months(today.replace(day=1), -1).replace(day=14)
+            retirement_case_open(employee=employee, kind=RetirementKind.DEATH, died_on=died_on, actor=None)
+        else:
+            retirement_case_open(employee=employee, kind=RetirementKind.BUP, actor=None)

@@ -5,8 +5,8 @@ from django.utils import timezone
 from benefits.models import TaliAsihRate, TaliAsihRateBand
 from ceremonies.models import Event
 from employees import nip
-from employees.choices import AsnType
-from employees.models import Employee, UnitKerja
+from employees.choices import AsnType, EmployeeStatus, RetirementKind
+from employees.models import Child, Employee, RetirementCase, Spouse, UnitKerja
 
 
 @pytest.mark.django_db
@@ -31,3 +31,18 @@ def test_seed_demo_is_idempotent_and_every_nip_agrees_with_its_record():
         assert employee.tmt_pensiun is not None and employee.bup in (58, 60, 65)
         if employee.asn_type == AsnType.PPPK:
             assert employee.golongan in {"IX", "X", "XI"}
+
+
+@pytest.mark.django_db
+def test_seed_demo_gives_the_first_retirees_a_family_and_a_record_and_one_a_death_in_service(seeded_documents):
+    call_command("seed_demo", count=120)
+    call_command("seed_demo", count=120)
+
+    cases = list(RetirementCase.objects.select_related("employee"))
+    assert {case.kind for case in cases} == {RetirementKind.BUP, RetirementKind.DEATH}
+    assert len(cases) == 9 and Spouse.objects.count() == 9 and Child.objects.count() >= 9
+    for case in cases:
+        assert case.employee.spouses.exists(), case
+        assert all(child.birth_date > case.employee.birth_date for child in case.employee.children.all())
+    death = next(case for case in cases if case.kind == RetirementKind.DEATH)
+    assert death.died_on is not None and death.employee.status == EmployeeStatus.MENINGGAL

@@ -30,4 +30,5 @@ class Command(BaseCommand):
             created = len(Employee.objects.bulk_create(demo.employees_build(count, today=today, units=units)))
             retirement_facts_refresh()
         demo.events_and_schemes_ensure(today)
+        demo.families_and_cases_ensure(today)
         self.stdout.write(self.style.SUCCESS(_("Demo data ready: %(n)d new employees.") % {"n": created}))
