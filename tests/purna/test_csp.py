@@ -372,3 +372,19 @@ def test_the_second_step_and_an_accounts_admin_page_run_with_no_csp_violation(pa
     watch.visit(reverse("admin:purna_user_change", args=[world["staff"].pk]), screenshot="account")
 
     assert not watch.problems, "\n".join(watch.problems)
+
+
+def test_no_page_template_carries_an_inline_style():
+    """The policy blocks style attributes (style-src-attr): a page's look comes from static/css. The
+    PDFs (WeasyPrint, no policy), the emails and the bare 503 page, served when the app is down, may."""
+    from django.conf import settings as django_settings
+
+    found = [
+        str(path.relative_to(django_settings.BASE_DIR))
+        for path in (django_settings.BASE_DIR / "templates").rglob("*.html")
+        if 'style="' in path.read_text()
+        and "/pdf/" not in str(path)
+        and "email" not in str(path)
+        and path.name != "503.html"
+    ]
+    assert found == []
