@@ -43,10 +43,10 @@ HEADERS: dict[str, str | None] = {
     "unor_nama": "unit_code",
     "tmt_cpns": "tmt_cpns",
     "tmt_pns": "tmt_pns",
-    # SIASN's email and mobile number are the person's own (its office address is email_gov): they still
-    # reach the person once retired (employees/contact.py).
-    "email": "personal_email",
-    "email_gov": "email",
+    # SIASN's mobile number is the person's own: it still reaches them once retired (employees/contact.py).
+    # Its "email" is read as the office address, since Purna's own sheet calls that column "email" too.
+    "email": "email",
+    "email_gov": None,
     "nomor_hp": "personal_phone",
     "no_hp": "personal_phone",
     "nomor_telpon": "phone",

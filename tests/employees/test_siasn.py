@@ -62,8 +62,7 @@ SIASN_ROW = {
         ("tmt_pns", "tmt_pns"),
         ("jenis_jabatan_nama", "jenis_jabatan"),
         ("jenis_pegawai_nama", "asn_type"),
-        ("email", "personal_email"),
-        ("email_gov", "email"),
+        ("email", "email"),
         ("nomor_hp", "personal_phone"),
         ("alamat", "address"),
         ("tmt_golongan", "tmt_golongan"),
@@ -149,7 +148,7 @@ def test_a_siasn_export_is_imported_as_it_is(units):
     assert (employee.jenis_jabatan, employee.unit, employee.status) == ("pelaksana", units["BKPSDM"], "aktif")
     assert (employee.birth_date, employee.tmt_cpns, employee.tmt_pns) == (D(1986, 9, 26), D(2015, 5, 1), D(2016, 5, 1))
     assert (employee.personal_phone, employee.address, employee.asn_type) == ("081234567890", "Jl. Pemuda 1", "PNS")
-    assert (employee.personal_email, employee.email) == ("ahmad@contoh.go.id", "")
+    assert employee.email == "ahmad@contoh.go.id"
     notices = importer.unpack(job.errors).notices
     assert any("pns_id, agama_nama, pangkat_akhir_nama" in notice for notice in notices)
 

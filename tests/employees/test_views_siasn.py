@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from employees.choices import CaseStatus, Gender
 from employees.models import Employee, RetirementCase, SiasnReconciliation
+from employees.nip import format_nip
 from employees.services.siasn import reconciliation_create
 from purna import roles
 from tests.employees.siasn_fixtures import TMT, D, siasn_csv, sk_row, upload, world_fixture  # noqa: F401
@@ -76,7 +77,7 @@ def test_upload_compare_and_apply(client, world):
     assert case.employee.display_name in page
     assert f"SK-{case.employee.pk}/2026" in page
     # Another unit's employee is a NIP and nothing more.
-    assert world["other_unit"].employee.nip in page
+    assert format_nip(world["other_unit"].employee.nip) in page
     assert world["other_unit"].employee.name not in page
     assert "belum punya berkas purna tugas" in page
 

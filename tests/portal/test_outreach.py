@@ -243,7 +243,7 @@ def test_the_printed_slip_has_the_code_and_the_instructions(staff, unit, tmp_pat
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Kode Masuk Portal Purna Tugas" in text
     assert f"{code[:4]} {code[4:]}" in " ".join(text.split())
-    assert "Bapak/Ibu Ahmad Yani" in text and "196505121990031004" in text
+    assert "Bapak/Ibu Ahmad Yani" in text and "19650512 199003 1 004" in text
     assert f"{SITE}/portal/masuk/kode/" in text
     assert "hanya dapat dipakai satu kali" in text
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
