@@ -69,7 +69,7 @@ def main() -> None:
     print(
         f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )
-    print(f"(a) one-page DPCP: {one_page * 1000:.0f} ms")
+    print(f"(a) reference, a one-page DPCP: {one_page * 1000:.0f} ms")
     print(
         f"(b) {args.dpcp} DPCPs: {batch:.1f} s, {batch_pages} pages, {batch / batch_pages * 1000:.0f} ms/page "
         f"= {batch / batch_pages / one_page:.2f}x (a)"

@@ -52,6 +52,7 @@ def benches(port: int) -> list[tuple[str, list[str]]]:
         ("invitations.py", ["--count", "20"]),
         ("mail.py", ["--count", "20"]),
         ("export.py", ["--rows", "300"]),
+        ("pension_papers.py", ["--dpcp", "3", "--rows", "5"]),
         ("import.py", ["--rows", "300", "--dje-rows", "50"]),
     ]
 
