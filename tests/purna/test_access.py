@@ -37,6 +37,8 @@ PUBLIC_VIEWS = {
     "portal:sign_in": {200},
     "portal:sign_in_sent": {200},
     "portal:sign_in_link": {410},
+    # ... or types the one-time code staff gave them (employees/sign_in_codes.py).
+    "portal:sign_in_code": {200},
     "portal:sign_out": {405},
 }
 
