@@ -75,29 +75,11 @@ def _headers() -> list[str]:
 def _values(employee, unit_codes: dict[int, str]) -> list:
     """One row in the import's column order; codes (gender 1/2, jenis jabatan "fungsional"...), which
     Purna reads as well as its labels and which a minimal django-import-export resource can read."""
+    from employees.importer import COLUMNS
+
     return [
-        employee.nip,
-        employee.nip_lama,
-        employee.asn_type,
-        employee.front_title,
-        employee.name,
-        employee.back_title,
-        employee.birth_place,
-        employee.birth_date,
-        employee.gender,
-        employee.golongan,
-        employee.jabatan,
-        employee.jenis_jabatan,
-        employee.jenjang,
-        employee.rumpun,
-        unit_codes[employee.unit_id],
-        employee.tmt_cpns,
-        employee.tmt_pns,
-        employee.contract_end,
-        employee.email,
-        employee.phone,
-        employee.address,
-        employee.status,
+        unit_codes[employee.unit_id] if column.field == "unit_code" else getattr(employee, column.field)
+        for column in COLUMNS
     ]
 
 
