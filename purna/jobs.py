@@ -167,11 +167,6 @@ def job_queue_after_commit(
     transaction.on_commit(lambda: job_queue(model, job_id, task, kwargs=kwargs), robust=True)
 
 
-def job_mark_run_here(model: type[ProgressJob], job_id: int) -> None:
-    """A job run by its caller (a management command), not by the worker: the sweep leaves it alone."""
-    model.objects.filter(pk=job_id).update(queued_at=timezone.now())
-
-
 def jobs_sweep(*, grace: dt.timedelta = dt.timedelta(seconds=30)) -> int:
     """Hand to the worker the jobs that never reached the broker (it was down when they were saved) and
     return how many were handed over. Every job model has a created_at. The jobs and their tasks are listed in PURNA_SWEPT_JOBS; each
