@@ -132,6 +132,9 @@ def dpcp_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
     rows = [{"problem": problem, "url": _fix_url(problem, case)} for problem in problems]
     form = AddressAfterForm(initial={"address": case.address_after_retirement or case.employee.address})
+    if not case.address_after_retirement and case.employee.address:
+        # Offered from the home address, but not on the DPCP until someone confirms it with "Save".
+        form.fields["address"].help_text = _("Filled in from the home address on record: check it, then save.")
     return render(
         request,
         "ceremonies/pension_dpcp.html",
