@@ -19,14 +19,13 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
-from purna.formatting import jam, tanggal
+from purna.formatting import DAYS, MONTHS, jam
 
 # Event.attendance_by (ceremonies.models.AttendanceBy): what the organiser chose for a multi-day event.
 BY_DAY, BY_SESSION = "hari", "sesi"
 SESSION_KEY_PREFIX = "sesi-"
 # The longest key a phone may send ("sesi-" and a database id).
 KEY_MAX_LENGTH = 24
-DAY_NAMES = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,8 @@ class Part:
     starts_at: dt.datetime  # a day: its local midnight; a session: its start
     ends_at: dt.datetime  # a day: the next midnight; a session: its end
     short_label: str  # "Hari 1", "Sesi 3"
-    label: str  # "Hari 1 · Senin, 7 Desember 2026", "Sesi 3 · 7 Desember 2026 13.00 · Kewirausahaan"
+    # Short enough for a phone's drop-down: "Hari 1 · Senin, 7 Desember", "Sesi 3 · Sen 7/12 13.00 · Kewirausahaan".
+    label: str
 
     @property
     def is_session(self) -> bool:
@@ -96,7 +96,9 @@ def event_parts(
                     starts_at=session.starts_at,
                     ends_at=session.ends_at,
                     short_label=short,
-                    label=f"{short} · {tanggal(start.date())} {jam(start)} · {session.topic}",
+                    label=(
+                        f"{short} · {DAYS[start.weekday()][:3]} {start.day}/{start.month} {jam(start)} · {session.topic}"
+                    ),
                 )
             )
         return parts
@@ -116,7 +118,7 @@ def event_parts(
                 starts_at=midnight,
                 ends_at=dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=tz),
                 short_label=short,
-                label=f"{short} · {DAY_NAMES[day.weekday()]}, {tanggal(day)}",
+                label=f"{short} · {DAYS[day.weekday()]}, {day.day} {MONTHS[day.month - 1]}",
             )
         )
     return parts
