@@ -32,7 +32,7 @@ from ceremonies.services.checkin_sync import checkin_operations_apply
 from employees.scope import staff_scope
 from portal.demo import instansi_ensure
 from purna import roles
-from tests.ceremonies.test_documents import pdf_text
+from tests.ceremonies.test_documents import pdf_text, screenshot
 from tests.ceremonies.test_views import retiring
 from tests.factories import (
     EmployeeFactory,
@@ -432,23 +432,15 @@ def test_the_attendance_sheet_and_report_have_a_column_per_day(operator, trainin
     parts = attendance_parts(event=training)
     participants_attendance(participants=participants, parts=parts)
 
-    sheet = pdf_text(
-        documents.attendance_pdf(
-            event=training, participants=participants, instansi=instansi_ensure(), printed_on=day1, parts=parts
-        ),
-        layout=True,
+    sheet_pdf = documents.attendance_pdf(
+        event=training, participants=participants, instansi=instansi_ensure(), printed_on=day1, parts=parts
     )
-    report = pdf_text(
-        documents.report_pdf(
-            event=training,
-            participants=participants,
-            sessions=[],
-            instansi=instansi_ensure(),
-            printed_on=day1,
-            parts=parts,
-        ),
-        layout=True,
+    report_pdf = documents.report_pdf(
+        event=training, participants=participants, sessions=[], instansi=instansi_ensure(), printed_on=day1, parts=parts
     )
+    sheet, report = pdf_text(sheet_pdf, layout=True), pdf_text(report_pdf, layout=True)
+    screenshot(sheet_pdf, "attendance_days_sheet")
+    screenshot(report_pdf, "attendance_days_report")
 
     assert "Hari 1" in sheet and "Hari 2" in sheet
     assert "08.05" in sheet  # the check-in time in Aminah's day-1 cell
