@@ -445,3 +445,42 @@ def test_the_attendance_sheet_and_report_have_a_column_per_day(operator, trainin
     assert "Hari 1" in sheet and "Hari 2" in sheet
     assert "08.05" in sheet  # the check-in time in Aminah's day-1 cell
     assert "Hari 1" in report and "Hari 2" in report
+
+
+def test_the_organiser_chooses_per_session_on_the_event_form(operator_client, unit):
+    data = {
+        "kind": "pelatihan",
+        "title": "Pelatihan Persiapan Purna Tugas Angkatan II",
+        "starts_at": "2027-10-20T08:00",
+        "ends_at": "2027-10-22T16:00",
+        "attendance_by": "sesi",
+        "venue": "Aula BKPSDM",
+        "organizer": unit.pk,
+    }
+    operator_client.post(reverse("ceremonies:create"), data)
+    event = Event.objects.get()
+    assert event.attendance_by == AttendanceBy.SESSION
+    assert event.history.get().attendance_by == AttendanceBy.SESSION
+    # Left out, per day (the default).
+    del data["attendance_by"]
+    operator_client.post(reverse("ceremonies:create"), {**data, "title": "Angkatan III"})
+    assert Event.objects.get(title="Angkatan III").attendance_by == AttendanceBy.DAY
+
+
+def test_checking_in_for_a_day_keeps_the_permission_and_the_scope(client, operator_client, training, person, day2):
+    other = UnitKerjaFactory(code="DLH", name="Dinas Lingkungan Hidup")
+    theirs = EventFactory(
+        organizer=other, kind=EventKind.TRAINING, starts_at=training.starts_at, ends_at=training.ends_at
+    )
+    stranger = ParticipantFactory(event=theirs, employee=retiring(other))
+    url = reverse("ceremonies:participant_check_in", args=[stranger.pk])
+    assert operator_client.post(url, {"kehadiran": day2.isoformat()}).status_code == 404
+    assert operator_client.get(reverse("ceremonies:checkin", args=[theirs.pk]), {"kehadiran": day2}).status_code == 404
+    client.logout()
+    viewer = UserFactory(username="pimpinan-latih", roles=[roles.PIMPINAN], units=[training.organizer])
+    client.force_login(viewer)
+    assert (
+        client.post(reverse("ceremonies:participant_check_in", args=[person.pk]), {"kehadiran": day2}).status_code
+        == 403
+    )
+    assert not Attendance.objects.exists()
