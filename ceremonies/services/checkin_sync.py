@@ -142,7 +142,13 @@ def _apply(
     if parts and operation.kind == CheckinOperationKind.CHECK_IN:
         part = attendance.part_chosen(parts, operation.part or None, done_at)
         if part is None:
-            return _result(operation, "refused", _("This day or session is not part of this event."), participant)
+            return _result(
+                operation,
+                "refused",
+                _("This day or session is not part of this event."),
+                participant,
+                present=_present(participant, parts),
+            )
     with transaction.atomic():
         locked = Participant.objects.select_for_update().select_related("employee").get(pk=participant.pk)
         # Under the participant's lock: the same operation sent twice at once finds the first one here.
@@ -210,5 +216,10 @@ def checkin_operations_apply(
         try:
             results.append(_apply(operation, participant, actor, now, parts))
         except CeremonyError as error:
-            results.append(_result(operation, "refused", " ".join(error.messages), participant))
+            # What the participant holds is sent back as it is: the phone shows what the server has.
+            results.append(
+                _result(
+                    operation, "refused", " ".join(error.messages), participant, present=_present(participant, parts)
+                )
+            )
     return results

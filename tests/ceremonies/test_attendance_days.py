@@ -330,12 +330,15 @@ def test_an_undo_made_online_wins_over_the_phone_for_that_day_only(
     assert days_of(person) == [day2]
 
 
-def test_a_day_of_another_event_is_refused_and_nothing_recorded(operator_client, training, person, day1):
+def test_a_day_of_another_event_is_refused_and_nothing_recorded(operator_client, operator, training, person, day1):
     results = sync(operator_client, training, [operation(person, "2020-01-01"), operation(person, "x" * 30)])
     assert results.status_code == 400  # a key longer than any: the payload is refused
+    services.participant_check_in(participant=person, actor=operator, part=day1.isoformat())
     results = sync(operator_client, training, [operation(person, "2020-01-01")]).json()["results"]
     assert results[0]["outcome"] == "refused"
-    assert not Attendance.objects.exists() and not CheckinOperation.objects.exists()
+    # The phone is told what the server holds, so that it does not forget day 1.
+    assert results[0]["present"] == [day1.isoformat()] and results[0]["checked_in"]
+    assert days_of(person) == [day1] and not CheckinOperation.objects.exists()
 
 
 # --- Pages -----------------------------------------------------------------------------------------------------
