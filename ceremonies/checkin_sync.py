@@ -12,6 +12,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ceremonies.attendance import KEY_MAX_LENGTH
+
 # A phone sends its queue in batches of at most this many operations (static/js/checkin_offline.js).
 MAX_OPERATIONS = 100
 # The largest request body the sync endpoint reads: 100 operations take about 15 KB.
@@ -30,6 +32,9 @@ class CheckinOperationInput:
     participant_id: int | None
     code: str
     done_at: dt.datetime
+    # The day or session a check-in is for at an event taken per day or session (ceremonies/attendance.py);
+    # empty: the one under way when it was done.
+    part: str = ""
 
 
 def _operation(raw: Any, position: int) -> CheckinOperationInput:
@@ -59,7 +64,10 @@ def _operation(raw: Any, position: int) -> CheckinOperationInput:
         raise CheckinSyncError(_("%(where)s has no valid time.") % {"where": where}) from exc
     if done_at.tzinfo is None:
         raise CheckinSyncError(_("%(where)s has no valid time.") % {"where": where})
-    return CheckinOperationInput(operation_id, kind, participant_id, code, done_at)
+    part = raw.get("part") or ""
+    if not isinstance(part, str) or len(part) > KEY_MAX_LENGTH:
+        raise CheckinSyncError(_("%(where)s names no valid day or session.") % {"where": where})
+    return CheckinOperationInput(operation_id, kind, participant_id, code, done_at, part)
 
 
 def operations_parse(payload: Any) -> list[CheckinOperationInput]:

@@ -4,7 +4,8 @@ report, the invitation letters and the participant spreadsheet.
 Each is made for an event and the units of the staff member who asked (the participants they see), and
 cached until the data it prints changes: the fingerprint is the event's and its official's fields, one
 small row per participant (status, souvenir, companion, the employee's last change, the unit's name),
-the agenda, the agency, the handover rows (for the report) and the day it is printed on. Reading it is
+the agenda, who came on which day (an event over several days), the agency, the handover rows (for the
+report) and the day it is printed on. Reading it is
 a fixed number of queries whatever the number of participants.
 """
 
@@ -17,15 +18,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ceremonies import documents
+from ceremonies.attendance import Part
 from ceremonies.feedback_workbook import feedback_workbook
-from ceremonies.models import Event, Participant, Session, TrainingFeedback
+from ceremonies.models import Attendance, Event, Participant, Session, TrainingFeedback
 from ceremonies.selectors import (
     INVITATION_KIND,
+    attendance_parts,
     event_feedback_summary,
     event_get,
     event_get_for_change,
     event_participants,
     event_sessions,
+    participants_attendance,
 )
 from employees.document_scope import scope_from_param, scope_matches, scope_param
 from employees.scope import staff_scope
@@ -54,6 +58,13 @@ def _load(params: dict) -> tuple[Event, list[Participant]]:
     return event, event_participants(event=event, scope=scope)
 
 
+def _parts(event: Event, participants: list[Participant], sessions: list[Session] | None = None) -> list[Part]:
+    """The event's days or sessions, with who came to which set on the participants (none: one day)."""
+    parts = attendance_parts(event=event, sessions=sessions)
+    participants_attendance(participants=participants, parts=parts)
+    return parts
+
+
 def _allowed(user, params: dict) -> bool:
     """The user sees the units the document was made for, and the event still."""
     if not scope_matches(user, params):
@@ -69,7 +80,11 @@ def _render_attendance(params: dict, progress: Progress) -> Rendered:
     event, participants = _load(params)
     progress(0, len(participants) + 1)
     content = documents.attendance_pdf(
-        event=event, participants=participants, instansi=_instansi(), printed_on=timezone.localdate()
+        event=event,
+        participants=participants,
+        instansi=_instansi(),
+        printed_on=timezone.localdate(),
+        parts=_parts(event, participants),
     )
     return Rendered(content, documents.document_filename("daftar-hadir", event, "pdf"), PDF)
 
@@ -77,12 +92,14 @@ def _render_attendance(params: dict, progress: Progress) -> Rendered:
 def _render_report(params: dict, progress: Progress) -> Rendered:
     event, participants = _load(params)
     progress(0, len(participants) + 1)
+    sessions = event_sessions(event=event)
     content = documents.report_pdf(
         event=event,
         participants=participants,
-        sessions=event_sessions(event=event),
+        sessions=sessions,
         instansi=_instansi(),
         printed_on=timezone.localdate(),
+        parts=_parts(event, participants, sessions),
     )
     return Rendered(content, documents.document_filename("laporan-kegiatan", event, "pdf"), PDF)
 
@@ -185,7 +202,7 @@ def _invitation_messages(event: Event, participants) -> list:
 
 
 def event_fingerprint(event: Event, *, scope, report: bool = False) -> str:
-    """The state of what an event's documents print (see the module's docstring): four queries, six for
+    """The state of what an event's documents print (see the module's docstring): five queries, seven for
     the report, whatever the number of participants."""
     participants = scope.filter(Participant.objects.filter(event=event), "employee__unit")
     rows = list(
@@ -206,11 +223,17 @@ def event_fingerprint(event: Event, *, scope, report: bool = False) -> str:
         .values_list("pk", "starts_at", "ends_at", "topic", "notes", "instructor__name", "instructor__institution")
     )
     instansi = _fields(Instansi.objects.filter(pk=1).first())
+    # Who came on which day of an event held over several days: a check-in adds a row (a new highest id),
+    # an undo takes one away (one fewer).
+    present = Attendance.objects.filter(participant__in=participants).aggregate(
+        count=Count("pk"), last=Max("pk"), total=Sum("pk")
+    )
     return fingerprint_of(
         _fields(event),
         _fields(event.presiding_official),
         rows,
         sessions,
+        present,
         instansi,
         documents.handover_version(event) if report else None,
         _invitation_messages(event, participants) if report else None,

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from ceremonies.attendance import Part
 from ceremonies.formatting import event_when_in
 from ceremonies.models import Event, Participant, ParticipantStatus, Session
 from ceremonies.selectors import EventCounts, event_counts, invitation_delivery
@@ -37,10 +38,13 @@ class ParticipantRow:
     companion: str
     attended: bool
     souvenir: bool
+    # At an event held over several days: when the person checked in for each day or session (None: not).
+    present: tuple[dt.datetime | None, ...] = ()
 
 
-def participant_rows(participants: list[Participant]) -> list[ParticipantRow]:
-    """Numbered rows with the NIP in its groups ("19860926 201505 1 001") and the companion with relation."""
+def participant_rows(participants: list[Participant], parts: list[Part] | None = None) -> list[ParticipantRow]:
+    """Numbered rows with the NIP in its groups ("19860926 201505 1 001") and the companion with relation;
+    with `parts` (the participants read by selectors.participants_attendance), who came on which day."""
     rows = []
     for number, participant in enumerate(participants, start=1):
         employee = participant.employee
@@ -57,6 +61,7 @@ def participant_rows(participants: list[Participant]) -> list[ParticipantRow]:
                 companion=companion,
                 attended=participant.status == ParticipantStatus.ATTENDED,
                 souvenir=participant.souvenir_at is not None,
+                present=tuple(getattr(participant, "present", {}).get(part.key) for part in parts or ()),
             )
         )
     return rows
@@ -81,14 +86,20 @@ def _render(template_name: str, build_context: Callable[[], dict], instansi) -> 
         return pdf.render_pdf(template_name, build_context(), logo=pdf.logo_name(instansi))
 
 
-def attendance_pdf(*, event: Event, participants: list[Participant], instansi, printed_on: dt.date) -> bytes:
+def attendance_pdf(
+    *, event: Event, participants: list[Participant], instansi, printed_on: dt.date, parts: list[Part] | None = None
+) -> bytes:
     """The daftar hadir: one numbered row per participant with a signature cell, the header row repeated
-    on every page, and the presiding official's block at the end."""
+    on every page, and the presiding official's block at the end. An event held over several days
+    (`parts`) has a signature cell per day or session, with the check-in time of those recorded."""
 
     def context() -> dict:
+        rows = participant_rows(participants, parts)
         return {
             **_base_context(event=event, instansi=instansi, printed_on=printed_on),
-            "rows": participant_rows(participants),
+            "rows": rows,
+            "parts": parts or [],
+            "part_totals": [sum(1 for row in rows if row.present[n]) for n in range(len(parts or []))],
         }
 
     return _render("ceremonies/pdf/attendance.html", context, instansi)
@@ -130,12 +141,13 @@ def report_pdf(
     sessions: list[Session],
     instansi,
     printed_on: dt.date,
+    parts: list[Part] | None = None,
 ) -> bytes:
     """The laporan kegiatan (proof of spending for the finance office): the event's facts and agenda, its
     counts, each attendee with what they received, totals counted from the same rows, the signature."""
 
     def context() -> dict:
-        rows = participant_rows(participants)
+        rows = participant_rows(participants, parts)
         counts: EventCounts = event_counts(participants=participants)
         return {
             **_base_context(event=event, instansi=instansi, printed_on=printed_on),
@@ -147,6 +159,8 @@ def report_pdf(
             "total_attended": sum(1 for row in rows if row.attended),
             "total_souvenirs": sum(1 for row in rows if row.souvenir),
             "sessions": sessions,
+            "parts": parts or [],
+            "part_totals": [sum(1 for row in rows if row.present[n]) for n in range(len(parts or []))],
             "handover_rows": handover_rows(event, participants),
         }
 

@@ -45,6 +45,14 @@ class ParticipantStatus(models.TextChoices):
     ABSENT = "tidak_hadir", _("Absent")
 
 
+class AttendanceBy(models.TextChoices):
+    """How attendance is taken at an event held over several days (ceremonies/attendance.py); a one-day
+    event takes one check-in whatever this says."""
+
+    DAY = "hari", _("Per day")
+    SESSION = "sesi", _("Per agenda session")
+
+
 class OfficialRole(models.TextChoices):
     """The post an official signs money documents for (the kuitansi and the recap of payouts)."""
 
@@ -121,6 +129,16 @@ class Event(models.Model):
         _("capacity"), null=True, blank=True, help_text=_("Most participants (retirees); empty for no limit.")
     )
     status = models.CharField(_("status"), max_length=10, choices=EventStatus.choices, default=EventStatus.DRAFT)
+    attendance_by = models.CharField(
+        _("attendance over several days"),
+        max_length=4,
+        choices=AttendanceBy.choices,
+        default=AttendanceBy.DAY,
+        help_text=_(
+            "A one-day event takes one check-in. An event over several days takes one per day, or one per "
+            "agenda session."
+        ),
+    )
     presiding_official = models.ForeignKey(
         Official,
         verbose_name=_("presiding official"),
@@ -324,6 +342,57 @@ class Participant(models.Model):
         return self.status == ParticipantStatus.ABSENT
 
 
+class Attendance(models.Model):
+    """A participant's presence on one day, or at one agenda session, of an event held over several days
+    (ceremonies/attendance.py): one per participant and day, or participant and session, whoever checks
+    them in and however often. Undoing one deletes it, with the reason in its history.
+
+    Participant.checked_in_at stays "attended at least once" (the first check-in): the pages, documents
+    and certificates that read it keep working. Written only through ceremonies/services/events.py."""
+
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    day = models.DateField(_("day"))
+    session = models.ForeignKey(
+        Session,
+        verbose_name=_("session"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attendances",
+    )
+    checked_in_at = models.DateTimeField(_("checked in at"))
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked in by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["day", "pk"]
+        constraints = [
+            # Two phones checking the same person in for the same day give one row.
+            models.UniqueConstraint(
+                fields=["participant", "day"], condition=Q(session__isnull=True), name="attendance_once_per_day"
+            ),
+            models.UniqueConstraint(
+                fields=["participant", "session"],
+                condition=Q(session__isnull=False),
+                name="attendance_once_per_session",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} ({self.session or self.day})"
+
+
 # --- Check-in operations synced from phones (offline check-in) -----------------------------------------------
 
 
@@ -350,6 +419,9 @@ class CheckinOperation(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=CheckinOperationKind.choices)
     outcome = models.CharField(_("outcome"), max_length=10, choices=CheckinOperationOutcome.choices)
+    # The day or session a check-in was for, by its key (ceremonies/attendance.py); empty for the single
+    # check-in of a one-day event and for souvenirs.
+    part = models.CharField(_("day or session"), max_length=24, blank=True)
     done_at = models.DateTimeField(_("done on the phone at"))
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
     actor = models.ForeignKey(

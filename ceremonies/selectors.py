@@ -8,14 +8,18 @@ fixed number of queries whatever the number of participants.
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from ceremonies import rules
+from ceremonies import attendance, rules
 from ceremonies.feedback import RatingSummary, rating_summary
 from ceremonies.models import (
+    Attendance,
+    AttendanceBy,
     Certificate,
     CertificateBatch,
     CertificateStatus,
@@ -107,6 +111,80 @@ def participant_by_code(*, event: Event, code: str, scope: Scope) -> Participant
 def event_sessions(*, event: Event) -> list[Session]:
     """The agenda with its instructors, in time order (one query)."""
     return list(Session.objects.filter(event=event).select_related("instructor").order_by("starts_at", "pk"))
+
+
+# --- Attendance per day or per session (ceremonies/attendance.py) ----------------------------------------
+
+
+def attendance_parts(*, event: Event, sessions: list[Session] | None = None) -> list[attendance.Part]:
+    """The days or sessions attendance is taken for at `event`, none for a one-day event (a single
+    check-in). Reads the agenda (one query) only when the event is taken per session and the caller has
+    not read it already (`sessions`)."""
+    session_times: list[attendance.SessionTime] = []
+    if event.attendance_by == AttendanceBy.SESSION:
+        if sessions is None:
+            sessions = list(Session.objects.filter(event=event).order_by("starts_at", "pk"))
+        session_times = [attendance.SessionTime(s.pk, s.starts_at, s.ends_at, s.topic) for s in sessions]
+    return attendance.event_parts(
+        attendance_by=event.attendance_by,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        sessions=session_times,
+        tz=ZoneInfo(settings.TIME_ZONE),
+    )
+
+
+def part_key(row_day: dt.date, session_id: int | None) -> str:
+    """The key of the part an Attendance row is for (ceremonies/attendance.py)."""
+    return f"{attendance.SESSION_KEY_PREFIX}{session_id}" if session_id else row_day.isoformat()
+
+
+def participants_attendance(*, participants: list[Participant], parts: list[attendance.Part]) -> None:
+    """Set on each participant `present` ({part key: check-in time}) for the event's days or sessions
+    (one query; none for a one-day event, where the single check-in is Participant.checked_in_at)."""
+    present: dict[int, dict[str, dt.datetime]] = defaultdict(dict)
+    if parts and participants:
+        rows = Attendance.objects.filter(participant__in=[p.pk for p in participants]).values_list(
+            "participant_id", "day", "session_id", "checked_in_at"
+        )
+        for participant_id, day, session_id, checked_in_at in rows:
+            present[participant_id][part_key(day, session_id)] = checked_in_at
+    for participant in participants:
+        participant.present = present.get(participant.pk, {})
+
+
+@dataclass(frozen=True)
+class AttendanceCell:
+    part: attendance.Part
+    checked_in_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class AttendanceGridRow:
+    participant: Participant
+    cells: list[AttendanceCell]
+    days_present: int
+
+
+@dataclass(frozen=True)
+class AttendanceGrid:
+    """Who came on which day (or to which session): a row per participant, a column per part, the number
+    present under each column."""
+
+    parts: list[attendance.Part]
+    rows: list[AttendanceGridRow]
+    totals: list[int]
+
+
+def attendance_grid(*, participants: list[Participant], parts: list[attendance.Part]) -> AttendanceGrid:
+    """The grid of `participants` (read with participants_attendance) over `parts` (no query)."""
+    rows = []
+    for participant in participants:
+        present = getattr(participant, "present", {})
+        cells = [AttendanceCell(part, present.get(part.key)) for part in parts]
+        rows.append(AttendanceGridRow(participant, cells, sum(1 for cell in cells if cell.checked_in_at)))
+    totals = [sum(1 for row in rows if row.cells[n].checked_in_at) for n in range(len(parts))]
+    return AttendanceGrid(parts=parts, rows=rows, totals=totals)
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,25 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ceremonies import attendance, rules
 from ceremonies import certificates as certificate_texts
-from ceremonies import rules
 from ceremonies.exceptions import CeremonyError
-from ceremonies.models import Event, EventStatus, Instructor, Official, Participant, ParticipantStatus, Session
+from ceremonies.models import (
+    Attendance,
+    Event,
+    EventStatus,
+    Instructor,
+    Official,
+    Participant,
+    ParticipantStatus,
+    Session,
+)
+from ceremonies.selectors import attendance_parts
 from employees.models import Employee, UnitKerja
 from employees.scope import staff_scope
 from purna.history import history_note, history_user
@@ -43,6 +54,7 @@ EVENT_FIELDS = {
     "print_offset_y_mm",
     "certificate_wording",
     "certificate_logo",
+    "attendance_by",
 }
 SESSION_FIELDS = {"starts_at", "ends_at", "topic", "instructor", "notes"}
 
@@ -65,6 +77,7 @@ class EventFields(TypedDict, total=False):
     certificate_wording: str
     # An upload, a stored name, or False when the form's "clear" box is ticked.
     certificate_logo: File | str | Literal[False] | None
+    attendance_by: str
 
 
 class SessionFields(TypedDict, total=False):
@@ -154,6 +167,18 @@ def event_update(
         event_change_check(event=locked, actor=actor)
         if locked.status == EventStatus.CLOSED:
             raise CeremonyError(_("This event is closed and can no longer be changed."))
+        if (
+            "attendance_by" in changes
+            and changes["attendance_by"] != locked.attendance_by
+            and Attendance.objects.filter(participant__event=locked).exists()
+        ):
+            raise CeremonyError(
+                errors={
+                    "attendance_by": [
+                        _("Attendance has already been taken for this event: how it is taken can no longer change.")
+                    ]
+                }
+            )
         for name, value in changes.items():
             setattr(locked, name, value)
         event_validate(event=locked, actor=actor)
@@ -220,6 +245,8 @@ def session_delete(*, session: Session, actor: User) -> None:
         event_change_check(event=locked, actor=actor)
         if locked.status == EventStatus.CLOSED:
             raise CeremonyError(_("This event is closed and can no longer be changed."))
+        if Attendance.objects.filter(session=session).exists():
+            raise CeremonyError(_("Attendance has been taken at this session: it stays on the agenda."))
         session.delete()
 
 
@@ -324,31 +351,81 @@ def participant_remove(*, participant: Participant, actor: User) -> None:
 # --- On the day ------------------------------------------------------------------------------------------
 
 
+def _part(event: Event, key: str | None, at: dt.datetime) -> attendance.Part | None:
+    """The day or session a check-in (or its undo) at `event` is for: None for a one-day event, which
+    takes a single check-in; CeremonyError when `key` names no part of the event."""
+    parts = attendance_parts(event=event)
+    if not parts:
+        return None
+    part = attendance.part_chosen(parts, key, at)
+    if part is None:
+        raise CeremonyError(_("This day or session is not part of this event."))
+    return part
+
+
+def _attendance_of(participant: Participant, part: attendance.Part) -> QuerySet[Attendance]:
+    if part.session_id is not None:
+        return Attendance.objects.filter(participant=participant, session_id=part.session_id)
+    return Attendance.objects.filter(participant=participant, day=part.day, session__isnull=True)
+
+
+def _mark_attended(participant: Participant, actor: User, at: dt.datetime, reason: str) -> None:
+    """The participant attended the event (at least once): their status and first check-in time."""
+    if participant.status == ParticipantStatus.ATTENDED:
+        if participant.checked_in_at is None or at < participant.checked_in_at:
+            # A phone's check-in of an earlier day, synced after a later one: the first one counts.
+            participant.checked_in_at = at
+            history_note(participant, actor=actor, reason=reason)
+            participant.save()
+        return
+    participant.status = ParticipantStatus.ATTENDED
+    participant.checked_in_at = at
+    participant.checked_in_by = history_user(actor)
+    history_note(participant, actor=actor, reason=reason)
+    participant.save()
+
+
 def participant_check_in(
-    *, participant: Participant, actor: User, now: dt.datetime | None = None
+    *, participant: Participant, actor: User, now: dt.datetime | None = None, part: str | None = None
 ) -> tuple[Participant, bool]:
     """Mark a participant present; (participant, True) if this call did it, False if they already were.
 
-    Checking in twice (two staff, a double tap, a QR scanned again) changes nothing the second time.
+    An event held over several days takes attendance per day or per session (ceremonies/attendance.py):
+    `part` names the day or session (its key), else the one under way at `now`; the participant attended
+    the event from their first one on. A one-day event takes a single check-in and ignores `part`.
+    Checking in twice (two staff, a double tap, a QR scanned again, two phones syncing) changes nothing
+    the second time: the participant's row is locked first.
     """
+    now = now or timezone.now()
     with transaction.atomic():
         locked = _participant_locked(participant)
         event_change_check(event=locked.event, actor=actor)
-        if locked.status == ParticipantStatus.ATTENDED:
+        chosen = _part(locked.event, part, now)
+        if chosen is None:
+            if locked.status == ParticipantStatus.ATTENDED:
+                return locked, False
+        elif _attendance_of(locked, chosen).exists():
             return locked, False
         if not rules.attendance_allowed(locked.event.status):
             raise CeremonyError(_("Attendance is taken once the event is published, until it is closed."))
-        locked.status = ParticipantStatus.ATTENDED
-        locked.checked_in_at = now or timezone.now()
-        locked.checked_in_by = history_user(actor)
-        history_note(locked, actor=actor, reason="check-in")
-        locked.save()
+        if chosen is not None:
+            row = Attendance(
+                participant=locked,
+                day=chosen.day,
+                session_id=chosen.session_id,
+                checked_in_at=now,
+                checked_in_by=history_user(actor),
+            )
+            history_note(row, actor=actor, reason="check-in")
+            row.save()
+        _mark_attended(locked, actor, now, "check-in" if chosen is None else f"check-in ({chosen.key})")
     return locked, True
 
 
-def participants_check_in_all(*, event: Event, actor: User) -> int:
+def participants_check_in_all(*, event: Event, actor: User, part: str | None = None) -> int:
     """Mark every participant of the event in the actor's scope present (those already present are left
-    as they are); returns how many were marked."""
+    as they are), for the day or session `part` names (else the one under way) when the event takes
+    attendance per day or session; returns how many were marked."""
     scope = staff_scope(actor)
     with transaction.atomic():
         locked = _event_locked(event)
@@ -356,16 +433,29 @@ def participants_check_in_all(*, event: Event, actor: User) -> int:
         if not rules.attendance_allowed(locked.status):
             raise CeremonyError(_("Attendance is taken once the event is published, until it is closed."))
         now = timezone.now()
+        chosen = _part(locked, part, now)
+        pending = Participant.objects.select_for_update().filter(event=locked)
+        if chosen is None:
+            pending = pending.exclude(status=ParticipantStatus.ATTENDED)
+        elif chosen.session_id is not None:
+            pending = pending.exclude(attendances__session_id=chosen.session_id)
+        else:
+            pending = pending.exclude(
+                pk__in=Attendance.objects.filter(day=chosen.day, session__isnull=True).values("participant_id")
+            )
         marked = 0
-        pending = (
-            Participant.objects.select_for_update().filter(event=locked).exclude(status=ParticipantStatus.ATTENDED)
-        )
         for participant in scope.filter(pending, "employee__unit"):
-            participant.status = ParticipantStatus.ATTENDED
-            participant.checked_in_at = now
-            participant.checked_in_by = history_user(actor)
-            history_note(participant, actor=actor, reason="check-in (all)")
-            participant.save()
+            if chosen is not None:
+                row = Attendance(
+                    participant=participant,
+                    day=chosen.day,
+                    session_id=chosen.session_id,
+                    checked_in_at=now,
+                    checked_in_by=history_user(actor),
+                )
+                history_note(row, actor=actor, reason="check-in (all)")
+                row.save()
+            _mark_attended(participant, actor, now, "check-in (all)")
             marked += 1
     return marked
 
@@ -420,15 +510,35 @@ def _status_before_check_in(participant: Participant) -> str:
 
 
 def participant_check_in_undo(
-    *, participant: Participant, actor: User, reason: str, now: dt.datetime | None = None
+    *, participant: Participant, actor: User, reason: str, now: dt.datetime | None = None, part: str | None = None
 ) -> Participant:
     """Take back a check-in made by mistake, with the reason in the history, on the event's day only; the
-    participant goes back to the status they had before."""
+    participant goes back to the status they had before.
+
+    At an event taken per day or session, the check-in of the day or session `part` names (else the one
+    under way) is taken back; the participant stays "attended" while another day or session holds them,
+    with the first of those as their check-in time."""
+    now = now or timezone.now()
     with transaction.atomic():
         locked = _participant_locked(participant)
         event_change_check(event=locked.event, actor=actor)
         reason = _undo_check(locked, reason, now)
-        if locked.status != ParticipantStatus.ATTENDED:
+        chosen = _part(locked.event, part, now)
+        if chosen is not None:
+            row = _attendance_of(locked, chosen).first()
+            if row is None:
+                raise CeremonyError(
+                    _("This participant is not checked in for %(part)s.") % {"part": chosen.short_label}
+                )
+            history_note(row, actor=actor, reason=f"check-in undone: {reason}")
+            row.delete()
+            first = Attendance.objects.filter(participant=locked).order_by("checked_in_at").first()
+            if first is not None:
+                locked.checked_in_at = first.checked_in_at
+                history_note(locked, actor=actor, reason=f"check-in ({chosen.key}) undone: {reason}")
+                locked.save()
+                return locked
+        elif locked.status != ParticipantStatus.ATTENDED:
             raise CeremonyError(_("This participant is not checked in."))
         locked.status = _status_before_check_in(locked)
         locked.checked_in_at = None

@@ -40,14 +40,27 @@ def _event(request: HttpRequest, pk: int) -> Event:
 @never_cache
 @permission_required("ceremonies.change_event", raise_exception=True)
 def checkin_data_view(request: HttpRequest, pk: int) -> JsonResponse:
-    """The event's participants for the phone to keep (two queries: the event, the participants)."""
+    """The event's participants for the phone to keep (two queries: the event, the participants), and at an
+    event held over several days its days or sessions with who is checked in for which (one query more,
+    two when taken per session)."""
     event = _event(request, pk)
     participants = selectors.event_participants(event=event, scope=staff_scope(request.user))
+    parts = selectors.attendance_parts(event=event)
+    selectors.participants_attendance(participants=participants, parts=parts)
     return JsonResponse(
         {
             "event": event.pk,
             "attendance_open": rules.attendance_allowed(event.status),
             "generated_at": timezone.now().isoformat(),
+            "parts": [
+                {
+                    "key": part.key,
+                    "label": part.label,
+                    "start": part.starts_at.isoformat(),
+                    "end": part.ends_at.isoformat(),
+                }
+                for part in parts
+            ],
             "participants": [
                 {
                     "id": participant.pk,
@@ -58,6 +71,7 @@ def checkin_data_view(request: HttpRequest, pk: int) -> JsonResponse:
                     "checked_in": participant.has_attended,
                     "checked_in_at": participant.checked_in_at.isoformat() if participant.checked_in_at else None,
                     "souvenir": participant.souvenir_at is not None,
+                    "present": sorted(participant.present),
                 }
                 for participant in participants
             ],

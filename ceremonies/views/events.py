@@ -7,6 +7,7 @@ form errors or messages, redirect.
 """
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from csp.constants import SELF
 from csp.decorators import csp_update
@@ -23,7 +24,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, TemplateView
 
-from ceremonies import rules, selectors
+from ceremonies import attendance, rules, selectors
 from ceremonies.exceptions import CeremonyError
 from ceremonies.formatting import event_when_in
 from ceremonies.forms import CohortForm, CompanionForm, EventForm, SessionForm
@@ -91,12 +92,16 @@ class EventDetailView(PermissionRequiredMixin, TemplateView):
         participants = selectors.event_participants(event=event, scope=scope)
         counts = selectors.event_counts(participants=participants)
         taken = selectors.event_places_taken(event=event) if event.capacity else None
+        sessions = selectors.event_sessions(event=event)
+        parts = selectors.attendance_parts(event=event, sessions=sessions)
+        selectors.participants_attendance(participants=participants, parts=parts)
         return super().get_context_data(
             event=event,
             participants=participants,
             counts=counts,
             delivery=selectors.invitation_delivery(participants=participants),
-            sessions=selectors.event_sessions(event=event),
+            sessions=sessions,
+            attendance_grid=selectors.attendance_grid(participants=participants, parts=parts),
             signatories=list(event.signatories.all()),
             places_left=rules.capacity_left(event.capacity, taken or 0),
             # (status, what its button says, whether it is a step back)
@@ -365,14 +370,41 @@ def participant_view(request: HttpRequest, pk: int) -> HttpResponse:
 # --- On the day: check-in from a phone or tablet -------------------------------------------------------
 
 
+# The form field (and query parameter) that names the day or session checked in for (attendance.py keys).
+PART_FIELD = "kehadiran"
+
+
+def _checkin_part(event: Event, key: str | None) -> tuple[list[attendance.Part], attendance.Part | None]:
+    """The event's days or sessions, and the one the page checks in for: the one `key` names, else the one
+    under way (none for a one-day event)."""
+    parts = selectors.attendance_parts(event=event)
+    part = (attendance.part_get(parts, key) if key else None) or attendance.part_at(parts, timezone.now())
+    return parts, part
+
+
+def _checkin_marks(participants: list[Participant], parts: list[attendance.Part], part: attendance.Part | None) -> int:
+    """Set on each participant when they checked in for `part` (or, for a one-day event, at all) as
+    `present_at`; returns how many did (one query at an event taken per day or session)."""
+    selectors.participants_attendance(participants=participants, parts=parts)
+    for participant in participants:
+        if part is None:
+            participant.present_at = participant.checked_in_at if participant.has_attended else None
+        else:
+            participant.present_at = participant.present.get(part.key)
+    return sum(1 for participant in participants if participant.present_at)
+
+
 @permission_required("ceremonies.change_event", raise_exception=True)
 # The QR scanner (static/js/vendor/qr-scanner) decodes in a worker started from a blob: URL, and reads a
 # photo of an invitation through a blob: image.
 @csp_update({"worker-src": [SELF, "blob:"], "img-src": ["blob:"]})
 def checkin_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The check-in page: large buttons, a search by name or NIP, the counts; works on a phone."""
+    """The check-in page: large buttons, a search by name or NIP, the counts; works on a phone. At an event
+    held over several days, for the day or session chosen (the one under way by default)."""
     event = _event(request, pk, for_change=True)
     everyone = selectors.event_participants(event=event, scope=staff_scope(request.user))
+    parts, part = _checkin_part(event, request.GET.get(PART_FIELD))
+    attended = _checkin_marks(everyone, parts, part)
     search = request.GET.get("q", "").strip()
     participants = everyone
     if search:
@@ -387,7 +419,9 @@ def checkin_view(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "event": event,
         "participants": participants,
-        "counts": selectors.event_counts(participants=everyone),
+        "counts": {"attended": attended, "total": len(everyone)},
+        "parts": parts,
+        "part": part,
         "search": search,
         "attendance_open": rules.attendance_allowed(event.status),
         "undo_open": _undo_open(event),
@@ -404,15 +438,23 @@ def _undo_open(event: Event) -> bool:
 def _checkin_row(request: HttpRequest, participant: Participant) -> HttpResponse:
     """The participant's row after htmx checked them in, with the page's counts swapped out of band."""
     everyone = selectors.event_participants(event=participant.event, scope=staff_scope(request.user))
+    parts, part = _checkin_part(participant.event, request.POST.get(PART_FIELD))
+    attended = _checkin_marks(everyone, parts, part)
+    participant = next((p for p in everyone if p.pk == participant.pk), participant)
     context = {
         "participant": participant,
         "event": participant.event,
+        "part": part,
         "attendance_open": True,
         "undo_open": _undo_open(participant.event),
-        "counts": selectors.event_counts(participants=everyone),
+        "counts": {"attended": attended, "total": len(everyone)},
         "counts_oob": True,
     }
     return render(request, "ceremonies/_checkin_row.html", context)
+
+
+def _part_key(request: HttpRequest) -> str | None:
+    return request.POST.get(PART_FIELD) or None
 
 
 @require_POST
@@ -420,7 +462,9 @@ def _checkin_row(request: HttpRequest, participant: Participant) -> HttpResponse
 def participant_check_in_view(request: HttpRequest, pk: int) -> HttpResponse:
     participant = _participant(request, pk, for_change=True)
     try:
-        participant, changed = services.participant_check_in(participant=participant, actor=request.user)
+        participant, changed = services.participant_check_in(
+            participant=participant, actor=request.user, part=_part_key(request)
+        )
     except CeremonyError as error:
         if request.htmx:
             return HttpResponse(" ".join(error.messages), status=409)
@@ -437,8 +481,12 @@ def participant_check_in_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _back_query(request: HttpRequest) -> str:
-    search = request.POST.get("q", "").strip()
-    return f"?q={search}" if search else ""
+    query = {
+        name: value
+        for name, value in (("q", request.POST.get("q", "").strip()), (PART_FIELD, request.POST.get(PART_FIELD, "")))
+        if value
+    }
+    return "?" + urlencode(query) if query else ""
 
 
 @require_POST
@@ -460,11 +508,13 @@ def souvenir_view(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("ceremonies:checkin", args=[participant.event_id]) + _back_query(request))
 
 
-def _undo(request: HttpRequest, pk: int, undo: Callable[..., Participant], done_message: str) -> HttpResponse:
+def _undo(
+    request: HttpRequest, pk: int, undo: Callable[..., Participant], done_message: str, **extra: object
+) -> HttpResponse:
     """Take back a check-in or a souvenir (`undo`, a service) with the reason the form gives."""
     participant = _participant(request, pk, for_change=True)
     try:
-        participant = undo(participant=participant, actor=request.user, reason=request.POST.get("reason", ""))
+        participant = undo(participant=participant, actor=request.user, reason=request.POST.get("reason", ""), **extra)
     except CeremonyError as error:
         if request.htmx:
             return HttpResponse(" ".join(error.messages), status=409)
@@ -479,7 +529,13 @@ def _undo(request: HttpRequest, pk: int, undo: Callable[..., Participant], done_
 @require_POST
 @permission_required("ceremonies.change_event", raise_exception=True)
 def participant_check_in_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _undo(request, pk, services.participant_check_in_undo, _("The check-in of %(name)s was undone."))
+    return _undo(
+        request,
+        pk,
+        services.participant_check_in_undo,
+        _("The check-in of %(name)s was undone."),
+        part=_part_key(request),
+    )
 
 
 @require_POST
@@ -493,7 +549,7 @@ def souvenir_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
 def check_in_all_view(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(request, pk, for_change=True)
     try:
-        marked = services.participants_check_in_all(event=event, actor=request.user)
+        marked = services.participants_check_in_all(event=event, actor=request.user, part=_part_key(request))
     except CeremonyError as error:
         _error_messages(request, error)
     else:
@@ -501,7 +557,7 @@ def check_in_all_view(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             ngettext("%(n)d participant marked present.", "%(n)d participants marked present.", marked) % {"n": marked},
         )
-    return redirect("ceremonies:checkin", pk=pk)
+    return HttpResponseRedirect(reverse("ceremonies:checkin", args=[pk]) + _back_query(request))
 
 
 @permission_required("ceremonies.change_event", raise_exception=True)
@@ -524,8 +580,15 @@ def checkin_code_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             else:
                 messages.info(request, _("%(name)s was already checked in.") % {"name": name})
         return redirect("ceremonies:checkin", pk=pk)
+    parts, part = _checkin_part(event, None)
+    _checkin_marks([participant], parts, part)
     return render(
         request,
         "ceremonies/checkin_code.html",
-        {"event": event, "participant": participant, "attendance_open": rules.attendance_allowed(event.status)},
+        {
+            "event": event,
+            "participant": participant,
+            "part": part,
+            "attendance_open": rules.attendance_allowed(event.status),
+        },
     )

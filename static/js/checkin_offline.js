@@ -7,6 +7,10 @@
 //     "Send now"). The server records each id once, so sending twice or two phones for one person give
 //     one check-in; its answer for each operation (done, already, undone meanwhile...) is shown here.
 //   - Online, the page works as before (htmx posts each tap), except scans, which go through the queue.
+//   - At an event held over several days, staff pick the day (or session) they check in for (the one
+//     under way by default, chosen here too, so that a page stored yesterday opens on today); each
+//     check-in is queued with the key of its day or session ("part"), and a person is "present" on the
+//     page when checked in for the part chosen.
 // Money hand-over is not queued: it needs a signal (its page asks for a confirmation with the amount).
 (function () {
   "use strict";
@@ -15,7 +19,8 @@
   var D = root.dataset;
   var EVENT = Number(D.event);
   var BATCH = 100;
-  var participants = {}; // id -> {id, name, nip, unit, code, checked_in, souvenir}
+  var participants = {}; // id -> {id, name, nip, unit, code, checked_in, souvenir, present: [part keys]}
+  var PART = D.part || ""; // the day or session checked in for; "" for a one-day event
   var loaded = false;
   var syncing = false;
 
@@ -66,6 +71,11 @@
   // --- What the page shows -----------------------------------------------------------------------------
   function text(name) { return D["text" + name] || ""; }
 
+  // Checked in for the part chosen (a one-day event: at all).
+  function isPresent(p) {
+    return PART ? (p.present || []).indexOf(PART) !== -1 : !!p.checked_in;
+  }
+
   function showStatus() {
     byEvent("queue").then(function (queue) {
       document.getElementById("checkin-pending").textContent = String(queue.length);
@@ -81,7 +91,7 @@
     if (markAll) markAll.classList.toggle("d-none", !navigator.onLine);
     if (!loaded) return;
     var all = Object.keys(participants).map(function (id) { return participants[id]; });
-    var attended = all.filter(function (p) { return p.checked_in; }).length;
+    var attended = all.filter(isPresent).length;
     var counts = document.getElementById("checkin-counts");
     if (counts) counts.textContent = text("Counts").replace("{attended}", attended).replace("{total}", all.length);
   }
@@ -131,7 +141,7 @@
   function drawActions(row, p, pending) {
     var actions = row.querySelector(".checkin-actions");
     actions.textContent = "";
-    if (p.checked_in) {
+    if (isPresent(p)) {
       actions.appendChild(element("span", "btn btn-lg btn-success disabled",
         "✓ " + text("Present") + (pending.check_in ? " (" + text("Queued") + ")" : "")));
     } else if (D.attendanceOpen === "1") {
@@ -154,7 +164,11 @@
 
   function pendingFor(queue, id) {
     var pending = {};
-    queue.forEach(function (op) { if (op.participant === id) pending[op.kind] = true; });
+    queue.forEach(function (op) {
+      if (op.participant !== id) return;
+      if (op.kind === "check_in" && (op.part || "") !== PART) return; // another day or session
+      pending[op.kind] = true;
+    });
     return pending;
   }
 
@@ -193,12 +207,17 @@
   function enqueue(kind, id, code) {
     var op = {
       id: crypto.randomUUID(), event: EVENT, kind: kind, participant: id, code: code || "",
-      at: new Date().toISOString(),
+      at: new Date().toISOString(), part: kind === "check_in" ? PART : "",
     };
     return store("queue", "readwrite").then(function (s) { return done(s.add(op)); }).then(function () {
       var p = participants[id];
       if (p) {
-        if (kind === "check_in") p.checked_in = true; else p.souvenir = true;
+        if (kind === "check_in") {
+          p.checked_in = true;
+          p.present = (p.present || []).concat(PART ? [PART] : []);
+        } else {
+          p.souvenir = true;
+        }
         return saveParticipant(p);
       }
     }).then(function () {
@@ -219,7 +238,7 @@
         credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRFToken": D.csrf },
         body: JSON.stringify({ operations: batch.map(function (op) {
-          return { id: op.id, kind: op.kind, participant: op.participant, code: op.code, at: op.at };
+          return { id: op.id, kind: op.kind, participant: op.participant, code: op.code, at: op.at, part: op.part || "" };
         }) }),
       }).then(function (response) {
         if (!response.ok) {
@@ -251,6 +270,7 @@
         if (p) {
           p.checked_in = result.checked_in;
           p.souvenir = result.souvenir;
+          p.present = result.present || [];
           saveParticipant(p);
           ids.push(p.id);
         }
@@ -294,7 +314,7 @@
     var row = rowOf(found);
     row.classList.remove("d-none");
     row.scrollIntoView({ block: "center" });
-    if (found.checked_in) { say("✓ " + found.name, "info"); return; }
+    if (isPresent(found)) { say("✓ " + found.name, "info"); return; }
     say("✓ " + found.name, "success");
     enqueue("check_in", found.id, code);
   }
@@ -323,7 +343,7 @@
   function differs(id) {
     var row = document.getElementById("hadir-" + id);
     if (!row) return false;
-    return !!row.querySelector(".btn-success") !== !!participants[id].checked_in
+    return !!row.querySelector(".btn-success") !== isPresent(participants[id])
       || !!row.querySelector(".btn-outline-success") !== !!participants[id].souvenir;
   }
 
@@ -336,9 +356,12 @@
           return byEvent("queue").then(function (queue) {
             // What this phone did and has not sent yet stays on top of what the server says.
             body.participants.forEach(function (p) {
-              var pending = pendingFor(queue, p.id);
-              if (pending.check_in) p.checked_in = true;
-              if (pending.souvenir) p.souvenir = true;
+              queue.forEach(function (op) {
+                if (op.participant !== p.id) return;
+                if (op.kind === "souvenir") { p.souvenir = true; return; }
+                p.checked_in = true;
+                if (op.part && p.present.indexOf(op.part) === -1) p.present.push(op.part);
+              });
             });
             return saveParticipants(body.participants).then(function () { return body.participants; });
           });
@@ -354,7 +377,7 @@
       var ids = {};
       queue.forEach(function (op) { ids[op.participant] = true; });
       Object.keys(participants).forEach(function (id) {
-        if (!navigator.onLine || (redrawAll && differs(id))) ids[id] = true;
+        if (!navigator.onLine || PART !== D.part || (redrawAll && differs(id))) ids[id] = true;
       });
       return redraw(Object.keys(ids).map(Number));
     }).then(function () {
@@ -389,16 +412,54 @@
   var searchField = document.getElementById("checkin-search");
   if (searchField) searchField.addEventListener("input", function () { search(searchField.value); });
   window.addEventListener("online", function () { showStatus(); sync(); });
-  window.addEventListener("offline", function () {
-    showStatus();
-    // Rows served by the server post their forms; offline, every row is drawn from IndexedDB instead.
-    byEvent("queue").then(function (queue) {
+  // Rows served by the server post their forms; offline (or for another day than the page was served
+  // for), every row is drawn from IndexedDB instead.
+  function redrawRows() {
+    return byEvent("queue").then(function (queue) {
       Object.keys(participants).forEach(function (id) {
         var row = document.getElementById("hadir-" + id);
         if (row) drawActions(row, participants[id], pendingFor(queue, Number(id)));
       });
+      showStatus();
     });
+  }
+  window.addEventListener("offline", function () {
+    showStatus();
+    redrawRows();
   });
+
+  // --- The day or session checked in for ---------------------------------------------------------------
+  var partField = document.getElementById("checkin-part");
+  function partUnderWay() {
+    // The same rule as ceremonies/attendance.py part_at: under way, else the next one, else the last.
+    var now = Date.now();
+    var options = Array.prototype.slice.call(partField.options);
+    var current = options.filter(function (o) {
+      return Date.parse(o.dataset.start) <= now && now < Date.parse(o.dataset.end);
+    })[0] || options.filter(function (o) { return Date.parse(o.dataset.start) > now; })[0];
+    return (current || options[options.length - 1]).value;
+  }
+  function partChoose(key) {
+    PART = key;
+    partField.value = key;
+    root.querySelectorAll("input[name=kehadiran]").forEach(function (input) { input.value = key; });
+    var url = new URL(location.href);
+    url.searchParams.set("kehadiran", key);
+    history.replaceState(null, "", url.pathname + url.search);
+  }
+  if (partField) {
+    var asked = new URLSearchParams(location.search).get("kehadiran");
+    var known = Array.prototype.some.call(partField.options, function (o) { return o.value === asked; });
+    // The page stored on the phone was served for the day it was stored: the URL's choice, else today's.
+    var chosen = known ? asked : partUnderWay();
+    if (chosen !== PART) partChoose(chosen);
+    document.getElementById("checkin-part-show").classList.add("d-none");
+    partField.addEventListener("change", function () {
+      if (navigator.onLine) { partField.form.submit(); return; }
+      partChoose(partField.value);
+      redrawRows();
+    });
+  }
   // A row htmx swapped in (a tap or an undo made online): the list kept on the phone follows it.
   document.addEventListener("htmx:afterSwap", function () {
     root.querySelectorAll(".checkin-row").forEach(function (row) {
@@ -406,8 +467,14 @@
       if (!p || !row.querySelector("form, .btn-success, .btn-outline-success")) return;
       var checkedIn = !!row.querySelector(".btn-success");
       var souvenir = !!row.querySelector(".btn-outline-success");
-      if (p.checked_in !== checkedIn || p.souvenir !== souvenir) {
-        p.checked_in = checkedIn;
+      if (isPresent(p) !== checkedIn || p.souvenir !== souvenir) {
+        if (PART) {
+          p.present = (p.present || []).filter(function (key) { return key !== PART; });
+          if (checkedIn) p.present.push(PART);
+          p.checked_in = p.present.length > 0;
+        } else {
+          p.checked_in = checkedIn;
+        }
         p.souvenir = souvenir;
         saveParticipant(p);
       }

@@ -47,6 +47,7 @@ def event_form(unit, official, **changes) -> dict:
         "ends_at_0": "2027-04-21",
         "ends_at_1": "12:00:00",
         "venue": "Aula Pemkot",
+        "attendance_by": "hari",
         "organizer": unit.pk,
         "capacity": "30",
         "presiding_official": official.pk,

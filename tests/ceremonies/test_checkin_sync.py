@@ -67,7 +67,8 @@ def test_the_phone_downloads_the_participants_in_a_fixed_number_of_queries(
     with django_assert_num_queries(8):
         assert len(operator_client.get(url).json()["participants"]) == 8
     first = response.json()["participants"][0]
-    assert set(first) == {"id", "name", "nip", "unit", "code", "checked_in", "checked_in_at", "souvenir"}
+    assert set(first) == {"id", "name", "nip", "unit", "code", "checked_in", "checked_in_at", "souvenir", "present"}
+    assert response.json()["parts"] == []  # a one-day event: a single check-in
     assert {p["code"] for p in response.json()["participants"]} == {p.checkin_code for p in people}
 
 

@@ -7,6 +7,7 @@ and the main action is reached and pressed with the keyboard alone.
 axe-core is tests/assets/axe.min.js (npm's axe-core, MPL-2.0, committed so that the tests need no network):
 see AXE_VERSION. Screenshots go to var/screenshots/a11y-*.png."""
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,11 +17,12 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from sesame.utils import get_query_string
 
 from benefits.services import receipts as services_receipts
 from ceremonies.feedback import FeedbackAnswer
-from ceremonies.models import ParticipantStatus
+from ceremonies.models import EventKind, ParticipantStatus
 from ceremonies.services.events import participant_check_in, souvenir_hand
 from ceremonies.services.feedback import training_feedback_save
 from ceremonies.services.invitations import rsvp_path
@@ -29,7 +31,7 @@ from portal.views import SESAME_BACKEND
 from purna import roles
 from tests.ceremonies.feedback_helpers import attend, ended_training
 from tests.ceremonies.helpers import tamper
-from tests.factories import EmployeeFactory, ParticipantFactory, UnitKerjaFactory, UserFactory
+from tests.factories import EmployeeFactory, EventFactory, ParticipantFactory, UnitKerjaFactory, UserFactory
 from tests.portal.conftest import retiree_with_papers
 from tests.purna.matrix_world import World, build_world
 
@@ -75,6 +77,22 @@ def _one_checked_in(world: World) -> None:
     present = ParticipantFactory(event=world.event, employee=EmployeeFactory(unit=world.unit_a))
     participant_check_in(participant=present, actor=world.users["adm@A"])
     souvenir_hand(participant=present, actor=world.users["adm@A"])
+
+
+def _two_day_training(world: World):
+    """A training of unit A today and tomorrow (attendance per day), one of its two participants present
+    today."""
+    today = timezone.localdate()
+    training = EventFactory(
+        organizer=world.unit_a,
+        kind=EventKind.TRAINING,
+        starts_at=timezone.make_aware(dt.datetime.combine(today, dt.time(8))),
+        ends_at=timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time(16))),
+    )
+    present = ParticipantFactory(event=training, employee=EmployeeFactory(unit=world.unit_a))
+    ParticipantFactory(event=training, employee=EmployeeFactory(unit=world.unit_a))
+    participant_check_in(participant=present, actor=world.users["adm@A"])
+    return training
 
 
 def _feedback_form(world: World) -> str:
@@ -144,6 +162,18 @@ SCREENS = [
         lambda w: reverse("ceremonies:checkin", args=[w.event.pk]),
         phone=True,
         prepare=_one_checked_in,
+    ),
+    Screen(
+        "checkin-training-days",
+        "staff",
+        lambda w: reverse("ceremonies:checkin", args=[_two_day_training(w).pk]),
+        phone=True,
+    ),
+    Screen(
+        "event-attendance-grid",
+        "staff",
+        lambda w: reverse("ceremonies:detail", args=[_two_day_training(w).pk]) + "?tab=kehadiran",
+        phone=False,
     ),
     Screen(
         "checkin-code",
