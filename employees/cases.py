@@ -26,6 +26,9 @@ Rules implemented (DESIGN.md section 5, "Retirement kinds" and "Pension proposal
 - Which employee status follows from a kind: a death is recorded as soon as the record is opened; at
   the end a PPPK whose contract ended has left the service (PPPK receive no pension), the dead stay
   deceased and everyone else is retired.
+- A pensiun terusan (a pensioner who dies) is opened only for a retired employee, and a death in
+  service only for one in service: each is told which record the other is. Its proposal continues the
+  pensioner's done record (one record per employee), which is why a done record can be reopened for it.
 - Documents are accepted as PDF, JPEG or PNG only, recognised by their content (magic bytes), never by
   their name; a PDF that carries JavaScript or launch actions is refused (purna/uploads.py).
 
@@ -78,6 +81,8 @@ NEEDS_REASON: frozenset[tuple[str, str]] = frozenset(
 )
 
 DEATH_KINDS: frozenset[str] = frozenset({RetirementKind.DEATH, RetirementKind.KILLED})
+# Every death: in service, or of a pensioner (pensiun terusan).
+DECEASED_KINDS: frozenset[str] = DEATH_KINDS | {RetirementKind.PENSIONER_DEATH}
 # Kinds whose TMT follows from a decision taken late; their proposal deadline is floored (see proposal_due).
 LATE_DECISION_GRACE_MONTHS = 1
 
@@ -277,14 +282,75 @@ def decision_errors(facts: StepFacts, *, proposed_on: dt.date | None, today: dt.
 
 
 def in_service_check(*, kind: str, employee_status: str) -> None:
-    """CaseError unless a record of `kind` can be opened for an employee in `employee_status`: in service
-    (active or on MPP), or already recorded as deceased for a death."""
+    """CaseError unless a record of `kind` can be opened for an employee in `employee_status`.
+
+    A pensiun terusan is the death of a pensioner: only for someone retired (or already recorded as
+    deceased). Every other kind is for someone in service (active or on MPP), or already recorded as
+    deceased for a death in service.
+    """
     in_service = employee_status in (EmployeeStatus.AKTIF, EmployeeStatus.MPP)
+    status = EmployeeStatus(employee_status).label
+    if kind == RetirementKind.PENSIONER_DEATH:
+        if employee_status not in (EmployeeStatus.PENSIUN, EmployeeStatus.MENINGGAL):
+            if in_service:
+                message = _(
+                    "This employee is still in service (status: %(status)s): the death of an employee in service "
+                    "is a janda/duda or tewas record, not a pensiun terusan."
+                )
+            else:
+                message = _("A pensiun terusan is only for a pensioner who died (status: %(status)s).")
+            raise CaseError(errors={"kind": [message % {"status": status}]})
+        return
     if not in_service and not (kind in DEATH_KINDS and employee_status == EmployeeStatus.MENINGGAL):
+        if kind in DEATH_KINDS and employee_status == EmployeeStatus.PENSIUN:
+            raise CaseError(
+                errors={
+                    "kind": [
+                        _(
+                            "This employee is retired: the death of a pensioner is a pensiun terusan record, not a "
+                            "death in service."
+                        )
+                    ]
+                }
+            )
         raise CaseError(
             _("This employee is no longer in service (status: %(status)s): no retirement record can be opened.")
-            % {"status": EmployeeStatus(employee_status).label}
+            % {"status": status}
         )
+
+
+def reopen_check(*, kind: str, existing_kind: str, existing_status: str) -> None:
+    """CaseError unless an employee whose record is in `existing_status` may have it reopened as `kind`.
+
+    One record per employee: a cancelled record is reopened for any kind; a done one only for the death
+    of the pensioner it retired (pensiun terusan), whose proposal continues that record.
+    """
+    if existing_status == CaseStatus.CANCELLED:
+        return
+    if (
+        kind == RetirementKind.PENSIONER_DEATH
+        and existing_status == CaseStatus.DONE
+        and existing_kind not in DECEASED_KINDS
+        and existing_kind != RetirementKind.CONTRACT_END
+    ):
+        return
+    raise CaseError(
+        _("This employee already has a retirement record (%(status)s).") % {"status": label(existing_status)}
+    )
+
+
+def pensioner_death_possible(*, employee_status: str, case_kind: str | None, case_status: str | None) -> bool:
+    """Whether the death of this employee may be recorded as a pensiun terusan: retired, with no record,
+    a cancelled one, or the done record of their own retirement (reopen_check)."""
+    if employee_status != EmployeeStatus.PENSIUN:
+        return False
+    if case_status is None:
+        return True
+    try:
+        reopen_check(kind=RetirementKind.PENSIONER_DEATH, existing_kind=case_kind or "", existing_status=case_status)
+    except CaseError:
+        return False
+    return True
 
 
 def open_check(
@@ -340,18 +406,18 @@ def open_check(
 
 def employee_status_on_open(kind: str) -> str | None:
     """The employee status that opening a record of `kind` records at once: only a death is already a fact."""
-    return EmployeeStatus.MENINGGAL if kind in DEATH_KINDS else None
+    return EmployeeStatus.MENINGGAL if kind in DECEASED_KINDS else None
 
 
 def is_deceased(*, employee_status: str, case_kind: str | None) -> bool:
     """Whether an employee counts as deceased (for the heirs, and the portal's words): recorded as such,
-    or the subject of a death record (janda/duda, tewas)."""
-    return employee_status == EmployeeStatus.MENINGGAL or (case_kind or "") in DEATH_KINDS
+    or the subject of a death record (janda/duda, tewas, pensiun terusan)."""
+    return employee_status == EmployeeStatus.MENINGGAL or (case_kind or "") in DECEASED_KINDS
 
 
 def employee_status_on_done(kind: str) -> str:
     """The employee status once a record of `kind` is done."""
-    if kind in DEATH_KINDS:
+    if kind in DECEASED_KINDS:
         return EmployeeStatus.MENINGGAL
     if kind == RetirementKind.CONTRACT_END:
         return EmployeeStatus.BERHENTI

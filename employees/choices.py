@@ -104,6 +104,8 @@ class RetirementKind(models.TextChoices):
     DISABILITY = "udzur", _("Disability / illness (udzur)")
     REORGANISATION = "reorganisasi", _("Reorganisation")
     CONTRACT_END = "pppk_kontrak", _("PPPK contract end")
+    # A pensioner who dies: the pension goes on for four months, then the widow(er)'s pension.
+    PENSIONER_DEATH = "pensiun_terusan", _("Death of a pensioner (pensiun terusan)")
 
 
 class CaseStatus(models.TextChoices):

@@ -583,7 +583,15 @@ class RetirementCase(models.Model):
     )
     tmt = models.DateField(_("TMT pensiun"))
     status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.PREPARING)
-    died_on = models.DateField(_("date of death"), null=True, blank=True, help_text=_("For janda/duda and tewas."))
+    died_on = models.DateField(
+        _("date of death"), null=True, blank=True, help_text=_("For janda/duda, tewas and pensiun terusan.")
+    )
+    pensioner_tmt = models.DateField(
+        _("TMT pensiun of the deceased"),
+        null=True,
+        blank=True,
+        help_text=_("Pensiun terusan: the deceased pensioner's own TMT pensiun; the masa kerja is counted to it."),
+    )
     caused_by_duty = models.BooleanField(
         _("caused by duty"), default=False, help_text=_("Udzur: the unfitness was caused by the duty.")
     )

@@ -29,12 +29,15 @@ class RetirementCaseOpenForm(forms.Form):
         required=False,
         widget=DATE_WIDGET,
         help_text=_(
-            "Leave empty for a BUP retirement or a death: the TMT pensiun follows from the BUP or from the date "
-            "of death."
+            "Leave empty for a BUP retirement or a death (a pensioner's too): the TMT pensiun follows from the "
+            "BUP or from the date of death."
         ),
     )
     died_on = forms.DateField(
-        label=capfirst(_("date of death")), required=False, widget=DATE_WIDGET, help_text=_("For janda/duda and tewas.")
+        label=capfirst(_("date of death")),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("For janda/duda, tewas and pensiun terusan."),
     )
     caused_by_duty = forms.BooleanField(
         label=capfirst(_("caused by duty")), required=False, help_text=_("Udzur: the unfitness was caused by the duty.")
@@ -66,8 +69,10 @@ class CaseKindFactsForm(forms.Form):
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the facts this kind keeps (employees/services/kinds.py kind_facts_clean).
-        if kind not in (RetirementKind.DEATH, RetirementKind.KILLED):
-            del self.fields["died_on"], self.fields["last_income"]
+        if kind not in cases.DECEASED_KINDS:
+            del self.fields["died_on"]
+        if kind not in cases.DEATH_KINDS:
+            del self.fields["last_income"]
         if kind != RetirementKind.DISABILITY:
             del self.fields["caused_by_duty"]
 

@@ -108,6 +108,15 @@ class RetirementCaseCard:
         return self.case is not None and self.case.status != CaseStatus.CANCELLED
 
     @property
+    def pensioner_death_possible(self) -> bool:
+        """Whether the employee's death may be recorded as a pensiun terusan (employees/cases.py)."""
+        return cases.pensioner_death_possible(
+            employee_status=self.employee.status,
+            case_kind=self.case.kind if self.case else None,
+            case_status=self.case.status if self.case else None,
+        )
+
+    @property
     def missing_required(self) -> list[DocumentType]:
         return [row.document_type for row in self.checklist if row.missing]
 

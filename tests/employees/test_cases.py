@@ -16,7 +16,9 @@ from employees.cases import (
     employee_status_on_open,
     needs_reason,
     open_check,
+    pensioner_death_possible,
     proposal_due,
+    reopen_check,
     steps,
     transition_check,
     uncased_deadline,
@@ -308,6 +310,7 @@ def test_open_check_refuses_with_a_clear_message(overrides, field, text):
         (K.DISABILITY, None, EmployeeStatus.PENSIUN),
         (K.REORGANISATION, None, EmployeeStatus.PENSIUN),
         (K.CONTRACT_END, None, EmployeeStatus.BERHENTI),
+        (K.PENSIONER_DEATH, EmployeeStatus.MENINGGAL, EmployeeStatus.MENINGGAL),
     ],
 )
 def test_employee_status_by_kind(kind, on_open, on_done):
@@ -383,3 +386,70 @@ def test_the_sql_bound_agrees_with_the_deadline(today, tmt, months):
 )
 def test_the_sql_bound_at_month_ends(today, months, bound):
     assert uncased_overdue_before(today=today, months_before=months) == bound
+
+
+# --- Deaths of pensioners and of employees in service -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "text"),
+    [
+        (K.PENSIONER_DEATH, EmployeeStatus.AKTIF, "still in service (status: Active)"),
+        (K.PENSIONER_DEATH, EmployeeStatus.MPP, "janda/duda or tewas record, not a pensiun terusan"),
+        (K.PENSIONER_DEATH, EmployeeStatus.PINDAH, "only for a pensioner who died"),
+        (K.PENSIONER_DEATH, EmployeeStatus.BERHENTI, "only for a pensioner who died"),
+        (K.DEATH, EmployeeStatus.PENSIUN, "the death of a pensioner is a pensiun terusan record"),
+        (K.KILLED, EmployeeStatus.PENSIUN, "the death of a pensioner is a pensiun terusan record"),
+    ],
+)
+def test_each_death_is_opened_only_for_its_own_people(kind, status, text):
+    with pytest.raises(CaseError) as caught:
+        opening(kind=kind, tmt=D(2026, 5, 1), employee_status=status)
+    assert list(caught.value.errors) == ["kind"]
+    assert text in caught.value.errors["kind"][0]
+
+
+@pytest.mark.parametrize("status", [EmployeeStatus.PENSIUN, EmployeeStatus.MENINGGAL])
+def test_a_pensiun_terusan_is_opened_for_a_pensioner(status):
+    assert opening(kind=K.PENSIONER_DEATH, tmt=D(2026, 5, 1), employee_status=status) == D(2026, 5, 1)
+
+
+@pytest.mark.parametrize(
+    ("kind", "existing_kind", "existing_status", "allowed"),
+    [
+        (K.BUP, K.BUP, S.CANCELLED, True),
+        (K.DEATH, K.APS, S.CANCELLED, True),
+        (K.PENSIONER_DEATH, K.BUP, S.DONE, True),
+        (K.PENSIONER_DEATH, K.APS, S.DONE, True),
+        (K.PENSIONER_DEATH, K.BUP, S.CANCELLED, True),
+        # A done record is continued only by the death of the pensioner it retired.
+        (K.BUP, K.BUP, S.DONE, False),
+        (K.DEATH, K.BUP, S.DONE, False),
+        (K.PENSIONER_DEATH, K.DEATH, S.DONE, False),
+        (K.PENSIONER_DEATH, K.PENSIONER_DEATH, S.DONE, False),
+        (K.PENSIONER_DEATH, K.CONTRACT_END, S.DONE, False),
+        (K.PENSIONER_DEATH, K.BUP, S.SK_ISSUED, False),
+        (K.PENSIONER_DEATH, K.BUP, S.PREPARING, False),
+    ],
+)
+def test_which_record_can_be_reopened(kind, existing_kind, existing_status, allowed):
+    if allowed:
+        reopen_check(kind=kind, existing_kind=existing_kind, existing_status=existing_status)
+    else:
+        with pytest.raises(CaseError, match="already has a retirement record"):
+            reopen_check(kind=kind, existing_kind=existing_kind, existing_status=existing_status)
+    expected = allowed and kind == K.PENSIONER_DEATH
+    assert (
+        pensioner_death_possible(
+            employee_status=EmployeeStatus.PENSIUN, case_kind=existing_kind, case_status=existing_status
+        )
+        == expected
+    ) or kind != K.PENSIONER_DEATH
+
+
+def test_the_death_of_a_pensioner_needs_a_pensioner():
+    assert pensioner_death_possible(employee_status=EmployeeStatus.PENSIUN, case_kind=None, case_status=None)
+    assert not pensioner_death_possible(employee_status=EmployeeStatus.AKTIF, case_kind=None, case_status=None)
+    assert not pensioner_death_possible(
+        employee_status=EmployeeStatus.MENINGGAL, case_kind=K.BUP, case_status=S.DONE
+    )
