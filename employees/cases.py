@@ -3,7 +3,8 @@
 Rules implemented (DESIGN.md section 5, "Retirement kinds" and "Pension proposal"):
 
 - The pension proposal runs: documents prepared by the OPD and checked by BKPSDM -> proposed to BKN
-  (which answers with a technical opinion, pertek) -> SK pensiun issued -> done. A record can be
+  -> BKN's technical opinion issued (pertek: its number and date are required to record it) -> SK
+  pensiun issued -> done. An SK that arrives with its pertek may be recorded straight from "proposed". A record can be
   cancelled at any step before it is done. BKN's other answers, as SIASN names them: *BTL* (berkas
   tidak lengkap: returned, the agency completes the file and proposes again, directly or through
   preparation) and *TMS* (tidak memenuhi syarat: refused; the record goes back to preparation, e.g.
@@ -50,13 +51,21 @@ from purna.formatting import tanggal
 
 # --- The pipeline -----------------------------------------------------------------------------------
 
-PIPELINE: tuple[str, ...] = (CaseStatus.PREPARING, CaseStatus.PROPOSED, CaseStatus.SK_ISSUED, CaseStatus.DONE)
+PIPELINE: tuple[str, ...] = (
+    CaseStatus.PREPARING,
+    CaseStatus.PROPOSED,
+    CaseStatus.PERTEK,
+    CaseStatus.SK_ISSUED,
+    CaseStatus.DONE,
+)
 FINAL: frozenset[str] = frozenset({CaseStatus.DONE, CaseStatus.CANCELLED})
 
 # Every allowed move, in the order the buttons are offered (the usual next step first).
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     CaseStatus.PREPARING: (CaseStatus.PROPOSED, CaseStatus.CANCELLED),
     CaseStatus.PROPOSED: (
+        CaseStatus.PERTEK,
+        # An SK may come with its pertek at once (recorded together on the SK step).
         CaseStatus.SK_ISSUED,
         CaseStatus.INCOMPLETE,
         CaseStatus.NOT_ELIGIBLE,
@@ -65,6 +74,8 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     ),
     CaseStatus.INCOMPLETE: (CaseStatus.PROPOSED, CaseStatus.PREPARING, CaseStatus.CANCELLED),
     CaseStatus.NOT_ELIGIBLE: (CaseStatus.PREPARING, CaseStatus.CANCELLED),
+    # After BKN's technical approval the SK pensiun follows; BKN does not answer BTL or TMS any more.
+    CaseStatus.PERTEK: (CaseStatus.SK_ISSUED, CaseStatus.CANCELLED),
     CaseStatus.SK_ISSUED: (CaseStatus.DONE, CaseStatus.CANCELLED),
     CaseStatus.DONE: (),
     CaseStatus.CANCELLED: (),
@@ -90,6 +101,7 @@ LATE_DECISION_GRACE_MONTHS = 1
 # What the button that makes a move says.
 ACTION_LABELS = {
     CaseStatus.PROPOSED: gettext_lazy("Mark as proposed to BKN"),
+    CaseStatus.PERTEK: gettext_lazy("Record BKN's pertek"),
     CaseStatus.SK_ISSUED: gettext_lazy("Record the SK pensiun"),
     CaseStatus.DONE: gettext_lazy("Close the record (done)"),
     CaseStatus.PREPARING: gettext_lazy("Back to preparation"),
@@ -132,7 +144,7 @@ class Step:
 
 
 def steps(status: str) -> list[Step]:
-    """The four steps of the pipeline with the record's position; a cancelled record has none current,
+    """The five steps of the pipeline with the record's position; a cancelled record has none current,
     one BKN answered with BTL or TMS stands at "proposed"."""
     if status in BKN_ANSWERS:
         status = CaseStatus.PROPOSED
@@ -229,6 +241,10 @@ def transition_check(
                 % {"date": tanggal(proposed_on)},
             )
 
+    if to_status == CaseStatus.PERTEK:
+        for field, messages in pertek_errors(facts, proposed_on=proposed_on, today=today).items():
+            errors.setdefault(field, []).extend(messages)
+
     if to_status == CaseStatus.SK_ISSUED:
         for field, messages in decision_errors(facts, proposed_on=proposed_on, today=today).items():
             errors.setdefault(field, []).extend(messages)
@@ -242,6 +258,23 @@ def transition_check(
 
     if errors:
         raise CaseError(errors=errors)
+
+
+def pertek_errors(facts: StepFacts, *, proposed_on: dt.date | None, today: dt.date) -> dict[str, list[str]]:
+    """What is wrong with BKN's pertek when a record moves to "pertek issued": its number and date are both
+    required, the date is not in the future nor before the proposal. Empty when nothing is."""
+    errors: dict[str, list[str]] = {}
+    if not facts.pertek_number.strip():
+        errors["pertek_number"] = [_("Give the number of BKN's pertek.")]
+    if facts.pertek_date is None:
+        errors["pertek_date"] = [_("Give the date of BKN's pertek.")]
+    elif facts.pertek_date > today:
+        errors["pertek_date"] = [_("The pertek date cannot be in the future.")]
+    elif proposed_on is not None and facts.pertek_date < proposed_on:
+        errors["pertek_date"] = [
+            _("The pertek cannot be dated before the proposal (%(date)s).") % {"date": tanggal(proposed_on)}
+        ]
+    return errors
 
 
 # Records whose SK pensiun has been issued: their SK and pertek can be corrected, with a reason.

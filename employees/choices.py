@@ -109,10 +109,11 @@ class RetirementKind(models.TextChoices):
 
 
 class CaseStatus(models.TextChoices):
-    """The pension proposal pipeline: OPD/BKPSDM -> BKN (pertek) -> SK pensiun -> done."""
+    """The pension proposal pipeline: OPD/BKPSDM -> BKN -> BKN's pertek -> SK pensiun -> done."""
 
     PREPARING = "berkas_disiapkan", _("Preparing documents")
     PROPOSED = "diusulkan", _("Proposed to BKN")
+    PERTEK = "pertek_terbit", _("Pertek issued by BKN")
     SK_ISSUED = "sk_terbit", _("SK pensiun issued")
     # BKN's answers to a proposal (the words SIASN shows): returned as incomplete, or refused.
     INCOMPLETE = "btl", _("Returned by BKN: incomplete (BTL)")

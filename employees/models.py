@@ -256,6 +256,7 @@ class Employee(models.Model):
                         CaseStatus.PROPOSED,
                         CaseStatus.INCOMPLETE,
                         CaseStatus.NOT_ELIGIBLE,
+                        CaseStatus.PERTEK,
                         CaseStatus.SK_ISSUED,
                     ]
                 ),
@@ -665,6 +666,10 @@ class RetirementCase(models.Model):
                 condition=~Q(status__in=[CaseStatus.SK_ISSUED, CaseStatus.DONE])
                 | (~Q(sk_number="") & Q(sk_date__isnull=False)),
                 name="case_sk_needs_number_and_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=CaseStatus.PERTEK) | (~Q(pertek_number="") & Q(pertek_date__isnull=False)),
+                name="case_pertek_needs_number_and_date",
             ),
         ]
 

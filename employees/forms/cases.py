@@ -99,6 +99,7 @@ class CaseTransitionForm(forms.Form):
 
     FIELDS_BY_STATUS = {
         CaseStatus.PROPOSED: ["proposed_on", "override"],
+        CaseStatus.PERTEK: ["pertek_number", "pertek_date"],
         CaseStatus.SK_ISSUED: ["sk_number", "sk_date", "sk_signer", "pertek_number", "pertek_date"],
     }
 
@@ -111,6 +112,9 @@ class CaseTransitionForm(forms.Form):
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
+        if to_status == CaseStatus.PERTEK:
+            # BKN's pertek is what this step records: its number and date are both required.
+            self.fields["pertek_number"].required = self.fields["pertek_date"].required = True
         if to_status in cases.BKN_ANSWERS:
             self.fields["note"].required = True
             self.fields["note"].label = _("BKN's reason")

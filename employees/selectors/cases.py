@@ -33,6 +33,7 @@ CASE_OPEN_STATUSES = [
     CaseStatus.PROPOSED,
     CaseStatus.INCOMPLETE,
     CaseStatus.NOT_ELIGIBLE,
+    CaseStatus.PERTEK,
     CaseStatus.SK_ISSUED,
 ]
 # A record that decides the employee's TMT: any but a cancelled one.

@@ -14,6 +14,7 @@ import io
 import logging
 import warnings
 from collections.abc import Iterable
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import PurePath
 from typing import TypedDict, Unpack
@@ -51,6 +52,7 @@ MAX_IMAGE_PIXELS = 50_000_000
 # The facts each step takes (see cases.StepFacts); anything else is a programming error.
 STEP_FACTS: dict[str, frozenset[str]] = {
     CaseStatus.PROPOSED: frozenset({"proposed_on"}),
+    CaseStatus.PERTEK: frozenset({"pertek_number", "pertek_date"}),
     CaseStatus.SK_ISSUED: frozenset({"pertek_number", "pertek_date", "sk_number", "sk_date", "sk_signer"}),
 }
 NOTE_MAX_LENGTH = CaseStatusChange._meta.get_field("note").max_length
@@ -267,7 +269,8 @@ def retirement_case_transition(
     """Move a record to the next step of the pipeline and return the saved row.
 
     Allowed moves and what each needs are in cases.transition_check: "proposed to BKN" records the
-    proposal date (`proposed_on`, today by default); "SK issued" needs `sk_number`, `sk_date` and
+    proposal date (`proposed_on`, today by default); "pertek issued" needs BKN's `pertek_number` and
+    `pertek_date`; "SK issued" needs `sk_number`, `sk_date` and
     `sk_signer` (and takes `pertek_number` / `pertek_date`); cancelling or sending back needs a `note`;
     "done" is possible from the TMT on and sets the employee's status (retired, left the service for a
     PPPK contract end, deceased for a death). BKN's answers BTL and TMS need BKN's reason (`note`); a
@@ -296,6 +299,9 @@ def retirement_case_transition(
             sk_signer=(facts.get("sk_signer") or "").strip(),
         )
         from_status = locked.status
+        if to_status == CaseStatus.SK_ISSUED and not step.pertek_number and locked.pertek_number:
+            # The pertek recorded on its own step: the SK is checked against it (not dated before it).
+            step = replace(step, pertek_number=locked.pertek_number, pertek_date=locked.pertek_date)
         missing: list[str] = []
         if to_status == CaseStatus.PROPOSED and to_status in cases.allowed_transitions(from_status):
             missing = _missing_documents(locked, employee)
@@ -315,6 +321,8 @@ def retirement_case_transition(
         elif to_status == CaseStatus.PREPARING:
             # Returned by BKN: the next proposal gets its own date; the history keeps this one.
             locked.proposed_on = None
+        elif to_status == CaseStatus.PERTEK:
+            locked.pertek_number, locked.pertek_date = step.pertek_number, step.pertek_date
         elif to_status == CaseStatus.SK_ISSUED:
             locked.sk_number, locked.sk_date, locked.sk_signer = step.sk_number, step.sk_date, step.sk_signer
             if step.pertek_number:

@@ -42,6 +42,7 @@ SK_FACTS = StepFacts(sk_number="823.4/12/BKPSDM/2026", sk_date=D(2026, 3, 2), sk
 ALLOWED = {
     (S.PREPARING, S.PROPOSED),
     (S.PREPARING, S.CANCELLED),
+    (S.PROPOSED, S.PERTEK),
     (S.PROPOSED, S.SK_ISSUED),
     (S.PROPOSED, S.PREPARING),
     (S.PROPOSED, S.CANCELLED),
@@ -52,9 +53,12 @@ ALLOWED = {
     (S.INCOMPLETE, S.CANCELLED),
     (S.NOT_ELIGIBLE, S.PREPARING),
     (S.NOT_ELIGIBLE, S.CANCELLED),
+    (S.PERTEK, S.SK_ISSUED),
+    (S.PERTEK, S.CANCELLED),
     (S.SK_ISSUED, S.DONE),
     (S.SK_ISSUED, S.CANCELLED),
 }
+PERTEK_FACTS = StepFacts(pertek_number="AR-03.01/12345/2026", pertek_date=D(2026, 3, 2))
 
 
 def facts_for(to_status: str) -> StepFacts:
@@ -63,6 +67,8 @@ def facts_for(to_status: str) -> StepFacts:
         return StepFacts(proposed_on=TODAY)
     if to_status == S.SK_ISSUED:
         return SK_FACTS
+    if to_status == S.PERTEK:
+        return PERTEK_FACTS
     return StepFacts(note="Permintaan sendiri dibatalkan")
 
 
@@ -115,7 +121,8 @@ def test_unknown_status_is_refused():
 
 def test_the_usual_next_step_comes_first():
     assert allowed_transitions(S.PREPARING)[0] == S.PROPOSED
-    assert allowed_transitions(S.PROPOSED)[0] == S.SK_ISSUED
+    assert allowed_transitions(S.PROPOSED)[0] == S.PERTEK
+    assert allowed_transitions(S.PERTEK)[0] == S.SK_ISSUED
     assert allowed_transitions(S.SK_ISSUED)[0] == S.DONE
     assert allowed_transitions(S.DONE) == allowed_transitions(S.CANCELLED) == ()
 
@@ -224,17 +231,19 @@ def test_a_record_is_closed_from_its_tmt_on(today, ok):
 @pytest.mark.parametrize(
     ("status", "states"),
     [
-        (S.PREPARING, ["current", "todo", "todo", "todo"]),
-        (S.PROPOSED, ["done", "current", "todo", "todo"]),
-        (S.SK_ISSUED, ["done", "done", "current", "todo"]),
-        (S.DONE, ["done", "done", "done", "done"]),
-        (S.CANCELLED, ["todo", "todo", "todo", "todo"]),
+        (S.PREPARING, ["current", "todo", "todo", "todo", "todo"]),
+        (S.PROPOSED, ["done", "current", "todo", "todo", "todo"]),
+        (S.INCOMPLETE, ["done", "current", "todo", "todo", "todo"]),
+        (S.PERTEK, ["done", "done", "current", "todo", "todo"]),
+        (S.SK_ISSUED, ["done", "done", "done", "current", "todo"]),
+        (S.DONE, ["done", "done", "done", "done", "done"]),
+        (S.CANCELLED, ["todo", "todo", "todo", "todo", "todo"]),
     ],
 )
 def test_step_indicator(status, states):
     shown = steps(status)
     assert [step.state for step in shown] == states
-    assert [step.status for step in shown] == [S.PREPARING, S.PROPOSED, S.SK_ISSUED, S.DONE]
+    assert [step.status for step in shown] == [S.PREPARING, S.PROPOSED, S.PERTEK, S.SK_ISSUED, S.DONE]
     assert shown[1].label == "Proposed to BKN"
 
 
@@ -450,6 +459,46 @@ def test_which_record_can_be_reopened(kind, existing_kind, existing_status, allo
 def test_the_death_of_a_pensioner_needs_a_pensioner():
     assert pensioner_death_possible(employee_status=EmployeeStatus.PENSIUN, case_kind=None, case_status=None)
     assert not pensioner_death_possible(employee_status=EmployeeStatus.AKTIF, case_kind=None, case_status=None)
-    assert not pensioner_death_possible(
-        employee_status=EmployeeStatus.MENINGGAL, case_kind=K.BUP, case_status=S.DONE
+    assert not pensioner_death_possible(employee_status=EmployeeStatus.MENINGGAL, case_kind=K.BUP, case_status=S.DONE)
+
+
+# --- BKN's pertek as its own step -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("facts", "field", "text"),
+    [
+        (StepFacts(pertek_date=D(2026, 3, 2)), "pertek_number", "number of BKN's pertek"),
+        (StepFacts(pertek_number="AR-03.01/1"), "pertek_date", "date of BKN's pertek"),
+        (StepFacts(pertek_number="AR-03.01/1", pertek_date=D(2026, 3, 11)), "pertek_date", "future"),
+        (StepFacts(pertek_number="AR-03.01/1", pertek_date=D(2026, 1, 31)), "pertek_date", "1 Februari 2026"),
+        (StepFacts(pertek_number="  ", pertek_date=D(2026, 3, 2)), "pertek_number", "number of BKN's pertek"),
+    ],
+)
+def test_the_pertek_step_needs_its_number_and_date(facts, field, text):
+    with pytest.raises(CaseError) as caught:
+        transition_check(
+            from_status=S.PROPOSED, to_status=S.PERTEK, facts=facts, tmt=TMT, proposed_on=D(2026, 2, 1), today=TODAY
+        )
+    assert text in caught.value.errors[field][0]
+
+
+def test_the_pertek_step_with_its_number_and_date():
+    transition_check(
+        from_status=S.PROPOSED, to_status=S.PERTEK, facts=PERTEK_FACTS, tmt=TMT, proposed_on=D(2026, 2, 1), today=TODAY
     )
+
+
+def test_an_sk_after_a_pertek_is_not_dated_before_it():
+    facts = StepFacts(
+        pertek_number="AR-03.01/1",
+        pertek_date=D(2026, 3, 5),
+        sk_number="823/1",
+        sk_date=D(2026, 3, 2),
+        sk_signer="Bupati Contoh",
+    )
+    with pytest.raises(CaseError) as caught:
+        transition_check(
+            from_status=S.PERTEK, to_status=S.SK_ISSUED, facts=facts, tmt=TMT, proposed_on=D(2026, 2, 1), today=TODAY
+        )
+    assert "pertek_date" in caught.value.errors
