@@ -479,7 +479,7 @@ def test_the_rule_of_a_pensioners_death_is_the_one_of_its_day():
 
 def test_heirs_of_a_pensioner_are_as_for_a_death():
     spouse = pk.SpouseFact(id=1, name="Ahmad")
-    orphan = dict(spouses=[], children=[], parents=[pk.ParentFact(id=9, name="Ibu")])
+    orphan = {"spouses": [], "children": [], "parents": [pk.ParentFact(id=9, name="Ibu")]}
     got = pk.heirs(kind=pk.PENSIONER_DEATH, died_on=D(2025, 12, 31), on=D(2026, 1, 5), spouses=[spouse],
                    children=[], parents=[])  # fmt: skip
     assert [(heir.role, heir.name) for heir in got.shares] == [(pk.SPOUSE, "Ahmad")]

@@ -124,8 +124,6 @@ def test_the_card_offers_the_pertek_first_and_the_page_records_it(operator_clien
     assert response.status_code == 302
     proposed.refresh_from_db()
     assert (proposed.status, proposed.pertek_number, proposed.pertek_date) == (CaseStatus.PERTEK, "AR-7", today)
-    listed = in_english(operator_client).get(
-        reverse("employees:retiring"), {"bulan": 24, "status": CaseStatus.PERTEK}
-    )
+    listed = in_english(operator_client).get(reverse("employees:retiring"), {"bulan": 24, "status": CaseStatus.PERTEK})
     assert proposed.employee.name in listed.content.decode()
     assert "Pertek issued by BKN" in listed.content.decode()
