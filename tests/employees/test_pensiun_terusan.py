@@ -170,3 +170,22 @@ def test_the_employee_page_counts_the_masa_kerja_of_a_death_in_service_to_the_da
     assert bup_years != 24
     case_page = operator_client.get(reverse("employees:case_detail", args=[employee.retirement_case.pk]))
     assert "24 years 2 months" in case_page.content.decode()
+
+
+def test_the_open_page_refuses_each_death_in_indonesian(operator_client, today, pensioner):
+    active = make_employee(tmt=first_of_month(today, 30))
+    before = snapshot()
+
+    refused = operator_client.post(
+        reverse("employees:case_open", args=[active.pk]),
+        {"kind": RetirementKind.PENSIONER_DEATH, "died_on": today.isoformat(), "tmt": "", "note": ""},
+    )
+    assert refused.status_code == 200
+    assert "Pegawai ini masih aktif" in refused.content.decode()
+
+    refused = operator_client.post(
+        reverse("employees:case_open", args=[pensioner.pk]),
+        {"kind": RetirementKind.DEATH, "died_on": today.isoformat(), "tmt": "", "note": ""},
+    )
+    assert "Pegawai ini sudah pensiun" in refused.content.decode()
+    assert snapshot() == before
