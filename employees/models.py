@@ -456,7 +456,12 @@ class KindRule(models.Model):
     uang_duka_multiplier = models.DecimalField(
         _("uang duka wafat (x last income)"), max_digits=4, decimal_places=1, null=True, blank=True
     )
-    gaji_terusan_months = models.PositiveSmallIntegerField(_("gaji terusan (months)"), null=True, blank=True)
+    gaji_terusan_months = models.PositiveSmallIntegerField(
+        _("gaji terusan (months)"),
+        null=True,
+        blank=True,
+        help_text=_("A death in service: the salary goes on. Pensiun terusan: the deceased's pension goes on."),
+    )
     pension_tmt_after_months = models.PositiveSmallIntegerField(
         _("widow(er)'s pension TMT (months after the month of death)"), null=True, blank=True
     )

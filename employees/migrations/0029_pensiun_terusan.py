@@ -50,4 +50,14 @@ class Migration(migrations.Migration):
             name='kind',
             field=models.CharField(choices=[('bup', 'Retirement age (BUP)'), ('aps', 'Own request (APS)'), ('janda_duda', 'Death (widow/widower pension)'), ('tewas', 'Killed in the line of duty (tewas)'), ('udzur', 'Disability / illness (udzur)'), ('reorganisasi', 'Reorganisation'), ('pppk_kontrak', 'PPPK contract end'), ('pensiun_terusan', 'Death of a pensioner (pensiun terusan)')], default='bup', max_length=15, verbose_name='retirement kind'),
         ),
+        migrations.AlterField(
+            model_name='historicalkindrule',
+            name='gaji_terusan_months',
+            field=models.PositiveSmallIntegerField(blank=True, help_text="A death in service: the salary goes on. Pensiun terusan: the deceased's pension goes on.", null=True, verbose_name='gaji terusan (months)'),
+        ),
+        migrations.AlterField(
+            model_name='kindrule',
+            name='gaji_terusan_months',
+            field=models.PositiveSmallIntegerField(blank=True, help_text="A death in service: the salary goes on. Pensiun terusan: the deceased's pension goes on.", null=True, verbose_name='gaji terusan (months)'),
+        ),
     ]
