@@ -13,7 +13,11 @@ from employees.models import Employee, KindRule, Spouse
 from employees.retirement import add_months
 from employees.selectors.cases import retirement_case_card
 from employees.selectors.checklist import checklist_items, missing_by_case
-from employees.services.cases import retirement_case_open, retirement_case_transition
+from employees.services.cases import (
+    retirement_case_kind_facts_update,
+    retirement_case_open,
+    retirement_case_transition,
+)
 from tests.employees.case_fixtures import (
     checklist_complete,
     first_of_month,
@@ -188,4 +192,19 @@ def test_the_open_page_refuses_each_death_in_indonesian(operator_client, today, 
         {"kind": RetirementKind.DEATH, "died_on": today.isoformat(), "tmt": "", "note": ""},
     )
     assert "Pegawai ini sudah pensiun" in refused.content.decode()
+    assert snapshot() == before
+
+
+def test_a_corrected_date_of_death_moves_the_widows_pension_and_stays_after_the_retirement(actor, today, pensioner):
+    retired_on = pensioner.retirement_case.tmt
+    case = retirement_case_open(employee=pensioner, kind=RetirementKind.PENSIONER_DEATH, died_on=today, actor=actor)
+
+    case = retirement_case_kind_facts_update(case=case, actor=actor, died_on=retired_on, note="Akta kematian")
+    assert case.tmt == case.pension_from == add_months(retired_on, 5)
+    assert case.pensioner_tmt == retired_on
+
+    before = snapshot()
+    with pytest.raises(CaseError) as caught:
+        retirement_case_kind_facts_update(case=case, actor=actor, died_on=retired_on - dt.timedelta(days=1))
+    assert "before the TMT pensiun of the deceased" in caught.value.errors["died_on"][0]
     assert snapshot() == before
