@@ -4,8 +4,8 @@ Rules implemented (DESIGN.md section 5, "Retirement kinds" and "Pension proposal
 
 - The pension proposal runs: documents prepared by the OPD and checked by BKPSDM -> proposed to BKN
   -> BKN's technical opinion issued (pertek: its number and date are required to record it) -> SK
-  pensiun issued -> done. An SK that arrives with its pertek may be recorded straight from "proposed". A record can be
-  cancelled at any step before it is done. BKN's other answers, as SIASN names them: *BTL* (berkas
+  pensiun issued -> done. An SK that arrives with its pertek may be recorded straight from "proposed".
+  A record can be cancelled at any step before it is done. BKN's other answers, as SIASN names them: *BTL* (berkas
   tidak lengkap: returned, the agency completes the file and proposes again, directly or through
   preparation) and *TMS* (tidak memenuhi syarat: refused; the record goes back to preparation, e.g.
   under another kind, or is cancelled). Each answer needs BKN's reason, kept in the status history (the

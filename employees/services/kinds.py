@@ -45,7 +45,7 @@ def death_tmt_decide(
 ) -> dt.date | None:
     """For a death, the TMT pensiun janda/duda that follows from the date of death (a typed TMT must agree);
     for other kinds `tmt` unchanged. CaseError for a date of death that cannot be one in service, or, for a
-    pensioner's death (pensiun terusan), one on or after the deceased's own TMT pensiun (`retired_on`)."""
+    pensioner's death (pensiun terusan), one before the deceased's own TMT pensiun (`retired_on`)."""
     if kind not in pension_kinds.DECEASED_KINDS:
         return tmt
     if kind == pension_kinds.PENSIONER_DEATH:
