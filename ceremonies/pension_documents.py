@@ -33,6 +33,7 @@ from ceremonies.models import Official, OfficialRole, PensionCoverLetter, Pensio
 from employees.choices import AsnType, RetirementKind, SkHandoverPlace
 from employees.dpcp import HEIR_SIGNS, living_spouses
 from employees.nip import format_nip
+from employees.pension_kinds import service_end
 from employees.retirement import full_months, service_length
 from purna import pdf
 from purna.formatting import rupiah, tanggal
@@ -54,6 +55,7 @@ KIND_WORDS = {
     RetirementKind.DISABILITY: "Udzur",
     RetirementKind.REORGANISATION: "Reorganisasi",
     RetirementKind.CONTRACT_END: "PPPK (akhir perjanjian kerja)",
+    RetirementKind.PENSIONER_DEATH: "Pensiun Terusan (Janda/Duda)",
 }
 CHILD_RELATION_WORDS = {"kandung": "Anak kandung", "tiri": "Anak tiri", "angkat": "Anak angkat"}
 DOTS = "...................................."
@@ -139,9 +141,18 @@ def dpcp_context(
     """The DPCP of `case` (its employee, family as read, the agency) as plain values for both layouts."""
     employee = case.employee
     tmt = case.tmt
-    masa_golongan = full_months(employee.tmt_golongan, tmt) if employee.tmt_golongan else None
-    masa_pns = full_months(employee.tmt_cpns, tmt)
-    years, months = service_length(employee.tmt_cpns, tmt, employee.prior_service_months)
+    # Service ends at the death (in service) or at the deceased pensioner's own TMT, not at the widow(er)'s.
+    end = service_end(kind=case.kind, tmt=tmt, died_on=case.died_on, retired_on=case.pensioner_tmt)
+    masa_golongan = full_months(employee.tmt_golongan, end) if employee.tmt_golongan else None
+    masa_pns = full_months(employee.tmt_cpns, end)
+    years, months = service_length(employee.tmt_cpns, end, employee.prior_service_months)
+    until = ""
+    if end != tmt:
+        until = (
+            f" (sampai dengan meninggal dunia {tanggal(end)})"
+            if end == case.died_on
+            else f" (sampai dengan TMT pensiun {tanggal(end)})"
+        )
     heir_signs = case.kind in HEIR_SIGNS
     heirs = living_spouses(spouses, case.died_on) if heir_signs else []
     heir = heirs[0] if heirs else (children[0] if heir_signs and children else None)
@@ -158,7 +169,7 @@ def dpcp_context(
         "last_basic_salary": rupiah(employee.last_basic_salary) if employee.last_basic_salary is not None else "-",
         "masa_kerja_golongan": _years_months(masa_golongan) if masa_golongan is not None else "-",
         "masa_kerja_pns": _years_months(masa_pns),
-        "masa_kerja_pensiun": f"{years} tahun {months} bulan",
+        "masa_kerja_pensiun": f"{years} tahun {months} bulan{until}",
         "address_before": employee.address or "-",
         "address_after": case.address_after_retirement or "-",
         "kpp": "Ya" if case.kpp_requested else "Tidak",

@@ -10,7 +10,7 @@ from employees.models import Child, RetirementCase, Spouse
 from employees.scope import Scope
 
 # Records whose papers are still being put together or answered.
-PAPER_STATUSES = [CaseStatus.PREPARING, CaseStatus.PROPOSED, CaseStatus.SK_ISSUED]
+PAPER_STATUSES = [CaseStatus.PREPARING, CaseStatus.PROPOSED, CaseStatus.PERTEK, CaseStatus.SK_ISSUED]
 
 
 def _with_family(records: QuerySet) -> QuerySet:

@@ -3,8 +3,9 @@
 Rules implemented (DESIGN.md section 5, "Retirement kinds" and "Pension proposal"):
 
 - The pension proposal runs: documents prepared by the OPD and checked by BKPSDM -> proposed to BKN
-  (which answers with a technical opinion, pertek) -> SK pensiun issued -> done. A record can be
-  cancelled at any step before it is done. BKN's other answers, as SIASN names them: *BTL* (berkas
+  -> BKN's technical opinion issued (pertek: its number and date are required to record it) -> SK
+  pensiun issued -> done. An SK that arrives with its pertek may be recorded straight from "proposed".
+  A record can be cancelled at any step before it is done. BKN's other answers, as SIASN names them: *BTL* (berkas
   tidak lengkap: returned, the agency completes the file and proposes again, directly or through
   preparation) and *TMS* (tidak memenuhi syarat: refused; the record goes back to preparation, e.g.
   under another kind, or is cancelled). Each answer needs BKN's reason, kept in the status history (the
@@ -26,6 +27,9 @@ Rules implemented (DESIGN.md section 5, "Retirement kinds" and "Pension proposal
 - Which employee status follows from a kind: a death is recorded as soon as the record is opened; at
   the end a PPPK whose contract ended has left the service (PPPK receive no pension), the dead stay
   deceased and everyone else is retired.
+- A pensiun terusan (a pensioner who dies) is opened only for a retired employee, and a death in
+  service only for one in service: each is told which record the other is. Its proposal continues the
+  pensioner's done record (one record per employee), which is why a done record can be reopened for it.
 - Documents are accepted as PDF, JPEG or PNG only, recognised by their content (magic bytes), never by
   their name; a PDF that carries JavaScript or launch actions is refused (purna/uploads.py).
 
@@ -47,13 +51,21 @@ from purna.formatting import tanggal
 
 # --- The pipeline -----------------------------------------------------------------------------------
 
-PIPELINE: tuple[str, ...] = (CaseStatus.PREPARING, CaseStatus.PROPOSED, CaseStatus.SK_ISSUED, CaseStatus.DONE)
+PIPELINE: tuple[str, ...] = (
+    CaseStatus.PREPARING,
+    CaseStatus.PROPOSED,
+    CaseStatus.PERTEK,
+    CaseStatus.SK_ISSUED,
+    CaseStatus.DONE,
+)
 FINAL: frozenset[str] = frozenset({CaseStatus.DONE, CaseStatus.CANCELLED})
 
 # Every allowed move, in the order the buttons are offered (the usual next step first).
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     CaseStatus.PREPARING: (CaseStatus.PROPOSED, CaseStatus.CANCELLED),
     CaseStatus.PROPOSED: (
+        CaseStatus.PERTEK,
+        # An SK may come with its pertek at once (recorded together on the SK step).
         CaseStatus.SK_ISSUED,
         CaseStatus.INCOMPLETE,
         CaseStatus.NOT_ELIGIBLE,
@@ -62,6 +74,8 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     ),
     CaseStatus.INCOMPLETE: (CaseStatus.PROPOSED, CaseStatus.PREPARING, CaseStatus.CANCELLED),
     CaseStatus.NOT_ELIGIBLE: (CaseStatus.PREPARING, CaseStatus.CANCELLED),
+    # After BKN's technical approval the SK pensiun follows; BKN does not answer BTL or TMS any more.
+    CaseStatus.PERTEK: (CaseStatus.SK_ISSUED, CaseStatus.CANCELLED),
     CaseStatus.SK_ISSUED: (CaseStatus.DONE, CaseStatus.CANCELLED),
     CaseStatus.DONE: (),
     CaseStatus.CANCELLED: (),
@@ -78,6 +92,8 @@ NEEDS_REASON: frozenset[tuple[str, str]] = frozenset(
 )
 
 DEATH_KINDS: frozenset[str] = frozenset({RetirementKind.DEATH, RetirementKind.KILLED})
+# Every death: in service, or of a pensioner (pensiun terusan).
+DECEASED_KINDS: frozenset[str] = DEATH_KINDS | {RetirementKind.PENSIONER_DEATH}
 # Kinds whose TMT follows from a decision taken late; their proposal deadline is floored (see proposal_due).
 LATE_DECISION_GRACE_MONTHS = 1
 
@@ -85,6 +101,7 @@ LATE_DECISION_GRACE_MONTHS = 1
 # What the button that makes a move says.
 ACTION_LABELS = {
     CaseStatus.PROPOSED: gettext_lazy("Mark as proposed to BKN"),
+    CaseStatus.PERTEK: gettext_lazy("Record BKN's pertek"),
     CaseStatus.SK_ISSUED: gettext_lazy("Record the SK pensiun"),
     CaseStatus.DONE: gettext_lazy("Close the record (done)"),
     CaseStatus.PREPARING: gettext_lazy("Back to preparation"),
@@ -127,7 +144,7 @@ class Step:
 
 
 def steps(status: str) -> list[Step]:
-    """The four steps of the pipeline with the record's position; a cancelled record has none current,
+    """The five steps of the pipeline with the record's position; a cancelled record has none current,
     one BKN answered with BTL or TMS stands at "proposed"."""
     if status in BKN_ANSWERS:
         status = CaseStatus.PROPOSED
@@ -224,6 +241,10 @@ def transition_check(
                 % {"date": tanggal(proposed_on)},
             )
 
+    if to_status == CaseStatus.PERTEK:
+        for field, messages in pertek_errors(facts, proposed_on=proposed_on, today=today).items():
+            errors.setdefault(field, []).extend(messages)
+
     if to_status == CaseStatus.SK_ISSUED:
         for field, messages in decision_errors(facts, proposed_on=proposed_on, today=today).items():
             errors.setdefault(field, []).extend(messages)
@@ -237,6 +258,23 @@ def transition_check(
 
     if errors:
         raise CaseError(errors=errors)
+
+
+def pertek_errors(facts: StepFacts, *, proposed_on: dt.date | None, today: dt.date) -> dict[str, list[str]]:
+    """What is wrong with BKN's pertek when a record moves to "pertek issued": its number and date are both
+    required, the date is not in the future nor before the proposal. Empty when nothing is."""
+    errors: dict[str, list[str]] = {}
+    if not facts.pertek_number.strip():
+        errors["pertek_number"] = [_("Give the number of BKN's pertek.")]
+    if facts.pertek_date is None:
+        errors["pertek_date"] = [_("Give the date of BKN's pertek.")]
+    elif facts.pertek_date > today:
+        errors["pertek_date"] = [_("The pertek date cannot be in the future.")]
+    elif proposed_on is not None and facts.pertek_date < proposed_on:
+        errors["pertek_date"] = [
+            _("The pertek cannot be dated before the proposal (%(date)s).") % {"date": tanggal(proposed_on)}
+        ]
+    return errors
 
 
 # Records whose SK pensiun has been issued: their SK and pertek can be corrected, with a reason.
@@ -277,14 +315,75 @@ def decision_errors(facts: StepFacts, *, proposed_on: dt.date | None, today: dt.
 
 
 def in_service_check(*, kind: str, employee_status: str) -> None:
-    """CaseError unless a record of `kind` can be opened for an employee in `employee_status`: in service
-    (active or on MPP), or already recorded as deceased for a death."""
+    """CaseError unless a record of `kind` can be opened for an employee in `employee_status`.
+
+    A pensiun terusan is the death of a pensioner: only for someone retired (or already recorded as
+    deceased). Every other kind is for someone in service (active or on MPP), or already recorded as
+    deceased for a death in service.
+    """
     in_service = employee_status in (EmployeeStatus.AKTIF, EmployeeStatus.MPP)
+    status = EmployeeStatus(employee_status).label
+    if kind == RetirementKind.PENSIONER_DEATH:
+        if employee_status not in (EmployeeStatus.PENSIUN, EmployeeStatus.MENINGGAL):
+            if in_service:
+                message = _(
+                    "This employee is still in service (status: %(status)s): the death of an employee in service "
+                    "is a janda/duda or tewas record, not a pensiun terusan."
+                )
+            else:
+                message = _("A pensiun terusan is only for a pensioner who died (status: %(status)s).")
+            raise CaseError(errors={"kind": [message % {"status": status}]})
+        return
     if not in_service and not (kind in DEATH_KINDS and employee_status == EmployeeStatus.MENINGGAL):
+        if kind in DEATH_KINDS and employee_status == EmployeeStatus.PENSIUN:
+            raise CaseError(
+                errors={
+                    "kind": [
+                        _(
+                            "This employee is retired: the death of a pensioner is a pensiun terusan record, not a "
+                            "death in service."
+                        )
+                    ]
+                }
+            )
         raise CaseError(
             _("This employee is no longer in service (status: %(status)s): no retirement record can be opened.")
-            % {"status": EmployeeStatus(employee_status).label}
+            % {"status": status}
         )
+
+
+def reopen_check(*, kind: str, existing_kind: str, existing_status: str) -> None:
+    """CaseError unless an employee whose record is in `existing_status` may have it reopened as `kind`.
+
+    One record per employee: a cancelled record is reopened for any kind; a done one only for the death
+    of the pensioner it retired (pensiun terusan), whose proposal continues that record.
+    """
+    if existing_status == CaseStatus.CANCELLED:
+        return
+    if (
+        kind == RetirementKind.PENSIONER_DEATH
+        and existing_status == CaseStatus.DONE
+        and existing_kind not in DECEASED_KINDS
+        and existing_kind != RetirementKind.CONTRACT_END
+    ):
+        return
+    raise CaseError(
+        _("This employee already has a retirement record (%(status)s).") % {"status": label(existing_status)}
+    )
+
+
+def pensioner_death_possible(*, employee_status: str, case_kind: str | None, case_status: str | None) -> bool:
+    """Whether the death of this employee may be recorded as a pensiun terusan: retired, with no record,
+    a cancelled one, or the done record of their own retirement (reopen_check)."""
+    if employee_status != EmployeeStatus.PENSIUN:
+        return False
+    if case_status is None:
+        return True
+    try:
+        reopen_check(kind=RetirementKind.PENSIONER_DEATH, existing_kind=case_kind or "", existing_status=case_status)
+    except CaseError:
+        return False
+    return True
 
 
 def open_check(
@@ -340,18 +439,18 @@ def open_check(
 
 def employee_status_on_open(kind: str) -> str | None:
     """The employee status that opening a record of `kind` records at once: only a death is already a fact."""
-    return EmployeeStatus.MENINGGAL if kind in DEATH_KINDS else None
+    return EmployeeStatus.MENINGGAL if kind in DECEASED_KINDS else None
 
 
 def is_deceased(*, employee_status: str, case_kind: str | None) -> bool:
     """Whether an employee counts as deceased (for the heirs, and the portal's words): recorded as such,
-    or the subject of a death record (janda/duda, tewas)."""
-    return employee_status == EmployeeStatus.MENINGGAL or (case_kind or "") in DEATH_KINDS
+    or the subject of a death record (janda/duda, tewas, pensiun terusan)."""
+    return employee_status == EmployeeStatus.MENINGGAL or (case_kind or "") in DECEASED_KINDS
 
 
 def employee_status_on_done(kind: str) -> str:
     """The employee status once a record of `kind` is done."""
-    if kind in DEATH_KINDS:
+    if kind in DECEASED_KINDS:
         return EmployeeStatus.MENINGGAL
     if kind == RetirementKind.CONTRACT_END:
         return EmployeeStatus.BERHENTI

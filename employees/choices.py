@@ -104,13 +104,16 @@ class RetirementKind(models.TextChoices):
     DISABILITY = "udzur", _("Disability / illness (udzur)")
     REORGANISATION = "reorganisasi", _("Reorganisation")
     CONTRACT_END = "pppk_kontrak", _("PPPK contract end")
+    # A pensioner who dies: the pension goes on for four months, then the widow(er)'s pension.
+    PENSIONER_DEATH = "pensiun_terusan", _("Death of a pensioner (pensiun terusan)")
 
 
 class CaseStatus(models.TextChoices):
-    """The pension proposal pipeline: OPD/BKPSDM -> BKN (pertek) -> SK pensiun -> done."""
+    """The pension proposal pipeline: OPD/BKPSDM -> BKN -> BKN's pertek -> SK pensiun -> done."""
 
     PREPARING = "berkas_disiapkan", _("Preparing documents")
     PROPOSED = "diusulkan", _("Proposed to BKN")
+    PERTEK = "pertek_terbit", _("Pertek issued by BKN")
     SK_ISSUED = "sk_terbit", _("SK pensiun issued")
     # BKN's answers to a proposal (the words SIASN shows): returned as incomplete, or refused.
     INCOMPLETE = "btl", _("Returned by BKN: incomplete (BTL)")

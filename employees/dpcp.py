@@ -25,7 +25,7 @@ FIX_CASE = "case"
 FIX_FAMILY = "family"
 
 # The kinds whose DPCP is signed by the heir (the widow or widower), not by the employee.
-HEIR_SIGNS = {RetirementKind.DEATH, RetirementKind.KILLED}
+HEIR_SIGNS = {RetirementKind.DEATH, RetirementKind.KILLED, RetirementKind.PENSIONER_DEATH}
 
 
 @dataclass(frozen=True)

@@ -256,6 +256,7 @@ class Employee(models.Model):
                         CaseStatus.PROPOSED,
                         CaseStatus.INCOMPLETE,
                         CaseStatus.NOT_ELIGIBLE,
+                        CaseStatus.PERTEK,
                         CaseStatus.SK_ISSUED,
                     ]
                 ),
@@ -455,7 +456,12 @@ class KindRule(models.Model):
     uang_duka_multiplier = models.DecimalField(
         _("uang duka wafat (x last income)"), max_digits=4, decimal_places=1, null=True, blank=True
     )
-    gaji_terusan_months = models.PositiveSmallIntegerField(_("gaji terusan (months)"), null=True, blank=True)
+    gaji_terusan_months = models.PositiveSmallIntegerField(
+        _("gaji terusan (months)"),
+        null=True,
+        blank=True,
+        help_text=_("A death in service: the salary goes on. Pensiun terusan: the deceased's pension goes on."),
+    )
     pension_tmt_after_months = models.PositiveSmallIntegerField(
         _("widow(er)'s pension TMT (months after the month of death)"), null=True, blank=True
     )
@@ -583,7 +589,15 @@ class RetirementCase(models.Model):
     )
     tmt = models.DateField(_("TMT pensiun"))
     status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.PREPARING)
-    died_on = models.DateField(_("date of death"), null=True, blank=True, help_text=_("For janda/duda and tewas."))
+    died_on = models.DateField(
+        _("date of death"), null=True, blank=True, help_text=_("For janda/duda, tewas and pensiun terusan.")
+    )
+    pensioner_tmt = models.DateField(
+        _("TMT pensiun of the deceased"),
+        null=True,
+        blank=True,
+        help_text=_("Pensiun terusan: the deceased pensioner's own TMT pensiun; the masa kerja is counted to it."),
+    )
     caused_by_duty = models.BooleanField(
         _("caused by duty"), default=False, help_text=_("Udzur: the unfitness was caused by the duty.")
     )
@@ -657,6 +671,10 @@ class RetirementCase(models.Model):
                 condition=~Q(status__in=[CaseStatus.SK_ISSUED, CaseStatus.DONE])
                 | (~Q(sk_number="") & Q(sk_date__isnull=False)),
                 name="case_sk_needs_number_and_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=CaseStatus.PERTEK) | (~Q(pertek_number="") & Q(pertek_date__isnull=False)),
+                name="case_pertek_needs_number_and_date",
             ),
         ]
 

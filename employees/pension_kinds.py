@@ -11,6 +11,11 @@ Rules implemented, with their basis:
   - *uang duka wafat*: a multiple of the last monthly income (gaji pokok with its family and position
     allowances): 3x for a death, 6x for tewas as agencies report it (the tewas value is marked unsure
     in the table).
+- **Death of a pensioner** (kind "pensiun_terusan"): the pension of the deceased goes on to the widow(er)
+  for four months from the month after the death (*pensiun terusan*, `gaji_terusan_months`), then the
+  widow(er)'s pension starts, in the fifth month after the death (`pension_tmt_after_months` and
+  `first_payment_after_months`, 5), claimed at Taspen. No uang duka wafat (that is for a death in
+  service). The date of death is on or after the deceased's own TMT pensiun. Heirs as for a death.
 - **Heirs** (UU 11/1969 art. 16-20): the widow(er)s share the pension equally (several wives, one
   share each); without a spouse entitled, the children who count (UU 11/1969 art. 16: under 25,
   unmarried, without income) take it, one share per set of parents (children of the same other
@@ -57,10 +62,13 @@ KILLED = "tewas"
 DISABILITY = "udzur"
 REORGANISATION = "reorganisasi"
 CONTRACT_END = "pppk_kontrak"
+PENSIONER_DEATH = "pensiun_terusan"
+# Deaths in service, and every death (a pensioner's too: heirs, a date of death, the family's payments).
 DEATH_KINDS = frozenset({DEATH, KILLED})
+DECEASED_KINDS = DEATH_KINDS | {PENSIONER_DEATH}
 # Kinds whose outcome needs a rule row (thresholds or death payments); BUP and a contract end need one
 # only for their proposal lead time.
-RULED_KINDS = frozenset({APS, DEATH, KILLED, DISABILITY, REORGANISATION})
+RULED_KINDS = frozenset({APS, DEATH, KILLED, DISABILITY, REORGANISATION, PENSIONER_DEATH})
 
 # Values of employees.choices.DisciplineLevel and MarriageEnd.
 DISCIPLINE_MEDIUM = "sedang"
@@ -110,7 +118,54 @@ def rule_in_force(rules: Iterable[KindRule], *, kind: str, on: dt.date) -> KindR
 
 def rule_date(*, kind: str, tmt: dt.date | None, died_on: dt.date | None) -> dt.date | None:
     """The day whose rule applies to a record: the death for a death, the TMT otherwise."""
-    return died_on if kind in DEATH_KINDS else tmt
+    return died_on if kind in DECEASED_KINDS else tmt
+
+
+def service_end(*, kind: str, tmt: dt.date, died_on: dt.date | None, retired_on: dt.date | None = None) -> dt.date:
+    """The day masa kerja is counted to: the date of death for a death in service (the service ended
+    there, not at the TMT pensiun janda/duda that follows it), the deceased's own TMT pensiun for a
+    pensioner who dies (`retired_on`, when known), the TMT otherwise."""
+    if kind in DEATH_KINDS and died_on is not None:
+        return died_on
+    if kind == PENSIONER_DEATH and retired_on is not None:
+        return retired_on
+    return tmt
+
+
+# Where masa kerja ends (service_end): at the TMT, at the death (in service), at the pensioner's own TMT.
+UNTIL_TMT, UNTIL_DEATH, UNTIL_RETIREMENT = "tmt", "death", "retirement"
+
+
+@dataclass(frozen=True)
+class ServiceLength:
+    """Masa kerja pensiun of a record, and the day (and why that day) it is counted to."""
+
+    years: int
+    months: int
+    until: dt.date
+    basis: str  # UNTIL_TMT, UNTIL_DEATH or UNTIL_RETIREMENT
+
+
+def masa_kerja(
+    *,
+    kind: str,
+    tmt: dt.date,
+    died_on: dt.date | None,
+    tmt_cpns: dt.date,
+    prior_service_months: int = 0,
+    retired_on: dt.date | None = None,
+) -> ServiceLength:
+    """Masa kerja pensiun of a record of `kind`: from the TMT CPNS (plus SK PMK) to service_end. An employee
+    who died in service served until the death, not until the TMT pensiun janda/duda nor the BUP."""
+    until = service_end(kind=kind, tmt=tmt, died_on=died_on, retired_on=retired_on)
+    years, months = service_length(tmt_cpns, until, prior_service_months)
+    if until == tmt:
+        basis = UNTIL_TMT
+    elif kind in DEATH_KINDS:
+        basis = UNTIL_DEATH
+    else:
+        basis = UNTIL_RETIREMENT
+    return ServiceLength(years, months, until, basis)
 
 
 # --- Death in service ---------------------------------------------------------------------------------
@@ -122,34 +177,43 @@ def _month_start(day: dt.date) -> dt.date:
 
 @dataclass(frozen=True)
 class DeathPayments:
-    """What a death in service gives the family, month by month (first days of months)."""
+    """What a death gives the family, month by month (first days of months)."""
 
     died_on: dt.date
     pension_tmt: dt.date  # TMT pensiun janda/duda (UU 11/1969 art. 24)
     first_payment: dt.date  # the month the pension is first paid (agency practice)
-    gaji_terusan: tuple[dt.date, ...]  # the months the salary goes on
-    uang_duka_multiplier: Decimal
-    uang_duka: Decimal | None  # None while the last monthly income is unknown
+    # The months the salary (death in service) or the deceased's pension (pensiun terusan) goes on.
+    gaji_terusan: tuple[dt.date, ...]
+    uang_duka_multiplier: Decimal | None  # None: no uang duka wafat (a pensioner's death)
+    uang_duka: Decimal | None  # None while the last monthly income is unknown, or without uang duka
     unsure: bool
+    pensiun_terusan: bool = False  # the months in gaji_terusan continue a pension, not a salary
 
 
 def death_payments(*, died_on: dt.date, rule: KindRule, last_income: Decimal | None) -> DeathPayments:
-    """The widow(er)'s pension TMT, its first payment month, the gaji terusan months and the uang duka.
+    """The widow(er)'s pension TMT, its first payment month, the gaji (or pensiun) terusan months and the
+    uang duka, under `rule` (a death in service, or a pensioner's death: pensiun terusan).
 
     Counted in months from the month of death, whatever its day (the 1st or the 31st, 29 February): a
     death on 31 December 2025 gives gaji terusan January-April 2026, the TMT 1 January 2026 and, with
-    the usual rule, the first payment 1 May 2026.
+    the usual rule, the first payment 1 May 2026. A pensioner who dies on 31 December 2025 leaves a
+    pensiun terusan for January-April 2026 and a widow(er)'s pension from 1 May 2026.
     """
     month = _month_start(died_on)
-    multiplier = rule.uang_duka_multiplier or Decimal(0)
+    multiplier = rule.uang_duka_multiplier
     return DeathPayments(
         died_on=died_on,
         pension_tmt=add_months(month, rule.pension_tmt_after_months or 1),
         first_payment=add_months(month, rule.first_payment_after_months or 1),
         gaji_terusan=tuple(add_months(month, n) for n in range(1, (rule.gaji_terusan_months or 0) + 1)),
         uang_duka_multiplier=multiplier,
-        uang_duka=None if last_income is None else uang_duka(last_income=last_income, multiplier=multiplier),
+        uang_duka=(
+            None
+            if last_income is None or multiplier is None
+            else uang_duka(last_income=last_income, multiplier=multiplier)
+        ),
         unsure=rule.unsure,
+        pensiun_terusan=rule.kind == PENSIONER_DEATH,
     )
 
 
@@ -175,6 +239,30 @@ def death_date_errors(
                 "(pensiun terusan, claimed at Taspen), not a death in service."
             )
             % {"date": tanggal(tmt_pensiun)}
+        ]
+    return []
+
+
+def pensioner_death_date_errors(
+    *, died_on: dt.date | None, birth_date: dt.date, retired_on: dt.date | None, today: dt.date
+) -> list[str]:
+    """Why a date of death cannot be that of a pensioner who died (on or after their own TMT pensiun,
+    `retired_on`); empty when it can."""
+    if died_on is None:
+        return [_("Give the date of death.")]
+    if died_on > today:
+        return [_("The date of death cannot be in the future.")]
+    if died_on <= birth_date:
+        return [_("The date of death must be after the date of birth.")]
+    if retired_on is None:
+        return [_("The TMT pensiun of the deceased is unknown: check the BUP rules and the position.")]
+    if died_on < retired_on:
+        return [
+            _(
+                "The date of death is before the TMT pensiun of the deceased (%(date)s): that is a death in "
+                "service (janda/duda or tewas), not a pensiun terusan."
+            )
+            % {"date": tanggal(retired_on)}
         ]
     return []
 
@@ -314,6 +402,7 @@ class CaseFacts:
     died_on: dt.date | None = None
     caused_by_duty: bool = False
     last_income: Decimal | None = None
+    retired_on: dt.date | None = None  # a pensioner's death: the deceased's own TMT pensiun
 
 
 @dataclass(frozen=True)
@@ -340,9 +429,11 @@ def outcome(facts: CaseFacts, rule: KindRule | None) -> Outcome:
     widow(er)'s pension from the month after death (death_payments). APS, udzur, reorganisasi: see the
     module docstring; measured on the TMT.
     """
-    years, months = service_length(facts.tmt_cpns, facts.tmt, facts.prior_service_months)
-    age = _age(facts.birth_date, facts.tmt)
     kind = facts.kind
+    # Service ends at the death for a death in service (and at the deceased's retirement for a pensioner).
+    end = service_end(kind=kind, tmt=facts.tmt, died_on=facts.died_on, retired_on=facts.retired_on)
+    years, months = service_length(facts.tmt_cpns, end, facts.prior_service_months)
+    age = _age(facts.birth_date, end)
 
     def result(with_pension: bool, pension_from: dt.date | None, reason: str, death=None) -> Outcome:
         return Outcome(with_pension, pension_from, reason, age, years, months, death)
@@ -353,9 +444,27 @@ def outcome(facts: CaseFacts, rule: KindRule | None) -> Outcome:
         return result(False, None, _("A PPPK whose contract ends receives no pension."))
     if rule is None:
         raise ValueError(f"A rule is needed for the kind {kind}")
+    if kind in DECEASED_KINDS and facts.died_on is None:
+        raise ValueError("A death needs its date")
+    if kind == PENSIONER_DEATH:
+        assert facts.died_on is not None
+        payments = death_payments(died_on=facts.died_on, rule=rule, last_income=None)
+        months_words = (
+            _("%(first)s to %(last)s")
+            % {"first": tanggal(payments.gaji_terusan[0]), "last": tanggal(payments.gaji_terusan[-1])}
+            if payments.gaji_terusan
+            else _("none")
+        )
+        return result(
+            True,
+            payments.pension_tmt,
+            _("Pensiun terusan (the deceased's pension continued) %(months)s, then a widow(er)'s pension from "
+              "%(tmt)s, first paid in %(paid)s; claimed at Taspen.")
+            % {"months": months_words, "tmt": tanggal(payments.pension_tmt), "paid": tanggal(payments.first_payment)},
+            payments,
+        )  # fmt: skip
     if kind in DEATH_KINDS:
-        if facts.died_on is None:
-            raise ValueError("A death needs its date")
+        assert facts.died_on is not None
         payments = death_payments(died_on=facts.died_on, rule=rule, last_income=facts.last_income)
         return result(
             True,

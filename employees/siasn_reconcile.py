@@ -15,7 +15,9 @@ compares it with its own records, row by row (compare), and says for each NIP:
   two are not told apart: a list must not reveal other units' employees).
 
 SIASN's status texts are read through one table (STATUS_TEXTS); a text mapped to None is known but has
-no step in Purna's pipeline yet, and is shown, not applied. A status is applied when it is further
+no step in Purna's pipeline yet, and is shown, not applied. BKN's answers BTL and TMS are applied with
+BKN's reason, read from a reason column (alasan, keterangan, catatan...); a BTL or TMS row without a
+reason is a conflict that says it needs one: an answer is never recorded without its reason. A status is applied when it is further
 along the pipeline than the record's (cases.PIPELINE), or, for a status outside it, when the record may
 move to it directly (cases.allowed_transitions). The SK pensiun step needs its signer: from the file
 (optional column) or the record; without one, the step is a conflict to finish by hand.
@@ -46,6 +48,8 @@ from purna.spreadsheets import (
 )
 
 MATCHED, UPDATE, CONFLICT, UNKNOWN = "matched", "update", "conflict", "unknown"
+# The fact of a line that carries BKN's reason for a BTL or TMS answer.
+REASON = "reason"
 KINDS = (UPDATE, CONFLICT, UNKNOWN, MATCHED)
 MAX_ROWS = 5000
 
@@ -62,20 +66,20 @@ STATUS_TEXTS: dict[str, str | None] = {
     "verifikasi": CaseStatus.PROPOSED,
     "verifikasi bkn": CaseStatus.PROPOSED,
     "proses bkn": CaseStatus.PROPOSED,
-    "pertek": CaseStatus.PROPOSED,
-    "pertek terbit": CaseStatus.PROPOSED,
-    "sudah pertek": CaseStatus.PROPOSED,
-    "menunggu sk": CaseStatus.PROPOSED,
+    "pertek": CaseStatus.PERTEK,
+    "pertek terbit": CaseStatus.PERTEK,
+    "sudah pertek": CaseStatus.PERTEK,
+    "menunggu sk": CaseStatus.PERTEK,
     "sk terbit": CaseStatus.SK_ISSUED,
     "sk pensiun terbit": CaseStatus.SK_ISSUED,
     "sudah sk": CaseStatus.SK_ISSUED,
     "selesai": CaseStatus.SK_ISSUED,
-    # BKN's BTL and TMS are statuses now, but each needs BKN's reason, which the list does not carry:
-    # shown, to be recorded by hand on the case with the reason.
-    "btl": None,
-    "berkas tidak lengkap": None,
-    "tms": None,
-    "tidak memenuhi syarat": None,
+    # BKN's answers BTL and TMS: applied with BKN's reason (the reason column); a row without one is
+    # listed as needing it, never applied.
+    "btl": CaseStatus.INCOMPLETE,
+    "berkas tidak lengkap": CaseStatus.INCOMPLETE,
+    "tms": CaseStatus.NOT_ELIGIBLE,
+    "tidak memenuhi syarat": CaseStatus.NOT_ELIGIBLE,
 }
 _STATUS_KEYS = {text_key(text): status for text, status in STATUS_TEXTS.items()}
 
@@ -100,6 +104,9 @@ COLUMNS = [
     Column("sk_signer", "penandatangan SK", ("penandatangan sk", "pejabat penandatangan", "penandatangan"), "text"),
     Column("proposed_on", "tanggal usulan", ("tanggal usulan", "tgl usulan", "tgl_usulan", "tanggal_usulan"), "date"),
     Column("tmt", "TMT pensiun", ("tmt pensiun", "tmt_pensiun"), "date"),
+    # BKN's reason for a BTL or TMS answer, under the names exports and agencies give it.
+    Column("reason", "alasan", ("alasan", "keterangan", "catatan", "alasan btl", "alasan tms", "alasan btl/tms",
+                                "alasan btl tms", "keterangan btl/tms", "alasan penolakan", "catatan bkn"), "text"),
 ]  # fmt: skip
 COLUMN_BY_FIELD = {column.field: column for column in COLUMNS}
 HEADERS = [alias for column in COLUMNS for alias in (column.header, *column.aliases)]
@@ -123,6 +130,7 @@ class SiasnRow:
     sk_signer: str = ""
     proposed_on: dt.date | None = None
     tmt: dt.date | None = None
+    reason: str = ""
 
 
 def read_header(header: list[Any]) -> list[tuple[int, Column]]:
@@ -291,21 +299,44 @@ def compare(row: SiasnRow, ours: OurCase | None, *, known: bool) -> Line:
         elif their_date is not None and our_date is None and (their_number or our_number):
             changes.append(Change(date, our_date, their_date))
 
-    # The status SIASN implies: what it says, and at least "SK issued" once an SK is known, "proposed"
-    # once a pertek is.
+    # The status SIASN implies: what it says, and at least "SK issued" once an SK is known, "pertek issued"
+    # once a pertek is (with its date, from the file or the record).
     target = row.status
     if row.status is None and row.status_text:
         notes.append(
             _('SIASN says "%(status)s": Purna has no such step yet; not applied.') % {"status": row.status_text}
         )
     has_sk = bool((row.sk_number or ours.sk_number) and (row.sk_date or ours.sk_date))
-    if has_sk and row.sk_number and (target is None or _ahead(CaseStatus.SK_ISSUED, target)):
+    has_pertek = bool((row.pertek_number or ours.pertek_number) and (row.pertek_date or ours.pertek_date))
+    if target in cases.BKN_ANSWERS:
+        pass  # BKN's answer is what the row says, whatever numbers it carries
+    elif has_sk and row.sk_number and (target is None or _ahead(CaseStatus.SK_ISSUED, target)):
         target = CaseStatus.SK_ISSUED
-    elif row.pertek_number and (target is None or _ahead(CaseStatus.PROPOSED, target)):
-        target = CaseStatus.PROPOSED
+    elif row.pertek_number and (target is None or _ahead(CaseStatus.PERTEK, target)):
+        target = CaseStatus.PERTEK
     if target is not None and target != ours.status:
         if ours.status == CaseStatus.CANCELLED:
             conflicts.append(Change("status", ours.status, target))
+        elif target in cases.BKN_ANSWERS:
+            answer_label = cases.label(target)
+            if not _ahead(target, ours.status):
+                conflicts.append(Change("status", ours.status, target))
+                notes.append(
+                    _('SIASN says "%(answer)s", but a record that is "%(current)s" cannot take that answer.')
+                    % {"answer": answer_label, "current": cases.label(ours.status)}
+                )
+            elif not row.reason:
+                # BKN's answer is kept with its reason (the BTL/TMS report reads it): never without one.
+                conflicts.append(Change("status", ours.status, target))
+                conflicts.append(Change(REASON, None, None))
+                notes.append(
+                    _('SIASN says "%(answer)s" without BKN\'s reason: add the reason column (alasan, keterangan or '
+                      "catatan) to the list, or record the answer with its reason on the record's page.")
+                    % {"answer": answer_label}
+                )  # fmt: skip
+            else:
+                changes.append(Change("status", ours.status, target))
+                changes.append(Change(REASON, "", row.reason))
         elif _ahead(target, ours.status):
             if target == CaseStatus.SK_ISSUED and not (row.sk_signer or ours.sk_signer):
                 conflicts.append(Change("status", ours.status, target))
@@ -313,6 +344,11 @@ def compare(row: SiasnRow, ours: OurCase | None, *, known: bool) -> Line:
             elif target == CaseStatus.SK_ISSUED and not has_sk:
                 conflicts.append(Change("status", ours.status, target))
                 notes.append(_("SIASN does not give the SK's number and date: record the SK on the record's page."))
+            elif target == CaseStatus.PERTEK and not has_pertek:
+                conflicts.append(Change("status", ours.status, target))
+                notes.append(
+                    _("SIASN does not give the pertek's number and date: record the pertek on the record's page.")
+                )
             else:
                 changes.append(Change("status", ours.status, target))
                 if row.sk_signer and not ours.sk_signer and target == CaseStatus.SK_ISSUED:

@@ -17,15 +17,24 @@ from tests.workers import WorkerProcess, worker_env
 seed_rules = importlib.import_module("employees.migrations.0003_seed_retirement_rules").seed_rules
 seed_documents_0005 = importlib.import_module("employees.migrations.0005_seed_document_types").seed
 seed_checklist = importlib.import_module("employees.migrations.0023_seed_checklist_per_kind").seed
+seed_checklist_terusan = importlib.import_module("employees.migrations.0031_seed_checklist_pensiun_terusan").seed
 
 
 def seed_documents(apps, schema_editor) -> None:
     """The document checklist as the migrations leave it: the first list, then its kinds and conditions."""
     seed_documents_0005(apps, schema_editor)
     seed_checklist(apps, schema_editor)
+    seed_checklist_terusan(apps, schema_editor)
 
 
-seed_kind_rules = importlib.import_module("employees.migrations.0021_seed_kind_rules").seed
+seed_kind_rules_0021 = importlib.import_module("employees.migrations.0021_seed_kind_rules").seed
+seed_kind_rule_terusan = importlib.import_module("employees.migrations.0030_seed_pensiun_terusan_rule").seed
+
+
+def seed_kind_rules(apps, schema_editor) -> None:
+    """The rules of the retirement kinds as the migrations leave them (0021, then pensiun terusan)."""
+    seed_kind_rules_0021(apps, schema_editor)
+    seed_kind_rule_terusan(apps, schema_editor)
 
 
 @pytest.fixture

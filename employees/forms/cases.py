@@ -29,12 +29,15 @@ class RetirementCaseOpenForm(forms.Form):
         required=False,
         widget=DATE_WIDGET,
         help_text=_(
-            "Leave empty for a BUP retirement or a death: the TMT pensiun follows from the BUP or from the date "
-            "of death."
+            "Leave empty for a BUP retirement or a death (a pensioner's too): the TMT pensiun follows from the "
+            "BUP or from the date of death."
         ),
     )
     died_on = forms.DateField(
-        label=capfirst(_("date of death")), required=False, widget=DATE_WIDGET, help_text=_("For janda/duda and tewas.")
+        label=capfirst(_("date of death")),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("For janda/duda, tewas and pensiun terusan."),
     )
     caused_by_duty = forms.BooleanField(
         label=capfirst(_("caused by duty")), required=False, help_text=_("Udzur: the unfitness was caused by the duty.")
@@ -66,8 +69,10 @@ class CaseKindFactsForm(forms.Form):
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the facts this kind keeps (employees/services/kinds.py kind_facts_clean).
-        if kind not in (RetirementKind.DEATH, RetirementKind.KILLED):
-            del self.fields["died_on"], self.fields["last_income"]
+        if kind not in cases.DECEASED_KINDS:
+            del self.fields["died_on"]
+        if kind not in cases.DEATH_KINDS:
+            del self.fields["last_income"]
         if kind != RetirementKind.DISABILITY:
             del self.fields["caused_by_duty"]
 
@@ -94,6 +99,7 @@ class CaseTransitionForm(forms.Form):
 
     FIELDS_BY_STATUS = {
         CaseStatus.PROPOSED: ["proposed_on", "override"],
+        CaseStatus.PERTEK: ["pertek_number", "pertek_date"],
         CaseStatus.SK_ISSUED: ["sk_number", "sk_date", "sk_signer", "pertek_number", "pertek_date"],
     }
 
@@ -106,6 +112,9 @@ class CaseTransitionForm(forms.Form):
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
+        if to_status == CaseStatus.PERTEK:
+            # BKN's pertek is what this step records: its number and date are both required.
+            self.fields["pertek_number"].required = self.fields["pertek_date"].required = True
         if to_status in cases.BKN_ANSWERS:
             self.fields["note"].required = True
             self.fields["note"].label = _("BKN's reason")

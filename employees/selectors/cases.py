@@ -33,6 +33,7 @@ CASE_OPEN_STATUSES = [
     CaseStatus.PROPOSED,
     CaseStatus.INCOMPLETE,
     CaseStatus.NOT_ELIGIBLE,
+    CaseStatus.PERTEK,
     CaseStatus.SK_ISSUED,
 ]
 # A record that decides the employee's TMT: any but a cancelled one.
@@ -106,6 +107,15 @@ class RetirementCaseCard:
     @property
     def is_live(self) -> bool:
         return self.case is not None and self.case.status != CaseStatus.CANCELLED
+
+    @property
+    def pensioner_death_possible(self) -> bool:
+        """Whether the employee's death may be recorded as a pensiun terusan (employees/cases.py)."""
+        return cases.pensioner_death_possible(
+            employee_status=self.employee.status,
+            case_kind=self.case.kind if self.case else None,
+            case_status=self.case.status if self.case else None,
+        )
 
     @property
     def missing_required(self) -> list[DocumentType]:

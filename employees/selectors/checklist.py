@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from employees import checklist
-from employees.cases import DEATH_KINDS
+from employees.cases import DECEASED_KINDS
 from employees.choices import ChecklistCondition, RetirementKind
 from employees.models import CaseDocument, Child, DocumentType, Employee, RetirementCase, Spouse
 
@@ -26,7 +26,7 @@ def item_spec(document_type: DocumentType) -> checklist.ItemSpec:
 
 def family_day(*, kind: str, tmt: dt.date, died_on: dt.date | None) -> dt.date:
     """The day the family is counted on: the date of death for a death, else the TMT."""
-    return died_on if kind in DEATH_KINDS and died_on is not None else tmt
+    return died_on if kind in DECEASED_KINDS and died_on is not None else tmt
 
 
 def case_person_facts(*, case: RetirementCase, employee: Employee) -> checklist.PersonFacts:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from employees import pension_kinds
+from employees.choices import CaseStatus
 from employees.models import DisciplinePenalty, Employee, KindRule, RetirementCase
 
 
@@ -88,6 +89,28 @@ def family_heirs(*, kind: str, employee: Employee, died_on: dt.date, on: dt.date
     return pension_kinds.heirs(kind=kind, died_on=died_on, on=on, spouses=spouses, children=children, parents=parents)
 
 
+def case_service_length(case: RetirementCase, employee: Employee) -> pension_kinds.ServiceLength:
+    """The masa kerja pensiun of a record's employee, counted to the death for a death in service (no query)."""
+    return pension_kinds.masa_kerja(
+        kind=case.kind,
+        tmt=case.tmt,
+        died_on=case.died_on,
+        tmt_cpns=employee.tmt_cpns,
+        prior_service_months=employee.prior_service_months or 0,
+        retired_on=case.pensioner_tmt,
+    )
+
+
+def employee_service_length(*, employee: Employee, case: RetirementCase | None) -> pension_kinds.ServiceLength | None:
+    """The masa kerja the employee page shows instead of the BUP's (Employee.service_years): counted to the
+    date of death for someone who died (a live death record with its date), None otherwise (no query)."""
+    if case is None or case.status == CaseStatus.CANCELLED or case.kind not in pension_kinds.DECEASED_KINDS:
+        return None
+    if case.died_on is None:
+        return None
+    return case_service_length(case, employee)
+
+
 @dataclass(frozen=True)
 class CaseKindPanel:
     """What the record page shows of its kind (templates/employees/includes/case_kind_rules.html)."""
@@ -98,6 +121,7 @@ class CaseKindPanel:
     heirs: pension_kinds.Heirs | None
     kpp: pension_kinds.KppCheck
     is_death: bool
+    service: pension_kinds.ServiceLength
 
 
 def case_kind_panel(*, case: RetirementCase, today: dt.date | None = None) -> CaseKindPanel:
@@ -109,12 +133,18 @@ def case_kind_panel(*, case: RetirementCase, today: dt.date | None = None) -> Ca
     employee = case.employee
     rule = case.kind_rule  # selected with the record by retirement_case_get
     death = heirs = None
-    is_death = case.kind in pension_kinds.DEATH_KINDS
+    is_death = case.kind in pension_kinds.DECEASED_KINDS
     if is_death and case.died_on is not None and rule is not None:
         death = pension_kinds.death_payments(
             died_on=case.died_on, rule=kind_rule_data(rule), last_income=case.last_income
         )
         heirs = family_heirs(kind=case.kind, employee=employee, died_on=case.died_on, on=max(today, case.died_on))
     return CaseKindPanel(
-        case=case, rule=rule, death=death, heirs=heirs, kpp=case_kpp_check(case, employee), is_death=is_death
+        case=case,
+        rule=rule,
+        death=death,
+        heirs=heirs,
+        kpp=case_kpp_check(case, employee),
+        is_death=is_death,
+        service=case_service_length(case, employee),
     )

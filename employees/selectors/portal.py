@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from employees.cases import DEATH_KINDS
+from employees.cases import DECEASED_KINDS
 from employees.choices import EmployeeStatus
 from employees.models import Child, Employee, SignInCode, Spouse
 
@@ -42,7 +42,7 @@ def _deceased_relative(queryset):
     """Family members whose employee died (employees.cases.is_deceased: the status, or a death record),
     and who are alive themselves."""
     return queryset.filter(died_on__isnull=True).filter(
-        Q(employee__status=EmployeeStatus.MENINGGAL) | Q(employee__retirement_case__kind__in=DEATH_KINDS)
+        Q(employee__status=EmployeeStatus.MENINGGAL) | Q(employee__retirement_case__kind__in=DECEASED_KINDS)
     )
 
 

@@ -54,6 +54,8 @@ class ShownLine:
 
 
 def _label(field: str) -> str:
+    if field == siasn_reconcile.REASON:
+        return _("BKN's reason")
     if field in RetirementCase._meta._forward_fields_map:  # type: ignore[attr-defined]
         return str(RetirementCase._meta.get_field(field).verbose_name)
     return field

@@ -14,6 +14,7 @@ import io
 import logging
 import warnings
 from collections.abc import Iterable
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import PurePath
 from typing import TypedDict, Unpack
@@ -39,6 +40,7 @@ from employees.selectors.kinds import case_kpp_check
 from employees.services.kinds import death_tmt_decide, kind_facts_clean, kind_outcome_set
 from employees.services.register import CASE_COPY_FIELDS, employee_update
 from purna import uploads
+from purna.formatting import tanggal
 from purna.history import history_note
 from purna.notifications.services import reminders_replan_later
 from purna.types import User
@@ -50,6 +52,7 @@ MAX_IMAGE_PIXELS = 50_000_000
 # The facts each step takes (see cases.StepFacts); anything else is a programming error.
 STEP_FACTS: dict[str, frozenset[str]] = {
     CaseStatus.PROPOSED: frozenset({"proposed_on"}),
+    CaseStatus.PERTEK: frozenset({"pertek_number", "pertek_date"}),
     CaseStatus.SK_ISSUED: frozenset({"pertek_number", "pertek_date", "sk_number", "sk_date", "sk_signer"}),
 }
 NOTE_MAX_LENGTH = CaseStatusChange._meta.get_field("note").max_length
@@ -160,7 +163,8 @@ def retirement_case_open(
     """Open the retirement record of an employee, in "documents being prepared".
 
     A BUP record takes the employee's computed TMT pensiun; a death (janda/duda, tewas) needs the date of
-    death (`died_on`) and takes the TMT pensiun janda/duda that follows from it; other kinds need the TMT
+    death (`died_on`) and takes the TMT pensiun janda/duda that follows from it; so does the death of a
+    pensioner (pensiun terusan), opened only for a retired employee, whose done record it continues; other kinds need the TMT
     decided for them (a PPPK contract end defaults to the end of the contract). The outcome is computed
     under the rule of the kind in force (employees/services/kinds.py): with or without pension, from when,
     for a death the first payment month and the uang duka (from `last_income`, when given). An APS, udzur
@@ -176,17 +180,19 @@ def retirement_case_open(
     with transaction.atomic():
         locked = Employee.objects.select_for_update().get(pk=employee.pk)
         case = RetirementCase.objects.select_for_update().filter(employee=locked).first()
-        if case is not None and case.status != CaseStatus.CANCELLED:
-            raise CaseError(
-                _("This employee already has a retirement record (%(status)s).") % {"status": case.get_status_display()}
-            )
+        # The employee's status first: someone no longer in service is told so before anything else.
+        cases.in_service_check(kind=kind, employee_status=locked.status)
+        if case is not None:
+            cases.reopen_check(kind=kind, existing_kind=case.kind, existing_status=case.status)
         today = timezone.localdate()
         died_on, caused_by_duty, last_income = kind_facts_clean(
             kind=kind, died_on=died_on, caused_by_duty=caused_by_duty, last_income=last_income
         )
-        # The employee's status first: someone no longer in service is told so before anything else.
-        cases.in_service_check(kind=kind, employee_status=locked.status)
-        tmt = death_tmt_decide(kind=kind, employee=locked, tmt=tmt, died_on=died_on, today=today)
+        # A pensioner's death counts from their own retirement: the done record's TMT, else the BUP's.
+        retired_on = None
+        if kind == RetirementKind.PENSIONER_DEATH:
+            retired_on = case.tmt if case is not None and case.status == CaseStatus.DONE else locked.tmt_pensiun
+        tmt = death_tmt_decide(kind=kind, employee=locked, tmt=tmt, died_on=died_on, today=today, retired_on=retired_on)
         tmt = cases.open_check(
             kind=kind,
             tmt=tmt,
@@ -199,12 +205,21 @@ def retirement_case_open(
         if case is None:
             case = RetirementCase(employee=locked)
         else:
-            # Reopened: what the cancelled record had decided no longer holds; its history keeps it.
+            # Reopened: what the cancelled (or, for a pensioner's death, done) record had decided no longer
+            # holds; its history keeps it, and the status change names the deceased's SK pensiun.
             from_status = case.status
-            case.proposed_on = case.pertek_date = case.sk_date = None
+            if from_status == CaseStatus.DONE and not note and case.sk_number:
+                note = _("Pensiun terusan after the death of the pensioner (SK pensiun %(number)s of %(date)s).") % {
+                    "number": case.sk_number,
+                    "date": tanggal(case.sk_date) if case.sk_date else "-",
+                }
+            case.proposed_on = case.pertek_date = case.sk_date = case.sk_received_on = None
             case.pertek_number = case.sk_number = case.sk_signer = ""
+            case.sk_received_by = case.sk_receiver_relation = case.sk_received_where = case.sk_received_place = ""
+            case.kpp_requested = False
         case.kind, case.tmt, case.status = kind, tmt, CaseStatus.PREPARING
         case.died_on, case.caused_by_duty, case.last_income = died_on, caused_by_duty, last_income
+        case.pensioner_tmt = retired_on
         kind_outcome_set(case=case, employee=locked, opened_on=today)
         _clean(case)
         history_note(case, actor=actor)
@@ -254,7 +269,8 @@ def retirement_case_transition(
     """Move a record to the next step of the pipeline and return the saved row.
 
     Allowed moves and what each needs are in cases.transition_check: "proposed to BKN" records the
-    proposal date (`proposed_on`, today by default); "SK issued" needs `sk_number`, `sk_date` and
+    proposal date (`proposed_on`, today by default); "pertek issued" needs BKN's `pertek_number` and
+    `pertek_date`; "SK issued" needs `sk_number`, `sk_date` and
     `sk_signer` (and takes `pertek_number` / `pertek_date`); cancelling or sending back needs a `note`;
     "done" is possible from the TMT on and sets the employee's status (retired, left the service for a
     PPPK contract end, deceased for a death). BKN's answers BTL and TMS need BKN's reason (`note`); a
@@ -283,6 +299,9 @@ def retirement_case_transition(
             sk_signer=(facts.get("sk_signer") or "").strip(),
         )
         from_status = locked.status
+        if to_status == CaseStatus.SK_ISSUED and not step.pertek_number and locked.pertek_number:
+            # The pertek recorded on its own step: the SK is checked against it (not dated before it).
+            step = replace(step, pertek_number=locked.pertek_number, pertek_date=locked.pertek_date)
         missing: list[str] = []
         if to_status == CaseStatus.PROPOSED and to_status in cases.allowed_transitions(from_status):
             missing = _missing_documents(locked, employee)
@@ -302,6 +321,8 @@ def retirement_case_transition(
         elif to_status == CaseStatus.PREPARING:
             # Returned by BKN: the next proposal gets its own date; the history keeps this one.
             locked.proposed_on = None
+        elif to_status == CaseStatus.PERTEK:
+            locked.pertek_number, locked.pertek_date = step.pertek_number, step.pertek_date
         elif to_status == CaseStatus.SK_ISSUED:
             locked.sk_number, locked.sk_date, locked.sk_signer = step.sk_number, step.sk_date, step.sk_signer
             if step.pertek_number:
@@ -404,7 +425,14 @@ def retirement_case_kind_facts_update(
                 raise CaseError(
                     errors={"died_on": [_("The date of death moves the TMT: it can change only before the proposal.")]}
                 )
-            new_tmt = death_tmt_decide(kind=locked.kind, employee=employee, tmt=None, died_on=died_on, today=today)
+            new_tmt = death_tmt_decide(
+                kind=locked.kind,
+                employee=employee,
+                tmt=None,
+                died_on=died_on,
+                today=today,
+                retired_on=locked.pensioner_tmt,
+            )
             if new_tmt is not None:
                 locked.tmt = new_tmt
         locked.died_on, locked.caused_by_duty, locked.last_income = died_on, caused_by_duty, last_income

@@ -35,19 +35,31 @@ def kind_rule_require(*, kind: str, on: dt.date) -> pension_kinds.KindRule | Non
 
 
 def death_tmt_decide(
-    *, kind: str, employee: Employee, tmt: dt.date | None, died_on: dt.date | None, today: dt.date
+    *,
+    kind: str,
+    employee: Employee,
+    tmt: dt.date | None,
+    died_on: dt.date | None,
+    today: dt.date,
+    retired_on: dt.date | None = None,
 ) -> dt.date | None:
     """For a death, the TMT pensiun janda/duda that follows from the date of death (a typed TMT must agree);
-    for other kinds `tmt` unchanged. CaseError for a date of death that cannot be one in service."""
-    if kind not in pension_kinds.DEATH_KINDS:
+    for other kinds `tmt` unchanged. CaseError for a date of death that cannot be one in service, or, for a
+    pensioner's death (pensiun terusan), one before the deceased's own TMT pensiun (`retired_on`)."""
+    if kind not in pension_kinds.DECEASED_KINDS:
         return tmt
-    errors = pension_kinds.death_date_errors(
-        died_on=died_on,
-        birth_date=employee.birth_date,
-        tmt_cpns=employee.tmt_cpns,
-        tmt_pensiun=employee.tmt_pensiun,
-        today=today,
-    )
+    if kind == pension_kinds.PENSIONER_DEATH:
+        errors = pension_kinds.pensioner_death_date_errors(
+            died_on=died_on, birth_date=employee.birth_date, retired_on=retired_on, today=today
+        )
+    else:
+        errors = pension_kinds.death_date_errors(
+            died_on=died_on,
+            birth_date=employee.birth_date,
+            tmt_cpns=employee.tmt_cpns,
+            tmt_pensiun=employee.tmt_pensiun,
+            today=today,
+        )
     if errors or died_on is None:
         raise CaseError(errors={"died_on": errors})
     rule = kind_rule_require(kind=kind, on=died_on)
@@ -68,15 +80,15 @@ def death_tmt_decide(
 def kind_facts_clean(
     *, kind: str, died_on: dt.date | None, caused_by_duty: bool, last_income: Decimal | None
 ) -> tuple[dt.date | None, bool, Decimal | None]:
-    """The facts a kind keeps: a date of death only for a death, 'caused by duty' only for udzur, the last
-    income (the base of the uang duka) only for a death. CaseError for a negative income."""
+    """The facts a kind keeps: a date of death only for a death (a pensioner's too), 'caused by duty' only
+    for udzur, the last income (the base of the uang duka) only for a death in service. CaseError for a
+    negative income."""
     if last_income is not None and last_income < 0:
         raise CaseError(errors={"last_income": [_("The last monthly income cannot be negative.")]})
-    is_death = kind in pension_kinds.DEATH_KINDS
     return (
-        died_on if is_death else None,
+        died_on if kind in pension_kinds.DECEASED_KINDS else None,
         caused_by_duty if kind == RetirementKind.DISABILITY else False,
-        last_income if is_death else None,
+        last_income if kind in pension_kinds.DEATH_KINDS else None,
     )
 
 
@@ -95,6 +107,7 @@ def kind_outcome_set(*, case: RetirementCase, employee: Employee, opened_on: dt.
             died_on=case.died_on,
             caused_by_duty=case.caused_by_duty,
             last_income=case.last_income,
+            retired_on=case.pensioner_tmt,
         ),
         rule,
     )

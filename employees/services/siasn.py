@@ -31,6 +31,7 @@ from employees.models import Employee, RetirementCase, SiasnReconciliation
 from employees.scope import staff_scope
 from employees.services.cases import (
     DECISION_FIELDS,
+    NOTE_MAX_LENGTH,
     _clean,
     retirement_case_decision_correct,
     retirement_case_transition,
@@ -227,14 +228,24 @@ def _changes_apply(case: RetirementCase, row: SiasnRow, line: Line, *, actor: Us
     theirs = {change.field: change.theirs for change in line.changes}
     target = theirs.pop("status", None)
     theirs.pop("sk_signer", None)
+    reason = theirs.pop(siasn_reconcile.REASON, "")
     if target is not None:
         proposed_on = siasn_reconcile.proposal_date(row, today)
+        if target in cases.BKN_ANSWERS:
+            # BKN's answer with BKN's reason alone as its note: the BTL/TMS report groups reasons as written.
+            answer_note = reason[: NOTE_MAX_LENGTH or None]
+            case = retirement_case_transition(case=case, to_status=target, actor=actor, note=answer_note)
+            target = None
+    if target is not None:
         if target in cases.PIPELINE[1:] and case.status == CaseStatus.PREPARING:
             # Further than "proposed": the proposal went first.
             case = retirement_case_transition(
                 case=case, to_status=CaseStatus.PROPOSED, actor=actor, note=note, proposed_on=proposed_on
             )
-        if target == CaseStatus.SK_ISSUED:
+        if target == CaseStatus.PERTEK:
+            pertek = {name: theirs.pop(name, getattr(case, name)) for name in ("pertek_number", "pertek_date")}
+            case = retirement_case_transition(case=case, to_status=target, actor=actor, note=note, **pertek)
+        elif target == CaseStatus.SK_ISSUED:
             facts = {name: theirs.pop(name, getattr(case, name)) for name in DECISION_FIELDS if name != "sk_signer"}
             case = retirement_case_transition(
                 case=case,

@@ -12,6 +12,7 @@ register = template.Library()
 BADGES = {
     CaseStatus.PREPARING: "text-bg-warning",
     CaseStatus.PROPOSED: "text-bg-info",
+    CaseStatus.PERTEK: "text-bg-light border border-primary",
     CaseStatus.INCOMPLETE: "text-bg-danger",
     CaseStatus.NOT_ELIGIBLE: "text-bg-dark",
     CaseStatus.SK_ISSUED: "text-bg-primary",
@@ -41,6 +42,12 @@ def bkn_answer(status: str) -> bool:
 def proposes_case(status: str) -> bool:
     """Moving to `status` sends the proposal to BKN (its date is asked)."""
     return status == CaseStatus.PROPOSED
+
+
+@register.filter
+def records_pertek(status: str) -> bool:
+    """Moving to `status` records BKN's pertek (its number and date are asked)."""
+    return status == CaseStatus.PERTEK
 
 
 @register.filter

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, TemplateView
 
 from employees import cases
-from employees.choices import CaseStatus
+from employees.choices import CaseStatus, RetirementKind
 from employees.exceptions import CaseError
 from employees.forms.cases import CaseDocumentUploadForm, CaseTransitionForm, RetirementCaseOpenForm, RetiringFilterForm
 from employees.models import CaseDocument, DocumentType, Employee, RetirementCase
@@ -118,6 +118,11 @@ class RetirementCaseOpenView(PermissionRequiredMixin, FormView):
             except Employee.DoesNotExist as exc:
                 raise Http404 from exc
         return self._employee
+
+    def get_initial(self):
+        # A link may choose the kind (the card's "death of the pensioner" button).
+        kind = self.request.GET.get("kind", "")
+        return {"kind": kind} if kind in RetirementKind.values else {}
 
     def get_context_data(self, **kwargs):
         employee = self.employee()

@@ -28,6 +28,7 @@ from employees.selectors import (
     retirement_case_card,
 )
 from employees.selectors.family import employee_family, employee_family_corrections
+from employees.selectors.kinds import employee_service_length
 from employees.selectors.portal import sign_in_codes_of
 from employees.services.register import employee_create, employee_register_warnings, employee_update
 from purna.notifications.selectors import message_list_about
@@ -129,6 +130,8 @@ class EmployeeDetailView(PermissionRequiredMixin, DetailView):
             deceased=is_deceased(employee_status=employee.status, case_kind=case.kind if case else None),
             # The retirement record's card (templates/employees/_retirement_case_card.html).
             card=retirement_case_card(employee=employee, today=today),
+            # Someone who died served until the death, not until the BUP (employees/pension_kinds.py).
+            service=employee_service_length(employee=employee, case=case),
             sent_messages=message_list_about(obj=employee),
             sign_in_codes=sign_in_codes_of(employee=employee),
             history=employee_history(employee=employee, limit=HISTORY_LENGTH),

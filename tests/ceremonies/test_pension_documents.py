@@ -291,6 +291,42 @@ def test_a_widow_signs_the_dpcp_of_a_death_case(world):
     assert "Ahli waris" in text and "Sri Wahyuni" in text and "Janda/Duda" in text and "31 Desember 2024" in text
 
 
+def test_the_dpcp_of_a_death_counts_masa_kerja_to_the_date_of_death(world):
+    # TMT CPNS 1 March 1992, died 15 March 2024: 32 years, not the 33 years 3 months to the TMT.
+    case = world["case"]
+    RetirementCase.objects.filter(pk=case.pk).update(
+        kind=RetirementKind.DEATH, died_on=D(2024, 3, 15), tmt=D(2024, 4, 1)
+    )
+    client = _client(world["op_a"])
+    text = _pdf_text(fetch_document(client, reverse("ceremonies:pension_dpcp_pdf", args=[case.pk])).content)
+    assert "32 tahun 0 bulan (sampai dengan meninggal dunia 15 Maret 2024)" in text
+    assert "33 tahun 3 bulan" not in text
+    word = _docx_text(client.get(reverse("ceremonies:pension_dpcp_docx", args=[case.pk])).content)
+    assert "32 tahun 0 bulan (sampai dengan meninggal dunia 15 Maret 2024)" in word
+
+
+def test_the_widow_of_a_pensioner_signs_its_pensiun_terusan_dpcp_and_cover_letter(world):
+    case = world["case"]
+    RetirementCase.objects.filter(pk=case.pk).update(
+        kind=RetirementKind.PENSIONER_DEATH, died_on=D(2025, 12, 31), tmt=D(2026, 5, 1), pensioner_tmt=D(2022, 6, 1)
+    )
+    client = _client(world["op_a"])
+    text = _pdf_text(fetch_document(client, reverse("ceremonies:pension_dpcp_pdf", args=[case.pk])).content)
+    for expected in (
+        "Pensiun Terusan (Janda/Duda)",
+        "31 Desember 2025",
+        "1 Mei 2026",
+        "30 tahun 3 bulan (sampai dengan TMT pensiun 1 Juni 2022)",
+        "Ahli waris",
+        "Ahmad Fauzi",
+    ):
+        assert expected in text, expected
+    assert "Pegawai yang bersangkutan" not in text
+    letter = cover_letter_issue(cases=[case], actor=world["op_all"], attachments=1)
+    text = _pdf_text(fetch_document(client, reverse("ceremonies:pension_cover_letter_pdf", args=[letter.pk])).content)
+    assert "Terusan (Janda/" in text and "1 Mei 2026" in text  # the narrow column wraps the kind
+
+
 def test_the_dpcp_word_file_is_made_from_the_default_template(world):
     case = world["case"]
     response = _client(world["op_a"]).get(reverse("ceremonies:pension_dpcp_docx", args=[case.pk]))

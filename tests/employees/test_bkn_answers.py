@@ -75,7 +75,7 @@ def test_a_resubmission_is_dated_from_the_previous_proposal_to_today(new_date, o
 
 def test_btl_and_tms_stand_at_the_proposal_step_with_their_badges():
     for status in (S.INCOMPLETE, S.NOT_ELIGIBLE):
-        assert [step.state for step in steps(status)] == ["done", "current", "todo", "todo"]
+        assert [step.state for step in steps(status)] == ["done", "current", "todo", "todo", "todo"]
     assert case_badge(S.INCOMPLETE) == "text-bg-danger"
     assert case_badge(S.NOT_ELIGIBLE) == "text-bg-dark"
 

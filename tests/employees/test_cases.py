@@ -16,7 +16,9 @@ from employees.cases import (
     employee_status_on_open,
     needs_reason,
     open_check,
+    pensioner_death_possible,
     proposal_due,
+    reopen_check,
     steps,
     transition_check,
     uncased_deadline,
@@ -40,6 +42,7 @@ SK_FACTS = StepFacts(sk_number="823.4/12/BKPSDM/2026", sk_date=D(2026, 3, 2), sk
 ALLOWED = {
     (S.PREPARING, S.PROPOSED),
     (S.PREPARING, S.CANCELLED),
+    (S.PROPOSED, S.PERTEK),
     (S.PROPOSED, S.SK_ISSUED),
     (S.PROPOSED, S.PREPARING),
     (S.PROPOSED, S.CANCELLED),
@@ -50,9 +53,12 @@ ALLOWED = {
     (S.INCOMPLETE, S.CANCELLED),
     (S.NOT_ELIGIBLE, S.PREPARING),
     (S.NOT_ELIGIBLE, S.CANCELLED),
+    (S.PERTEK, S.SK_ISSUED),
+    (S.PERTEK, S.CANCELLED),
     (S.SK_ISSUED, S.DONE),
     (S.SK_ISSUED, S.CANCELLED),
 }
+PERTEK_FACTS = StepFacts(pertek_number="AR-03.01/12345/2026", pertek_date=D(2026, 3, 2))
 
 
 def facts_for(to_status: str) -> StepFacts:
@@ -61,6 +67,8 @@ def facts_for(to_status: str) -> StepFacts:
         return StepFacts(proposed_on=TODAY)
     if to_status == S.SK_ISSUED:
         return SK_FACTS
+    if to_status == S.PERTEK:
+        return PERTEK_FACTS
     return StepFacts(note="Permintaan sendiri dibatalkan")
 
 
@@ -113,7 +121,8 @@ def test_unknown_status_is_refused():
 
 def test_the_usual_next_step_comes_first():
     assert allowed_transitions(S.PREPARING)[0] == S.PROPOSED
-    assert allowed_transitions(S.PROPOSED)[0] == S.SK_ISSUED
+    assert allowed_transitions(S.PROPOSED)[0] == S.PERTEK
+    assert allowed_transitions(S.PERTEK)[0] == S.SK_ISSUED
     assert allowed_transitions(S.SK_ISSUED)[0] == S.DONE
     assert allowed_transitions(S.DONE) == allowed_transitions(S.CANCELLED) == ()
 
@@ -222,17 +231,19 @@ def test_a_record_is_closed_from_its_tmt_on(today, ok):
 @pytest.mark.parametrize(
     ("status", "states"),
     [
-        (S.PREPARING, ["current", "todo", "todo", "todo"]),
-        (S.PROPOSED, ["done", "current", "todo", "todo"]),
-        (S.SK_ISSUED, ["done", "done", "current", "todo"]),
-        (S.DONE, ["done", "done", "done", "done"]),
-        (S.CANCELLED, ["todo", "todo", "todo", "todo"]),
+        (S.PREPARING, ["current", "todo", "todo", "todo", "todo"]),
+        (S.PROPOSED, ["done", "current", "todo", "todo", "todo"]),
+        (S.INCOMPLETE, ["done", "current", "todo", "todo", "todo"]),
+        (S.PERTEK, ["done", "done", "current", "todo", "todo"]),
+        (S.SK_ISSUED, ["done", "done", "done", "current", "todo"]),
+        (S.DONE, ["done", "done", "done", "done", "done"]),
+        (S.CANCELLED, ["todo", "todo", "todo", "todo", "todo"]),
     ],
 )
 def test_step_indicator(status, states):
     shown = steps(status)
     assert [step.state for step in shown] == states
-    assert [step.status for step in shown] == [S.PREPARING, S.PROPOSED, S.SK_ISSUED, S.DONE]
+    assert [step.status for step in shown] == [S.PREPARING, S.PROPOSED, S.PERTEK, S.SK_ISSUED, S.DONE]
     assert shown[1].label == "Proposed to BKN"
 
 
@@ -308,6 +319,7 @@ def test_open_check_refuses_with_a_clear_message(overrides, field, text):
         (K.DISABILITY, None, EmployeeStatus.PENSIUN),
         (K.REORGANISATION, None, EmployeeStatus.PENSIUN),
         (K.CONTRACT_END, None, EmployeeStatus.BERHENTI),
+        (K.PENSIONER_DEATH, EmployeeStatus.MENINGGAL, EmployeeStatus.MENINGGAL),
     ],
 )
 def test_employee_status_by_kind(kind, on_open, on_done):
@@ -383,3 +395,110 @@ def test_the_sql_bound_agrees_with_the_deadline(today, tmt, months):
 )
 def test_the_sql_bound_at_month_ends(today, months, bound):
     assert uncased_overdue_before(today=today, months_before=months) == bound
+
+
+# --- Deaths of pensioners and of employees in service -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "text"),
+    [
+        (K.PENSIONER_DEATH, EmployeeStatus.AKTIF, "still in service (status: Active)"),
+        (K.PENSIONER_DEATH, EmployeeStatus.MPP, "janda/duda or tewas record, not a pensiun terusan"),
+        (K.PENSIONER_DEATH, EmployeeStatus.PINDAH, "only for a pensioner who died"),
+        (K.PENSIONER_DEATH, EmployeeStatus.BERHENTI, "only for a pensioner who died"),
+        (K.DEATH, EmployeeStatus.PENSIUN, "the death of a pensioner is a pensiun terusan record"),
+        (K.KILLED, EmployeeStatus.PENSIUN, "the death of a pensioner is a pensiun terusan record"),
+    ],
+)
+def test_each_death_is_opened_only_for_its_own_people(kind, status, text):
+    with pytest.raises(CaseError) as caught:
+        opening(kind=kind, tmt=D(2026, 5, 1), employee_status=status)
+    assert list(caught.value.errors) == ["kind"]
+    assert text in caught.value.errors["kind"][0]
+
+
+@pytest.mark.parametrize("status", [EmployeeStatus.PENSIUN, EmployeeStatus.MENINGGAL])
+def test_a_pensiun_terusan_is_opened_for_a_pensioner(status):
+    assert opening(kind=K.PENSIONER_DEATH, tmt=D(2026, 5, 1), employee_status=status) == D(2026, 5, 1)
+
+
+@pytest.mark.parametrize(
+    ("kind", "existing_kind", "existing_status", "allowed"),
+    [
+        (K.BUP, K.BUP, S.CANCELLED, True),
+        (K.DEATH, K.APS, S.CANCELLED, True),
+        (K.PENSIONER_DEATH, K.BUP, S.DONE, True),
+        (K.PENSIONER_DEATH, K.APS, S.DONE, True),
+        (K.PENSIONER_DEATH, K.BUP, S.CANCELLED, True),
+        # A done record is continued only by the death of the pensioner it retired.
+        (K.BUP, K.BUP, S.DONE, False),
+        (K.DEATH, K.BUP, S.DONE, False),
+        (K.PENSIONER_DEATH, K.DEATH, S.DONE, False),
+        (K.PENSIONER_DEATH, K.PENSIONER_DEATH, S.DONE, False),
+        (K.PENSIONER_DEATH, K.CONTRACT_END, S.DONE, False),
+        (K.PENSIONER_DEATH, K.BUP, S.SK_ISSUED, False),
+        (K.PENSIONER_DEATH, K.BUP, S.PREPARING, False),
+    ],
+)
+def test_which_record_can_be_reopened(kind, existing_kind, existing_status, allowed):
+    if allowed:
+        reopen_check(kind=kind, existing_kind=existing_kind, existing_status=existing_status)
+    else:
+        with pytest.raises(CaseError, match="already has a retirement record"):
+            reopen_check(kind=kind, existing_kind=existing_kind, existing_status=existing_status)
+    expected = allowed and kind == K.PENSIONER_DEATH
+    assert (
+        pensioner_death_possible(
+            employee_status=EmployeeStatus.PENSIUN, case_kind=existing_kind, case_status=existing_status
+        )
+        == expected
+    ) or kind != K.PENSIONER_DEATH
+
+
+def test_the_death_of_a_pensioner_needs_a_pensioner():
+    assert pensioner_death_possible(employee_status=EmployeeStatus.PENSIUN, case_kind=None, case_status=None)
+    assert not pensioner_death_possible(employee_status=EmployeeStatus.AKTIF, case_kind=None, case_status=None)
+    assert not pensioner_death_possible(employee_status=EmployeeStatus.MENINGGAL, case_kind=K.BUP, case_status=S.DONE)
+
+
+# --- BKN's pertek as its own step -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("facts", "field", "text"),
+    [
+        (StepFacts(pertek_date=D(2026, 3, 2)), "pertek_number", "number of BKN's pertek"),
+        (StepFacts(pertek_number="AR-03.01/1"), "pertek_date", "date of BKN's pertek"),
+        (StepFacts(pertek_number="AR-03.01/1", pertek_date=D(2026, 3, 11)), "pertek_date", "future"),
+        (StepFacts(pertek_number="AR-03.01/1", pertek_date=D(2026, 1, 31)), "pertek_date", "1 Februari 2026"),
+        (StepFacts(pertek_number="  ", pertek_date=D(2026, 3, 2)), "pertek_number", "number of BKN's pertek"),
+    ],
+)
+def test_the_pertek_step_needs_its_number_and_date(facts, field, text):
+    with pytest.raises(CaseError) as caught:
+        transition_check(
+            from_status=S.PROPOSED, to_status=S.PERTEK, facts=facts, tmt=TMT, proposed_on=D(2026, 2, 1), today=TODAY
+        )
+    assert text in caught.value.errors[field][0]
+
+
+def test_the_pertek_step_with_its_number_and_date():
+    transition_check(
+        from_status=S.PROPOSED, to_status=S.PERTEK, facts=PERTEK_FACTS, tmt=TMT, proposed_on=D(2026, 2, 1), today=TODAY
+    )
+
+
+def test_an_sk_after_a_pertek_is_not_dated_before_it():
+    facts = StepFacts(
+        pertek_number="AR-03.01/1",
+        pertek_date=D(2026, 3, 5),
+        sk_number="823/1",
+        sk_date=D(2026, 3, 2),
+        sk_signer="Bupati Contoh",
+    )
+    with pytest.raises(CaseError) as caught:
+        transition_check(
+            from_status=S.PERTEK, to_status=S.SK_ISSUED, facts=facts, tmt=TMT, proposed_on=D(2026, 2, 1), today=TODAY
+        )
+    assert "pertek_date" in caught.value.errors

@@ -50,7 +50,14 @@ def test_each_kind_has_its_seeded_documents(db):
     by_code = {document_type.code: document_type for document_type in DocumentType.objects.all()}
     assert RetirementKind.KILLED in by_code["visum-et-repertum"].kinds
     assert RetirementKind.DEATH not in by_code["visum-et-repertum"].kinds
-    assert set(by_code["akta-kematian"].kinds) == {RetirementKind.DEATH, RetirementKind.KILLED}
+    assert set(by_code["akta-kematian"].kinds) == {
+        RetirementKind.DEATH,
+        RetirementKind.KILLED,
+        RetirementKind.PENSIONER_DEATH,
+    }
+    # A pensioner's death (0031): the deceased's SK pensiun, not the service record of someone in service.
+    assert by_code["sk-pensiun-almarhum"].kinds == [RetirementKind.PENSIONER_DEATH]
+    assert RetirementKind.PENSIONER_DEATH not in by_code["skp"].kinds
     assert by_code["keterangan-tim-penguji-kesehatan"].kinds == [RetirementKind.DISABILITY]
     assert by_code["surat-permohonan-aps"].kinds == [RetirementKind.APS]
     assert by_code["keputusan-reorganisasi"].kinds == [RetirementKind.REORGANISATION]

@@ -397,3 +397,122 @@ def test_kpp_only_for_some_kinds(kind, duty, eligible):
 def test_kpp_needs_the_tmt_golongan():
     result = kpp(cpns=D(1990, 1, 1), golongan=None)
     assert not result.eligible and "TMT golongan" in result.reason
+
+
+# --- A pensioner who dies (pensiun terusan) -------------------------------------------------------------
+
+TERUSAN_RULE = pk.KindRule(
+    kind=pk.PENSIONER_DEATH, valid_from=D(2014, 1, 1), valid_until=None, legal_basis="UU 11/1969 art. 24",
+    proposal_months_before=12, gaji_terusan_months=4, pension_tmt_after_months=5, first_payment_after_months=5,
+    unsure=True, id=6,
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("died_on", "terusan", "widow_tmt"),
+    [
+        # The middle, the first and the last day of a month: the months count from the month of death.
+        (D(2026, 3, 15), (D(2026, 4, 1), D(2026, 5, 1), D(2026, 6, 1), D(2026, 7, 1)), D(2026, 8, 1)),
+        (D(2026, 3, 1), (D(2026, 4, 1), D(2026, 5, 1), D(2026, 6, 1), D(2026, 7, 1)), D(2026, 8, 1)),
+        (D(2026, 3, 31), (D(2026, 4, 1), D(2026, 5, 1), D(2026, 6, 1), D(2026, 7, 1)), D(2026, 8, 1)),
+        (D(2026, 4, 30), (D(2026, 5, 1), D(2026, 6, 1), D(2026, 7, 1), D(2026, 8, 1)), D(2026, 9, 1)),
+        (D(2028, 2, 29), (D(2028, 3, 1), D(2028, 4, 1), D(2028, 5, 1), D(2028, 6, 1)), D(2028, 7, 1)),
+        # December: the pensiun terusan and the widow(er)'s pension are in the next year.
+        (D(2025, 12, 1), (D(2026, 1, 1), D(2026, 2, 1), D(2026, 3, 1), D(2026, 4, 1)), D(2026, 5, 1)),
+        (D(2025, 12, 31), (D(2026, 1, 1), D(2026, 2, 1), D(2026, 3, 1), D(2026, 4, 1)), D(2026, 5, 1)),
+        # From September the four months cross the year.
+        (D(2026, 9, 30), (D(2026, 10, 1), D(2026, 11, 1), D(2026, 12, 1), D(2027, 1, 1)), D(2027, 2, 1)),
+    ],
+)
+def test_pensiun_terusan_dates(died_on, terusan, widow_tmt):
+    payments = pk.death_payments(died_on=died_on, rule=TERUSAN_RULE, last_income=Decimal("4000000"))
+    assert payments.gaji_terusan == terusan
+    assert payments.pension_tmt == payments.first_payment == widow_tmt
+    # No uang duka wafat for a pensioner: that is for a death in service.
+    assert payments.pensiun_terusan and payments.uang_duka is None and payments.uang_duka_multiplier is None
+
+
+def test_pensiun_terusan_follows_the_dated_rule():
+    shorter = pk.KindRule(**{**TERUSAN_RULE.__dict__, "gaji_terusan_months": 2, "pension_tmt_after_months": 3,
+                             "first_payment_after_months": 3})  # fmt: skip
+    payments = pk.death_payments(died_on=D(2026, 11, 20), rule=shorter, last_income=None)
+    assert payments.gaji_terusan == (D(2026, 12, 1), D(2027, 1, 1))
+    assert payments.pension_tmt == D(2027, 2, 1)
+
+
+def test_a_death_in_service_is_not_a_pensiun_terusan():
+    assert not pk.death_payments(died_on=D(2026, 3, 15), rule=DEATH_RULE, last_income=None).pensiun_terusan
+
+
+def test_pensiun_terusan_outcome():
+    case = pk.CaseFacts(kind=pk.PENSIONER_DEATH, tmt=D(2026, 5, 1), birth_date=D(1960, 3, 10),
+                        tmt_cpns=D(1985, 3, 1), died_on=D(2025, 12, 31), retired_on=D(2018, 4, 1))  # fmt: skip
+    result = pk.outcome(case, TERUSAN_RULE)
+    assert (result.with_pension, result.pension_from) == (True, D(2026, 5, 1))
+    assert result.death.gaji_terusan[0] == D(2026, 1, 1) and result.death.gaji_terusan[-1] == D(2026, 4, 1)
+    assert "Pensiun terusan" in result.reason and "1 Januari 2026" in result.reason and "1 Mei 2026" in result.reason
+    # The deceased's masa kerja is the one of their own retirement.
+    assert (result.service_years, result.service_months) == (33, 1)
+
+
+@pytest.mark.parametrize(
+    ("died_on", "retired_on", "message"),
+    [
+        (None, D(2020, 6, 1), "Give the date of death"),
+        (D(2026, 1, 2), D(2020, 6, 1), "cannot be in the future"),
+        (D(2020, 5, 31), D(2020, 6, 1), "before the TMT pensiun of the deceased (1 Juni 2020)"),
+        (D(2025, 5, 31), None, "TMT pensiun of the deceased is unknown"),
+        (D(2020, 6, 1), D(2020, 6, 1), None),
+        (D(2026, 1, 1), D(2020, 6, 1), None),
+    ],
+)
+def test_pensioner_death_date_errors(died_on, retired_on, message):
+    errors = pk.pensioner_death_date_errors(
+        died_on=died_on, birth_date=D(1962, 5, 10), retired_on=retired_on, today=D(2026, 1, 1)
+    )
+    assert (message in errors[0]) if message else errors == []
+
+
+def test_the_rule_of_a_pensioners_death_is_the_one_of_its_day():
+    assert pk.rule_date(kind=pk.PENSIONER_DEATH, tmt=D(2026, 5, 1), died_on=D(2025, 12, 31)) == D(2025, 12, 31)
+
+
+def test_heirs_of_a_pensioner_are_as_for_a_death():
+    spouse = pk.SpouseFact(id=1, name="Ahmad")
+    orphan = {"spouses": [], "children": [], "parents": [pk.ParentFact(id=9, name="Ibu")]}
+    got = pk.heirs(kind=pk.PENSIONER_DEATH, died_on=D(2025, 12, 31), on=D(2026, 1, 5), spouses=[spouse],
+                   children=[], parents=[])  # fmt: skip
+    assert [(heir.role, heir.name) for heir in got.shares] == [(pk.SPOUSE, "Ahmad")]
+    # Parents inherit only from someone killed in the line of duty.
+    assert pk.heirs(kind=pk.PENSIONER_DEATH, died_on=D(2025, 12, 31), on=D(2026, 1, 5), **orphan).shares == ()
+
+
+# --- Masa kerja of the deceased -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "tmt", "died_on", "retired_on", "until", "basis", "years_months"),
+    [
+        # Died in service on 15 March 2026 after 20 years 2 months 14 days: counted to the death, not to the
+        # TMT janda/duda (1 April 2026) nor to the BUP.
+        (pk.DEATH, D(2026, 4, 1), D(2026, 3, 15), None, D(2026, 3, 15), pk.UNTIL_DEATH, (20, 2)),
+        (pk.KILLED, D(2026, 1, 1), D(2025, 12, 31), None, D(2025, 12, 31), pk.UNTIL_DEATH, (19, 11)),
+        (pk.DEATH, D(2026, 2, 1), D(2026, 1, 1), None, D(2026, 1, 1), pk.UNTIL_DEATH, (20, 0)),
+        # A pensioner: to their own TMT pensiun.
+        (pk.PENSIONER_DEATH, D(2026, 5, 1), D(2025, 12, 31), D(2024, 7, 1), D(2024, 7, 1), pk.UNTIL_RETIREMENT,
+         (18, 6)),
+        # Any other kind: to the TMT.
+        (pk.BUP, D(2030, 7, 1), None, None, D(2030, 7, 1), pk.UNTIL_TMT, (24, 6)),
+        (pk.APS, D(2027, 1, 1), None, None, D(2027, 1, 1), pk.UNTIL_TMT, (21, 0)),
+    ],
+)  # fmt: skip
+def test_masa_kerja_ends_at_the_death(kind, tmt, died_on, retired_on, until, basis, years_months):
+    service = pk.masa_kerja(kind=kind, tmt=tmt, died_on=died_on, tmt_cpns=D(2006, 1, 1), retired_on=retired_on)
+    assert (service.until, service.basis, (service.years, service.months)) == (until, basis, years_months)
+
+
+def test_a_death_outcome_counts_service_to_the_death():
+    case = pk.CaseFacts(kind=pk.DEATH, tmt=D(2026, 4, 1), birth_date=D(1980, 1, 1), tmt_cpns=D(2006, 1, 1),
+                        died_on=D(2026, 3, 15), prior_service_months=5)  # fmt: skip
+    result = pk.outcome(case, DEATH_RULE)
+    assert (result.service_years, result.service_months) == (20, 7)

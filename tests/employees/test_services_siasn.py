@@ -147,13 +147,14 @@ def test_a_record_in_preparation_is_proposed_then_takes_the_pertek(world):
 
     case.refresh_from_db()
     assert (case.status, case.proposed_on, case.pertek_number, case.pertek_date) == (
-        CaseStatus.PROPOSED,
+        CaseStatus.PERTEK,
         D(2026, 6, 5),  # no later than BKN's answer
         "PT-7",
         D(2026, 6, 5),
     )
-    assert list(case.status_changes.values_list("from_status", "to_status")) == [
-        (CaseStatus.PREPARING, CaseStatus.PROPOSED)
+    assert list(case.status_changes.order_by("pk").values_list("from_status", "to_status")) == [
+        (CaseStatus.PREPARING, CaseStatus.PROPOSED),
+        (CaseStatus.PROPOSED, CaseStatus.PERTEK),
     ]
 
 
@@ -315,3 +316,103 @@ def test_a_list_longer_than_the_limit_is_refused(world, monkeypatch):
 
     with pytest.raises(SiasnError, match="at most 2 are compared at once"):
         reconciliation_create(actor=world["operator"], file=upload(siasn_csv(rows)))
+
+
+# --- BKN's BTL and TMS answers, with their reason -----------------------------------------------------
+
+
+def _proposed(world) -> RetirementCase:
+    return RetirementCaseFactory(
+        employee=EmployeeFactory(unit=world["unit_a"]), tmt=TMT, status=CaseStatus.PROPOSED, proposed_on=D(2026, 3, 1)
+    )
+
+
+def test_btl_and_tms_from_a_csv_apply_with_their_reason(world):
+    btl, tms, silent = world["proposed"], _proposed(world), _proposed(world)
+    headers = ["nip_baru", "status_usulan", "alasan"]
+    rows = [
+        {"nip_baru": btl.employee.nip, "status_usulan": "BTL", "alasan": "SKP 2025 belum dilampirkan"},
+        {"nip_baru": tms.employee.nip, "status_usulan": "Tidak Memenuhi Syarat", "alasan": "Usia belum 45 tahun"},
+        {"nip_baru": silent.employee.nip, "status_usulan": "BTL", "alasan": ""},
+    ]
+    reconciliation = reconciliation_create(actor=world["operator"], file=upload(siasn_csv(rows, headers)))
+    kinds = {line["nip"]: line for line in reconciliation.lines}
+    assert kinds[btl.employee.nip]["kind"] == kinds[tms.employee.nip]["kind"] == "update"
+    # Without a reason: listed as needing one.
+    needs = kinds[silent.employee.nip]
+    assert needs["kind"] == "conflict" and "without BKN's reason" in needs["notes"][0]
+    assert {"field": "reason", "ours": None, "theirs": None} in needs["conflicts"]
+
+    assert reconciliation_apply(reconciliation=reconciliation, actor=world["operator"]) == 2
+
+    for case, status, reason in (
+        (btl, CaseStatus.INCOMPLETE, "SKP 2025 belum dilampirkan"),
+        (tms, CaseStatus.NOT_ELIGIBLE, "Usia belum 45 tahun"),
+    ):
+        case.refresh_from_db()
+        assert case.status == status
+        change = case.status_changes.get()
+        assert (change.from_status, change.to_status, change.note, change.actor) == (
+            CaseStatus.PROPOSED,
+            status,
+            reason,
+            world["operator"],
+        )
+        assert case.history.first().history_change_reason == reason
+    # The row without a reason is never applied.
+    silent.refresh_from_db()
+    assert silent.status == CaseStatus.PROPOSED and not silent.status_changes.exists()
+
+
+def test_btl_and_tms_from_an_xlsx_apply_with_their_reason(world):
+    btl, tms = world["proposed"], _proposed(world)
+    data = _xlsx(
+        [
+            ["NIP Baru", "Status Usulan", "Keterangan", "TMT Pensiun"],
+            [btl.employee.nip, "Berkas Tidak Lengkap", "Akta nikah tidak terbaca", TMT],
+            [tms.employee.nip, "TMS", "Masa kerja kurang", TMT],
+        ]
+    )
+    reconciliation = reconciliation_create(actor=world["operator"], file=upload(data, "siasn.xlsx"))
+
+    assert [line["kind"] for line in reconciliation.lines] == ["update", "update"]
+    reconciliation_apply(reconciliation=reconciliation, actor=world["operator"])
+
+    btl.refresh_from_db()
+    tms.refresh_from_db()
+    assert (btl.status, btl.status_changes.get().note) == (CaseStatus.INCOMPLETE, "Akta nikah tidak terbaca")
+    assert (tms.status, tms.status_changes.get().note) == (CaseStatus.NOT_ELIGIBLE, "Masa kerja kurang")
+
+
+def test_an_xlsx_btl_without_a_reason_column_needs_a_reason_and_applies_nothing(world):
+    case = world["proposed"]
+    data = _xlsx([["nip_baru", "status_usulan"], [case.employee.nip, "BTL"]])
+    reconciliation = reconciliation_create(actor=world["operator"], file=upload(data, "siasn.xlsx"))
+
+    assert (reconciliation.update_count, reconciliation.conflict_count) == (0, 1)
+    with pytest.raises(SiasnError, match="nothing to apply"):
+        reconciliation_apply(reconciliation=reconciliation, actor=world["operator"])
+    case.refresh_from_db()
+    assert case.status == CaseStatus.PROPOSED and not case.status_changes.exists()
+
+
+def test_the_pertek_then_the_sk_from_two_lists(world):
+    case = world["proposed"]
+    pertek = {"NIP": case.employee.nip, "status usulan": "Pertek Terbit", "nomor pertek": "PT-1",
+              "tanggal pertek": "05-06-2026"}  # fmt: skip
+    first = reconciliation_create(actor=world["operator"], file=upload(siasn_csv([pertek])))
+    reconciliation_apply(reconciliation=first, actor=world["operator"])
+    case.refresh_from_db()
+    assert (case.status, case.pertek_number) == (CaseStatus.PERTEK, "PT-1")
+
+    second = reconciliation_create(
+        actor=world["operator"], file=upload(siasn_csv([sk_row(case.employee, **{"nomor pertek": "PT-1",
+                                                                                  "tanggal pertek": "05-06-2026"})]))
+    )  # fmt: skip
+    reconciliation_apply(reconciliation=second, actor=world["operator"])
+    case.refresh_from_db()
+    assert (case.status, case.sk_number) == (CaseStatus.SK_ISSUED, f"SK-{case.employee.pk}/2026")
+    assert list(case.status_changes.order_by("pk").values_list("to_status", flat=True)) == [
+        CaseStatus.PERTEK,
+        CaseStatus.SK_ISSUED,
+    ]

@@ -40,15 +40,19 @@ def row(**values) -> SiasnRow:
         (row(status=CaseStatus.PROPOSED, status_text="Usul"), SK, MATCHED, [], []),
         (row(sk_number="SK-9/2026", sk_date=D(2026, 2, 1)), SK, MATCHED, [], []),
         (row(sk_number="sk-9 / 2026", sk_date=D(2026, 2, 1)), SK, MATCHED, [], []),  # case and spacing
-        # A pertek Purna has not recorded.
+        # A pertek Purna has not recorded: the record moves to "pertek issued".
         (
             row(pertek_number="PT-1/2026", pertek_date=D(2026, 1, 5)),
             PROPOSED,
             UPDATE,
-            [("pertek_number", "", "PT-1/2026"), ("pertek_date", None, D(2026, 1, 5))],
+            [
+                ("pertek_number", "", "PT-1/2026"),
+                ("pertek_date", None, D(2026, 1, 5)),
+                ("status", CaseStatus.PROPOSED, CaseStatus.PERTEK),
+            ],
             [],
         ),
-        # A pertek moves a record still in preparation to "proposed".
+        # A pertek moves a record still in preparation to "pertek issued" (proposed first when applied).
         (
             row(pertek_number="PT-1/2026", pertek_date=D(2026, 1, 5)),
             OurCase(case_id=1, status=CaseStatus.PREPARING, tmt=TMT),
@@ -56,7 +60,35 @@ def row(**values) -> SiasnRow:
             [
                 ("pertek_number", "", "PT-1/2026"),
                 ("pertek_date", None, D(2026, 1, 5)),
-                ("status", CaseStatus.PREPARING, CaseStatus.PROPOSED),
+                ("status", CaseStatus.PREPARING, CaseStatus.PERTEK),
+            ],
+            [],
+        ),
+        # "Pertek terbit" with the pertek the record already has.
+        (
+            row(status=CaseStatus.PERTEK, status_text="Pertek Terbit"),
+            OurCase(**{**PROPOSED.__dict__, "pertek_number": "PT-1/2026", "pertek_date": D(2026, 1, 5)}),
+            UPDATE,
+            [("status", CaseStatus.PROPOSED, CaseStatus.PERTEK)],
+            [],
+        ),
+        # "Pertek terbit" without the pertek's number and date: finished by hand.
+        (
+            row(status=CaseStatus.PERTEK, status_text="Sudah Pertek"),
+            PROPOSED,
+            CONFLICT,
+            [],
+            [("status", CaseStatus.PROPOSED, CaseStatus.PERTEK)],
+        ),
+        # An SK after the pertek.
+        (
+            row(status=CaseStatus.SK_ISSUED, status_text="SK Terbit", sk_number="SK-9/2026", sk_date=D(2026, 2, 1)),
+            OurCase(**{**SK.__dict__, "status": CaseStatus.PERTEK, "sk_number": "", "sk_date": None}),
+            UPDATE,
+            [
+                ("sk_number", "", "SK-9/2026"),
+                ("sk_date", None, D(2026, 2, 1)),
+                ("status", CaseStatus.PERTEK, CaseStatus.SK_ISSUED),
             ],
             [],
         ),
@@ -95,7 +127,11 @@ def row(**values) -> SiasnRow:
             row(tmt=D(2026, 11, 1), pertek_number="PT-1/2026", pertek_date=D(2026, 1, 5)),
             PROPOSED,
             CONFLICT,
-            [("pertek_number", "", "PT-1/2026"), ("pertek_date", None, D(2026, 1, 5))],
+            [
+                ("pertek_number", "", "PT-1/2026"),
+                ("pertek_date", None, D(2026, 1, 5)),
+                ("status", CaseStatus.PROPOSED, CaseStatus.PERTEK),
+            ],
             [("tmt", TMT, D(2026, 11, 1))],
         ),
         # Another SK number, another pertek date.
@@ -118,7 +154,13 @@ def row(**values) -> SiasnRow:
             [("status", CaseStatus.PROPOSED, CaseStatus.SK_ISSUED)],
         ),
         # A number without its date.
-        (row(pertek_number="PT-1/2026"), PROPOSED, CONFLICT, [], [("pertek_date", None, None)]),
+        (
+            row(pertek_number="PT-1/2026"),
+            PROPOSED,
+            CONFLICT,
+            [],
+            [("pertek_date", None, None), ("status", CaseStatus.PROPOSED, CaseStatus.PERTEK)],
+        ),
         # A cancelled record.
         (
             row(status=CaseStatus.PROPOSED, status_text="Usul"),
@@ -135,8 +177,49 @@ def row(**values) -> SiasnRow:
             [],
             [("pertek_date", None, D(2026, 1, 5))],
         ),
-        # A SIASN status Purna has no step for (BTL): shown, not applied.
-        (row(status=None, status_text="BTL"), PROPOSED, MATCHED, [], []),
+        # BKN's BTL and TMS answers apply with BKN's reason.
+        (
+            row(status=CaseStatus.INCOMPLETE, status_text="BTL", reason="SKP 2024 belum dilampirkan"),
+            PROPOSED,
+            UPDATE,
+            [("status", CaseStatus.PROPOSED, CaseStatus.INCOMPLETE), ("reason", "", "SKP 2024 belum dilampirkan")],
+            [],
+        ),
+        (
+            row(status=CaseStatus.NOT_ELIGIBLE, status_text="TMS", reason="Masa kerja kurang dari 20 tahun"),
+            PROPOSED,
+            UPDATE,
+            [("status", CaseStatus.PROPOSED, CaseStatus.NOT_ELIGIBLE),
+             ("reason", "", "Masa kerja kurang dari 20 tahun")],
+            [],
+        ),
+        # Without a reason: listed as needing one, never applied.
+        (
+            row(status=CaseStatus.INCOMPLETE, status_text="BTL"),
+            PROPOSED,
+            CONFLICT,
+            [],
+            [("status", CaseStatus.PROPOSED, CaseStatus.INCOMPLETE), ("reason", None, None)],
+        ),
+        (
+            row(status=CaseStatus.NOT_ELIGIBLE, status_text="Tidak Memenuhi Syarat", pertek_number="PT-1/2026"),
+            PROPOSED,
+            CONFLICT,
+            [],
+            [("pertek_date", None, None), ("status", CaseStatus.PROPOSED, CaseStatus.NOT_ELIGIBLE),
+             ("reason", None, None)],
+        ),
+        # The answer the record already has.
+        (row(status=CaseStatus.INCOMPLETE, status_text="BTL"), OurCase(**{**PROPOSED.__dict__,
+         "status": CaseStatus.INCOMPLETE}), MATCHED, [], []),
+        # A record that cannot take BKN's answer (not proposed): never applied.
+        (
+            row(status=CaseStatus.NOT_ELIGIBLE, status_text="TMS", reason="Usia kurang"),
+            OurCase(case_id=1, status=CaseStatus.PREPARING, tmt=TMT),
+            CONFLICT,
+            [],
+            [("status", CaseStatus.PREPARING, CaseStatus.NOT_ELIGIBLE)],
+        ),
     ],
 )  # fmt: skip
 def test_compare(siasn, ours, kind, changes, conflicts):
@@ -158,8 +241,14 @@ def test_an_employee_without_a_record_is_a_conflict_to_decide(english):
 
 
 def test_an_unmapped_status_is_noted(english):
-    line = compare(row(status_text="Berkas Tidak Lengkap"), PROPOSED, known=True)
-    assert line.notes == ('SIASN says "Berkas Tidak Lengkap": Purna has no such step yet; not applied.',)
+    line = compare(row(status_text="Ditangguhkan"), PROPOSED, known=True)
+    assert line.notes == ('SIASN says "Ditangguhkan": Purna has no such step yet; not applied.',)
+
+
+def test_a_btl_without_a_reason_says_it_needs_one(english):
+    line = compare(row(status=CaseStatus.INCOMPLETE, status_text="BTL"), PROPOSED, known=True)
+    assert line.kind == CONFLICT
+    assert "without BKN's reason" in line.notes[0] and "alasan, keterangan or catatan" in line.notes[0]
 
 
 def test_a_status_outside_the_pipeline_applies_when_the_record_may_move_to_it(monkeypatch):
@@ -176,8 +265,12 @@ def test_a_status_outside_the_pipeline_applies_when_the_record_may_move_to_it(mo
         ("  sk   TERBIT ", CaseStatus.SK_ISSUED),
         ("Selesai", CaseStatus.SK_ISSUED),
         ("Input_Berkas", CaseStatus.PREPARING),
-        ("BTL", None),
-        ("Tidak Memenuhi Syarat", None),
+        ("Pertek Terbit", CaseStatus.PERTEK),
+        ("menunggu SK", CaseStatus.PERTEK),
+        ("BTL", CaseStatus.INCOMPLETE),
+        ("berkas tidak lengkap", CaseStatus.INCOMPLETE),
+        ("Tidak Memenuhi Syarat", CaseStatus.NOT_ELIGIBLE),
+        ("TMS", CaseStatus.NOT_ELIGIBLE),
     ],
 )
 def test_status_texts(text, expected):
@@ -232,3 +325,11 @@ def test_rows_are_read_or_refused_by_cell(english):
 def test_a_nip_twice_in_the_list_is_refused():
     errors = siasn_reconcile.duplicate_errors([row(), SiasnRow(row=5, nip=NIP)])
     assert [(error.row, error.column) for error in errors] == [(5, "NIP")]
+
+
+@pytest.mark.parametrize("header", ["alasan", "Keterangan", "CATATAN", "alasan_btl", "Alasan BTL/TMS"])
+def test_the_reason_column_is_read_under_its_aliases(header):
+    positions = siasn_reconcile.read_header(["nip_baru", "status usulan", header])
+    assert [column.field for _index, column in positions] == ["nip", "status_text", "reason"]
+    read, errors = siasn_reconcile.read_row([NIP, "BTL", "  SKP   tidak ada "], positions, row=2)
+    assert errors == [] and read.reason == "SKP tidak ada" and read.status == CaseStatus.INCOMPLETE
