@@ -12,6 +12,7 @@ import os
 import socket
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 import redis
@@ -271,8 +272,14 @@ class BlackHole:
 
 
 @pytest.mark.django_db
-def test_a_full_disk_fails_the_batch_with_a_clear_message_and_leaves_no_file(actor, private_media, monkeypatch):
+@pytest.mark.parametrize("full", ["device", "part-way"])
+def test_a_full_disk_fails_the_batch_with_a_clear_message_and_leaves_no_file(full, actor, private_media, monkeypatch):
+    """The second certificate meets a full disk: "device", the kernel's own ENOSPC (its temporary file is
+    /dev/full, which refuses every write as a full disk does); "part-way", a third of it written first."""
     batch = certificates_issue(event=held_event(attended=3), actor=actor)
+    second_certificate = Certificate.objects.order_by("seq")[1]
+    storage = Certificate._meta.get_field("file").storage
+    temporary = Path(storage.path(certificate_file_name(second_certificate)) + ".part")
     writes = []
 
     def disk_full_on_the_second_file(file, content):
@@ -282,7 +289,11 @@ def test_a_full_disk_fails_the_batch_with_a_clear_message_and_leaves_no_file(act
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         file.write(content)
 
-    monkeypatch.setattr(services, "_write", disk_full_on_the_second_file)
+    if full == "device":
+        temporary.parent.mkdir(parents=True, exist_ok=True)
+        temporary.symlink_to("/dev/full")
+    else:
+        monkeypatch.setattr(services, "_write", disk_full_on_the_second_file)
     monkeypatch.setattr(services, "RENDER_CHUNK", 1)
 
     # In the worker's language (Indonesian, LANGUAGE_CODE), whatever an earlier test left active here.
@@ -297,6 +308,7 @@ def test_a_full_disk_fails_the_batch_with_a_clear_message_and_leaves_no_file(act
     first, second, third = Certificate.objects.order_by("seq")
     assert first.is_rendered and not second.is_rendered and not third.is_rendered
     # Only the finished file is on disk: no empty or partial one, no ".part".
+    assert not os.path.lexists(temporary)
     stored = pdf_files(private_media)
     assert list(stored) == [certificate_file_name(first)]
     assert all(len(content) > 1000 for content in stored.values())
