@@ -26,6 +26,7 @@ from django.db import DatabaseError, InterfaceError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from ceremonies import certificates as wording
 from ceremonies.certificate_pdf import CertificatePrinter
@@ -54,7 +55,7 @@ from purna.history import history_note, history_user
 from purna.models import Instansi
 from purna.notifications.registry import Draft, recipient_key
 from purna.notifications.services import messages_queue, send_after_commit
-from purna.numbering import number_format, number_next
+from purna.numbering import number_format, numbers_next
 from purna.storage import is_disk_full
 from purna.types import User
 
@@ -137,9 +138,11 @@ def certificates_issue(
         kind = KIND_BY_EVENT[locked.kind]
         issued_on = timezone.localtime(locked.starts_at).date()
         batch = CertificateBatch.objects.create(event=locked, total=len(missing), requested_by=history_user(actor))
-        for participant in missing:
-            seq = number_next(kind=COUNTER_KIND, year=issued_on.year)
-            certificate = Certificate(
+        # The numbers in one block, the rows and their history in one insert each: a ceremony's 600
+        # certificates took 2,400 queries (1.5 s inside the request) one by one.
+        seqs = numbers_next(kind=COUNTER_KIND, year=issued_on.year, count=len(missing))
+        certificates = [
+            Certificate(
                 kind=kind,
                 participant=participant,
                 number=number_format(
@@ -156,8 +159,11 @@ def certificates_issue(
                 batch=batch,
                 issued_by=history_user(actor),
             )
-            history_note(certificate, actor=actor, reason="issued")
-            certificate.save()
+            for participant, seq in zip(missing, seqs, strict=True)
+        ]
+        bulk_create_with_history(
+            certificates, Certificate, default_user=history_user(actor), default_change_reason="issued"
+        )
         _render_queue_after_commit(batch.pk)
     return batch
 
