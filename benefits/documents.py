@@ -10,6 +10,7 @@ of purna/formatting.py are.
 
 import datetime as dt
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from benefits import heirs
 from benefits.models import BenefitType, PayoutStatus, Receipt
 from benefits.selectors import PayoutRecap
+from benefits.services.payout_preparation import PreviewRow
 from ceremonies.models import Official, OfficialRole
 from employees.nip import format_nip
 from purna import formatting, pdf
@@ -289,3 +291,67 @@ def status_totals_raw(recap: PayoutRecap) -> list[tuple[str, str, int, Decimal]]
         for status in PayoutStatus
         if (key := (benefit.value, status.value)) in recap.totals.by_status
     ]
+
+
+def prepare_preview_workbook(*, rows: Iterable[PreviewRow], title: str, agency: str) -> bytes:
+    """A preparation's preview as XLSX, for a selection too large for the page (benefits/document_kinds.py):
+    each retiree with the TMT, the amount and its rule, or why no payout would be prepared, and the total
+    of the amounts that would be. Written row by row (constant memory), whatever the number of rows. A
+    working paper, not an official document: in the language of the person who asked."""
+    output = io.BytesIO()
+    workbook = xlsxwriter.Workbook(output, {"in_memory": True, "constant_memory": True})
+    sheet = workbook.add_worksheet(_("Preview"))
+    bold = workbook.add_format({"bold": True, "font_size": 13})
+    header = workbook.add_format({"bold": True, "bg_color": "#E8F1EE", "border": 1, "text_wrap": True})
+    cell = workbook.add_format({"border": 1, "valign": "top"})
+    text = workbook.add_format({"border": 1, "valign": "top", "num_format": "@"})
+    date = workbook.add_format({"border": 1, "valign": "top", "num_format": "dd-mm-yyyy", "align": "left"})
+    money = workbook.add_format({"border": 1, "valign": "top", "num_format": RUPIAH_FORMAT})
+    total_money = workbook.add_format({"border": 1, "bold": True, "bg_color": "#F3F3F3", "num_format": RUPIAH_FORMAT})
+    total_label = workbook.add_format({"border": 1, "bold": True, "bg_color": "#F3F3F3"})
+    sheet.write(0, 0, _("Preview of the payouts to prepare"), bold)
+    sheet.write(1, 0, agency)
+    sheet.write(2, 0, title)
+    columns = [
+        (_("No."), 6),
+        (_("Name"), 34),
+        (_("NIP"), 22),
+        (_("Work unit"), 30),
+        (_("TMT pensiun"), 13),
+        (_("Rule"), 50),
+        (_("Amount"), 17),
+    ]
+    for column, (label, width) in enumerate(columns):
+        sheet.set_column(column, column, width)
+        sheet.write(HEADER_ROW, column, label, header)
+    row, total = HEADER_ROW, Decimal(0)
+    for number, line in enumerate(rows, start=1):
+        row += 1
+        employee = line.employee
+        sheet.write_number(row, 0, number, cell)
+        sheet.write_string(row, 1, employee.display_name, cell)
+        sheet.write_string(row, 2, format_nip(employee.nip), text)
+        sheet.write_string(row, 3, employee.unit.name if employee.unit_id else "", cell)
+        tmt = line.tmt or employee.tmt_pensiun
+        if tmt:
+            sheet.write_datetime(row, 4, dt.datetime.combine(tmt, dt.time()), date)
+        else:
+            sheet.write_blank(row, 4, None, cell)
+        if line.skipped:
+            rule = _("Skipped: already has a payout of this benefit.")
+        elif line.problems:
+            rule = f"{_('Not prepared:')} {' '.join(line.problems)}"
+        else:
+            rule = line.rule
+        sheet.write_string(row, 5, rule, cell)
+        if line.prepared and line.amount is not None:
+            sheet.write_number(row, 6, float(line.amount), money)
+            total += line.amount
+        else:
+            sheet.write_blank(row, 6, None, cell)
+    row += 1
+    sheet.write(row, 5, _("Total to prepare"), total_label)
+    sheet.write_number(row, 6, float(total), total_money)
+    sheet.freeze_panes(HEADER_ROW + 1, 0)
+    workbook.close()
+    return output.getvalue()

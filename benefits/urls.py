@@ -23,6 +23,7 @@ urlpatterns = [
     path("pembayaran/<int:pk>/ahli-waris/hapus/", views.payout_payee_clear_view, name="payout_payee_clear"),
     path("pembayaran/<int:pk>/ahli-waris/surat/", views.payout_heir_statement_view, name="payout_heir_statement"),
     path("siapkan/", views.prepare_view, name="prepare"),
+    path("siapkan/pratinjau.xlsx", views.prepare_preview_xlsx, name="prepare_preview_xlsx"),
     path("siapkan/<int:pk>/", views.batch_detail_view, name="batch_detail"),
     path("siapkan/<int:pk>/progres/", views.batch_progress_view, name="batch_progress"),
     path("tht/", views.ThtListView.as_view(), name="tht"),

@@ -1,5 +1,6 @@
 """An event's documents made in the background (purna/generated.py): the attendance sheet, the event
-report, the invitation letters and the participant spreadsheet.
+report, the invitation letters, the participant spreadsheet, and its printed certificates together (one
+PDF to print, or a ZIP).
 
 Each is made for an event and the units of the staff member who asked (the participants they see), and
 cached until the data it prints changes: the fingerprint is the event's and its official's fields, one
@@ -11,8 +12,8 @@ a fixed number of queries whatever the number of participants.
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Max, Sum
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, F, Max, QuerySet, Sum
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,10 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from ceremonies import documents
 from ceremonies.attendance import Part
 from ceremonies.feedback_workbook import feedback_workbook
-from ceremonies.models import Attendance, Event, Participant, Session, TrainingFeedback
+from ceremonies.models import Attendance, Certificate, Event, Participant, Session, TrainingFeedback
 from ceremonies.selectors import (
     INVITATION_KIND,
     attendance_parts,
+    certificate_list,
     event_feedback_summary,
     event_get,
     event_get_for_change,
@@ -31,6 +33,7 @@ from ceremonies.selectors import (
     event_sessions,
     participants_attendance,
 )
+from ceremonies.services.certificates import certificates_combined_pdf, certificates_zip
 from employees.document_scope import scope_from_param, scope_matches, scope_param
 from employees.scope import staff_scope
 from purna.generated import DocumentKind, Progress, Rendered, document_response, fingerprint_of
@@ -39,6 +42,7 @@ from purna.notifications.models import Message
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZIP = "application/zip"
 PERMISSION = "ceremonies.view_event"
 FEEDBACK_PERMISSION = "ceremonies.view_trainingfeedback"
 
@@ -250,4 +254,58 @@ def event_document_response(request: HttpRequest, kind: str, event: Event, **par
         kind=f"{__name__}.{kind}",
         params={"event": event.pk, "units": scope_param(scope), **params},
         fingerprint=event_fingerprint(event, scope=scope, report=kind == "REPORT"),
+    )
+
+
+# --- An event's printed certificates, together --------------------------------------------------------
+
+
+def _rendered_certificates(params: dict) -> tuple[Event, list[Certificate]]:
+    scope = scope_from_param(params["units"])
+    event = event_get(pk=params["event"], scope=scope)
+    return event, [c for c in certificate_list(event=event, scope=scope) if c.is_rendered]
+
+
+def _render_certificates_pdf(params: dict, progress: Progress) -> Rendered:
+    event, certificates = _rendered_certificates(params)
+    content = certificates_combined_pdf(certificates=certificates, progress=progress)
+    return Rendered(content, documents.document_filename("sertifikat", event, "pdf"), PDF)
+
+
+def _render_certificates_zip(params: dict, progress: Progress) -> Rendered:
+    event, certificates = _rendered_certificates(params)
+    content = certificates_zip(certificates=certificates, progress=progress)
+    return Rendered(content, documents.document_filename("sertifikat", event, "zip"), ZIP)
+
+
+CERTIFICATES_PDF = DocumentKind(_("Certificates in one PDF"), PERMISSION, _render_certificates_pdf, _allowed)
+CERTIFICATES_ZIP = DocumentKind(_("Certificates as a ZIP"), PERMISSION, _render_certificates_zip, _allowed)
+
+
+def certificates_printed(event: Event, *, scope) -> QuerySet[Certificate]:
+    """The event's certificates printed in their current version, whose recipient `scope` may see."""
+    certificates = Certificate.objects.filter(participant__event=event, rendered_version=F("version")).exclude(file="")
+    return scope.filter(certificates, "participant__employee__unit")
+
+
+def certificates_document_response(request: HttpRequest, event: Event, *, fmt: str) -> HttpResponse:
+    """The view's answer for the event's printed certificates in one PDF (`fmt` "pdf") or a ZIP ("zip"),
+    made in the background (merging 600 files takes seconds): 404 while none is printed. The fingerprint:
+    the printed certificates' count, latest print and versions, and their recipients' latest change (the
+    order and the names in the ZIP). One query."""
+    scope = staff_scope(request.user)
+    state = certificates_printed(event, scope=scope).aggregate(
+        count=Count("pk"),
+        printed=Max("rendered_at"),
+        versions=Sum("version"),
+        ids=Sum("pk"),
+        people=Max("participant__employee__updated_at"),
+    )
+    if not state["count"]:
+        raise Http404(_("No certificate of this event has been printed yet."))
+    return document_response(
+        request,
+        kind=f"{__name__}.CERTIFICATES_{fmt.upper()}",
+        params={"event": event.pk, "units": scope_param(scope)},
+        fingerprint=fingerprint_of(state),
     )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from employees import exporter
+from employees.counts import queryset_count
 from employees.document_scope import scope_from_param, scope_matches, scope_param
 from employees.filters import EmployeeFilter
 from employees.models import Employee, FactsRefreshRun, UnitKerja
@@ -99,13 +100,18 @@ EXPORT = DocumentKind(_("Employee export"), PERMISSION, _render_export, _allowed
 
 
 def register_fingerprint(scope: Scope) -> str:
-    """The state of the register as the projection and the export print it: three queries."""
-    employees = scope.filter(Employee.objects.all()).aggregate(
-        count=Count("pk"), latest=Max("updated_at"), units=Max("unit__name")
-    )
+    """The state of the register as the projection and the export print it, read without going through
+    the register (one aggregate over 1,000,000 employees and their units took a second): the latest
+    change from the updated_at index (employee_updated_at), the count cached until the register changes
+    (employees/counts.py), and every unit's name (a renamed unit changes no employee row). Five queries, or six on the first request
+    after a change."""
+    employees = scope.filter(Employee.objects.all())
+    latest = employees.aggregate(latest=Max("updated_at"))["latest"]
+    count = queryset_count(employees)
+    units = list(scope.filter(UnitKerja.objects.order_by("pk"), "pk").values_list("pk", "name"))
     refreshes = FactsRefreshRun.objects.aggregate(count=Count("pk"), latest=Max("finished_at"))
     instansi = Instansi.objects.filter(pk=1).values_list("name", flat=True).first()
-    return fingerprint_of(employees, refreshes, instansi, timezone.localdate())
+    return fingerprint_of(count, latest, units, refreshes, instansi, timezone.localdate())
 
 
 def projection_response(request: HttpRequest, *, unit: UnitKerja | None, jenis_jabatan: str) -> HttpResponse:

@@ -261,6 +261,14 @@ class Employee(models.Model):
                     ]
                 ),
             ),
+            # The latest change of the register (employees/document_kinds.py register_fingerprint, read on
+            # every request for the export and the projection's workbook): the end of this index rather
+            # than every row.
+            models.Index(fields=["updated_at"], name="employee_updated_at"),
+            # The retirees of a TMT period whatever their status (benefits.selectors.payout_candidates, the
+            # dashboard's "tali asih not prepared"): the worklist's index above covers only those still in
+            # service, so these read the whole table. Covering: counted from the index alone.
+            models.Index(fields=["tmt_effective"], name="employee_tmt_effective", include=["status", "unit", "id"]),
             # A nine-digit search also looks for an old NIP (employees.selectors.employee_search).
             models.Index(fields=["nip_lama"], name="employee_nip_lama", condition=~Q(nip_lama="")),
             # The retirees' portal finds people by email, in any case (email__iexact is UPPER(email) = ...).

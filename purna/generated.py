@@ -19,6 +19,7 @@ The ground imports no app: a kind is found by its dotted path (`import_string`),
 its kinds in its own module (ceremonies/document_kinds.py...) and nothing needs registering at start-up.
 """
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -40,8 +41,9 @@ from django.utils.module_loading import import_string
 
 from purna.db import is_transient
 from purna.jobs import job_queue_after_commit
-from purna.models import GeneratedDocument
+from purna.models import DISK_FULL_MARK, GeneratedDocument
 from purna.models import GeneratedDocumentStatus as Status
+from purna.storage import is_disk_full
 from purna.types import User
 
 logger = logging.getLogger(__name__)
@@ -226,10 +228,30 @@ def _prune(made: GeneratedDocument) -> None:
 
 def _fail(document: GeneratedDocument, error: Exception) -> str:
     logger.exception("generated document %s (%s) failed", document.pk, document.kind)
-    GeneratedDocument.objects.filter(pk=document.pk).exclude(status=Status.DONE).update(
-        status=Status.FAILED, error=f"{type(error).__name__}: {error}"[:2000], changed_at=timezone.now()
-    )
+    text = f"{type(error).__name__}: {error}"
+    if is_disk_full(error):
+        text = DISK_FULL_MARK + text
+    failed = GeneratedDocument.objects.filter(pk=document.pk).exclude(status=Status.DONE)
+    failed.update(status=Status.FAILED, error=text[:2000], changed_at=timezone.now())
+    _leftovers_delete(document.pk)
     return Status.FAILED
+
+
+def _leftovers_delete(document_id: int) -> None:
+    """Delete the files in the document's folder that its row does not point to: what a failed write
+    left (a full disk stops FileSystemStorage part-way, and it leaves the part), so that nothing partial
+    stays, and the next try saves under the document's own name rather than a "_x7Yz" variant."""
+    storage = file_storage()
+    folder = f"dokumen/{document_id}"
+    kept = GeneratedDocument.objects.filter(pk=document_id).values_list("file", flat=True).first() or ""
+    try:
+        _folders, names = storage.listdir(folder)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    for name in names:
+        if f"{folder}/{name}" != kept:
+            with contextlib.suppress(OSError):
+                storage.delete(f"{folder}/{name}")
 
 
 def file_storage():

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from purna.generated import (
@@ -41,11 +42,19 @@ def document_page(request: HttpRequest, pk: int) -> HttpResponse:
     return document_progress_page(request, _document(request, pk))
 
 
+DISK_FULL_MESSAGE = gettext_lazy(
+    "The server's disk is full: the document could not be saved. Tell the administrator to free some space, "
+    "then try again."
+)
+
+
 def document_status(request: HttpRequest, pk: int) -> JsonResponse:
     """{status, done, total, percent, ready, failed, message, download_url}."""
     document = _document(request, pk)
     message = ""
-    if document.is_failed:
+    if document.failed_for_full_disk:
+        message = DISK_FULL_MESSAGE
+    elif document.is_failed:
         message = _("The document could not be made. Try again; if it fails again, tell the administrator.")
     elif document.status == Status.PENDING:
         message = _("Waiting for its turn…")

@@ -111,6 +111,10 @@ def _generated_document_storage():
     return private_storage()
 
 
+# The start of a generated document's error when the disk was full: its page says so plainly.
+DISK_FULL_MARK = "disk full: "
+
+
 class GeneratedDocument(ProgressJob):
     """A document or export made in the background (purna/generated.py): what it is (`kind`, the dotted
     path of its DocumentKind, and `params`), the state of the data it was made from (`fingerprint`), its
@@ -150,6 +154,11 @@ class GeneratedDocument(ProgressJob):
     @property
     def is_ready(self) -> bool:
         return self.status == GeneratedDocumentStatus.DONE and bool(self.file)
+
+    @property
+    def failed_for_full_disk(self) -> bool:
+        """It failed because the disk was full (purna/generated.py marks the error so)."""
+        return self.is_failed and self.error.startswith(DISK_FULL_MARK)
 
     @property
     def is_stuck(self) -> bool:

@@ -27,9 +27,17 @@ def number_next(*, kind: str, year: int) -> int:
     """The next number of `kind` in `year` (1, 2, 3...), the counter row locked until the caller's
     transaction ends. Raises NumberingError outside a transaction: the lock would be released at once and
     a document that failed afterwards would leave a gap."""
+    return numbers_next(kind=kind, year=year, count=1)[0]
+
+
+def numbers_next(*, kind: str, year: int, count: int) -> range:
+    """The next `count` numbers of `kind` in `year`, in order, taken at once (two queries for a batch of
+    600 certificates instead of two per certificate); the same lock and rules as number_next."""
+    if count < 1:
+        raise NumberingError("at least one number must be taken")
     using = router.db_for_write(DocumentCounter)
     if not connections[using].in_atomic_block:
-        raise NumberingError("number_next must be called inside the transaction that stores the document")
+        raise NumberingError("numbers must be taken inside the transaction that stores the documents")
     for attempt in range(_RETRIES):
         counter = DocumentCounter.objects.using(using).select_for_update().filter(kind=kind, year=year).first()
         if counter is not None:
@@ -46,9 +54,10 @@ def number_next(*, kind: str, year: int) -> int:
             if attempt == _RETRIES - 1:
                 raise
     assert counter is not None  # the loop either found or created the row, or raised
-    counter.last += 1
+    first = counter.last + 1
+    counter.last += count
     counter.save(update_fields=["last"], using=using)
-    return counter.last
+    return range(first, counter.last + 1)
 
 
 def _fields(pattern: str) -> list[tuple[str, str]]:

@@ -414,6 +414,10 @@ PURNA_FACTS_INLINE_MAX = env.int("PURNA_FACTS_INLINE_MAX", default=2000)
 # "Prepare payouts" runs in the request up to this many retirees (each one is a locked, computed,
 # validated insert with its timeline row), in Celery with a progress bar beyond.
 PURNA_PAYOUT_PREPARE_INLINE_MAX = env.int("PURNA_PAYOUT_PREPARE_INLINE_MAX", default=200)
+# Its page lists this many retirees with their amounts (a page nobody reads past a few hundred rows, and
+# each row is computed in the request); a larger selection is counted, and previewed in full in a workbook
+# made in the background.
+PURNA_PAYOUT_PREVIEW_ROWS = env.int("PURNA_PAYOUT_PREVIEW_ROWS", default=200)
 # Certificates (ceremonies/services/certificates.py): the number as the agency's correspondence rules
 # print it (purna/numbering.py: {seq}, {seq:03d}, {year}, {month_roman}), the place before the date, and
 # how many verifications one address may ask for in a minute (the public page, against enumeration).

@@ -1,6 +1,8 @@
 """Private file storage (PRIVATE_MEDIA_ROOT): personal documents and generated documents never sit under
 MEDIA_URL; views check permissions first."""
 
+import errno
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.signals import setting_changed
@@ -31,3 +33,12 @@ def private_storage():
 def _private_storage_reset(*, setting: str, **kwargs) -> None:
     if setting == "PRIVATE_MEDIA_ROOT":
         _private_storage._wrapped = empty
+
+
+# A full disk, a quota, a file-size limit: a file could not be written whole.
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """Whether `error` says the disk (or the quota) is full, so that the job says so plainly."""
+    return isinstance(error, OSError) and error.errno in DISK_FULL_ERRNOS

@@ -26,7 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from benefits import payouts, selectors
+from benefits import document_kinds, payouts, selectors
 from benefits.exceptions import PayoutError
 from benefits.forms import (
     NoteForm,
@@ -143,11 +143,19 @@ class PayoutListView(PermissionRequiredMixin, ListView):
         return context
 
 
+# Payouts verified or approved in one request: the list shows 50 a page, and each is a locked, checked
+# update with its timeline row, so this bounds the request to well under a second.
+BULK_MAX = 100
+
+
 def _bulk_view(request: HttpRequest, action: str) -> HttpResponse:
     ids = [value for value in request.POST.getlist("payout") if value.isdigit()]
     back = reverse("benefits:payouts")
     if not ids:
         messages.warning(request, _("Tick the payouts first."))
+        return _back(request, back)
+    if len(ids) > BULK_MAX:
+        messages.error(request, _("Tick at most %(n)d payouts at once.") % {"n": BULK_MAX})
         return _back(request, back)
     payouts = list(selectors.payout_list(scope=staff_scope(request.user)).filter(pk__in=ids))
     try:
@@ -476,12 +484,39 @@ def prepare_view(request: HttpRequest) -> HttpResponse:
         )
         if request.method == "POST":
             return _prepare(request, employees, choice)
-        # Each person, the amount and its rule, and the total, before anything is prepared.
-        preview = services.payouts_preview(employees=employees, benefit_type=choice["benefit_type"])
-        total = len(preview.rows)
-        having = sum(1 for row in preview.rows if row.skipped)
-        context.update(preview=preview, total=total, having=having, to_prepare=total - having)
+        # Counted in one query whatever the selection's size; each person with the amount and its rule
+        # for the first PURNA_PAYOUT_PREVIEW_ROWS only (the rates apply row by row, in Python: a selection
+        # of tens of thousands would hold the request for seconds); all of them in a workbook made by
+        # the worker (prepare_preview_xlsx).
+        total, having = selectors.payout_candidate_counts(employees=employees, benefit_type=choice["benefit_type"])
+        preview = services.payouts_preview(
+            employees=employees[: settings.PURNA_PAYOUT_PREVIEW_ROWS], benefit_type=choice["benefit_type"]
+        )
+        context.update(
+            preview=preview,
+            total=total,
+            having=having,
+            to_prepare=total - having,
+            partial=total > len(preview.rows),
+            choice_query=request.GET.urlencode(),
+        )
     return render(request, "benefits/prepare.html", context)
+
+
+@permission_required("benefits.add_payout", raise_exception=True)
+def prepare_preview_xlsx(request: HttpRequest) -> HttpResponse:
+    """The preview of a preparation, every retiree of the selection with the amount, its rule and the
+    total, as a workbook made in the background (for a selection larger than the page shows)."""
+    scope = staff_scope(request.user)
+    form = PrepareForm(request.GET, events=_events(scope))
+    if not form.is_valid():
+        messages.error(request, _("Choose a TMT period (from and until) or a ceremony."))
+        return redirect("benefits:prepare")
+    choice = form.cleaned_data
+    employees = selectors.payout_candidates(
+        scope=scope, period_from=choice["tmt_from"], period_until=choice["tmt_until"], event=choice["event"]
+    )
+    return document_kinds.prepare_preview_response(request, choice=choice, candidates=employees)
 
 
 def _prepare(request: HttpRequest, employees, choice: dict) -> HttpResponse:

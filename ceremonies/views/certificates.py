@@ -8,9 +8,6 @@ masked, and answers at most PURNA_VERIFY_RATE_PER_MINUTE requests a minute per a
 cannot be tried in bulk (they are 128 random bits anyway).
 """
 
-import io
-import zipfile
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
@@ -21,9 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from ceremonies import selectors
+from ceremonies import document_kinds, selectors
 from ceremonies.certificates import nip_masked
-from ceremonies.documents import document_filename
 from ceremonies.exceptions import CeremonyError
 from ceremonies.models import Certificate, CertificateBatch, CertificateStatus, Event
 from ceremonies.services import certificates as services
@@ -126,45 +122,17 @@ def certificate_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     return file_response(services.certificate_file, _certificate(request, pk))
 
 
-def _rendered(request: HttpRequest, event: Event) -> list[Certificate]:
-    certificates = [
-        c for c in selectors.certificate_list(event=event, scope=staff_scope(request.user)) if c.is_rendered
-    ]
-    if not certificates:
-        raise Http404(_("No certificate of this event has been printed yet."))
-    return certificates
-
-
 @permission_required("ceremonies.view_event", raise_exception=True)
 def certificates_print_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every printed certificate of the event in one PDF, in participant order, for the printer: the
-    stored files merged (pypdf), not rendered again."""
-    from pypdf import PdfWriter
-
-    event = _event(request, pk)
-    writer = PdfWriter()
-    for certificate in _rendered(request, event):
-        with certificate.file.open("rb") as file:
-            writer.append(io.BytesIO(file.read()))
-    output = io.BytesIO()
-    writer.write(output)
-    response = HttpResponse(output.getvalue(), content_type=PDF)
-    response["Content-Disposition"] = f'attachment; filename="{document_filename("sertifikat", event, "pdf")}"'
-    return response
+    """Every printed certificate of the event in one PDF, in participant order, for the printer: made in
+    the background (ceremonies/document_kinds.py), the file once made."""
+    return document_kinds.certificates_document_response(request, _event(request, pk), fmt="pdf")
 
 
 @permission_required("ceremonies.view_event", raise_exception=True)
 def certificates_zip_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every printed certificate of the event as separate files in a ZIP (PDFs barely compress: stored)."""
-    event = _event(request, pk)
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_STORED) as archive:
-        for certificate in _rendered(request, event):
-            with certificate.file.open("rb") as file:
-                archive.writestr(f"{certificate.seq:04d}-{certificate.participant.employee.nip}.pdf", file.read())
-    response = HttpResponse(output.getvalue(), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{document_filename("sertifikat", event, "zip")}"'
-    return response
+    """Every printed certificate of the event as separate files in a ZIP, made in the background."""
+    return document_kinds.certificates_document_response(request, _event(request, pk), fmt="zip")
 
 
 @require_POST

@@ -10,6 +10,7 @@
   var running = root.querySelector("[data-document-running]");
   var ready = root.querySelector("[data-document-ready]");
   var failed = root.querySelector("[data-document-failed]");
+  var failedMessage = root.querySelector("[data-document-failed-message]");
   var bar = root.querySelector("[data-document-bar]");
   var message = root.querySelector("[data-document-message]");
   var link = root.querySelector("[data-document-link]");
@@ -25,6 +26,8 @@
     running.hidden = state.ready || state.failed;
     ready.hidden = !state.ready;
     failed.hidden = !state.failed;
+    // Why it failed, when the server says (a full disk).
+    if (state.failed && state.message) failedMessage.textContent = state.message;
     if (state.ready) link.href = state.download_url;
   }
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from benefits.models import BenefitType, PaymentMethod, Payout, PayoutBatch, PayoutStatus
 from benefits.services import payouts as services
+from benefits.views import payouts as payout_views
 from tests.benefits.payout_page_fixtures import (
     RP,
     approved,
@@ -163,6 +164,17 @@ def test_bulk_approve_with_one_bad_payout_approves_the_others(en, staff, unit, f
     shown = messages_of(response)
     assert "2 payouts approved." in shown
     assert "Masih Draf: This payout is still a draft: it must be verified before it is approved." in shown
+
+
+def test_bulk_approve_of_more_than_its_maximum_is_refused_whole(en, staff, unit, flat_rate, monkeypatch):
+    monkeypatch.setattr(payout_views, "BULK_MAX", 2)
+    ready = [verified(retiree(unit, name=f"Pegawai {n}"), staff) for n in range(3)]
+    en.force_login(staff["pimpinan"])
+
+    response = en.post(reverse("benefits:payouts_approve"), {"payout": [p.pk for p in ready]}, follow=True)
+
+    assert "Tick at most 2 payouts at once." in messages_of(response)
+    assert not Payout.objects.filter(status=PayoutStatus.APPROVED).exists()
 
 
 def test_bulk_verify_refuses_the_preparer_and_verifies_the_others(en, staff, unit, flat_rate):

@@ -2,13 +2,22 @@
 ceremony's participants, or as a batch in Celery that continues where it stopped."""
 
 import datetime as dt
+import io
 from pathlib import Path
+from urllib.parse import urlencode
 
+import pytest
 from django.conf import settings as django_settings
+from django.db import connection
+from django.http import FileResponse
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from python_calamine import CalamineWorkbook
 
+from benefits.documents import HEADER_ROW
 from benefits.models import BatchStatus, BenefitType, Payout, PayoutBatch
 from benefits.tasks import payouts_prepare_batch_task
+from purna.tasks import generated_document_render_task
 from tests.benefits.payout_page_fixtures import (
     TMT,
     en_fixture,  # noqa: F401 (a fixture)
@@ -21,7 +30,17 @@ from tests.benefits.payout_page_fixtures import (
     unit_fixture,  # noqa: F401 (a fixture)
 )
 from tests.factories import EventFactory, ParticipantFactory
+from tests.generated_documents import is_progress_page, render_queued
 from tests.workers import instead_of_broker
+
+
+@pytest.fixture
+def sent_documents(monkeypatch, private_media):
+    """The ids of the documents handed to the worker (nothing reaches a broker)."""
+    ids: list[int] = []
+    instead_of_broker(monkeypatch, generated_document_render_task, ids.append)
+    return ids
+
 
 # --- Preparing -------------------------------------------------------------------------------------------
 
@@ -152,6 +171,66 @@ def test_the_preview_says_why_a_person_cannot_be_prepared(client, staff, unit, f
     assert "Jumlah THT yang dibayar PT Taspen belum dicatat" in html
     assert response.context["preview"].errors == 1
     assert 'data-testid="prepare-total">Rp 0<' in html
+
+
+def test_a_large_selection_is_counted_whole_and_previewed_in_a_workbook_made_in_the_background(
+    en, staff, unit, flat_rate, settings, sent_documents, django_capture_on_commit_callbacks
+):
+    """Past PURNA_PAYOUT_PREVIEW_ROWS the page computes only the rows it shows, in the same number of
+    queries whatever the selection's size; every retiree and the total are in the workbook, made by the
+    worker (queued, never rendered in the request)."""
+    settings.PURNA_PAYOUT_PREVIEW_ROWS = 3
+    client = en
+    client.force_login(staff["operator"])
+    choice = {"benefit_type": BenefitType.TALI_ASIH, "tmt_from": "2025-07", "tmt_until": "2025-07"}
+    prepare(retiree(unit, name="A Sudah Ada"), staff)
+    for n in range(4):
+        retiree(unit, name=f"Pensiun {n:02d}")
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("benefits:prepare"), choice)
+    for n in range(4, 12):
+        retiree(unit, name=f"Pensiun {n:02d}")
+
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(reverse("benefits:prepare"), choice)
+
+    assert len(large) == len(small)
+    context = response.context
+    assert (context["total"], context["having"], context["to_prepare"]) == (13, 1, 12)
+    assert [row.employee.name for row in context["preview"].rows] == ["A Sudah Ada", "Pensiun 00", "Pensiun 01"]
+    html = " ".join(response.content.decode().split())
+    assert "The first 3 of 13 retirees are shown here." in html
+    assert 'data-testid="prepare-total">Rp 40.000.000<' in html  # the two shown that would be prepared
+    link = reverse("benefits:prepare_preview_xlsx") + "?" + urlencode(choice)
+    assert f'href="{link}"'.replace("&", "&amp;") in html
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = client.get(link)
+    assert is_progress_page(queued) and sent_documents == [queued.context["document"].pk]
+    render_queued(queued)
+    workbook = client.get(link)
+    assert isinstance(workbook, FileResponse)
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(workbook.streaming_content)))
+    cells = sheet.get_sheet_by_index(0).to_python()
+    rows = cells[HEADER_ROW + 1 : -1]
+    assert [row[1] for row in rows][:3] == ["A Sudah Ada", "Pensiun 00", "Pensiun 01"]
+    assert len(rows) == 13 and rows[0][5] == "Skipped: already has a payout of this benefit."
+    assert cells[-1][5:] == ["Total to prepare", 12 * 20_000_000]
+
+
+def test_the_preview_workbook_is_refused_without_the_permission_and_outside_the_scope(
+    client, staff, unit, other_unit, flat_rate, sent_documents
+):
+    event = EventFactory(organizer=other_unit)
+    choice = {"benefit_type": BenefitType.TALI_ASIH, "tmt_from": "2025-07", "tmt_until": "2025-07"}
+    url = reverse("benefits:prepare_preview_xlsx")
+    assert client.get(url, choice).status_code == 302  # to the sign-in page
+    client.force_login(staff["pimpinan"])
+    assert client.get(url, choice).status_code == 403
+    client.force_login(staff["operator"])
+    # A ceremony of another unit is not among the choices: the form refuses it, nothing is queued.
+    refused = client.get(url, {"benefit_type": BenefitType.TALI_ASIH, "event": event.pk})
+    assert refused.status_code == 302 and sent_documents == []
 
 
 def test_indonesian_texts_say_kesalahan_not_galat():

@@ -99,6 +99,19 @@ def test_issuing_numbers_the_attendees_in_name_order(actor):
     assert certificate.history.get().history_user == actor
 
 
+@pytest.mark.parametrize("attendees", [3, 60])
+def test_issuing_runs_the_same_queries_for_a_few_and_for_many(actor, attendees, django_assert_num_queries):
+    """A ceremony's 600 certificates are issued inside the request: the numbers in one block, the rows
+    and their history in one insert each (they took four queries per certificate)."""
+    event = held_event(attended=attendees)
+
+    with django_assert_num_queries(16):
+        certificates_issue(event=event, actor=actor)
+
+    assert [seq for _name, seq in numbers(event)][-1].startswith(f"800/{attendees:03d}/")
+    assert Certificate.history.filter(history_change_reason="issued", history_user=actor).count() == attendees
+
+
 def test_issuing_again_adds_only_the_missing_ones(actor, english):
     event = held_event(attended=2)
     certificates_issue(event=event, actor=actor)

@@ -21,6 +21,7 @@ from purna import roles
 from purna.formatting import tanggal
 from tests.ceremonies.test_certificates import held_event
 from tests.factories import ParticipantFactory, UnitKerjaFactory, UserFactory
+from tests.generated_documents import fetch_document, is_progress_page
 
 pytestmark = pytest.mark.django_db
 
@@ -162,8 +163,11 @@ def test_downloads_one_combined_and_zip(operator_client, unit, operator):
     first = Certificate.objects.order_by("participant__employee__name").first()
 
     one = operator_client.get(reverse("ceremonies:certificate_pdf", args=[first.pk]))
-    combined = operator_client.get(reverse("ceremonies:certificates_print", args=[event.pk]))
-    archive = operator_client.get(reverse("ceremonies:certificates_zip", args=[event.pk]))
+    # Merged in the background (600 files take seconds): the request answers the progress page.
+    for name in ("ceremonies:certificates_print", "ceremonies:certificates_zip"):
+        assert is_progress_page(operator_client.get(reverse(name, args=[event.pk]))), name
+    combined = fetch_document(operator_client, reverse("ceremonies:certificates_print", args=[event.pk]))
+    archive = fetch_document(operator_client, reverse("ceremonies:certificates_zip", args=[event.pk]))
 
     assert one["Content-Type"] == "application/pdf" and b"".join(one.streaming_content).startswith(b"%PDF")
     reader = PdfReader(io.BytesIO(combined.content))
@@ -172,6 +176,28 @@ def test_downloads_one_combined_and_zip(operator_client, unit, operator):
     assert "P 0" in reader.pages[0].extract_text() and "P 2" in reader.pages[2].extract_text()
     names = zipfile.ZipFile(io.BytesIO(archive.content)).namelist()
     assert len(names) == 3 and all(name.endswith(".pdf") for name in names)
+
+
+def test_the_combined_files_are_made_again_once_a_certificate_is_printed_again(operator_client, unit, operator):
+    event, _batch = event_with_certificates(unit, operator, attended=2)
+    url = reverse("ceremonies:certificates_print", args=[event.pk])
+    assert len(PdfReader(io.BytesIO(fetch_document(operator_client, url).content)).pages) == 2
+    assert not is_progress_page(operator_client.get(url))  # made: served as it is
+
+    services.certificate_reissue(certificate=Certificate.objects.first(), actor=operator)
+
+    # Not printed again yet: the one left printed; once printed, both again.
+    assert len(PdfReader(io.BytesIO(fetch_document(operator_client, url).content)).pages) == 1
+    certificates_render(batch_id=CertificateBatch.objects.latest("pk").pk)
+    assert is_progress_page(operator_client.get(url))
+    assert len(PdfReader(io.BytesIO(fetch_document(operator_client, url).content)).pages) == 2
+
+
+def test_nothing_printed_yet_is_not_found(operator_client, unit, operator):
+    event, _batch = event_with_certificates(unit, operator, attended=2, render=False)
+
+    for name in ("ceremonies:certificates_print", "ceremonies:certificates_zip"):
+        assert operator_client.get(reverse(name, args=[event.pk])).status_code == 404
 
 
 def test_revoke_from_the_list(operator_client, unit, operator):

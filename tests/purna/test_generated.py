@@ -3,10 +3,13 @@ of rendering, a real worker makes the file, the second request serves it, a chan
 stale, another unit's staff meet 404, two requests at once make one job, a failure can be tried again."""
 
 import datetime as dt
+import errno
+import os
 import threading
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.http import FileResponse
 from django.test import Client
@@ -66,6 +69,10 @@ def _views(world) -> list[tuple[str, dict]]:
         (reverse("ceremonies:participants_xlsx", args=[event]), {}),
         (reverse("benefits:recap_pdf"), {"tahun": "2027"}),
         (reverse("benefits:recap_xlsx"), {"tahun": "2027"}),
+        (
+            reverse("benefits:prepare_preview_xlsx"),
+            {"benefit_type": "tali_asih", "tmt_from": "2027-01", "tmt_until": "2027-12"},
+        ),
         (reverse("employees:projection_xlsx"), {}),
         (reverse("employees:export", args=["xlsx"]), {}),
         (reverse("employees:export", args=["csv"]), {"q": "Ahmad"}),
@@ -194,6 +201,45 @@ def test_a_failure_says_so_in_indonesian_and_can_be_tried_again(world, sent, mon
     assert document.status == Status.PENDING
     generated.generated_document_render(document_id=document.pk)
     assert isinstance(client.get(url), FileResponse)
+
+
+class FullDiskContent(ContentFile):
+    """What the storage writes, a third of it before the disk is full (as a real one fails part-way)."""
+
+    def chunks(self, chunk_size=None):
+        content = self.read()
+        yield content[: len(content) // 3]
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def test_a_full_disk_fails_the_document_with_a_clear_message_and_leaves_no_part(world, sent, monkeypatch):
+    client = _signed_in(world["a"])
+    url = reverse("ceremonies:attendance_pdf", args=[world["event"].pk])
+    document = client.get(url).context["document"]
+    monkeypatch.setattr(generated, "ContentFile", FullDiskContent)
+
+    assert generated.generated_document_render(document_id=document.pk) == Status.FAILED
+
+    document.refresh_from_db()
+    assert document.failed_for_full_disk and "No space left on device" in document.error
+    # The part written before the disk filled up is gone: nothing partial stays, nothing is served.
+    folder = Path(generated.file_storage().path(f"dokumen/{document.pk}"))
+    assert list(folder.iterdir()) == []
+    assert client.get(reverse("documents:file", args=[document.pk])).status_code == 404
+    status = client.get(reverse("documents:status", args=[document.pk]), HTTP_ACCEPT_LANGUAGE="id").json()
+    assert status["failed"] and status["message"].startswith("Disk server penuh")
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert "Disk server penuh" in page and reverse("documents:retry", args=[document.pk]) in page
+
+    # Space freed, tried again: made whole, under its own name.
+    monkeypatch.undo()
+    instead_of_broker(monkeypatch, generated_document_render_task, sent.append)
+    client.post(reverse("documents:retry", args=[document.pk]))
+    assert generated.generated_document_render(document_id=document.pk) == Status.DONE
+    document.refresh_from_db()
+    assert document.file.name == f"dokumen/{document.pk}/{document.filename}"
+    assert [path.name for path in folder.iterdir()] == [document.filename]
+    assert document.file.read().startswith(b"%PDF-")
 
 
 def test_rendering_twice_keeps_one_file(world, sent):

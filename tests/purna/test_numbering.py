@@ -8,7 +8,7 @@ from django.db import connection, connections, transaction
 
 from purna.checks import NUMBER_PATTERN_INVALID, number_patterns_check
 from purna.models import DocumentCounter
-from purna.numbering import NumberingError, number_format, number_next, pattern_errors
+from purna.numbering import NumberingError, number_format, number_next, numbers_next, pattern_errors
 
 
 @pytest.mark.django_db
@@ -21,6 +21,16 @@ def test_numbers_follow_each_other_per_kind_and_year():
     assert taken == [1, 2, 3]
     assert (other_year, other_kind) == (1, 1)
     assert DocumentCounter.objects.get(kind="piagam", year=2025).last == 3
+
+
+@pytest.mark.django_db
+def test_a_block_of_numbers_follows_on_from_the_numbers_taken_one_by_one():
+    with transaction.atomic():
+        assert number_next(kind="piagam", year=2025) == 1
+        assert list(numbers_next(kind="piagam", year=2025, count=3)) == [2, 3, 4]
+        assert number_next(kind="piagam", year=2025) == 5
+    with pytest.raises(NumberingError), transaction.atomic():
+        numbers_next(kind="piagam", year=2025, count=0)
 
 
 @pytest.mark.django_db

@@ -69,6 +69,8 @@ GET_WRITES = {
             "ceremonies:pension_cover_letter_pdf",
             "ceremonies:pension_sk_receipt_pdf",
             "employees:bkn_answers_xlsx",
+            "ceremonies:certificates_print",
+            "ceremonies:certificates_zip",
         ],
         "queues the document (purna/generated.py)",
     ),
@@ -256,6 +258,8 @@ TABLE: dict[str, Row] = {
     # The paid payout has no heir statement: 404 for whoever may see it.
     "benefits:payout_heir_statement": Row(pk("payout_paid"), S("all:404")),
     "benefits:prepare": Row(None, U(EDITORS), U(EDITORS)),
+    # Without a selection, sent back to the form with a message (a selection queues the workbook).
+    "benefits:prepare_preview_xlsx": Row(None, U("adm,opr:302~ ver,ben,pim:403")),
     # A preparation batch is shown to whoever asked for it only.
     "benefits:batch_detail": Row(pk("payout_batch"), S(EDITORS, "adm@A:404")),
     "benefits:batch_progress": Row(pk("payout_batch"), S(EDITORS, "adm@A:404")),
