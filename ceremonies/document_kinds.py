@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Max, Sum
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -99,9 +98,7 @@ def _render_letters(params: dict, progress: Progress) -> Rendered:
         nonlocal made
         made += 1
         progress(made, total)
-        return params["base_url"].rstrip("/") + reverse(
-            "ceremonies:checkin_code", args=[event.pk, participant.checkin_code]
-        )
+        return documents.checkin_url(participant, base_url=params["base_url"])
 
     content = documents.letters_pdf(
         event=event,

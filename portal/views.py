@@ -32,10 +32,11 @@ from benefits.heirs import deceased_title
 from benefits.models import PayoutStatus, Receipt
 from benefits.services.receipts import receipt_file
 from ceremonies import selectors as ceremonies_selectors
+from ceremonies.documents import checkin_qr, checkin_url
 from ceremonies.exceptions import CeremonyError
 from ceremonies.feedback import feedback_closes_at
 from ceremonies.models import Certificate, Participant
-from ceremonies.rules import rsvp_open
+from ceremonies.rules import checkin_qr_shown, rsvp_open
 from ceremonies.services.certificates import certificate_file
 from ceremonies.services.feedback import feedback_refusal_for, training_feedback_save
 from ceremonies.services.invitations import event_when_local, rsvp_path
@@ -211,6 +212,13 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return redirect("portal:sign_in")
 
 
+def _checkin_qr(participant: Participant, base_url: str) -> str:
+    """The participant's check-in QR code as an image address (data: SVG, dark on white with its quiet
+    zone, sized by the page), holding what their invitation letter's holds."""
+    qr = checkin_qr(checkin_url(participant, base_url=base_url))
+    return qr.svg_data_uri(border=4, dark="#000", light="#fff", omitsize=True)
+
+
 # --- The retiree's page --------------------------------------------------------------------------------
 
 
@@ -220,6 +228,7 @@ def home(request: HttpRequest, employee, heir=None) -> HttpResponse:
     relative's page in the words for the family, with what is paid to them."""
     now = timezone.now()
     participations = ceremonies_selectors.portal_participations(employee=employee)
+    base_url = settings.PURNA_SITE_URL or request.build_absolute_uri("/")
     events = [
         {
             "participant": participant,
@@ -238,6 +247,17 @@ def home(request: HttpRequest, employee, heir=None) -> HttpResponse:
             "feedback_url": ""
             if heir is not None or feedback_refusal_for(participant, now=now)
             else reverse("portal:feedback", args=[participant.event_id]),
+            # The QR code of their invitation letter, to show at the door from the phone (not to an heir:
+            # the invitation was the person's own).
+            "checkin_qr": _checkin_qr(participant, base_url)
+            if heir is None
+            and checkin_qr_shown(
+                status=participant.event.status,
+                participant_status=participant.status,
+                now=now,
+                ends_at=participant.event.ends_at,
+            )
+            else "",
         }
         for participant in participations
     ]
