@@ -357,7 +357,7 @@ def training_feedback(request: HttpRequest, employee, pk: int, heir=None) -> Htt
         participant = ceremonies_selectors.portal_feedback_participant_get(event_pk=pk, employee=employee)
     except Participant.DoesNotExist:
         raise Http404(_("No such training.")) from None
-    return _feedback_page(request, participant, actor=request.user, done=reverse("portal:home"))
+    return _feedback_page(request, participant, employee, actor=request.user, done=reverse("portal:home"))
 
 
 @login_not_required
@@ -374,10 +374,10 @@ def training_feedback_link(request: HttpRequest, pk: int, token: str) -> HttpRes
         participant = ceremonies_selectors.feedback_link_participant_get(pk=pk)
     except Participant.DoesNotExist:
         raise Http404(_("No such training.")) from None
-    return _feedback_page(request, participant, actor=None, done=request.path)
+    return _feedback_page(request, participant, participant.employee, actor=None, done=request.path)
 
 
-def _feedback_page(request: HttpRequest, participant: Participant, *, actor, done: str) -> HttpResponse:
+def _feedback_page(request: HttpRequest, participant: Participant, employee, *, actor, done: str) -> HttpResponse:
     event = participant.event
     refusal = feedback_refusal_for(participant, now=timezone.now())
     sessions = ceremonies_selectors.event_sessions(event=event)
@@ -394,7 +394,7 @@ def _feedback_page(request: HttpRequest, participant: Participant, *, actor, don
             return redirect(done)
     closes_at = timezone.localtime(feedback_closes_at(event.ends_at, settings.PURNA_FEEDBACK_DAYS))
     context = {
-        "employee": participant.employee,
+        "employee": employee,
         "event": event,
         "when": event_when_local(event),
         "refusal": refusal,

@@ -166,3 +166,20 @@ def test_the_whatsapp_form_carries_the_same_personal_link(client, training, unit
     # Those who attended without rating, alive: Ahmad, and Dedi, who has no email address (WhatsApp is his way).
     assert "Ahmad Yani" in page and "Dedi Kurnia" in page
     assert "Budi Santoso" not in page and "Citra Dewi" not in page and "Eko Prasetyo" not in page
+
+
+def test_staff_send_the_reminder_by_whatsapp_and_the_email_then_does_not_go_too(client, training, unit):
+    _event, _taspen, people = training
+    ahmad = people["Ahmad"]
+    ahmad.employee.personal_phone = "0812-3456-7890"
+    ahmad.employee.save(update_fields=["personal_phone"])
+    client.force_login(UserFactory(roles=[roles.OPERATOR], units=[unit]))
+
+    response = client.post(reverse("outreach:whatsapp_send"), {"what": "penilaian", "pk": ahmad.pk})
+
+    assert response.status_code == 303 and response["Location"].startswith("https://wa.me/6281234567890?text=")
+    [message] = reminders()
+    assert (message.channel, message.object_id) == ("whatsapp_link", ahmad.pk)
+    assert SITE + "/portal/penilaian/tautan/" in message.body_text
+    # The reminder went to Ahmad once, by WhatsApp: the beat task does not email him as well.
+    assert feedback_reminders_queue() == 0
