@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from benefits.exceptions import PayoutError
 from benefits.models import PaymentMethod, Payout, PayoutStatus, Receipt, ReceiptStatus
+from benefits.selectors import portal_receipt_get
 from benefits.services import payouts as services
 from benefits.services import receipts as services_receipts
 from ceremonies.models import EventStatus, Participant, ParticipantStatus
@@ -178,6 +179,9 @@ def test_the_receipt_is_printed_void_and_stands_again_once_handed_over_again(han
     assert "DIBATALKAN" in text and "uang belum diterima" in text and "tidak berlaku" in text
     # The void paper is the agency's record: it is not mailed to the retiree as a receipt.
     assert Message.objects.filter(occasion=f"payout-{handed['payout'].pk}-receipt").count() == 1
+    # ... nor offered on the portal.
+    with pytest.raises(Receipt.DoesNotExist):
+        portal_receipt_get(pk=receipt.pk, employee=handed["payout"].employee)
 
     services.payout_hand_over(payout=handed["payout"], event=handed["event"], actor=staff["bendahara"])
 
