@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import xlsxwriter
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from benefits import heirs
@@ -115,6 +115,8 @@ def receipt_context(*, receipt: Receipt, instansi: Instansi) -> dict:
         "treasurer": treasurer,
         "head": head,
         "meterai": payout.amount > METERAI_ABOVE,
+        # A hand-over undone: the receipt stands void, printed so, with the day and why.
+        "void_on": formatting.tanggal(timezone.localdate(receipt.voided_at)) if receipt.voided_at else "",
         "page_counter": '""',
     }
 

@@ -504,6 +504,11 @@ class Receipt(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=ReceiptStatus.choices, default=ReceiptStatus.PENDING)
     file = models.FileField(_("file"), storage=private_storage, upload_to="receipts/", blank=True)
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+    # A hand-over undone (benefits.services.payout_flow.payout_hand_over_undo): the paper signed at the
+    # ceremony no longer stands, so the receipt keeps its number and is printed "DIBATALKAN" with why,
+    # until the payout is paid again (issuing it again clears this).
+    voided_at = models.DateTimeField(_("void since"), null=True, blank=True)
+    void_reason = models.CharField(_("reason it is void"), max_length=300, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -516,6 +521,10 @@ class Receipt(models.Model):
                 condition=~Q(status=ReceiptStatus.DONE) | (Q(rendered_at__isnull=False) & ~Q(file="")),
                 name="receipt_done_has_file",
             ),
+            models.CheckConstraint(
+                condition=Q(voided_at__isnull=True) | ~Q(void_reason=""),
+                name="receipt_void_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -524,6 +533,10 @@ class Receipt(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == ReceiptStatus.DONE
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
 
 
 class BatchStatus(models.TextChoices):

@@ -164,7 +164,8 @@ def _payouts(messages: Sequence[Message]) -> dict[int, Payout]:
 
 def payout_still_due(messages: Sequence[Message]) -> Mapping[int, str]:
     """Cancel a request to verify or approve once the payout has left the status it asked about (someone
-    else acted, or it was cancelled), and any message whose payout is gone. One query."""
+    else acted, or it was cancelled), a "paid" email whose payout is no longer paid (its hand-over undone),
+    and any message whose payout is gone. One query."""
     payouts = _payouts(messages)
     reasons = {}
     for message in messages:
@@ -173,6 +174,9 @@ def payout_still_due(messages: Sequence[Message]) -> Mapping[int, str]:
         if payout is None:
             reasons[message.pk] = _("The payout no longer exists.")
         elif waiting_in is not None and payout.status != waiting_in:
+            reasons[message.pk] = _("The payout is %(status)s now.") % {"status": payout.get_status_display()}
+        elif message.kind == PAID and payout.status != PayoutStatus.PAID:
+            # Its hand-over was undone before the email went out.
             reasons[message.pk] = _("The payout is %(status)s now.") % {"status": payout.get_status_display()}
     return reasons
 

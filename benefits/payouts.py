@@ -4,7 +4,8 @@ DRAFT -> VERIFIED -> APPROVED -> PAID (paid by transfer, or handed over in cash 
 with a reason before it is paid, and a paid payout REVERSED only by a recorded correction. Each move is
 one role's permission (purna/roles.py): preparing and correcting drafts `add_payout`/`change_payout`
 (Operator), verifying `verify_payout` (Verifikator), approving `approve_payout` (Pimpinan), paying and
-handing over `pay_payout` (Bendahara), reversing `reverse_payout` (Pimpinan). Four eyes (the separation
+handing over `pay_payout` (Bendahara), who also undoes a hand-over tapped by mistake on the event's day,
+reversing `reverse_payout` (Pimpinan). Four eyes (the separation
 of duties of public finance: who prepares a payment does not also check it): whoever prepared a payout
 can neither verify nor approve it.
 
@@ -50,6 +51,7 @@ VERIFY = "verify"
 APPROVE = "approve"
 PAY = "pay"
 HAND_OVER = "hand_over"
+UNDO_HAND_OVER = "undo_hand_over"
 OVERRIDE = "override"
 CANCEL = "cancel"
 REVERSE = "reverse"
@@ -107,6 +109,15 @@ MOVES: Mapping[str, Move] = {
         to_status=PayoutStatus.PAID,
         no_permission=_NO_PAYMENT,
         wrong_status=_NOT_APPROVED,
+    ),
+    # A hand-over tapped by mistake (the wrong person, money not given after all), taken back by the
+    # Bendahara on the event's day (ceremonies.rules.undo_allowed): the payout is approved again.
+    UNDO_HAND_OVER: Move(
+        permission=PERM_PAY,
+        from_statuses=(PayoutStatus.PAID,),
+        to_status=PayoutStatus.APPROVED,
+        no_permission=_NO_PAYMENT,
+        wrong_status=_("Only a payout handed over can have its hand-over undone; this one is %(status)s."),
     ),
     OVERRIDE: Move(
         permission=PERM_CHANGE,

@@ -509,9 +509,10 @@ def portal_tht_claim(*, employee: Employee) -> ThtClaim | None:
 
 
 def portal_receipt_get(*, pk: int, employee: Employee, heir: Spouse | Child | None = None) -> Receipt:
-    """A ready receipt of a payout of `employee` that counts (for an `heir`: paid to them or to no heir).
+    """A ready, not void receipt of a payout of `employee` that counts (for an `heir`: paid to them or to no heir).
     Raises Receipt.DoesNotExist for anyone else's."""
-    receipts = Receipt.objects.filter(payout__employee=employee, status=ReceiptStatus.DONE)
+    # A void receipt (its hand-over undone) is the agency's record, not the retiree's proof.
+    receipts = Receipt.objects.filter(payout__employee=employee, status=ReceiptStatus.DONE, voided_at__isnull=True)
     receipts = receipts.exclude(payout__status__in=CLOSED_STATUSES)
     if heir is not None:
         mine = Q(payout__payee_spouse=heir) if isinstance(heir, Spouse) else Q(payout__payee_child=heir)

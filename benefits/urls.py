@@ -32,6 +32,7 @@ urlpatterns = [
     path("tht/<int:employee_pk>/", views.tht_edit_view, name="tht_edit"),
     path("acara/<int:pk>/serah-terima/", views.handover_view, name="handover"),
     path("acara/<int:pk>/serah-terima/<int:payout_pk>/", views.handover_pay_view, name="handover_pay"),
+    path("acara/<int:pk>/serah-terima/<int:payout_pk>/batal/", views.handover_undo_view, name="handover_undo"),
     # Receipts (kuitansi) and recaps.
     path("pembayaran/<int:pk>/kuitansi.pdf", documents.receipt_pdf, name="receipt_pdf"),
     path("pembayaran/<int:pk>/kuitansi/terbitkan/", documents.receipt_issue, name="receipt_issue"),

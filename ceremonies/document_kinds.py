@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Max, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -120,9 +119,7 @@ def _render_letters(params: dict, progress: Progress) -> Rendered:
         nonlocal made
         made += 1
         progress(made, total)
-        return params["base_url"].rstrip("/") + reverse(
-            "ceremonies:checkin_code", args=[event.pk, participant.checkin_code]
-        )
+        return documents.checkin_url(participant, base_url=params["base_url"])
 
     content = documents.letters_pdf(
         event=event,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import segno
 import xlsxwriter
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -190,6 +191,20 @@ class Letter:
     checkin_url: str
 
 
+def checkin_url(participant: Participant, *, base_url: str) -> str:
+    """What a participant's check-in QR code holds, on the invitation letter and in the portal alike: the
+    absolute address of the check-in page for their code (a staff phone opens it; the check-in page's
+    scanner reads the code from it), under `base_url` (PURNA_SITE_URL, else the request's)."""
+    return base_url.rstrip("/") + reverse(
+        "ceremonies:checkin_code", args=[participant.event_id, participant.checkin_code]
+    )
+
+
+def checkin_qr(url: str) -> segno.QRCode:
+    """The QR code of a check-in address (checkin_url), with the letters' error correction."""
+    return segno.make(url, error="m")
+
+
 def letters_pdf(
     *,
     event: Event,
@@ -207,7 +222,7 @@ def letters_pdf(
             url = checkin_url(participant)
             # Inline SVG: no raster encoding, drawn as vectors (sharp at any size); not a data: URI, which
             # WeasyPrint's process-wide image cache (purna/pdf.py) would keep for every letter ever printed.
-            qr = segno.make(url, error="m")
+            qr = checkin_qr(url)
             salutation = _("Mrs.") if participant.employee.gender == Gender.FEMALE else _("Mr.")
             letters.append(
                 Letter(

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core import signing
 from django.utils.translation import gettext as _
 
 from ceremonies.rules import ATTENDED, DRAFT, TRAINING
@@ -129,3 +130,25 @@ def answers_errors(answers: Iterable[FeedbackAnswer], session_ids: Iterable[int]
     if not rated and not errors:
         errors["__all__"] = [_("Please rate at least one session.")]
     return errors
+
+
+# --- The personal link of the reminder ------------------------------------------------------------------
+# The reminder email (ceremonies/notifications.py) carries a link to the participant's own rating form that
+# works without signing in to the portal, as an invitation's RSVP link does (ceremonies/rsvp.py): Django's
+# TimestampSigner over the participant's pk, with a salt of its own, so no other signed value passes for
+# it. It opens that one form and nothing else, and the form itself is open only in its window.
+FEEDBACK_LINK_SALT = "ceremonies.feedback"
+
+
+def feedback_token_make(*, participant_pk: int) -> str:
+    """The token of participant `participant_pk`'s rating link."""
+    return signing.TimestampSigner(salt=FEEDBACK_LINK_SALT).sign(str(participant_pk))
+
+
+def feedback_token_valid(token: str, *, pk: int, max_age: dt.timedelta) -> bool:
+    """Whether `token` is a rating link of participant `pk` (the one in the URL), younger than `max_age`."""
+    try:
+        value = signing.TimestampSigner(salt=FEEDBACK_LINK_SALT).unsign(token, max_age=max_age)
+    except (signing.BadSignature, ValueError):
+        return False
+    return value == str(pk)

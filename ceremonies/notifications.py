@@ -11,6 +11,11 @@ registry.autodiscover).
   portal, queued by ceremonies.services.certificates.certificates_ready_notify when its batch is done,
   once per certificate and version. Cancelled if the certificate is revoked or re-issued before it goes.
 
+- "ceremonies.feedback_reminder": after a training, the reminder to rate it, with the participant's own
+  link to the form, queued once per participant by ceremonies.services.feedback.feedback_reminders_queue
+  (Celery beat). The link is made when it is sent; a reminder whose participant rated the training
+  meanwhile, or whose form closed, is cancelled instead.
+
 Invitations are about a participant ("ceremonies.participant"), "certificate ready" emails about the
 certificate ("ceremonies.certificate"): the outbox links the former to the participant's page, and
 staff limited to some units read only those about their units' people.
@@ -19,13 +24,16 @@ staff limited to some units read only those about their units' people.
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ceremonies.models import Certificate, CertificateStatus, EventStatus, Participant
+from ceremonies.feedback import feedback_closes_at
+from ceremonies.models import Certificate, CertificateStatus, EventStatus, Participant, TrainingFeedback
+from ceremonies.services import feedback as services_feedback
 from ceremonies.services import invitations as services_invitations
 from ceremonies.services.certificates import READY_KIND
 from employees.scope import staff_scope
@@ -80,6 +88,48 @@ def invitation_context(messages: Sequence[Message]) -> Mapping[int, Mapping[str,
             "rsvp_url": rsvp_url,
             "confirm_url": f"{rsvp_url}?jawab=hadir",
             "decline_url": f"{rsvp_url}?jawab=tidak",
+        }
+    return contexts
+
+
+def feedback_reminder_still_due(messages: Sequence[Message]) -> Mapping[int, str]:
+    """Cancel a reminder whose participant is gone, has rated the training since, or can no longer rate
+    it (the form closed). Two queries for the batch."""
+    participants = _participants(messages)
+    rated = set(
+        TrainingFeedback.objects.filter(participant_id__in=list(participants)).values_list("participant_id", flat=True)
+    )
+    now = timezone.now()
+    reasons = {}
+    for message in messages:
+        participant = participants.get(message.object_id)
+        if participant is None:
+            reasons[message.pk] = _("The participant was removed from the event.")
+        elif participant.pk in rated:
+            reasons[message.pk] = _("The participant has rated the training.")
+        else:
+            refusal = services_feedback.feedback_refusal_for(participant, now=now)
+            if refusal:
+                reasons[message.pk] = refusal
+    return reasons
+
+
+def feedback_reminder_context(messages: Sequence[Message]) -> Mapping[int, Mapping[str, Any]]:
+    """The training, its days, the personal link to the form (made now) and the last day it is open."""
+    participants = _participants(messages)
+    contexts = {}
+    for message in messages:
+        participant = participants.get(message.object_id)
+        if participant is None:
+            continue
+        event = participant.event
+        closes_at = timezone.localtime(feedback_closes_at(event.ends_at, settings.PURNA_FEEDBACK_DAYS))
+        contexts[message.pk] = {
+            "participant": participant,
+            "event": event,
+            "when": services_invitations.event_when_local(event),
+            "feedback_url": site_url(services_feedback.feedback_path(participant)),
+            "closes_on": closes_at.date(),
         }
     return contexts
 
@@ -143,6 +193,16 @@ registry.kind_register(
     )
 )
 registry.about_scope_register(MODEL, participants_in_scope)
+registry.kind_register(
+    registry.Kind(
+        name=services_feedback.REMINDER_KIND,
+        label=gettext_lazy("Training rating reminder (to the participant)"),
+        template_prefix="ceremonies/emails/feedback_reminder",
+        model=MODEL,
+        still_due=feedback_reminder_still_due,
+        context=feedback_reminder_context,
+    )
+)
 registry.kind_register(
     registry.Kind(
         name=services_invitations.KIND,

@@ -83,6 +83,12 @@ def undo_allowed(status: str, event_last_day: dt.date, today: dt.date) -> bool:
     return attendance_allowed(status) and today <= event_last_day
 
 
+def checkin_qr_shown(*, status: str, participant_status: str, now: dt.datetime, ends_at: dt.datetime) -> bool:
+    """Whether the portal shows a participant their check-in QR code: invited (or having said they come) to
+    an event whose attendance is open and which has not ended."""
+    return attendance_allowed(status) and now < ends_at and participant_status in (INVITED, CONFIRMED)
+
+
 def event_period_errors(starts_at: dt.datetime | None, ends_at: dt.datetime | None) -> dict[str, list[str]]:
     """An event (or an agenda item) ends after it starts."""
     if starts_at and ends_at and ends_at <= starts_at:

@@ -428,6 +428,17 @@ def portal_feedback_participant_get(*, event_pk: int, employee: Employee) -> Par
     return Participant.objects.select_related("event").get(event_id=event_pk, employee=employee)
 
 
+def event_rated_participant_ids(*, event: Event) -> set[int]:
+    """The ids of the event's participants who have rated it (one query)."""
+    return set(TrainingFeedback.objects.filter(participant__event=event).values_list("participant_id", flat=True))
+
+
+def feedback_link_participant_get(*, pk: int) -> Participant:
+    """The participant a valid personal rating link names (ceremonies.feedback.feedback_token_valid), with
+    the event and the employee. Raises Participant.DoesNotExist."""
+    return Participant.objects.select_related("event", "employee").get(pk=pk)
+
+
 def participant_feedback(*, participant: Participant) -> dict[int, TrainingFeedback]:
     """The participant's answers so far, by session id (one query)."""
     return {row.session_id: row for row in TrainingFeedback.objects.filter(participant=participant)}

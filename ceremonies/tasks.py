@@ -26,3 +26,12 @@ def certificate_batches_sweep_task() -> int:
     from ceremonies.services.certificates import certificate_batches_sweep
 
     return certificate_batches_sweep()
+
+
+@shared_task(base=TransientRetryTask, acks_late=True)
+def feedback_reminders_queue_task() -> int:
+    """Every hour (Celery beat, purna/settings.py): queue the training rating reminders now due, each once
+    (ceremonies/services/feedback.py feedback_reminders_queue); returns how many were queued."""
+    from ceremonies.services.feedback import feedback_reminders_queue
+
+    return feedback_reminders_queue()

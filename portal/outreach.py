@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ceremonies import selectors as ceremonies_selectors
 from ceremonies.models import Certificate, Event, Participant
+from employees.choices import EmployeeStatus
 from employees.contact import employee_contact
 from employees.exceptions import EmployeeError
 from employees.models import Employee
@@ -33,6 +34,7 @@ from portal.whatsapp import (
     WhatsAppLine,
     certificate_line,
     copy_all_text,
+    feedback_line,
     invitation_line,
     sign_in_line,
 )
@@ -57,9 +59,23 @@ def event_whatsapp(request: HttpRequest, pk: int) -> HttpResponse:
         event = ceremonies_selectors.event_get(pk=pk, scope=scope)
     except Event.DoesNotExist as exc:
         raise Http404(_("No such event.")) from exc
-    what = What.CERTIFICATE if request.GET.get("pesan") == What.CERTIFICATE else What.INVITATION
+    asked = request.GET.get("pesan")
+    what = What(asked) if asked in (What.CERTIFICATE, What.FEEDBACK) else What.INVITATION
     today = timezone.localdate()
-    if what == What.CERTIFICATE:
+    if what == What.FEEDBACK:
+        # The reminder to rate a training: to those who attended, are alive and have not rated it.
+        rated = ceremonies_selectors.event_rated_participant_ids(event=event)
+        participants = [
+            participant
+            for participant in ceremonies_selectors.event_participants(event=event, scope=scope)
+            if participant.has_attended
+            and participant.pk not in rated
+            and participant.employee.status != EmployeeStatus.MENINGGAL
+        ]
+        for participant in participants:
+            participant.event = event
+        lines = [feedback_line(participant, today=today) for participant in participants]
+    elif what == What.CERTIFICATE:
         lines = [
             certificate_line(certificate, today=today)
             for certificate in ceremonies_selectors.certificate_list(event=event, scope=scope)
@@ -92,6 +108,10 @@ def _line_for(request: HttpRequest, what: str, pk: int) -> WhatsAppLine:
             if not request.user.has_perm("ceremonies.view_event"):
                 raise PermissionDenied
             return certificate_line(ceremonies_selectors.certificate_get(pk=pk, scope=scope), today=today)
+        if what == What.FEEDBACK:
+            if not request.user.has_perm("ceremonies.view_event"):
+                raise PermissionDenied
+            return feedback_line(ceremonies_selectors.participant_get(pk=pk, scope=scope), today=today)
         if what == What.SIGN_IN:
             if not request.user.has_perm("employees.change_employee"):
                 raise PermissionDenied

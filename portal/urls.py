@@ -14,5 +14,6 @@ urlpatterns = [
     path("keluarga/koreksi/<int:pk>/", views.family_correction_detail, name="family_correction"),
     path("sertifikat/<int:pk>/unduh/", views.certificate_download, name="certificate_download"),
     path("penilaian/<int:pk>/", views.training_feedback, name="feedback"),
+    path("penilaian/tautan/<int:pk>/<str:token>/", views.training_feedback_link, name="feedback_link"),
     path("kuitansi/<int:pk>/unduh/", views.receipt_download, name="receipt_download"),
 ]

@@ -32,12 +32,13 @@ from benefits.heirs import deceased_title
 from benefits.models import PayoutStatus, Receipt
 from benefits.services.receipts import receipt_file
 from ceremonies import selectors as ceremonies_selectors
+from ceremonies.documents import checkin_qr, checkin_url
 from ceremonies.exceptions import CeremonyError
-from ceremonies.feedback import feedback_closes_at
+from ceremonies.feedback import feedback_closes_at, feedback_token_valid
 from ceremonies.models import Certificate, Participant
-from ceremonies.rules import rsvp_open
+from ceremonies.rules import checkin_qr_shown, rsvp_open
 from ceremonies.services.certificates import certificate_file
-from ceremonies.services.feedback import feedback_refusal_for, training_feedback_save
+from ceremonies.services.feedback import feedback_link_max_age, feedback_refusal_for, training_feedback_save
 from ceremonies.services.invitations import event_when_local, rsvp_path
 from employees.cases import is_deceased
 from employees.exceptions import EmployeeError
@@ -211,6 +212,13 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return redirect("portal:sign_in")
 
 
+def _checkin_qr(participant: Participant, base_url: str) -> str:
+    """The participant's check-in QR code as an image address (data: SVG, dark on white with its quiet
+    zone, sized by the page), holding what their invitation letter's holds."""
+    qr = checkin_qr(checkin_url(participant, base_url=base_url))
+    return qr.svg_data_uri(border=4, dark="#000", light="#fff", omitsize=True)
+
+
 # --- The retiree's page --------------------------------------------------------------------------------
 
 
@@ -220,6 +228,7 @@ def home(request: HttpRequest, employee, heir=None) -> HttpResponse:
     relative's page in the words for the family, with what is paid to them."""
     now = timezone.now()
     participations = ceremonies_selectors.portal_participations(employee=employee)
+    base_url = settings.PURNA_SITE_URL or request.build_absolute_uri("/")
     events = [
         {
             "participant": participant,
@@ -238,6 +247,17 @@ def home(request: HttpRequest, employee, heir=None) -> HttpResponse:
             "feedback_url": ""
             if heir is not None or feedback_refusal_for(participant, now=now)
             else reverse("portal:feedback", args=[participant.event_id]),
+            # The QR code of their invitation letter, to show at the door from the phone (not to an heir:
+            # the invitation was the person's own).
+            "checkin_qr": _checkin_qr(participant, base_url)
+            if heir is None
+            and checkin_qr_shown(
+                status=participant.event.status,
+                participant_status=participant.status,
+                now=now,
+                ends_at=participant.event.ends_at,
+            )
+            else "",
         }
         for participant in participations
     ]
@@ -337,6 +357,27 @@ def training_feedback(request: HttpRequest, employee, pk: int, heir=None) -> Htt
         participant = ceremonies_selectors.portal_feedback_participant_get(event_pk=pk, employee=employee)
     except Participant.DoesNotExist:
         raise Http404(_("No such training.")) from None
+    return _feedback_page(request, participant, employee, actor=request.user, done=reverse("portal:home"))
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def training_feedback_link(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+    """The same form opened from the personal link of the reminder email (or its WhatsApp message), without
+    signing in: the signed link names the participant and opens their form only. A link that is not valid
+    (altered, too old, another participant's) answers 404, as a missing training does. A link scanner that
+    fetches it answers nothing: ratings are sent with the form (POST)."""
+    if not feedback_token_valid(token, pk=pk, max_age=feedback_link_max_age()):
+        raise Http404(_("No such training."))
+    try:
+        participant = ceremonies_selectors.feedback_link_participant_get(pk=pk)
+    except Participant.DoesNotExist:
+        raise Http404(_("No such training.")) from None
+    return _feedback_page(request, participant, participant.employee, actor=None, done=request.path)
+
+
+def _feedback_page(request: HttpRequest, participant: Participant, employee, *, actor, done: str) -> HttpResponse:
     event = participant.event
     refusal = feedback_refusal_for(participant, now=timezone.now())
     sessions = ceremonies_selectors.event_sessions(event=event)
@@ -345,12 +386,12 @@ def training_feedback(request: HttpRequest, employee, pk: int, heir=None) -> Htt
     form = FeedbackForm(request.POST if posted and not refusal else None, sessions=sessions, answers=answers)
     if posted and not refusal and form.is_valid():
         try:
-            training_feedback_save(participant=participant, answers=form.answers(), actor=request.user)
+            training_feedback_save(participant=participant, answers=form.answers(), actor=actor)
         except CeremonyError as error:
             form.service_errors_add(error)
         else:
             messages.success(request, _("Thank you, Bapak/Ibu. Your rating has been saved."))
-            return redirect("portal:home")
+            return redirect(done)
     closes_at = timezone.localtime(feedback_closes_at(event.ends_at, settings.PURNA_FEEDBACK_DAYS))
     context = {
         "employee": employee,
@@ -360,5 +401,7 @@ def training_feedback(request: HttpRequest, employee, pk: int, heir=None) -> Htt
         "form": form,
         "answered": bool(answers),
         "closes_on": closes_at.date(),
+        # Opened from the personal link: not signed in, so no way back to "my page".
+        "from_link": actor is None,
     }
     return render(request, "portal/feedback.html", context, status=400 if posted and (refusal or form.errors) else 200)

@@ -2,9 +2,10 @@
 person's own link in it, and the wa.me link to the number employees/contact.py chooses (the personal
 phone once they have left the office). A number that cannot be read is reported, not linked.
 
-Three messages: an event's invitation (with the one-tap RSVP link), the portal sign-in link (made now:
-one use, PURNA_PORTAL_LINK_MINUTES), and "certificate ready" (the certificate's verification page, from
-which it is checked, and the portal, where it is downloaded).
+Four messages: an event's invitation (with the one-tap RSVP link), the portal sign-in link (made now:
+one use, PURNA_PORTAL_LINK_MINUTES), "certificate ready" (the certificate's verification page, from
+which it is checked, and the portal, where it is downloaded), and the reminder to rate a training (the
+participant's own link to the form, as in the reminder email).
 """
 
 import datetime as dt
@@ -13,22 +14,28 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from sesame.utils import get_query_string
 
 from ceremonies.certificate_pdf import verification_url
+from ceremonies.feedback import feedback_closes_at
 from ceremonies.models import Certificate, Participant
 from ceremonies.services.certificates import READY_KIND
+from ceremonies.services.feedback import REMINDER_KIND as FEEDBACK_REMINDER_KIND
+from ceremonies.services.feedback import feedback_path
 from ceremonies.services.invitations import KIND as INVITATION_KIND
 from ceremonies.services.invitations import event_when_local, rsvp_path
 from employees.contact import employee_contact
 from employees.models import Employee
 from portal.notifications import SCOPE
 from portal.services import KIND as SIGN_IN_KIND
+from purna.formatting import tanggal
 from purna.notifications.registry import REDACTED
 from purna.notifications.rendering import site_url
 from purna.notifications.whatsapp import (
     Phone,
     certificate_ready_text,
+    feedback_reminder_text,
     invitation_text,
     phone_normalise,
     sign_in_text,
@@ -40,9 +47,15 @@ class What(StrEnum):
     INVITATION = "undangan"
     SIGN_IN = "masuk"
     CERTIFICATE = "piagam"
+    FEEDBACK = "penilaian"
 
 
-OUTBOX_KIND = {What.INVITATION: INVITATION_KIND, What.SIGN_IN: SIGN_IN_KIND, What.CERTIFICATE: READY_KIND}
+OUTBOX_KIND = {
+    What.INVITATION: INVITATION_KIND,
+    What.SIGN_IN: SIGN_IN_KIND,
+    What.CERTIFICATE: READY_KIND,
+    What.FEEDBACK: FEEDBACK_REMINDER_KIND,
+}
 
 
 @dataclass(frozen=True)
@@ -106,6 +119,16 @@ def certificate_line(certificate: Certificate, *, today: dt.date) -> WhatsAppLin
         certificate,
         today,
     )
+
+
+def feedback_line(participant: Participant, *, today: dt.date) -> WhatsAppLine:
+    """The reminder to rate a training, with the participant's own link to the form (as the email's)."""
+    employee = participant.employee
+    event = participant.event
+    url = site_url(feedback_path(participant))
+    until = tanggal(timezone.localtime(feedback_closes_at(event.ends_at, settings.PURNA_FEEDBACK_DAYS)).date())
+    text = feedback_reminder_text(name=employee.display_name, event_title=event.title, feedback_url=url, until=until)
+    return _line(employee, text, url, participant, today)
 
 
 def copy_all_text(lines: list[WhatsAppLine]) -> str:

@@ -335,6 +335,11 @@ CELERY_BEAT_SCHEDULE = {
         # While no worker runs, sweeps would pile up in the broker: one that waited two minutes is dropped.
         "options": {"queue": "default", "expires": 120},
     },
+    "training-feedback-reminders": {
+        "task": "ceremonies.tasks.feedback_reminders_queue_task",
+        "schedule": 60 * 60,
+        "options": {"queue": "default", "expires": 30 * 60},
+    },
 }
 if PURNA_SWEEP_EVERY_SECONDS:
     CELERY_BEAT_SCHEDULE["outbox-sweep-every-few-seconds"] = {
@@ -403,6 +408,9 @@ PURNA_TRAINING_MONTHS_BEFORE_TMT = env.int("PURNA_TRAINING_MONTHS_BEFORE_TMT", d
 PURNA_RSVP_MAX_AGE_DAYS = env.int("PURNA_RSVP_MAX_AGE_DAYS", default=60)
 # Training feedback: the form opens when a training ends and closes this many days later.
 PURNA_FEEDBACK_DAYS = env.int("PURNA_FEEDBACK_DAYS", default=14)
+# Those who attended and rated nothing get one reminder (email, with their personal link) this many hours
+# after the training ended, while the form is open (ceremonies.services.feedback, Celery beat hourly).
+PURNA_FEEDBACK_REMINDER_AFTER_HOURS = env.int("PURNA_FEEDBACK_REMINDER_AFTER_HOURS", default=24)
 PURNA_DOCUMENT_MAX_BYTES = env.int("PURNA_DOCUMENT_MAX_BYTES", default=5 * 1024 * 1024)
 # A 100,000-row CSV of the register is about 25 MB.
 PURNA_IMPORT_MAX_BYTES = env.int("PURNA_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)

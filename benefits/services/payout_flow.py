@@ -24,6 +24,7 @@ from benefits.models import (
 )
 from benefits.services import receipts
 from benefits.services.payout_base import (
+    NOTE_MAX_LENGTH,
     BulkReport,
     _action_check,
     _locked,
@@ -35,11 +36,14 @@ from benefits.services.payout_base import (
     _user,
     amount_parse,
 )
+from ceremonies import rules as ceremony_rules
 from ceremonies.models import Event, EventStatus, Participant
+from ceremonies.services.events import participant_history_note
 from employees.exceptions import CaseError
 from employees.scope import staff_scope
 from purna import uploads
 from purna.db import is_transient
+from purna.formatting import rupiah
 from purna.types import User
 
 # --- Correcting a draft ------------------------------------------------------------------------------------
@@ -297,6 +301,82 @@ def payout_hand_over(*, payout: Payout, event: Event, actor: User, note: str = "
         note=note or _("Handed over at %(event)s") % {"event": event.title},
         hand_over=True,
     )
+
+
+# What a payout was before it was paid, restored when a hand-over is undone: how and where it was to be
+# paid (an approved payout may already name its ceremony), and no payment.
+_NO_PAYMENT: dict[str, Any] = {
+    "method": "",
+    "event_id": None,
+    "paid_on": None,
+    "paid_by_id": None,
+    "paid_at": None,
+    "handed_over_at": None,
+    "bank_name": "",
+    "account_number": "",
+    "account_holder": "",
+    "holder_mismatch": False,
+}
+_PAYMENT_FIELDS = tuple(_NO_PAYMENT)
+
+
+def hand_over_undo_open(*, event: Event, today: dt.date | None = None) -> bool:
+    """Whether a hand-over at `event` may still be undone: while attendance is open and until the end of the
+    event's (last) day, as a check-in (ceremonies.rules.undo_allowed)."""
+    today = today or timezone.localdate()
+    return ceremony_rules.undo_allowed(event.status, timezone.localdate(event.ends_at), today)
+
+
+def payout_hand_over_undo(
+    *, payout: Payout, event: Event, actor: User, reason: str, now: dt.datetime | None = None
+) -> Payout:
+    """Take back a hand-over recorded by mistake (the wrong person tapped, the money not given after all):
+    by the Bendahara, with the reason, on the event's day while attendance is open. The payout is approved
+    again with the payment facts it had before (its history), the timeline and the history say who undid it
+    and why, the participant's history notes it, and its kuitansi keeps its number and is printed void
+    (re-rendered after the commit) until the payout is paid again. A second undo is refused."""
+    _action_check(actor, payout_rules.UNDO_HAND_OVER)
+    reason = " ".join((reason or "").split())
+    reason = _text_check(reason, "reason", required=True, message=_("Say why the hand-over is being undone."))
+    if not staff_scope(actor).covers(event.organizer_id):
+        message = _("This event is organised by another work unit: only its organisers may change it.")
+        raise PayoutError(errors={"event": [message]})
+    today = timezone.localdate(now or timezone.now())
+    if not hand_over_undo_open(event=event, today=today):
+        raise PayoutError(_("A hand-over can only be undone on the day of the event, while attendance is open."))
+    with transaction.atomic():
+        locked = _locked(payout)
+        _scope_check(actor, locked.employee)
+        _step_check(locked, payout_rules.UNDO_HAND_OVER, actor)
+        if locked.handed_over_at is None or locked.event_id != event.pk:
+            raise PayoutError(_("This payout was not handed over at this event."))
+        before = (
+            locked.history.filter(status=PayoutStatus.APPROVED, history_date__lte=locked.paid_at)
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
+        # Without a history row (written straight to the table): no payment, the ceremony kept.
+        restored = (
+            {name: getattr(before, name) for name in _PAYMENT_FIELDS}
+            if before is not None
+            else {**_NO_PAYMENT, "event_id": event.pk}
+        )
+        for name, value in restored.items():
+            setattr(locked, name, value)
+        locked.status = PayoutStatus.APPROVED
+        note = _("Hand-over undone: %(reason)s") % {"reason": reason}
+        _save(locked, actor, f"hand-over undone: {reason}")
+        _status_change(
+            locked, from_status=PayoutStatus.PAID, actor=actor, note=note[:NOTE_MAX_LENGTH], amount=locked.amount
+        )
+        receipts.receipt_void(payout=locked, actor=actor, reason=reason)
+        participant_history_note(
+            event=event,
+            employee_id=locked.employee_id,
+            actor=actor,
+            reason=f"hand-over undone ({locked.get_benefit_type_display()} {rupiah(locked.amount)}): {reason}",
+        )
+    return locked
 
 
 # --- Cancelling and correcting --------------------------------------------------------------------------

@@ -41,10 +41,12 @@ from benefits.services.payout_base import BulkReport as BulkReport
 from benefits.services.payout_base import _permission_check as _permission_check
 from benefits.services.payout_base import _scope_check as _scope_check
 from benefits.services.payout_base import amount_parse as amount_parse
+from benefits.services.payout_flow import hand_over_undo_open as hand_over_undo_open
 from benefits.services.payout_flow import payout_amount_override as payout_amount_override
 from benefits.services.payout_flow import payout_approve as payout_approve
 from benefits.services.payout_flow import payout_cancel as payout_cancel
 from benefits.services.payout_flow import payout_hand_over as payout_hand_over
+from benefits.services.payout_flow import payout_hand_over_undo as payout_hand_over_undo
 from benefits.services.payout_flow import payout_pay as payout_pay
 from benefits.services.payout_flow import payout_reverse as payout_reverse
 from benefits.services.payout_flow import payout_verify as payout_verify

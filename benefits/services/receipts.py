@@ -65,8 +65,9 @@ def receipt_ensure(*, payout: Payout, actor: User | None) -> Receipt:
         if locked.status != PayoutStatus.PAID:
             raise PayoutError(_("The receipt is not ready."))
         receipt = Receipt.objects.filter(payout=locked).first()
-        if receipt is not None:
+        if receipt is not None and not receipt.is_void:
             return receipt
+        # None yet, or void since a hand-over was undone: paid again, it stands again (same number).
         return _issue(locked, actor=actor)
 
 
@@ -88,6 +89,7 @@ def _issue(locked: Payout, *, actor: User | None) -> Receipt:
         reason = _("Receipt issued")
     else:
         receipt.status, receipt.rendered_at = ReceiptStatus.PENDING, None
+        receipt.voided_at, receipt.void_reason = None, ""
         reason = _("Receipt issued again")
     history_note(receipt, actor=actor, reason=reason)
     try:
@@ -96,6 +98,21 @@ def _issue(locked: Payout, *, actor: User | None) -> Receipt:
     except IntegrityError as exc:
         # The pattern gave a number already used (it was changed to one without {seq} or {year}).
         raise PayoutError(_("The receipt number %(number)s is already used.") % {"number": receipt.number}) from exc
+    transaction.on_commit(lambda: _render_later(receipt.pk), robust=True)
+    return receipt
+
+
+def receipt_void(*, payout: Payout, actor: User | None, reason: str) -> Receipt | None:
+    """Mark the payout's receipt void (its hand-over was undone: payout_hand_over_undo), with the reason,
+    and render it again printed "DIBATALKAN"; it keeps its number (numbers have no gaps) and is not sent to
+    the retiree. Called inside the undo's transaction with the payout locked. None if it has no receipt."""
+    receipt = Receipt.objects.select_for_update().filter(payout=payout).first()
+    if receipt is None:
+        return None
+    receipt.voided_at, receipt.void_reason = timezone.now(), reason[:300]
+    receipt.status, receipt.rendered_at = ReceiptStatus.PENDING, None
+    history_note(receipt, actor=actor, reason=f"void: {reason}")
+    receipt.save()
     transaction.on_commit(lambda: _render_later(receipt.pk), robust=True)
     return receipt
 
@@ -175,5 +192,7 @@ def receipt_render(*, receipt_id: int) -> Receipt | None:
         # A worker's task: no request, so no user either way.
         history_note(receipt, actor=None, reason=_("Receipt rendered"))
         receipt.save()
-        notifications.receipt_ready(receipt, content)
+        # A void receipt (a hand-over undone) is printed for the file, not sent to the retiree.
+        if not receipt.is_void:
+            notifications.receipt_ready(receipt, content)
     return receipt

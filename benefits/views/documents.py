@@ -47,7 +47,7 @@ def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     rendered, a page that shows its progress and the download link once it is ready."""
     payout = _payout(request, pk)
     receipt = _receipt(payout)
-    if receipt is None and payout.status == PayoutStatus.PAID:
+    if payout.status == PayoutStatus.PAID and (receipt is None or receipt.is_void):
         receipt = services_receipts.receipt_ensure(payout=payout, actor=request.user)
     if receipt is None:
         raise Http404(_("The receipt is not ready."))

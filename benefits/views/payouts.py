@@ -49,7 +49,7 @@ from ceremonies.rules import attendance_allowed
 from employees import selectors as employee_selectors
 from employees.models import Employee
 from employees.scope import Scope, staff_scope
-from purna.formatting import kalimat
+from purna.formatting import kalimat, rupiah
 
 
 class TaliAsihRateListView(PermissionRequiredMixin, ListView):
@@ -671,8 +671,14 @@ def handover_view(request: HttpRequest, pk: int) -> HttpResponse:
         # payout_hand_over refuses a draft or closed event: no button there.
         "can_pay": payouts.may_take(payouts.HAND_OVER, request.user) and attendance_allowed(event.status),
         "handover_open": attendance_allowed(event.status),
+        "can_undo": _can_undo(request, event),
     }
     return render(request, "benefits/handover.html", context)
+
+
+def _can_undo(request: HttpRequest, event: Event) -> bool:
+    """Whether the user may undo a hand-over at `event` today (services.payout_hand_over_undo)."""
+    return payouts.may_take(payouts.UNDO_HAND_OVER, request.user) and services.hand_over_undo_open(event=event)
 
 
 def _handover_row(request: HttpRequest, event: Event, employee_id: int) -> selectors.HandoverRow:
@@ -727,6 +733,41 @@ def handover_pay_view(request: HttpRequest, pk: int, payout_pk: int) -> HttpResp
         "event": event,
         "row": _handover_row(request, event, payout.employee_id),
         "can_pay": True,
+        "can_undo": _can_undo(request, event),
+        "row_error": " ".join(error.messages) if error is not None else "",
+    }
+    return render(request, "benefits/_handover_row.html", context)
+
+
+@require_POST
+@permission_required("benefits.pay_payout", raise_exception=True)
+def handover_undo_view(request: HttpRequest, pk: int, payout_pk: int) -> HttpResponse:
+    """Undo a hand-over made by mistake, with the reason the row's form gives (payout_hand_over_undo); htmx
+    swaps the row back with its "Hand over" button again."""
+    event = _event(request, pk, for_change=True)
+    payout = _payout(request, payout_pk)
+    error = None
+    try:
+        payout = services.payout_hand_over_undo(
+            payout=payout, event=event, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except PayoutError as exc:
+        error = exc
+    if not request.htmx:
+        if error is not None:
+            _error_messages(request, error, payout.employee.display_name)
+        else:
+            messages.success(
+                request,
+                _("The hand-over of %(amount)s to %(name)s was undone.")
+                % {"amount": rupiah(payout.amount), "name": payout.employee.display_name},
+            )
+        return HttpResponseRedirect(reverse("benefits:handover", args=[event.pk]) + f"#serah-{payout.employee_id}")
+    context = {
+        "event": event,
+        "row": _handover_row(request, event, payout.employee_id),
+        "can_pay": True,
+        "can_undo": _can_undo(request, event),
         "row_error": " ".join(error.messages) if error is not None else "",
     }
     return render(request, "benefits/_handover_row.html", context)

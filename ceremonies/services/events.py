@@ -562,3 +562,15 @@ def souvenir_undo(*, participant: Participant, actor: User, reason: str, now: dt
         history_note(locked, actor=actor, reason=f"souvenir undone: {reason}")
         locked.save()
     return locked
+
+
+def participant_history_note(*, event: Event, employee_id: int, actor: User | None, reason: str) -> Participant | None:
+    """Note in the participant's history something done for them at the event by another app (the
+    benefits undoing a hand-over of money): a history row with who and why, no field changed. Returns the
+    participant, or None when the employee is not one of the event's."""
+    participant = Participant.objects.select_for_update().filter(event=event, employee_id=employee_id).first()
+    if participant is None:
+        return None
+    history_note(participant, actor=actor, reason=reason)
+    participant.save()
+    return participant

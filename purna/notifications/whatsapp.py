@@ -110,6 +110,16 @@ def certificate_ready_text(*, name: str, certificate_url: str, portal_url: str) 
     )
 
 
+def feedback_reminder_text(*, name: str, event_title: str, feedback_url: str, until: str) -> str:
+    """The reminder to rate a training, with the person's own link to the form."""
+    return (
+        f"Yth. Bapak/Ibu {name},\n\n"
+        f"Terima kasih telah mengikuti {event_title}. Mohon Bapak/Ibu berkenan memberi penilaian atas materi "
+        f"dan narasumbernya melalui tautan berikut (sampai {until}):\n{feedback_url}\n\n"
+        "Penilaian Bapak/Ibu membantu kami menyiapkan pelatihan berikutnya.\n\nTerima kasih.\nBKPSDM"
+    )
+
+
 def code_text(*, name: str, code: str, nip: str, url: str, until: str) -> str:
     """A one-time sign-in code sent to a retiree without email."""
     return (

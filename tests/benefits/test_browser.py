@@ -99,15 +99,32 @@ def test_the_bendahara_hands_over_a_tali_asih_payout_from_a_phone(browser, live_
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SCREENSHOTS / "benefits_handover.png", full_page=True)
+        paid = Payout.objects.get(pk=ceremony["payout"].pk)
+        assert (paid.status, paid.event_id, paid.paid_by.username) == (
+            PayoutStatus.PAID,
+            ceremony["event"].pk,
+            "bendahara-b",
+        )
+        assert "Rina Wulandari" in paid.status_changes.get(to_status=PayoutStatus.PAID).note
+
+        # A wrong tap: the hand-over is undone on the day, with a reason, after a confirmation that shows
+        # the amount; the row offers "Hand over" again.
+        row = page.locator(f"#serah-{ceremony['payout'].employee_id}")
+        row.get_by_test_id("handover-undo").locator("summary").click()
+        undo_button = row.get_by_test_id("handover-undo-button")
+        undo_button.wait_for()
+        assert "Rp 20.000.000" in row.get_by_test_id("handover-undo").inner_text()
+        page.screenshot(path=SCREENSHOTS / "benefits_handover_undo.png", full_page=True)
+        row.locator('input[name="reason"]').fill("Diserahkan kepada orang yang salah")
+        undo_button.click()
+        page.locator(f"#serah-{ceremony['payout'].employee_id} [data-testid=handover-button]").wait_for()
+        assert page.get_by_test_id("handover-button").count() == 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         context.close()
-    paid = Payout.objects.get(pk=ceremony["payout"].pk)
-    assert (paid.status, paid.event_id, paid.paid_by.username) == (
-        PayoutStatus.PAID,
-        ceremony["event"].pk,
-        "bendahara-b",
-    )
-    assert "Rina Wulandari" in paid.status_changes.get(to_status=PayoutStatus.PAID).note
+    undone = Payout.objects.get(pk=ceremony["payout"].pk)
+    assert (undone.status, undone.paid_at) == (PayoutStatus.APPROVED, None)
+    assert "orang yang salah" in undone.status_changes.last().note
 
 
 def test_the_payout_list_and_a_payout_page(page, live_server, ceremony):

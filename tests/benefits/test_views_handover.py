@@ -1,7 +1,10 @@
 """The hand-over of payouts at a ceremony (benefits/views/payouts.py): marking paid, who may, the event's
 tab, its fixed number of queries, and the hand-over rows of the event report."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,11 +16,13 @@ from ceremonies.models import Participant, ParticipantStatus
 from ceremonies.selectors import event_participants
 from employees.models import Employee
 from employees.scope import staff_scope
+from tests.benefits.documents_helpers import payout_in
 from tests.benefits.payout_page_fixtures import (
     RP,
     TMT,
     approved,
     flat_rate_fixture,  # noqa: F401 (a fixture)
+    other_unit_fixture,  # noqa: F401 (a fixture)
     retiree,
     staff_fixture,  # noqa: F401 (a fixture)
     unit_fixture,  # noqa: F401 (a fixture)
@@ -178,3 +183,93 @@ def test_the_hand_over_message_ends_a_name_with_a_degree_with_one_stop(client, s
 
     assert "S.E.." not in page
     assert "S.E." in page
+
+
+# --- Undoing a hand-over -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def handed_over(staff, unit, flat_rate, private_media, monkeypatch):
+    from benefits.services import receipts as services_receipts
+
+    monkeypatch.setattr(services_receipts, "_render_later", lambda receipt_id: None)
+    # The ceremony is under way.
+    starts_at = timezone.now() - dt.timedelta(minutes=30)
+    event = EventFactory(organizer=unit, starts_at=starts_at, ends_at=starts_at + dt.timedelta(minutes=45))
+    employee = retiree(unit)
+    ParticipantFactory(event=event, employee=employee, status=ParticipantStatus.ATTENDED, checked_in_at=timezone.now())
+    payout = services.payout_hand_over(payout=approved(employee, staff), event=event, actor=staff["bendahara"])
+    return event, payout
+
+
+def test_the_bendahara_undoes_a_hand_over_with_a_reason_and_a_second_undo_is_refused(client, staff, handed_over):
+    event, payout = handed_over
+    client.force_login(staff["bendahara"])
+    page = client.get(reverse("benefits:handover", args=[event.pk])).content.decode()
+    # The confirmation shows the amount before anything is undone.
+    assert 'data-testid="handover-undo"' in page and "Ya, batalkan serah terima Rp 20.000.000" in page
+    url = reverse("benefits:handover_undo", args=[event.pk, payout.pk])
+
+    refused = client.post(url, {"reason": " "}, headers={"HX-Request": "true"}).content.decode()
+    assert Payout.objects.get(pk=payout.pk).status == PayoutStatus.PAID and 'role="alert"' in refused
+
+    row = client.post(url, {"reason": "salah orang"}, headers={"HX-Request": "true"}).content.decode()
+
+    assert Payout.objects.get(pk=payout.pk).status == PayoutStatus.APPROVED
+    assert 'data-testid="handover-button"' in row and 'data-testid="handover-undo"' not in row
+    changes = Payout.objects.get(pk=payout.pk).status_changes.count()
+
+    again = client.post(url, {"reason": "lagi"}, follow=True)
+
+    assert again.status_code == 200 and "Hanya pembayaran yang sudah diserahkan" in again.content.decode()
+    assert Payout.objects.get(pk=payout.pk).status_changes.count() == changes
+    # The receipt of the payout is kept, marked void, on its page.
+    detail = client.get(reverse("benefits:payout_detail", args=[payout.pk])).content.decode()
+    assert 'data-testid="receipt-void"' in detail and "salah orang" in detail
+
+
+def test_only_the_bendahara_may_undo_a_hand_over(client, staff, handed_over):
+    event, payout = handed_over
+    url = reverse("benefits:handover_undo", args=[event.pk, payout.pk])
+    for role in ("operator", "verifikator", "pimpinan"):
+        client.force_login(staff[role])
+        assert (
+            'data-testid="handover-undo"'
+            not in client.get(reverse("benefits:handover", args=[event.pk])).content.decode()
+        )
+        assert client.post(url, {"reason": "keliru"}).status_code == 403
+    client.logout()
+    assert client.post(url, {"reason": "keliru"}).status_code == 302
+    assert Payout.objects.get(pk=payout.pk).status == PayoutStatus.PAID
+
+
+def test_another_units_event_or_payout_is_not_found_for_an_undo(client, staff, unit, other_unit, handed_over):
+    event, payout = handed_over
+    others_event = EventFactory(organizer=other_unit)
+    others_payout = payout_in(PayoutStatus.PAID, employee=retiree(other_unit, name="Budi"))
+    client.force_login(staff["bendahara"])
+
+    assert (
+        client.post(reverse("benefits:handover_undo", args=[others_event.pk, payout.pk]), {"reason": "x"}).status_code
+        == 404
+    )
+    assert (
+        client.post(reverse("benefits:handover_undo", args=[event.pk, others_payout.pk]), {"reason": "x"}).status_code
+        == 404
+    )
+    assert Payout.objects.get(pk=payout.pk).status == PayoutStatus.PAID
+
+
+def test_no_undo_is_offered_after_the_event_day(client, staff, handed_over):
+    event, payout = handed_over
+
+    with time_machine.travel(event.ends_at + dt.timedelta(days=1), tick=False):
+        client.force_login(staff["bendahara"])
+        page = client.get(reverse("benefits:handover", args=[event.pk])).content.decode()
+        response = client.post(
+            reverse("benefits:handover_undo", args=[event.pk, payout.pk]), {"reason": "x"}, follow=True
+        )
+
+    assert 'data-testid="handover-undo"' not in page
+    assert "hari acara" in response.content.decode()
+    assert Payout.objects.get(pk=payout.pk).status == PayoutStatus.PAID

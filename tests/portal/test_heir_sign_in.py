@@ -155,6 +155,8 @@ def test_the_widow_signs_in_and_sees_what_is_paid_to_her(smtp_settings, ahmad_fa
     assert "Diterima oleh Bapak/Ibu sebagai ahli waris: Ibu Siti Aminah, istri" in html
     assert "Rp 2.500.000" in html and html.count('data-testid="payout"') == 1
     assert html.count('data-testid="certificate"') == 1
+    # The invitation to a coming training was his own: no check-in QR code for the family.
+    assert 'data-testid="checkin-qr"' not in html
 
     receipt = Receipt.objects.get(payout__employee=employee, payout__benefit_type=BenefitType.TALI_ASIH)
     download = browser.get(reverse("portal:receipt_download", args=[receipt.pk]))

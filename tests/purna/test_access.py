@@ -39,6 +39,8 @@ PUBLIC_VIEWS = {
     "portal:sign_in_link": {410},
     # ... or types the one-time code staff gave them (employees/sign_in_codes.py).
     "portal:sign_in_code": {200},
+    # ... or rates a training they attended through the reminder's signed link (a sample token is unknown).
+    "portal:feedback_link": {404},
     "portal:sign_out": {405},
 }
 

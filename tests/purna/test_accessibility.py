@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +30,7 @@ from ceremonies.services.invitations import rsvp_path
 from employees.services.accounts import employee_portal_account_ensure
 from portal.views import SESAME_BACKEND
 from purna import roles
+from purna.ratelimit import rate_limited
 from tests.ceremonies.feedback_helpers import attend, ended_training
 from tests.ceremonies.helpers import tamper
 from tests.factories import EmployeeFactory, EventFactory, ParticipantFactory, UnitKerjaFactory, UserFactory
@@ -365,6 +367,81 @@ def test_page_meets_wcag_2_2_aa(
             assert not small, problems_text(f"targets under {TARGET_PX} px on {url} with the largest font", small)
     finally:
         context.close()
+
+
+# --- Rate-limited pages (429) ----------------------------------------------------------------------------
+
+
+def _verify_limited(page, settings) -> None:
+    """The certificate check asked more often than PURNA_VERIFY_RATE_PER_MINUTE from one connection."""
+    for _ in range(settings.PURNA_VERIFY_RATE_PER_MINUTE + 1):
+        rate_limited("certificate-verify", "127.0.0.1", limit=settings.PURNA_VERIFY_RATE_PER_MINUTE)
+    response = page.goto(reverse("certificate_verify", args=["TIDAKADA"]))
+    assert response.status == 429
+
+
+def _portal_sign_in_limited(page, settings) -> None:
+    """The portal's link request sent more often than PURNA_PORTAL_SIGN_IN_RATE_PER_MINUTE (the form again,
+    saying why)."""
+    for _ in range(settings.PURNA_PORTAL_SIGN_IN_RATE_PER_MINUTE + 1):
+        rate_limited("portal-sign-in", "127.0.0.1", limit=settings.PURNA_PORTAL_SIGN_IN_RATE_PER_MINUTE)
+    page.goto(reverse("portal:sign_in"))
+    page.fill("#id_identifier", "19650512 199003 1 004")
+    with page.expect_response(lambda response: response.request.method == "POST") as answer:
+        page.click("[data-testid=send-link]")
+    assert answer.value.status == 429
+
+
+def _staff_locked_out(page, settings) -> None:
+    """The staff sign-in after AXES_FAILURE_LIMIT wrong passwords (django-axes' lockout page)."""
+    UserFactory(username="terkunci", roles=[roles.OPERATOR], password="benar-sekali-123")
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        page.goto(reverse("login"))
+        page.fill("#id_username", "terkunci")
+        page.fill("#id_password", "salah")
+        with page.expect_response(lambda response: response.request.method == "POST") as answer:
+            page.click("form button[type=submit]")
+        if answer.value.status == 429:
+            return
+    raise AssertionError("the sign-in was never locked")
+
+
+@pytest.mark.parametrize(
+    ("name", "reach", "retiree"),
+    [
+        ("certificate-verify-limited", _verify_limited, True),
+        ("portal-sign-in-limited", _portal_sign_in_limited, True),
+        ("staff-sign-in-locked", _staff_locked_out, False),
+    ],
+)
+def test_rate_limited_pages_meet_wcag_2_2_aa(name, reach, retiree, browser, live_server, settings):
+    cache.clear()
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, locale="id-ID", bypass_csp=True)
+    context.set_default_timeout(15_000)
+    try:
+        page = context.new_page()
+        reach(page, settings)
+        page.wait_for_load_state("networkidle")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / f"a11y-{name}.png", full_page=True)
+        violations = axe_violations(page)
+        assert not violations, f"axe-core found on the {name} page:" + violations_text(violations)
+        if retiree:
+            base = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+            assert base >= PORTAL_TEXT_PX, f"the base text of the {name} page is {base} px"
+        small = page.evaluate(TARGETS_JS, TARGET_PX)
+        assert not small, problems_text(f"targets under {TARGET_PX} px on the {name} page", small)
+        page.set_viewport_size(NARROW)
+        wide = page.evaluate(OVERFLOW_JS)
+        assert not wide, problems_text(f"the {name} page scrolls sideways on a {NARROW['width']} px screen", wide)
+        page.set_viewport_size(LAPTOP)
+        page.screenshot(path=SCREENSHOTS / f"a11y-{name}-laptop.png", full_page=True)
+        violations = axe_violations(page)
+        assert not violations, f"axe-core found on the {name} page (laptop):" + violations_text(violations)
+    finally:
+        context.close()
+        # The counters would refuse the next tests' pages for the rest of the minute.
+        cache.clear()
 
 
 # --- The keyboard alone ---------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from ceremonies.feedback import feedback_token_make
 from tests.purna.matrix_knock import Knock, admin_expected, knock, url_names
 from tests.purna.matrix_rows import (
     ADMIN_VIEWS,
@@ -274,6 +275,12 @@ TABLE: dict[str, Row] = {
         # The first press asks for confirmation (the amount; a representative for someone not checked in).
         S("adm,ben:200 opr,ver,pim:403"),
     ),
+    # Undoing a hand-over: the Bendahara's; an approved payout (not handed over) is refused with a message.
+    "benefits:handover_undo": Row(
+        lambda w: {"pk": w.event.pk, "payout_pk": w.payout_approved.pk},
+        POST_ONLY,
+        S("adm,ben:302~ opr,ver,pim:403"),
+    ),
     "benefits:receipt_pdf": Row(pk("payout_paid"), S(ANY)),
     # Issuing a receipt takes a number: those who prepare or pay payouts (benefits.services.receipts.
     # PERMS_ISSUE); readers are refused. The view permission is checked before the method (GET: 405).
@@ -318,6 +325,13 @@ TABLE: dict[str, Row] = {
         pk("farewell"),
         "all:403 anon:portal-login retiree:200 retiree2:404",
         "all:403 anon:portal-login retiree:400~ retiree2:404",
+    ),
+    # The same form through the reminder's signed link, signed in or not (the invitation to a coming
+    # training: shown, refused).
+    "portal:feedback_link": Row(
+        lambda w: {"pk": w.invitation.pk, "token": feedback_token_make(participant_pk=w.invitation.pk)},
+        "all:200",
+        "all:400~",
     ),
     "portal:family_correction": Row(pk("family_correction"), "all:403 anon:portal-login retiree:200 retiree2:404"),
     # The admin's own pages (its pages of each model: ADMIN_MODELS below). Retirees are not staff.
