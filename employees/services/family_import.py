@@ -316,7 +316,9 @@ class _FileCheck:
         for kind in (SPOUSE, PARENT, CHILD):
             model = MODELS[kind]
             new = [found.member for found in checked if found.new and isinstance(found.member, model)]
-            changed = [found.member for found in checked if found.state == "updated" and isinstance(found.member, model)]
+            changed = [
+                found.member for found in checked if found.state == "updated" and isinstance(found.member, model)
+            ]
             if new:
                 bulk_create_with_history(new, model, default_user=user, default_change_reason=reason)
             if changed:

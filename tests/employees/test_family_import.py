@@ -8,15 +8,15 @@ import pytest
 from django.urls import reverse
 
 from employees import importer
-from purna import roles
 from employees.choices import ImportKind
 from employees.models import Child, ImportJob, Parent, Spouse
-from employees.services.family import spouse_add
 from employees.services import family_import as family_import_service
+from employees.services.family import spouse_add
 from employees.services.imports import import_job_create, import_job_run
 from employees.tasks import employee_import_task
-from tests.employees.sheets import csv_bytes, upload, xlsx_bytes
+from purna import roles
 from purna.spreadsheets import CellError
+from tests.employees.sheets import csv_bytes, upload, xlsx_bytes
 from tests.factories import EmployeeFactory, UnitKerjaFactory, UserFactory
 from tests.workers import instead_of_broker
 
