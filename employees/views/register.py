@@ -122,16 +122,23 @@ class EmployeeDetailView(PermissionRequiredMixin, DetailView):
         today = timezone.localdate()
         tmt = employee.tmt_pensiun
         case = employee_case(employee)
+        # Spouses, children (counting for the pension today or not) and parents: three queries, read
+        # once for the family's section, the record's checklist and the history's names.
+        family = employee_family(employee=employee, on_date=today)
         context.update(
             today=today,
             case=case,
             # The BUP's countdown and MPP mean nothing for an employee who died: the death record decides.
             deceased=is_deceased(employee_status=employee.status, case_kind=case.kind if case else None),
             # The retirement record's card (templates/employees/_retirement_case_card.html).
-            card=retirement_case_card(employee=employee, today=today),
+            card=retirement_case_card(employee=employee, today=today, family=family),
             sent_messages=message_list_about(obj=employee),
             sign_in_codes=sign_in_codes_of(employee=employee),
-            history=employee_history(employee=employee, limit=HISTORY_LENGTH),
+            history=employee_history(
+                employee=employee,
+                limit=HISTORY_LENGTH,
+                spouse_names={spouse.pk: spouse.name for spouse in family.spouses},
+            ),
             months_left=months_until(tmt, today) if tmt else None,
             has_retired=bool(tmt and tmt <= today),
             mpp=mpp_window(tmt) if tmt else None,
@@ -139,8 +146,7 @@ class EmployeeDetailView(PermissionRequiredMixin, DetailView):
             ends_by_contract=bool(
                 tmt and employee.contract_end and tmt == employee.contract_end + dt.timedelta(days=1)
             ),
-            # Spouses, children (counting for the pension today or not) and parents: three queries.
-            family=employee_family(employee=employee, on_date=today),
+            family=family,
             pending_corrections=[c for c in employee_family_corrections(employee=employee) if c.is_pending],
             register_warnings=employee_register_warnings(employee),
             can_change=self.request.user.has_perm("employees.change_employee"),
