@@ -22,7 +22,7 @@ reads are a fixed number of queries per batch whatever the file's size.
 """
 
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -329,7 +329,7 @@ class _FileCheck:
                     self.spouses[key] = (self.spouses[key][0], spouse.pk)
 
 
-def _rows(sheet: Sheet, layout: Layout, result: ImportResult) -> Iterator[FamilyRow]:
+def _rows(sheet: Sheet, layout: Layout, result: ImportResult) -> Generator[FamilyRow, None, None]:
     """The readable rows of the sheet; cell errors go to `result`, and past MAX_ROWS the file is refused."""
     count = 0
     for number, cells in sheet.rows:

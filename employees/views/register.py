@@ -28,7 +28,7 @@ from employees.selectors import (
     retirement_case_card,
 )
 from employees.selectors.family import employee_family, employee_family_corrections
-from employees.selectors.portal import sign_in_codes_of
+from employees.selectors.portal import code_log, heir_codes, sign_in_codes_of
 from employees.services.register import employee_create, employee_register_warnings, employee_update
 from purna.notifications.selectors import message_list_about
 
@@ -125,6 +125,8 @@ class EmployeeDetailView(PermissionRequiredMixin, DetailView):
         # Spouses, children (counting for the pension today or not) and parents: three queries, read
         # once for the family's section, the record's checklist and the history's names.
         family = employee_family(employee=employee, on_date=today)
+        children = [row.child for row in family.children]
+        codes = sign_in_codes_of(employee=employee)
         context.update(
             today=today,
             case=case,
@@ -133,7 +135,9 @@ class EmployeeDetailView(PermissionRequiredMixin, DetailView):
             # The retirement record's card (templates/employees/_retirement_case_card.html).
             card=retirement_case_card(employee=employee, today=today, family=family),
             sent_messages=message_list_about(obj=employee),
-            sign_in_codes=sign_in_codes_of(employee=employee),
+            sign_in_codes=codes,
+            heir_codes=heir_codes(spouses=family.spouses, children=children, codes=codes),
+            code_log=code_log(codes=codes, spouses=family.spouses, children=children),
             history=employee_history(
                 employee=employee,
                 limit=HISTORY_LENGTH,
