@@ -191,3 +191,33 @@ def test_heir_codes_are_refused_outside_the_scope_and_the_family(client, staff, 
 def operator_name(staff) -> str:
     user = staff.get(reverse("employees:list")).wsgi_request.user
     return user.get_full_name() or user.get_username()
+
+
+@pytest.mark.browser
+def test_staff_give_the_widow_a_code_and_she_signs_in_on_her_phone(page, live_server, role_user, deceased, widow):
+    shots = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    role_user(roles.OPERATOR, username="operator-waris", password="rahasia-uji-123", units=[deceased.unit])
+    page.goto(f"/akun/masuk/?next=/pegawai/{deceased.pk}/")
+    page.fill("#id_username", "operator-waris")
+    page.fill("#id_password", "rahasia-uji-123")
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"**/pegawai/{deceased.pk}/")
+
+    page.get_by_test_id("heir-codes").screenshot(path=shots / "heir_codes_section.png")
+    page.get_by_test_id("issue-heir-code").click()
+    code = page.get_by_test_id("issued-code").inner_text().replace(" ", "")
+    assert "Siti Aminah" in page.get_by_test_id("code-heir").inner_text()
+    page.screenshot(path=shots / "heir_code_issued.png", full_page=True)
+
+    phone = page.context.browser.new_context(
+        base_url=live_server.url, locale="id-ID", viewport={"width": 390, "height": 844}
+    ).new_page()
+    phone.goto("/portal/masuk/kode/")
+    phone.fill("#id_nip", "19650512 199003 1 004")
+    phone.fill("#id_code", code)
+    phone.locator("form button[type=submit]").click()
+    phone.wait_for_url("**/portal/")
+    assert "Ahmad Yani" in phone.get_by_test_id("deceased").inner_text()
+    phone.screenshot(path=shots / "heir_portal_by_code.png", full_page=True)
+    phone.context.close()
