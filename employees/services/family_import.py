@@ -279,6 +279,8 @@ class _FileCheck:
         return True
 
     def _check(self, found: _Member, employee_died_on: Any) -> None:
+        if self.write and found.state == "unchanged":
+            return  # checked by the first pass, and not written
         columns = dict(_COLUMN_OF, relation="status_anak" if found.row.kind == CHILD else "hubungan")
         member = found.member
         errors = member_errors(member, employee_died_on=employee_died_on)
@@ -396,8 +398,8 @@ def family_import_job(job: ImportJob) -> ImportJob:
         return job_finish(job, result)
     if result.ok and result.total_rows == 0:
         result.add_error(CellError(None, "", _("The file has no rows to import.")))
-    if not result.ok or job.dry_run:
-        return job_finish(job, result)
+    if not result.ok or job.dry_run or not (result.created or result.updated):
+        return job_finish(job, result)  # nothing to write (an unchanged file: done, every row unchanged)
 
     written = ImportResult()
     failure = ""
