@@ -220,6 +220,8 @@ def _family_value(field, value: Any, spouse_names: dict[int, str]) -> str:
         return spouse_names.get(value, "\N{EN DASH}")
     if isinstance(value, str) and value and field.get_internal_type() == "DateField":
         value = dt.date.fromisoformat(value)
+    if isinstance(value, int) and field.get_internal_type() == "BooleanField":
+        value = bool(value)  # SQLite's JSON writes booleans as 0 and 1
     return _history_value(field, value, {})
 
 

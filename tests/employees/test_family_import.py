@@ -353,3 +353,17 @@ def test_a_real_worker_imports_the_family_file(worker_sees_private_media, worker
     assert (status, job.created_count, job.processed_rows) == ("done", 5, 5)
     assert Spouse.history.filter(history_user=actor).count() == 2
     assert Child.objects.get(name="Dewi").other_parent.name == "Rina Wati"
+
+
+def test_a_zip_bomb_family_sheet_is_refused_on_upload_and_nothing_is_stored(operator_client, budi, private_media):
+    from tests import bombs
+
+    data = bombs.shared_strings_bomb(xlsx_bytes([{"nip": budi.nip, "hubungan": "istri", "nama": "x"}], headers=HEADERS))
+    bombs.peak_reset()
+
+    response = operator_client.post(reverse("employees:family_import"), {"file": upload(data, "keluarga.xlsx")})
+
+    assert bombs.peak_bytes() < 300 * bombs.MB
+    assert response.status_code == 200 and 'class="invalid-feedback' in response.content.decode()
+    assert not ImportJob.objects.exists()
+    assert not any(path.is_file() for path in private_media.rglob("*"))
