@@ -53,6 +53,7 @@ def benches(port: int) -> list[tuple[str, list[str]]]:
         ("mail.py", ["--count", "20"]),
         ("export.py", ["--rows", "300"]),
         ("pension_papers.py", ["--dpcp", "3", "--rows", "5"]),
+        ("family_import.py", ["--employees", "100"]),
         ("import.py", ["--rows", "300", "--dje-rows", "50"]),
     ]
 

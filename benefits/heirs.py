@@ -7,7 +7,8 @@ pension of a deceased civil servant goes to. Who among them receives it is the h
 decision, which the agency keeps as proof; Purna records it, it does not rank heirs.
 
 Pure: no queries, no clock. The words of the printed kuitansi are fixed Indonesian (UU 24/2009 art.
-33), so `payee_line`, `relation_word` and `deceased_title` are not translated; the refusals are.
+33), so `payee_line`, `relation_word` and `deceased_title` (employees/family.py: the invitation page
+reads them too) are not translated; the refusals are.
 """
 
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from employees.cases import is_deceased
+from employees.family import deceased_title, relation_word  # noqa: F401 (the family's words, importable here too)
 
 MALE, FEMALE = "1", "2"  # employees.choices.Gender
 SPOUSE, CHILD = "spouse", "child"
@@ -45,13 +47,6 @@ def payee_refusal(*, employee_id: int, employee_status: str, case_kind: str | No
     return None
 
 
-def relation_word(*, kind: str, employee_gender: str) -> str:
-    """The heir's relation to the deceased as written on the kuitansi: istri, suami or anak."""
-    if kind == CHILD:
-        return "anak"
-    return "suami" if employee_gender == FEMALE else "istri"
-
-
 def heir_address(*, kind: str, employee_gender: str, child_gender: str = "") -> str:
     """How the heir is addressed: Ibu for a widow, Bapak for a widower; a child by their gender, else
     the neutral "Sdr."."""
@@ -64,8 +59,3 @@ def payee_line(*, name: str, kind: str, employee_gender: str, child_gender: str 
     """ "Ibu Siti Aminah, istri": the heir as the kuitansi and the hand-over list name them."""
     address = heir_address(kind=kind, employee_gender=employee_gender, child_gender=child_gender)
     return f"{address} {name}, {relation_word(kind=kind, employee_gender=employee_gender)}"
-
-
-def deceased_title(*, gender: str) -> str:
-    """ "Almarhum Bapak" or "Almarhumah Ibu": how the deceased employee is named to their family."""
-    return "Almarhumah Ibu" if gender == FEMALE else "Almarhum Bapak"

@@ -136,6 +136,13 @@ class ChecklistCondition(models.TextChoices):
     MARRIED_FEMALE = "married_female", _("A woman with a husband")
 
 
+class ImportKind(models.TextChoices):
+    """What an import job's spreadsheet holds: employees (the register) or their families."""
+
+    EMPLOYEES = "pegawai", _("Employees")
+    FAMILY = "keluarga", _("Family")
+
+
 class ImportStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
     RUNNING = "running", _("Running")

@@ -188,3 +188,21 @@ def child_counts_for_pension(child: ChildFacts, on_date: dt.date) -> PensionChil
     if child.is_working:
         return PensionChild(False, _("has an income"))
     return PensionChild(True)
+
+
+# --- How the family of an employee who died is named (fixed Indonesian: kuitansi, slips, invitations) -----
+
+_FEMALE = "2"  # employees.choices.Gender
+
+
+def relation_word(*, kind: str, employee_gender: str) -> str:
+    """The heir's relation to the deceased as written on the kuitansi: istri, suami or anak (`kind` is
+    "spouse" or "child")."""
+    if kind == "child":
+        return "anak"
+    return "suami" if employee_gender == _FEMALE else "istri"
+
+
+def deceased_title(*, gender: str) -> str:
+    """ "Almarhum Bapak" or "Almarhumah Ibu": how the deceased employee is named to their family."""
+    return "Almarhumah Ibu" if gender == _FEMALE else "Almarhum Bapak"

@@ -20,6 +20,7 @@ from employees.choices import (
     DisciplineLevel,
     EmployeeStatus,
     Gender,
+    ImportKind,
     ImportStatus,
     JenisJabatan,
     Jenjang,
@@ -760,7 +761,8 @@ class CaseDocument(models.Model):
 
 
 class ImportJob(ProgressJob):
-    """One upload of an employee spreadsheet: validated, then applied all-or-nothing, with progress.
+    """One upload of an employee or a family spreadsheet (kind): validated, then applied all-or-nothing,
+    with progress.
 
     Its counts and its uploader keep the names they had before ProgressJob (total_rows, processed_rows,
     created_by: columns and callers use them); total, done and requested_by read them. Its errors are
@@ -768,6 +770,7 @@ class ImportJob(ProgressJob):
 
     Status = ImportStatus
 
+    kind = models.CharField(_("kind"), max_length=10, choices=ImportKind.choices, default=ImportKind.EMPLOYEES)
     file = models.FileField(_("file"), storage=private_storage, upload_to="imports/")
     original_name = models.CharField(_("original file name"), max_length=255)
     dry_run = models.BooleanField(_("dry run"), default=False)

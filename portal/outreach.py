@@ -6,6 +6,8 @@ Opening or copying a WhatsApp message goes through a POST that records it in the
 "whatsapp_link", sent by staff) before the browser goes on to wa.me: the history shows who sent what.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -17,16 +19,22 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from benefits.heirs import deceased_title
 from ceremonies import selectors as ceremonies_selectors
 from ceremonies.models import Certificate, Event, Participant
 from employees.choices import EmployeeStatus
 from employees.contact import employee_contact
 from employees.exceptions import EmployeeError
-from employees.models import Employee
+from employees.models import Child, Employee, Spouse
 from employees.scope import staff_scope
 from employees.selectors import employee_get
 from employees.services.accounts import employee_portal_account_ensure
-from employees.services.sign_in_codes import sign_in_code_issue, sign_in_code_matches, sign_in_code_revoke
+from employees.services.sign_in_codes import (
+    sign_in_code_current,
+    sign_in_code_issue,
+    sign_in_code_matches,
+    sign_in_code_revoke,
+)
 from employees.sign_in_codes import code_clean, code_display
 from portal.whatsapp import (
     OUTBOX_KIND,
@@ -166,60 +174,116 @@ def _employee_for_codes(request: HttpRequest, pk: int) -> Employee:
         raise Http404(_("No such employee.")) from exc
 
 
+@dataclass(frozen=True)
+class CodeHolder:
+    """Whom a code is for: the employee, or an heir of the employee (a spouse or child) when they died."""
+
+    employee: Employee
+    heir: Spouse | Child | None = None
+
+    @property
+    def name(self) -> str:
+        return self.heir.name if self.heir is not None else self.employee.display_name
+
+    @property
+    def phone(self) -> str:
+        if self.heir is not None:
+            return self.heir.phone
+        return employee_contact(self.employee, today=timezone.localdate()).phone
+
+    @property
+    def deceased(self) -> str:
+        """How the heir's slip and message name the employee who died ("" for the employee's own code)."""
+        if self.heir is None:
+            return ""
+        return f"{deceased_title(gender=self.employee.gender)} {self.employee.display_name}"
+
+    def url(self, name: str) -> str:
+        if self.heir is None:
+            return reverse(f"outreach:{name}", args=[self.employee.pk])
+        kind = HEIR_URL_WORDS[type(self.heir)]
+        return reverse(f"outreach:heir_{name}", args=[self.employee.pk, kind, self.heir.pk])
+
+
+HEIR_URL_WORDS: dict[type, str] = {Spouse: "pasangan", Child: "anak"}
+
+
+def _holder(request: HttpRequest, pk: int, kind: str | None, heir_pk: int | None) -> CodeHolder:
+    """The employee in the user's scope (else 404) and, for an heir's code, their spouse or child named
+    by the URL (another employee's family member, or an unknown word: 404)."""
+    employee = _employee_for_codes(request, pk)
+    if kind is None:
+        return CodeHolder(employee)
+    model = {word: model for model, word in HEIR_URL_WORDS.items()}.get(kind)
+    heir = model.objects.filter(employee=employee, pk=heir_pk).first() if model is not None else None
+    if heir is None:
+        raise Http404(_("No such family member."))
+    return CodeHolder(employee, heir)
+
+
+def _code_message(holder: CodeHolder, code: str, expires_at) -> str:
+    return code_text(
+        name=holder.name,
+        code=code_display(code),
+        nip=holder.employee.nip,
+        url=site_url(reverse("portal:sign_in_code")),
+        until=tanggal(timezone.localtime(expires_at).date()) if expires_at else "",
+        deceased=holder.deceased,
+    )
+
+
 @require_POST
 @permission_required("employees.change_employee", raise_exception=True)
-def sign_in_code_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """Issue a new code (the previous one is revoked) and show it once, with the slip and WhatsApp."""
-    employee = _employee_for_codes(request, pk)
+def sign_in_code_create(
+    request: HttpRequest, pk: int, kind: str | None = None, heir_pk: int | None = None
+) -> HttpResponse:
+    """Issue a new code (the previous one is revoked) and show it once, with the slip and WhatsApp; for the
+    employee, or (kind, heir_pk) for an heir of an employee who died."""
+    holder = _holder(request, pk, kind, heir_pk)
     try:
-        issued = sign_in_code_issue(employee=employee, actor=request.user)
+        issued = sign_in_code_issue(employee=holder.employee, heir=holder.heir, actor=request.user)
     except EmployeeError as exc:
         messages.error(request, str(exc))
-        return redirect("employees:detail", pk=employee.pk)
-    phone = phone_normalise(employee_contact(employee, today=timezone.localdate()).phone)
-    text = code_text(
-        name=employee.display_name,
-        code=code_display(issued.code),
-        nip=employee.nip,
-        url=site_url(reverse("portal:sign_in_code")),
-        until=tanggal(timezone.localtime(issued.row.expires_at).date()),
-    )
+        return redirect("employees:detail", pk=holder.employee.pk)
+    phone = phone_normalise(holder.phone)
     context = {
-        "employee": employee,
+        "employee": holder.employee,
+        "holder": holder,
         "code": code_display(issued.code),
         "raw_code": issued.code,
         "row": issued.row,
         "phone": phone,
-        "wa_link": wa_me_link(phone.number, text) if phone.valid else "",
+        "wa_link": wa_me_link(phone.number, _code_message(holder, issued.code, issued.row.expires_at))
+        if phone.valid
+        else "",
+        "slip_url": holder.url("sign_in_code_slip"),
+        "whatsapp_url": holder.url("sign_in_code_whatsapp"),
     }
     return render(request, "portal/staff/sign_in_code_issued.html", context)
 
 
 @require_POST
 @permission_required("employees.change_employee", raise_exception=True)
-def sign_in_code_whatsapp(request: HttpRequest, pk: int) -> HttpResponse:
+def sign_in_code_whatsapp(
+    request: HttpRequest, pk: int, kind: str | None = None, heir_pk: int | None = None
+) -> HttpResponse:
     """Record that the code was sent through WhatsApp (its digits blanked in the outbox), then open it."""
-    employee = _employee_for_codes(request, pk)
+    holder = _holder(request, pk, kind, heir_pk)
+    employee = holder.employee
     code = code_clean(request.POST.get("code", ""))
-    if not sign_in_code_matches(employee=employee, code=code):
+    if not sign_in_code_matches(employee=employee, heir=holder.heir, code=code):
         messages.error(request, _("This code is no longer valid: issue a new one."))
         return redirect("employees:detail", pk=employee.pk)
-    phone = phone_normalise(employee_contact(employee, today=timezone.localdate()).phone)
+    phone = phone_normalise(holder.phone)
     if not phone.valid:
         messages.error(request, _("No WhatsApp link: the phone number cannot be used."))
         return redirect("employees:detail", pk=employee.pk)
-    row = employee.sign_in_codes.order_by("-issued_at").first()
-    text = code_text(
-        name=employee.display_name,
-        code=code_display(code),
-        nip=employee.nip,
-        url=site_url(reverse("portal:sign_in_code")),
-        until=tanggal(timezone.localtime(row.expires_at).date()) if row else "",
-    )
+    row = sign_in_code_current(employee=employee, heir=holder.heir)
+    text = _code_message(holder, code, row.expires_at if row else None)
     message_record_by_staff(
         kind=OUTBOX_KIND[What.SIGN_IN],
         recipient_key=recipient_key("employee", employee.pk),
-        to_name=employee.display_name,
+        to_name=holder.name,
         to_phone=phone.number,
         about=employee,
         text=text.replace(code_display(code), REDACTED),
@@ -230,15 +294,18 @@ def sign_in_code_whatsapp(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("employees.change_employee", raise_exception=True)
-def sign_in_code_slip(request: HttpRequest, pk: int) -> HttpResponse:
-    """The printed slip (one page, large type, fixed Indonesian wording) of the employee's open code;
-    the code is posted back by the page that showed it, and checked against the stored hash."""
-    employee = _employee_for_codes(request, pk)
+def sign_in_code_slip(
+    request: HttpRequest, pk: int, kind: str | None = None, heir_pk: int | None = None
+) -> HttpResponse:
+    """The printed slip (one page, large type, fixed Indonesian wording) of the employee's (or heir's)
+    open code; the code is posted back by the page that showed it, and checked against the stored hash."""
+    holder = _holder(request, pk, kind, heir_pk)
+    employee = holder.employee
     code = code_clean(request.POST.get("code", ""))
-    if not sign_in_code_matches(employee=employee, code=code):
+    if not sign_in_code_matches(employee=employee, heir=holder.heir, code=code):
         messages.error(request, _("This code is no longer valid: issue a new one."))
         return redirect("employees:detail", pk=employee.pk)
-    row = employee.sign_in_codes.order_by("-issued_at").first()
+    row = sign_in_code_current(employee=employee, heir=holder.heir)
     instansi = Instansi.objects.filter(pk=1).first() or Instansi(name=settings.PURNA_INSTANSI_NAME)
     with translation.override(settings.LANGUAGE_CODE):
         content = pdf.render_pdf(
@@ -246,6 +313,7 @@ def sign_in_code_slip(request: HttpRequest, pk: int) -> HttpResponse:
             {
                 "instansi": instansi,
                 "employee": employee,
+                "holder": holder,
                 "code": code_display(code),
                 "url": site_url(reverse("portal:sign_in_code")),
                 "until": tanggal(timezone.localtime(row.expires_at).date()) if row else "",
@@ -254,16 +322,20 @@ def sign_in_code_slip(request: HttpRequest, pk: int) -> HttpResponse:
             logo=pdf.logo_name(instansi),
         )
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="kode-masuk-{employee.nip}.pdf"'
+    suffix = f"-ahli-waris-{heir_pk}" if holder.heir is not None else ""
+    response["Content-Disposition"] = f'inline; filename="kode-masuk-{employee.nip}{suffix}.pdf"'
     response["Cache-Control"] = "no-store"
     return response
 
 
 @require_POST
 @permission_required("employees.change_employee", raise_exception=True)
-def sign_in_code_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def sign_in_code_cancel(
+    request: HttpRequest, pk: int, kind: str | None = None, heir_pk: int | None = None
+) -> HttpResponse:
     """Revoke the open code (a lost slip)."""
-    employee = _employee_for_codes(request, pk)
-    if sign_in_code_revoke(employee=employee, actor=request.user):
+    holder = _holder(request, pk, kind, heir_pk)
+    employee = holder.employee
+    if sign_in_code_revoke(employee=employee, heir=holder.heir, actor=request.user):
         messages.success(request, _("The sign-in code was revoked."))
     return redirect("employees:detail", pk=employee.pk)

@@ -12,4 +12,25 @@ urlpatterns = [
     path("pegawai/<int:pk>/kode-masuk/whatsapp/", views.sign_in_code_whatsapp, name="sign_in_code_whatsapp"),
     path("pegawai/<int:pk>/kode-masuk/slip/", views.sign_in_code_slip, name="sign_in_code_slip"),
     path("pegawai/<int:pk>/kode-masuk/cabut/", views.sign_in_code_cancel, name="sign_in_code_cancel"),
+    # An heir's code (kind: pasangan or anak) for the portal of an employee who died.
+    path(
+        "pegawai/<int:pk>/ahli-waris/<str:kind>/<int:heir_pk>/kode-masuk/",
+        views.sign_in_code_create,
+        name="heir_sign_in_code_create",
+    ),
+    path(
+        "pegawai/<int:pk>/ahli-waris/<str:kind>/<int:heir_pk>/kode-masuk/whatsapp/",
+        views.sign_in_code_whatsapp,
+        name="heir_sign_in_code_whatsapp",
+    ),
+    path(
+        "pegawai/<int:pk>/ahli-waris/<str:kind>/<int:heir_pk>/kode-masuk/slip/",
+        views.sign_in_code_slip,
+        name="heir_sign_in_code_slip",
+    ),
+    path(
+        "pegawai/<int:pk>/ahli-waris/<str:kind>/<int:heir_pk>/kode-masuk/cabut/",
+        views.sign_in_code_cancel,
+        name="heir_sign_in_code_cancel",
+    ),
 ]

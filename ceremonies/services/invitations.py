@@ -20,6 +20,7 @@ valid for the same version.
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -36,6 +37,8 @@ from ceremonies.models import Event, Participant, ParticipantStatus
 from ceremonies.selectors import INVITATION_KIND
 from ceremonies.services.events import event_change_check
 from employees.contact import employee_contact
+from employees.family import relation_word
+from employees.models import Child, Spouse
 from employees.scope import ALL_UNITS, staff_scope
 from purna.history import history_note, history_user
 from purna.notifications.rendering import sender_load, site_url
@@ -226,6 +229,11 @@ def _rsvp_checked(participant: Participant | None, claim: rsvp.RsvpClaim, now: d
     return participant
 
 
+def heir_relation(heir: Spouse | Child, employee: Any) -> str:
+    """The heir's relation to the participant who died, as the companion's relation: istri, suami, anak."""
+    return relation_word(kind="spouse" if isinstance(heir, Spouse) else "child", employee_gender=employee.gender)
+
+
 def _claim(pk: int, token: str) -> rsvp.RsvpClaim:
     try:
         return rsvp.token_read(token, pk=pk)
@@ -250,9 +258,15 @@ def rsvp_respond(
     answer: str,
     with_spouse: bool | None = None,
     access_needs: str | None = None,
+    heir: Spouse | Child | None = None,
 ) -> Participant:
     """Record a retiree's answer ("confirm" or "decline") given through their invitation link, and, when
     given (not None), whether they come with their spouse and what would help them on the day.
+
+    An `heir` (a spouse or child of the participant, who died, signed in to the portal as such) answers
+    for the family: coming, they are recorded as the participant's companion (the one who comes), and
+    declining removes them as companion; the history names their account. Another employee's family
+    member is refused.
 
     The row is locked so that a double tap, or two answers at once, are applied one after the other
     (the later one wins; the same answer twice changes nothing the second time). Raises RsvpError
@@ -270,12 +284,26 @@ def rsvp_respond(
         )
         now = timezone.now()
         participant = _rsvp_checked(participant, claim, now)
+        if heir is not None and heir.employee_id != participant.employee_id:
+            raise RsvpError(_("This invitation belongs to another family."))
         status = ANSWERS[answer]
         changed = []
         if participant.status != status:
             participant.status = status
             participant.responded_at = now
             changed += ["status", "responded_at"]
+        if heir is not None:
+            with_spouse = None  # the one who comes is the heir, recorded as the companion
+            companion = (
+                (heir.name, heir_relation(heir, participant.employee))
+                if status == ParticipantStatus.CONFIRMED
+                else ("", "")
+            )
+            # Declining clears the companion only if it is this heir (staff may have named another one).
+            concerns_heir = status == ParticipantStatus.CONFIRMED or participant.companion_name == heir.name
+            if concerns_heir and (participant.companion_name, participant.companion_relation) != companion:
+                participant.companion_name, participant.companion_relation = companion
+                changed += ["companion_name", "companion_relation"]
         if with_spouse is not None and participant.with_spouse != with_spouse:
             participant.with_spouse = with_spouse
             changed.append("with_spouse")
@@ -286,7 +314,10 @@ def rsvp_respond(
                 changed.append("access_needs")
         if not changed:
             return participant
-        # The retiree answers without an account: no user, the reason says how it came.
-        history_note(participant, actor=None, reason="rsvp")
+        # The retiree answers without an account: no user, the reason says how it came. An heir answers
+        # signed in to the portal: their account.
+        history_note(
+            participant, actor=heir.user if heir is not None else None, reason="rsvp ahli waris" if heir else "rsvp"
+        )
         participant.save(update_fields=changed)
     return participant

@@ -24,7 +24,9 @@ from ceremonies.services.invitations import (
     rsvp_participant_get,
     rsvp_respond,
 )
+from employees.family import deceased_title
 from employees.scope import staff_scope
+from employees.selectors.portal import heir_for_portal
 
 # What a link in the invitation email answers (?jawab=hadir); the page posts it, a GET changes nothing.
 HINTS = {"hadir": "confirm", "tidak": "decline"}
@@ -36,14 +38,26 @@ def _refused(request: HttpRequest, error: RsvpError) -> HttpResponse:
     return render(request, "ceremonies/rsvp_refused.html", {"error": error}, status=status)
 
 
-def _page(participant: Participant, **extra) -> dict:
+def _page(participant: Participant, heir=None, **extra) -> dict:
+    employee = participant.employee
     return {
         "participant": participant,
         "event": participant.event,
-        "employee": participant.employee,
+        "employee": employee,
         "when": event_when_local(participant.event),
+        "heir": heir,
+        "deceased_title": deceased_title(gender=employee.gender) if heir is not None else "",
         **extra,
     }
+
+
+def _answering_heir(request: HttpRequest, participant_employee_id: int):
+    """The heir signed in to the portal who opens the invitation of their relative who died, or None
+    (anyone else with the link answers as the participant, as before)."""
+    if not request.user.is_authenticated:
+        return None
+    heir = heir_for_portal(user=request.user)
+    return heir if heir is not None and heir.employee_id == participant_employee_id else None
 
 
 @never_cache
@@ -63,7 +77,11 @@ def rsvp(request: HttpRequest, pk: int, token: str) -> HttpResponse:
         # one-tap answer and "change my answer" keep what was said before.
         details = request.POST.get("details") == "1"
         try:
+            heir = None
+            if request.user.is_authenticated:
+                heir = _answering_heir(request, rsvp_participant_get(pk=pk, token=token).employee_id)
             participant = rsvp_respond(
+                heir=heir,
                 pk=pk,
                 token=token,
                 answer=request.POST.get("answer", ""),
@@ -72,12 +90,13 @@ def rsvp(request: HttpRequest, pk: int, token: str) -> HttpResponse:
             )
         except RsvpError as error:
             return _refused(request, error)
-        return render(request, "ceremonies/rsvp_done.html", _page(participant, saved=details))
+        return render(request, "ceremonies/rsvp_done.html", _page(participant, heir=heir, saved=details))
     try:
         participant = rsvp_participant_get(pk=pk, token=token)
     except RsvpError as error:
         return _refused(request, error)
-    context = _page(participant, hint=HINTS.get(request.GET.get("jawab", ""), ""))
+    heir = _answering_heir(request, participant.employee_id)
+    context = _page(participant, heir=heir, hint=HINTS.get(request.GET.get("jawab", ""), ""))
     return render(request, "ceremonies/rsvp_form.html", context)
 
 

@@ -22,6 +22,7 @@ from employees.selectors.checklist import (
     missing_by_case,
     uncased_missing,
 )
+from employees.selectors.family import Family
 from employees.selectors.register import ACTIVE_STATUSES, employee_case, unit_and_subunit_ids
 
 # The work list's filter value for "no retirement record opened yet".
@@ -151,13 +152,16 @@ class RetirementCaseCard:
         return settings.PURNA_DOCUMENT_MAX_BYTES
 
 
-def retirement_case_card(*, employee: Employee, today: dt.date | None = None) -> RetirementCaseCard:
+def retirement_case_card(
+    *, employee: Employee, today: dt.date | None = None, family: Family | None = None
+) -> RetirementCaseCard:
     """The employee's retirement record as the card shows it: steps, deadline, checklist, history, moves.
 
     Five queries with a record (the checklist's document types, the record's documents with their
     uploaders, the status changes with their actors, the spouses and the children that the checklist's
-    conditions read), none without one, plus one to find the record unless the employee came from
-    employee_get or the record from retirement_case_get. The checklist is the person's
+    conditions read; not these two when the page passes the `family` it read), none without one, plus
+    one to find the record unless the employee came from employee_get or the record from
+    retirement_case_get. The checklist is the person's
     (employees/checklist.py): the items their kind and family ask for, then documents uploaded under
     items no longer asked for.
     """
@@ -176,7 +180,11 @@ def retirement_case_card(*, employee: Employee, today: dt.date | None = None) ->
         document.document_type_id: document
         for document in CaseDocument.objects.filter(case=case).select_related("uploaded_by")
     }
-    facts = case_person_facts(case=case, employee=employee)
+    facts = case_person_facts(
+        case=case,
+        employee=employee,
+        family=(family.spouses, [row.child for row in family.children]) if family is not None else None,
+    )
     rows, others = [], []
     for document_type in document_type_list():
         spec = item_spec(document_type)

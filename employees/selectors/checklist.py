@@ -29,12 +29,27 @@ def family_day(*, kind: str, tmt: dt.date, died_on: dt.date | None) -> dt.date:
     return died_on if kind in DECEASED_KINDS and died_on is not None else tmt
 
 
-def case_person_facts(*, case: RetirementCase, employee: Employee) -> checklist.PersonFacts:
-    """What the checklist's conditions read about the record's person: two queries (spouses, children)."""
-    spouses = Spouse.objects.filter(employee_id=employee.pk).values_list("ended_on", "died_on")
-    children = Child.objects.filter(employee_id=employee.pk).values_list(
-        "birth_date", "died_on", "is_married", "is_working", "in_school"
-    )
+def case_person_facts(
+    *,
+    case: RetirementCase,
+    employee: Employee,
+    family: tuple[Collection[Spouse], Collection[Child]] | None = None,
+) -> checklist.PersonFacts:
+    """What the checklist's conditions read about the record's person: two queries (spouses, children),
+    none when the caller has read the employee's `family` already (its spouses and children)."""
+    if family is not None:
+        spouses = [(spouse.ended_on, spouse.died_on) for spouse in family[0]]
+        children = [
+            (child.birth_date, child.died_on, child.is_married, child.is_working, child.in_school)
+            for child in family[1]
+        ]
+    else:
+        spouses = list(Spouse.objects.filter(employee_id=employee.pk).values_list("ended_on", "died_on"))
+        children = list(
+            Child.objects.filter(employee_id=employee.pk).values_list(
+                "birth_date", "died_on", "is_married", "is_working", "in_school"
+            )
+        )
     return checklist.PersonFacts(
         kind=case.kind,
         on=family_day(kind=case.kind, tmt=case.tmt, died_on=case.died_on),

@@ -5,10 +5,13 @@ the portal's take the retiree's own employee record, never an id alone.
 """
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import CharField, F, JSONField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Concat, JSONObject
+from django.utils.translation import gettext_lazy
 
 from employees.choices import CorrectionStatus
 from employees.family import ChildFacts, PensionChild, child_counts_for_pension
@@ -82,3 +85,155 @@ def employee_family_corrections(*, employee: Employee) -> list[FamilyCorrection]
 def portal_family_correction_get(*, pk: int, employee: Employee) -> FamilyCorrection:
     """One of the retiree's own correction requests (another person's is DoesNotExist, like a missing one)."""
     return FamilyCorrection.objects.get(pk=pk, employee=employee)
+
+
+# --- The family's part of the employee page's change history --------------------------------------------
+
+# What the history shows of each kind of row: the model, the fields compared, the subject's label.
+_HISTORY_SOURCES: list[tuple[str, type[Any], list[str]]] = [
+    (
+        "spouse",
+        Spouse,
+        [
+            "name",
+            "nik",
+            "birth_place",
+            "birth_date",
+            "died_on",
+            "order",
+            "marriage_date",
+            "marriage_certificate",
+            "ended_on",
+            "end_reason",
+            "email",
+            "phone",
+            "address",
+        ],
+    ),
+    (
+        "child",
+        Child,
+        [
+            "name",
+            "nik",
+            "birth_place",
+            "birth_date",
+            "died_on",
+            "gender",
+            "relation",
+            "other_parent",
+            "is_married",
+            "is_working",
+            "in_school",
+            "email",
+            "phone",
+            "address",
+        ],
+    ),
+    (
+        "parent",
+        Parent,
+        ["name", "nik", "relation", "birth_place", "birth_date", "died_on", "email", "phone", "address"],
+    ),
+    ("correction", FamilyCorrection, ["text", "status", "decision_reason"]),
+]
+_SUBJECTS = {
+    "spouse": gettext_lazy("Spouse"),
+    "child": gettext_lazy("Child"),
+    "parent": gettext_lazy("Parent"),
+    "correction": gettext_lazy("Family correction request"),
+}
+
+
+@dataclass(frozen=True)
+class FamilyHistoryRecord:
+    """One history row of a spouse, child, parent or correction request of the employee, with the values
+    of its fields and of the same row's previous record (None for an addition)."""
+
+    source: str
+    at: dt.datetime
+    kind: str  # "+", "~", "-"
+    user: str
+    reason: str
+    name: str
+    values: dict[str, Any]
+    previous: dict[str, Any] | None
+
+
+def _history_part(source: str, model: type[Any], fields: list[str], employee: Employee) -> QuerySet[Any]:
+    history = model.history.model
+    attnames = {name: model._meta.get_field(name).attname for name in fields}
+    values = JSONObject(**{name: F(attname) for name, attname in attnames.items()})
+    previous = (
+        history.objects.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id"))
+        .order_by("-history_id")
+        .values(data=JSONObject(**{name: F(attname) for name, attname in attnames.items()}))[:1]
+    )
+    return (
+        history.objects.filter(employee_id=employee.pk)
+        .annotate(
+            source=Value(source, output_field=CharField()),
+            data=values,
+            previous=Subquery(previous, output_field=JSONField()),
+            user_name=Concat(
+                "history_user__first_name", Value(" "), "history_user__last_name", output_field=CharField()
+            ),
+            user_login=F("history_user__username"),
+            subject=F("name") if source != "correction" else Value("", output_field=CharField()),
+        )
+        .order_by()
+        .values(
+            "source",
+            "history_id",
+            "history_date",
+            "history_type",
+            "history_change_reason",
+            "user_name",
+            "user_login",
+            "subject",
+            "data",
+            "previous",
+        )
+    )
+
+
+def family_history(*, employee: Employee, limit: int = 10) -> list[FamilyHistoryRecord]:
+    """The last `limit` additions, changes and removals of the employee's spouses, children and parents
+    and of their correction requests, newest first, each with the previous version of its row: one query
+    (the four history tables in one UNION ALL, each row with its predecessor by a correlated subquery)."""
+    parts = [_history_part(source, model, fields, employee) for source, model, fields in _HISTORY_SOURCES]
+    union = parts[0].union(*parts[1:], all=True).order_by("-history_date", "-history_id")[:limit]
+    records = []
+    for row in union:
+        records.append(
+            FamilyHistoryRecord(
+                source=row["source"],
+                at=row["history_date"],
+                kind=row["history_type"],
+                user=(row["user_name"] or "").strip() or row["user_login"] or "",
+                reason=row["history_change_reason"] or "",
+                name=row["subject"],
+                values=_json(row["data"]),
+                previous=_json(row["previous"]) if row["previous"] is not None else None,
+            )
+        )
+    return records
+
+
+def _json(value: Any) -> dict[str, Any]:
+    # PostgreSQL's JSON comes back parsed; SQLite's JSON functions return text.
+    return json.loads(value) if isinstance(value, str) else dict(value or {})
+
+
+def history_subject(source: str) -> str:
+    return str(_SUBJECTS[source])
+
+
+def history_field(source: str, name: str) -> Any:
+    """The model field of a history record's value (for its label and how its value reads)."""
+    model = next(model for key, model, _fields in _HISTORY_SOURCES if key == source)
+    return model._meta.get_field(name)
+
+
+def history_fields(source: str) -> list[str]:
+    return next(fields for key, _model, fields in _HISTORY_SOURCES if key == source)

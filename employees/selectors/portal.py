@@ -96,5 +96,33 @@ def portal_person(*, user: Any) -> PortalPerson | None:
 
 
 def sign_in_codes_of(*, employee: Employee, limit: int = 5) -> list[SignInCode]:
-    """The employee's latest one-time sign-in codes (the log staff see), with who issued them."""
+    """The employee's latest one-time sign-in codes (the log staff see, theirs and their heirs'), with
+    who issued them."""
     return list(SignInCode.objects.filter(employee=employee).select_related("issued_by")[:limit])
+
+
+@dataclass(frozen=True)
+class HeirCodes:
+    """An heir who may get a sign-in code (a living spouse or child of an employee who died): the URL word
+    of their kind, the member, and their open code among the log's rows (None if none is shown there)."""
+
+    kind: str  # "pasangan" or "anak", as in the URLs
+    member: Spouse | Child
+    open_code: SignInCode | None
+
+
+def heir_codes(*, spouses: list[Spouse], children: list[Child], codes: list[SignInCode]) -> list[HeirCodes]:
+    """The heirs of the employee page's family with their open codes (read from `codes`: no query)."""
+    open_codes = {code.heir_key: code for code in reversed(codes) if code.heir_key and code.is_open}
+    rows = [HeirCodes("pasangan", spouse, open_codes.get(f"spouse:{spouse.pk}")) for spouse in spouses]
+    rows += [HeirCodes("anak", child, open_codes.get(f"child:{child.pk}")) for child in children]
+    return [row for row in rows if row.member.died_on is None]
+
+
+def code_log(*, codes: list[SignInCode], spouses: list[Spouse], children: list[Child]) -> list[tuple[SignInCode, str]]:
+    """The codes' log with, for an heir's code, the heir's name (from the family the page read: no query)."""
+    names = {
+        **{f"spouse:{spouse.pk}": spouse.name for spouse in spouses},
+        **{f"child:{child.pk}": child.name for child in children},
+    }
+    return [(code, names.get(code.heir_key, "") if code.heir_key else "") for code in codes]

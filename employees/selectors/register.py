@@ -5,6 +5,7 @@ Query shapes (joins, annotations) are decided here, not in views.
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet, Value
@@ -15,6 +16,7 @@ from employees.choices import EmployeeStatus
 from employees.models import Employee, RetirementCase, UnitKerja
 from employees.nip import NIP_LAMA_LENGTH
 from employees.scope import Scope
+from employees.selectors.family import family_history, history_field, history_fields, history_subject
 from purna import formatting
 
 ACTIVE_STATUSES = [EmployeeStatus.AKTIF, EmployeeStatus.MPP]
@@ -131,6 +133,10 @@ class HistoryEntry:
     kind: str  # "+" created, "~" changed, "-" deleted (simple-history's history_type)
     reason: str
     changes: list[FieldChange]
+    # A change of the family (a spouse, child, parent or correction request): what it is about, e.g.
+    # "Anak: Dewi"; empty for the employee's own record.
+    subject: str = ""
+    action: str = ""  # for a change of the family: added, changed, removed (a request: sent, decided)
 
 
 # Not shown in the change history: bookkeeping, the rule id (the BUP it sets is shown instead), and the
@@ -161,11 +167,17 @@ def _history_value(field, value, unit_names: dict[int, str]) -> str:
     return str(value)
 
 
-def employee_history(*, employee: Employee, limit: int = 10) -> list[HistoryEntry]:
-    """The employee's last `limit` changes, newest first, with who made them and what each changed.
+def employee_history(
+    *, employee: Employee, limit: int = 10, spouse_names: dict[int, str] | None = None
+) -> list[HistoryEntry]:
+    """The employee's last `limit` changes, newest first, with who made them and what each changed: their
+    own record's, and the additions, changes and removals of their spouses, children and parents and
+    their correction requests (employees.selectors.family.family_history). `spouse_names` name a child's
+    other parent (the page has read the spouses).
 
-    Two queries whatever the length of the history: the records (one more than shown, so the oldest
-    shown can be compared with its predecessor) with their users, and the names of the units involved.
+    Three queries whatever the length of the history: the records (one more than shown, so the oldest
+    shown can be compared with its predecessor) with their users, the names of the units involved, and
+    the family's records with their predecessors.
     """
     fields = [f for f in Employee._meta.concrete_fields if f.name not in _HISTORY_HIDDEN]
     records = list(
@@ -196,6 +208,55 @@ def employee_history(*, employee: Employee, limit: int = 10) -> list[HistoryEntr
                 kind=record.history_type,
                 reason=record.history_change_reason or "",
                 changes=changes,
+            )
+        )
+    entries += _family_entries(family_history(employee=employee, limit=limit), spouse_names or {})
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries[:limit]
+
+
+def _family_value(field, value: Any, spouse_names: dict[int, str]) -> str:
+    if value is not None and field.name == "other_parent":
+        return spouse_names.get(value, "\N{EN DASH}")
+    if isinstance(value, str) and value and field.get_internal_type() == "DateField":
+        value = dt.date.fromisoformat(value)
+    if isinstance(value, int) and field.get_internal_type() == "BooleanField":
+        value = bool(value)  # SQLite's JSON writes booleans as 0 and 1
+    return _history_value(field, value, {})
+
+
+def _family_entries(records: list, spouse_names: dict[int, str]) -> list[HistoryEntry]:
+    entries = []
+    for record in records:
+        changes = []
+        if record.kind == "~" and record.previous is not None:
+            for name in history_fields(record.source):
+                old, new = record.previous.get(name), record.values.get(name)
+                if old != new:
+                    field = history_field(record.source, name)
+                    if name == "text":
+                        continue  # a request's own words do not change; its decision does
+                    changes.append(
+                        FieldChange(
+                            str(field.verbose_name),
+                            _family_value(field, old, spouse_names),
+                            _family_value(field, new, spouse_names),
+                        )
+                    )
+        subject = history_subject(record.source)
+        if record.source == "correction":
+            action = {"+": _("sent"), "~": _("decided"), "-": _("removed")}[record.kind]
+        else:
+            action = {"+": _("added"), "~": _("changed"), "-": _("removed")}[record.kind]
+        entries.append(
+            HistoryEntry(
+                at=record.at,
+                user=record.user,
+                kind=record.kind,
+                reason=record.reason,
+                changes=changes,
+                subject=f"{subject}: {record.name}" if record.name else subject,
+                action=action,
             )
         )
     return entries

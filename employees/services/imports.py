@@ -1,4 +1,5 @@
-"""Employee import: the one write path behind the import page, the admin and `manage.py import_employees`.
+"""Employee import: the one write path behind the import page, the admin and `manage.py import_employees`
+(and the family import's jobs: the same upload, job and page; their rows are employees/services/family_import.py's).
 
 An upload becomes an ImportJob (import_job_create); its import runs in Celery (employee_import_task ->
 import_job_run), or in the command's own process. Every row is checked before anything is kept:
@@ -40,10 +41,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from employees import importer
-from employees.choices import ImportStatus
+from employees.choices import ImportKind, ImportStatus
 from employees.importer import ImportResult
 from employees.models import Employee, ImportJob
 from employees.scope import ALL_UNITS, staff_scope
+from employees.services.family_import import family_import_job
 from employees.services.import_check import Checker, Loader
 from employees.services.import_writes import SpoolWrites, ThreadWrites, Writes, job_finish, may_use_threads
 from employees.tasks import employee_import_task
@@ -58,8 +60,16 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 2000
 
 
-def import_job_create(*, actor: User | None, file: Any, dry_run: bool = False, schedule: bool = True) -> ImportJob:
-    """Store an uploaded spreadsheet as an import job and, after commit, queue its import.
+def import_job_create(
+    *,
+    actor: User | None,
+    file: Any,
+    dry_run: bool = False,
+    schedule: bool = True,
+    kind: str = ImportKind.EMPLOYEES,
+) -> ImportJob:
+    """Store an uploaded spreadsheet (employees, or their families: `kind`) as an import job and, after
+    commit, queue its import.
 
     `file` is an uploaded file (or any django File). Raises ImportFileError, storing nothing, for a file
     that is empty, too large, not a CSV / XLSX by its content, or an XLSX that is a zip bomb or holds a
@@ -71,6 +81,7 @@ def import_job_create(*, actor: User | None, file: Any, dry_run: bool = False, s
     extension = spreadsheets.check_file(file, name=name, size=file.size, max_bytes=settings.PURNA_IMPORT_MAX_BYTES)
     file.seek(0)
     job = ImportJob(
+        kind=kind,
         original_name=name[:255],
         dry_run=dry_run,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -102,6 +113,7 @@ def import_job_from_dry_run(*, dry_run: ImportJob, actor: User | None, schedule:
         if existing is not None:
             return existing, False
         job = ImportJob(
+            kind=locked.kind,
             original_name=locked.original_name,
             dry_run=False,
             file=locked.file.name,
@@ -146,6 +158,8 @@ def import_job_run(*, job_id: int) -> ImportJob:
         job.save(update_fields=["status", "started_at", "processed_rows"])
     try:
         with translation.override(settings.LANGUAGE_CODE):
+            if job.kind == ImportKind.FAMILY:
+                return family_import_job(job)
             return _job_import(job)
     except MemoryError:
         logger.warning("Import job %s needed more memory than its ceiling allows", job_id)

@@ -4,6 +4,7 @@ retirees' correction requests. Who may change an employee may change their famil
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import Http404, HttpResponseRedirect
@@ -14,18 +15,21 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView
 
 from employees import family_import
+from employees.choices import ImportKind
 from employees.exceptions import EmployeeError
 from employees.forms.family import FORMS, CorrectionDecisionForm, RemoveForm
 from employees.forms.transfer import ImportUploadForm
 from employees.models import Child, Employee, FamilyCorrection, Parent, Spouse
 from employees.scope import staff_scope
+from employees.selectors import import_job_list
 from employees.selectors.family import family_correction_get, family_correction_list, family_member_get
 from employees.services import family as services
 from employees.services.family_import import MAX_ROWS
-from employees.services.family_import import family_import as family_import_run
+from employees.services.imports import import_job_create
 from purna.spreadsheets import ImportFileError
 
 PERMISSION = "employees.change_employee"
+RECENT_JOBS = 10
 # The URL word of each kind of member, its model, its service functions' prefix and its titles.
 KINDS: dict[str, dict[str, Any]] = {
     "pasangan": {
@@ -202,8 +206,9 @@ class FamilyCorrectionDecideView(PermissionRequiredMixin, FormView):
 
 
 class FamilyImportView(PermissionRequiredMixin, FormView):
-    """Upload a family spreadsheet (one member a row, keyed by NIP); imported at once, all or nothing, or
-    only checked (dry run). The result (counts, or every error with its row and column) is shown here."""
+    """Upload a family spreadsheet (one member a row, keyed by NIP): stored as an import job that the
+    worker checks and applies, all or nothing (or only checks: dry run); its page (the employee import's)
+    follows the progress and lists the errors by row."""
 
     permission_required = PERMISSION
     raise_exception = True
@@ -211,27 +216,25 @@ class FamilyImportView(PermissionRequiredMixin, FormView):
     form_class = ImportUploadForm
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(columns=family_import.COLUMNS, max_rows=MAX_ROWS, **kwargs)
+        jobs = import_job_list(user=self.request.user, scope=staff_scope(self.request.user), kind=ImportKind.FAMILY)
+        return super().get_context_data(
+            columns=family_import.COLUMNS,
+            max_rows=MAX_ROWS,
+            max_megabytes=settings.PURNA_IMPORT_MAX_BYTES // (1024 * 1024),
+            jobs=jobs[:RECENT_JOBS],
+            **kwargs,
+        )
 
     def form_valid(self, form):
-        upload = form.cleaned_data["file"]
         try:
-            result = family_import_run(
+            job = import_job_create(
                 actor=self.request.user,
-                file=upload,
-                name=upload.name,
-                size=upload.size,
+                file=form.cleaned_data["file"],
                 dry_run=form.cleaned_data["dry_run"],
+                kind=ImportKind.FAMILY,
             )
         except ImportFileError as error:
             form.add_error("file", error.message)
             return self.form_invalid(form)
-        if result.written:
-            messages.success(
-                self.request,
-                _("The family data has been imported: %(added)d added, %(updated)d updated.")
-                % {"added": result.added, "updated": result.updated},
-            )
-            return HttpResponseRedirect(reverse("employees:family_import"))
-        status = 400 if result.errors else 200
-        return self.render_to_response(self.get_context_data(form=form, result=result), status=status)
+        messages.info(self.request, _("The file has been received; the import runs in the background."))
+        return HttpResponseRedirect(reverse("employees:import_detail", args=[job.pk]))

@@ -29,7 +29,7 @@ from employees.selectors import (
 )
 from employees.selectors.family import employee_family, employee_family_corrections
 from employees.selectors.kinds import employee_service_length
-from employees.selectors.portal import sign_in_codes_of
+from employees.selectors.portal import code_log, heir_codes, sign_in_codes_of
 from employees.services.register import employee_create, employee_register_warnings, employee_update
 from purna.notifications.selectors import message_list_about
 
@@ -123,18 +123,29 @@ class EmployeeDetailView(PermissionRequiredMixin, DetailView):
         today = timezone.localdate()
         tmt = employee.tmt_pensiun
         case = employee_case(employee)
+        # Spouses, children (counting for the pension today or not) and parents: three queries, read
+        # once for the family's section, the record's checklist and the history's names.
+        family = employee_family(employee=employee, on_date=today)
+        children = [row.child for row in family.children]
+        codes = sign_in_codes_of(employee=employee)
         context.update(
             today=today,
             case=case,
             # The BUP's countdown and MPP mean nothing for an employee who died: the death record decides.
             deceased=is_deceased(employee_status=employee.status, case_kind=case.kind if case else None),
             # The retirement record's card (templates/employees/_retirement_case_card.html).
-            card=retirement_case_card(employee=employee, today=today),
+            card=retirement_case_card(employee=employee, today=today, family=family),
             # Someone who died served until the death, not until the BUP (employees/pension_kinds.py).
             service=employee_service_length(employee=employee, case=case),
             sent_messages=message_list_about(obj=employee),
-            sign_in_codes=sign_in_codes_of(employee=employee),
-            history=employee_history(employee=employee, limit=HISTORY_LENGTH),
+            sign_in_codes=codes,
+            heir_codes=heir_codes(spouses=family.spouses, children=children, codes=codes),
+            code_log=code_log(codes=codes, spouses=family.spouses, children=children),
+            history=employee_history(
+                employee=employee,
+                limit=HISTORY_LENGTH,
+                spouse_names={spouse.pk: spouse.name for spouse in family.spouses},
+            ),
             months_left=months_until(tmt, today) if tmt else None,
             has_retired=bool(tmt and tmt <= today),
             mpp=mpp_window(tmt) if tmt else None,
@@ -142,8 +153,7 @@ class EmployeeDetailView(PermissionRequiredMixin, DetailView):
             ends_by_contract=bool(
                 tmt and employee.contract_end and tmt == employee.contract_end + dt.timedelta(days=1)
             ),
-            # Spouses, children (counting for the pension today or not) and parents: three queries.
-            family=employee_family(employee=employee, on_date=today),
+            family=family,
             pending_corrections=[c for c in employee_family_corrections(employee=employee) if c.is_pending],
             register_warnings=employee_register_warnings(employee),
             can_change=self.request.user.has_perm("employees.change_employee"),

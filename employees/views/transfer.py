@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, View
 
 from employees import document_kinds, exporter, importer
-from employees.choices import ImportStatus
+from employees.choices import ImportKind, ImportStatus
 from employees.forms.transfer import ImportUploadForm
 from employees.models import ImportJob
 from employees.scope import Scope, staff_scope
@@ -49,6 +49,13 @@ class ImportPermissionMixin(PermissionRequiredMixin):
     raise_exception = True
 
 
+class ImportJobPermissionMixin(PermissionRequiredMixin):
+    # A job's pages: employee imports need both rights, family imports the right to change employees
+    # (employees.selectors.import_job_list leaves out the jobs the user may not run).
+    permission_required = "employees.change_employee"
+    raise_exception = True
+
+
 class ImportJobCreateView(ImportPermissionMixin, FormView):
     """Upload a spreadsheet; the import runs in the background and its page shows the progress."""
 
@@ -57,7 +64,7 @@ class ImportJobCreateView(ImportPermissionMixin, FormView):
 
     def get_context_data(self, **kwargs):
         scope = staff_scope(self.request.user)
-        jobs = import_job_list(user=self.request.user, scope=scope)[:RECENT_JOBS]
+        jobs = import_job_list(user=self.request.user, scope=scope, kind=ImportKind.EMPLOYEES)[:RECENT_JOBS]
         return super().get_context_data(**import_page_context(scope), jobs=jobs, **kwargs)
 
     def form_valid(self, form: ImportUploadForm):
@@ -72,7 +79,7 @@ class ImportJobCreateView(ImportPermissionMixin, FormView):
         return HttpResponseRedirect(reverse("employees:import_detail", args=[job.pk]))
 
 
-class ImportJobDetailView(ImportPermissionMixin, DetailView):
+class ImportJobDetailView(ImportJobPermissionMixin, DetailView):
     """An import's page: its progress while it runs, then its counts and its errors by row and column."""
 
     template_name = "employees/importjob_detail.html"
@@ -86,7 +93,10 @@ class ImportJobDetailView(ImportPermissionMixin, DetailView):
         stored = importer.unpack(job.errors)
         running = job.is_running
         clean_dry_run = job.dry_run and job.status == ImportStatus.DONE and not stored.errors
+        family = job.kind == ImportKind.FAMILY
         return super().get_context_data(
+            family=family,
+            upload_url=reverse("employees:family_import" if family else "employees:import_create"),
             clean_dry_run=clean_dry_run,
             imported_as=dry_run_import(job) if clean_dry_run else None,
             running=running,
@@ -105,7 +115,7 @@ class ImportJobDetailView(ImportPermissionMixin, DetailView):
         )
 
 
-class ImportJobFromDryRunView(ImportPermissionMixin, View):
+class ImportJobFromDryRunView(ImportJobPermissionMixin, View):
     """ "Impor sekarang" after a clean dry run: the real import of the same stored file, once (a second
     click goes to the import the first one made)."""
 

@@ -120,12 +120,14 @@ def feedback_reminder_text(*, name: str, event_title: str, feedback_url: str, un
     )
 
 
-def code_text(*, name: str, code: str, nip: str, url: str, until: str) -> str:
-    """A one-time sign-in code sent to a retiree without email."""
+def code_text(*, name: str, code: str, nip: str, url: str, until: str, deceased: str = "") -> str:
+    """A one-time sign-in code sent to a retiree without email (or to an heir: `deceased` names the
+    employee who died, whose NIP the heir types)."""
+    whose = f"NIP {deceased}" if deceased else "NIP/NI PPPK"
     return (
         f"Yth. Bapak/Ibu {name},\n\n"
         f"Kode masuk Portal Purna Tugas untuk Bapak/Ibu: {code}\n"
-        f"Buka {url} lalu isi NIP/NI PPPK ({nip}) dan kode tersebut. "
+        f"Buka {url} lalu isi {whose} ({nip}) dan kode tersebut. "
         f"Kode hanya dapat dipakai satu kali dan berlaku sampai {until}.\n\n"
         "Mohon tidak memberitahukan kode ini kepada orang lain.\n\nTerima kasih.\nBKPSDM"
     )

@@ -186,3 +186,50 @@ def test_staff_reject_with_a_reason_or_mark_applied(operator_client, employee):
         'data-testid="corrections-empty"'
         in operator_client.get(reverse("employees:family_corrections")).content.decode()
     )
+
+
+def test_the_employee_page_history_shows_the_family_changes_with_who_and_when(operator_client, operator, employee):
+    from employees.services.accounts import employee_portal_account_ensure
+    from employees.services.family import child_remove, child_update, family_correction_apply
+
+    retiree = employee_portal_account_ensure(employee=employee)
+
+    wife = spouse_add(employee=employee, actor=operator, name="Siti Aminah", birth_date=D(1968, 1, 1))
+    child = child_add(employee=employee, actor=operator, name="Dewi", birth_date=D(2001, 3, 4))
+    child_update(child=child, actor=operator, other_parent=wife, is_married=True, reason="akta nikah anak")
+    extra = child_add(employee=employee, actor=operator, name="Salah Ketik")
+    child_remove(child=extra, actor=operator)
+    correction = family_correction_request(employee=employee, actor=retiree, text="Dewi sudah menikah")
+    family_correction_apply(correction=correction, actor=operator, note="sudah diubah")
+
+    html = operator_client.get(reverse("employees:detail", args=[employee.pk])).content.decode()
+
+    history = html.split('data-testid="history"')[1]
+    items = [item.split("</li>\n    ")[0] for item in history.split('<li class="list-group-item">')[1:]]
+    subjects = [item.split('data-testid="history-family">')[1].split("</span>")[0] for item in items[:6]]
+    assert subjects == [
+        "Permohonan perbaikan data keluarga",
+        "Permohonan perbaikan data keluarga",
+        "Anak: Salah Ketik",
+        "Anak: Salah Ketik",
+        "Anak: Dewi",
+        "Anak: Dewi",
+    ]
+    decided, sent, removed, _added, changed, _dewi_added = items[:6]
+    assert "diputuskan" in decided and "Menunggu → Sudah diterapkan" in " ".join(decided.split()).replace(
+        "<del>", ""
+    ).replace("</del>", "")
+    assert "terkirim" in sent
+    assert "dihapus" in removed and operator.get_full_name() in removed
+    flat = " ".join(changed.split()).replace("<del>", "").replace("</del>", "")
+    assert "akta nikah anak" in flat and "Siti Aminah" in flat and "tidak → ya" in flat
+    assert "Suami/istri: Siti Aminah" in history
+
+
+def test_a_family_history_of_another_employee_is_not_shown(operator_client, employee, unit):
+    other = EmployeeFactory(unit=unit)
+    spouse_add(employee=other, actor=None, name="Orang Lain")
+
+    html = operator_client.get(reverse("employees:detail", args=[employee.pk])).content.decode()
+
+    assert "Orang Lain" not in html

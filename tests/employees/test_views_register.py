@@ -422,8 +422,9 @@ def test_register_pages_run_the_same_queries_for_5_and_500_employees(client, ope
     assert large == small
     # The detail page lists payouts, events and certificates, the family's spouses, children and parents,
     # the retiree's pending correction requests and the portal sign-in codes' log: one query each; the
-    # record's checklist reads the family's facts for its conditions, and the header the agency.
-    assert max(large.values()) <= 23
+    # record's checklist reads its conditions' facts from the family already read, the history the
+    # family's changes in one query, and the header the agency.
+    assert max(large.values()) <= 22
 
 
 # --- In a real browser ----------------------------------------------------------------------------------

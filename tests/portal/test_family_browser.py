@@ -10,15 +10,20 @@ from sesame.utils import get_query_string
 
 from employees.models import FamilyCorrection
 from employees.services.accounts import employee_portal_account_ensure
+from employees.services.imports import import_job_run
+from employees.tasks import employee_import_task
 from portal.notifications import SCOPE
 from purna import roles
 from tests.factories import EmployeeFactory, UnitKerjaFactory
+from tests.workers import instead_of_broker
 
 D = dt.date
 
 
 @pytest.mark.browser
-def test_staff_record_a_family_and_the_retiree_asks_for_a_correction(page, live_server, role_user):
+def test_staff_record_a_family_and_the_retiree_asks_for_a_correction(page, live_server, role_user, monkeypatch):
+    queued: list[int] = []
+    instead_of_broker(monkeypatch, employee_import_task, queued.append)
     shots = settings.BASE_DIR / "var" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     role_user(roles.OPERATOR, username="operator-keluarga", password="rahasia-uji-123")
@@ -52,12 +57,22 @@ def test_staff_record_a_family_and_the_retiree_asks_for_a_correction(page, live_
     assert page.get_by_test_id("child-pension").inner_text() == "ya"  # 19 or 20, unmarried, no income
     page.get_by_test_id("family").screenshot(path=shots / "family_section.png")
 
-    # The family import refuses a file naming an unknown NIP, row by row, and saves nothing.
+    # The employee page's history shows the family's changes, with who made them.
+    history = page.get_by_test_id("history")
+    assert "Anak: Rahmat" in history.inner_text() and "Suami/istri: Fatimah" in history.inner_text()
+    history.screenshot(path=shots / "family_history.png")
+
+    # The family import runs in the background: the job's page waits, then lists the errors by row, and
+    # nothing is saved.
     page.goto("/pegawai/impor-keluarga/")
     csv = f"nip,hubungan,nama,tanggal_lahir\n{employee.nip},ayah,Sukardi,01-01-1940\n199001012015031001,istri,X,\n"
     page.set_input_files("#id_file", files=[{"name": "keluarga.csv", "mimeType": "text/csv", "buffer": csv.encode()}])
     page.get_by_role("button", name="Unggah").click()
-    assert "tidak terdaftar di unit kerja Anda" in page.get_by_test_id("family-import-errors").inner_text()
+    page.get_by_test_id("import-progress").wait_for()
+    page.screenshot(path=shots / "family_import_waiting.png", full_page=True)
+    import_job_run(job_id=queued[0])  # the worker's part, run here: the page polls and shows the result
+    page.get_by_test_id("import-result").wait_for(timeout=10_000)
+    assert "tidak terdaftar di unit kerja Anda" in page.get_by_test_id("import-errors").inner_text()
     page.screenshot(path=shots / "family_import_errors.png", full_page=True)
     assert not employee.parents.exists()
 

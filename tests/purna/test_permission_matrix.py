@@ -50,6 +50,12 @@ from tests.purna.matrix_rows import (
 )
 from tests.purna.matrix_world import ROLE_IDENTITIES_A, ROLE_IDENTITIES_B, build_world
 
+
+def heir(name: str):
+    """The URL kwargs of an heir's code pages: unit A's employee and their spouse `name`."""
+    return lambda w: {"pk": w.objects["employee"].pk, "kind": "pasangan", "heir_pk": w.objects[name].pk}
+
+
 # GETs that write, on purpose: not a change of state the matrix guards.
 GET_WRITES = {
     "certificate_verify": "counts the checks of a certificate (Certificate.verification_count)",
@@ -310,6 +316,11 @@ TABLE: dict[str, Row] = {
     "outreach:sign_in_code_slip": Row(pk("employee"), POST_ONLY, S("adm,opr:302~ ver,ben,pim:403")),
     "outreach:sign_in_code_whatsapp": Row(pk("employee"), POST_ONLY, S("adm,opr:302~ ver,ben,pim:403")),
     "outreach:sign_in_code_cancel": Row(pk("employee"), POST_ONLY, S(EDITORS_DONE)),
+    # An heir's code: unit A's employee is alive, so issuing is refused with a message (back to the page).
+    "outreach:heir_sign_in_code_create": Row(heir("spouse"), POST_ONLY, S("adm,opr:302~ ver,ben,pim:403")),
+    "outreach:heir_sign_in_code_slip": Row(heir("spouse"), POST_ONLY, S("adm,opr:302~ ver,ben,pim:403")),
+    "outreach:heir_sign_in_code_whatsapp": Row(heir("spouse"), POST_ONLY, S("adm,opr:302~ ver,ben,pim:403")),
+    "outreach:heir_sign_in_code_cancel": Row(heir("spouse"), POST_ONLY, S(EDITORS_DONE)),
     "portal:sign_in": Row(None, "all:200 retirees:302", "all:200~ retirees:302"),
     "portal:sign_in_sent": Row(None, "all:200"),
     # Signing in with a one-time code: an empty POST shows the blank form again.
