@@ -20,10 +20,12 @@ the register changed, which counts afresh.
 """
 
 import argparse
+import json
 import os
 import statistics
 import sys
 import time
+from pathlib import Path
 
 from _setup import django_setup, employees_ensure, machine, signed_in_client, staff_user
 from seed_cases import cases_ensure
@@ -42,14 +44,22 @@ REFERENCE_TEMPLATE = (
 )
 
 
+REFERENCE_DETAIL_TEMPLATE = (
+    "<!doctype html><title>Reference</title><dl><dt>NIP</dt><dd>{{ object.nip }}</dd><dt>Name</dt>"
+    "<dd>{{ object.name }}</dd><dt>Unit</dt><dd>{{ object.unit.name }}</dd><dt>TMT</dt><dd>{{ object.tmt_pensiun }}</dd></dl>"
+)
+
+
 def reference_urlconf():
-    """The project's URLs plus /bench-reference/: a 50-row ListView with a minimal template."""
+    """The project's URLs plus /bench-reference/: a 50-row ListView with a minimal template, and
+    /bench-reference/<pk>/: one employee in a plain DetailView, whose cost does not depend on the
+    register's size (the ListView's does: Django's paginator counts every row on each request)."""
     import types
 
     from django.http import HttpResponse
     from django.template import engines
     from django.urls import path
-    from django.views.generic import ListView
+    from django.views.generic import DetailView, ListView
 
     from employees.models import Employee
     from purna import urls
@@ -63,8 +73,20 @@ def reference_urlconf():
         def render_to_response(self, context, **kwargs):
             return HttpResponse(template.render(context, self.request))
 
+    detail_template = engines["django"].from_string(REFERENCE_DETAIL_TEMPLATE)
+
+    class ReferenceDetailView(DetailView):
+        queryset = Employee.objects.select_related("unit")
+
+        def render_to_response(self, context, **kwargs):
+            return HttpResponse(detail_template.render(context, self.request))
+
     module = types.ModuleType("bench_reference_urls")
-    module.urlpatterns = [path("bench-reference/", ReferenceListView.as_view()), *urls.urlpatterns]
+    module.urlpatterns = [
+        path("bench-reference/", ReferenceListView.as_view()),
+        path("bench-reference/<int:pk>/", ReferenceDetailView.as_view()),
+        *urls.urlpatterns,
+    ]
     sys.modules[module.__name__] = module
     return module.__name__
 
@@ -99,7 +121,8 @@ def percentile(values: list[float], fraction: float) -> float:
 def prepare(count: int):
     """Fill the register to `count`, sign-in user and the pages to time: (operator, pages, summary lines).
 
-    Shared with bench/load.py. Each page is (label, path); the first is the reference ListView.
+    Shared with bench/load.py. Each page is (label, path); the first two are the references (the ListView,
+    then the one-employee DetailView).
     """
     from django.core.management import call_command
     from django.db import connection
@@ -144,6 +167,7 @@ def prepare(count: int):
 
     pages = [
         ("reference: plain 50-row ListView", "/bench-reference/"),
+        (DETAIL_REFERENCE, f"/bench-reference/{sample.pk}/"),
         ("employee list", "/pegawai/"),
         (f"list, name search {full_name!r}", f"/pegawai/?q={full_name.replace(' ', '+')}"),
         (f"list, one name word {first_name!r}", f"/pegawai/?q={first_name}"),
@@ -203,18 +227,24 @@ def table_print(results: dict, requests: int) -> None:
 
 def growth_print(small: int, large: int, before: dict, after: dict) -> None:
     """Each page's median at `large` employees over its median at `small`, and the same for its ratio
-    to the reference (which cancels most of a shared machine's changing load)."""
-    ref_before, ref_after = next(iter(before.values()))[1], next(iter(after.values()))[1]
+    to each reference: the ListView's (the issue's reference; it grows itself, as its paginator counts
+    the whole register) and the one-employee DetailView's, which does not grow, so the ratio to it
+    cancels most of a shared machine's changing load between the two measurements."""
+    values_before, values_after = list(before.values()), list(after.values())
+    ref_before, ref_after = values_before[0][1], values_after[0][1]
+    detail_before, detail_after = values_before[1][1], values_after[1][1]
     print(f"\ngrowth from {small:,} to {large:,} employees (budget for list and detail pages: <= {GROWTH_BUDGET}x)")
-    print(f"{'page':<52} {'median':>8} {'x ref':>8}")
+    print(f"{'page':<52} {'median':>8} {'x ref':>8} {'x detail ref':>13}")
     # The pages come in the same order at every size (their labels name samples that differ).
-    for (label, values), (_label, later) in zip(before.items(), after.items(), strict=True):
+    for (label, values), later in zip(before.items(), values_after, strict=True):
         grown = later[1] / values[1]
         relative = (later[1] / ref_after) / (values[1] / ref_before)
-        print(f"{label:<52} {grown:>7.2f}x {relative:>7.2f}x")
+        steady = (later[1] / detail_after) / (values[1] / detail_before)
+        print(f"{label:<52} {grown:>7.2f}x {relative:>7.2f}x {steady:>12.2f}x")
 
 
 GROWTH_BUDGET = 1.5
+DETAIL_REFERENCE = "reference: plain DetailView, one employee"
 
 
 def main() -> None:
@@ -227,6 +257,12 @@ def main() -> None:
         "last two",
     )
     parser.add_argument("--requests", type=int, default=50, help="timed requests per page")
+    parser.add_argument("--save", help="write the last size's figures to this JSON file")
+    parser.add_argument(
+        "--against",
+        help="a JSON file written by --save at a smaller size: print the growth from it to this run's last size "
+        "(to measure sizes held in two databases)",
+    )
     args = parser.parse_args()
     sizes = sizes_parse(args.count)
     django_setup()
@@ -245,6 +281,12 @@ def main() -> None:
             results = measure(client, pages, args.requests)
         table_print(results, args.requests)
         measured.append((size, results))
+    if args.save:
+        size, results = measured[-1]
+        Path(args.save).write_text(json.dumps({"size": size, "results": results}, indent=1))
+    if args.against:
+        saved = json.loads(Path(args.against).read_text())
+        measured.insert(0, (saved["size"], {label: tuple(values) for label, values in saved["results"].items()}))
     if len(measured) >= 2:
         (small, before), (large, after) = measured[-2], measured[-1]
         growth_print(small, large, before, after)

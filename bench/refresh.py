@@ -59,7 +59,7 @@ def main() -> None:
         employee.service_months = ((employee.service_months or 0) + 1) % 12
     start = time.perf_counter()
     with transaction.atomic():
-        Employee.objects.bulk_update(bulk, fields, batch_size=5000)
+        Employee.objects.bulk_update(bulk, fields, batch_size=1000)
         bulk_seconds = (time.perf_counter() - start) * total / len(bulk)
         transaction.set_rollback(True)
     print(
