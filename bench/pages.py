@@ -113,6 +113,33 @@ def samples(client, url: str, requests: int) -> tuple[list[float], int, int]:
     return times, len(queries), len(response.content)
 
 
+def database_ms(client, url: str) -> float:
+    """The time PostgreSQL spends on one request of `url`: planning + execution of each of its SELECTs,
+    read again with EXPLAIN ANALYZE and summed (0 elsewhere). Unlike the request's wall time it hardly
+    depends on how busy the machine is, so it shows whether a page's queries grow with the register."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    statements = []
+
+    def collect(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(collect):
+        client.get(url)
+    total = 0.0
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            if sql.lstrip().upper().startswith("SELECT"):
+                cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+                plan = cursor.fetchone()[0]
+                plan = plan[0] if isinstance(plan, list) else plan
+                total += plan["Planning Time"] + plan["Execution Time"]
+    return total
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -201,8 +228,9 @@ def sizes_parse(text: str) -> list[int]:
     return sorted(sizes)
 
 
-def measure(client, pages, requests: int) -> dict[str, tuple[float, float, float, int, int]]:
-    """{label: (first ms, median ms, p95 ms, queries, bytes)} of every page, the reference first."""
+def measure(client, pages, requests: int) -> dict[str, tuple[float, float, float, int, int, float]]:
+    """{label: (first ms, median ms, p95 ms, queries, bytes, database ms)} of every page, the references
+    first."""
     results = {}
     for label, url in pages:
         start = time.perf_counter()
@@ -210,18 +238,23 @@ def measure(client, pages, requests: int) -> dict[str, tuple[float, float, float
         # samples() warms up with one request: its time, the first after the data changed (the counts'
         # cache is empty then), is about the whole call's minus the timed requests'.
         first = (time.perf_counter() - start) * 1000 - sum(times)
-        results[label] = (first, statistics.median(times), percentile(times, 0.95), queries, size)
+        database = database_ms(client, url)
+        results[label] = (first, statistics.median(times), percentile(times, 0.95), queries, size, database)
     return results
 
 
 def table_print(results: dict, requests: int) -> None:
     print(f"{requests} requests per page after one warm-up (DEBUG off); 'first' is the warm-up request")
-    print(f"{'page':<52} {'first ms':>9} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'x ref':>6} {'KB':>6}")
+    print("'db ms': PostgreSQL's planning + execution time for one request (EXPLAIN ANALYZE of its queries)")
+    print(
+        f"{'page':<52} {'first ms':>9} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'x ref':>6} {'KB':>6} "
+        f"{'db ms':>6}"
+    )
     reference = next(iter(results.values()))[1]
-    for label, (first, median, p95, queries, size) in results.items():
+    for label, (first, median, p95, queries, size, database) in results.items():
         print(
             f"{label:<52} {first:>9.1f} {median:>10.1f} {p95:>8.1f} {queries:>8} "
-            f"{median / reference:>6.2f} {size / 1024:>6.0f}"
+            f"{median / reference:>6.2f} {size / 1024:>6.0f} {database:>6.1f}"
         )
 
 
@@ -229,18 +262,25 @@ def growth_print(small: int, large: int, before: dict, after: dict) -> None:
     """Each page's median at `large` employees over its median at `small`, and the same for its ratio
     to each reference: the ListView's (the issue's reference; it grows itself, as its paginator counts
     the whole register) and the one-employee DetailView's, which does not grow, so the ratio to it
-    cancels most of a shared machine's changing load between the two measurements."""
+    cancels most of a shared machine's changing load between the two measurements; and the growth of the
+    time PostgreSQL spends on the page (database_ms), which the load hardly touches."""
     values_before, values_after = list(before.values()), list(after.values())
     ref_before, ref_after = values_before[0][1], values_after[0][1]
     detail_before, detail_after = values_before[1][1], values_after[1][1]
     print(f"\ngrowth from {small:,} to {large:,} employees (budget for list and detail pages: <= {GROWTH_BUDGET}x)")
-    print(f"{'page':<52} {'median':>8} {'x ref':>8} {'x detail ref':>13}")
+    print(f"{'page':<52} {'median':>8} {'x ref':>8} {'x detail ref':>13} {'db ms':>15} {'db':>7}")
     # The pages come in the same order at every size (their labels name samples that differ).
     for (label, values), later in zip(before.items(), values_after, strict=True):
         grown = later[1] / values[1]
         relative = (later[1] / ref_after) / (values[1] / ref_before)
         steady = (later[1] / detail_after) / (values[1] / detail_before)
-        print(f"{label:<52} {grown:>7.2f}x {relative:>7.2f}x {steady:>12.2f}x")
+        # Figures saved by an earlier version have no database time.
+        database_before, database_after = (values[5], later[5]) if len(values) > 5 else (0.0, 0.0)
+        database = f"{database_after / database_before:>6.2f}x" if database_before else f"{'':>7}"
+        print(
+            f"{label:<52} {grown:>7.2f}x {relative:>7.2f}x {steady:>12.2f}x "
+            f"{database_before:>6.1f} → {database_after:>6.1f} {database}"
+        )
 
 
 GROWTH_BUDGET = 1.5
