@@ -253,7 +253,9 @@ def retirement_worklist(
     if unit_id:
         qs = qs.filter(unit_id__in=unit_and_subunit_ids(unit_id))
     if case_status == CASE_NONE:
-        qs = qs.filter(case_status="")
+        # Without a record the TMT must be after today (the open-record branch above cannot hold): said
+        # again so that PostgreSQL starts the index employee_worklist_uncased at today.
+        qs = qs.filter(case_status="", tmt_effective__gt=today)
     elif case_status:
         qs = qs.filter(case_status=case_status)
     if only_overdue:
