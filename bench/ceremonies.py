@@ -12,7 +12,8 @@ repeated runs with a reference timed in the same run (compare ratios across mach
 (b) the event detail's data (event_participants + event_counts + event_sessions) for 60 and 600
     participants: queries and time; reference: the participant rows read without their joins.
 (c) the attendance sheet PDF (ceremonies.documents.attendance_pdf) for 60 and 600 participants: time
-    and pages; reference: a one-page PDF through the same renderer (fonts, shared stylesheet).
+    and pages; reference: a one-page PDF through the same renderer (fonts, shared stylesheet), and the
+    sheet's time per page as a ratio of it (goal: <= 3x per page).
 
 Runs with DEBUG off (as in production).
 """
@@ -193,27 +194,31 @@ def main() -> None:
 
     # (b) the event detail's data
     print("\n(b) event detail data: event_participants + event_counts + event_sessions, all units")
-    print(f"{'what':<56} {'median ms':>10} {'queries':>8}")
+    print(f"{'what':<56} {'median ms':>10} {'queries':>8} {'x ref':>6}")
     for size, event in events.items():
         reference_ms, _rows = timed(lambda event=event: list(event.participants.all()), args.runs)
-        print(f"{f'reference: participant rows without joins, {size}':<56} {reference_ms:>10.1f} {1:>8}")
+        print(f"{f'reference: participant rows without joins, {size}':<56} {reference_ms:>10.1f} {1:>8} {1.0:>6.1f}")
 
         def detail(event=event):
             participants = event_participants(event=event, scope=ALL_UNITS)
             return participants, event_counts(participants=participants), event_sessions(event=event)
 
         detail_ms, _result = timed(detail, args.runs)
-        print(f"{f'event detail data, {size} participants':<56} {detail_ms:>10.1f} {queries_of(detail):>8}")
+        label = f"event detail data, {size} participants"
+        print(f"{label:<56} {detail_ms:>10.1f} {queries_of(detail):>8} {detail_ms / reference_ms:>6.1f}")
 
     # (c) the attendance sheet
     print("\n(c) attendance sheet PDF (WeasyPrint)")
-    print(f"{'what':<56} {'median ms':>10} {'pages':>6} {'ms/page':>8} {'KB':>6}")
+    print(f"{'what':<56} {'median ms':>10} {'pages':>6} {'ms/page':>8} {'KB':>6} {'x ref/page':>10}")
     instansi = Instansi.objects.filter(pk=1).first() or Instansi(name="BKPSDM Kabupaten Contoh")
     reference_ms, content = timed(
         lambda: pdf.render_pdf("pdf/base.html", {"page_counter": '"Halaman " counter(page)'}), max(3, args.runs // 3)
     )
     label = "reference: one-page PDF, same renderer and stylesheet"
-    print(f"{label:<56} {reference_ms:>10.1f} {pdf_pages(content):>6} {reference_ms:>8.1f} {len(content) / 1024:>6.0f}")
+    print(
+        f"{label:<56} {reference_ms:>10.1f} {pdf_pages(content):>6} {reference_ms:>8.1f} {len(content) / 1024:>6.0f} "
+        f"{1.0:>10.2f}"
+    )
     for size, event in events.items():
         participants = event_participants(event=event, scope=ALL_UNITS)
         runs = max(3, args.runs // (3 if size < 100 else 5))
@@ -225,7 +230,10 @@ def main() -> None:
         )
         pages = pdf_pages(content)
         label = f"attendance sheet, {size} participants"
-        print(f"{label:<56} {sheet_ms:>10.1f} {pages:>6} {sheet_ms / pages:>8.1f} {len(content) / 1024:>6.0f}")
+        print(
+            f"{label:<56} {sheet_ms:>10.1f} {pages:>6} {sheet_ms / pages:>8.1f} {len(content) / 1024:>6.0f} "
+            f"{sheet_ms / pages / reference_ms:>10.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/purna_bench .venv/bin/python bench/export.py
 
-Fills the register up to --rows employees first if it holds fewer (as bench/seed.py does). Each export
+Fills the register up to --rows employees first if it holds fewer (bench/seed.py). Each export
 runs in a process of its own: the same code as the page (employees/exporter.py: one query read in
 chunks through a server-side cursor, the XLSX in xlsxwriter's constant-memory mode into a temporary
 file, the CSV streamed), written to var/bench/. Budget: < 20 s and bounded memory for 100,000 rows.
@@ -26,33 +26,17 @@ _BENCH = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _BENCH]
 sys.path.insert(0, str(_BENCH.parent))
 
-from bench._setup import ROOT, django_setup, machine, ratio  # noqa: E402
+from bench._setup import ROOT, django_setup, employees_ensure, machine, ratio  # noqa: E402
 
 OUT = ROOT / "var" / "bench"
 BUDGET_SECONDS = 20
 
 
 def register_fill(count: int) -> int:
-    from django.utils import timezone
-
+    """Fill the register up to `count` employees (bench/seed.py, COPY on PostgreSQL); return its size."""
     from employees.models import Employee
-    from employees.services.register import retirement_facts_refresh
-    from portal import demo
 
-    seed = 0
-    while (missing := count - Employee.objects.count()) > 0:
-        # A NIP already taken is skipped (ignore_conflicts): go on with another seed until the count is reached.
-        seed += 1
-        units = demo.units_ensure()
-        batch = []
-        for employee in demo.employees_build(missing, today=timezone.localdate(), units=units, seed=seed):
-            batch.append(employee)
-            if len(batch) == 5000:
-                Employee.objects.bulk_create(batch, ignore_conflicts=True)
-                batch = []
-        Employee.objects.bulk_create(batch, ignore_conflicts=True)
-    if seed:
-        retirement_facts_refresh()
+    employees_ensure(count)
     return Employee.objects.count()
 
 

@@ -423,6 +423,12 @@ def main() -> None:
         run("Purna XLSX, empty register (all created)", "purna", xlsx_path, empty=True, repeat=repeat),
     ]
     purna_seconds = results[0]["seconds"] if results[0] else 0
+    if results[0] and results[3]:
+        print(
+            f"  Purna XLSX / Purna CSV (both all created, reference): {ratio(results[3]['seconds'], purna_seconds)} "
+            f"the time, peak {results[3]['peak_mb']:.0f} MB against {results[0]['peak_mb']:.0f} MB "
+            f"(goal <= 1.3x, < 200 MB)"
+        )
     for label, measure in (
         ("reference: bulk_create upsert, empty register", "bulk"),
         ("reference: COPY, empty register", "copy"),

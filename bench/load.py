@@ -134,19 +134,20 @@ def main() -> None:
     print(*summary, sep="\n")
     client = signed_in_client(operator)
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-    # The pages of bench/pages.py but its reference (not in the deployed URLs), and a random
+    # The pages of bench/pages.py but its references (not in the deployed URLs), and a random
     # employee's detail page after each of them: different people, as a morning's work goes.
     ids = list(Employee.objects.values_list("pk", flat=True))
+    purna_pages = [(label, path) for label, path in pages if not label.startswith("reference")]
     shuffle = random.Random(7)
     paths: list[tuple[str, str]] = []
     for _ in range(20):
-        for label, path in pages[1:]:
+        for label, path in purna_pages:
             paths.append((label, path))
             paths.append(("employee detail, random", f"/pegawai/{shuffle.choice(ids)}/"))
 
     print(
         f"gunicorn, {workers} sync workers (the Dockerfile's), cache: {settings.CACHES['default']['BACKEND']}, "
-        f"{len(pages) - 1} pages + random detail pages"
+        f"{len(purna_pages)} pages + random detail pages"
     )
     server = server_start(args.port, workers)
     failures = False

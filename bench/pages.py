@@ -20,10 +20,12 @@ the register changed, which counts afresh.
 """
 
 import argparse
+import json
 import os
 import statistics
 import sys
 import time
+from pathlib import Path
 
 from _setup import django_setup, employees_ensure, machine, signed_in_client, staff_user
 from seed_cases import cases_ensure
@@ -42,14 +44,22 @@ REFERENCE_TEMPLATE = (
 )
 
 
+REFERENCE_DETAIL_TEMPLATE = (
+    "<!doctype html><title>Reference</title><dl><dt>NIP</dt><dd>{{ object.nip }}</dd><dt>Name</dt>"
+    "<dd>{{ object.name }}</dd><dt>Unit</dt><dd>{{ object.unit.name }}</dd><dt>TMT</dt><dd>{{ object.tmt_pensiun }}</dd></dl>"
+)
+
+
 def reference_urlconf():
-    """The project's URLs plus /bench-reference/: a 50-row ListView with a minimal template."""
+    """The project's URLs plus /bench-reference/: a 50-row ListView with a minimal template, and
+    /bench-reference/<pk>/: one employee in a plain DetailView, whose cost does not depend on the
+    register's size (the ListView's does: Django's paginator counts every row on each request)."""
     import types
 
     from django.http import HttpResponse
     from django.template import engines
     from django.urls import path
-    from django.views.generic import ListView
+    from django.views.generic import DetailView, ListView
 
     from employees.models import Employee
     from purna import urls
@@ -63,8 +73,20 @@ def reference_urlconf():
         def render_to_response(self, context, **kwargs):
             return HttpResponse(template.render(context, self.request))
 
+    detail_template = engines["django"].from_string(REFERENCE_DETAIL_TEMPLATE)
+
+    class ReferenceDetailView(DetailView):
+        queryset = Employee.objects.select_related("unit")
+
+        def render_to_response(self, context, **kwargs):
+            return HttpResponse(detail_template.render(context, self.request))
+
     module = types.ModuleType("bench_reference_urls")
-    module.urlpatterns = [path("bench-reference/", ReferenceListView.as_view()), *urls.urlpatterns]
+    module.urlpatterns = [
+        path("bench-reference/", ReferenceListView.as_view()),
+        path("bench-reference/<int:pk>/", ReferenceDetailView.as_view()),
+        *urls.urlpatterns,
+    ]
     sys.modules[module.__name__] = module
     return module.__name__
 
@@ -91,6 +113,33 @@ def samples(client, url: str, requests: int) -> tuple[list[float], int, int]:
     return times, len(queries), len(response.content)
 
 
+def database_ms(client, url: str) -> float:
+    """The time PostgreSQL spends on one request of `url`: planning + execution of each of its SELECTs,
+    read again with EXPLAIN ANALYZE and summed (0 elsewhere). Unlike the request's wall time it hardly
+    depends on how busy the machine is, so it shows whether a page's queries grow with the register."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    statements = []
+
+    def collect(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(collect):
+        client.get(url)
+    total = 0.0
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            if sql.lstrip().upper().startswith("SELECT"):
+                cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+                plan = cursor.fetchone()[0]
+                plan = plan[0] if isinstance(plan, list) else plan
+                total += plan["Planning Time"] + plan["Execution Time"]
+    return total
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -99,7 +148,8 @@ def percentile(values: list[float], fraction: float) -> float:
 def prepare(count: int):
     """Fill the register to `count`, sign-in user and the pages to time: (operator, pages, summary lines).
 
-    Shared with bench/load.py. Each page is (label, path); the first is the reference ListView.
+    Shared with bench/load.py. Each page is (label, path); the first two are the references (the ListView,
+    then the one-employee DetailView).
     """
     from django.core.management import call_command
     from django.db import connection
@@ -144,6 +194,7 @@ def prepare(count: int):
 
     pages = [
         ("reference: plain 50-row ListView", "/bench-reference/"),
+        (DETAIL_REFERENCE, f"/bench-reference/{sample.pk}/"),
         ("employee list", "/pegawai/"),
         (f"list, name search {full_name!r}", f"/pegawai/?q={full_name.replace(' ', '+')}"),
         (f"list, one name word {first_name!r}", f"/pegawai/?q={first_name}"),
@@ -177,8 +228,9 @@ def sizes_parse(text: str) -> list[int]:
     return sorted(sizes)
 
 
-def measure(client, pages, requests: int) -> dict[str, tuple[float, float, float, int, int]]:
-    """{label: (first ms, median ms, p95 ms, queries, bytes)} of every page, the reference first."""
+def measure(client, pages, requests: int) -> dict[str, tuple[float, float, float, int, int, float]]:
+    """{label: (first ms, median ms, p95 ms, queries, bytes, database ms)} of every page, the references
+    first."""
     results = {}
     for label, url in pages:
         start = time.perf_counter()
@@ -186,35 +238,53 @@ def measure(client, pages, requests: int) -> dict[str, tuple[float, float, float
         # samples() warms up with one request: its time, the first after the data changed (the counts'
         # cache is empty then), is about the whole call's minus the timed requests'.
         first = (time.perf_counter() - start) * 1000 - sum(times)
-        results[label] = (first, statistics.median(times), percentile(times, 0.95), queries, size)
+        database = database_ms(client, url)
+        results[label] = (first, statistics.median(times), percentile(times, 0.95), queries, size, database)
     return results
 
 
 def table_print(results: dict, requests: int) -> None:
     print(f"{requests} requests per page after one warm-up (DEBUG off); 'first' is the warm-up request")
-    print(f"{'page':<52} {'first ms':>9} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'x ref':>6} {'KB':>6}")
+    print("'db ms': PostgreSQL's planning + execution time for one request (EXPLAIN ANALYZE of its queries)")
+    print(
+        f"{'page':<52} {'first ms':>9} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'x ref':>6} {'KB':>6} "
+        f"{'db ms':>6}"
+    )
     reference = next(iter(results.values()))[1]
-    for label, (first, median, p95, queries, size) in results.items():
+    for label, (first, median, p95, queries, size, database) in results.items():
         print(
             f"{label:<52} {first:>9.1f} {median:>10.1f} {p95:>8.1f} {queries:>8} "
-            f"{median / reference:>6.2f} {size / 1024:>6.0f}"
+            f"{median / reference:>6.2f} {size / 1024:>6.0f} {database:>6.1f}"
         )
 
 
 def growth_print(small: int, large: int, before: dict, after: dict) -> None:
     """Each page's median at `large` employees over its median at `small`, and the same for its ratio
-    to the reference (which cancels most of a shared machine's changing load)."""
-    ref_before, ref_after = next(iter(before.values()))[1], next(iter(after.values()))[1]
+    to each reference: the ListView's (the issue's reference; it grows itself, as its paginator counts
+    the whole register) and the one-employee DetailView's, which does not grow, so the ratio to it
+    cancels most of a shared machine's changing load between the two measurements; and the growth of the
+    time PostgreSQL spends on the page (database_ms), which the load hardly touches."""
+    values_before, values_after = list(before.values()), list(after.values())
+    ref_before, ref_after = values_before[0][1], values_after[0][1]
+    detail_before, detail_after = values_before[1][1], values_after[1][1]
     print(f"\ngrowth from {small:,} to {large:,} employees (budget for list and detail pages: <= {GROWTH_BUDGET}x)")
-    print(f"{'page':<52} {'median':>8} {'x ref':>8}")
+    print(f"{'page':<52} {'median':>8} {'x ref':>8} {'x detail ref':>13} {'db ms':>15} {'db':>7}")
     # The pages come in the same order at every size (their labels name samples that differ).
-    for (label, values), (_label, later) in zip(before.items(), after.items(), strict=True):
+    for (label, values), later in zip(before.items(), values_after, strict=True):
         grown = later[1] / values[1]
         relative = (later[1] / ref_after) / (values[1] / ref_before)
-        print(f"{label:<52} {grown:>7.2f}x {relative:>7.2f}x")
+        steady = (later[1] / detail_after) / (values[1] / detail_before)
+        # Figures saved by an earlier version have no database time.
+        database_before, database_after = (values[5], later[5]) if len(values) > 5 else (0.0, 0.0)
+        database = f"{database_after / database_before:>6.2f}x" if database_before else f"{'':>7}"
+        print(
+            f"{label:<52} {grown:>7.2f}x {relative:>7.2f}x {steady:>12.2f}x "
+            f"{database_before:>6.1f} → {database_after:>6.1f} {database}"
+        )
 
 
 GROWTH_BUDGET = 1.5
+DETAIL_REFERENCE = "reference: plain DetailView, one employee"
 
 
 def main() -> None:
@@ -227,6 +297,12 @@ def main() -> None:
         "last two",
     )
     parser.add_argument("--requests", type=int, default=50, help="timed requests per page")
+    parser.add_argument("--save", help="write the last size's figures to this JSON file")
+    parser.add_argument(
+        "--against",
+        help="a JSON file written by --save at a smaller size: print the growth from it to this run's last size "
+        "(to measure sizes held in two databases)",
+    )
     args = parser.parse_args()
     sizes = sizes_parse(args.count)
     django_setup()
@@ -245,6 +321,12 @@ def main() -> None:
             results = measure(client, pages, args.requests)
         table_print(results, args.requests)
         measured.append((size, results))
+    if args.save:
+        size, results = measured[-1]
+        Path(args.save).write_text(json.dumps({"size": size, "results": results}, indent=1))
+    if args.against:
+        saved = json.loads(Path(args.against).read_text())
+        measured.insert(0, (saved["size"], {label: tuple(values) for label, values in saved["results"].items()}))
     if len(measured) >= 2:
         (small, before), (large, after) = measured[-2], measured[-1]
         growth_print(small, large, before, after)

@@ -6,12 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, Q, QuerySet, When
 from django.utils import timezone
 
 from employees import cases, checklist
 from employees.choices import CaseStatus, RetirementKind
+from employees.counts import CachedCountPaginator
 from employees.models import CaseDocument, CaseStatusChange, DocumentType, Employee, RetirementCase
 from employees.retirement import add_months
 from employees.scope import Scope
@@ -271,7 +271,9 @@ def retirement_worklist(
     if unit_id:
         qs = qs.filter(unit_id__in=unit_and_subunit_ids(unit_id))
     if case_status == CASE_NONE:
-        qs = qs.filter(case_status="")
+        # Without a record the TMT must be after today (the open-record branch above cannot hold): said
+        # again so that PostgreSQL starts the index employee_worklist_uncased at today.
+        qs = qs.filter(case_status="", tmt_effective__gt=today)
     elif case_status:
         qs = qs.filter(case_status=case_status)
     if only_overdue:
@@ -279,13 +281,18 @@ def retirement_worklist(
     return qs.order_by("tmt_effective", "name", "pk")
 
 
-class KeysFirstPaginator(Paginator):
+class KeysFirstPaginator(CachedCountPaginator):
     """A Paginator whose page walks its offset over the primary keys alone, then reads that page's rows.
 
     `qs[9950:10000]` makes PostgreSQL read (or sort) the 9,950 rows before the page; selecting the page's
     keys first lets it skip them inside the work list's index (employee_worklist has every column the
     filters and the order need, and the id), so page 200 costs about what page 1 does. One query: the
     keys are a sub-select.
+
+    The total is cached until the register changes (employees/counts.py; the record's copy on the
+    employee's row is written through Employee.objects, which replaces the register's token): counted
+    on every request it grew with the register, 130 ms of a 24-month list at 1,000,000 employees, where
+    the page itself reads 50 keys.
     """
 
     def page(self, number):
