@@ -96,3 +96,14 @@ def test_a_confirmed_participant_sees_it_too(client, ahmad):
     signed_in(client, ahmad)
 
     assert len(qr_rows(client)) == 1
+
+
+def test_an_invitation_not_yet_answered_reads_so_not_as_its_status(client, ahmad):
+    participant = coming(ahmad)
+    Participant.objects.filter(pk=participant.pk).update(status=ParticipantStatus.INVITED)
+    signed_in(client, ahmad)
+
+    html = client.get(reverse("portal:home")).content.decode()
+
+    # "Jawaban Bapak/Ibu: Diundang" answered nothing: the retiree has not answered yet.
+    assert "Jawaban Bapak/Ibu: <strong>belum dijawab</strong>" in html
