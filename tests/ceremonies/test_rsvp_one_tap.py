@@ -46,6 +46,20 @@ def test_the_links_page_posts_its_own_answer_and_a_get_alone_records_nothing(inv
     assert snapshot(invited) == before
 
 
+@pytest.mark.parametrize(("answer", "value"), [("hadir", "confirm"), ("tidak", "decline")])
+def test_a_link_opened_again_after_its_answer_says_so_and_posts_nothing(invited, answer, value):
+    Client().post(link(invited), {"answer": value})
+
+    body = Client().get(link(invited, answer)).content.decode()
+
+    # The answer is already the link's: the page says it large, with a way to change it, and holds no
+    # form that would post it again.
+    assert 'data-testid="rsvp-already"' in body
+    assert "data-rsvp-auto" not in body and 'name="answer"' not in body
+    said = "You have said that you will attend." if value == "confirm" else "You have said that you cannot attend."
+    assert gettext(said + " You can still change your answer.") in body
+
+
 def test_the_one_tap_post_records_the_answer_and_shows_it_with_a_way_to_change(invited):
     client = Client(enforce_csrf_checks=True)
     client.get(link(invited, "hadir"))
