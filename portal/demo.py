@@ -12,7 +12,7 @@ from django.utils import timezone
 from faker import Faker
 
 from benefits.models import RateBasis, TaliAsihRate, TaliAsihRateBand
-from ceremonies.models import Event, EventKind, EventStatus, Instructor, Official, Participant, Session
+from ceremonies.models import Event, EventKind, EventStatus, Instructor, Official, OfficialRole, Participant, Session
 from employees.choices import AsnType, EmployeeStatus, Gender, JenisJabatan, Jenjang, RetirementKind, RumpunKhusus
 from employees.models import Employee, RetirementCase, UnitKerja
 from employees.retirement import add_months
@@ -229,10 +229,18 @@ def employee_values(
         }
 
 
+# The head of BKPSDM and the treasurer carry their roles, so that the kuitansi, the recap, the DPCP and the
+# cover letter of the demo print their names instead of dotted lines.
 OFFICIALS = [
-    ("Drs. H. Sutrisno Wibowo, M.Si.", "196803121990031005", "Bupati Contoh"),
-    ("Ir. Hj. Ratna Dewi Lestari, M.T.", "197001241995032002", "Sekretaris Daerah Kabupaten Contoh"),
-    ("Agus Salim Harahap, S.H., M.H.", "197209091998031004", "Kepala BKPSDM Kabupaten Contoh"),
+    ("Drs. H. Sutrisno Wibowo, M.Si.", "196803121990031005", "Bupati Contoh", ""),
+    ("Ir. Hj. Ratna Dewi Lestari, M.T.", "197001241995032002", "Sekretaris Daerah Kabupaten Contoh", ""),
+    (
+        "Agus Salim Harahap, S.H., M.H.",
+        "197209091998031004",
+        "Kepala BKPSDM Kabupaten Contoh",
+        OfficialRole.HEAD_OF_AGENCY,
+    ),
+    ("Sri Wahyuni, S.E.", "198104152006042011", "Bendahara Pengeluaran BKPSDM", OfficialRole.TREASURER),
 ]
 INSTRUCTORS = [
     ("Rina Marlina, S.E.", "PT Taspen (Persero) KCU Contoh", "Hak peserta Taspen dan THT"),
@@ -248,8 +256,8 @@ def events_and_schemes_ensure(today: dt.date) -> None:
     retiring within the year, each with its officials, agenda and participants (made once)."""
     tz = timezone.get_current_timezone()
     officials = [
-        Official.objects.get_or_create(name=name, defaults={"nip": nip, "title": title})[0]
-        for name, nip, title in OFFICIALS
+        Official.objects.get_or_create(name=name, defaults={"nip": nip, "title": title, "role": role})[0]
+        for name, nip, title, role in OFFICIALS
     ]
     instructors = [
         Instructor.objects.get_or_create(name=name, defaults={"institution": institution, "expertise": expertise})[0]

@@ -277,6 +277,24 @@ def test_the_dpcp_pdf_prints_the_register_and_the_family(world):
         assert expected in text, expected
 
 
+def test_the_dpcp_family_tables_stay_inside_the_page_margins(world):
+    """Percent column widths plus cell padding once pushed the spouse and child tables 1.8 cm into the
+    right margin, cutting off their last column on paper: every word must end before the margin."""
+    case = world["case"]
+    response = fetch_document(_client(world["op_a"]), reverse("ceremonies:pension_dpcp_pdf", args=[case.pk]))
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", "-", "-"],
+        input=response.content,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    page_width = float(boxes.split('<page width="')[1].split('"')[0])
+    right_edges = [float(part.split('"')[0]) for part in boxes.split('xMax="')[1:]]
+    right_margin_pt = 1.6 / 2.54 * 72  # the pension papers' @page margin (ceremonies/pdf/_pension_style.html)
+    assert "Keterangan" in boxes
+    assert max(right_edges) <= page_width - right_margin_pt + 1
+
+
 def test_a_widow_signs_the_dpcp_of_a_death_case(world):
     case = world["case"]
     case.employee.gender = "1"
