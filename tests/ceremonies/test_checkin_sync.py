@@ -4,6 +4,7 @@ undo made online meanwhile wins, bad payloads change nothing, and scope and perm
 
 import datetime as dt
 import json
+import re
 import uuid
 
 import pytest
@@ -239,3 +240,12 @@ def test_only_the_check_in_page_lets_the_qr_scanner_use_blob_urls(operator_clien
         part for part in checkin.split(";") if "script-src" in part
     )
     assert "blob:" not in detail
+
+
+def test_the_check_in_page_draws_its_icons_without_an_emoji_font(operator_client, event):
+    page = operator_client.get(reverse("ceremonies:checkin", args=[event.pk])).content.decode()
+
+    # An emoji shows as an empty box on a phone or PC without an emoji font: the scan button's camera is SVG.
+    assert not re.search("[\U0001f000-\U0001faff\u2600-\u27bf]", page)
+    button = re.search(r'<button[^>]*id="checkin-scan">(.*?)</button>', page, re.S).group(1)
+    assert '<svg class="icon' in button and 'aria-hidden="true"' in button
