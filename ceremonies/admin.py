@@ -379,17 +379,8 @@ class CheckinOperationAdmin(ScopedAdminMixin, RecordAdminMixin, admin.ModelAdmin
     answered (done, already done, conflict): what to read when two phones disagree. Written only by the
     sync (ceremonies/services/checkin_sync.py), never changed: each row is its own history."""
 
-    list_display = [
-        "operation_id",
-        "participant_name",
-        "event",
-        "kind",
-        "part",
-        "outcome",
-        "done_at",
-        "received_at",
-        "actor",
-    ]
+    # The operation's id (a long UUID) is on its page and found by the search.
+    list_display = ["participant_name", "event", "kind", "part", "outcome", "done_at", "actor"]
     list_filter = ["kind", "outcome"]
     list_select_related = ["participant__employee", "participant__event", "actor"]
     search_fields = ["=operation_id", "participant__employee__name", "=participant__employee__nip"]

@@ -246,6 +246,6 @@ def test_the_check_in_page_draws_its_icons_without_an_emoji_font(operator_client
     page = operator_client.get(reverse("ceremonies:checkin", args=[event.pk])).content.decode()
 
     # An emoji shows as an empty box on a phone or PC without an emoji font: the scan button's camera is SVG.
-    assert not re.search("[\U0001f000-\U0001faff\u2600-\u27bf]", page)
+    assert not re.search("[\U0001f000-\U0001faff]", page)
     button = re.search(r'<button[^>]*id="checkin-scan">(.*?)</button>', page, re.S).group(1)
     assert '<svg class="icon' in button and 'aria-hidden="true"' in button
