@@ -1,7 +1,8 @@
 """The ceremonies in the Django admin: reference data (officials, instructors) edited freely; events
 written through the services (same checks, same history) and shown with their agenda and participants;
 certificates and their printing batches shown as records, changed only by the actions that call the
-services (revoke, re-issue, print again); HR admins of some units see their own only
+services (revoke, re-issue, print again); who came on which day of a training and the check-ins synced
+from phones shown as records with their history; HR admins of some units see their own only
 (employees/scope.py)."""
 
 from django import forms
@@ -18,8 +19,10 @@ from django.utils.translation import ngettext
 from ceremonies import selectors
 from ceremonies.exceptions import CeremonyError, PensionPaperError
 from ceremonies.models import (
+    Attendance,
     Certificate,
     CertificateBatch,
+    CheckinOperation,
     Event,
     Instructor,
     Official,
@@ -344,6 +347,55 @@ class CertificateBatchAdmin(ScopedAdminMixin, RecordAdminMixin, admin.ModelAdmin
                 % {"n": queued},
                 messages.SUCCESS,
             )
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(ScopedAdminMixin, RecordAdminMixin, HistoryAdmin):
+    """Who came on which day (or to which session) of an event held over several days: written by the
+    check-in and its undo (ceremonies/services/events.py), shown here with their history (an undone day's
+    reason stays in it)."""
+
+    list_display = ["participant_name", "event", "day", "session", "checked_in_at", "checked_in_by"]
+    list_filter = ["day"]
+    list_select_related = ["participant__employee", "participant__event", "session", "checked_in_by"]
+    search_fields = ["participant__employee__name", "=participant__employee__nip", "participant__event__title"]
+    show_full_result_count = False
+    fields = ["participant", "day", "session", "checked_in_at", "checked_in_by"]
+    readonly_fields = fields
+    scope_unit_field = "participant__employee__unit"
+
+    @admin.display(description=_("participant"), ordering="participant__employee__name")
+    def participant_name(self, row: Attendance) -> str:
+        return row.participant.employee.display_name
+
+    @admin.display(description=_("event"), ordering="participant__event__starts_at")
+    def event(self, row: Attendance) -> str:
+        return row.participant.event.title
+
+
+@admin.register(CheckinOperation)
+class CheckinOperationAdmin(ScopedAdminMixin, RecordAdminMixin, admin.ModelAdmin):
+    """The check-ins and souvenirs phones synced, each under the id the phone gave it, with what the server
+    answered (done, already done, conflict): what to read when two phones disagree. Written only by the
+    sync (ceremonies/services/checkin_sync.py), never changed: each row is its own history."""
+
+    # The operation's id (a long UUID) is on its page and found by the search.
+    list_display = ["participant_name", "event", "kind", "part", "outcome", "done_at", "actor"]
+    list_filter = ["kind", "outcome"]
+    list_select_related = ["participant__employee", "participant__event", "actor"]
+    search_fields = ["=operation_id", "participant__employee__name", "=participant__employee__nip"]
+    show_full_result_count = False
+    fields = ["operation_id", "participant", "kind", "part", "outcome", "done_at", "received_at", "actor"]
+    readonly_fields = fields
+    scope_unit_field = "participant__employee__unit"
+
+    @admin.display(description=_("participant"), ordering="participant__employee__name")
+    def participant_name(self, row: CheckinOperation) -> str:
+        return row.participant.employee.display_name
+
+    @admin.display(description=_("event"), ordering="participant__event__starts_at")
+    def event(self, row: CheckinOperation) -> str:
+        return row.participant.event.title
 
 
 class PensionTemplateForm(forms.ModelForm):

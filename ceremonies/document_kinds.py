@@ -134,7 +134,9 @@ def _render_letters(params: dict, progress: Progress) -> Rendered:
 def _render_participants(params: dict, progress: Progress) -> Rendered:
     event, participants = _load(params)
     progress(0, len(participants) + 1)
-    content = documents.participants_workbook(event=event, participants=participants, agency=_instansi().name)
+    content = documents.participants_workbook(
+        event=event, participants=participants, agency=_instansi().name, parts=_parts(event, participants)
+    )
     return Rendered(content, documents.document_filename("peserta", event, "xlsx"), XLSX)
 
 

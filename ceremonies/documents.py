@@ -251,14 +251,25 @@ def document_filename(kind: str, event: Event, extension: str) -> str:
     return f"{kind}-{slugify(event.title)[:60].strip('-')}-{day:%Y%m%d}.{extension}"
 
 
-def participants_workbook(*, event: Event, participants: list[Participant], agency: str) -> bytes:
+def participants_workbook(
+    *, event: Event, participants: list[Participant], agency: str, parts: list[Part] | None = None
+) -> bytes:
     """The participant list as an XLSX workbook: title rows, then one row per participant with the NIP as
-    text (Excel would round an 18-digit number), dates as date cells, an autofilter and a frozen header."""
+    text (Excel would round an 18-digit number), dates as date cells, an autofilter and a frozen header.
+    An event held over several days (`parts`, the participants read by selectors.participants_attendance)
+    has a column per day or session with the check-in time, as the attendance sheet."""
     with translation.override(settings.LANGUAGE_CODE):
-        return _participants_workbook(event=event, participants=participants, agency=agency)
+        return _participants_workbook(event=event, participants=participants, agency=agency, parts=parts or [])
 
 
-def _participants_workbook(*, event: Event, participants: list[Participant], agency: str) -> bytes:
+def _part_header(part: Part) -> str:
+    """A day's or session's column heading: "Hari 1" or "Sesi 3" with its date (and a session's time)."""
+    when = timezone.localtime(part.starts_at)
+    day = f"{part.day:%d-%m-%Y}"
+    return f"{part.short_label}\n{day} {when:%H.%M}" if part.is_session else f"{part.short_label}\n{day}"
+
+
+def _participants_workbook(*, event: Event, participants: list[Participant], agency: str, parts: list[Part]) -> bytes:
     output = io.BytesIO()
     # constant_memory writes rows as they come: a large event stays small in memory.
     workbook = xlsxwriter.Workbook(output, {"in_memory": True, "constant_memory": True})
@@ -288,13 +299,18 @@ def _participants_workbook(*, event: Event, participants: list[Participant], age
         (_("Souvenir"), 12),
         (_("Souvenir handed at"), 18),
     ]
+    # Who came on which day or to which session: the check-in time, blank when not.
+    first_part = len(columns)
+    columns += [(_part_header(part), 18) for part in parts]
     header_row = 4
+    if parts:
+        sheet.set_row(header_row, 32)  # a day's heading on two lines
     for column, (label, width) in enumerate(columns):
         sheet.set_column(column, column, width)
         sheet.write(header_row, column, label, header)
     yes, no = _("Yes"), _("No")
     row = header_row
-    for row_data in participant_rows(participants):
+    for row_data in participant_rows(participants, parts):
         row += 1
         participant = row_data.participant
         employee = participant.employee
@@ -318,6 +334,11 @@ def _participants_workbook(*, event: Event, participants: list[Participant], age
             sheet.write_datetime(row, 10, handed, moment)
         else:
             sheet.write_blank(row, 10, None, cell)
+        for column, checked_in_at in enumerate(row_data.present, start=first_part):
+            if checked_in_at:
+                sheet.write_datetime(row, column, timezone.localtime(checked_in_at).replace(tzinfo=None), moment)
+            else:
+                sheet.write_blank(row, column, None, cell)
     sheet.autofilter(header_row, 0, max(row, header_row), len(columns) - 1)
     sheet.freeze_panes(header_row + 1, 0)
     workbook.close()

@@ -272,7 +272,9 @@ def _pay(
 
 def payout_hand_over(*, payout: Payout, event: Event, actor: User, note: str = "") -> Payout:
     """Record an approved payout as handed over in cash at a ceremony the employee takes part in: paid,
-    on the day it is recorded, by the Bendahara, with the same rules as payout_pay."""
+    on the day it is recorded, by the Bendahara, with the same rules as payout_pay. The participant's history
+    notes it with the amount and the note (the representative's name, when one took the money), as it notes
+    its undo."""
     _action_check(actor, payout_rules.HAND_OVER)
     if not staff_scope(actor).covers(event.organizer_id):
         message = _("This event is organised by another work unit: only its organisers may change it.")
@@ -288,19 +290,29 @@ def payout_hand_over(*, payout: Payout, event: Event, actor: User, note: str = "
                 ]
             }
         )
-    return _pay(
-        payout=payout,
-        actor=actor,
-        method=PaymentMethod.CASH_AT_EVENT,
-        paid_on=timezone.localdate(),
-        event=event,
-        bank_name="",
-        account_number="",
-        account_holder="",
-        proof=None,
-        note=note or _("Handed over at %(event)s") % {"event": event.title},
-        hand_over=True,
-    )
+    with transaction.atomic():
+        paid = _pay(
+            payout=payout,
+            actor=actor,
+            method=PaymentMethod.CASH_AT_EVENT,
+            paid_on=timezone.localdate(),
+            event=event,
+            bank_name="",
+            account_number="",
+            account_holder="",
+            proof=None,
+            note=note or _("Handed over at %(event)s") % {"event": event.title},
+            hand_over=True,
+        )
+        said = " ".join((note or "").split())
+        amount = f"{paid.get_benefit_type_display()} {rupiah(paid.amount)}"
+        participant_history_note(
+            event=event,
+            employee_id=paid.employee_id,
+            actor=actor,
+            reason=f"hand-over ({amount}): {said}" if said else f"hand-over ({amount})",
+        )
+    return paid
 
 
 # What a payout was before it was paid, restored when a hand-over is undone: how and where it was to be

@@ -10,6 +10,7 @@ pipeline's table (benefits/payouts.py) that the services enforce.
 """
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
@@ -148,7 +149,11 @@ class PayoutListView(PermissionRequiredMixin, ListView):
 BULK_MAX = 100
 
 
-def _bulk_view(request: HttpRequest, action: str) -> HttpResponse:
+def _bulk_view(
+    request: HttpRequest, step: Callable[..., services.BulkReport], done: Callable[[int], str]
+) -> HttpResponse:
+    """Run `step` (verify or approve many) on the ticked payouts the user sees; `done(n)` says how many it
+    did, and each refusal is a message."""
     ids = [value for value in request.POST.getlist("payout") if value.isdigit()]
     back = reverse("benefits:payouts")
     if not ids:
@@ -159,20 +164,12 @@ def _bulk_view(request: HttpRequest, action: str) -> HttpResponse:
         return _back(request, back)
     payouts = list(selectors.payout_list(scope=staff_scope(request.user)).filter(pk__in=ids))
     try:
-        if action == "verify":
-            report = services.payouts_verify_bulk(payouts=payouts, actor=request.user)
-        else:
-            report = services.payouts_approve_bulk(payouts=payouts, actor=request.user)
+        report = step(payouts=payouts, actor=request.user)
     except PayoutError as error:
         _error_messages(request, error)
         return _back(request, back)
     if report.done:
-        done = len(report.done)
-        if action == "verify":
-            text = ngettext("%(n)d payout verified.", "%(n)d payouts verified.", done)
-        else:
-            text = ngettext("%(n)d payout approved.", "%(n)d payouts approved.", done)
-        messages.success(request, text % {"n": done})
+        messages.success(request, done(len(report.done)))
     for name, problems in report.errors:
         for problem in problems:
             messages.error(request, f"{name}: {problem}")
@@ -183,14 +180,22 @@ def _bulk_view(request: HttpRequest, action: str) -> HttpResponse:
 @permission_required("benefits.view_payout", raise_exception=True)
 def payouts_verify_view(request: HttpRequest) -> HttpResponse:
     """Verify the ticked payouts; each refusal is a message, the others are verified."""
-    return _bulk_view(request, "verify")
+    return _bulk_view(
+        request,
+        services.payouts_verify_bulk,
+        lambda n: ngettext("%(n)d payout verified.", "%(n)d payouts verified.", n) % {"n": n},
+    )
 
 
 @require_POST
 @permission_required("benefits.view_payout", raise_exception=True)
 def payouts_approve_view(request: HttpRequest) -> HttpResponse:
     """Approve the ticked payouts; each refusal is a message, the others are approved."""
-    return _bulk_view(request, "approve")
+    return _bulk_view(
+        request,
+        services.payouts_approve_bulk,
+        lambda n: ngettext("%(n)d payout approved.", "%(n)d payouts approved.", n) % {"n": n},
+    )
 
 
 # --- One payout -----------------------------------------------------------------------------------------
@@ -270,30 +275,43 @@ def _refused(request: HttpRequest, payout: Payout, error: PayoutError) -> HttpRe
     return redirect("benefits:payout_detail", pk=payout.pk)
 
 
-@require_POST
-@permission_required("benefits.verify_payout", raise_exception=True)
-def payout_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
+def _noted_step(request: HttpRequest, pk: int, step: Callable[..., Payout], done: str) -> HttpResponse:
+    """A step with an optional note (verify, approve): done, or refused with a message, on the payout's page."""
     payout = _payout(request, pk)
     form = NoteForm(request.POST)
     form.is_valid()
     try:
-        payout = services.payout_verify(payout=payout, actor=request.user, note=form.cleaned_data.get("note", ""))
+        payout = step(payout=payout, actor=request.user, note=form.cleaned_data.get("note", ""))
     except PayoutError as error:
         return _refused(request, payout, error)
-    return _done(request, payout, _("The payout of %(name)s is verified."))
+    return _done(request, payout, done)
+
+
+def _reasoned_step(request: HttpRequest, pk: int, name: str, step: Callable[..., Payout], done: str) -> HttpResponse:
+    """A step that needs the reason (cancel, reverse, give back to the employee): the payout's page form
+    `<name>_form`, shown again with its error (422) when the reason is missing or the step refused."""
+    payout = _payout(request, pk)
+    form = ReasonForm(request.POST, auto_id=f"id_{name}_%s")
+    if form.is_valid():
+        try:
+            payout = step(payout=payout, actor=request.user, reason=form.cleaned_data["reason"])
+        except PayoutError as error:
+            form.service_errors_add(error)
+        else:
+            return _done(request, payout, done)
+    return _detail(request, payout, status=422, **{f"{name}_form": form})
+
+
+@require_POST
+@permission_required("benefits.verify_payout", raise_exception=True)
+def payout_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _noted_step(request, pk, services.payout_verify, _("The payout of %(name)s is verified."))
 
 
 @require_POST
 @permission_required("benefits.approve_payout", raise_exception=True)
 def payout_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
-    payout = _payout(request, pk)
-    form = NoteForm(request.POST)
-    form.is_valid()
-    try:
-        payout = services.payout_approve(payout=payout, actor=request.user, note=form.cleaned_data.get("note", ""))
-    except PayoutError as error:
-        return _refused(request, payout, error)
-    return _done(request, payout, _("The payout of %(name)s is approved for payment."))
+    return _noted_step(request, pk, services.payout_approve, _("The payout of %(name)s is approved for payment."))
 
 
 @require_POST
@@ -347,31 +365,19 @@ def payout_override_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required("benefits.change_payout", raise_exception=True)
 def payout_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
-    payout = _payout(request, pk)
-    form = ReasonForm(request.POST, auto_id="id_cancel_%s")
-    if not form.is_valid():
-        return _detail(request, payout, status=422, cancel_form=form)
-    try:
-        payout = services.payout_cancel(payout=payout, actor=request.user, reason=form.cleaned_data["reason"])
-    except PayoutError as error:
-        form.service_errors_add(error)
-        return _detail(request, payout, status=422, cancel_form=form)
-    return _done(request, payout, _("The payout of %(name)s is cancelled."))
+    return _reasoned_step(request, pk, "cancel", services.payout_cancel, _("The payout of %(name)s is cancelled."))
 
 
 @require_POST
 @permission_required("benefits.reverse_payout", raise_exception=True)
 def payout_reverse_view(request: HttpRequest, pk: int) -> HttpResponse:
-    payout = _payout(request, pk)
-    form = ReasonForm(request.POST, auto_id="id_reverse_%s")
-    if not form.is_valid():
-        return _detail(request, payout, status=422, reverse_form=form)
-    try:
-        payout = services.payout_reverse(payout=payout, actor=request.user, reason=form.cleaned_data["reason"])
-    except PayoutError as error:
-        form.service_errors_add(error)
-        return _detail(request, payout, status=422, reverse_form=form)
-    return _done(request, payout, _("The payment to %(name)s is reversed: a new payout may be prepared."))
+    return _reasoned_step(
+        request,
+        pk,
+        "reverse",
+        services.payout_reverse,
+        _("The payment to %(name)s is reversed: a new payout may be prepared."),
+    )
 
 
 @never_cache
@@ -431,16 +437,13 @@ def payout_payee_view(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("benefits.change_payout", raise_exception=True)
 def payout_payee_clear_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Give the payout back to the employee's name (no heir), with the reason."""
-    payout = _payout(request, pk)
-    form = ReasonForm(request.POST, auto_id="id_payee_clear_%s")
-    if not form.is_valid():
-        return _detail(request, payout, status=422, payee_clear_form=form)
-    try:
-        payout = heir_services.payout_payee_clear(payout=payout, actor=request.user, reason=form.cleaned_data["reason"])
-    except PayoutError as error:
-        form.service_errors_add(error)
-        return _detail(request, payout, status=422, payee_clear_form=form)
-    return _done(request, payout, _("The payout of %(name)s no longer has an heir as payee."))
+    return _reasoned_step(
+        request,
+        pk,
+        "payee_clear",
+        heir_services.payout_payee_clear,
+        _("The payout of %(name)s no longer has an heir as payee."),
+    )
 
 
 @never_cache

@@ -152,7 +152,7 @@
     }
     if (p.souvenir) {
       actions.appendChild(element("span", "btn btn-lg btn-outline-success disabled",
-        "🎁 " + text("Souvenir") + (pending.souvenir ? " (" + text("Queued") + ")" : "")));
+        "✓ " + text("Souvenir") + (pending.souvenir ? " (" + text("Queued") + ")" : "")));
     } else if (D.attendanceOpen === "1") {
       var gift = element("button", "btn btn-lg btn-outline-secondary souvenir-button", text("Gift"));
       gift.type = "button";

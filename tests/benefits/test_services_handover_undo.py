@@ -203,3 +203,32 @@ def test_the_paid_email_still_waiting_is_cancelled_by_the_undo(handed, staff, en
 
     reasons = kind_get(message.kind).still_due([message])
     assert "Approved" in reasons[message.pk]
+
+
+def test_the_participants_history_shows_the_hand_over_and_its_undo(handed, staff):
+    participant = Participant.objects.get(pk=handed["participant"].pk)
+    handed_over = participant.history.latest()
+    assert handed_over.history_user == staff["bendahara"]
+    assert handed_over.history_change_reason == "hand-over (Tali asih KORPRI Rp 20.000.000)"
+
+    services.payout_hand_over_undo(
+        payout=handed["payout"], event=handed["event"], actor=staff["bendahara"], reason="salah orang"
+    )
+
+    reasons = [row.history_change_reason for row in participant.history.order_by("history_id")]
+    assert reasons[-2:] == [handed_over.history_change_reason, reasons[-1]]
+    assert reasons[-1].startswith("hand-over undone") and "salah orang" in reasons[-1]
+
+
+def test_a_hand_over_to_a_representative_names_them_in_the_participants_history(staff, unit, flat_rate, no_render):
+    event = EventFactory(organizer=unit)
+    employee = retiree(unit)
+    participant = ParticipantFactory(event=event, employee=employee)
+
+    services.payout_hand_over(
+        payout=approved(employee, staff), event=event, actor=staff["bendahara"], note="Diserahkan kepada wakil  Siti"
+    )
+
+    noted = Participant.objects.get(pk=participant.pk).history.latest()
+    assert noted.history_change_reason.startswith("hand-over (")
+    assert noted.history_change_reason.endswith("): Diserahkan kepada wakil Siti")

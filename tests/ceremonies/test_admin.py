@@ -3,23 +3,30 @@ user), signatories kept, and only the events of the user's scope listed or opene
 their batches read-only, revoked, re-issued and printed again through the services' actions, by those
 who may change events only, in a fixed number of queries."""
 
+import datetime as dt
+import uuid
+
 import pytest
 from django.contrib.admin import helpers
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from ceremonies.models import (
+    Attendance,
     BatchStatus,
     Certificate,
     CertificateBatch,
     CertificateStatus,
+    CheckinOperation,
     Event,
     Official,
     ParticipantStatus,
 )
 from ceremonies.services.certificates import certificates_issue
+from ceremonies.services.events import participant_check_in, participant_check_in_undo
 from purna import roles
 from tests.ceremonies.test_certificates import held_event
 from tests.factories import EventFactory, ParticipantFactory, UnitKerjaFactory, UserFactory
@@ -340,3 +347,58 @@ def test_the_batches_of_other_units_events_are_not_listed(unit, certificate_sett
 
     assert list(response.context["cl"].result_list) == [mine]
     assert client.get(reverse("admin:ceremonies_certificatebatch_change", args=[theirs.pk])).status_code == 302
+
+
+def two_day_attendance(unit, operator):
+    """A two-day training in `unit`, a participant checked in on its first day (by the check-in page) and by
+    a phone's sync (its operation), the second day checked in then undone."""
+    today = timezone.localdate()
+    start = timezone.make_aware(dt.datetime.combine(today, dt.time(8)))
+    event = EventFactory(organizer=unit, starts_at=start, ends_at=start + dt.timedelta(days=1, hours=8))
+    participant = ParticipantFactory(event=event, employee__unit=unit, employee__name="Siti Aminah")
+    participant_check_in(participant=participant, actor=operator, part=today.isoformat())
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
+    participant_check_in(participant=participant, actor=operator, part=tomorrow)
+    participant_check_in_undo(participant=participant, actor=operator, reason="salah hari", part=tomorrow)
+    operation = CheckinOperation.objects.create(
+        operation_id=uuid.uuid4(),
+        participant=participant,
+        kind="check_in",
+        outcome="already",
+        part=today.isoformat(),
+        done_at=timezone.now(),
+        actor=operator,
+    )
+    return participant, Attendance.objects.get(participant=participant), operation
+
+
+def test_attendance_and_synced_check_ins_are_shown_read_only_in_indonesian_with_history(unit):
+    client, user = admin_client(units=[unit])
+    client.cookies["django_language"] = "id"
+    _participant, attendance, operation = two_day_attendance(unit, user)
+    dlh = UnitKerjaFactory(code="DLH")
+    _theirs, other_attendance, other_operation = two_day_attendance(
+        dlh, UserFactory(roles=[roles.OPERATOR], units=[dlh])
+    )
+
+    attendances = client.get(reverse("admin:ceremonies_attendance_changelist"))
+    operations = client.get(reverse("admin:ceremonies_checkinoperation_changelist"))
+
+    assert list(attendances.context["cl"].result_list) == [attendance]
+    assert list(operations.context["cl"].result_list) == [operation]
+    page = attendances.content.decode() + operations.content.decode()
+    assert "Siti Aminah" in page and "Kehadiran" in page and "Operasi presensi" in page and "Sudah tercatat" in page
+    # Records only the check-in writes: nothing added, changed or deleted here.
+    for model, row in (("attendance", attendance), ("checkinoperation", operation)):
+        assert client.get(reverse(f"admin:ceremonies_{model}_add")).status_code == 403
+        change = client.get(reverse(f"admin:ceremonies_{model}_change", args=[row.pk]))
+        assert change.status_code == 200 and 'name="_save"' not in change.content.decode()
+        assert client.post(reverse(f"admin:ceremonies_{model}_delete", args=[row.pk])).status_code == 403
+    # The attendance's history: who checked in, and an undone day with its reason.
+    history = client.get(reverse("admin:ceremonies_attendance_history", args=[attendance.pk]))
+    assert history.status_code == 200 and user.username in history.content.decode()
+    undone = Attendance.history.filter(history_type="-").get(participant_id=attendance.participant_id)
+    assert undone.history_change_reason == "check-in undone: salah hari"
+    # Another unit's rows are out of reach.
+    assert client.get(reverse("admin:ceremonies_attendance_change", args=[other_attendance.pk])).status_code == 302
+    assert client.get(reverse("admin:ceremonies_checkinoperation_change", args=[other_operation.pk])).status_code == 302

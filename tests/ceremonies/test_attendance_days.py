@@ -5,6 +5,7 @@ pages (the check-in page for the day chosen, the event page's grid, the phone's 
 sheet), each in a fixed number of queries."""
 
 import datetime as dt
+import io
 import json
 import threading
 import uuid
@@ -13,6 +14,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from python_calamine import CalamineWorkbook
 
 from ceremonies import documents
 from ceremonies.checkin_sync import operations_parse
@@ -42,6 +44,7 @@ from tests.factories import (
     UnitKerjaFactory,
     UserFactory,
 )
+from tests.generated_documents import fetch_document
 
 
 @pytest.fixture
@@ -487,3 +490,36 @@ def test_checking_in_for_a_day_keeps_the_permission_and_the_scope(client, operat
         == 403
     )
     assert not Attendance.objects.exists()
+
+
+def test_the_participant_spreadsheet_has_a_column_per_day_with_the_check_in_time(
+    operator_client, operator, training, unit, day1, day2
+):
+    aminah = ParticipantFactory(event=training, employee=retiring(unit, name="Siti Aminah"))
+    budi = ParticipantFactory(event=training, employee=retiring(unit, name="Budi Santoso"))
+    services.participant_check_in(participant=aminah, actor=operator, now=local(day1, 8, 5), part=day1.isoformat())
+    services.participant_check_in(participant=aminah, actor=operator, now=local(day2, 7, 50), part=day2.isoformat())
+    services.participant_check_in(participant=budi, actor=operator, now=local(day2, 9, 15), part=day2.isoformat())
+
+    content = fetch_document(operator_client, reverse("ceremonies:participants_xlsx", args=[training.pk])).content
+
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+    header = rows[4]
+    assert header[11:] == [f"Hari 1\n{day1:%d-%m-%Y}", f"Hari 2\n{day2:%d-%m-%Y}"]
+    by_nip = {row[1]: row for row in rows[5:]}
+    naive = dt.datetime.combine  # an XLSX cell holds no time zone
+    assert by_nip[aminah.employee.nip][11:] == [naive(day1, dt.time(8, 5)), naive(day2, dt.time(7, 50))]
+    assert by_nip[budi.employee.nip][11:] == ["", naive(day2, dt.time(9, 15))]
+
+
+def test_the_participant_spreadsheet_has_a_column_per_session(operator_client, operator, training, person, day1):
+    Event.objects.filter(pk=training.pk).update(attendance_by=AttendanceBy.SESSION)
+    morning = SessionFactory(event=training, starts_at=local(day1, 8), ends_at=local(day1, 10))
+    SessionFactory(event=training, starts_at=local(day1, 13), ends_at=local(day1, 15))
+    services.participant_check_in(participant=person, actor=operator, part=f"sesi-{morning.pk}", now=local(day1, 8, 20))
+
+    content = fetch_document(operator_client, reverse("ceremonies:participants_xlsx", args=[training.pk])).content
+
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+    assert rows[4][11:] == [f"Sesi 1\n{day1:%d-%m-%Y} 08.00", f"Sesi 2\n{day1:%d-%m-%Y} 13.00"]
+    assert rows[5][11:] == [dt.datetime.combine(day1, dt.time(8, 20)), ""]

@@ -4,9 +4,11 @@ undo made online meanwhile wins, bad payloads change nothing, and scope and perm
 
 import datetime as dt
 import json
+import re
 import uuid
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -239,3 +241,23 @@ def test_only_the_check_in_page_lets_the_qr_scanner_use_blob_urls(operator_clien
         part for part in checkin.split(";") if "script-src" in part
     )
     assert "blob:" not in detail
+
+
+def test_the_check_in_page_draws_its_icons_without_an_emoji_font(operator_client, event, unit):
+    ParticipantFactory(
+        event=event,
+        employee=retiring(unit, name="Siti Aminah"),
+        status=ParticipantStatus.ATTENDED,
+        checked_in_at=timezone.now(),
+        souvenir_at=timezone.now(),
+    )
+    page = operator_client.get(reverse("ceremonies:checkin", args=[event.pk])).content.decode()
+    script = (settings.BASE_DIR / "static" / "js" / "checkin_offline.js").read_text()
+
+    # An emoji shows as an empty box on a phone or PC without an emoji font: the scan button's camera is
+    # SVG, and neither the page nor the rows the phone draws offline carry one.
+    emoji = re.compile("[\U0001f000-\U0001faff]")
+    assert "Siti Aminah" in page
+    assert not emoji.search(page) and not emoji.search(script)
+    button = re.search(r'<button[^>]*id="checkin-scan">(.*?)</button>', page, re.S).group(1)
+    assert '<svg class="icon' in button and 'aria-hidden="true"' in button

@@ -5,6 +5,7 @@ and the people who knock on its doors: every role scoped to unit A, the same rol
 operator with no unit, and two retirees (one of unit A with papers of their own, one of unit B)."""
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -14,8 +15,12 @@ from django.utils import timezone
 from benefits.models import PayoutBatch, PayoutStatus, Receipt
 from benefits.services import receipts as services_receipts
 from ceremonies.models import (
+    Attendance,
     Certificate,
     CertificateBatch,
+    CheckinOperation,
+    CheckinOperationKind,
+    CheckinOperationOutcome,
     EventKind,
     EventStatus,
     ParticipantStatus,
@@ -135,6 +140,21 @@ def build_world(monkeypatch) -> World:
     o["session"] = SessionFactory(event=o["event"])
     o["instructor"] = o["session"].instructor
     o["participant"] = ParticipantFactory(event=o["event"], employee=o["payout_approved"].employee)
+    # A day's attendance of that participant and a check-in synced from a phone (records the check-in writes).
+    o["attendance"] = Attendance.objects.create(
+        participant=o["participant"],
+        day=timezone.localdate(o["event"].starts_at),
+        checked_in_at=o["event"].starts_at,
+        checked_in_by=actor,
+    )
+    o["checkin_operation"] = CheckinOperation.objects.create(
+        operation_id=uuid.uuid4(),
+        participant=o["participant"],
+        kind=CheckinOperationKind.CHECK_IN,
+        outcome=CheckinOperationOutcome.DONE,
+        done_at=o["event"].starts_at,
+        actor=actor,
+    )
     o["import_job"] = ImportJob.objects.create(
         file=ContentFile(b"nip;nama\n", name="impor.csv"), original_name="impor.csv", created_by=users["opr@A"]
     )

@@ -1,5 +1,6 @@
-"""The Indonesian catalogue's entries that only retirees read (the portal, the RSVP pages and the emails
-sent to a retiree): used by the wording test, which wants "Bapak/Ibu" there, never "Anda"."""
+"""The Indonesian catalogue's entries that only retirees and the public read (the portal, the RSVP pages,
+the invitation letters, the emails sent to a retiree, the public certificate check and the error pages
+anyone may meet): used by the wording test, which wants "Bapak/Ibu" there, never "Anda"."""
 
 import re
 from pathlib import Path
@@ -10,6 +11,13 @@ RETIREE_SOURCES = (
     "portal/",
     "templates/portal/",
     "templates/ceremonies/rsvp",
+    "ceremonies/rsvp.py",
+    "templates/ceremonies/pdf/letters.html",
+    "templates/ceremonies/certificate_verify",
+    "templates/403.html",
+    "templates/404.html",
+    "templates/500.html",
+    "templates/503.html",
     "templates/ceremonies/emails/",
     "templates/benefits/emails/payout_paid",
     "templates/benefits/emails/receipt_ready",

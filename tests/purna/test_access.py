@@ -252,6 +252,8 @@ def test_five_failed_sign_ins_lock_the_account(client, operator, settings):
         assert response.status_code == 429
         assert "registration/lockout.html" in [template.name for template in response.templates]
         assert lockout_text in response.content.decode()
+        # A way back to the sign-in page, to try again once the lock is over.
+        assert f'href="{login}"' in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 

@@ -378,6 +378,7 @@ TABLE: dict[str, Row] = {
     "admin:ceremonies_event_simple_history": history_row("event", scoped=True),
     "admin:ceremonies_pensiontemplate_simple_history": history_row("pension_template", scoped=False),
     "admin:ceremonies_certificate_simple_history": history_row("certificate", scoped=True),
+    "admin:ceremonies_attendance_simple_history": history_row("attendance", scoped=True),
     "admin:benefits_taliasihrate_simple_history": history_row("rate", scoped=False),
     "admin:ceremonies_instructor_simple_history": history_row("instructor", scoped=False),
     "admin:benefits_payout_simple_history": history_row("payout_draft", scoped=True),
@@ -412,6 +413,8 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "benefits.payout": AdminModel(view=EVERY_ROLE, scoped=True, obj=lambda w: w.payout_paid),
     "ceremonies.certificate": AdminModel(view=EVERY_ROLE, scoped=True, obj=lambda w: w.certificate),
     "ceremonies.certificatebatch": AdminModel(view=EVERY_ROLE, scoped=True, obj=lambda w: w.certificate_batch),
+    "ceremonies.attendance": AdminModel(view=EVERY_ROLE, scoped=True, obj=lambda w: w.attendance),
+    "ceremonies.checkinoperation": AdminModel(view=EVERY_ROLE, scoped=True, obj=lambda w: w.checkin_operation),
     "benefits.taliasihrate": AdminModel(view=EVERY_ROLE, add="adm", change="adm", delete="adm", obj=lambda w: w.rate),
     "benefits.thtclaim": AdminModel(
         view=EVERY_ROLE, add="adm,opr", change="adm,opr", scoped=True, obj=lambda w: w.tht_claim

@@ -41,3 +41,15 @@ def test_the_portal_sign_in_page_speaks_to_the_retiree_as_bapak_ibu(client):
 
     assert "Bapak/Ibu" in page
     assert not re.search(r"\bAnda\b", page)
+
+
+def test_the_public_certificate_checks_rate_limit_page_says_bapak_ibu(client, settings):
+    settings.PURNA_VERIFY_RATE_PER_MINUTE = 0
+    client.cookies["django_language"] = "id"
+
+    response = client.get(reverse("certificate_verify", args=["kode-apa-saja"]))
+
+    page = response.content.decode()
+    assert response.status_code == 429
+    assert "Bapak/Ibu" in page
+    assert not re.search(r"\bAnda\b", page)
