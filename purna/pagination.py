@@ -11,11 +11,17 @@ below it, "more than 1,000" beyond (one query, which reads at most 1,001 rows wh
 from collections.abc import Callable
 from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.utils.functional import cached_property
 
 MAX_PAGES = 20
+
+
+class CappedPage(Page):
+    def end_index(self) -> int:
+        """The last row's number on this page (the parent's takes the count's, one past the limit)."""
+        return self.start_index() + len(self.object_list) - 1 if self.object_list else 0
 
 
 class CappedPaginator(Paginator):
@@ -69,4 +75,4 @@ class CappedPaginator(Paginator):
         top = min(bottom + self.per_page, self.limit)
         if not self.capped and top + self.orphans >= self.count:
             top = self.count
-        return self._get_page(self.object_list[bottom:top], number, self)
+        return CappedPage(self.object_list[bottom:top], number, self)

@@ -176,6 +176,9 @@ def test_the_pages_stop_at_a_limit_that_says_to_narrow_the_search(operator_clien
     assert deep.status_code == 200
     assert [e.name for e in deep.context["object_list"]] == [f"Pegawai {n:03}" for n in range(50, 100)]
     assert 'data-testid="page-limit"' in deep.content.decode() and "page=3" not in deep.content.decode()
+    assert indonesian("Showing %(start)s–%(end)s of more than %(total)s", start=51, end=100, total="100") in (
+        deep.content.decode()
+    )
     assert indonesian(
         "Only the first %(total)s are listed. Narrow the list with the search or the filters to find the others.",
         total="100",
