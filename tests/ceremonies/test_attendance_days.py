@@ -402,7 +402,9 @@ def test_the_event_page_shows_who_came_on_which_day(operator_client, operator, t
 def test_a_page_of_the_attendance_grid_totals_everyone(operator_client, training, unit, day1, day2):
     employees = EmployeeFactory.create_batch(60, unit=unit)
     participants = Participant.objects.bulk_create([Participant(event=training, employee=e) for e in employees])
-    Attendance.objects.bulk_create([Attendance(participant=p, day=day2, checked_in_at=timezone.now()) for p in participants])
+    Attendance.objects.bulk_create(
+        [Attendance(participant=p, day=day2, checked_in_at=timezone.now()) for p in participants]
+    )
 
     grid = operator_client.get(reverse("ceremonies:detail", args=[training.pk]), {"tab": "kehadiran", "page": 2})
     assert len(grid.context["attendance_grid"].rows) == 10
