@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ceremonies import attendance, rules
@@ -89,6 +90,80 @@ def event_participants(*, event: Event, scope: Scope) -> list[Participant]:
     """The event's participants that `scope` may see, by name, with their employee and unit (one query)."""
     participants = Participant.objects.filter(event=event).select_related("employee__unit", "checked_in_by")
     return list(scope.filter(participants, "employee__unit").order_by("employee__name", "pk"))
+
+
+def participant_matches(*, name: str, nip: str, search: str) -> bool:
+    """Whether a search typed by a person finds the participant of `name` and `nip`: digits (spaces
+    ignored) as a NIP prefix, anything else as words that must all appear in the name, in any order and
+    case."""
+    digits = search.replace(" ", "")
+    if digits.isdigit():
+        return nip.startswith(digits)
+    name = name.lower()
+    return all(word in name for word in search.lower().split())
+
+
+@dataclass(slots=True)
+class ParticipantSummary:
+    """What the event's counts, the search and the invitations' delivery need of a participant."""
+
+    pk: int
+    status: str
+    souvenir_at: dt.datetime | None
+    companion_name: str
+    name: str
+    nip: str
+    invitation_status: str
+    invitation_cancel_reason: str
+    present: dict[str, dt.datetime] = field(default_factory=dict)
+
+
+def event_participant_summary(*, event: Event, scope: Scope) -> list[ParticipantSummary]:
+    """Every participant of `event` that `scope` may see, by name, with their latest invitation email's
+    status and reason ("" without one). One query of plain values: 600 full rows took 20 ms to read and a
+    third of a second to render in two tabs; the page shows one page of them (participants_in_order)."""
+    # The content type by its natural key, joined in the sub-select: no query of its own on a cold cache.
+    latest = Message.objects.filter(
+        kind=INVITATION_KIND,
+        content_type__app_label=Participant._meta.app_label,
+        content_type__model=Participant._meta.model_name,
+        object_id=OuterRef("pk"),
+    ).order_by("-pk")
+    rows = (
+        scope.filter(Participant.objects.filter(event=event), "employee__unit")
+        .annotate(
+            invitation_status=Coalesce(Subquery(latest.values("status")[:1]), Value("")),
+            invitation_cancel_reason=Coalesce(Subquery(latest.values("cancel_reason")[:1]), Value("")),
+        )
+        .order_by("employee__name", "pk")
+        .values_list(
+            "pk",
+            "status",
+            "souvenir_at",
+            "companion_name",
+            "employee__name",
+            "employee__nip",
+            "invitation_status",
+            "invitation_cancel_reason",
+        )
+    )
+    return [ParticipantSummary(*row) for row in rows]
+
+
+def participants_in_order(*, summary: list[ParticipantSummary]) -> list[Participant]:
+    """The full rows (employee, unit, who checked them in) of `summary`'s participants, in its order, with
+    its invitation status and attendance (one query; none for an empty list)."""
+    if not summary:
+        return []
+    rows = Participant.objects.select_related("employee__unit", "checked_in_by").in_bulk([p.pk for p in summary])
+    participants = []
+    for light in summary:
+        participant = rows[light.pk]
+        participant.invitation_status = light.invitation_status
+        participant.invitation_cancel_reason = light.invitation_cancel_reason
+        participant.present = light.present
+        participants.append(participant)
+    return participants
 
 
 def participant_get(*, pk: int, scope: Scope, for_change: bool = False) -> Participant:
@@ -176,14 +251,18 @@ class AttendanceGrid:
     totals: list[int]
 
 
-def attendance_grid(*, participants: list[Participant], parts: list[attendance.Part]) -> AttendanceGrid:
-    """The grid of `participants` (read with participants_attendance) over `parts` (no query)."""
+def attendance_grid(
+    *, participants: list[Participant], parts: list[attendance.Part], everyone: list[Participant] | None = None
+) -> AttendanceGrid:
+    """The grid of `participants` (read with participants_attendance) over `parts`, its totals counted over
+    `everyone` (by default the same participants; a page of the grid counts the whole event) (no query)."""
     rows = []
     for participant in participants:
         present = getattr(participant, "present", {})
         cells = [AttendanceCell(part, present.get(part.key)) for part in parts]
         rows.append(AttendanceGridRow(participant, cells, sum(1 for cell in cells if cell.checked_in_at)))
-    totals = [sum(1 for row in rows if row.cells[n].checked_in_at) for n in range(len(parts))]
+    counted = participants if everyone is None else everyone
+    totals = [sum(1 for p in counted if part.key in getattr(p, "present", {})) for part in parts]
     return AttendanceGrid(parts=parts, rows=rows, totals=totals)
 
 
@@ -263,12 +342,18 @@ def invitation_delivery(*, participants: list[Participant]) -> InvitationDeliver
         )
         for object_id, status, reason in rows:
             latest[object_id] = (status, reason)
+    for participant in participants:
+        participant.invitation_status, participant.invitation_cancel_reason = latest.get(participant.pk, ("", ""))
+    return delivery_tally(participants=participants)
+
+
+def delivery_tally(*, participants: list[Participant]) -> InvitationDelivery:
+    """The InvitationDelivery of `participants` whose `invitation_status` and `invitation_cancel_reason`
+    are set (invitation_delivery, event_participant_summary) (no query)."""
     delivery = InvitationDelivery()
     reasons: Counter[str] = Counter()
     for participant in participants:
-        status, reason = latest.get(participant.pk, ("", ""))
-        participant.invitation_status = status
-        participant.invitation_cancel_reason = reason
+        status, reason = participant.invitation_status, participant.invitation_cancel_reason
         if participant.status == ParticipantStatus.NOT_INVITED and not status:
             continue
         if not status:

@@ -35,9 +35,9 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
-from django.utils.functional import cached_property
+
+from purna.pagination import CappedPaginator
 
 logger = logging.getLogger(__name__)
 
@@ -163,14 +163,12 @@ def queryset_count(queryset: models.QuerySet) -> int:
     return counts_cached("count", (sql, tuple(str(p) for p in params)), queryset.count, using=queryset.db)
 
 
-class CachedCountPaginator(Paginator):
-    """A Paginator whose total comes from queryset_count (the pages themselves are read as usual)."""
+class CachedCountPaginator(CappedPaginator):
+    """A CappedPaginator whose (limited) total comes from queryset_count, cached until the register
+    changes (the pages themselves are read as usual)."""
 
-    @cached_property
-    def count(self) -> int:
-        if isinstance(self.object_list, models.QuerySet):
-            return queryset_count(self.object_list)
-        return super().count
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, counter=queryset_count, **kwargs)
 
 
 class RegisterQuerySet(models.QuerySet):

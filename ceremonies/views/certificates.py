@@ -11,6 +11,7 @@ cannot be tried in bulk (they are 128 random bits anyway).
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,6 +29,7 @@ from purna.downloads import file_response
 from purna.ratelimit import client_address, rate_limited
 
 PDF = "application/pdf"
+CERTIFICATES_PER_PAGE = 50
 
 
 def _event(request: HttpRequest, pk: int, *, for_change: bool = False) -> Event:
@@ -108,9 +110,15 @@ def certificate_batch_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
 def certificate_list_view(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(request, pk)
     certificates = selectors.certificate_list(event=event, scope=staff_scope(request.user))
+    # 50 rows a page: each carries its forms to correct or revoke, 600 of them made a heavy page.
+    paginator = Paginator(certificates, CERTIFICATES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "event": event,
-        "certificates": certificates,
+        "certificates": page.object_list,
+        "paginator": paginator,
+        "page_obj": page,
+        "is_paginated": page.has_other_pages(),
         "rendered": sum(1 for c in certificates if c.is_rendered),
         "can_change": request.user.has_perm("ceremonies.change_event"),
     }

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -80,28 +81,46 @@ class EventListView(PermissionRequiredMixin, ListView):
 
 
 class EventDetailView(PermissionRequiredMixin, TemplateView):
-    """An event's page, its tabs in one page: a fixed number of queries whatever the participants."""
+    """An event's page, its tabs in one page: the counts over every participant, one page of them (searched
+    by name or NIP) in the participants' and the attendance tabs; a fixed number of queries whatever the
+    participants."""
 
     permission_required = "ceremonies.view_event"
     raise_exception = True
     template_name = "ceremonies/event_detail.html"
+    # Rows per page of the participants' and the attendance tabs: 600 rows in both took a third of a second
+    # and 900 KB of HTML.
+    paginate_by = 50
 
     def get_context_data(self, **kwargs):
         scope = staff_scope(self.request.user)
         event = _event(self.request, self.kwargs["pk"])
-        participants = selectors.event_participants(event=event, scope=scope)
-        counts = selectors.event_counts(participants=participants)
+        everyone = selectors.event_participant_summary(event=event, scope=scope)
+        search = " ".join(self.request.GET.get("q", "").split())
+        found = (
+            [p for p in everyone if selectors.participant_matches(name=p.name, nip=p.nip, search=search)]
+            if search
+            else everyone
+        )
+        paginator = Paginator(found, self.paginate_by)
+        page = paginator.get_page(self.request.GET.get("page"))
         taken = selectors.event_places_taken(event=event) if event.capacity else None
         sessions = selectors.event_sessions(event=event)
         parts = selectors.attendance_parts(event=event, sessions=sessions)
-        selectors.participants_attendance(participants=participants, parts=parts)
+        selectors.participants_attendance(participants=everyone, parts=parts)
+        participants = selectors.participants_in_order(summary=list(page.object_list))
+        tab = self.request.GET.get("tab", "peserta")
         return super().get_context_data(
             event=event,
             participants=participants,
-            counts=counts,
-            delivery=selectors.invitation_delivery(participants=participants),
+            paginator=paginator,
+            page_obj=page,
+            is_paginated=paginator.num_pages > 1,
+            search=search,
+            counts=selectors.event_counts(participants=everyone),
+            delivery=selectors.delivery_tally(participants=everyone),
             sessions=sessions,
-            attendance_grid=selectors.attendance_grid(participants=participants, parts=parts),
+            attendance_grid=selectors.attendance_grid(participants=participants, parts=parts, everyone=everyone),
             signatories=list(event.signatories.all()),
             places_left=rules.capacity_left(event.capacity, taken or 0),
             # (status, what its button says, whether it is a step back)
@@ -119,7 +138,7 @@ class EventDetailView(PermissionRequiredMixin, TemplateView):
             can_see_feedback=event.kind == EventKind.TRAINING
             and scope.covers(event.organizer_id)
             and self.request.user.has_perm("ceremonies.view_trainingfeedback"),
-            tab=self.request.GET.get("tab", "peserta"),
+            tab=tab,
             **kwargs,
         )
 
@@ -408,13 +427,10 @@ def checkin_view(request: HttpRequest, pk: int) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     participants = everyone
     if search:
-        digits = search.replace(" ", "")
-        words = search.lower().split()
         participants = [
             p
             for p in everyone
-            if (digits.isdigit() and p.employee.nip.startswith(digits))
-            or all(word in p.employee.name.lower() for word in words)
+            if selectors.participant_matches(name=p.employee.name, nip=p.employee.nip, search=search)
         ]
     context = {
         "event": event,

@@ -402,6 +402,19 @@ def test_the_event_page_shows_who_came_on_which_day(operator_client, operator, t
     assert not operator_client.get(reverse("ceremonies:detail", args=[ceremony.pk])).context["attendance_grid"].parts
 
 
+def test_a_page_of_the_attendance_grid_totals_everyone(operator_client, training, unit, day1, day2):
+    employees = EmployeeFactory.create_batch(60, unit=unit)
+    participants = Participant.objects.bulk_create([Participant(event=training, employee=e) for e in employees])
+    Attendance.objects.bulk_create(
+        [Attendance(participant=p, day=day2, checked_in_at=timezone.now()) for p in participants]
+    )
+
+    grid = operator_client.get(reverse("ceremonies:detail", args=[training.pk]), {"tab": "kehadiran", "page": 2})
+    assert len(grid.context["attendance_grid"].rows) == 10
+    assert grid.context["attendance_grid"].totals == [0, 60]
+    assert "?tab=kehadiran&amp;page=1" in grid.content.decode()
+
+
 @pytest.mark.parametrize("count", [20, 200])
 def test_the_pages_of_a_training_run_a_fixed_number_of_queries(
     operator_client, operator, training, unit, day1, day2, count, django_assert_num_queries

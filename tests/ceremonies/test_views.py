@@ -238,6 +238,38 @@ def test_event_pages_run_a_fixed_number_of_queries(operator_client, unit, count,
             assert operator_client.get(url).status_code == 200
 
 
+def test_the_event_page_shows_a_page_of_participants_searched_by_name_with_the_counts_of_everyone(
+    operator_client, unit, django_assert_max_num_queries
+):
+    event = EventFactory(organizer=unit, capacity=None)
+    employees = EmployeeFactory.create_batch(60, unit=unit)
+    aminah = retiring(unit, name="Zulaikha Aminah")
+    participants = Participant.objects.bulk_create(
+        [Participant(event=event, employee=employee) for employee in [*employees, aminah]]
+    )
+    Participant.objects.filter(pk__in=[p.pk for p in participants[:5]]).update(status=ParticipantStatus.ATTENDED)
+    url = reverse("ceremonies:detail", args=[event.pk])
+
+    by_name = sorted(participants, key=lambda p: (p.employee.name, p.pk))
+    first = operator_client.get(url)
+    assert [p.pk for p in first.context["participants"]] == [p.pk for p in by_name[:50]]
+    assert first.context["paginator"].num_pages == 2
+    assert first.context["counts"].total == 61 and first.context["counts"].attended == 5
+    assert "?tab=peserta&amp;page=2" in first.content.decode()
+
+    with django_assert_max_num_queries(12):
+        second = operator_client.get(url, {"tab": "kehadiran", "page": 2})
+    assert [p.pk for p in second.context["participants"]] == [p.pk for p in by_name[50:]]
+    assert "?tab=peserta&amp;page=1" in second.content.decode()  # a one-day ceremony has no grid
+
+    found = operator_client.get(url, {"q": "aminah zulaikha"})
+    assert [p.pk for p in found.context["participants"]] == [participants[-1].pk]
+    assert found.context["counts"].total == 61  # the counts stay the event's
+    assert [p.pk for p in operator_client.get(url, {"q": aminah.nip[:12]}).context["participants"]] == [
+        p.pk for p in participants if p.employee.nip.startswith(aminah.nip[:12])
+    ]
+
+
 def test_the_status_buttons_move_the_event(operator_client, unit):
     event = EventFactory(organizer=unit, status=EventStatus.DRAFT)
     operator_client.post(reverse("ceremonies:transition", args=[event.pk, EventStatus.PUBLISHED]))

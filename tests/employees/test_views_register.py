@@ -14,6 +14,7 @@ from employees.models import Employee
 from employees.nip import build_nip
 from employees.services.register import employee_update, retirement_facts_refresh
 from portal import demo
+from purna.pagination import CappedPaginator
 from tests.factories import EmployeeFactory, RetirementCaseFactory, UnitKerjaFactory
 
 D = dt.date
@@ -149,6 +150,48 @@ def test_pagination_keeps_the_filters(operator_client, unit):
 
     assert response.context["paginator"].num_pages == 2
     assert f"unit={unit.pk}&amp;sort=-name&amp;page=2" in response.content.decode()
+
+
+SHOWING_CUT = "Showing %(start)s\u2013%(end)s of more than %(total)s"  # the pagination's text of a cut list
+
+
+def test_the_pages_stop_at_a_limit_that_says_to_narrow_the_search(operator_client, unit, monkeypatch):
+    # 20 pages of 50 in production; 2 pages of 50 here, so that 120 employees are past the limit.
+    monkeypatch.setattr(CappedPaginator, "max_pages", 2)
+    Employee.objects.bulk_create([EmployeeFactory.build(unit=unit, name=f"Pegawai {n:03}") for n in range(120)])
+    url = reverse("employees:list")
+
+    first = operator_client.get(url, {"unit": unit.pk})
+    page = first.content.decode()
+    assert first.context["paginator"].capped and first.context["paginator"].num_pages == 2
+    assert indonesian("More than %(shown)s employees found", shown="100") in page
+    assert indonesian(SHOWING_CUT, start=1, end=50, total="100") in page
+    assert "1 / 2+" in page
+    assert f"unit={unit.pk}&amp;page=2" in page and 'data-testid="page-limit"' not in page
+
+    # The last page, and a page asked far past it, show rows 51-100 and say how to find the others.
+    with CaptureQueriesContext(connection) as first_queries:
+        operator_client.get(url, {"unit": unit.pk})
+    with CaptureQueriesContext(connection) as deep_queries:
+        deep = operator_client.get(url, {"unit": unit.pk, "page": 200})
+    assert deep.status_code == 200
+    assert [e.name for e in deep.context["object_list"]] == [f"Pegawai {n:03}" for n in range(50, 100)]
+    assert 'data-testid="page-limit"' in deep.content.decode() and "page=3" not in deep.content.decode()
+    assert indonesian(SHOWING_CUT, start=51, end=100, total="100") in deep.content.decode()
+    assert (
+        indonesian(
+            "Only the first %(total)s are listed. Narrow the list with the search or the filters to find the others.",
+            total="100",
+        )
+        in deep.content.decode()
+    )
+    assert len(deep_queries) == len(first_queries)
+
+    # Under the limit the count is exact.
+    narrowed = operator_client.get(url, {"unit": unit.pk, "q": "Pegawai 01"})  # 001, 010-019, 101
+    assert narrowed.context["paginator"].count == 12 and not narrowed.context["paginator"].capped
+    assert '"result-count">12 ' in narrowed.content.decode()
+    assert operator_client.get(url, {"page": "x"}).status_code == 404
 
 
 def test_export_buttons_carry_the_filters(operator_client, unit):
