@@ -52,7 +52,7 @@ from fractions import Fraction
 from django.utils.translation import gettext as _
 
 from employees.retirement import add_months, full_months, service_length, tmt_pensiun
-from purna.formatting import tanggal
+from purna.formatting import bulan_tahun, rentang_bulan, tanggal
 
 # The values of employees.choices.RetirementKind (plain strings keep this module free of models).
 BUP = "bup"
@@ -449,18 +449,16 @@ def outcome(facts: CaseFacts, rule: KindRule | None) -> Outcome:
     if kind == PENSIONER_DEATH:
         assert facts.died_on is not None
         payments = death_payments(died_on=facts.died_on, rule=rule, last_income=None)
+        # Whole months, named as months ("Desember 2026 - Maret 2027", rentang_bulan), not as their first days.
         months_words = (
-            _("%(first)s to %(last)s")
-            % {"first": tanggal(payments.gaji_terusan[0]), "last": tanggal(payments.gaji_terusan[-1])}
-            if payments.gaji_terusan
-            else _("none")
+            rentang_bulan(payments.gaji_terusan[0], payments.gaji_terusan[-1]) if payments.gaji_terusan else _("none")
         )
         return result(
             True,
             payments.pension_tmt,
             _("Pensiun terusan (the deceased's pension continued) %(months)s, then a widow(er)'s pension from "
               "%(tmt)s, first paid in %(paid)s; claimed at Taspen.")
-            % {"months": months_words, "tmt": tanggal(payments.pension_tmt), "paid": tanggal(payments.first_payment)},
+            % {"months": months_words, "tmt": tanggal(payments.pension_tmt), "paid": bulan_tahun(payments.first_payment)},
             payments,
         )  # fmt: skip
     if kind in DEATH_KINDS:
@@ -470,7 +468,7 @@ def outcome(facts: CaseFacts, rule: KindRule | None) -> Outcome:
             True,
             payments.pension_tmt,
             _("A widow(er)'s pension from %(tmt)s (the month after the death), first paid in %(paid)s.")
-            % {"tmt": tanggal(payments.pension_tmt), "paid": tanggal(payments.first_payment)},
+            % {"tmt": tanggal(payments.pension_tmt), "paid": bulan_tahun(payments.first_payment)},
             payments,
         )
     min_age, min_years = rule.min_age or 0, rule.min_service_years or 0

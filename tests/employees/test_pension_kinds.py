@@ -300,7 +300,8 @@ def test_death_outcome_keeps_both_dates():
     result = pk.outcome(case, KILLED_RULE)
     assert (result.with_pension, result.pension_from) == (True, D(2026, 1, 1))
     assert result.death.first_payment == D(2026, 5, 1) and result.death.uang_duka == Decimal("30000000.00")
-    assert "1 Januari 2026" in result.reason and "1 Mei 2026" in result.reason
+    # The TMT is a day; the first payment is a month.
+    assert "from 1 Januari 2026" in result.reason and "first paid in Mei 2026." in result.reason
 
 
 # --- The rule in force ----------------------------------------------------------------------------------
@@ -450,7 +451,9 @@ def test_pensiun_terusan_outcome():
     result = pk.outcome(case, TERUSAN_RULE)
     assert (result.with_pension, result.pension_from) == (True, D(2026, 5, 1))
     assert result.death.gaji_terusan[0] == D(2026, 1, 1) and result.death.gaji_terusan[-1] == D(2026, 4, 1)
-    assert "Pensiun terusan" in result.reason and "1 Januari 2026" in result.reason and "1 Mei 2026" in result.reason
+    # The months of pensiun terusan are a span of months, not the first days of its ends.
+    assert "Pensiun terusan (the deceased's pension continued) Januari 2026 \u2013 April 2026, then" in result.reason
+    assert "from 1 Mei 2026, first paid in Mei 2026;" in result.reason
     # The deceased's masa kerja is the one of their own retirement.
     assert (result.service_years, result.service_months) == (33, 1)
 
