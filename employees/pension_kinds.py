@@ -77,6 +77,9 @@ DISCIPLINE_HEAVY = "berat"
 # PP 99/2000 art. 23: (years of masa kerja, whole months held in the last rank) — either pair suffices.
 KPP_STEPS: tuple[tuple[int, int], ...] = ((30, 1), (20, 12), (10, 24))
 KPP_DISCIPLINE_MONTHS = 12
+# PP 99/2000 art. 23-26: the kinds a KPP can be proposed for at all (udzur only when caused by duty). A
+# pensioner's death (pensiun terusan) is not one: the KPP was for their own retirement, from active service.
+KPP_KINDS = frozenset({BUP, DEATH, KILLED, DISABILITY})
 # UU 11/1969 art. 16: a child counts while under 25.
 CHILD_AGE_LIMIT = 25
 CENT = Decimal("0.01")
@@ -550,6 +553,16 @@ class Penalty:
 class KppCheck:
     eligible: bool
     reason: str
+    # False when no KPP can be proposed for the record at all (its kind), so the page does not show the
+    # person as "not eligible", which would read as a failed condition.
+    applies: bool = True
+
+
+def kpp_applies(*, kind: str, caused_by_duty: bool) -> bool:
+    """Whether a KPP can be proposed for a record of `kind` at all (PP 99/2000 art. 23-26): at the BUP, at a
+    death in service (tewas included) and for an unfitness caused by duty; not for APS, reorganisasi, a
+    PPPK contract end, an unfitness not caused by duty, nor a pensioner's death."""
+    return kind in KPP_KINDS and (kind != DISABILITY or caused_by_duty)
 
 
 def kpp_check(
@@ -567,9 +580,18 @@ def kpp_check(
     `on` is the day service and time in rank are counted to: the TMT (for a death, the date of death). A
     medium or heavy penalty imposed in the 12 months up to `on` (from the same day a year earlier) bars it.
     """
-    if not (kind in (BUP, DEATH, KILLED) or (kind == DISABILITY and caused_by_duty)):
+    if kind == PENSIONER_DEATH:
         return KppCheck(
-            False, _("A KPP is given only at the retirement age, at death or for an unfitness caused by duty.")
+            False,
+            _("The deceased had already retired: a KPP is proposed at a retirement from active service, not "
+              "after a pensioner's death."),
+            applies=False,
+        )  # fmt: skip
+    if not kpp_applies(kind=kind, caused_by_duty=caused_by_duty):
+        return KppCheck(
+            False,
+            _("A KPP is given only at the retirement age, at death or for an unfitness caused by duty."),
+            applies=False,
         )
     if tmt_golongan is None:
         return KppCheck(False, _("The TMT golongan is not recorded: the time in the last rank cannot be counted."))

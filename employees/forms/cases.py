@@ -10,7 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from employees import cases
+from employees import cases, pension_kinds
 from employees.choices import CaseStatus, RetirementKind
 from employees.models import UnitKerja
 from employees.scope import Scope
@@ -75,6 +75,9 @@ class CaseKindFactsForm(forms.Form):
             del self.fields["last_income"]
         if kind != RetirementKind.DISABILITY:
             del self.fields["caused_by_duty"]
+        # No KPP for the kinds it never applies to (udzur keeps it: "caused by duty" is asked here).
+        if kind not in pension_kinds.KPP_KINDS:
+            del self.fields["kpp_requested"]
 
 
 class CaseTransitionForm(forms.Form):

@@ -389,10 +389,24 @@ def test_kpp_discipline_in_the_last_year(level, decided_on, eligible):
         (pk.APS, False, False),
         (pk.REORGANISATION, False, False),
         (pk.CONTRACT_END, False, False),
+        (pk.PENSIONER_DEATH, False, False),
     ],
 )
 def test_kpp_only_for_some_kinds(kind, duty, eligible):
-    assert kpp(cpns=D(1990, 1, 1), golongan=D(2020, 1, 1), kind=kind, duty=duty).eligible is eligible
+    result = kpp(cpns=D(1990, 1, 1), golongan=D(2020, 1, 1), kind=kind, duty=duty)
+    assert result.eligible is eligible
+    # Where it is refused here, it is refused by the kind: it does not apply (the page says so, no badge).
+    assert result.applies is eligible is pk.kpp_applies(kind=kind, caused_by_duty=duty)
+
+
+def test_kpp_applies_to_a_death_in_service_even_when_not_eligible():
+    result = kpp(cpns=D(2020, 1, 1), golongan=D(2026, 1, 1), kind=pk.DEATH)
+    assert (result.eligible, result.applies) == (False, True)
+
+
+def test_a_pensioners_death_says_why_no_kpp():
+    result = kpp(cpns=D(1990, 1, 1), golongan=D(2020, 1, 1), kind=pk.PENSIONER_DEATH)
+    assert not result.applies and "already retired" in result.reason
 
 
 def test_kpp_needs_the_tmt_golongan():

@@ -229,3 +229,27 @@ def test_the_case_page_names_the_months_of_gaji_and_pensiun_terusan_as_months(op
     case = deaths[1]
     case.refresh_from_db()
     assert span in case.outcome_note and f"first paid in {first_paid}" in case.outcome_note
+
+
+def kpp_line(page: str) -> str:
+    return page.split('data-testid="case-kpp">')[1].split("</p>")[0]
+
+
+def test_the_kpp_does_not_apply_to_a_pensiun_terusan_and_the_page_says_why(operator_client, actor, today, pensioner):
+    case = retirement_case_open(employee=pensioner, kind=RetirementKind.PENSIONER_DEATH, died_on=today, actor=actor)
+    client = in_english(operator_client)
+
+    line = kpp_line(client.get(reverse("employees:case_detail", args=[case.pk])).content.decode())
+    assert "Does not apply:" in line and "already retired" in line
+    assert "Not eligible" not in line and "badge" not in line
+    # Nor is it offered on the facts form.
+    facts = client.get(reverse("employees:case_kind_facts", args=[case.pk])).content.decode()
+    assert 'name="kpp_requested"' not in facts
+
+
+def test_a_death_in_service_keeps_its_kpp_eligibility(operator_client, actor, today):
+    employee = make_employee(tmt=first_of_month(today, 60), tmt_cpns=D(2020, 1, 1))
+    case = retirement_case_open(employee=employee, kind=RetirementKind.DEATH, died_on=today, actor=actor)
+
+    line = kpp_line(in_english(operator_client).get(reverse("employees:case_detail", args=[case.pk])).content.decode())
+    assert "Not eligible" in line and "Does not apply" not in line
