@@ -130,6 +130,19 @@ class CaseTransitionForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if name != "note"}
 
 
+class CasePertekCorrectForm(forms.Form):
+    """BKN's pertek typed wrong (or re-issued), corrected on the record's page with a reason."""
+
+    pertek_number = forms.CharField(label=capfirst(_("pertek BKN number")), max_length=100)
+    pertek_date = forms.DateField(label=capfirst(_("pertek BKN date")), widget=DATE_WIDGET)
+    note = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the record's status history with your name."),
+    )
+
+
 class CaseDocumentUploadForm(forms.Form):
     file = forms.FileField(
         label=_("File (PDF, JPG or PNG)"),
