@@ -119,6 +119,44 @@ def rule_in_force(rules: Iterable[KindRule], *, kind: str, on: dt.date) -> KindR
     return max(valid, key=lambda rule: (rule.valid_from, rule.id if rule.id is not None else -1))
 
 
+def proposal_months(rules: Iterable[KindRule], *, kind: str, on: dt.date, default: int) -> int:
+    """How many months before the TMT `on` a record of `kind` must be proposed: the lead time of the rule in
+    force on that day, `default` (the setting) when none is."""
+    rule = rule_in_force(rules, kind=kind, on=on)
+    return rule.proposal_months_before if rule is not None else default
+
+
+@dataclass(frozen=True)
+class LeadSpan:
+    """TMTs from `start` (None: since ever) until before `end` (None: for ever) share a lead time."""
+
+    start: dt.date | None
+    end: dt.date | None
+    months: int
+
+
+def proposal_months_spans(rules: Iterable[KindRule], *, kind: str, default: int) -> tuple[LeadSpan, ...]:
+    """proposal_months for every TMT at once, as consecutive spans of TMTs with one lead time (neighbours
+    with the same one merged): the rule in force changes only where a rule starts or stops, so between
+    those days it is one rule (or none), which lets a query compare each TMT with its own deadline."""
+    rules = [rule for rule in rules if rule.kind == kind]
+    edges = sorted(
+        {rule.valid_from for rule in rules}
+        | {rule.valid_until + dt.timedelta(days=1) for rule in rules if rule.valid_until is not None}
+    )
+    starts: list[dt.date | None] = [None, *edges]
+    spans: list[LeadSpan] = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else None
+        on = start if start is not None else (edges[0] - dt.timedelta(days=1) if edges else dt.date.min)
+        months = proposal_months(rules, kind=kind, on=on, default=default)
+        if spans and spans[-1].months == months:
+            spans[-1] = LeadSpan(spans[-1].start, end, months)
+        else:
+            spans.append(LeadSpan(start, end, months))
+    return tuple(spans)
+
+
 def rule_date(*, kind: str, tmt: dt.date | None, died_on: dt.date | None) -> dt.date | None:
     """The day whose rule applies to a record: the death for a death, the TMT otherwise."""
     return died_on if kind in DECEASED_KINDS else tmt

@@ -37,7 +37,7 @@ from employees.selectors import (
     retirement_worklist,
     retirement_worklist_rows,
 )
-from employees.selectors.kinds import case_kind_panel
+from employees.selectors.kinds import case_kind_panel, proposal_lead_times
 from employees.services.cases import (
     OVERRIDE_PERMISSION,
     case_document_delete,
@@ -79,14 +79,16 @@ class EmployeeRetiringListView(PermissionRequiredMixin, ListView):
         scope = staff_scope(self.request.user)
         self.filter_form = RetiringFilterForm(self.request.GET, scope=scope)
         self.filters = self.filter_form.filters()
-        return retirement_worklist(scope=scope, **self.filters)
+        # The lead time of a proposal (KindRule), read once for the list's filter and its rows' deadlines.
+        self.lead = proposal_lead_times()
+        return retirement_worklist(scope=scope, lead=self.lead, **self.filters)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
             filter_form=self.filter_form,
             months=self.filters["months"],
-            rows=retirement_worklist_rows(list(context["object_list"])),
+            rows=retirement_worklist_rows(list(context["object_list"]), lead=self.lead),
             filtered=bool(self.filters["unit_id"] or self.filters["case_status"] or self.filters["only_overdue"]),
         )
         return context

@@ -533,3 +533,31 @@ def test_a_death_outcome_counts_service_to_the_death():
                         died_on=D(2026, 3, 15), prior_service_months=5)  # fmt: skip
     result = pk.outcome(case, DEATH_RULE)
     assert (result.service_years, result.service_months) == (20, 7)
+
+
+# --- The proposal lead time -----------------------------------------------------------------------------
+
+BUP_RULE = pk.KindRule(kind=pk.BUP, valid_from=D(2014, 1, 1), valid_until=D(2026, 12, 31), legal_basis="-",
+                       proposal_months_before=12, id=1)  # fmt: skip
+BUP_2027 = pk.KindRule(kind=pk.BUP, valid_from=D(2027, 1, 1), valid_until=None, legal_basis="-",
+                       proposal_months_before=15, id=2)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("on", "months"),
+    [(D(2013, 12, 1), 6), (D(2014, 1, 1), 12), (D(2026, 12, 31), 12), (D(2027, 1, 1), 15), (D(2040, 1, 1), 15)],
+)
+def test_proposal_months_follow_the_dated_rule_and_fall_back_to_the_default(on, months):
+    assert pk.proposal_months([BUP_RULE, BUP_2027, APS_RULE], kind=pk.BUP, on=on, default=6) == months
+
+
+def test_proposal_months_spans_cover_every_tmt_once():
+    spans = pk.proposal_months_spans([BUP_RULE, BUP_2027, APS_RULE], kind=pk.BUP, default=6)
+    assert spans == (
+        pk.LeadSpan(None, D(2014, 1, 1), 6),
+        pk.LeadSpan(D(2014, 1, 1), D(2027, 1, 1), 12),
+        pk.LeadSpan(D(2027, 1, 1), None, 15),
+    )
+    # Neighbours with one lead time are one span; no rule at all is the default for every TMT.
+    assert pk.proposal_months_spans([BUP_RULE], kind=pk.BUP, default=12) == (pk.LeadSpan(None, None, 12),)
+    assert pk.proposal_months_spans([], kind=pk.BUP, default=12) == (pk.LeadSpan(None, None, 12),)
