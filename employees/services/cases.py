@@ -358,13 +358,15 @@ def _correction_note(before: RetirementCase, after: RetirementCase, changed: Seq
     """The status history's line of a correction: what changed (old -> new), then the reason; cut to the
     note's length (the full values stay in the record's history)."""
 
-    def shown(value) -> str:
-        return (tanggal(value) if isinstance(value, dt.date) else str(value)) or "-"
+    def shown(value: dt.date | str | None) -> str:
+        return (tanggal(value) if isinstance(value, dt.date) else str(value or "")) or "-"
+
+    def label(name: str) -> str:
+        field = RetirementCase._meta.get_field(name)
+        return str(getattr(field, "verbose_name", name))
 
     changes = "; ".join(
-        f"{RetirementCase._meta.get_field(name).verbose_name} {shown(getattr(before, name))} -> "
-        f"{shown(getattr(after, name))}"
-        for name in changed
+        f"{label(name)} {shown(getattr(before, name))} -> {shown(getattr(after, name))}" for name in changed
     )
     text = _("Corrected: %(changes)s. Reason: %(reason)s") % {"changes": changes, "reason": reason}
     limit = NOTE_MAX_LENGTH or len(text)
