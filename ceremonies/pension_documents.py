@@ -164,6 +164,9 @@ def dpcp_context(
         "tmt_pns": _date(employee.tmt_pns),
         "tmt_golongan": _date(employee.tmt_golongan),
         "tmt_pensiun": _date(tmt),
+        # After a death (in service, tewas, a pensioner's) the record's TMT is the widow(er)'s pension's,
+        # which starts after the death, not the deceased's own.
+        "tmt_pensiun_label": "TMT pensiun janda/duda" if heir_signs else "TMT pensiun",
         "kind": KIND_WORDS.get(case.kind, case.get_kind_display()),
         "died_on": _date(case.died_on) if case.died_on else "",
         "last_basic_salary": rupiah(employee.last_basic_salary) if employee.last_basic_salary is not None else "-",
@@ -366,6 +369,7 @@ def sample_context(kind: str) -> dict[str, Any]:
             "person": SAMPLE_PERSON,
             "asn_type": "PNS",
             **dict.fromkeys(["tmt_cpns", "tmt_pns", "tmt_golongan", "tmt_pensiun", "died_on"], "1 Januari 2025"),
+            "tmt_pensiun_label": "TMT pensiun",
             "kind": "BUP",
             "last_basic_salary": "Rp 1",
             **dict.fromkeys(["masa_kerja_golongan", "masa_kerja_pns", "masa_kerja_pensiun"], "1 tahun 0 bulan"),

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from employees.admin_accounts import AccountGuardMixin, StaffScopeGuardMixin
 from employees.admin_family import FamilyCorrectionAdmin, FamilyInlinesMixin
-from employees.cases import DECIDED_STATUSES
+from employees.cases import CORRECTABLE_STATUSES, PERTEK_FIELDS
 from employees.choices import CaseStatus, RetirementKind
 from employees.exceptions import CaseError, EmployeeError
 from employees.models import (
@@ -375,8 +375,9 @@ class RetirementCaseAdminForm(ServiceValidatedForm):
     )
 
     def service_validate(self, instance: RetirementCase) -> None:
-        if set(self.changed_data) & set(DECISION_FIELDS):
-            retirement_case_decision_validate(instance)
+        changed = set(self.changed_data) & set(DECISION_FIELDS)
+        if changed:
+            retirement_case_decision_validate(instance, changed)
             if not self.cleaned_data.get("reason", "").strip():
                 raise CaseError(errors={"reason": [_("Give the reason: it is kept in the record's history.")]})
 
@@ -384,7 +385,8 @@ class RetirementCaseAdminForm(ServiceValidatedForm):
 @admin.register(RetirementCase)
 class RetirementCaseAdmin(ScopedAdminMixin, HistoryAdmin):
     """Records are opened and moved on the staff pages or by the actions here, never by editing the status;
-    the SK and pertek of a record that has its SK can be corrected here (retirement_case_decision_correct)."""
+    the pertek of a record from its pertek step on, and the SK once issued, can be corrected here
+    (retirement_case_decision_correct)."""
 
     form = RetirementCaseAdminForm
     list_display = ["employee", "kind", "tmt", "status", "proposal_due", "proposed_on", "sk_number"]
@@ -398,15 +400,20 @@ class RetirementCaseAdmin(ScopedAdminMixin, HistoryAdmin):
     show_full_result_count = False
     scope_unit_field = "employee__unit"
 
-    def _correctable(self, obj) -> bool:
-        return obj is not None and obj.status in DECIDED_STATUSES
+    def _correctable(self, obj) -> list[str]:
+        """The decision fields that can be corrected on `obj`: the pertek's from its step on, all once the SK
+        is issued."""
+        if obj is None or obj.status not in CORRECTABLE_STATUSES:
+            return []
+        return [name for name in DECISION_FIELDS if obj.status != CaseStatus.PERTEK or name in PERTEK_FIELDS]
 
     def get_fields(self, request, obj=None):
         corrections = [*DECISION_FIELDS, "reason"] if self._correctable(obj) else list(DECISION_FIELDS)
         return [*self.readonly_fields, *corrections, "notes"]
 
     def get_readonly_fields(self, request, obj=None):
-        return self.readonly_fields if self._correctable(obj) else [*self.readonly_fields, *DECISION_FIELDS]
+        correctable = self._correctable(obj)
+        return [*self.readonly_fields, *(name for name in DECISION_FIELDS if name not in correctable)]
 
     def save_model(self, request, obj, form, change) -> None:
         corrections = {name: form.cleaned_data[name] for name in form.changed_data if name in DECISION_FIELDS}

@@ -279,6 +279,25 @@ def pertek_errors(facts: StepFacts, *, proposed_on: dt.date | None, today: dt.da
 
 # Records whose SK pensiun has been issued: their SK and pertek can be corrected, with a reason.
 DECIDED_STATUSES = (CaseStatus.SK_ISSUED, CaseStatus.DONE)
+# Records with BKN's decisions to correct (a typing error, a pertek or SK re-issued): the pertek from its
+# step on, the SK once issued.
+CORRECTABLE_STATUSES = (CaseStatus.PERTEK, *DECIDED_STATUSES)
+PERTEK_FIELDS = frozenset({"pertek_number", "pertek_date"})
+
+
+def correction_errors(
+    status: str, facts: StepFacts, *, changed: Sequence[str], proposed_on: dt.date | None, today: dt.date
+) -> dict[str, list[str]]:
+    """What is wrong with correcting the fields `changed` of a record in `status` to `facts` (the pertek and
+    SK as they would be saved), by field; empty when nothing is. The facts are checked as when they were
+    first recorded: the pertek alone on the pertek step (pertek_errors), the SK with its pertek after it."""
+    if status not in CORRECTABLE_STATUSES:
+        return {"__all__": [_("Only a record with BKN's pertek or its SK pensiun has one to correct.")]}
+    if status == CaseStatus.PERTEK:
+        if set(changed) - PERTEK_FIELDS:
+            return {"__all__": [_("This record has no SK pensiun yet: it is recorded with the step to SK issued.")]}
+        return pertek_errors(facts, proposed_on=proposed_on, today=today)
+    return decision_errors(facts, proposed_on=proposed_on, today=today)
 
 
 def decision_errors(facts: StepFacts, *, proposed_on: dt.date | None, today: dt.date) -> dict[str, list[str]]:

@@ -709,6 +709,11 @@ class RetirementCase(models.Model):
     def is_cancelled(self) -> bool:
         return self.status == CaseStatus.CANCELLED
 
+    @property
+    def pertek_correctable(self) -> bool:
+        """BKN's pertek can be corrected from its step on (employees/cases.py CORRECTABLE_STATUSES)."""
+        return self.status in cases.CORRECTABLE_STATUSES
+
 
 class CaseStatusChange(models.Model):
     """Who moved a retirement record to which step, and when."""

@@ -43,6 +43,7 @@ from employees.retirement import add_months
 from employees.scope import staff_scope, staff_scopes
 from employees.selectors import retirement_worklist
 from employees.selectors.checklist import checklist_items, missing_by_case, uncased_missing
+from employees.selectors.kinds import LeadTimes, proposal_lead_times
 from purna import roles
 from purna.notifications import conf, registry
 from purna.notifications.builtin import staff_with_role
@@ -348,14 +349,14 @@ def employee_context(messages: Sequence[Message]) -> Mapping[int, Mapping[str, A
     facts = employee_facts(object_ids={m.object_id for m in messages if m.object_id})
     missing = missing_documents(facts.values())
     today = timezone.localdate()
-    months_before = settings.PURNA_PROPOSAL_MONTHS_BEFORE_TMT
+    lead = proposal_lead_times()  # the deadline of someone with no record: as on the work list
     contexts = {}
     for message in messages:
         f = facts[message.object_id]
         if f.has_live_case:
             deadline = cases.case_deadline(status=f.case_status, proposal_due=f.proposal_due, today=today)
         else:
-            deadline = cases.uncased_deadline(tmt_pensiun=f.tmt, months_before=months_before, today=today)
+            deadline = cases.uncased_deadline(tmt_pensiun=f.tmt, months_before=lead.months_on(f.tmt), today=today)
         contexts[message.pk] = {
             "employee": f,
             "tmt": f.tmt,
@@ -412,7 +413,7 @@ def documents_missing_still_due(messages: Sequence[Message]) -> Mapping[int, str
 # --- Proposal overdue -------------------------------------------------------------------------------------
 
 
-def _overdue_due(f: Facts, today: dt.date, months_before: int) -> dt.date | None:
+def _overdue_due(f: Facts, today: dt.date, lead: LeadTimes) -> dt.date | None:
     """The proposal deadline that passed within the catch-up period, or None."""
     if f.has_live_case:
         if f.case_status != CaseStatus.PREPARING or f.proposal_due is None:
@@ -421,14 +422,14 @@ def _overdue_due(f: Facts, today: dt.date, months_before: int) -> dt.date | None
     else:
         if not f.in_service or f.tmt is None or f.tmt <= today:
             return None
-        due = add_months(f.tmt, -months_before)
+        due = add_months(f.tmt, -lead.months_on(f.tmt))
     return due if _is_due(due + dt.timedelta(days=1), today) else None
 
 
 def proposal_overdue_plan(request: registry.PlanRequest) -> Iterable[registry.Draft]:
     """Operators: the proposal deadline has passed (the day after it), once per deadline."""
     today = request.today
-    months_before = settings.PURNA_PROPOSAL_MONTHS_BEFORE_TMT
+    lead = proposal_lead_times()  # the deadline of someone with no record: as on the work list
     if request.object_ids is not None:
         facts = employee_facts(object_ids=request.object_ids).values()
     else:
@@ -442,11 +443,11 @@ def proposal_overdue_plan(request: registry.PlanRequest) -> Iterable[registry.Dr
         )
         facts = chain(
             (_facts(row) for row in with_case),
-            _window_facts(request, months_before).values(),
+            _window_facts(request, max(span.months for span in lead.spans())).values(),
         )
     due: dict[int, tuple[Facts, dt.date]] = {}
     for f in facts:
-        deadline = _overdue_due(f, today, months_before)
+        deadline = _overdue_due(f, today, lead)
         if deadline is not None:
             due[f.pk] = (f, deadline)
     return _operator_drafts(
@@ -462,7 +463,7 @@ def proposal_overdue_plan(request: registry.PlanRequest) -> Iterable[registry.Dr
 def proposal_overdue_still_due(messages: Sequence[Message]) -> Mapping[int, str]:
     facts = employee_facts(object_ids={m.object_id for m in messages if m.object_id})
     today = timezone.localdate()
-    months_before = settings.PURNA_PROPOSAL_MONTHS_BEFORE_TMT
+    lead = proposal_lead_times()
     reasons = {}
     for message in messages:
         f = facts.get(message.object_id)
@@ -479,7 +480,7 @@ def proposal_overdue_still_due(messages: Sequence[Message]) -> Mapping[int, str]
                 "status": EmployeeStatus(f.status).label
             }
             continue
-        due = f.proposal_due if f.has_live_case else (add_months(f.tmt, -months_before) if f.tmt else None)
+        due = f.proposal_due if f.has_live_case else (add_months(f.tmt, -lead.months_on(f.tmt)) if f.tmt else None)
         if due is None or due.isoformat() != message.context.get("due"):
             reasons[message.pk] = _("The proposal deadline has changed.")
         elif not today > due:

@@ -52,7 +52,7 @@ from fractions import Fraction
 from django.utils.translation import gettext as _
 
 from employees.retirement import add_months, full_months, service_length, tmt_pensiun
-from purna.formatting import tanggal
+from purna.formatting import bulan_tahun, rentang_bulan, tanggal
 
 # The values of employees.choices.RetirementKind (plain strings keep this module free of models).
 BUP = "bup"
@@ -77,6 +77,9 @@ DISCIPLINE_HEAVY = "berat"
 # PP 99/2000 art. 23: (years of masa kerja, whole months held in the last rank) — either pair suffices.
 KPP_STEPS: tuple[tuple[int, int], ...] = ((30, 1), (20, 12), (10, 24))
 KPP_DISCIPLINE_MONTHS = 12
+# PP 99/2000 art. 23-26: the kinds a KPP can be proposed for at all (udzur only when caused by duty). A
+# pensioner's death (pensiun terusan) is not one: the KPP was for their own retirement, from active service.
+KPP_KINDS = frozenset({BUP, DEATH, KILLED, DISABILITY})
 # UU 11/1969 art. 16: a child counts while under 25.
 CHILD_AGE_LIMIT = 25
 CENT = Decimal("0.01")
@@ -114,6 +117,44 @@ def rule_in_force(rules: Iterable[KindRule], *, kind: str, on: dt.date) -> KindR
     if not valid:
         return None
     return max(valid, key=lambda rule: (rule.valid_from, rule.id if rule.id is not None else -1))
+
+
+def proposal_months(rules: Iterable[KindRule], *, kind: str, on: dt.date, default: int) -> int:
+    """How many months before the TMT `on` a record of `kind` must be proposed: the lead time of the rule in
+    force on that day, `default` (the setting) when none is."""
+    rule = rule_in_force(rules, kind=kind, on=on)
+    return rule.proposal_months_before if rule is not None else default
+
+
+@dataclass(frozen=True)
+class LeadSpan:
+    """TMTs from `start` (None: since ever) until before `end` (None: for ever) share a lead time."""
+
+    start: dt.date | None
+    end: dt.date | None
+    months: int
+
+
+def proposal_months_spans(rules: Iterable[KindRule], *, kind: str, default: int) -> tuple[LeadSpan, ...]:
+    """proposal_months for every TMT at once, as consecutive spans of TMTs with one lead time (neighbours
+    with the same one merged): the rule in force changes only where a rule starts or stops, so between
+    those days it is one rule (or none), which lets a query compare each TMT with its own deadline."""
+    rules = [rule for rule in rules if rule.kind == kind]
+    edges = sorted(
+        {rule.valid_from for rule in rules}
+        | {rule.valid_until + dt.timedelta(days=1) for rule in rules if rule.valid_until is not None}
+    )
+    starts: list[dt.date | None] = [None, *edges]
+    spans: list[LeadSpan] = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else None
+        on = start if start is not None else (edges[0] - dt.timedelta(days=1) if edges else dt.date.min)
+        months = proposal_months(rules, kind=kind, on=on, default=default)
+        if spans and spans[-1].months == months:
+            spans[-1] = LeadSpan(spans[-1].start, end, months)
+        else:
+            spans.append(LeadSpan(start, end, months))
+    return tuple(spans)
 
 
 def rule_date(*, kind: str, tmt: dt.date | None, died_on: dt.date | None) -> dt.date | None:
@@ -449,18 +490,16 @@ def outcome(facts: CaseFacts, rule: KindRule | None) -> Outcome:
     if kind == PENSIONER_DEATH:
         assert facts.died_on is not None
         payments = death_payments(died_on=facts.died_on, rule=rule, last_income=None)
+        # Whole months, named as months ("Desember 2026 - Maret 2027", rentang_bulan), not as their first days.
         months_words = (
-            _("%(first)s to %(last)s")
-            % {"first": tanggal(payments.gaji_terusan[0]), "last": tanggal(payments.gaji_terusan[-1])}
-            if payments.gaji_terusan
-            else _("none")
+            rentang_bulan(payments.gaji_terusan[0], payments.gaji_terusan[-1]) if payments.gaji_terusan else _("none")
         )
         return result(
             True,
             payments.pension_tmt,
             _("Pensiun terusan (the deceased's pension continued) %(months)s, then a widow(er)'s pension from "
               "%(tmt)s, first paid in %(paid)s; claimed at Taspen.")
-            % {"months": months_words, "tmt": tanggal(payments.pension_tmt), "paid": tanggal(payments.first_payment)},
+            % {"months": months_words, "tmt": tanggal(payments.pension_tmt), "paid": bulan_tahun(payments.first_payment)},
             payments,
         )  # fmt: skip
     if kind in DEATH_KINDS:
@@ -470,7 +509,7 @@ def outcome(facts: CaseFacts, rule: KindRule | None) -> Outcome:
             True,
             payments.pension_tmt,
             _("A widow(er)'s pension from %(tmt)s (the month after the death), first paid in %(paid)s.")
-            % {"tmt": tanggal(payments.pension_tmt), "paid": tanggal(payments.first_payment)},
+            % {"tmt": tanggal(payments.pension_tmt), "paid": bulan_tahun(payments.first_payment)},
             payments,
         )
     min_age, min_years = rule.min_age or 0, rule.min_service_years or 0
@@ -552,6 +591,16 @@ class Penalty:
 class KppCheck:
     eligible: bool
     reason: str
+    # False when no KPP can be proposed for the record at all (its kind), so the page does not show the
+    # person as "not eligible", which would read as a failed condition.
+    applies: bool = True
+
+
+def kpp_applies(*, kind: str, caused_by_duty: bool) -> bool:
+    """Whether a KPP can be proposed for a record of `kind` at all (PP 99/2000 art. 23-26): at the BUP, at a
+    death in service (tewas included) and for an unfitness caused by duty; not for APS, reorganisasi, a
+    PPPK contract end, an unfitness not caused by duty, nor a pensioner's death."""
+    return kind in KPP_KINDS and (kind != DISABILITY or caused_by_duty)
 
 
 def kpp_check(
@@ -569,9 +618,18 @@ def kpp_check(
     `on` is the day service and time in rank are counted to: the TMT (for a death, the date of death). A
     medium or heavy penalty imposed in the 12 months up to `on` (from the same day a year earlier) bars it.
     """
-    if not (kind in (BUP, DEATH, KILLED) or (kind == DISABILITY and caused_by_duty)):
+    if kind == PENSIONER_DEATH:
         return KppCheck(
-            False, _("A KPP is given only at the retirement age, at death or for an unfitness caused by duty.")
+            False,
+            _("The deceased had already retired: a KPP is proposed at a retirement from active service, not "
+              "after a pensioner's death."),
+            applies=False,
+        )  # fmt: skip
+    if not kpp_applies(kind=kind, caused_by_duty=caused_by_duty):
+        return KppCheck(
+            False,
+            _("A KPP is given only at the retirement age, at death or for an unfitness caused by duty."),
+            applies=False,
         )
     if tmt_golongan is None:
         return KppCheck(False, _("The TMT golongan is not recorded: the time in the last rank cannot be counted."))

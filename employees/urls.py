@@ -16,6 +16,9 @@ urlpatterns = [
     path("berkas/<int:pk>/", cases.RetirementCaseDetailView.as_view(), name="case_detail"),
     path("berkas/<int:pk>/jenis/", kinds.RetirementCaseKindFactsView.as_view(), name="case_kind_facts"),
     path(
+        "berkas/<int:pk>/koreksi-pertek/", cases.RetirementCasePertekCorrectView.as_view(), name="case_pertek_correct"
+    ),
+    path(
         "berkas/<int:pk>/status/<str:to_status>/", cases.RetirementCaseTransitionView.as_view(), name="case_transition"
     ),
     path("berkas/<int:pk>/dokumen/<int:type_pk>/", cases.CaseDocumentUploadView.as_view(), name="case_document_upload"),

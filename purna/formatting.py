@@ -14,6 +14,7 @@ MONTHS = [
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
     "Juli", "Agustus", "September", "Oktober", "November", "Desember",
 ]  # fmt: skip
+EN_DASH = "\u2013"  # between the ends of a span ("Desember 2026 \u2013 Maret 2027")
 DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
 
 
@@ -28,6 +29,16 @@ def tanggal(value: dt.date | None, with_day: bool = False) -> str:
 def bulan_tahun(value: dt.date | None) -> str:
     """ "Oktober 2025"."""
     return "" if value is None else f"{MONTHS[value.month - 1]} {value.year}"
+
+
+def rentang_bulan(first: dt.date | None, last: dt.date | None) -> str:
+    """A span of whole months: "Desember 2026 - Maret 2027" (with an en dash); one month alone as
+    "Desember 2026"."""
+    if first is None or last is None:
+        return bulan_tahun(first or last)
+    if (first.year, first.month) == (last.year, last.month):
+        return bulan_tahun(first)
+    return f"{bulan_tahun(first)} {EN_DASH} {bulan_tahun(last)}"
 
 
 def rupiah(amount: Decimal | int | None, cents: bool = False) -> str:

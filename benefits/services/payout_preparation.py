@@ -31,7 +31,7 @@ from benefits.services.payout_base import (
     amount_parse,
 )
 from ceremonies.models import Event, EventStatus
-from employees import cases, retirement
+from employees import cases, pension_kinds, retirement
 from employees.choices import RetirementKind
 from employees.models import Employee, RetirementCase
 from employees.nip import format_nip
@@ -75,14 +75,28 @@ NO_CASE: Any = object()
 def retirement_terms(employee: Employee, case: Any = NO_CASE) -> RetirementTerms:
     """The TMT and kind of the employee's retirement record while it is live or done (a death or an APS
     decides its own TMT), else the computed TMT pensiun as a retirement at the BUP. `case`: the record
-    already read (None: none), else it is read here."""
+    already read (None: none), else it is read here.
+
+    The masa kerja is the years the member served: to the TMT, except after a death, where the service
+    ended at the death (in service) or at the pensioner's own TMT (pensiun terusan), not at the widow(er)'s
+    TMT that follows it: the count of the record's page (employees/pension_kinds.py masa_kerja)."""
     if case is NO_CASE:
         case = RetirementCase.objects.filter(employee_id=employee.pk, status__in=cases.LIVE).first()
     tmt = case.tmt if case is not None else employee.tmt_pensiun
     kind = case.kind if case is not None else RetirementKind.BUP
     if tmt is None:
         return RetirementTerms(None, kind, 0, 0)
-    if tmt == employee.tmt_pensiun and employee.service_years is not None:
+    if case is not None and case.kind in pension_kinds.DECEASED_KINDS:
+        service = pension_kinds.masa_kerja(
+            kind=case.kind,
+            tmt=tmt,
+            died_on=case.died_on,
+            tmt_cpns=employee.tmt_cpns,
+            prior_service_months=employee.prior_service_months or 0,
+            retired_on=case.pensioner_tmt,
+        )
+        years, months = service.years, service.months
+    elif tmt == employee.tmt_pensiun and employee.service_years is not None:
         years, months = employee.service_years, employee.service_months or 0
     else:
         years, months = retirement.service_length(employee.tmt_cpns, tmt, employee.prior_service_months)

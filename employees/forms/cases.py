@@ -10,7 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from employees import cases
+from employees import cases, pension_kinds
 from employees.choices import CaseStatus, RetirementKind
 from employees.models import UnitKerja
 from employees.scope import Scope
@@ -75,6 +75,9 @@ class CaseKindFactsForm(forms.Form):
             del self.fields["last_income"]
         if kind != RetirementKind.DISABILITY:
             del self.fields["caused_by_duty"]
+        # No KPP for the kinds it never applies to (udzur keeps it: "caused by duty" is asked here).
+        if kind not in pension_kinds.KPP_KINDS:
+            del self.fields["kpp_requested"]
 
 
 class CaseTransitionForm(forms.Form):
@@ -125,6 +128,19 @@ class CaseTransitionForm(forms.Form):
     def facts(self) -> dict:
         """The cleaned facts as the service takes them (the note apart)."""
         return {name: value for name, value in self.cleaned_data.items() if name != "note"}
+
+
+class CasePertekCorrectForm(forms.Form):
+    """BKN's pertek typed wrong (or re-issued), corrected on the record's page with a reason."""
+
+    pertek_number = forms.CharField(label=capfirst(_("pertek BKN number")), max_length=100)
+    pertek_date = forms.DateField(label=capfirst(_("pertek BKN date")), widget=DATE_WIDGET)
+    note = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the record's status history with your name."),
+    )
 
 
 class CaseDocumentUploadForm(forms.Form):

@@ -3,7 +3,9 @@ work list (akan purna tugas).
 """
 
 import datetime as dt
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 from django.conf import settings
 from django.db.models import BooleanField, Case, Q, QuerySet, When
@@ -23,6 +25,7 @@ from employees.selectors.checklist import (
     uncased_missing,
 )
 from employees.selectors.family import Family
+from employees.selectors.kinds import LeadTimes, proposal_lead_times
 from employees.selectors.register import ACTIVE_STATUSES, employee_case, unit_and_subunit_ids
 
 # The work list's filter value for "no retirement record opened yet".
@@ -161,17 +164,19 @@ def retirement_case_card(
     uploaders, the status changes with their actors, the spouses and the children that the checklist's
     conditions read; not these two when the page passes the `family` it read), none without one, plus
     one to find the record unless the employee came from employee_get or the record from
-    retirement_case_get. The checklist is the person's
+    retirement_case_get; without a record, one for the BUP rules' lead time (the deadline of an employee
+    in service). The checklist is the person's
     (employees/checklist.py): the items their kind and family ask for, then documents uploaded under
     items no longer asked for.
     """
     today = today or timezone.localdate()
     case = employee_case(employee)
-    months_before = settings.PURNA_PROPOSAL_MONTHS_BEFORE_TMT
     deadline = None
     if case is not None and case.status != CaseStatus.CANCELLED:
         deadline = cases.case_deadline(status=case.status, proposal_due=case.proposal_due, today=today)
     elif employee.tmt_pensiun is not None and employee.status in ACTIVE_STATUSES:
+        # No live record: the deadline a BUP record would get (services.kinds.kind_outcome_set).
+        months_before = proposal_lead_times().months_on(employee.tmt_pensiun)
         deadline = cases.uncased_deadline(tmt_pensiun=employee.tmt_pensiun, months_before=months_before, today=today)
     if case is None:
         return RetirementCaseCard(employee, None, deadline, [], [], [], [])
@@ -234,6 +239,7 @@ def retirement_worklist(
     unit_id: int | None = None,
     case_status: str = "",
     only_overdue: bool = False,
+    lead: LeadTimes | None = None,
 ) -> QuerySet[Employee]:
     """Akan purna tugas: who retires within the next `months` months, with the state of their record.
 
@@ -249,16 +255,19 @@ def retirement_worklist(
     is annotated with `overdue` (cases.case_deadline / cases.uncased_deadline, as a condition). Filters:
     a unit with its sub-units, a record status (CASE_NONE for no record at all), only overdue rows.
     Only employees in `scope` (the unit is in the index's INCLUDE: still read from the index alone).
+
+    A record's deadline is its own (case_due, from its kind's rule); with no live record, the deadline a
+    BUP record would get: `lead` (proposal_lead_times, one query when not given) for each TMT, compared
+    span by span of TMTs sharing a lead time (usually one span).
     """
     today = today or timezone.localdate()
-    months_before = settings.PURNA_PROPOSAL_MONTHS_BEFORE_TMT
+    lead = lead or proposal_lead_times()
     until = add_months(today.replace(day=1), months + 1)
-    uncased_bound = cases.uncased_overdue_before(today=today, months_before=months_before)
     open_case = Q(case_status__in=CASE_OPEN_STATUSES)
     # Late while being prepared past its deadline; with no live record (the TMT is then the TMT pensiun),
-    # late once past TMT - months_before.
+    # late once past TMT - the lead time in force on that TMT.
     overdue = Q(case_status=CaseStatus.PREPARING, case_due__lt=today) | (
-        ~Q(case_status__in=CASE_LIVE_STATUSES) & Q(tmt_effective__lt=uncased_bound)
+        ~Q(case_status__in=CASE_LIVE_STATUSES) & _uncased_overdue(lead, today)
     )
     qs = (
         Employee.objects.select_related("unit")
@@ -279,6 +288,19 @@ def retirement_worklist(
     if only_overdue:
         qs = qs.filter(overdue)
     return qs.order_by("tmt_effective", "name", "pk")
+
+
+def _uncased_overdue(lead: LeadTimes, today: dt.date) -> Q:
+    """TMTs past their proposal deadline (cases.uncased_overdue_before), each under its own lead time."""
+    conditions = []
+    for span in lead.spans():
+        late = Q(tmt_effective__lt=cases.uncased_overdue_before(today=today, months_before=span.months))
+        if span.start is not None:
+            late &= Q(tmt_effective__gte=span.start)
+        if span.end is not None:
+            late &= Q(tmt_effective__lt=span.end)
+        conditions.append(late)
+    return reduce(operator.or_, conditions)
 
 
 class KeysFirstPaginator(CachedCountPaginator):
@@ -326,16 +348,19 @@ class WorklistRow:
         return str(RetirementKind(self.case_kind).label) if self.case_kind else ""
 
 
-def retirement_worklist_rows(employees: list[Employee], *, today: dt.date | None = None) -> list[WorklistRow]:
+def retirement_worklist_rows(
+    employees: list[Employee], *, today: dt.date | None = None, lead: LeadTimes | None = None
+) -> list[WorklistRow]:
     """One page of the work list with each row's record, deadline and missing documents.
 
     Five queries whatever the page's length: the checklist, then the records of the page's employees with
     their person's checklist (employees/selectors/checklist.py: the records, spouses, children and
-    uploads). A row with no record shows the items any BUP record will ask for (the page itself reads
-    the employees alone, see retirement_worklist).
+    uploads); one more for the lead time unless `lead` is given (the work list reads it once for both).
+    A row with no record shows the items any BUP record will ask for, and the deadline it would get (the
+    page itself reads the employees alone, see retirement_worklist).
     """
     today = today or timezone.localdate()
-    months_before = settings.PURNA_PROPOSAL_MONTHS_BEFORE_TMT
+    lead = lead or proposal_lead_times()
     items = checklist_items()
     with_record = [employee.pk for employee in employees if employee.case_status]
     records = {record.employee_id: record for record in missing_by_case(items, employee_ids=with_record).values()}
@@ -346,7 +371,7 @@ def retirement_worklist_rows(employees: list[Employee], *, today: dt.date | None
             deadline = cases.case_deadline(status=employee.case_status, proposal_due=employee.case_due, today=today)
         elif employee.tmt_pensiun is not None:
             deadline = cases.uncased_deadline(
-                tmt_pensiun=employee.tmt_pensiun, months_before=months_before, today=today
+                tmt_pensiun=employee.tmt_pensiun, months_before=lead.months_on(employee.tmt_pensiun), today=today
             )
         else:
             deadline = None

@@ -4,6 +4,7 @@ the outcome, the heirs and the KPP (the rules themselves are in employees/pensio
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 
 from employees import pension_kinds
@@ -34,6 +35,29 @@ def kind_rule_in_force(*, kind: str, on: dt.date) -> pension_kinds.KindRule | No
     """The rule of `kind` valid on `on` (pension_kinds.rule_in_force over the kind's rows), or None. One query."""
     rows = [kind_rule_data(row) for row in KindRule.objects.filter(kind=kind)]
     return pension_kinds.rule_in_force(rows, kind=kind, on=on)
+
+
+@dataclass(frozen=True)
+class LeadTimes:
+    """How many months before its TMT a record of `kind` must be proposed, for any TMT: the kind's rules
+    (employees.KindRule, read once) with the setting PURNA_PROPOSAL_MONTHS_BEFORE_TMT where none is in force."""
+
+    kind: str
+    rules: tuple[pension_kinds.KindRule, ...]
+    default: int
+
+    def months_on(self, tmt: dt.date) -> int:
+        return pension_kinds.proposal_months(self.rules, kind=self.kind, on=tmt, default=self.default)
+
+    def spans(self) -> tuple[pension_kinds.LeadSpan, ...]:
+        return pension_kinds.proposal_months_spans(self.rules, kind=self.kind, default=self.default)
+
+
+def proposal_lead_times(*, kind: str = pension_kinds.BUP) -> LeadTimes:
+    """The proposal lead times of `kind`: by default BUP's, the kind an employee with no record yet is
+    expected to retire by (their TMT is the TMT pensiun of the BUP). One query."""
+    rows = tuple(kind_rule_data(row) for row in KindRule.objects.filter(kind=kind))
+    return LeadTimes(kind=kind, rules=rows, default=settings.PURNA_PROPOSAL_MONTHS_BEFORE_TMT)
 
 
 def discipline_penalties(employee: Employee) -> list[pension_kinds.Penalty]:

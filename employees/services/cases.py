@@ -9,11 +9,12 @@ tugas" work list reads them (Employee.case_status; the register's services keep 
 with the BUP). Bad input raises CaseError and changes nothing.
 """
 
+import copy
 import datetime as dt
 import io
 import logging
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import PurePath
@@ -342,24 +343,46 @@ def retirement_case_transition(
 DECISION_FIELDS = ("pertek_number", "pertek_date", "sk_number", "sk_date", "sk_signer")
 
 
-def retirement_case_decision_validate(case: RetirementCase) -> None:
-    """Raise CaseError unless `case` (its SK pensiun and pertek as they would be saved) may be stored."""
-    if case.status not in cases.DECIDED_STATUSES:
-        raise CaseError(_("Only a record whose SK pensiun has been issued has an SK to correct."))
+def retirement_case_decision_validate(case: RetirementCase, changed: Iterable[str] = DECISION_FIELDS) -> None:
+    """Raise CaseError unless `case` (its pertek and SK pensiun as they would be saved, `changed` the fields
+    corrected) may be stored: the pertek from the pertek step on, the SK once issued (cases.correction_errors)."""
     facts = cases.StepFacts(**{name: getattr(case, name) for name in DECISION_FIELDS})
-    errors = cases.decision_errors(facts, proposed_on=case.proposed_on, today=timezone.localdate())
+    errors = cases.correction_errors(
+        case.status, facts, changed=list(changed), proposed_on=case.proposed_on, today=timezone.localdate()
+    )
     if errors:
         raise CaseError(errors=errors)
+
+
+def _correction_note(before: RetirementCase, after: RetirementCase, changed: Sequence[str], reason: str) -> str:
+    """The status history's line of a correction: what changed (old -> new), then the reason; cut to the
+    note's length (the full values stay in the record's history)."""
+
+    def shown(value: dt.date | str | None) -> str:
+        return (tanggal(value) if isinstance(value, dt.date) else str(value or "")) or "-"
+
+    def label(name: str) -> str:
+        field = RetirementCase._meta.get_field(name)
+        return str(getattr(field, "verbose_name", name))
+
+    changes = "; ".join(
+        f"{label(name)} {shown(getattr(before, name))} -> {shown(getattr(after, name))}" for name in changed
+    )
+    text = _("Corrected: %(changes)s. Reason: %(reason)s") % {"changes": changes, "reason": reason}
+    limit = NOTE_MAX_LENGTH or len(text)
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 def retirement_case_decision_correct(
     *, case: RetirementCase, actor: User, note: str, **facts: Unpack[DecisionFacts]
 ) -> RetirementCase:
-    """Correct the SK pensiun or pertek of a record whose SK has been issued (a typing error, an SK
-    re-issued by BKN); return the saved row.
+    """Correct BKN's pertek (from the pertek step on) or the SK pensiun (once issued) of a record: a typing
+    error, a pertek or SK re-issued by BKN; return the saved row.
 
-    Takes any of DECISION_FIELDS, checked as when the SK was first recorded. The reason (`note`) is
-    required and kept in the history with the actor. Raises CaseError (nothing changed) otherwise.
+    Takes any of DECISION_FIELDS (only the pertek's before the SK), checked as when they were first
+    recorded. The reason (`note`) is required; the correction is kept in the record's status history (what
+    changed, the reason, the actor; the status stays) and in its history. Facts equal to the record's change
+    nothing. Raises CaseError (nothing changed) otherwise.
     """
     unknown = sorted(set(facts) - set(DECISION_FIELDS))
     if unknown:
@@ -369,12 +392,19 @@ def retirement_case_decision_correct(
         raise CaseError(errors={"note": [_("Give the reason: it is kept in the record's history.")]})
     with transaction.atomic():
         locked = RetirementCase.objects.select_for_update().get(pk=case.pk)
+        before = copy.copy(locked)
         for name, value in facts.items():
             setattr(locked, name, value.strip() if isinstance(value, str) else value)
-        retirement_case_decision_validate(locked)
+        changed = [name for name in DECISION_FIELDS if getattr(locked, name) != getattr(before, name)]
+        if not changed:
+            return before
+        retirement_case_decision_validate(locked, changed)
         _clean(locked)
         history_note(locked, actor=actor, reason=note)
         locked.save()
+        _status_change_record(
+            locked, from_status=locked.status, actor=actor, note=_correction_note(before, locked, changed, note)
+        )
     return locked
 
 

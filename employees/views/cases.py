@@ -19,7 +19,13 @@ from django.views.generic import FormView, ListView, TemplateView
 from employees import cases
 from employees.choices import CaseStatus, RetirementKind
 from employees.exceptions import CaseError
-from employees.forms.cases import CaseDocumentUploadForm, CaseTransitionForm, RetirementCaseOpenForm, RetiringFilterForm
+from employees.forms.cases import (
+    CaseDocumentUploadForm,
+    CasePertekCorrectForm,
+    CaseTransitionForm,
+    RetirementCaseOpenForm,
+    RetiringFilterForm,
+)
 from employees.models import CaseDocument, DocumentType, Employee, RetirementCase
 from employees.scope import staff_scope
 from employees.selectors import (
@@ -31,11 +37,12 @@ from employees.selectors import (
     retirement_worklist,
     retirement_worklist_rows,
 )
-from employees.selectors.kinds import case_kind_panel
+from employees.selectors.kinds import case_kind_panel, proposal_lead_times
 from employees.services.cases import (
     OVERRIDE_PERMISSION,
     case_document_delete,
     case_document_upload,
+    retirement_case_decision_correct,
     retirement_case_open,
     retirement_case_transition,
 )
@@ -72,14 +79,16 @@ class EmployeeRetiringListView(PermissionRequiredMixin, ListView):
         scope = staff_scope(self.request.user)
         self.filter_form = RetiringFilterForm(self.request.GET, scope=scope)
         self.filters = self.filter_form.filters()
-        return retirement_worklist(scope=scope, **self.filters)
+        # The lead time of a proposal (KindRule), read once for the list's filter and its rows' deadlines.
+        self.lead = proposal_lead_times()
+        return retirement_worklist(scope=scope, lead=self.lead, **self.filters)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
             filter_form=self.filter_form,
             months=self.filters["months"],
-            rows=retirement_worklist_rows(list(context["object_list"])),
+            rows=retirement_worklist_rows(list(context["object_list"]), lead=self.lead),
             filtered=bool(self.filters["unit_id"] or self.filters["case_status"] or self.filters["only_overdue"]),
         )
         return context
@@ -224,6 +233,60 @@ class RetirementCaseTransitionView(PermissionRequiredMixin, FormView):
             _form_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _('The record is now "%(status)s".') % {"status": case.get_status_display()})
+        return HttpResponseRedirect(_next_url(self.request, reverse("employees:case_detail", args=[case.pk])))
+
+
+class RetirementCasePertekCorrectView(PermissionRequiredMixin, FormView):
+    """Correct BKN's pertek of a record (typed wrong, or re-issued) with a reason, kept in its status history."""
+
+    permission_required = "employees.change_retirementcase"
+    raise_exception = True
+    template_name = "employees/retirementcase_form.html"
+    form_class = CasePertekCorrectForm
+
+    def case(self) -> RetirementCase:
+        if not hasattr(self, "_case"):
+            try:
+                self._case = retirement_case_get(pk=self.kwargs["pk"], scope=staff_scope(self.request.user))
+            except RetirementCase.DoesNotExist as exc:
+                raise Http404 from exc
+        return self._case
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.has_perm(self.permission_required) and not self.case().pertek_correctable:
+            messages.error(request, _("This record has no pertek of BKN to correct."))
+            return HttpResponseRedirect(reverse("employees:case_detail", args=[self.case().pk]))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        case = self.case()
+        return {"pertek_number": case.pertek_number, "pertek_date": case.pertek_date}
+
+    def get_context_data(self, **kwargs):
+        case = self.case()
+        return super().get_context_data(
+            case=case,
+            employee=case.employee,
+            to_label=_("Correct the pertek"),
+            next=_next_url(self.request, ""),
+            mode="correct",
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            case = retirement_case_decision_correct(
+                case=self.case(),
+                actor=self.request.user,
+                note=data["note"],
+                pertek_number=data["pertek_number"],
+                pertek_date=data["pertek_date"],
+            )
+        except CaseError as error:
+            _form_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The pertek has been corrected."))
         return HttpResponseRedirect(_next_url(self.request, reverse("employees:case_detail", args=[case.pk])))
 
 

@@ -58,7 +58,7 @@ class RetirementCaseKindFactsView(PermissionRequiredMixin, FormView):
                 died_on=data.get("died_on"),
                 caused_by_duty=data.get("caused_by_duty", False),
                 last_income=data.get("last_income"),
-                kpp_requested=data["kpp_requested"],
+                kpp_requested=data.get("kpp_requested", False),
                 note=data["note"],
             )
         except CaseError as error:

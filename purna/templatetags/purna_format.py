@@ -33,6 +33,13 @@ def bulan_tahun(value):
 
 
 @register.filter
+def rentang_bulan(months):
+    """A sequence of months (first days) as the span "Desember 2026 - Maret 2027" (formatting.rentang_bulan); empty when none."""
+    months = list(months or ())
+    return formatting.rentang_bulan(months[0], months[-1]) if months else ""
+
+
+@register.filter
 def rupiah(value):
     return "" if value in (None, "") else formatting.rupiah(value)
 

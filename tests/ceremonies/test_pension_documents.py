@@ -345,6 +345,30 @@ def test_the_widow_of_a_pensioner_signs_its_pensiun_terusan_dpcp_and_cover_lette
     assert "Terusan (Janda/" in text and "1 Mei 2026" in text  # the narrow column wraps the kind
 
 
+@pytest.mark.parametrize(
+    ("kind", "facts", "label"),
+    [
+        (RetirementKind.BUP, {}, "TMT pensiun"),
+        (RetirementKind.DEATH, {"died_on": D(2025, 3, 15), "tmt": D(2025, 4, 1)}, "TMT pensiun janda/duda"),
+        (RetirementKind.KILLED, {"died_on": D(2025, 3, 15), "tmt": D(2025, 4, 1)}, "TMT pensiun janda/duda"),
+        (
+            RetirementKind.PENSIONER_DEATH,
+            {"died_on": D(2025, 12, 31), "tmt": D(2026, 5, 1), "pensioner_tmt": D(2022, 6, 1)},
+            "TMT pensiun janda/duda",
+        ),
+    ],
+)
+def test_the_dpcp_names_the_tmt_of_a_death_the_widows(world, kind, facts, label):
+    case = world["case"]
+    RetirementCase.objects.filter(pk=case.pk).update(kind=kind, **facts)
+    client = _client(world["op_a"])
+    text = _pdf_text(fetch_document(client, reverse("ceremonies:pension_dpcp_pdf", args=[case.pk])).content)
+    line = next(line for line in text.splitlines() if "14. TMT pensiun" in line)
+    assert line.split(":")[0].strip() == f"14. {label}"
+    word = _docx_text(client.get(reverse("ceremonies:pension_dpcp_docx", args=[case.pk])).content)
+    assert f"15. {label}\n" in word
+
+
 def test_the_dpcp_word_file_is_made_from_the_default_template(world):
     case = world["case"]
     response = _client(world["op_a"]).get(reverse("ceremonies:pension_dpcp_docx", args=[case.pk]))

@@ -44,7 +44,7 @@ def test_operator_records_a_death_and_sees_what_the_family_receives(page, live_s
     panel = page.get_by_test_id("case-kind-rules")
     text = panel.inner_text()
     assert formatting.tanggal(add_months(died_on.replace(day=1), 1)) in text
-    assert formatting.tanggal(case.pension_first_paid) in text
+    assert formatting.bulan_tahun(case.pension_first_paid) in text
     assert "Rp 13.500.000" in text
     assert "Sri Wahyuni" in page.get_by_test_id("case-heirs").inner_text()
     assert page.get_by_test_id("case-kpp").is_visible()

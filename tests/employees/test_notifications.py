@@ -9,7 +9,8 @@ import pytest
 import time_machine
 from django.core import mail
 
-from employees.choices import CaseStatus, EmployeeStatus
+from employees.choices import CaseStatus, EmployeeStatus, RetirementKind
+from employees.models import KindRule
 from employees.notifications import (
     APPROACHING,
     APPROACHING_OPERATOR,
@@ -346,3 +347,19 @@ def test_the_digest_as_sent(settings):
     assert "Ahmad Yani" in digest.body
     assert "Ahmad Yani" in digest.alternatives[0][0]
     assert "April 2026" in digest.body
+
+
+def test_the_overdue_proposal_of_an_employee_without_a_record_follows_the_bup_rules_lead_time():
+    """As on the work list: the BUP rule's lead time (employees.KindRule), not the setting's 12 months."""
+    KindRule.objects.filter(kind=RetirementKind.BUP).update(proposal_months_before=15)
+    operator()
+    fifteen = employee_retiring(D(2027, 6, 1))  # due 1 March 2026 (TMT - 15 months)
+    twelve = employee_retiring(D(2027, 3, 1))  # due 1 December 2025: told back then, not now
+
+    reminders_plan()
+
+    overdue = Message.objects.filter(kind=PROPOSAL_OVERDUE)
+    assert [(pk, occasion(o)) for pk, o in overdue.values_list("object_id", "occasion")] == [
+        (fifteen.pk, "due-2026-03-01")
+    ]
+    assert not overdue.filter(object_id=twelve.pk).exists()

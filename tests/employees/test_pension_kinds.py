@@ -300,7 +300,8 @@ def test_death_outcome_keeps_both_dates():
     result = pk.outcome(case, KILLED_RULE)
     assert (result.with_pension, result.pension_from) == (True, D(2026, 1, 1))
     assert result.death.first_payment == D(2026, 5, 1) and result.death.uang_duka == Decimal("30000000.00")
-    assert "1 Januari 2026" in result.reason and "1 Mei 2026" in result.reason
+    # The TMT is a day; the first payment is a month.
+    assert "from 1 Januari 2026" in result.reason and "first paid in Mei 2026." in result.reason
 
 
 # --- The rule in force ----------------------------------------------------------------------------------
@@ -388,10 +389,24 @@ def test_kpp_discipline_in_the_last_year(level, decided_on, eligible):
         (pk.APS, False, False),
         (pk.REORGANISATION, False, False),
         (pk.CONTRACT_END, False, False),
+        (pk.PENSIONER_DEATH, False, False),
     ],
 )
 def test_kpp_only_for_some_kinds(kind, duty, eligible):
-    assert kpp(cpns=D(1990, 1, 1), golongan=D(2020, 1, 1), kind=kind, duty=duty).eligible is eligible
+    result = kpp(cpns=D(1990, 1, 1), golongan=D(2020, 1, 1), kind=kind, duty=duty)
+    assert result.eligible is eligible
+    # Where it is refused here, it is refused by the kind: it does not apply (the page says so, no badge).
+    assert result.applies is eligible is pk.kpp_applies(kind=kind, caused_by_duty=duty)
+
+
+def test_kpp_applies_to_a_death_in_service_even_when_not_eligible():
+    result = kpp(cpns=D(2020, 1, 1), golongan=D(2026, 1, 1), kind=pk.DEATH)
+    assert (result.eligible, result.applies) == (False, True)
+
+
+def test_a_pensioners_death_says_why_no_kpp():
+    result = kpp(cpns=D(1990, 1, 1), golongan=D(2020, 1, 1), kind=pk.PENSIONER_DEATH)
+    assert not result.applies and "already retired" in result.reason
 
 
 def test_kpp_needs_the_tmt_golongan():
@@ -450,7 +465,9 @@ def test_pensiun_terusan_outcome():
     result = pk.outcome(case, TERUSAN_RULE)
     assert (result.with_pension, result.pension_from) == (True, D(2026, 5, 1))
     assert result.death.gaji_terusan[0] == D(2026, 1, 1) and result.death.gaji_terusan[-1] == D(2026, 4, 1)
-    assert "Pensiun terusan" in result.reason and "1 Januari 2026" in result.reason and "1 Mei 2026" in result.reason
+    # The months of pensiun terusan are a span of months, not the first days of its ends.
+    assert "Pensiun terusan (the deceased's pension continued) Januari 2026 \u2013 April 2026, then" in result.reason
+    assert "from 1 Mei 2026, first paid in Mei 2026;" in result.reason
     # The deceased's masa kerja is the one of their own retirement.
     assert (result.service_years, result.service_months) == (33, 1)
 
@@ -516,3 +533,31 @@ def test_a_death_outcome_counts_service_to_the_death():
                         died_on=D(2026, 3, 15), prior_service_months=5)  # fmt: skip
     result = pk.outcome(case, DEATH_RULE)
     assert (result.service_years, result.service_months) == (20, 7)
+
+
+# --- The proposal lead time -----------------------------------------------------------------------------
+
+BUP_RULE = pk.KindRule(kind=pk.BUP, valid_from=D(2014, 1, 1), valid_until=D(2026, 12, 31), legal_basis="-",
+                       proposal_months_before=12, id=1)  # fmt: skip
+BUP_2027 = pk.KindRule(kind=pk.BUP, valid_from=D(2027, 1, 1), valid_until=None, legal_basis="-",
+                       proposal_months_before=15, id=2)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("on", "months"),
+    [(D(2013, 12, 1), 6), (D(2014, 1, 1), 12), (D(2026, 12, 31), 12), (D(2027, 1, 1), 15), (D(2040, 1, 1), 15)],
+)
+def test_proposal_months_follow_the_dated_rule_and_fall_back_to_the_default(on, months):
+    assert pk.proposal_months([BUP_RULE, BUP_2027, APS_RULE], kind=pk.BUP, on=on, default=6) == months
+
+
+def test_proposal_months_spans_cover_every_tmt_once():
+    spans = pk.proposal_months_spans([BUP_RULE, BUP_2027, APS_RULE], kind=pk.BUP, default=6)
+    assert spans == (
+        pk.LeadSpan(None, D(2014, 1, 1), 6),
+        pk.LeadSpan(D(2014, 1, 1), D(2027, 1, 1), 12),
+        pk.LeadSpan(D(2027, 1, 1), None, 15),
+    )
+    # Neighbours with one lead time are one span; no rule at all is the default for every TMT.
+    assert pk.proposal_months_spans([BUP_RULE], kind=pk.BUP, default=12) == (pk.LeadSpan(None, None, 12),)
+    assert pk.proposal_months_spans([], kind=pk.BUP, default=12) == (pk.LeadSpan(None, None, 12),)

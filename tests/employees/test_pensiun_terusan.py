@@ -18,6 +18,7 @@ from employees.services.cases import (
     retirement_case_open,
     retirement_case_transition,
 )
+from purna.formatting import bulan_tahun, rentang_bulan, tanggal
 from tests.employees.case_fixtures import (
     checklist_complete,
     first_of_month,
@@ -208,3 +209,47 @@ def test_a_corrected_date_of_death_moves_the_widows_pension_and_stays_after_the_
         retirement_case_kind_facts_update(case=case, actor=actor, died_on=retired_on - dt.timedelta(days=1))
     assert "before the TMT pensiun of the deceased" in caught.value.errors["died_on"][0]
     assert snapshot() == before
+
+
+def test_the_case_page_names_the_months_of_gaji_and_pensiun_terusan_as_months(operator_client, actor, today, pensioner):
+    """Four whole months are named as months ("Desember 2026 - Maret 2027"), not as their first days."""
+    months = [add_months(month_start(today), n) for n in (1, 4)]
+    span = rentang_bulan(*months)
+    first_paid = bulan_tahun(add_months(month_start(today), 5))
+    in_service = make_employee(tmt=first_of_month(today, 60))
+    deaths = [
+        retirement_case_open(employee=in_service, kind=RetirementKind.DEATH, died_on=today, actor=actor),
+        retirement_case_open(employee=pensioner, kind=RetirementKind.PENSIONER_DEATH, died_on=today, actor=actor),
+    ]
+    for case in deaths:
+        page = operator_client.get(reverse("employees:case_detail", args=[case.pk])).content.decode()
+        assert f'data-testid="case-terusan">{span}</dd>' in page
+        assert f'data-testid="case-first-paid">{first_paid}</dd>' in page
+        assert tanggal(months[0]) not in page.split('data-testid="case-terusan"')[1].split("</dd>")[0]
+    case = deaths[1]
+    case.refresh_from_db()
+    assert span in case.outcome_note and f"first paid in {first_paid}" in case.outcome_note
+
+
+def kpp_line(page: str) -> str:
+    return page.split('data-testid="case-kpp">')[1].split("</p>")[0]
+
+
+def test_the_kpp_does_not_apply_to_a_pensiun_terusan_and_the_page_says_why(operator_client, actor, today, pensioner):
+    case = retirement_case_open(employee=pensioner, kind=RetirementKind.PENSIONER_DEATH, died_on=today, actor=actor)
+    client = in_english(operator_client)
+
+    line = kpp_line(client.get(reverse("employees:case_detail", args=[case.pk])).content.decode())
+    assert "Does not apply:" in line and "already retired" in line
+    assert "Not eligible" not in line and "badge" not in line
+    # Nor is it offered on the facts form.
+    facts = client.get(reverse("employees:case_kind_facts", args=[case.pk])).content.decode()
+    assert 'name="kpp_requested"' not in facts
+
+
+def test_a_death_in_service_keeps_its_kpp_eligibility(operator_client, actor, today):
+    employee = make_employee(tmt=first_of_month(today, 60), tmt_cpns=D(2020, 1, 1))
+    case = retirement_case_open(employee=employee, kind=RetirementKind.DEATH, died_on=today, actor=actor)
+
+    line = kpp_line(in_english(operator_client).get(reverse("employees:case_detail", args=[case.pk])).content.decode())
+    assert "Not eligible" in line and "Does not apply" not in line

@@ -13,7 +13,12 @@ from employees.models import Employee, RetirementCase
 from employees.scope import ALL_UNITS
 from employees.selectors import retirement_worklist
 from employees.selectors.cases import retirement_case_card
-from employees.services.cases import retirement_case_open, retirement_case_transition
+from employees.services.cases import (
+    retirement_case_decision_correct,
+    retirement_case_open,
+    retirement_case_transition,
+)
+from purna import roles
 from tests.employees.case_fixtures import (
     checklist_complete,
     first_of_month,
@@ -22,6 +27,7 @@ from tests.employees.case_fixtures import (
     snapshot,
     today_fixture,  # noqa: F401 (a fixture)
 )
+from tests.factories import UnitKerjaFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_rules", "seeded_documents", "english")]
 
@@ -127,3 +133,97 @@ def test_the_card_offers_the_pertek_first_and_the_page_records_it(operator_clien
     listed = in_english(operator_client).get(reverse("employees:retiring"), {"bulan": 24, "status": CaseStatus.PERTEK})
     assert proposed.employee.name in listed.content.decode()
     assert "Pertek issued by BKN" in listed.content.decode()
+
+
+@pytest.fixture
+def pertek(actor, today, proposed):
+    return retirement_case_transition(
+        case=proposed,
+        to_status=CaseStatus.PERTEK,
+        actor=actor,
+        pertek_number="AR-03.01/9",
+        pertek_date=today - dt.timedelta(days=5),
+    )
+
+
+def test_a_pertek_typed_wrong_is_corrected_with_a_reason_in_the_status_history(actor, today, pertek):
+    changes = pertek.status_changes.count()
+
+    corrected = retirement_case_decision_correct(
+        case=pertek, actor=actor, note="Salah ketik nomor", pertek_number="AR-03.01/99", pertek_date=today
+    )
+
+    corrected.refresh_from_db()
+    assert (corrected.status, corrected.pertek_number, corrected.pertek_date) == (
+        CaseStatus.PERTEK,
+        "AR-03.01/99",
+        today,
+    )
+    change = corrected.status_changes.order_by("-pk").first()
+    assert corrected.status_changes.count() == changes + 1
+    assert (change.from_status, change.to_status, change.actor) == (CaseStatus.PERTEK, CaseStatus.PERTEK, actor)
+    assert "AR-03.01/9 -> AR-03.01/99" in change.note and "Salah ketik nomor" in change.note
+    assert corrected.history.first().history_change_reason == "Salah ketik nomor"
+
+
+@pytest.mark.parametrize(
+    ("facts", "note", "field"),
+    [
+        ({"pertek_number": "AR-1"}, "", "note"),
+        ({"pertek_number": ""}, "typo", "pertek_number"),
+        ({"pertek_date": None}, "typo", "pertek_date"),
+        ({"pertek_date": "future"}, "typo", "pertek_date"),
+        ({"pertek_date": "before_proposal"}, "typo", "pertek_date"),
+        ({"sk_number": "800/1"}, "typo", "__all__"),
+    ],
+)
+def test_a_bad_pertek_correction_changes_nothing(actor, today, pertek, facts, note, field):
+    days = {"future": today + dt.timedelta(days=1), "before_proposal": pertek.proposed_on - dt.timedelta(days=1)}
+    facts = {name: days.get(value, value) if isinstance(value, str) else value for name, value in facts.items()}
+    before = snapshot()
+
+    with pytest.raises(CaseError) as caught:
+        retirement_case_decision_correct(case=pertek, actor=actor, note=note, **facts)
+
+    assert field in caught.value.errors
+    assert snapshot() == before
+
+
+def test_a_proposal_without_its_pertek_has_none_to_correct(actor, proposed):
+    before = snapshot()
+    with pytest.raises(CaseError):
+        retirement_case_decision_correct(case=proposed, actor=actor, note="typo", pertek_number="AR-1")
+    assert snapshot() == before
+
+
+def test_the_case_page_corrects_the_pertek(operator_client, operator, today, pertek):
+    client = in_english(operator_client)
+    page = client.get(reverse("employees:case_detail", args=[pertek.pk])).content.decode()
+    url = reverse("employees:case_pertek_correct", args=[pertek.pk])
+    assert f'href="{url}?next=' in page
+
+    form = client.get(url)
+    assert form.status_code == 200 and 'value="AR-03.01/9"' in form.content.decode()
+    refused = client.post(url, {"pertek_number": "AR-03.01/99", "pertek_date": today.isoformat(), "note": ""})
+    assert refused.status_code == 200 and "note" in refused.context["form"].errors
+
+    response = client.post(url, {"pertek_number": "AR-03.01/99", "pertek_date": today.isoformat(), "note": "Typo"})
+    assert response.status_code == 302
+    pertek.refresh_from_db()
+    assert (pertek.status, pertek.pertek_number) == (CaseStatus.PERTEK, "AR-03.01/99")
+    history = client.get(reverse("employees:case_detail", args=[pertek.pk])).content.decode()
+    assert "(corrected)" in history and "AR-03.01/9 -&gt; AR-03.01/99" in history
+
+
+def test_the_pertek_correction_is_refused_without_the_permission_or_the_scope(
+    client, pimpinan, role_user, today, pertek
+):
+    url = reverse("employees:case_pertek_correct", args=[pertek.pk])
+    data = {"pertek_number": "AR-2", "pertek_date": today.isoformat(), "note": "Typo"}
+    assert client.post(url, data).status_code in (302, 403)  # anonymous: to the sign-in page
+    client.force_login(pimpinan)
+    assert client.post(url, data).status_code == 403
+    client.force_login(role_user(roles.OPERATOR, units=[UnitKerjaFactory()]))
+    assert client.post(url, data).status_code == 404
+    pertek.refresh_from_db()
+    assert pertek.pertek_number == "AR-03.01/9"

@@ -303,9 +303,9 @@ def test_a_correction_is_checked_as_the_sk_was(retired_last_month, actor, today,
     assert snapshot() == before
 
 
-def test_a_correction_needs_a_reason_and_an_issued_sk(retired_last_month, actor, today):
+def test_a_correction_needs_a_reason_and_a_pertek_or_an_sk(retired_last_month, actor, today):
     before = snapshot()
-    with pytest.raises(CaseError, match="has been issued"):
+    with pytest.raises(CaseError, match="has one to correct"):
         retirement_case_decision_correct(case=retired_last_month, actor=actor, note="Koreksi", sk_number="2")
     with pytest.raises(CaseError) as caught:
         retirement_case_decision_correct(case=retired_last_month, actor=actor, note=" ", sk_number="2")

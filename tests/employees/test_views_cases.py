@@ -374,3 +374,25 @@ def test_the_admin_keeps_notes_on_any_record(admin_client, case):
     case.refresh_from_db()
     assert case.notes == "Berkas asli disimpan di lemari arsip B"
     assert case.history.first().history_user.username == "admin-kepegawaian"
+
+
+def test_the_admin_corrects_the_pertek_of_a_record_on_its_pertek_step(admin_client, case, today):
+    url = reverse("admin:employees_retirementcase_change", args=[case.pk])
+    case.status, case.proposed_on = CaseStatus.PERTEK, today - dt.timedelta(days=10)
+    case.pertek_number, case.pertek_date = "AR-1", today - dt.timedelta(days=2)
+    case.save()
+    page = admin_client.get(url)
+    form = page.context["adminform"].form
+    # The pertek can be corrected; the SK, not issued yet, cannot.
+    assert {"pertek_number", "pertek_date", "reason"} <= set(form.fields) and "sk_number" not in form.fields
+    data = {name: ("" if value is None else value) for name, value in form.initial.items() if name in form.fields}
+    data.update(inline_management(page))
+
+    refused = admin_client.post(url, {**data, "pertek_number": ""})
+    assert "pertek_number" in refused.context["adminform"].form.errors
+
+    saved = admin_client.post(url, {**data, "pertek_number": "AR-11", "reason": "Salah ketik nomor"})
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
+    case.refresh_from_db()
+    assert (case.status, case.pertek_number) == (CaseStatus.PERTEK, "AR-11")
+    assert "AR-1 -> AR-11" in case.status_changes.last().note

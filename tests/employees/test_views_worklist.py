@@ -9,12 +9,13 @@ from django.db.models import Q
 from django.urls import reverse
 
 from employees.choices import CaseStatus, EmployeeStatus, RetirementKind
-from employees.models import CaseDocument, CaseStatusChange, DocumentType, Employee, RetirementCase
+from employees.models import CaseDocument, CaseStatusChange, DocumentType, Employee, KindRule, RetirementCase
 from employees.retirement import add_months
 from employees.scope import ALL_UNITS
 from employees.selectors import (
     CASE_NONE,
     KeysFirstPaginator,
+    retirement_case_card,
     retirement_worklist,
     retirement_worklist_rows,
     worklist_candidates,
@@ -250,8 +251,8 @@ def bulk_register(count: int, today: dt.date) -> None:
 
 
 # session, user, permissions (2), the staff scope, the agency (base.html), unit choices, count, the page's rows, the checklist,
-# the page's records, their spouses, children and uploads (the person's checklist)
-WORKLIST_QUERIES = 14
+# the page's records, their spouses, children and uploads (the person's checklist), the BUP rules (the lead time)
+WORKLIST_QUERIES = 15
 
 
 @pytest.mark.parametrize("count", [5, 500])
@@ -267,3 +268,37 @@ def test_the_work_list_runs_a_fixed_number_of_queries(
     assert len(response.context["rows"]) == min(50, response.context["paginator"].count)
     if count == 500:
         assert response.context["paginator"].count > 5
+
+
+def test_the_lead_time_of_an_employee_without_a_record_comes_from_the_bup_rule_in_force_on_the_tmt(
+    operator_client, today, settings
+):
+    """The BUP rule's lead time (employees.KindRule, dated), not the setting, decides the deadline of someone
+    with no record yet: on the work list, its "only overdue" filter and the employee's card."""
+    settings.PURNA_PROPOSAL_MONTHS_BEFORE_TMT = 12
+    change = month_ahead(today, 16)
+    KindRule.objects.filter(kind=RetirementKind.BUP).update(valid_until=change - dt.timedelta(days=1))
+    newer = KindRule.objects.get(kind=RetirementKind.BUP)
+    newer.pk, newer.valid_from, newer.valid_until, newer.proposal_months_before = None, change, None, 18
+    newer.save()
+    unit = UnitKerjaFactory()
+    under_old = EmployeeFactory(unit=unit, tmt_pensiun=month_ahead(today, 14), name="under_old")  # 12 months
+    under_new = EmployeeFactory(unit=unit, tmt_pensiun=month_ahead(today, 17), name="under_new")  # 18 months
+
+    response = worklist(operator_client, bulan=24)
+    deadlines = {row.employee.name: row.deadline for row in response.context["rows"]}
+    assert deadlines["under_old"].due == add_months(under_old.tmt_pensiun, -12) and not deadlines["under_old"].overdue
+    assert deadlines["under_new"].due == add_months(under_new.tmt_pensiun, -18) and deadlines["under_new"].overdue
+    assert names(worklist(operator_client, bulan=24, terlambat="on")) == ["under_new"]
+    card = retirement_case_card(employee=under_new, today=today)
+    assert card.deadline.due == add_months(under_new.tmt_pensiun, -18) and card.deadline.overdue
+
+
+def test_without_a_bup_rule_the_lead_time_comes_from_the_setting(operator_client, today, settings):
+    KindRule.objects.filter(kind=RetirementKind.BUP).delete()
+    settings.PURNA_PROPOSAL_MONTHS_BEFORE_TMT = 15
+    employee = EmployeeFactory(tmt_pensiun=month_ahead(today, 14), name="no_rule")
+
+    [row] = worklist(operator_client, bulan=24).context["rows"]
+    assert row.deadline.due == add_months(employee.tmt_pensiun, -15) and row.deadline.overdue
+    assert names(worklist(operator_client, bulan=24, terlambat="on")) == ["no_rule"]

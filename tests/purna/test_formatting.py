@@ -9,7 +9,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from purna import formatting
-from purna.formatting import bulan_tahun, rupiah, tanggal, terbilang
+from purna.formatting import bulan_tahun, rentang_bulan, rupiah, tanggal, terbilang
 
 
 @pytest.mark.parametrize(
@@ -49,6 +49,26 @@ def test_tanggal(value, with_day, expected):
 )
 def test_bulan_tahun(value, expected):
     assert bulan_tahun(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        (dt.date(2026, 12, 1), dt.date(2027, 3, 1), "Desember 2026 \u2013 Maret 2027"),
+        (dt.date(2026, 1, 1), dt.date(2026, 4, 1), "Januari 2026 \u2013 April 2026"),
+        (dt.date(2026, 5, 1), dt.date(2026, 5, 1), "Mei 2026"),
+        (None, None, ""),
+    ],
+)
+def test_rentang_bulan(first, last, expected):
+    assert rentang_bulan(first, last) == expected
+
+
+def test_the_rentang_bulan_filter_spans_a_list_of_months():
+    template = Template("{% load purna_format %}[{{ months|rentang_bulan }}]")
+    months = [dt.date(2026, 12, 1), dt.date(2027, 1, 1), dt.date(2027, 2, 1), dt.date(2027, 3, 1)]
+    assert template.render(Context({"months": months})) == "[Desember 2026 \u2013 Maret 2027]"
+    assert template.render(Context({"months": ()})) == "[]"
 
 
 @pytest.mark.parametrize(

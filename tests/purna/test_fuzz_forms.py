@@ -40,6 +40,7 @@ from ceremonies.models import Event, EventStatus
 from employees.choices import CaseStatus
 from employees.forms.cases import (
     CaseKindFactsForm,
+    CasePertekCorrectForm,
     CaseTransitionForm,
     RetirementCaseOpenForm,
     RetiringFilterForm,
@@ -153,6 +154,7 @@ class FuzzWorld:
     event: object
     participant: object
     case: object
+    pertek_case: object  # BKN's pertek recorded: it can be corrected
     draft: object
     approved: object
     retiree: object
@@ -174,6 +176,13 @@ def world(db, private_media, settings, tmp_path):
         event=event,
         participant=ParticipantFactory(event=event, employee=approved.employee),
         case=RetirementCaseFactory(employee=EmployeeFactory(unit=unit, tmt_pensiun=dt.date(2027, 3, 1))),
+        pertek_case=RetirementCaseFactory(
+            employee=EmployeeFactory(unit=unit, tmt_pensiun=dt.date(2027, 3, 1)),
+            status=CaseStatus.PERTEK,
+            proposed_on=dt.date(2026, 1, 5),
+            pertek_number="AR-1",
+            pertek_date=dt.date(2026, 2, 5),
+        ),
         draft=payout_in(PayoutStatus.DRAFT, employee=EmployeeFactory(unit=unit)),
         approved=approved,
         retiree=EmployeeFactory(unit=unit, tmt_pensiun=dt.date(2025, 11, 1)),
@@ -207,6 +216,9 @@ CASES = {
         "POST",
         lambda w: reverse("employees:case_kind_facts", args=[w.case.pk]),
         lambda w: {"kind": w.case.kind},
+    ),
+    "CasePertekCorrectForm": Case(
+        CasePertekCorrectForm, "POST", lambda w: reverse("employees:case_pertek_correct", args=[w.pertek_case.pk])
     ),
     "RetiringFilterForm": Case(
         RetiringFilterForm, "GET", lambda w: reverse("employees:retiring"), lambda w: {"scope": ALL_UNITS}

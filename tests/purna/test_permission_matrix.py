@@ -122,6 +122,10 @@ TABLE: dict[str, Row] = {
     "employees:case_detail": Row(pk("case"), S(ANY)),
     # The facts of the record's kind: the world's BUP record saves an empty form (no KPP requested).
     "employees:case_kind_facts": Row(pk("case"), S(EDITORS), S(EDITORS_DONE)),
+    # Correcting BKN's pertek: the world's record has none yet, so editors are sent back to it with a message.
+    "employees:case_pertek_correct": Row(
+        pk("case"), S("adm,opr:302~ ver,ben,pim:403"), S("adm,opr:302~ ver,ben,pim:403")
+    ),
     "employees:case_transition": Row(lambda w: {"pk": w.case.pk, "to_status": "diusulkan"}, S(EDITORS), S(EDITORS)),
     "employees:case_document_upload": Row(
         lambda w: {"pk": w.case.pk, "type_pk": w.document_type.pk}, S(EDITORS), S(EDITORS)
