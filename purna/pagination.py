@@ -60,13 +60,13 @@ class CappedPaginator(Paginator):
         return min(super().num_pages, self.max_pages)
 
     def validate_number(self, number: Any) -> int:
-        """A page past the last of a cut list is the last one (whose text says to narrow the search)."""
-        if self.capped:
-            try:
-                if int(number) > self.num_pages:
-                    return self.num_pages
-            except (TypeError, ValueError):
-                pass  # the parent says why (PageNotAnInteger)
+        """A page past the last is the last one: of a cut list, its text says to narrow the search; of a
+        short one, a link kept from before the list shrank (a filter, a record moved away) still opens."""
+        try:
+            if int(number) > self.num_pages:
+                return max(self.num_pages, 1)
+        except (TypeError, ValueError):
+            pass  # the parent says why (PageNotAnInteger)
         return super().validate_number(number)
 
     def page(self, number: Any):

@@ -152,6 +152,18 @@ def test_pagination_keeps_the_filters(operator_client, unit):
     assert f"unit={unit.pk}&amp;sort=-name&amp;page=2" in response.content.decode()
 
 
+def test_a_page_past_the_last_of_a_short_list_is_its_last_page(operator_client, unit):
+    # A link kept from before the list shrank (a filter changed, records moved away) still opens.
+    EmployeeFactory.create_batch(51, unit=unit)
+
+    response = operator_client.get(reverse("employees:list"), {"unit": unit.pk, "page": 7})
+
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 2 and len(response.context["object_list"]) == 1
+    empty = operator_client.get(reverse("employees:list"), {"q": "tidak ada nama ini", "page": 3})
+    assert empty.status_code == 200 and not empty.context["object_list"]
+
+
 SHOWING_CUT = "Showing %(start)s\u2013%(end)s of more than %(total)s"  # the pagination's text of a cut list
 
 
