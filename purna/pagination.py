@@ -31,33 +31,37 @@ class CappedPaginator(Paginator):
     passes its cached count, employees.counts.queryset_count).
     """
 
-    max_pages = MAX_PAGES
+    # None: every page, over an exact count (the work list: its pages stay cheap however deep, and its
+    # total, how many must be proposed, is wanted exactly).
+    max_pages: int | None = MAX_PAGES
 
     def __init__(self, *args: Any, counter: Callable[[models.QuerySet], int] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.counter = counter
 
     @property
-    def limit(self) -> int:
-        return self.per_page * self.max_pages
+    def limit(self) -> int | None:
+        return None if self.max_pages is None else self.per_page * self.max_pages
 
     @cached_property
     def count(self) -> int:
         """The rows up to `limit` + 1: more than `limit` means the list is cut (see `capped`)."""
         if not isinstance(self.object_list, models.QuerySet):
-            return min(len(self.object_list), self.limit + 1)
+            return len(self.object_list) if self.limit is None else min(len(self.object_list), self.limit + 1)
         # Unordered: which rows are counted does not matter, and the order may need a join or a sort.
-        limited = self.object_list.order_by()[: self.limit + 1]
+        limited = self.object_list.order_by()
+        if self.limit is not None:
+            limited = limited[: self.limit + 1]
         return self.counter(limited) if self.counter else limited.count()
 
     @property
     def capped(self) -> bool:
         """Whether there are more rows than the pages show."""
-        return self.count > self.limit
+        return self.limit is not None and self.count > self.limit
 
     @cached_property
     def num_pages(self) -> int:
-        return min(super().num_pages, self.max_pages)
+        return super().num_pages if self.max_pages is None else min(super().num_pages, self.max_pages)
 
     def validate_number(self, number: Any) -> int:
         """A page past the last is the last one: of a cut list, its text says to narrow the search; of a
@@ -72,7 +76,7 @@ class CappedPaginator(Paginator):
     def page(self, number: Any):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.limit)
+        top = bottom + self.per_page if self.limit is None else min(bottom + self.per_page, self.limit)
         if not self.capped and top + self.orphans >= self.count:
             top = self.count
         return CappedPage(self.object_list[bottom:top], number, self)

@@ -317,6 +317,8 @@ class KeysFirstPaginator(CachedCountPaginator):
     the page itself reads 50 keys.
     """
 
+    max_pages = None  # every page, over the exact total: how many must be proposed is wanted exactly
+
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
