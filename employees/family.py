@@ -23,6 +23,41 @@ from django.utils.translation import gettext as _
 
 from employees.retirement import bup_date
 
+# The fields of each kind of family member that staff enter and the history compares (the forms, the
+# services and the employee page's history read them from here).
+SPOUSE_FIELDS = [
+    "name",
+    "nik",
+    "birth_place",
+    "birth_date",
+    "died_on",
+    "order",
+    "marriage_date",
+    "marriage_certificate",
+    "ended_on",
+    "end_reason",
+    "email",
+    "phone",
+    "address",
+]
+CHILD_FIELDS = [
+    "name",
+    "nik",
+    "birth_place",
+    "birth_date",
+    "died_on",
+    "gender",
+    "relation",
+    "other_parent",
+    "is_married",
+    "is_working",
+    "in_school",
+    "email",
+    "phone",
+    "address",
+]
+PARENT_FIELDS = ["name", "nik", "relation", "birth_place", "birth_date", "died_on", "email", "phone", "address"]
+
 # The age a child stops counting for the pension (UU 11/1969 art. 16).
 PENSION_CHILD_AGE = 25
 # The youngest a parent can plausibly be at a child's birth: earlier dates are typing errors.

@@ -5,8 +5,9 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from employees.family import CHILD_FIELDS, PARENT_FIELDS, SPOUSE_FIELDS
 from employees.models import Child, Employee, Parent, Spouse
-from employees.services.family import CHILD_FIELDS, CORRECTION_MAX_LENGTH, PARENT_FIELDS, SPOUSE_FIELDS
+from employees.services.family import CORRECTION_MAX_LENGTH
 from purna.forms import ServiceErrorsMixin
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

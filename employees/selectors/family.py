@@ -14,7 +14,14 @@ from django.db.models.functions import Concat, JSONObject
 from django.utils.translation import gettext_lazy
 
 from employees.choices import CorrectionStatus
-from employees.family import ChildFacts, PensionChild, child_counts_for_pension
+from employees.family import (
+    CHILD_FIELDS,
+    PARENT_FIELDS,
+    SPOUSE_FIELDS,
+    ChildFacts,
+    PensionChild,
+    child_counts_for_pension,
+)
 from employees.models import Child, Employee, FamilyCorrection, Parent, Spouse
 from employees.scope import Scope
 
@@ -91,50 +98,9 @@ def portal_family_correction_get(*, pk: int, employee: Employee) -> FamilyCorrec
 
 # What the history shows of each kind of row: the model, the fields compared, the subject's label.
 _HISTORY_SOURCES: list[tuple[str, type[Any], list[str]]] = [
-    (
-        "spouse",
-        Spouse,
-        [
-            "name",
-            "nik",
-            "birth_place",
-            "birth_date",
-            "died_on",
-            "order",
-            "marriage_date",
-            "marriage_certificate",
-            "ended_on",
-            "end_reason",
-            "email",
-            "phone",
-            "address",
-        ],
-    ),
-    (
-        "child",
-        Child,
-        [
-            "name",
-            "nik",
-            "birth_place",
-            "birth_date",
-            "died_on",
-            "gender",
-            "relation",
-            "other_parent",
-            "is_married",
-            "is_working",
-            "in_school",
-            "email",
-            "phone",
-            "address",
-        ],
-    ),
-    (
-        "parent",
-        Parent,
-        ["name", "nik", "relation", "birth_place", "birth_date", "died_on", "email", "phone", "address"],
-    ),
+    ("spouse", Spouse, SPOUSE_FIELDS),
+    ("child", Child, CHILD_FIELDS),
+    ("parent", Parent, PARENT_FIELDS),
     ("correction", FamilyCorrection, ["text", "status", "decision_reason"]),
 ]
 _SUBJECTS = {

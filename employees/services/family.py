@@ -20,43 +20,12 @@ from django.utils.translation import gettext as _
 from employees import family
 from employees.choices import CorrectionStatus
 from employees.exceptions import EmployeeError
+from employees.family import CHILD_FIELDS, PARENT_FIELDS, SPOUSE_FIELDS
 from employees.models import Child, Employee, FamilyCorrection, Parent, RetirementCase, Spouse
 from employees.scope import staff_scope
 from purna.history import history_note
 from purna.types import User
 
-SPOUSE_FIELDS = [
-    "name",
-    "nik",
-    "birth_place",
-    "birth_date",
-    "died_on",
-    "order",
-    "marriage_date",
-    "marriage_certificate",
-    "ended_on",
-    "end_reason",
-    "email",
-    "phone",
-    "address",
-]
-CHILD_FIELDS = [
-    "name",
-    "nik",
-    "birth_place",
-    "birth_date",
-    "died_on",
-    "gender",
-    "relation",
-    "other_parent",
-    "is_married",
-    "is_working",
-    "in_school",
-    "email",
-    "phone",
-    "address",
-]
-PARENT_FIELDS = ["name", "nik", "relation", "birth_place", "birth_date", "died_on", "email", "phone", "address"]
 FIELDS: dict[type[Model], list[str]] = {Spouse: SPOUSE_FIELDS, Child: CHILD_FIELDS, Parent: PARENT_FIELDS}
 CORRECTION_MAX_LENGTH = 2000
 
