@@ -715,22 +715,27 @@ def handover_pay_view(request: HttpRequest, pk: int, payout_pk: int) -> HttpResp
     if representative:
         # The payout keeps its event; the note (and the history's reason, 100 characters) the name.
         note = _("Handed over to the representative %(name)s") % {"name": representative}
-    error = None
     try:
         payout = services.payout_hand_over(payout=payout, event=event, actor=request.user, note=note)
-    except PayoutError as exc:
-        error = exc
+    except PayoutError as error:
+        return _handover_answer(request, event, payout, error=error)
+    done = _("%(benefit)s handed over to %(name)s.") % {
+        "benefit": payout.get_benefit_type_display(),
+        "name": payout.employee.display_name,
+    }
+    return _handover_answer(request, event, payout, done=kalimat(done))
+
+
+def _handover_answer(
+    request: HttpRequest, event: Event, payout: Payout, *, error: PayoutError | None = None, done: str = ""
+) -> HttpResponse:
+    """The answer to a hand-over or its undo: htmx swaps the person's row (with the error on it, if
+    any); a plain form goes back to the list at that row, with the message."""
     if not request.htmx:
         if error is not None:
             _error_messages(request, error, payout.employee.display_name)
         else:
-            messages.success(
-                request,
-                kalimat(
-                    _("%(benefit)s handed over to %(name)s.")
-                    % {"benefit": payout.get_benefit_type_display(), "name": payout.employee.display_name}
-                ),
-            )
+            messages.success(request, done)
         return HttpResponseRedirect(reverse("benefits:handover", args=[event.pk]) + f"#serah-{payout.employee_id}")
     context = {
         "event": event,
@@ -749,28 +754,14 @@ def handover_undo_view(request: HttpRequest, pk: int, payout_pk: int) -> HttpRes
     swaps the row back with its "Hand over" button again."""
     event = _event(request, pk, for_change=True)
     payout = _payout(request, payout_pk)
-    error = None
     try:
         payout = services.payout_hand_over_undo(
             payout=payout, event=event, actor=request.user, reason=request.POST.get("reason", "")
         )
-    except PayoutError as exc:
-        error = exc
-    if not request.htmx:
-        if error is not None:
-            _error_messages(request, error, payout.employee.display_name)
-        else:
-            messages.success(
-                request,
-                _("The hand-over of %(amount)s to %(name)s was undone.")
-                % {"amount": rupiah(payout.amount), "name": payout.employee.display_name},
-            )
-        return HttpResponseRedirect(reverse("benefits:handover", args=[event.pk]) + f"#serah-{payout.employee_id}")
-    context = {
-        "event": event,
-        "row": _handover_row(request, event, payout.employee_id),
-        "can_pay": True,
-        "can_undo": _can_undo(request, event),
-        "row_error": " ".join(error.messages) if error is not None else "",
+    except PayoutError as error:
+        return _handover_answer(request, event, payout, error=error)
+    done = _("The hand-over of %(amount)s to %(name)s was undone.") % {
+        "amount": rupiah(payout.amount),
+        "name": payout.employee.display_name,
     }
-    return render(request, "benefits/_handover_row.html", context)
+    return _handover_answer(request, event, payout, done=done)
