@@ -277,13 +277,14 @@ def write_sheet(
     *,
     sheet_name: str,
     date_format: str = "dd-mm-yyyy",
-    compresslevel: int = 1,
+    compresslevel: int = 2,
 ) -> int:
     """Write `rows` (sequences of values in the order of `columns`) under a header row to `file` (a
     binary file or a path) as an XLSX workbook of one sheet; return the number of rows.
 
-    compresslevel: zlib's; 1 compresses the sheet's repetitive XML nearly as well as 6 in a fraction
-    of the time."""
+    compresslevel: zlib's. Measured on the register's 20,000 first rows: 2 took the time of 1 for a
+    file 5% smaller; 6 (zipfile's default, and xlsxwriter's) 1.5x the time of the whole writing for a
+    file 15% smaller (3.7 MB against 4.3)."""
     if not 1 <= len(sheet_name) <= 31 or _SHEET_NAME_FORBIDDEN.search(sheet_name):
         raise ValueError(f"not a worksheet name Excel accepts: {sheet_name!r}")
     if not columns:
