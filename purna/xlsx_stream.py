@@ -2,13 +2,16 @@
 
 Why not xlsxwriter (which every other workbook of Purna uses, and which does far more): at 100,000
 employees and 32 columns it spent about 3.5 µs of Python per cell even in its constant-memory mode and
-through its undecorated write methods, 5.4 to 9.5x the time of the CSV export of the same rows (issue 19's
-goal: 2.5x). Measured on 20,000 rows already in memory (the CPU seconds of writing alone): the CSV
-0.33 s, xlsxwriter 3.6 s, pyexcelerate 3.8 s (and it holds the whole sheet in memory, and writes a
-text starting with "=" as a formula), xlsx_streaming slower still (ElementTree per cell); this module
-0.9 s. rustpy-xlsxwriter (a Rust extension over rust_xlsxwriter) is faster, but is young and has one
-maintainer, takes each row as a dict, and cannot mark single cells "quote prefix"
-(docs/benchmarks.md has the figures and commands).
+through its undecorated write methods: the XLSX export took 5.4 to 9.5x the time of the CSV export of
+the same rows (issue 19's goal: 2.5x). bench/export.py writes the register's first 20,000 rows, held in
+memory, with each writer (CPU seconds of writing alone, 7 December 2026): Purna's CSV 0.30 s,
+xlsxwriter 3.4 s, pyexcelerate 3.5 s (it also holds the whole sheet in memory, and writes a text
+starting with "=" as a formula), this module 0.53 s. xlsx_streaming renders every cell through
+ElementTree (slower still). rustpy-xlsxwriter (a Rust extension over rust_xlsxwriter) took the same
+0.53 s, but it is young with a single maintainer, takes each row as a dict, and cannot mark single
+cells "quote prefix"; a few hundred lines of our own, tested, were the better trade. Whole export of
+100,000 rows (bench/export.py, docs/benchmarks.md): 3.3 s of CPU against 19.5 s with xlsxwriter,
+1.6x the CSV's.
 
 What it writes, and what a spreadsheet needs from it:
 - one worksheet with inline strings (no shared-string table, so nothing accumulates), written into the
