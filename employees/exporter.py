@@ -6,8 +6,8 @@ pensiun, masa kerja), which the import ignores.
 
 Bounded memory whatever the register's size: rows are read as tuples through `.values_list(...)
 .iterator(chunk_size=...)` (the unit's code and name through a join, no query per row), the CSV is
-streamed as it is produced, and the XLSX is written by xlsxwriter in constant-memory mode (row by row
-to its temporary files) and then served from a temporary file.
+streamed as it is produced, and the XLSX is written row by row into its ZIP archive in a temporary
+file (purna/xlsx_stream.py, which says why not xlsxwriter: 6x less CPU, measured), then served from it.
 
 Formats (the decision, for people and for machines):
 - XLSX is the file for people: dates are real dates shown dd-mm-yyyy, NIPs are text (Excel would round
@@ -18,13 +18,14 @@ Formats (the decision, for people and for machines):
   comma CSV in one column, but then the XLSX is the right file, and one CSV dialect is simpler to
   support; Purna's own import reads both separators.
 - Formula injection: a text cell starting with = + - @ (or a tab or carriage return) is written behind
-  an apostrophe in the CSV, as OWASP advises; the XLSX writes every text as a string (never a
+  an apostrophe in the CSV, as OWASP advises; the XLSX writes every text as an inline string (never a
   formula) and marks those cells "quote prefix", so Excel shows them as typed and keeps them text.
   The import removes the apostrophe again.
 """
 
 import csv
 import datetime as dt
+import operator
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from django.db.models import QuerySet
 
 from employees import importer
 from employees.choices import PNS_PANGKAT
+from purna import xlsx_stream
 
 CHUNK_SIZE = 2000
 CSV_BOM = "\ufeff"
@@ -43,8 +45,6 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 _RISKY_START = ("=", "+", "-", "@", "\t", "\r")
-# Day 0 of Excel's 1900 date system, counting its fictitious 29 February 1900 (valid from March 1900).
-EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 @dataclass(frozen=True)
@@ -101,20 +101,34 @@ HEADERS = [column.header for column in EXPORT_COLUMNS]
 # Each path read once, even when two columns use it (golongan, pangkat).
 SOURCES = list(dict.fromkeys(source for column in EXPORT_COLUMNS for source in column.sources))
 _SOURCE_INDEX = {source: index for index, source in enumerate(SOURCES)}
+SHEET_COLUMNS = [xlsx_stream.Column(column.header, column.kind, column.width) for column in EXPORT_COLUMNS]
 
 
-def _row_builders() -> list[Callable[[tuple], Any]]:
-    builders = []
-    for column in EXPORT_COLUMNS:
-        indexes = [_SOURCE_INDEX[source] for source in column.sources]
-        if column.value is None:
-            builders.append(lambda row, i=indexes[0]: row[i])
-        else:
-            builders.append(lambda row, i=indexes, f=column.value: f(*(row[j] for j in i)))
-    return builders
+def _row_maker() -> Callable[[tuple], list[Any]]:
+    """A function making an export row from a values_list row: every column's first source picked at once
+    (one itemgetter), then the columns with a `value` function converted. Half the time of a function
+    call per column (0.4 s against 0.8 s of CPU for 100,000 rows), for both formats."""
+    pick = operator.itemgetter(*(_SOURCE_INDEX[column.sources[0]] for column in EXPORT_COLUMNS))
+    converted = [
+        (position, column.value, [_SOURCE_INDEX[source] for source in column.sources])
+        for position, column in enumerate(EXPORT_COLUMNS)
+        if column.value is not None
+    ]
+    single = [(position, value) for position, value, indexes in converted if len(indexes) == 1]
+    several = [item for item in converted if len(item[2]) > 1]
+
+    def make(row: tuple) -> list[Any]:
+        values = list(pick(row))
+        for position, value in single:
+            values[position] = value(values[position])
+        for position, value, indexes in several:
+            values[position] = value(*[row[index] for index in indexes])
+        return values
+
+    return make
 
 
-_BUILDERS = _row_builders()
+_make_row = _row_maker()
 
 
 def export_rows(queryset: QuerySet, *, chunk_size: int = CHUNK_SIZE) -> Iterator[list[Any]]:
@@ -124,7 +138,7 @@ def export_rows(queryset: QuerySet, *, chunk_size: int = CHUNK_SIZE) -> Iterator
     code and name come from a join.
     """
     for row in queryset.values_list(*SOURCES).iterator(chunk_size=chunk_size):
-        yield [build(row) for build in _BUILDERS]
+        yield _make_row(row)
 
 
 def _is_risky(text: str) -> bool:
@@ -182,44 +196,8 @@ class _Counted:
 
 
 def xlsx_write(rows: Iterable[list[Any]], file: IO[bytes] | str, *, sheet_name: str = "Pegawai") -> int:
-    """Write the XLSX (constant memory) to a binary file or a path; return the number of rows."""
-    import xlsxwriter
-
-    workbook = xlsxwriter.Workbook(file, {"constant_memory": True, "in_memory": False})
-    sheet = workbook.add_worksheet(sheet_name)
-    header_format = workbook.add_format({"bold": True, "bg_color": "#E8F1EE", "border": 1, "text_wrap": True})
-    date_format = workbook.add_format({"num_format": DATE_FORMAT})
-    quoted = workbook.add_format({"quote_prefix": True})
-    for index, column in enumerate(EXPORT_COLUMNS):
-        sheet.set_column(index, index, column.width)
-    sheet.freeze_panes(1, 0)
-    sheet.write_row(0, 0, HEADERS, header_format)
-    # write_string / write_number are _write_string / _write_number behind a decorator that accepts "A1"
-    # cell names; with numbers already in hand the undecorated ones save a tenth of the time (xlsxwriter
-    # is pinned in requirements.txt; without them the public names are used).
-    write_string = getattr(sheet, "_write_string", sheet.write_string)
-    write_number = getattr(sheet, "_write_number", sheet.write_number)
-    kinds = [column.kind for column in EXPORT_COLUMNS]
-    count = 0
-    for count, row in enumerate(rows, start=1):
-        for index, value in enumerate(row):
-            if value is None or value == "":
-                continue
-            kind = kinds[index]
-            if kind == "text":
-                if value.startswith(_RISKY_START):
-                    write_string(count, index, value, quoted)
-                else:
-                    write_string(count, index, value, None)
-            elif kind == "date":
-                # An Excel date is a day number (1900 system); writing it with a date format is what
-                # write_datetime does, without its per-cell datetime arithmetic.
-                write_number(count, index, (value - EXCEL_EPOCH).days, date_format)
-            else:
-                write_number(count, index, value, None)
-    sheet.autofilter(0, 0, count, len(EXPORT_COLUMNS) - 1)
-    workbook.close()
-    return count
+    """Write the XLSX (streamed, bounded memory) to a binary file or a path; return the number of rows."""
+    return xlsx_stream.write_sheet(file, SHEET_COLUMNS, rows, sheet_name=sheet_name, date_format=DATE_FORMAT)
 
 
 def xlsx_temporary(rows: Iterable[list[Any]]) -> IO[bytes]:

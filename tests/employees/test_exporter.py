@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import zipfile
+from xml.etree import ElementTree
 
 import pytest
 from python_calamine import CalamineWorkbook
@@ -153,3 +154,58 @@ def test_export_read_back_by_the_importer_is_the_same_data():
         "Jl. A\nRT 2",
         employee.birth_date,
     )
+
+
+def test_xlsx_keeps_the_layout_people_know():
+    """Bold header row, frozen, filter over every column, the columns' widths, the sheet "Pegawai"."""
+    buffer = io.BytesIO()
+    exporter.xlsx_write(sample_rows() * 2, buffer)
+
+    namespace = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        sheet = ElementTree.fromstring(archive.read("xl/worksheets/sheet1.xml"))  # noqa: S314 (a file we just wrote)
+        styles = ElementTree.fromstring(archive.read("xl/styles.xml"))  # noqa: S314 (a file we just wrote)
+    last = "AF"
+    assert len(exporter.HEADERS) == 32
+    assert sheet.find("m:autoFilter", namespace).get("ref") == f"A1:{last}3"
+    pane = sheet.find(".//m:pane", namespace)
+    assert (pane.get("ySplit"), pane.get("state")) == ("1", "frozen")
+    widths = {}
+    for col in sheet.iterfind(".//m:col", namespace):
+        for index in range(int(col.get("min")), int(col.get("max")) + 1):
+            widths[index] = float(col.get("width"))
+    assert [round(widths[index] - 0.71) for index in range(1, 33)] == [c.width for c in exporter.EXPORT_COLUMNS]
+    header = sheet.find(".//m:row", namespace)
+    style = styles.find("m:cellXfs", namespace)[int(header[0].get("s"))]
+    assert styles.find("m:fonts", namespace)[int(style.get("fontId"))].find("m:b", namespace) is not None
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(buffer.getvalue())).get_sheet_by_name("Pegawai").to_python()
+    assert rows[0] == exporter.HEADERS
+
+
+def test_xlsx_takes_any_text_the_register_may_hold():
+    texts = {
+        "nama": "Siti & Budi <Ahli>",
+        "alamat": "Jl. A\r\nRT 2\x0bRW 3\x01",
+        "jabatan": "x" * 40_000,
+        "gelar belakang": " S.Pd. ",
+        "tempat lahir": "_x0041_",
+        "telepon": "=1+1",
+    }
+    row = sample_rows()[0]
+    for header, text in texts.items():
+        row[exporter.HEADERS.index(header)] = text
+    buffer = io.BytesIO()
+
+    exporter.xlsx_write([row], buffer)
+
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        for name in archive.namelist():
+            ElementTree.fromstring(archive.read(name))  # noqa: S314 (a file we just wrote)
+    got = dict(
+        zip(
+            exporter.HEADERS,
+            CalamineWorkbook.from_filelike(io.BytesIO(buffer.getvalue())).get_sheet_by_name("Pegawai").to_python()[1],
+            strict=True,
+        )
+    )
+    assert {header: got[header] for header in texts} == {**texts, "jabatan": "x" * 32_767}
