@@ -267,13 +267,33 @@ class EventHandover:
     outstanding_amount: Decimal
 
 
-def event_handover(*, event: Event, participants: list[Participant]) -> EventHandover:
-    """For each participant (ceremonies.selectors.event_participants, already in the reader's scope),
-    their THT and tali asih payouts that are live or paid, with the totals. One query."""
-    payouts = (
-        Payout.objects.filter(employee_id__in=[p.employee_id for p in participants])
-        .exclude(status__in=[PayoutStatus.CANCELLED, PayoutStatus.REVERSED])
-        .select_related("employee", "payee_spouse", "payee_child")
+def event_handover(
+    *, event: Event, participants: list[Participant], shown: list[Participant] | None = None
+) -> EventHandover:
+    """The hand-over rows of `shown` (a page of the participants; all of them when None) and the totals
+    over every participant (ceremonies.selectors.event_participants, already in the reader's scope): the
+    totals are the event's, whichever page or search is on screen. Two queries whatever the participants."""
+    paid_here = Q(status=PayoutStatus.PAID, event=event)
+    not_paid = ~Q(status=PayoutStatus.PAID)
+    totals = _live_or_paid(employee_ids=[p.employee_id for p in participants]).aggregate(
+        handed_count=Count("pk", filter=paid_here),
+        handed_amount=Coalesce(Sum("amount", filter=paid_here), ZERO),
+        outstanding_count=Count("pk", filter=not_paid),
+        outstanding_amount=Coalesce(Sum("amount", filter=not_paid), ZERO),
+    )
+    return EventHandover(rows=handover_rows(participants=participants if shown is None else shown), **totals)
+
+
+def _live_or_paid(*, employee_ids: list[int]) -> QuerySet[Payout]:
+    return Payout.objects.filter(employee_id__in=employee_ids).exclude(
+        status__in=[PayoutStatus.CANCELLED, PayoutStatus.REVERSED]
+    )
+
+
+def handover_rows(*, participants: list[Participant]) -> list[HandoverRow]:
+    """For each participant, their THT and tali asih payouts that are live or paid. One query."""
+    payouts = _live_or_paid(employee_ids=[p.employee_id for p in participants]).select_related(
+        "employee", "payee_spouse", "payee_child"
     )
     by_employee: dict[int, dict[str, Payout]] = {}
     for payout in payouts:
@@ -282,16 +302,7 @@ def event_handover(*, event: Event, participants: list[Participant]) -> EventHan
     for participant in participants:
         mine = by_employee.get(participant.employee_id, {})
         rows.append(HandoverRow(participant, mine.get(BenefitType.THT), mine.get(BenefitType.TALI_ASIH)))
-    all_payouts = [payout for row in rows for payout in row.payouts]
-    handed = [p for p in all_payouts if p.status == PayoutStatus.PAID and p.event_id == event.pk]
-    outstanding = [p for p in all_payouts if p.status != PayoutStatus.PAID]
-    return EventHandover(
-        rows=rows,
-        handed_count=len(handed),
-        handed_amount=sum((p.amount for p in handed), ZERO),
-        outstanding_count=len(outstanding),
-        outstanding_amount=sum((p.amount for p in outstanding), ZERO),
-    )
+    return rows
 
 
 def handover_row_get(*, event: Event, employee_id: int, scope: Scope) -> HandoverRow:
@@ -299,7 +310,7 @@ def handover_row_get(*, event: Event, employee_id: int, scope: Scope) -> Handove
     Raises Participant.DoesNotExist, also for one outside `scope`."""
     participants = Participant.objects.filter(event=event, employee_id=employee_id).select_related("employee__unit")
     participant = scope.filter(participants, "employee__unit").get()
-    return event_handover(event=event, participants=[participant]).rows[0]
+    return handover_rows(participants=[participant])[0]
 
 
 def payouts_handed_over(*, event: Event, employee_ids: list[int]) -> QuerySet[Payout]:
