@@ -1,0 +1,179 @@
+"""Time an event's staff pages at 600 participants: whole requests through Django's test client.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/purna_f_bench .venv/bin/python bench/event_pages.py
+
+Makes sure the register holds `--count` employees (bench/seed.py) and that a bench event exists with
+`--participants` participants, each with an approved KORPRI tali asih payout, then times, as the median
+and 95th percentile of `--requests` requests after one warm-up, with the query count and the size of one:
+
+- the event's page (ceremonies EventDetailView), as served: 50 participants a page; then with every
+  participant on one page, as it was before its participants were paged (the view's `paginate_by` raised
+  for this run only), and a search by name;
+- the hand-over list (benefits handover_view), as served (50 a page), then with every participant on one
+  page, as before it was paged, and a search by NIP.
+
+The reference in the same run is bench/pages.py's: a plain Django ListView of 50 employees with a minimal
+template, served by the same client. Each line's ratio to it ('x ref') and each page's gain from paging
+('paged x') are the figures to compare across machines, not the times. Runs with DEBUG off.
+"""
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import time
+from contextlib import nullcontext
+from unittest import mock
+
+from _setup import django_setup, employees_ensure, machine, signed_in_client, staff_user
+
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("STATIC_MANIFEST", "false")
+
+BENCH_TITLE = "Bench: halaman acara ({} peserta)"
+EVERYONE_ON_ONE_PAGE = 100_000
+
+
+def event_ensure(size: int):
+    """The bench event with `size` participants (some checked in), each with an approved tali asih
+    payout (idempotent)."""
+    from django.utils import timezone
+
+    from benefits.models import BenefitType, Payout, PayoutStatus
+    from ceremonies.models import Event, EventStatus, Participant, ParticipantStatus
+    from employees.models import Employee, UnitKerja
+
+    starts = timezone.localtime().replace(hour=8, minute=0, second=0, microsecond=0)
+    event, _created = Event.objects.get_or_create(
+        title=BENCH_TITLE.format(size),
+        defaults={
+            "starts_at": starts,
+            "ends_at": starts + dt.timedelta(hours=4),
+            "venue": "Pendopo Kabupaten Contoh",
+            "organizer": UnitKerja.objects.order_by("pk").first(),
+            "status": EventStatus.PUBLISHED,
+        },
+    )
+    missing = size - Participant.objects.filter(event=event).count()
+    if missing > 0:
+        taken = Participant.objects.filter(event=event).values("employee_id")
+        employees = list(Employee.objects.exclude(pk__in=taken).order_by("tmt_pensiun", "pk")[:missing])
+        now = timezone.now()
+        Participant.objects.bulk_create(
+            Participant(
+                event=event,
+                employee=employee,
+                status=ParticipantStatus.ATTENDED if number % 3 == 0 else ParticipantStatus.CONFIRMED,
+                checked_in_at=now if number % 3 == 0 else None,
+            )
+            for number, employee in enumerate(employees)
+        )
+        with_payout = Payout.objects.filter(benefit_type=BenefitType.TALI_ASIH).values("employee_id")
+        Payout.objects.bulk_create(
+            Payout(
+                employee=employee,
+                benefit_type=BenefitType.TALI_ASIH,
+                tmt=employee.tmt_pensiun,
+                amount=2_000_000,
+                computed_amount=2_000_000,
+                status=PayoutStatus.APPROVED,
+                verified_at=now,
+                approved_at=now,
+            )
+            for employee in Employee.objects.filter(pk__in=[e.pk for e in employees]).exclude(pk__in=with_payout)
+        )
+    return event
+
+
+def samples(client, url: str, requests: int) -> tuple[float, float, int, int]:
+    """Median and 95th percentile ms of `requests` GETs after one warm-up, the queries and bytes of one."""
+    from django.db import connection
+
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        # (connection.queries is emptied as each request starts.)
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    times = []
+    for _ in range(requests):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(times), p95, len(queries), len(response.content)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=100_000, help="employees in the register")
+    parser.add_argument("--participants", type=int, default=600, help="participants of the bench event")
+    parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
+    args = parser.parse_args()
+    django_setup()
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import override_settings
+
+    from benefits.views import payouts as payout_views
+    from ceremonies.views.events import EventDetailView
+    from employees.models import Employee
+    from pages import reference_urlconf
+    from purna import roles
+
+    call_command("migrate", verbosity=0)
+    employees_ensure(args.count)
+    event = event_ensure(args.participants)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    # The hand-over list is the Bendahara's; the event's page is open to them too.
+    user = staff_user("bench-bendahara", roles.BENDAHARA)
+    client = signed_in_client(user)
+    first = event.participants.select_related("employee").order_by("employee__name", "pk").first()
+    detail = f"/acara/{event.pk}/"
+    handover = f"/tht-tali-asih/acara/{event.pk}/serah-terima/"
+    one_page_detail = mock.patch.object(EventDetailView, "paginate_by", EVERYONE_ON_ONE_PAGE)
+    one_page_handover = mock.patch.object(payout_views, "HANDOVER_PAGE_SIZE", EVERYONE_ON_ONE_PAGE)
+    size = args.participants
+    pages = [
+        ("reference: plain 50-row ListView", "/bench-reference/", nullcontext()),
+        (f"event page, {size} participants, paged (50)", detail, nullcontext()),
+        (f"event page, {size} on one page (before paging)", detail, one_page_detail),
+        ("event page, a name searched", f"{detail}?q={first.employee.name.split()[0]}", nullcontext()),
+        (f"hand-over list, {size} participants, paged (50)", handover, nullcontext()),
+        (f"hand-over list, {size} on one page (before paging)", handover, one_page_handover),
+        ("hand-over list, a NIP searched", f"{handover}?q={first.employee.nip}", nullcontext()),
+    ]
+    print(machine())
+    print(f"{Employee.objects.count():,} employees; event of {event.participants.count()} participants")
+    print(f"{args.requests} requests per page after one warm-up (DEBUG off)")
+    print(f"{'page':<52} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'KB':>6} {'x ref':>6} {'paged x':>8}")
+    results = {}
+    with override_settings(ROOT_URLCONF=reference_urlconf()):
+        for label, url, patch in pages:
+            with patch:
+                results[label] = samples(client, url, args.requests)
+    reference = results[pages[0][0]][0]
+    paged = None
+    for label, (median, p95, queries, size_bytes) in results.items():
+        # The one-page line follows its paged line: how much faster the paged page is than it.
+        gain = f"{median / paged:>7.1f}x" if paged and "before paging" in label else f"{'':>8}"
+        print(
+            f"{label:<52} {median:>10.1f} {p95:>8.1f} {queries:>8} {size_bytes / 1024:>6.0f} "
+            f"{median / reference:>6.2f} {gain}"
+        )
+        paged = median if "paged (50)" in label else paged
+
+
+if __name__ == "__main__":
+    main()
