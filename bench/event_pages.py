@@ -123,11 +123,11 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test import override_settings
+    from pages import reference_urlconf
 
     from benefits.views import payouts as payout_views
     from ceremonies.views.events import EventDetailView
     from employees.models import Employee
-    from pages import reference_urlconf
     from purna import roles
 
     call_command("migrate", verbosity=0)

@@ -674,20 +674,17 @@ def handover_view(request: HttpRequest, pk: int) -> HttpResponse:
     by name or NIP, as on the event's page), a big button per approved one for the Bendahara, and the
     event's totals; works on a phone, a fixed number of queries whatever the participants."""
     event = _event(request, pk)
-    participants = ceremony_selectors.event_participants(event=event, scope=staff_scope(request.user))
+    scope = staff_scope(request.user)
+    people = selectors.handover_people(event=event, scope=scope)
     search = " ".join(request.GET.get("q", "").split())
     found = (
-        [
-            p
-            for p in participants
-            if ceremony_selectors.participant_matches(name=p.employee.name, nip=p.employee.nip, search=search)
-        ]
+        [p for p in people if ceremony_selectors.participant_matches(name=p.name, nip=p.nip, search=search)]
         if search
-        else participants
+        else people
     )
     paginator = Paginator(found, HANDOVER_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    handover = selectors.event_handover(event=event, participants=participants, shown=list(page.object_list))
+    handover = selectors.event_handover(event=event, scope=scope, shown=list(page.object_list))
     context = {
         "event": event,
         "handover": handover,

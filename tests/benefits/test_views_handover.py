@@ -157,7 +157,8 @@ def test_the_hand_over_page_runs_a_fixed_number_of_queries(client, staff, unit, 
     client.get(url)
 
     # The session, the user, their two permission reads, their scope and the units tree, the event, the
-    # participants, the page's payouts, the totals, the agency (base.html).
+    # participants' names and NIPs, the page's participants, their payouts, the totals, the agency
+    # (base.html).
     with django_assert_num_queries(HANDOVER_QUERIES):
         response = client.get(url)
     handover = response.context["handover"]
@@ -188,9 +189,7 @@ def test_the_hand_over_list_pages_and_finds_a_person_by_name_or_nip(client, staf
 
 def test_a_hand_over_without_htmx_goes_back_to_the_persons_row_whatever_its_page(client, staff, unit):
     event, employees = _handover_of(unit, 60)
-    Participant.objects.filter(event=event).update(
-        status=ParticipantStatus.ATTENDED, checked_in_at=timezone.now()
-    )
+    Participant.objects.filter(event=event).update(status=ParticipantStatus.ATTENDED, checked_in_at=timezone.now())
     payout = Payout.objects.get(employee=max(employees, key=lambda e: e.name))
     client.force_login(staff["bendahara"])
 
@@ -201,7 +200,7 @@ def test_a_hand_over_without_htmx_goes_back_to_the_persons_row_whatever_its_page
     assert [r.participant.employee_id for r in page.context["handover"].rows] == [payout.employee_id]
 
 
-HANDOVER_QUERIES = 11
+HANDOVER_QUERIES = 12
 
 
 def test_the_event_report_lists_what_was_handed_over(staff, unit, flat_rate):
