@@ -47,6 +47,7 @@ def benches(port: int) -> list[tuple[str, list[str]]]:
             ["--count", "400", "--seconds", "2", "--users", "6", "--rate", "5", "--workers", "1", "--port", str(port)],
         ),
         ("ceremonies.py", ["--count", "400", "--runs", "2", "--events", "5,20"]),
+        ("event_pages.py", ["--count", "400", "--participants", "60", "--requests", "2"]),
         ("certificates.py", ["--count", "5"]),
         ("plan.py", ["--count", "400", "--operators", "1"]),
         ("invitations.py", ["--count", "20"]),

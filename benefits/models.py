@@ -504,6 +504,9 @@ class Receipt(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=ReceiptStatus.choices, default=ReceiptStatus.PENDING)
     file = models.FileField(_("file"), storage=private_storage, upload_to="receipts/", blank=True)
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+    # When its rendering was handed to the broker; empty while the broker could not be reached, so that
+    # receipts_sweep hands it over once the broker is back (purna/dispatch.py).
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
     # A hand-over undone (benefits.services.payout_flow.payout_hand_over_undo): the paper signed at the
     # ceremony no longer stands, so the receipt keeps its number and is printed "DIBATALKAN" with why,
     # until the payout is paid again (issuing it again clears this).

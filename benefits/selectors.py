@@ -267,14 +267,55 @@ class EventHandover:
     outstanding_amount: Decimal
 
 
-def event_handover(*, event: Event, participants: list[Participant]) -> EventHandover:
-    """For each participant (ceremonies.selectors.event_participants, already in the reader's scope),
-    their THT and tali asih payouts that are live or paid, with the totals. One query."""
-    payouts = (
-        Payout.objects.filter(employee_id__in=[p.employee_id for p in participants])
-        .exclude(status__in=[PayoutStatus.CANCELLED, PayoutStatus.REVERSED])
-        .select_related("employee", "payee_spouse", "payee_child")
+@dataclass(frozen=True, slots=True)
+class HandoverPerson:
+    """What the hand-over list's search and pages need of a participant: read for all of them as plain
+    values, where the full rows are read for one page only."""
+
+    pk: int
+    name: str
+    nip: str
+
+
+def handover_people(*, event: Event, scope: Scope) -> list[HandoverPerson]:
+    """The participants of `event` that `scope` may see, by name, as plain values. One query: 600 full
+    rows (participant, employee, unit) took most of the list's time when one page of them is shown."""
+    rows = (
+        scope.filter(Participant.objects.filter(event=event), "employee__unit")
+        .order_by("employee__name", "pk")
+        .values_list("pk", "employee__name", "employee__nip")
     )
+    return [HandoverPerson(*row) for row in rows]
+
+
+def event_handover(*, event: Event, scope: Scope, shown: list[HandoverPerson]) -> EventHandover:
+    """The hand-over rows of the participants `shown` (a page of handover_people) and the totals over
+    every participant `scope` may see: the totals are the event's, whichever page or search is on screen.
+    Three queries whatever the participants."""
+    participants = Participant.objects.select_related("employee__unit", "checked_in_by").in_bulk(
+        [person.pk for person in shown]
+    )
+    seen = scope.filter(Participant.objects.filter(event=event), "employee__unit").values("employee_id")
+    paid_here = Q(status=PayoutStatus.PAID, event=event)
+    not_paid = ~Q(status=PayoutStatus.PAID)
+    totals = _live_or_paid(Payout.objects.filter(employee_id__in=seen)).aggregate(
+        handed_count=Count("pk", filter=paid_here),
+        handed_amount=Coalesce(Sum("amount", filter=paid_here), ZERO),
+        outstanding_count=Count("pk", filter=not_paid),
+        outstanding_amount=Coalesce(Sum("amount", filter=not_paid), ZERO),
+    )
+    return EventHandover(rows=handover_rows(participants=[participants[p.pk] for p in shown]), **totals)
+
+
+def _live_or_paid(payouts: QuerySet[Payout]) -> QuerySet[Payout]:
+    return payouts.exclude(status__in=[PayoutStatus.CANCELLED, PayoutStatus.REVERSED])
+
+
+def handover_rows(*, participants: list[Participant]) -> list[HandoverRow]:
+    """For each participant, their THT and tali asih payouts that are live or paid. One query."""
+    payouts = _live_or_paid(
+        Payout.objects.filter(employee_id__in=[p.employee_id for p in participants])
+    ).select_related("employee", "payee_spouse", "payee_child")
     by_employee: dict[int, dict[str, Payout]] = {}
     for payout in payouts:
         by_employee.setdefault(payout.employee_id, {})[payout.benefit_type] = payout
@@ -282,16 +323,7 @@ def event_handover(*, event: Event, participants: list[Participant]) -> EventHan
     for participant in participants:
         mine = by_employee.get(participant.employee_id, {})
         rows.append(HandoverRow(participant, mine.get(BenefitType.THT), mine.get(BenefitType.TALI_ASIH)))
-    all_payouts = [payout for row in rows for payout in row.payouts]
-    handed = [p for p in all_payouts if p.status == PayoutStatus.PAID and p.event_id == event.pk]
-    outstanding = [p for p in all_payouts if p.status != PayoutStatus.PAID]
-    return EventHandover(
-        rows=rows,
-        handed_count=len(handed),
-        handed_amount=sum((p.amount for p in handed), ZERO),
-        outstanding_count=len(outstanding),
-        outstanding_amount=sum((p.amount for p in outstanding), ZERO),
-    )
+    return rows
 
 
 def handover_row_get(*, event: Event, employee_id: int, scope: Scope) -> HandoverRow:
@@ -299,7 +331,7 @@ def handover_row_get(*, event: Event, employee_id: int, scope: Scope) -> Handove
     Raises Participant.DoesNotExist, also for one outside `scope`."""
     participants = Participant.objects.filter(event=event, employee_id=employee_id).select_related("employee__unit")
     participant = scope.filter(participants, "employee__unit").get()
-    return event_handover(event=event, participants=[participant]).rows[0]
+    return handover_rows(participants=[participant])[0]
 
 
 def payouts_handed_over(*, event: Event, employee_ids: list[int]) -> QuerySet[Payout]:

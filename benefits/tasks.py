@@ -19,6 +19,15 @@ def receipt_render_task(receipt_id: int) -> str | None:
     return receipt.status if receipt is not None else None
 
 
+@shared_task(base=TransientRetryTask, acks_late=True)
+def receipts_sweep_task() -> int:
+    """Every minute (Celery beat, purna/settings.py): hand over the receipts that never reached the broker
+    (benefits/services/receipts.py receipts_sweep); returns how many."""
+    from benefits.services.receipts import receipts_sweep
+
+    return receipts_sweep()
+
+
 @shared_task(base=TransientRetryTask, acks_late=True, reject_on_worker_lost=True)
 def payouts_prepare_batch_task(batch_id: int) -> str:
     """Prepare the payouts of a PayoutBatch (benefits/services/batches.py) and return its status.

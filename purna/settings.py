@@ -335,6 +335,11 @@ CELERY_BEAT_SCHEDULE = {
         # While no worker runs, sweeps would pile up in the broker: one that waited two minutes is dropped.
         "options": {"queue": "default", "expires": 120},
     },
+    "receipts-sweep": {
+        "task": "benefits.tasks.receipts_sweep_task",
+        "schedule": 60,
+        "options": {"queue": "default", "expires": 120},
+    },
     "training-feedback-reminders": {
         "task": "ceremonies.tasks.feedback_reminders_queue_task",
         "schedule": 60 * 60,

@@ -169,10 +169,7 @@ def _looks_binary(head: bytes) -> bool:
 def check_size(size: int, max_bytes: int) -> None:
     """Raise ImportFileError for a file larger than the limit (setting PURNA_IMPORT_MAX_BYTES)."""
     if size > max_bytes:
-        raise ImportFileError(
-            _("The file is %(size)s; the limit is %(limit)s. Split it into smaller files.")
-            % {"size": _megabytes(size), "limit": _megabytes(max_bytes)}
-        )
+        raise ImportFileError(uploads.too_large_message(size, max_bytes))
 
 
 def check_file(file: IO[bytes], *, name: str, size: int, max_bytes: int) -> str:
@@ -200,10 +197,6 @@ def open_sheet(file: IO[bytes], *, name: str, size: int, max_bytes: int, headers
     if kind == XLSX:
         return _open_xlsx(file)
     return _open_csv(file, frozenset(text_key(header) for header in headers))
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
 
 
 # --- CSV --------------------------------------------------------------------------------------------------

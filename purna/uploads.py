@@ -163,10 +163,6 @@ def _member_check(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, 
     return unpacked
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / MB:.1f} MB".replace(".", ",")
-
-
 def _damaged() -> str:
     return _("The file is damaged or incomplete: save it again and upload it.")
 
@@ -187,7 +183,7 @@ def _too_large(limit: int) -> str:
     return _(
         "Unpacked, the file would take more than %(limit)s; it is refused so as not to overload the server. "
         "Split it into smaller files."
-    ) % {"limit": _megabytes(limit)}
+    ) % {"limit": size_text(limit)}
 
 
 def _nested(name: str) -> str:
@@ -207,21 +203,32 @@ def read_upload(uploaded_file: IO[bytes], max_bytes: int) -> bytes:
     if size is None or size == 0:
         raise UploadError(_("The file is empty."))
     if size > max_bytes:
-        raise UploadError(
-            _("The file is too large (%(size)s); at most %(max)s is accepted.")
-            % {"size": _size_text(size, round_up=True), "max": _size_text(max_bytes)}
-        )
+        raise UploadError(too_large_message(size, max_bytes))
     uploaded_file.seek(0)
     data = uploaded_file.read(max_bytes + 1)
     if not data:
         raise UploadError(_("The file is empty."))
     if len(data) > max_bytes:
-        raise UploadError(_("The file is too large; at most %(max)s is accepted.") % {"max": _size_text(max_bytes)})
+        raise UploadError(_("The file is too large; at most %(max)s is accepted.") % {"max": size_text(max_bytes)})
     return data
 
 
-def _size_text(size: int, *, round_up: bool = False) -> str:
-    # Rounded up for a file's size, so a file just over the limit never reads as equal to it.
+def too_large_message(size: int, max_bytes: int) -> str:
+    """The one message for an uploaded file over its size limit, whatever the file (a document, a
+    spreadsheet to import): the same words and the same rounding everywhere."""
+    return _("The file is too large (%(size)s); at most %(max)s is accepted.") % {
+        "size": size_text(size, round_up=True),
+        "max": size_text(max_bytes),
+    }
+
+
+def size_text(size: int, *, round_up: bool = False) -> str:
+    """A size in bytes as people read it: "28,7 MB" (one decimal, a decimal comma), "3 KB" under a
+    megabyte (a small limit would otherwise read "0,0 MB"). A file's own size is rounded up, so a file
+    just over the limit never reads as equal to it."""
+    if size < MB:
+        kilobytes = size / 1024
+        return f"{math.ceil(kilobytes) if round_up else round(kilobytes)} KB"
     tenths = size * 10 / MB
     tenths = math.ceil(tenths) if round_up else round(tenths)
     return f"{tenths // 10},{tenths % 10} MB"

@@ -88,7 +88,7 @@ def _issue(locked: Payout, *, actor: User | None) -> Receipt:
         )
         reason = _("Receipt issued")
     else:
-        receipt.status, receipt.rendered_at = ReceiptStatus.PENDING, None
+        receipt.status, receipt.rendered_at, receipt.queued_at = ReceiptStatus.PENDING, None, None
         receipt.voided_at, receipt.void_reason = None, ""
         reason = _("Receipt issued again")
     history_note(receipt, actor=actor, reason=reason)
@@ -110,19 +110,37 @@ def receipt_void(*, payout: Payout, actor: User | None, reason: str) -> Receipt 
     if receipt is None:
         return None
     receipt.voided_at, receipt.void_reason = timezone.now(), reason[:300]
-    receipt.status, receipt.rendered_at = ReceiptStatus.PENDING, None
+    receipt.status, receipt.rendered_at, receipt.queued_at = ReceiptStatus.PENDING, None, None
     history_note(receipt, actor=actor, reason=f"void: {reason}")
     receipt.save()
     transaction.on_commit(lambda: _render_later(receipt.pk), robust=True)
     return receipt
 
 
-def _render_later(receipt_id: int) -> None:
+def _render_later(receipt_id: int) -> bool:
     from benefits.tasks import receipt_render_task
 
-    # Bounded (purna/dispatch.py): with the broker down the receipt stays "being prepared", its page offers
-    # to issue it again, and opening it renders it.
-    task_dispatch(receipt_render_task, args=[receipt_id])
+    # Bounded (purna/dispatch.py): with the broker down the receipt stays "being prepared" with no
+    # queued_at, and receipts_sweep hands it over once the broker is back.
+    if task_dispatch(receipt_render_task, args=[receipt_id]):
+        Receipt.objects.filter(pk=receipt_id, status=ReceiptStatus.PENDING).update(queued_at=timezone.now())
+        return True
+    return False
+
+
+def receipts_sweep() -> int:
+    """Hand to the worker the receipts waiting to be rendered that never reached the broker (it was down
+    when they were issued, as at a ceremony's hand-over with Redis stopped); return how many. Run every
+    minute by Celery beat. Stops at the first that cannot be handed over: the broker is still down, and
+    the next sweep tries again. A receipt handed over twice (the sweep meets one whose request is handing
+    it over at that moment) is rendered once: receipt_render decides by its stored status, under a lock."""
+    handed = 0
+    due = Receipt.objects.filter(status=ReceiptStatus.PENDING, queued_at__isnull=True).order_by("pk")
+    for receipt_id in due.values_list("pk", flat=True):
+        if not _render_later(receipt_id):
+            return handed
+        handed += 1
+    return handed
 
 
 def receipt_file_name(receipt: Receipt) -> str:

@@ -11,11 +11,13 @@ pipeline's table (benefits/payouts.py) that the services enforce.
 
 import datetime as dt
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -661,16 +663,35 @@ def tht_template_view(request: HttpRequest) -> HttpResponse:
 # --- Hand-over at a ceremony ---------------------------------------------------------------------------
 
 
+# Rows per page of the hand-over list: 600 rows, each with its buttons and forms, made a page of more than a
+# megabyte that a phone at the ceremony scrolled through; the Bendahara finds a person by the search.
+HANDOVER_PAGE_SIZE = 50
+
+
 @permission_required("benefits.view_payout", raise_exception=True)
 def handover_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The ceremony's participants with their THT and tali asih payouts, a big button per approved one for
-    the Bendahara, and the totals; works on a phone, a fixed number of queries."""
+    """The ceremony's participants with their THT and tali asih payouts, a page of them at a time (searched
+    by name or NIP, as on the event's page), a big button per approved one for the Bendahara, and the
+    event's totals; works on a phone, a fixed number of queries whatever the participants."""
     event = _event(request, pk)
-    participants = ceremony_selectors.event_participants(event=event, scope=staff_scope(request.user))
-    handover = selectors.event_handover(event=event, participants=participants)
+    scope = staff_scope(request.user)
+    people = selectors.handover_people(event=event, scope=scope)
+    search = " ".join(request.GET.get("q", "").split())
+    found = (
+        [p for p in people if ceremony_selectors.participant_matches(name=p.name, nip=p.nip, search=search)]
+        if search
+        else people
+    )
+    paginator = Paginator(found, HANDOVER_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    handover = selectors.event_handover(event=event, scope=scope, shown=list(page.object_list))
     context = {
         "event": event,
         "handover": handover,
+        "search": search,
+        "paginator": paginator,
+        "page_obj": page,
+        "is_paginated": paginator.num_pages > 1,
         # payout_hand_over refuses a draft or closed event: no button there.
         "can_pay": payouts.may_take(payouts.HAND_OVER, request.user) and attendance_allowed(event.status),
         "handover_open": attendance_allowed(event.status),
@@ -736,7 +757,11 @@ def _handover_answer(
             _error_messages(request, error, payout.employee.display_name)
         else:
             messages.success(request, done)
-        return HttpResponseRedirect(reverse("benefits:handover", args=[event.pk]) + f"#serah-{payout.employee_id}")
+        # The list searched for the person's NIP: their row is on the page whatever page the list was on.
+        query = urlencode({"q": payout.employee.nip})
+        return HttpResponseRedirect(
+            f"{reverse('benefits:handover', args=[event.pk])}?{query}#serah-{payout.employee_id}"
+        )
     context = {
         "event": event,
         "row": _handover_row(request, event, payout.employee_id),

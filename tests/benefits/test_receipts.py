@@ -3,6 +3,7 @@ the render task (idempotent, no stray file, on a real worker) and the download a
 
 import datetime as dt
 import subprocess
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from purna.models import Instansi
 from purna.notifications.models import Message
 from tests.benefits.documents_helpers import payout_in, pdf_text
 from tests.factories import EmployeeFactory, UnitKerjaFactory, UserFactory
+from tests.purna.notifications.conftest import BrokerSwitch
+from tests.workers import instead_of_broker
 
 SCREENSHOT = Path(django_settings.BASE_DIR) / "var" / "screenshots" / "benefits_receipt.png"
 
@@ -361,3 +364,39 @@ def test_the_dead_receive_no_receipt_email(treasurer, unit, no_render):
     receipt = services_receipts.receipt_issue(payout=payout_in(PayoutStatus.PAID, employee=employee), actor=treasurer)
     receipt_render_task(receipt.pk)
     assert not Message.objects.filter(kind="benefits.receipt_ready").exists()
+
+
+# --- Broker down: the receipts wait in the database, and the sweep hands them over once it is back -----------
+
+
+def test_receipts_issued_while_the_broker_is_down_are_handed_over_by_the_sweep_once(
+    treasurer, unit, django_capture_on_commit_callbacks, monkeypatch
+):
+    payouts = [payout_in(PayoutStatus.PAID, employee=EmployeeFactory(unit=unit)) for _ in range(3)]
+    switch = BrokerSwitch()
+    switch.break_()
+    try:
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True):
+            for payout in payouts:
+                services_receipts.receipt_issue(payout=payout, actor=treasurer)
+        assert time.monotonic() - started < 2 * 3
+        assert services_receipts.receipts_sweep() == 0  # still down: nothing handed over, nothing lost
+    finally:
+        switch.restore()
+    waiting = Receipt.objects.filter(status=ReceiptStatus.PENDING, queued_at__isnull=True)
+    assert waiting.count() == 3
+
+    sent: list[int] = []
+    instead_of_broker(monkeypatch, receipt_render_task, sent.append)
+    assert services_receipts.receipts_sweep() == 3
+    assert services_receipts.receipts_sweep() == 0  # handed over once
+    assert sorted(sent) == sorted(Receipt.objects.values_list("pk", flat=True))
+    for receipt_id in sent:
+        receipt_render_task(receipt_id)
+    assert set(Receipt.objects.values_list("status", flat=True)) == {ReceiptStatus.DONE}
+
+
+def test_the_receipts_sweep_runs_every_minute(settings):
+    entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "benefits.tasks.receipts_sweep_task")
+    assert entry["schedule"] <= 60

@@ -124,10 +124,12 @@ def test_the_events_hand_over_tab_links_to_the_list(client, staff, unit):
     assert reverse("benefits:handover", args=[event.pk]) in page
 
 
-@pytest.mark.parametrize("count", [60, 600])
-def test_the_hand_over_page_runs_a_fixed_number_of_queries(client, staff, unit, count, django_assert_num_queries):
+def _handover_of(unit, count, name=None):
+    """An event of `count` participants, each with an approved tali asih payout."""
     event = EventFactory(organizer=unit)
-    employees = Employee.objects.bulk_create(EmployeeFactory.build_batch(count, unit=unit, tmt_pensiun=TMT))
+    employees = Employee.objects.bulk_create(
+        EmployeeFactory.build_batch(count, unit=unit, tmt_pensiun=TMT, **({"name": name} if name else {}))
+    )
     Participant.objects.bulk_create([Participant(event=event, employee=e) for e in employees])
     Payout.objects.bulk_create(
         [
@@ -137,22 +139,68 @@ def test_the_hand_over_page_runs_a_fixed_number_of_queries(client, staff, unit, 
                 tmt=TMT,
                 amount=RP("20000000"),
                 computed_amount=RP("20000000"),
+                status=PayoutStatus.APPROVED,
+                verified_at=timezone.now(),
+                approved_at=timezone.now(),
             )
-            for e in employees[::2]
+            for e in employees
         ]
     )
+    return event, employees
+
+
+@pytest.mark.parametrize("count", [60, 600])
+def test_the_hand_over_page_runs_a_fixed_number_of_queries(client, staff, unit, count, django_assert_num_queries):
+    event, _ = _handover_of(unit, count)
     client.force_login(staff["bendahara"])
     url = reverse("benefits:handover", args=[event.pk])
     client.get(url)
 
     # The session, the user, their two permission reads, their scope and the units tree, the event, the
-    # participants, the payouts, the agency (base.html).
+    # participants' names and NIPs, the page's participants, their payouts, the totals, the agency
+    # (base.html).
     with django_assert_num_queries(HANDOVER_QUERIES):
         response = client.get(url)
-    assert len(response.context["handover"].rows) == count
+    handover = response.context["handover"]
+    assert len(handover.rows) == 50
+    assert response.content.decode().count('data-testid="handover-row"') == 50
+    # The totals are the event's, not the page's.
+    assert (handover.outstanding_count, handover.outstanding_amount) == (count, count * RP("20000000"))
 
 
-HANDOVER_QUERIES = 10
+def test_the_hand_over_list_pages_and_finds_a_person_by_name_or_nip(client, staff, unit):
+    event, employees = _handover_of(unit, 120)
+    Employee.objects.filter(pk=employees[70].pk).update(name="Sutarmi Handayani")
+    client.force_login(staff["bendahara"])
+    url = reverse("benefits:handover", args=[event.pk])
+
+    last = client.get(url, {"page": 3})
+    by_name = client.get(url, {"q": " handayani  sutarmi "})
+    by_nip = client.get(url, {"q": employees[70].nip[:14]})
+    nobody = client.get(url, {"q": "Tidak Ada Orangnya"})
+
+    assert len(last.context["handover"].rows) == 20
+    assert [r.participant.employee_id for r in by_name.context["handover"].rows] == [employees[70].pk]
+    assert employees[70].pk in [r.participant.employee_id for r in by_nip.context["handover"].rows]
+    assert "Sutarmi Handayani" in by_name.content.decode()
+    assert nobody.context["handover"].rows == [] and "Tidak Ada Orangnya" in nobody.content.decode()
+    assert nobody.context["handover"].outstanding_count == 120
+
+
+def test_a_hand_over_without_htmx_goes_back_to_the_persons_row_whatever_its_page(client, staff, unit):
+    event, employees = _handover_of(unit, 60)
+    Participant.objects.filter(event=event).update(status=ParticipantStatus.ATTENDED, checked_in_at=timezone.now())
+    payout = Payout.objects.get(employee=max(employees, key=lambda e: e.name))
+    client.force_login(staff["bendahara"])
+
+    answer = client.post(reverse("benefits:handover_pay", args=[event.pk, payout.pk]), {"confirm": "1"})
+
+    assert Payout.objects.get(pk=payout.pk).status == PayoutStatus.PAID
+    page = client.get(answer["Location"].split("#")[0])
+    assert [r.participant.employee_id for r in page.context["handover"].rows] == [payout.employee_id]
+
+
+HANDOVER_QUERIES = 12
 
 
 def test_the_event_report_lists_what_was_handed_over(staff, unit, flat_rate):

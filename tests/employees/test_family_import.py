@@ -277,7 +277,7 @@ def test_a_file_over_the_size_limit_is_refused_at_upload(operator_client, settin
 
     response = operator_client.post(reverse("employees:family_import"), {"file": upload(data, "k.csv")})
 
-    assert "batasnya 0,0 MB" in response.content.decode()
+    assert "paling besar 1 KB" in response.content.decode()
     assert not ImportJob.objects.exists()
 
 

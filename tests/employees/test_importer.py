@@ -135,9 +135,9 @@ def test_bad_file_is_refused_with_its_reason(data, name, expected):
 def test_too_large_file_names_the_limit():
     message = file_error(b"NIP\r\n" + b"1" * 3000, max_bytes=2048)
 
-    assert message == _("The file is %(size)s; the limit is %(limit)s. Split it into smaller files.") % {
-        "size": "0,0 MB",
-        "limit": "0,0 MB",
+    assert message == _("The file is too large (%(size)s); at most %(max)s is accepted.") % {
+        "size": "3 KB",
+        "max": "2 KB",
     }
 
 

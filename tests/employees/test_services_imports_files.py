@@ -61,9 +61,9 @@ def test_a_too_large_file_is_refused_on_upload(settings):
     with pytest.raises(ImportFileError) as caught:
         import_job_create(actor=None, file=upload(b"NIP\r\n" + b"1" * 1024 * 1024))
 
-    assert caught.value.message == _("The file is %(size)s; the limit is %(limit)s. Split it into smaller files.") % {
-        "size": "1,0 MB",
-        "limit": "1,0 MB",
+    assert caught.value.message == _("The file is too large (%(size)s); at most %(max)s is accepted.") % {
+        "size": "1,1 MB",
+        "max": "1,0 MB",
     }
 
 

@@ -112,3 +112,15 @@ def test_procfile_runs_web_worker_and_beat():
     assert "celery -A purna worker" in processes["worker"]
     assert "default,pdf,email" in processes["worker"]
     assert "celery -A purna beat" in processes["beat"]
+
+
+def test_gunicorn_timeout_is_explicit_and_the_same_in_the_dockerfile_and_compose():
+    dockerfile = (BASE_DIR / "Dockerfile").read_text()
+    compose_file = (BASE_DIR / "docker-compose.yml").read_text()
+
+    in_dockerfile = re.findall(r'"--timeout=(\d+)"', dockerfile)
+    in_compose = re.findall(r"- --timeout=(\d+)", compose_file)
+
+    # Documents and exports render in Celery: no request needs more than the timeout, which stays short.
+    assert len(in_dockerfile) == len(in_compose) == 1 and in_dockerfile == in_compose
+    assert 0 < int(in_dockerfile[0]) <= 120

@@ -25,3 +25,16 @@ def test_a_link_signed_with_the_old_secret_key_stays_valid_while_it_is_a_fallbac
 
     assert rotated.stdout.split() == ["valid", "7.1"], rotated.stderr
     assert dropped.stdout.split() == ["refused"], dropped.stderr
+
+
+def test_the_operations_guide_covers_what_an_operator_needs():
+    from django.conf import settings
+
+    guide = (settings.BASE_DIR / "docs" / "operations.md").read_text()
+    headings = [line.lstrip("#").strip().lower() for line in guide.splitlines() if line.startswith("## ")]
+
+    for topic in ("backups", "restore", "scaling", "health checks", "upgrading", "rotating the secret key"):
+        assert topic in headings, topic
+    assert "what to monitor" in headings
+    for mentioned in ("gunicorn", "worker", "/status-sistem/", "SENTRY_DSN", "make backup", "make restore"):
+        assert mentioned in guide, mentioned

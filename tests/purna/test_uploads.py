@@ -9,6 +9,7 @@ import pytest
 from django.utils import translation
 
 from purna import uploads
+from purna.spreadsheets import ImportFileError, check_size
 from tests import bombs
 from tests.employees.sheets import row, xlsx_bytes
 from tests.factories import MINIMAL_PDF
@@ -238,3 +239,31 @@ def test_read_upload_returns_the_bytes_within_the_limit():
 def test_read_upload_refuses_empty_or_too_large_files(upload, limit):
     with pytest.raises(uploads.UploadError):
         uploads.read_upload(upload, limit)
+
+
+# --- one message for a file over its size limit ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("size", "limit", "expected"),
+    [
+        (30_000_000, 5 * 1024 * 1024, "The file is too large (28,7 MB); at most 5,0 MB is accepted."),
+        (1024 * 1024 + 1, 1024 * 1024, "The file is too large (1,1 MB); at most 1,0 MB is accepted."),
+        (3005, 2048, "The file is too large (3 KB); at most 2 KB is accepted."),
+    ],
+)
+def test_a_document_and_a_spreadsheet_over_the_limit_read_the_same_message(size, limit, expected):
+    with translation.override("en"):
+        with pytest.raises(uploads.UploadError) as document:
+            uploads.read_upload(_Upload(b"x", size=size), limit)
+        with pytest.raises(ImportFileError) as spreadsheet:
+            check_size(size, limit)
+
+    assert document.value.message == spreadsheet.value.message == expected
+
+
+def test_the_size_limit_message_is_in_indonesian():
+    with translation.override("id"):
+        message = uploads.too_large_message(30_000_000, 5 * 1024 * 1024)
+
+    assert message == "File terlalu besar (28,7 MB); paling besar 5,0 MB."

@@ -1,0 +1,189 @@
+"""Time an event's staff pages at 600 participants: whole requests through Django's test client.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/purna_f_bench .venv/bin/python bench/event_pages.py
+
+Makes sure the register holds `--count` employees (bench/seed.py) and that a bench event exists with
+`--participants` participants, each with an approved KORPRI tali asih payout, then times, as the median
+and 95th percentile of `--requests` requests after one warm-up, with the query count and the size of one:
+
+- the event's page (ceremonies EventDetailView), as served: 50 participants a page; then with every
+  participant on one page, as it was before its participants were paged (the view's `paginate_by` raised
+  for this run only), and a search by name;
+- the hand-over list (benefits handover_view), as served (50 a page), then with every participant on one
+  page, as before it was paged, and a search by NIP.
+
+The reference in the same run is bench/pages.py's: a plain Django ListView of 50 employees with a minimal
+template, served by the same client. Each line's ratio to it ('x ref') and each page's gain from paging
+('paged x') are the figures to compare across machines, not the times. Runs with DEBUG off.
+"""
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import time
+from contextlib import nullcontext
+from unittest import mock
+
+from _setup import django_setup, employees_ensure, machine, signed_in_client, staff_user
+
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("STATIC_MANIFEST", "false")
+
+BENCH_TITLE = "Bench: halaman acara ({} peserta)"
+EVERYONE_ON_ONE_PAGE = 100_000
+
+
+def event_ensure(size: int):
+    """The bench event with `size` participants (some checked in), each with an approved tali asih
+    payout (idempotent)."""
+    from django.utils import timezone
+
+    from benefits.models import BenefitType, Payout, PayoutStatus
+    from ceremonies.models import Event, EventStatus, Participant, ParticipantStatus
+    from employees.models import Employee, UnitKerja
+
+    starts = timezone.localtime().replace(hour=8, minute=0, second=0, microsecond=0)
+    event, _created = Event.objects.get_or_create(
+        title=BENCH_TITLE.format(size),
+        defaults={
+            "starts_at": starts,
+            "ends_at": starts + dt.timedelta(hours=4),
+            "venue": "Pendopo Kabupaten Contoh",
+            "organizer": UnitKerja.objects.order_by("pk").first(),
+            "status": EventStatus.PUBLISHED,
+        },
+    )
+    missing = size - Participant.objects.filter(event=event).count()
+    if missing > 0:
+        taken = Participant.objects.filter(event=event).values("employee_id")
+        employees = list(Employee.objects.exclude(pk__in=taken).order_by("tmt_pensiun", "pk")[:missing])
+        now = timezone.now()
+        Participant.objects.bulk_create(
+            Participant(
+                event=event,
+                employee=employee,
+                status=ParticipantStatus.ATTENDED if number % 3 == 0 else ParticipantStatus.CONFIRMED,
+                checked_in_at=now if number % 3 == 0 else None,
+            )
+            for number, employee in enumerate(employees)
+        )
+        with_payout = Payout.objects.filter(benefit_type=BenefitType.TALI_ASIH).values("employee_id")
+        Payout.objects.bulk_create(
+            Payout(
+                employee=employee,
+                benefit_type=BenefitType.TALI_ASIH,
+                tmt=employee.tmt_pensiun,
+                amount=2_000_000,
+                computed_amount=2_000_000,
+                status=PayoutStatus.APPROVED,
+                verified_at=now,
+                approved_at=now,
+            )
+            for employee in Employee.objects.filter(pk__in=[e.pk for e in employees]).exclude(pk__in=with_payout)
+        )
+    return event
+
+
+def samples(client, url: str, requests: int) -> tuple[float, float, float, int, int]:
+    """Median and 95th percentile ms of `requests` GETs after one warm-up, the median CPU ms of this
+    process (Django's own work: on a shared machine it moves less than the wall time), the queries and
+    bytes of one."""
+    from django.db import connection
+
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        # (connection.queries is emptied as each request starts.)
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    times, cpu = [], []
+    for _ in range(requests):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(times), p95, statistics.median(cpu), len(queries), len(response.content)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=100_000, help="employees in the register")
+    parser.add_argument("--participants", type=int, default=600, help="participants of the bench event")
+    parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
+    args = parser.parse_args()
+    django_setup()
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import override_settings
+    from pages import reference_urlconf
+
+    from benefits.views import payouts as payout_views
+    from ceremonies.views.events import EventDetailView
+    from employees.models import Employee
+    from purna import roles
+
+    call_command("migrate", verbosity=0)
+    employees_ensure(args.count)
+    event = event_ensure(args.participants)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    # The hand-over list is the Bendahara's; the event's page is open to them too.
+    user = staff_user("bench-bendahara", roles.BENDAHARA)
+    client = signed_in_client(user)
+    first = event.participants.select_related("employee").order_by("employee__name", "pk").first()
+    detail = f"/acara/{event.pk}/"
+    handover = f"/tht-tali-asih/acara/{event.pk}/serah-terima/"
+    one_page_detail = mock.patch.object(EventDetailView, "paginate_by", EVERYONE_ON_ONE_PAGE)
+    one_page_handover = mock.patch.object(payout_views, "HANDOVER_PAGE_SIZE", EVERYONE_ON_ONE_PAGE)
+    size = args.participants
+    pages = [
+        ("reference: plain 50-row ListView", "/bench-reference/", nullcontext()),
+        (f"event page, {size} participants, paged (50)", detail, nullcontext()),
+        (f"event page, {size} on one page (before paging)", detail, one_page_detail),
+        ("event page, a name searched", f"{detail}?q={first.employee.name.split()[0]}", nullcontext()),
+        (f"hand-over list, {size} participants, paged (50)", handover, nullcontext()),
+        (f"hand-over list, {size} on one page (before paging)", handover, one_page_handover),
+        ("hand-over list, a NIP searched", f"{handover}?q={first.employee.nip}", nullcontext()),
+    ]
+    print(machine())
+    print(f"{Employee.objects.count():,} employees; event of {event.participants.count()} participants")
+    print(f"{args.requests} requests per page after one warm-up (DEBUG off)")
+    print("'cpu ms': this process's CPU time per request (Django's work; PostgreSQL's is not in it)")
+    print(
+        f"{'page':<52} {'median ms':>10} {'p95 ms':>8} {'cpu ms':>7} {'queries':>8} {'KB':>6} {'x ref':>6} "
+        f"{'cpu x ref':>9} {'paged x':>8} {'cpu paged x':>11}"
+    )
+    results = {}
+    with override_settings(ROOT_URLCONF=reference_urlconf()):
+        for label, url, patch in pages:
+            with patch:
+                results[label] = samples(client, url, args.requests)
+    reference, reference_cpu = results[pages[0][0]][0], results[pages[0][0]][2]
+    paged = paged_cpu = None
+    for label, (median, p95, cpu, queries, size_bytes) in results.items():
+        # The one-page line follows its paged line: how much dearer it is than the paged page.
+        before_paging = paged and "before paging" in label
+        gain = f"{median / paged:>7.1f}x" if before_paging else f"{'':>8}"
+        cpu_gain = f"{cpu / paged_cpu:>10.1f}x" if before_paging else f"{'':>11}"
+        print(
+            f"{label:<52} {median:>10.1f} {p95:>8.1f} {cpu:>7.1f} {queries:>8} {size_bytes / 1024:>6.0f} "
+            f"{median / reference:>6.2f} {cpu / reference_cpu:>9.2f} {gain} {cpu_gain}"
+        )
+        if "paged (50)" in label:
+            paged, paged_cpu = median, cpu
+
+
+if __name__ == "__main__":
+    main()
