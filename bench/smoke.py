@@ -55,6 +55,7 @@ def benches(port: int) -> list[tuple[str, list[str]]]:
         ("export.py", ["--rows", "300"]),
         ("pension_papers.py", ["--dpcp", "3", "--rows", "5"]),
         ("family_import.py", ["--employees", "100"]),
+        ("xlsx_read.py", ["--rows", "300"]),
         ("import.py", ["--rows", "300", "--dje-rows", "50"]),
     ]
 

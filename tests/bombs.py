@@ -114,9 +114,20 @@ def shared_strings_bomb(xlsx: bytes, *, size: int = GB, lie: bool = False) -> by
 
 def many_shared_strings(xlsx: bytes, count: int) -> bytes:
     """An XLSX (a real one, `xlsx`) with `count` distinct shared strings: no bomb (it unpacks to a few
-    times its size, within every ceiling), but heavy to parse: python-calamine holds them all."""
+    times its size, within every ceiling), but heavy to parse: python-calamine holds them all. Its sheet's
+    XML has a comment, so that python-calamine is the reader (purna/spreadsheets.py's stream leaves such
+    sheets to it, and keeps shared strings in a compact buffer)."""
     content = b"".join([SHARED_STRINGS_HEAD, *(b"<si><t>s%d</t></si>" % n for n in range(count)), b"</sst>"])
-    return replace_members(xlsx, {"xl/sharedStrings.xml": member("xl/sharedStrings.xml", content)})
+    sheet = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as source:
+        declaration, _end, rest = source.read(sheet).partition(b"?>")
+    return replace_members(
+        xlsx,
+        {
+            "xl/sharedStrings.xml": member("xl/sharedStrings.xml", content),
+            sheet: member(sheet, declaration + b"?><!-- read by python-calamine -->" + rest),
+        },
+    )
 
 
 # --- Memory of this process --------------------------------------------------------------------------------
