@@ -340,7 +340,7 @@ def _rows(sheet: Sheet, layout: Layout, result: ImportResult) -> Generator[Famil
         count += 1
         if count > MAX_ROWS:
             raise ImportFileError(_("At most %(count)d rows per file: split the file.") % {"count": MAX_ROWS})
-        row, errors = sheet_reader.parse_row(number, cells[sheet.first_column :], layout)
+        row, errors = sheet_reader.parse_row(number, cells, layout)
         for error in errors:
             result.add_error(error)
         result.total_rows = count

@@ -2,9 +2,11 @@
 errors by row and column in Indonesian, unknown NIPs refused, matched members updated, the page."""
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 
 import pytest
+import xlsxwriter
 from django.urls import reverse
 
 from employees import importer
@@ -367,3 +369,25 @@ def test_a_zip_bomb_family_sheet_is_refused_on_upload_and_nothing_is_stored(oper
     assert response.status_code == 200 and 'class="invalid-feedback' in response.content.decode()
     assert not ImportJob.objects.exists()
     assert not any(path.is_file() for path in private_media.rglob("*"))
+
+
+def test_a_sheet_that_starts_in_column_b_is_read_from_its_header(budi, joko, actor):
+    # The reader hands rows that already start at the header's first column (Sheet.first_column).
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet("Keluarga")
+    date_format = workbook.add_format({"num_format": "dd-mm-yyyy"})
+    sheet.write_row(0, 1, HEADERS)
+    for number, values in enumerate(rows_for(budi, joko), start=1):
+        for column, header in enumerate(HEADERS, start=1):
+            value = values.get(header, "")
+            if isinstance(value, dt.date):
+                sheet.write_datetime(number, column, dt.datetime.combine(value, dt.time()), date_format)
+            else:
+                sheet.write_string(number, column, str(value))
+    workbook.close()
+
+    result = run(buffer.getvalue(), actor, name="keluarga.xlsx")
+
+    assert result.errors == [] and (result.added, result.updated) == (5, 0)
+    assert Child.objects.get(name="Rudi").is_married is True
