@@ -13,7 +13,11 @@ repeated runs with a reference timed in the same run (compare ratios across mach
     participants: queries and time; reference: the participant rows read without their joins.
 (c) the attendance sheet PDF (ceremonies.documents.attendance_pdf) for 60 and 600 participants: time
     and pages; reference: a one-page PDF through the same renderer (fonts, shared stylesheet), and the
-    sheet's time per page as a ratio of it (goal: <= 3x per page).
+    sheet's time per page as a ratio of it (goal: <= 3x per page). That page is nearly blank (a footer),
+    so a second reference prints beside it: one page of the same rows (number, name, NIP, unit,
+    companion, signature) as a plain bordered table in a plain WeasyPrint document with a minimal
+    stylesheet, as many rows as a full page of the sheet holds; its ratio is the sheet's cost per page
+    against the least a page of that table costs in WeasyPrint.
 
 Runs with DEBUG off (as in production).
 """
@@ -57,6 +61,18 @@ def timed(function, runs: int) -> tuple[float, object]:
         result = function()
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times), result
+
+
+def timed_cpu(function, runs: int) -> tuple[float, float, object]:
+    """Median wall and CPU milliseconds of `runs` calls after one warm-up, and the last result."""
+    result = function()
+    walls, cpus = [], []
+    for _ in range(runs):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        result = function()
+        walls.append((time.perf_counter() - start) * 1000)
+        cpus.append((time.process_time() - start_cpu) * 1000)
+    return statistics.median(walls), statistics.median(cpus), result
 
 
 def queries_of(function) -> int:
@@ -115,6 +131,34 @@ def events_ensure(sizes: list[int]):
             )
         events[size] = event
     return events
+
+
+# The second reference of (c): the sheet's columns and row height, nothing else.
+PLAIN_TABLE_CSS = """
+@page { size: A4; margin: 1.6cm 1.6cm 1.8cm 2.2cm; }
+html { font-family: "Liberation Serif"; font-size: 9.5pt; }
+table { width: 100%; border-collapse: collapse; table-layout: fixed; }
+th, td { border: 0.6pt solid #000; height: 1.05cm; }
+"""
+
+
+def plain_table_html(rows) -> str:
+    """One plain table of `rows` (documents.participant_rows), with the sheet's column widths (the same
+    text wraps to as many lines): no letterhead, no classes, no footer."""
+    from html import escape
+
+    cells = "".join(
+        f"<tr><td>{row.number}</td><td>{escape(row.name)}</td><td>{row.nip}</td><td>{escape(row.unit)}</td>"
+        f"<td>{escape(row.companion)}</td><td>{row.number}.</td></tr>"
+        for row in rows
+    )
+    return (
+        '<!doctype html><html><head><meta charset="utf-8"></head><body><table><colgroup><col style="width: 4%">'
+        '<col style="width: 23%"><col style="width: 21%"><col style="width: 18%"><col style="width: 13%"><col style="width: 21%"></colgroup>'
+        "<thead><tr><th>No.</th>"
+        "<th>Nama</th><th>NIP</th><th>Unit kerja</th><th>Pendamping</th><th>Tanda tangan</th></tr></thead>"
+        f"<tbody>{cells}</tbody></table></body></html>"
+    )
 
 
 def pdf_pages(content: bytes) -> int:
@@ -207,32 +251,72 @@ def main() -> None:
         label = f"event detail data, {size} participants"
         print(f"{label:<56} {detail_ms:>10.1f} {queries_of(detail):>8} {detail_ms / reference_ms:>6.1f}")
 
-    # (c) the attendance sheet
+    # (c) the attendance sheet. The CPU time is printed beside the wall time: on a shared machine the
+    # PDFs' wall times (seconds of single-threaded work) swing with the load more than their CPU times.
     print("\n(c) attendance sheet PDF (WeasyPrint)")
-    print(f"{'what':<56} {'median ms':>10} {'pages':>6} {'ms/page':>8} {'KB':>6} {'x ref/page':>10}")
+    print(
+        f"{'what':<56} {'median ms':>10} {'CPU ms':>8} {'pages':>6} {'ms/page':>8} {'KB':>6} {'x ref/page':>10} "
+        f"{'CPU x ref':>9}"
+    )
     instansi = Instansi.objects.filter(pk=1).first() or Instansi(name="BKPSDM Kabupaten Contoh")
-    reference_ms, content = timed(
+    reference_ms, reference_cpu, content = timed_cpu(
         lambda: pdf.render_pdf("pdf/base.html", {"page_counter": '"Halaman " counter(page)'}), max(3, args.runs // 3)
     )
     label = "reference: one-page PDF, same renderer and stylesheet"
     print(
-        f"{label:<56} {reference_ms:>10.1f} {pdf_pages(content):>6} {reference_ms:>8.1f} {len(content) / 1024:>6.0f} "
-        f"{1.0:>10.2f}"
+        f"{label:<56} {reference_ms:>10.1f} {reference_cpu:>8.1f} {pdf_pages(content):>6} {reference_ms:>8.1f} "
+        f"{len(content) / 1024:>6.0f} {1.0:>10.2f} {1.0:>9.2f}"
     )
+    sheets = []
     for size, event in events.items():
         participants = event_participants(event=event, scope=ALL_UNITS)
         runs = max(3, args.runs // (3 if size < 100 else 5))
-        sheet_ms, content = timed(
+        sheet_ms, sheet_cpu, content = timed_cpu(
             lambda event=event, participants=participants: documents.attendance_pdf(
                 event=event, participants=participants, instansi=instansi, printed_on=timezone.localdate()
             ),
             runs,
         )
         pages = pdf_pages(content)
+        sheets.append((size, participants, sheet_ms, sheet_cpu, pages))
         label = f"attendance sheet, {size} participants"
         print(
-            f"{label:<56} {sheet_ms:>10.1f} {pages:>6} {sheet_ms / pages:>8.1f} {len(content) / 1024:>6.0f} "
-            f"{sheet_ms / pages / reference_ms:>10.2f}"
+            f"{label:<56} {sheet_ms:>10.1f} {sheet_cpu:>8.1f} {pages:>6} {sheet_ms / pages:>8.1f} "
+            f"{len(content) / 1024:>6.0f} {sheet_ms / pages / reference_ms:>10.2f} "
+            f"{sheet_cpu / pages / reference_cpu:>9.2f}"
+        )
+
+    # The second reference: the fullest single page of the largest sheet's rows as a plain table.
+    import weasyprint
+
+    plain_css = weasyprint.CSS(string=PLAIN_TABLE_CSS)
+    size, participants, _sheet_ms, _sheet_cpu, pages = sheets[-1]
+    rows = documents.participant_rows(participants)[: -(-len(participants) // pages)]
+    while True:
+        html = plain_table_html(rows)
+        content = weasyprint.HTML(string=html).write_pdf(stylesheets=[plain_css])
+        if pdf_pages(content) == 1 or len(rows) == 1:
+            break
+        rows = rows[:-1]
+    table_ms, table_cpu, content = timed_cpu(
+        lambda: weasyprint.HTML(string=html).write_pdf(stylesheets=[plain_css]), max(3, args.runs // 3)
+    )
+    print("\n(c') the same sheets against one page of their rows as a plain table (minimal stylesheet)")
+    print(
+        f"{'what':<56} {'median ms':>10} {'CPU ms':>8} {'pages':>6} {'CPU/page':>8} {'CPU x blank':>11} "
+        f"{'CPU x table':>11} {'x table':>8}"
+    )
+    label = f"reference: plain table, {len(rows)} rows"
+    print(
+        f"{label:<56} {table_ms:>10.1f} {table_cpu:>8.1f} {pdf_pages(content):>6} {table_cpu:>8.1f} "
+        f"{table_cpu / reference_cpu:>11.2f} {1.0:>11.2f} {1.0:>8.2f}"
+    )
+    for size, _participants, sheet_ms, sheet_cpu, pages in sheets:
+        label = f"attendance sheet, {size} participants"
+        print(
+            f"{label:<56} {sheet_ms:>10.1f} {sheet_cpu:>8.1f} {pages:>6} {sheet_cpu / pages:>8.1f} "
+            f"{sheet_cpu / pages / reference_cpu:>11.2f} {sheet_cpu / pages / table_cpu:>11.2f} "
+            f"{sheet_ms / pages / table_ms:>8.2f}"
         )
 
 

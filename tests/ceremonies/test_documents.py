@@ -169,6 +169,60 @@ def test_attendance_sheet_repeats_its_header_on_every_page(staff_client, instans
     assert f"{page_word} {pages}" in text
 
 
+def pdf_words(content: bytes) -> list[tuple[int, str, float, float]]:
+    """Every word of the PDF as (page number, word, xMin, xMax) in points, from pdftotext -bbox."""
+    boxes = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=content, capture_output=True, check=True)
+    words = []
+    for number, page in enumerate(boxes.stdout.decode().split("<page ")[1:], start=1):
+        for x_min, x_max, word in re.findall(
+            r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" [^>]*>([^<]*)<', page
+        ):
+            words.append((number, word, float(x_min), float(x_max)))
+    return words
+
+
+def test_attendance_sheet_keeps_every_column_inside_the_margins(staff_client, instansi, event, units):
+    """Long names, units and companions on several pages: every word stays between the page's margins
+    (pdf.css: 2.2 cm left, 1.6 cm right on A4), and each page has every column, the signature's included."""
+    for n in range(30):
+        DocumentParticipantFactory(
+            event=event,
+            employee__unit=units["dikbud"],
+            employee__name=f"Raden Mas Bambang Sutrisno Wicaksono Peserta {n:02d}",
+            employee__front_title="Prof. Dr. Ir.",
+            employee__back_title="M.Sc., M.Pd.",
+            companion_name="Siti Aminah Kusumawardhani Nur",
+            companion_relation="Istri",
+        )
+
+    content = get(staff_client, "attendance_pdf", event).content
+
+    words = pdf_words(content)
+    a4_width, cm = 595.28, 72 / 2.54
+    assert min(x_min for _page, _word, x_min, _x_max in words) >= 2.2 * cm - 1
+    assert max(x_max for _page, _word, _x_min, x_max in words) <= a4_width - 1.6 * cm + 1
+    pages = pdf_pages(content)
+    assert pages >= 2
+    headings = [
+        site_language_text(label).split()[0] for label in ("Name", "NIP", "Work unit", "Companion", "Signature")
+    ]
+    for page in range(1, pages + 1):
+        on_page = {word for number, word, _x_min, _x_max in words if number == page}
+        assert set(headings) <= on_page, (page, set(headings) - on_page)
+
+
+def test_attendance_sheet_alternates_where_neighbours_sign(staff_client, instansi, event, people):
+    """An odd row's signature starts at the left of its cell, an even row's in the middle (its number
+    printed there), so that neighbours' signatures do not overlap."""
+    content = get(staff_client, "attendance_pdf", event).content
+
+    starts = {word: x_min for _page, word, x_min, _x_max in pdf_words(content) if re.fullmatch(r"\d\.", word)}
+    cm = 72 / 2.54
+    assert starts["3."] == pytest.approx(starts["1."], abs=1)
+    assert starts["4."] == pytest.approx(starts["2."], abs=1)
+    assert starts["2."] - starts["1."] > 1.5 * cm
+
+
 def test_timezone_abbreviation_follows_the_site_zone(staff_client, instansi, event, people, settings):
     settings.TIME_ZONE = "Asia/Makassar"
 
