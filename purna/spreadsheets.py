@@ -264,6 +264,12 @@ def is_blank(cells: list[Any]) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
+def _csv_blank(cells: list[str]) -> bool:
+    """is_blank for a CSV row, whose cells are all text: one join and strip in C instead of a test per cell
+    (the file is read twice, to count and to import: 100,000 rows of 25 cells)."""
+    return not "".join(cells).strip()
+
+
 def _csv_error_text(error: csv.Error) -> str:
     """The csv module's reason in the person's language (its own text is English)."""
     text = str(error)
@@ -289,7 +295,7 @@ def _open_csv(file: IO[bytes], known: frozenset[str]) -> Sheet:
     reader = csv.reader(text, delimiter=delimiter)
     try:
         header = next(reader)
-        total = sum(1 for cells in reader if not is_blank(cells))
+        total = sum(1 for cells in reader if not _csv_blank(cells))
     except csv.Error as exc:
         text.detach()
         raise ImportFileError(
@@ -305,7 +311,7 @@ def _open_csv(file: IO[bytes], known: frozenset[str]) -> Sheet:
             next(reader)
             # Row numbers as a spreadsheet shows the file: the header is row 1.
             for number, cells in enumerate(reader, start=2):
-                if not is_blank(cells):
+                if not _csv_blank(cells):
                     yield number, cells
         finally:
             stream.detach()
