@@ -126,8 +126,10 @@ def _rules_load() -> list[retirement.Rule]:
     return [rule_from_model(rule) for rule in RetirementRule.objects.all()]
 
 
-def _facts_apply(employee: Employee, rules: Sequence[retirement.Rule]) -> retirement.RetirementFacts:
-    facts = retirement.compute(person_from_employee(employee), rules)
+def _facts_apply(
+    employee: Employee, rules: Sequence[retirement.Rule], choose: retirement.RuleChoices | None = None
+) -> retirement.RetirementFacts:
+    facts = retirement.compute(person_from_employee(employee), rules, choose=choose)
     employee.bup = facts.bup
     employee.bup_date = facts.bup_date
     employee.tmt_pensiun = facts.tmt_pensiun
@@ -164,7 +166,8 @@ class BulkValidation:
     checked in Python by _employee_validate); and without the stored facts, which are recomputed. Each
     field's clean() is a pure function of the value for Employee's fields, and a file repeats the same
     golongan, jabatan, unit and dates thousands of times, so cleaned values are remembered (up to
-    MAX_REMEMBERED), which halves the cost of validating a row.
+    MAX_REMEMBERED), which halves the cost of validating a row. It also remembers the BUP rule chosen
+    per position and birth date (retirement.RuleChoices) for the facts.
     """
 
     MAX_REMEMBERED = 50_000
@@ -181,6 +184,8 @@ class BulkValidation:
             (f, {}, _shortcut(f)) for f in Employee._meta.concrete_fields if not f.is_relation and f.name not in excluded
         ]
         self.remembered = 0
+        # The BUP rule chosen for each position and birth date (the facts, computed for every row).
+        self.rule_choices = retirement.RuleChoices()
 
     def full_clean(self, employee: Employee) -> None:
         """Model.clean_fields (remembering cleaned values) then Model.clean; raise ValidationError."""
@@ -359,7 +364,7 @@ def employee_prepare(
     """
     _employee_validate(employee, bulk=bulk)
     mismatches = _nip_check(employee, today or timezone.localdate()) if check_nip else []
-    _facts_apply(employee, _rules_load() if rules is None else rules)
+    _facts_apply(employee, _rules_load() if rules is None else rules, bulk.rule_choices if bulk else None)
     return mismatches
 
 
