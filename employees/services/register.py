@@ -18,7 +18,7 @@ from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, router, transaction
-from django.core.validators import MaxLengthValidator
+from django.core.validators import EMPTY_VALUES, MaxLengthValidator
 from django.db.models import CharField, DateField, F, Field, Q, TextField, Window
 from django.db.models.functions import Mod, Now, RowNumber
 from django.utils import timezone
@@ -180,8 +180,10 @@ class BulkValidation:
         # date is seldom repeated, so remembering them filled the memory with values used once (measured:
         # half of the rows' Field.clean calls); for these kinds clean() keeps a value of the right type
         # as it is when it passes that one check, which the shortcut does without the calls.
-        self.fields: list[tuple[Field[Any, Any], dict[Any, Any], Any]] = [
-            (f, {}, _shortcut(f)) for f in Employee._meta.concrete_fields if not f.is_relation and f.name not in excluded
+        self.fields: list[tuple[str, bool, Any, Field[Any, Any], dict[Any, Any]]] = [
+            (f.attname, f.blank, _shortcut(f), f, {})
+            for f in Employee._meta.concrete_fields
+            if not f.is_relation and f.name not in excluded
         ]
         self.remembered = 0
         # The BUP rule chosen for each position and birth date (the facts, computed for every row).
@@ -191,16 +193,23 @@ class BulkValidation:
         """Model.clean_fields (remembering cleaned values) then Model.clean; raise ValidationError."""
         errors: dict[str, list] = {}
         values = employee.__dict__
-        for field, cleaned, shortcut in self.fields:
-            raw = values[field.attname]
-            if field.blank and raw in field.empty_values:
-                continue
-            if shortcut is not None and raw:
-                if shortcut == "date":
-                    if raw.__class__ is dt.date:
+        for attname, blank, shortcut, field, cleaned in self.fields:
+            raw = values[attname]
+            # Model.clean_fields skips a blank field's empty value (EMPTY_VALUES: None, "", [], (), {}).
+            if raw.__class__ is str:
+                if not raw:
+                    if blank:
                         continue
-                elif raw.__class__ is str and (shortcut is True or len(raw) <= shortcut):
+                elif shortcut is not None and shortcut is not _DATE and (shortcut is True or len(raw) <= shortcut):
                     continue
+            elif raw is None:
+                if blank:
+                    continue
+            elif raw.__class__ is dt.date:
+                if shortcut is _DATE:
+                    continue
+            elif blank and raw in EMPTY_VALUES:
+                continue
             key = (raw.__class__, raw)
             try:
                 value = cleaned[key]
@@ -213,7 +222,7 @@ class BulkValidation:
                 if self.remembered < self.MAX_REMEMBERED:
                     cleaned[key] = value
                     self.remembered += 1
-            values[field.attname] = value
+            values[attname] = value
         try:
             employee.clean()
         except ValidationError as exc:
@@ -222,9 +231,12 @@ class BulkValidation:
             raise ValidationError(errors)
 
 
+_DATE = "date"
+
+
 def _shortcut(field: "Field[Any, Any]") -> Any:
     """BulkValidation's shortcut for a field whose clean() of a non-empty value of its own type is one
-    check or none: its max_length for a CharField, True for a TextField, "date" for a DateField (not a
+    check or none: its max_length for a CharField, True for a TextField, _DATE for a DateField (not a
     DateTimeField); None for every other field (choices, other validators, other types, subclasses)."""
     if field.choices or not field.editable:
         return None
@@ -235,7 +247,7 @@ def _shortcut(field: "Field[Any, Any]") -> Any:
     if kind is TextField and not validators:
         return True
     if kind is DateField and not validators:
-        return "date"
+        return _DATE
     return None
 
 
