@@ -119,7 +119,10 @@ class Checker:
         ]
 
     def check(self, parsed: list[tuple[int, dict, list]], existing_rows: list[tuple], alias: str) -> None:
-        existing = {row[_NIP_POSITION]: _employee_build(dict(zip(_ATTNAMES, row)), db=alias) for row in existing_rows}
+        existing = {
+            row[_NIP_POSITION]: _employee_build(dict(zip(_ATTNAMES, row, strict=True)), db=alias)
+            for row in existing_rows
+        }
         for number, values, errors in parsed:
             self.row(number, values, errors, existing)
 

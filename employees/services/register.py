@@ -17,8 +17,8 @@ from operator import attrgetter
 from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import connections, router, transaction
 from django.core.validators import EMPTY_VALUES, MaxLengthValidator
+from django.db import connections, router, transaction
 from django.db.models import CharField, DateField, F, Field, Q, TextField, Window
 from django.db.models.functions import Mod, Now, RowNumber
 from django.utils import timezone
