@@ -174,12 +174,12 @@ class BulkValidation:
 
     def __init__(self) -> None:
         excluded = set(FACT_FIELDS)
-        # Per field: the field, its remembered values (keyed by type too: 1 == True == 1.0) and, for the
-        # plain kinds, a shortcut: a text field without choices whose only validator is its max_length
-        # (the limit), or a date field without choices or validators ("date"). A name, a NIP or a birth
-        # date is seldom repeated, so remembering them filled the memory with values used once (measured:
-        # half of the rows' Field.clean calls); for these kinds clean() keeps a value of the right type
-        # as it is when it passes that one check, which the shortcut does without the calls.
+        # Per field: its attname, whether it may be blank, a shortcut for the plain kinds (_shortcut: a
+        # text field without choices whose only validator is its max_length, or a date field), the field
+        # and its remembered values (keyed by type too: 1 == True == 1.0). A name, a NIP or a birth date
+        # is seldom repeated, so remembering them filled the memory with values used once; for the plain
+        # kinds clean() keeps a value of the right type as it is once it passes that one check, which the
+        # shortcut makes without the calls (cProfile, 20,000 rows: 109,261 Field.clean calls before, 20,741).
         self.fields: list[tuple[str, bool, Any, Field[Any, Any], dict[Any, Any]]] = [
             (f.attname, f.blank, _shortcut(f), f, {})
             for f in Employee._meta.concrete_fields
