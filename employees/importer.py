@@ -401,6 +401,8 @@ _GOLONGAN = re.compile(r"(XVII|XVI|XV|XIV|XIII|XII|XI|X|IX|VIII|VII|VI|V|IV|III|
 
 def parse_nip(value: Any) -> str:
     """The NIP without spaces; refuses a NIP that Excel stored (and rounded) as a number."""
+    if value.__class__ is str and value.isdigit() and value.isascii():
+        return value  # digits only, as most files write it: nothing to strip, normalise or refuse here
     if isinstance(value, float | int) and not isinstance(value, bool):
         digits = number_text(value)
         if len(digits) > 15:
@@ -507,11 +509,36 @@ _READERS = {
 }
 
 
+# Kinds whose cells take a handful of values in a file (codes, L/P, golongan): read once per value.
+_REMEMBERED_KINDS = {"code", "gender", "golongan"}
+_REMEMBERED_MAX = 1000  # values remembered per column: a file cannot make it grow without bound
+_MISSING = object()
+
+
 def _reader(column: Column) -> Any:
     """The function that reads one cell of this column."""
-    if column.kind == "code":
-        return functools.partial(parse_code, column)
-    return _READERS[column.kind]
+    read = functools.partial(parse_code, column) if column.kind == "code" else _READERS[column.kind]
+    if column.kind in _REMEMBERED_KINDS:
+        return _remembering(read)
+    return read
+
+
+def _remembering(read: Any) -> Any:
+    """`read`, remembering what it made of each text (one Layout's columns: one file). A value it
+    refuses raises every time, and so is never remembered; only text is (1 == True == 1.0 as keys)."""
+    memory: dict[str, Any] = {}
+
+    def remembered(raw: Any) -> Any:
+        if raw.__class__ is not str:
+            return read(raw)
+        value = memory.get(raw, _MISSING)
+        if value is _MISSING:
+            value = read(raw)
+            if len(memory) < _REMEMBERED_MAX:
+                memory[raw] = value
+        return value
+
+    return remembered
 
 
 def parse_row(

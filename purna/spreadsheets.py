@@ -259,6 +259,12 @@ def is_blank(cells: list[Any]) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
+def _csv_blank(cells: list[str]) -> bool:
+    """is_blank for a CSV row, whose cells are all text: one join and strip in C instead of a test per cell
+    (the file is read twice, to count and to import: 100,000 rows of 25 cells)."""
+    return not "".join(cells).strip()
+
+
 def _csv_error_text(error: csv.Error) -> str:
     """The csv module's reason in the person's language (its own text is English)."""
     text = str(error)
@@ -284,7 +290,7 @@ def _open_csv(file: IO[bytes], known: frozenset[str]) -> Sheet:
     reader = csv.reader(text, delimiter=delimiter)
     try:
         header = next(reader)
-        total = sum(1 for cells in reader if not is_blank(cells))
+        total = sum(1 for cells in reader if not _csv_blank(cells))
     except csv.Error as exc:
         text.detach()
         raise ImportFileError(
@@ -300,7 +306,7 @@ def _open_csv(file: IO[bytes], known: frozenset[str]) -> Sheet:
             next(reader)
             # Row numbers as a spreadsheet shows the file: the header is row 1.
             for number, cells in enumerate(reader, start=2):
-                if not is_blank(cells):
+                if not _csv_blank(cells):
                     yield number, cells
         finally:
             stream.detach()
@@ -925,6 +931,17 @@ def _date(year: int, month: int, day: int, raw: str) -> dt.date:
 
 def parse_date(value: Any) -> dt.date | None:
     """A date from an XLSX date cell or from text; None when empty. Raises CellValueError."""
+    if value.__class__ is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        # The common case first: an ISO date as our exports and most systems write it, read by the C
+        # parser (a third of the regular expression's cost); anything else it refuses, or a year out of
+        # range, takes the path below and its message.
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if MIN_YEAR <= day.year <= MAX_YEAR:
+                return day
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):

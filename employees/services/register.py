@@ -17,8 +17,9 @@ from operator import attrgetter
 from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import EMPTY_VALUES, MaxLengthValidator
 from django.db import connections, router, transaction
-from django.db.models import F, Field, Q, Window
+from django.db.models import CharField, DateField, F, Field, Q, TextField, Window
 from django.db.models.functions import Mod, Now, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -125,8 +126,10 @@ def _rules_load() -> list[retirement.Rule]:
     return [rule_from_model(rule) for rule in RetirementRule.objects.all()]
 
 
-def _facts_apply(employee: Employee, rules: Sequence[retirement.Rule]) -> retirement.RetirementFacts:
-    facts = retirement.compute(person_from_employee(employee), rules)
+def _facts_apply(
+    employee: Employee, rules: Sequence[retirement.Rule], choose: retirement.RuleChoices | None = None
+) -> retirement.RetirementFacts:
+    facts = retirement.compute(person_from_employee(employee), rules, choose=choose)
     employee.bup = facts.bup
     employee.bup_date = facts.bup_date
     employee.tmt_pensiun = facts.tmt_pensiun
@@ -163,26 +166,49 @@ class BulkValidation:
     checked in Python by _employee_validate); and without the stored facts, which are recomputed. Each
     field's clean() is a pure function of the value for Employee's fields, and a file repeats the same
     golongan, jabatan, unit and dates thousands of times, so cleaned values are remembered (up to
-    MAX_REMEMBERED), which halves the cost of validating a row.
+    MAX_REMEMBERED), which halves the cost of validating a row. It also remembers the BUP rule chosen
+    per position and birth date (retirement.RuleChoices) for the facts.
     """
 
     MAX_REMEMBERED = 50_000
 
     def __init__(self) -> None:
         excluded = set(FACT_FIELDS)
-        # Per field: the field and its remembered values (keyed by type too: 1 == True == 1.0).
-        self.fields: list[tuple[Field[Any, Any], dict[Any, Any]]] = [
-            (f, {}) for f in Employee._meta.concrete_fields if not f.is_relation and f.name not in excluded
+        # Per field: its attname, whether it may be blank, a shortcut for the plain kinds (_shortcut: a
+        # text field without choices whose only validator is its max_length, or a date field), the field
+        # and its remembered values (keyed by type too: 1 == True == 1.0). A name, a NIP or a birth date
+        # is seldom repeated, so remembering them filled the memory with values used once; for the plain
+        # kinds clean() keeps a value of the right type as it is once it passes that one check, which the
+        # shortcut makes without the calls (cProfile, 20,000 rows: 109,261 Field.clean calls before, 20,741).
+        self.fields: list[tuple[str, bool, Any, Field[Any, Any], dict[Any, Any]]] = [
+            (f.attname, f.blank, _shortcut(f), f, {})
+            for f in Employee._meta.concrete_fields
+            if not f.is_relation and f.name not in excluded
         ]
         self.remembered = 0
+        # The BUP rule chosen for each position and birth date (the facts, computed for every row).
+        self.rule_choices = retirement.RuleChoices()
 
     def full_clean(self, employee: Employee) -> None:
         """Model.clean_fields (remembering cleaned values) then Model.clean; raise ValidationError."""
         errors: dict[str, list] = {}
         values = employee.__dict__
-        for field, cleaned in self.fields:
-            raw = values[field.attname]
-            if field.blank and raw in field.empty_values:
+        for attname, blank, shortcut, field, cleaned in self.fields:
+            raw = values[attname]
+            # Model.clean_fields skips a blank field's empty value (EMPTY_VALUES: None, "", [], (), {}).
+            if raw.__class__ is str:
+                if not raw:
+                    if blank:
+                        continue
+                elif shortcut is not None and shortcut is not _DATE and (shortcut is True or len(raw) <= shortcut):
+                    continue
+            elif raw is None:
+                if blank:
+                    continue
+            elif raw.__class__ is dt.date:
+                if shortcut is _DATE:
+                    continue
+            elif blank and raw in EMPTY_VALUES:
                 continue
             key = (raw.__class__, raw)
             try:
@@ -196,13 +222,33 @@ class BulkValidation:
                 if self.remembered < self.MAX_REMEMBERED:
                     cleaned[key] = value
                     self.remembered += 1
-            values[field.attname] = value
+            values[attname] = value
         try:
             employee.clean()
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
+
+
+_DATE = "date"
+
+
+def _shortcut(field: "Field[Any, Any]") -> Any:
+    """BulkValidation's shortcut for a field whose clean() of a non-empty value of its own type is one
+    check or none: its max_length for a CharField, True for a TextField, _DATE for a DateField (not a
+    DateTimeField); None for every other field (choices, other validators, other types, subclasses)."""
+    if field.choices or not field.editable:
+        return None
+    kind = field.__class__
+    validators = [validator.__class__ for validator in field.validators]
+    if kind is CharField and validators == [MaxLengthValidator] and field.max_length:
+        return field.max_length
+    if kind is TextField and not validators:
+        return True
+    if kind is DateField and not validators:
+        return _DATE
+    return None
 
 
 def _employee_validate(employee: Employee, *, bulk: BulkValidation | None = None) -> None:
@@ -330,7 +376,7 @@ def employee_prepare(
     """
     _employee_validate(employee, bulk=bulk)
     mismatches = _nip_check(employee, today or timezone.localdate()) if check_nip else []
-    _facts_apply(employee, _rules_load() if rules is None else rules)
+    _facts_apply(employee, _rules_load() if rules is None else rules, bulk.rule_choices if bulk else None)
     return mismatches
 
 

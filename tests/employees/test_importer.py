@@ -309,6 +309,11 @@ def test_dates_are_read_in_every_unambiguous_form(value, expected):
         ("10/21/2025", lambda: _("%(value)s is not a real date.") % {"value": "10/21/2025"}),
         ("21-10-25", lambda: _("%(value)s: write the year with four digits.") % {"value": "21-10-25"}),
         ("21-10-0202", lambda: _("%(value)s: the year is not plausible.") % {"value": "21-10-0202"}),
+        # ISO dates take a shortcut; what it cannot take gets the same messages as the other forms.
+        ("2020-02-30", lambda: _("%(value)s is not a real date.") % {"value": "2020-02-30"}),
+        ("0099-01-01", lambda: _("%(value)s: write the year with four digits.") % {"value": "0099-01-01"}),
+        ("2101-01-01", lambda: _("%(value)s: the year is not plausible.") % {"value": "2101-01-01"}),
+        ("1899-12-31", lambda: _("%(value)s: the year is not plausible.") % {"value": "1899-12-31"}),
         (
             "kemarin",
             lambda: (
@@ -550,3 +555,21 @@ def test_a_csv_cell_longer_than_the_reader_takes_is_refused_in_the_persons_langu
 
     assert "field limit" not in caught.value.message
     assert "131.072 karakter" in caught.value.message
+
+
+def test_a_code_cell_refused_once_is_refused_again_and_a_read_one_read_the_same():
+    # One file, one layout: its code columns remember what each text reads as, never a refusal.
+    layout = importer.read_header(HEADERS)
+    cells = [row(**{"jenis kelamin": "X", "jenis ASN": "pns"}).get(header, "") for header in HEADERS]
+    for _attempt in range(2):
+        values, errors = importer.parse_row(cells, layout, row=2, units=UNITS)
+        assert [error.column for error in errors] == ["jenis kelamin"]
+        assert values["asn_type"] == "PNS"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("198609262015051001", "198609262015051001"), (" 19860926 201505 1 001 ", "198609262015051001")],
+)
+def test_a_nip_of_digits_or_spaced_digits_is_read_the_same(value, expected):
+    assert importer.parse_nip(value) == expected

@@ -13,6 +13,7 @@ from employees.retirement import (
     Person,
     RetirementFacts,
     Rule,
+    RuleChoices,
     add_months,
     bup_date,
     compute,
@@ -435,3 +436,33 @@ def test_full_months_is_the_largest_whole_number_of_months(start, end):
 def test_choice_does_not_depend_on_the_order_of_the_rules(birth_date, jenis_jabatan, jenjang, rumpun, rules):
     subject = person(jenis_jabatan, jenjang if jenis_jabatan == "fungsional" else "", rumpun, birth_date=birth_date)
     assert select_rule(subject, rules) == select_rule(subject, DESIGN_RULES)
+
+
+@given(
+    people=st.lists(
+        st.tuples(
+            st.dates(D(1955, 1, 1), D(1975, 12, 31)),
+            st.sampled_from(["pelaksana", "jpt_pratama", "fungsional"]),
+            st.sampled_from(["", "guru", "dosen"]),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_remembered_rule_choices_are_select_rules(people):
+    choices = RuleChoices()
+    # Two rules objects, one the other reversed: a choice made for one is never taken for the other.
+    rules, reversed_rules = list(DESIGN_RULES), list(reversed(DESIGN_RULES))
+    for birth_date, jenis_jabatan, rumpun in people * 2:
+        jenjang = "ahli_muda" if jenis_jabatan == "fungsional" else ""
+        subject = person(jenis_jabatan, jenjang, rumpun if jenjang else "", birth_date=birth_date)
+        assert choices(subject, rules) == select_rule(subject, rules)
+        assert choices(subject, reversed_rules[:3]) == select_rule(subject, reversed_rules[:3])
+        assert compute(subject, rules, choose=choices) == compute(subject, rules)
+
+
+def test_remembered_rule_choices_stop_growing_at_their_limit():
+    choices = RuleChoices(limit=2)
+    for day in range(1, 6):
+        choices(person("pelaksana", "", "", birth_date=D(1970, 1, day)), DESIGN_RULES)
+    assert len(choices.memory) == 2

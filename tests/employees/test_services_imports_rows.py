@@ -232,3 +232,23 @@ def test_an_unchanged_row_is_not_warned_again():
 
     assert counts(job) == ("done", 0, 1, 0)
     assert importer.unpack(job.errors).notices == []
+
+
+def test_the_check_builds_an_employee_as_django_does():
+    # import_check._employee_build skips Model.__init__: right only while nothing listens to its signals.
+    from django.db.models.signals import post_init, pre_init
+
+    from employees.services.import_check import _ATTNAMES, _employee_build
+
+    assert not pre_init.has_listeners(Employee) and not post_init.has_listeners(Employee)
+    stored = EmployeeFactory()
+    values = Employee.objects.filter(pk=stored.pk).values_list(*_ATTNAMES).get()
+    built, expected = (
+        _employee_build(dict(zip(_ATTNAMES, values, strict=True)), db="default"),
+        Employee.from_db("default", _ATTNAMES, values),
+    )
+    assert {name: getattr(built, name) for name in _ATTNAMES} == {name: getattr(expected, name) for name in _ATTNAMES}
+    assert (built._state.adding, built._state.db) == (expected._state.adding, expected._state.db) == (False, "default")
+    assert built.unit == stored.unit
+    new = _employee_build({name: getattr(Employee(), name) for name in _ATTNAMES})
+    assert (new._state.adding, new._state.db, new.pk) == (True, None, None)

@@ -6,6 +6,7 @@ import importlib
 
 import pytest
 from django.apps import apps as global_apps
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -14,6 +15,7 @@ from employees.models import Employee, FactsRefreshRun, RetirementRule
 from employees.nip import NipPart, build_ni_pppk, build_nip
 from employees.retirement import tmt_pensiun
 from employees.services.register import (
+    BulkValidation,
     employee_create,
     employee_update,
     retirement_facts_refresh,
@@ -503,3 +505,42 @@ def test_seed_migration_is_idempotent_and_reversible(seeded_rules):
     assert not RetirementRule.objects.filter(legal_basis="").exists()
     seed_migration.unseed_rules(global_apps, None)
     assert not RetirementRule.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", "Siti Aminah"),
+        ("name", "x" * 201),
+        ("name", ""),
+        ("birth_place", "x" * 101),
+        ("birth_place", ""),
+        ("nip_lama", "x" * 30),
+        ("address", "x" * 5000),
+        ("email", "not an address"),
+        ("email", "siti@contoh.go.id"),
+        ("jabatan", 12),  # not text: the field's own clean(), as Model.clean_fields does
+        ("birth_date", "1970-05-12"),  # text, not a date: the same
+        ("birth_date", None),
+        ("tmt_pns", "12-05-1970"),
+        ("gender", "3"),
+    ],
+)
+def test_the_imports_validation_refuses_and_keeps_what_clean_fields_does(unit, field, value):
+    # BulkValidation takes a shortcut for plain text and date fields: same verdict, same value kept.
+    expected, bulk = Employee(**fields(unit)), Employee(**fields(unit))
+    setattr(expected, field, value)
+    setattr(bulk, field, value)
+    try:
+        expected.clean_fields(exclude=["unit", "user", "retirement_rule"])
+        expected_errors = {}
+    except ValidationError as exc:
+        expected_errors = exc.message_dict
+    try:
+        BulkValidation().full_clean(bulk)
+        bulk_errors = {}
+    except ValidationError as exc:
+        bulk_errors = exc.message_dict
+    assert bulk_errors.get(field) == expected_errors.get(field)
+    if not expected_errors.get(field):
+        assert getattr(bulk, field) == getattr(expected, field)
