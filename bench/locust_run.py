@@ -71,7 +71,7 @@ def plan_make(count: int) -> dict:
     from django.utils import timezone
     from django.utils.crypto import get_random_string
 
-    from ceremonies.models import Event, Participant
+    from ceremonies.models import Event, EventKind, EventStatus, Participant, ParticipantStatus
     from employees.choices import EmployeeStatus
     from employees.models import Employee
     from employees.retirement import add_months
@@ -82,8 +82,12 @@ def plan_make(count: int) -> dict:
     today = timezone.localdate()
     demo.instansi_ensure()
     demo.events_and_schemes_ensure(today)
-    # The check-in rush's event: the demo's biggest, topped up to 600 people retiring soon.
-    event = Event.objects.order_by("-starts_at", "pk").first()
+    # The check-in rush's event: the demo's farewell ceremony, published (check-in is open), for 600 people
+    # retiring soon who were invited and said they would come. (Until 8 December 2026 this was the demo's
+    # latest event, a training still in draft: every check-in of the rush was refused.)
+    event = (
+        Event.objects.filter(kind=EventKind.FAREWELL, status=EventStatus.PUBLISHED).order_by("-starts_at", "pk").first()
+    )
     have = Participant.objects.filter(event=event).count()
     if have < CHECKIN_PEOPLE:
         taken = Participant.objects.filter(event=event).values("employee_id")
@@ -91,7 +95,19 @@ def plan_make(count: int) -> dict:
         Participant.objects.bulk_create(
             [Participant(event=event, employee=e) for e in soon[: CHECKIN_PEOPLE - have]], ignore_conflicts=True
         )
+    Event.objects.filter(pk=event.pk, capacity__lt=CHECKIN_PEOPLE).update(capacity=None)
+    # Each run's rush starts at the door: nobody checked in yet, no souvenir handed.
+    Participant.objects.filter(event=event).update(
+        status=ParticipantStatus.CONFIRMED, checked_in_at=None, checked_in_by=None, souvenir_at=None, souvenir_by=None
+    )
     participant_ids = list(Participant.objects.filter(event=event).values_list("pk", flat=True))
+    # What staff type to find a participant: a word of their name.
+    participant_names = [
+        name.split()[-1]
+        for name in Participant.objects.filter(event=event)
+        .order_by("pk")
+        .values_list("employee__name", flat=True)[:100]
+    ]
 
     cookie_name = settings.SESSION_COOKIE_NAME
 
@@ -123,10 +139,13 @@ def plan_make(count: int) -> dict:
             "retirees": retiree_cookies,
         },
         "csrf": get_random_string(32),
+        "now": timezone.now().isoformat(),
         "employee_ids": ids,
         "searches": searches,
         "event_id": event.pk,
         "participant_ids": participant_ids,
+        "participant_names": participant_names,
+        "event_pages": max(2, -(-len(participant_ids) // 50)),
         "export_path": f"/pegawai/ekspor.csv?status=aktif_mpp&tmt_from={month:%Y-%m}&tmt_until={month:%Y-%m}",
         "reference_pages": max(1, min(200, Employee.objects.count() // 50)),
     }

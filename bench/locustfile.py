@@ -1,5 +1,7 @@
 """A day of Purna under load, for locust (pinned in requirements-test.txt); run by bench/locust_run.py.
 
+The requests themselves are bench/day.py's (bench/mix_requests.py times each alone).
+
 Not started by hand: bench/locust_run.py fills the register, signs the users in, writes the plan this
 file reads (PURNA_LOAD_PLAN: session cookies, employee ids, names to search, the event and its
 participants) and starts gunicorn on 127.0.0.1. The users of the day:
@@ -9,8 +11,10 @@ participants) and starts gunicorn on 127.0.0.1. The users of the day:
   payouts; now and then they ask for an export (the people retiring next month, as CSV).
 - Retirees on the portal (phones) after the "certificate ready" emails went out: 600 of them in ten
   minutes is one a second; each opens their page.
-- The check-in rush: three staff phones at the door, 600 people in 15 minutes (one every 1.5 s
-  each): each opens the check-in page and checks a participant in.
+- The check-in rush: three staff phones at the door, 600 people in 15 minutes (one every 4.5 s
+  each): each phone opens the check-in page and fetches the list it keeps once, then for each person
+  taps "Present" after the search as you type (htmx), scans the QR code (the queue sent, then the list
+  fetched again) or searches a name with the button, then taps (bench/day.py's PHONE).
 - Reference: the plain 50-row ListView (bench/pages.py's) on the same server, alone in its own phase.
 
 Wait times are zero for the saturation phases (closed loop: the rate the server sustains) and
@@ -20,8 +24,13 @@ PURNA_LOAD_PACE requests per second per user in the paced phase (locust's consta
 import json
 import os
 import random
+import sys
+from pathlib import Path
 
-from locust import FastHttpUser, constant, constant_throughput, task
+from locust import FastHttpUser, constant, constant_throughput
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import day
 
 PLAN = json.loads(open(os.environ["PURNA_LOAD_PLAN"]).read()) if os.environ.get("PURNA_LOAD_PLAN") else {}  # noqa: SIM115
 PACE = float(os.environ.get("PURNA_LOAD_PACE", "0"))
@@ -42,58 +51,43 @@ class _Signed(FastHttpUser):
         cookies = PLAN.get("cookies", {}).get(self.cookie_key) or [""]
         self.cookie = RNG.choice(cookies)
 
-    def get(self, path: str, name: str) -> None:
-        self.client.get(path, name=name, headers={"Cookie": self.cookie})
+    def send(self, maker) -> None:
+        request = maker(PLAN, RNG)
+        cookie = f"{self.cookie}; csrftoken={PLAN['csrf']}" if request.method == "POST" else self.cookie
+        headers = {**request.headers, "Cookie": cookie}
+        if request.method == "POST":
+            headers["Content-Type"] = request.content_type
+            self.client.post(request.path, data=request.body, name=request.name, headers=headers)
+        else:
+            self.client.get(request.path, name=request.name, headers=headers)
+
+
+def _tasks(makers: list) -> dict:
+    """locust's {task: weight} for bench/day.py's (maker, weight) pairs; a maker followed by another on
+    the same user (day.AFTER) sends both."""
+
+    def task(maker):
+        def run(user: _Signed) -> None:
+            user.send(maker)
+            if maker in day.AFTER:
+                user.send(day.AFTER[maker])
+
+        run.__name__ = maker.__name__
+        return run
+
+    return {task(maker): weight for maker, weight in makers}
 
 
 class ReferenceUser(_Signed):
     """The reference: the plain 50-row ListView, a page at a time, requested with a staff session as in
     bench/pages.py (the same middleware: the session, the user, the second factor)."""
 
-    @task
-    def reference(self) -> None:
-        page = RNG.randint(1, PLAN.get("reference_pages", 1))
-        self.get(f"/bench-reference/?page={page}", "reference: plain 50-row ListView")
+    tasks = _tasks([(day.reference, 1)])
 
 
 class StaffUser(_Signed):
     weight = 8
-
-    @task(6)
-    def employee_detail(self) -> None:
-        self.get(f"/pegawai/{RNG.choice(PLAN['employee_ids'])}/", "employee detail")
-
-    @task(4)
-    def search(self) -> None:
-        self.get(f"/pegawai/?q={RNG.choice(PLAN['searches'])}", "employee list, search")
-
-    @task(2)
-    def employee_list(self) -> None:
-        self.get("/pegawai/?status=aktif_mpp", "employee list")
-
-    @task(2)
-    def dashboard(self) -> None:
-        self.get("/", "dashboard")
-
-    @task(2)
-    def work_list(self) -> None:
-        self.get("/pegawai/akan-purna-tugas/?bulan=12", "work list, 12 months")
-
-    @task(1)
-    def projection(self) -> None:
-        self.get("/pegawai/proyeksi/", "projection")
-
-    @task(1)
-    def event_detail(self) -> None:
-        self.get(f"/acara/{PLAN['event_id']}/", "event detail")
-
-    @task(1)
-    def payouts(self) -> None:
-        self.get("/tht-tali-asih/pembayaran/", "payout list")
-
-    @task(1)
-    def export(self) -> None:
-        self.get(PLAN["export_path"], "export request (next month, CSV)")
+    tasks = _tasks(day.STAFF)
 
 
 class RetireeUser(_Signed):
@@ -101,10 +95,7 @@ class RetireeUser(_Signed):
 
     weight = 2
     cookie_key = "retirees"
-
-    @task
-    def portal(self) -> None:
-        self.get("/portal/", "portal home (retiree)")
+    tasks = _tasks(day.RETIREE)
 
 
 class CheckinPhone(_Signed):
@@ -114,13 +105,9 @@ class CheckinPhone(_Signed):
     cookie_key = "phones"
     # 600 people in 15 minutes on three phones: one every 4.5 s each; the saturation phases push harder.
     wait_time = constant(4.5) if PACE else constant(0)
+    tasks = _tasks(day.PHONE)
 
-    @task
-    def check_in(self) -> None:
-        participant = RNG.choice(PLAN["participant_ids"])
-        token = PLAN["csrf"]
-        self.client.post(
-            f"/acara/peserta/{participant}/hadir/",
-            name="check-in (POST, then the check-in page)",
-            headers={"Cookie": f"{self.cookie}; csrftoken={token}", "X-CSRFToken": token},
-        )
+    def on_start(self) -> None:
+        super().on_start()
+        self.send(day.check_in_page)
+        self.send(day.check_in_list)

@@ -46,6 +46,7 @@ def benches(port: int) -> list[tuple[str, list[str]]]:
             "locust_run.py",
             ["--count", "400", "--seconds", "2", "--users", "6", "--rate", "5", "--workers", "1", "--port", str(port)],
         ),
+        ("mix_requests.py", ["--count", "400", "--requests", "2"]),
         ("ceremonies.py", ["--count", "400", "--runs", "2", "--events", "5,20"]),
         ("event_pages.py", ["--count", "400", "--participants", "60", "--requests", "2"]),
         ("certificates.py", ["--count", "5"]),

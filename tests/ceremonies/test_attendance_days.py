@@ -367,6 +367,7 @@ def test_the_check_in_page_is_for_todays_day_and_can_show_another(
 
     row = operator_client.post(check_in, {"kehadiran": day2.isoformat()}, headers={"HX-Request": "true"})
     assert row.status_code == 200 and "✓" in row.content.decode()
+    assert row.context["counts"] == {"attended": 1, "total": 1}  # for the day checked in for
     assert days_of(person) == [day1, day2]
     undo = operator_client.post(
         reverse("ceremonies:participant_check_in_undo", args=[person.pk]),

@@ -56,6 +56,26 @@ def sync(client, event, operations, **kwargs):
     return client.post(reverse("ceremonies:checkin_sync", args=[event.pk]), body, content_type="application/json")
 
 
+def test_the_phone_asks_for_the_list_again_with_its_etag_and_gets_no_body_until_it_changes(
+    operator_client, operator, event, unit
+):
+    person = ParticipantFactory(event=event, employee=retiring(unit))
+    url = reverse("ceremonies:checkin_data", args=[event.pk])
+
+    first = operator_client.get(url)
+    etag = first["ETag"]
+    # Kept by the browser, and asked again each time (never used unasked).
+    assert "no-cache" in first["Cache-Control"] and "private" in first["Cache-Control"]
+    assert "no-store" not in first["Cache-Control"]
+    unchanged = operator_client.get(url, headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304 and not unchanged.content
+
+    participant_check_in(participant=person, actor=operator)
+    changed = operator_client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert changed.json()["participants"][0]["checked_in"] is True
+
+
 def test_the_phone_downloads_the_participants_in_a_fixed_number_of_queries(
     operator_client, event, unit, django_assert_num_queries
 ):

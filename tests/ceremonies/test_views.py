@@ -216,6 +216,54 @@ def test_the_check_in_page_searches_by_name_and_nip(operator_client, unit):
     assert aminah.pk in [p.pk for p in by_nip]
 
 
+def test_the_check_in_page_shows_a_page_of_participants_with_the_counts_of_everyone(operator_client, unit):
+    event = EventFactory(organizer=unit, capacity=None)
+    employees = EmployeeFactory.create_batch(60, unit=unit)
+    last = retiring(unit, name="Zulaikha Qurratulaini")
+    participants = Participant.objects.bulk_create(
+        [Participant(event=event, employee=employee) for employee in [*employees, last]]
+    )
+    Participant.objects.filter(pk__in=[p.pk for p in participants[:5]]).update(
+        status=ParticipantStatus.ATTENDED, checked_in_at=timezone.now()
+    )
+    url = reverse("ceremonies:checkin", args=[event.pk])
+    by_name = sorted(participants, key=lambda p: (p.employee.name, p.pk))
+
+    first = operator_client.get(url)
+    assert [p.pk for p in first.context["participants"]] == [p.pk for p in by_name[:50]]
+    assert first.context["counts"] == {"attended": 5, "total": 61}
+    assert "page=2" in first.content.decode()
+    second = operator_client.get(url, {"page": 2})
+    assert [p.pk for p in second.context["participants"]] == [p.pk for p in by_name[50:]]
+    # Found by the search wherever they are in the list; the counts stay the event's.
+    found = operator_client.get(url, {"q": "qurratulaini zulaikha"})
+    assert [p.pk for p in found.context["participants"]] == [participants[-1].pk]
+    assert found.context["counts"] == {"attended": 5, "total": 61}
+
+    # Checked in from the second page without JavaScript: back on the second page.
+    someone = next(p for p in by_name[50:] if p.pk not in {q.pk for q in participants[:5]})
+    answer = operator_client.post(reverse("ceremonies:participant_check_in", args=[someone.pk]), {"page": "2"})
+    assert answer.url == f"{url}?page=2"
+
+
+@pytest.mark.parametrize("count", [3, 120])
+def test_a_tap_answers_the_row_and_the_counts_of_everyone_in_a_fixed_number_of_queries(
+    operator_client, unit, count, django_assert_num_queries
+):
+    event = EventFactory(organizer=unit, capacity=None)
+    employees = [*EmployeeFactory.create_batch(count - 1, unit=unit), retiring(unit, name="Siti Aminah")]
+    participants = Participant.objects.bulk_create([Participant(event=event, employee=e) for e in employees])
+    Participant.objects.filter(pk=participants[0].pk).update(
+        status=ParticipantStatus.ATTENDED, checked_in_at=timezone.now()
+    )
+    url = reverse("ceremonies:participant_check_in", args=[participants[-1].pk])
+    # The same for 3 and 120 participants: the counts are one query, whoever is counted.
+    with django_assert_num_queries(13):
+        row = operator_client.post(url, headers={"HX-Request": "true"})
+    assert row.context["counts"] == {"attended": 2, "total": count}
+    assert "Siti Aminah" in row.content.decode() and "✓" in row.content.decode()
+
+
 def test_mark_all_present(operator_client, unit):
     event = EventFactory(organizer=unit)
     for _ in range(3):
