@@ -184,7 +184,7 @@ WEIGHTS = {
     "phones": {maker.__name__: weight for maker, weight in PHONE},
 }
 # Requests timed by bench/mix_requests.py beside the mix's: the phone's start, and a check-in posted by
-# the page without JavaScript (the POST, then the page), which the mix sent until 8 December 2026.
+# the page without JavaScript (the POST, then the page), which the mix sent until 7 December 2026.
 EXTRA = [(check_in_page, "phones"), (check_in_list, "phones"), (check_in_form, "phones")]
 
 

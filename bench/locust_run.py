@@ -83,7 +83,7 @@ def plan_make(count: int) -> dict:
     demo.instansi_ensure()
     demo.events_and_schemes_ensure(today)
     # The check-in rush's event: the demo's farewell ceremony, published (check-in is open), for 600 people
-    # retiring soon who were invited and said they would come. (Until 8 December 2026 this was the demo's
+    # retiring soon who were invited and said they would come. (Until 7 December 2026 this was the demo's
     # latest event, a training still in draft: every check-in of the rush was refused.)
     event = (
         Event.objects.filter(kind=EventKind.FAREWELL, status=EventStatus.PUBLISHED).order_by("-starts_at", "pk").first()

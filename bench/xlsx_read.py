@@ -1,5 +1,5 @@
 """Read an XLSX sheet row by row: Purna's reader (purna/spreadsheets.py, a stream) against python-calamine
-0.9.1 (the reference: the whole sheet in memory, Purna's reader before 8 December 2026), and openpyxl's
+0.9.1 (the reference: the whole sheet in memory, Purna's reader before 7 December 2026), and openpyxl's
 read-only mode when openpyxl is installed. Each in a process of its own: CPU seconds, the process's peak
 memory (maxrss) and what it stood at before the file was opened, the ratios to the reference.
 

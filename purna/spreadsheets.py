@@ -319,7 +319,7 @@ def _open_csv(file: IO[bytes], known: frozenset[str]) -> Sheet:
 # The worksheet is read as a stream, a row at a time, in bounded memory. python-calamine 0.9.1, which read it
 # before (and still reads the rare workbooks the stream leaves to it, below), builds the whole worksheet in
 # memory first: the register's 100,000 x 25 sheet took the import to 328 MB where the CSV of the same rows
-# takes 160 MB. The streaming readers measured on that sheet (docs/benchmarks.md, 8 December 2026), against
+# takes 160 MB. The streaming readers measured on that sheet (docs/benchmarks.md, 7 December 2026), against
 # calamine's 2.3 s of CPU: openpyxl's read-only mode (with lxml) 24 s, xlsx2csv 14 s, expat with a Python
 # handler per element 5.7 s before converting a single value. Hence two passes over the sheet's XML here:
 # 1. _sheet_scan: expat, without a Python handler (all in C, ~1 s), checks that the whole XML is well formed,
