@@ -69,7 +69,7 @@ def test_checking_everyone_in_takes_the_same_queries_for_6_as_for_600(unit, oper
     part = timezone.localdate().isoformat() if small.kind == EventKind.TRAINING else None
     staff_scope(operator)  # (the actor's scope, read once per request, is not what is counted here)
     # Lock the event, lock the participants, (read the day's attendance, write it and its history,)
-    # update the participants, write their history; and the savepoint around it.
+    # update the participants, write their history; and the savepoint and its release.
     expected = 9 if part else 6
 
     assert queries_of_check_in_all(small, operator, part) == (6, expected)
