@@ -10,7 +10,10 @@ and 95th percentile of `--requests` requests after one warm-up, with the query c
   participant on one page, as it was before its participants were paged (the view's `paginate_by` raised
   for this run only), and a search by name;
 - the hand-over list (benefits handover_view), as served (50 a page), then with every participant on one
-  page, as before it was paged, and a search by NIP.
+  page, as before it was paged, and a search by NIP;
+- "check everyone in" (ceremonies check_in_all_view, a POST by an operator) marking every participant
+  present, the event's participants set back to "confirmed" before each request (untimed) and left as
+  they were at the end.
 
 The reference in the same run is bench/pages.py's: a plain Django ListView of 50 employees with a minimal
 template, served by the same client. Each line's ratio to it ('x ref') and each page's gain from paging
@@ -115,11 +118,54 @@ def samples(client, url: str, requests: int) -> tuple[float, float, float, int, 
     return statistics.median(times), p95, statistics.median(cpu), len(queries), len(response.content)
 
 
+def check_in_all_samples(client, event, requests: int) -> tuple[float, float, float, int, int]:
+    """As samples(), for "check everyone in": each POST marks all of the event's participants present
+    (they are set back to "confirmed" before it, untimed); their state is put back as it was at the end."""
+    from django.db import connection
+
+    from ceremonies.models import Participant, ParticipantStatus
+
+    url = f"/acara/{event.pk}/hadir/semua/"
+    participants = Participant.objects.filter(event=event)
+    as_it_was = list(participants.only("pk", "status", "checked_in_at", "checked_in_by"))
+
+    def send():
+        participants.update(status=ParticipantStatus.CONFIRMED, checked_in_at=None, checked_in_by=None)
+        start, start_cpu = time.perf_counter(), time.process_time()
+        with connection.execute_wrapper(count):
+            response = client.post(url)
+        elapsed = ((time.perf_counter() - start) * 1000, (time.process_time() - start_cpu) * 1000)
+        assert response.status_code == 302, (url, response.status_code)
+        assert participants.filter(status=ParticipantStatus.ATTENDED).count() == len(as_it_was)
+        return elapsed, response
+
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    send()
+    queries_of_one = len(queries)
+    times, cpu = [], []
+    for _ in range(requests):
+        (wall_ms, cpu_ms), response = send()
+        times.append(wall_ms)
+        cpu.append(cpu_ms)
+    Participant.objects.bulk_update(as_it_was, ["status", "checked_in_at", "checked_in_by"])
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(times), p95, statistics.median(cpu), queries_of_one, len(response.content)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=100_000, help="employees in the register")
     parser.add_argument("--participants", type=int, default=600, help="participants of the bench event")
     parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
+    parser.add_argument(
+        "--check-in-all-requests", type=int, default=10, help='timed "check everyone in" requests (each adds history)'
+    )
     args = parser.parse_args()
     django_setup()
 
@@ -170,6 +216,11 @@ def main() -> None:
         for label, url, patch in pages:
             with patch:
                 results[label] = samples(client, url, args.requests)
+        # Checking in is the operator's (the Bendahara may not).
+        operator = signed_in_client(staff_user("bench-operator", roles.OPERATOR))
+        results[f"check everyone in, {size} participants (POST)"] = check_in_all_samples(
+            operator, event, args.check_in_all_requests
+        )
     reference, reference_cpu = results[pages[0][0]][0], results[pages[0][0]][2]
     paged = paged_cpu = None
     for label, (median, p95, cpu, queries, size_bytes) in results.items():
