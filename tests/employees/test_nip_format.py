@@ -41,6 +41,9 @@ def _nip_outputs():
             # A data attribute carries the digits for scripts (the check-in page's search), not for people.
             if text[: found.start()].endswith('data-nip="'):
                 continue
+            # So does a link's search parameter (the hand-over list's "Cancel" finds the person by NIP).
+            if re.search(r"[?&]q=$", text[: found.start()]):
+                continue
             if re.search(r"(^|[._])nip$", variable):
                 yield path.relative_to(settings.BASE_DIR), found[1]
 

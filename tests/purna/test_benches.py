@@ -7,7 +7,7 @@ from django.conf import settings
 
 BENCH = settings.BASE_DIR / "bench"
 # Modules the benches import or hand to another program, not benches themselves.
-NOT_BENCHES = {"__init__.py", "_setup.py", "smoke.py", "locustfile.py", "reference_wsgi.py"}
+NOT_BENCHES = {"__init__.py", "_setup.py", "smoke.py", "locustfile.py", "reference_wsgi.py", "day.py"}
 
 
 def smoke_module():
