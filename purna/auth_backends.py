@@ -32,6 +32,9 @@ class PermissionsInOneQueryBackend(ModelBackend):
         # ModelBackend, next in the list, checks passwords (a second check would double the hashing).
         return None
 
+    async def aauthenticate(self, request: Any, username: Any = None, password: Any = None, **kwargs: Any) -> None:
+        return None
+
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         # The same conditions as ModelBackend.get_all_permissions.
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
