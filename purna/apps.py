@@ -9,7 +9,10 @@ class PurnaConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported for its @checks.register side effect.
-        import purna.checks  # noqa: F401
+        import purna.checks
+
+        # Imported for its receiver: the cached agency of the page header is dropped when the row changes.
+        import purna.context_processors  # noqa: F401
         from purna.roles import roles_sync
 
         # Groups must follow the permissions of apps added later, so they are synced after every migrate.

@@ -145,6 +145,9 @@ else:
 # --- Authentication and sessions ------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Before ModelBackend: loads an account's own and its roles' permissions in one query, which
+    # ModelBackend then reads from the same per-request cache (purna/auth_backends.py).
+    "purna.auth_backends.PermissionsInOneQueryBackend",
     "django.contrib.auth.backends.ModelBackend",
     # The retirees' one-time sign-in links (portal/): only for the "portal" scope, and the portal
     # refuses them for anyone who holds a staff role.

@@ -72,6 +72,15 @@ def fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def instansi_cache_empty():
+    """The page header's agency is cached (purna/context_processors.py) and each test's rows are rolled
+    back, which no signal sees: every test starts without it."""
+    from purna.context_processors import instansi_cache_forget
+
+    instansi_cache_forget()
+
+
+@pytest.fixture(autouse=True)
 def two_factor_off(settings):
     """Staff give a second factor after their password (purna/two_factor). Tests of other pages sign in
     with force_login or a password alone, so it is off here unless a test asks for `two_factor`; the

@@ -175,16 +175,20 @@ def employee_history(
     their correction requests (employees.selectors.family.family_history). `spouse_names` name a child's
     other parent (the page has read the spouses).
 
-    Three queries whatever the length of the history: the records (one more than shown, so the oldest
-    shown can be compared with its predecessor) with their users, the names of the units involved, and
-    the family's records with their predecessors.
+    At most three queries whatever the length of the history: the records (one more than shown, so the
+    oldest shown can be compared with its predecessor) with their users, the names of the units involved
+    (none when the employee's unit, loaded with it, is the only one), and the family's records with their
+    predecessors.
     """
     fields = [f for f in Employee._meta.concrete_fields if f.name not in _HISTORY_HIDDEN]
     records = list(
         employee.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )
-    unit_ids = {record.unit_id for record in records}
-    unit_names = dict(UnitKerja.objects.filter(pk__in=unit_ids).values_list("pk", "name"))
+    unit_names = _units_known(employee)
+    # Only units the employee was moved from need a query: most never moved, and their unit is loaded.
+    unknown = {record.unit_id for record in records} - unit_names.keys() - {None}
+    if unknown:
+        unit_names.update(UnitKerja.objects.filter(pk__in=unknown).values_list("pk", "name"))
     entries = []
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None
@@ -213,6 +217,18 @@ def employee_history(
     entries += _family_entries(family_history(employee=employee, limit=limit), spouse_names or {})
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries[:limit]
+
+
+def _units_known(employee: Employee) -> dict[int, str]:
+    """The names of the employee's unit and its parent when already loaded (employee_get joins them)."""
+    known: dict[int, str] = {}
+    unit_field = Employee._meta.get_field("unit")
+    if employee.unit_id is not None and unit_field.is_cached(employee):
+        unit = employee.unit
+        known[unit.pk] = unit.name
+        if unit.parent_id is not None and UnitKerja._meta.get_field("parent").is_cached(unit):
+            known[unit.parent.pk] = unit.parent.name
+    return known
 
 
 def _family_value(field, value: Any, spouse_names: dict[int, str]) -> str:

@@ -308,6 +308,25 @@ def test_employee_get_joins_unit_rule_and_missing_case_in_one_query(tree):
     assert len(queries) == 1
 
 
+def test_the_history_of_an_employee_never_moved_reads_no_unit_names(tree):
+    actor = UserFactory(password=None, units="all")
+    employee = EmployeeFactory(unit=tree["a1"], jabatan="Pengelola Data")
+    employee_update(employee=employee, actor=actor, jabatan="Analis Data")
+    moved = EmployeeFactory(unit=tree["a"])
+    employee_update(employee=moved, actor=actor, unit=tree["b"])
+
+    loaded = employee_get(pk=employee.pk, scope=ALL_UNITS)  # its unit and the unit's parent joined
+    with CaptureQueriesContext(connection) as queries, translation.override("en"):
+        history = employee_history(employee=loaded)
+    assert len(queries) == 2 and not [q for q in queries.captured_queries if "employees_unitkerja" in q["sql"]]
+    assert {c.label: c.new for c in history[0].changes}["position title"] == "Analis Data"
+
+    # Moved: the unit it left is read by name.
+    with CaptureQueriesContext(connection) as queries, translation.override("en"):
+        history = employee_history(employee=employee_get(pk=moved.pk, scope=ALL_UNITS))
+    assert {c.label: (c.old, c.new) for c in history[0].changes}["work unit"] == ("Dinas A", "Dinas B")
+
+
 def test_history_lists_changed_fields_with_who_and_old_new_values(tree):
     actor = UserFactory(username="rina", first_name="Rina", last_name="Operator", password=None, units="all")
     employee = EmployeeFactory(unit=tree["a"], jabatan="Pengelola Data")

@@ -65,12 +65,13 @@ def test_dashboard_runs_the_same_queries_for_5_and_500_employees(client, operato
 
     Employee.objects.bulk_create(demo.employees_build(5, today=today, units=units, seed=5))
     retirement_facts_refresh()
+    queries()  # the first request fills the caches (the header's agency)
     small = queries()
     Employee.objects.bulk_create(demo.employees_build(495, today=today, units=units, seed=495), ignore_conflicts=True)
     retirement_facts_refresh()
 
     # The payouts card (benefits.view_payout, which every dashboard role holds) costs payout_summary's two.
-    with django_assert_max_num_queries(8 + PAYOUTS_CARD_QUERIES):
+    with django_assert_max_num_queries(7 + PAYOUTS_CARD_QUERIES):
         assert queries() == small
 
 
