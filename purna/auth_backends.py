@@ -19,8 +19,11 @@ def _permission_names(user: Any) -> set[str]:
     if user.is_superuser:
         rows = Permission.objects.values_list("content_type__app_label", "codename")
     else:
-        own = Permission.objects.filter(user=user).values_list("content_type__app_label", "codename")
-        of_roles = Permission.objects.filter(group__user=user).values_list("content_type__app_label", "codename")
+        # Without Permission's default ordering: SQLite refuses an ORDER BY inside a UNION's parts.
+        own = Permission.objects.filter(user=user).order_by().values_list("content_type__app_label", "codename")
+        of_roles = (
+            Permission.objects.filter(group__user=user).order_by().values_list("content_type__app_label", "codename")
+        )
         rows = own.union(of_roles)
     return {f"{app_label}.{codename}" for app_label, codename in rows}
 

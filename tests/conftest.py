@@ -80,6 +80,15 @@ def instansi_cache_empty():
     instansi_cache_forget()
 
 
+@pytest.fixture
+def instansi_cache_warm(db, instansi_cache_empty):
+    """The agency cached as on every page after the first: for tests that compare the queries of two
+    requests (the first of a test would otherwise read the agency, the second not)."""
+    from purna.context_processors import instansi_cached
+
+    instansi_cached()
+
+
 @pytest.fixture(autouse=True)
 def two_factor_off(settings):
     """Staff give a second factor after their password (purna/two_factor). Tests of other pages sign in

@@ -137,7 +137,7 @@ def test_the_recap_reads_in_one_query_whatever_its_size(unit, django_assert_num_
     assert (len(small.rows), len(large.rows)) == (5, 60)
 
 
-def test_the_recap_views_make_the_same_queries_for_5_and_60(client, unit):
+def test_the_recap_views_make_the_same_queries_for_5_and_60(client, unit, instansi_cache_warm):
     client.force_login(UserFactory(roles=[roles.PIMPINAN]))
     counts = []
     for extra in (5, 55):

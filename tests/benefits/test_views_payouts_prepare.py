@@ -174,7 +174,7 @@ def test_the_preview_says_why_a_person_cannot_be_prepared(client, staff, unit, f
 
 
 def test_a_large_selection_is_counted_whole_and_previewed_in_a_workbook_made_in_the_background(
-    en, staff, unit, flat_rate, settings, sent_documents, django_capture_on_commit_callbacks
+    en, staff, unit, flat_rate, settings, sent_documents, django_capture_on_commit_callbacks, instansi_cache_warm
 ):
     """Past PURNA_PAYOUT_PREVIEW_ROWS the page computes only the rows it shows, in the same number of
     queries whatever the selection's size; every retiree and the total are in the workbook, made by the

@@ -149,7 +149,7 @@ def list_queries(client, event) -> int:
     return len(queries)
 
 
-def test_the_list_runs_a_fixed_number_of_queries(operator_client, unit, operator):
+def test_the_list_runs_a_fixed_number_of_queries(operator_client, unit, operator, instansi_cache_warm):
     small, _ = event_with_certificates(unit, operator, attended=5, render=False)
     large, _ = event_with_certificates(unit, operator, attended=60, render=False)
 

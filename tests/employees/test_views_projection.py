@@ -115,7 +115,7 @@ def test_xlsx_holds_both_tables_per_month_and_per_year(operator_client, retiring
     assert len(totals) == 2 and all(row[13] == 3 for row in totals)
 
 
-def test_projection_runs_the_same_queries_for_5_and_500_employees(client, operator):
+def test_projection_runs_the_same_queries_for_5_and_500_employees(client, operator, instansi_cache_warm):
     client.force_login(operator)
     units = demo.units_ensure()
     today = timezone.localdate()

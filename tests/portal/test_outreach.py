@@ -121,7 +121,7 @@ def test_the_certificate_list_links_each_verification_page(staff, unit, operator
     assert f"{SITE}/portal/" in text
 
 
-def test_the_list_runs_a_fixed_number_of_queries(staff, event, unit):
+def test_the_list_runs_a_fixed_number_of_queries(staff, event, unit, instansi_cache_warm):
     with CaptureQueriesContext(connection) as few:
         staff.get(wa_url(event))
     for n in range(4):
