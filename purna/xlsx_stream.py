@@ -43,6 +43,8 @@ from decimal import Decimal
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
+from purna.spreadsheets import column_letter
+
 TEXT, DATE, NUMBER = "text", "date", "number"
 _KINDS = {TEXT: TEXT, DATE: DATE, NUMBER: NUMBER}
 ROWS_PER_WRITE = 500
@@ -75,16 +77,6 @@ class Column:
     header: str
     kind: str = TEXT
     width: float = 14
-
-
-def column_letter(index: int) -> str:
-    """The letters of a 0-based column index: 0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 def _unwritable_escape(match: re.Match) -> str:
