@@ -349,8 +349,20 @@ class CertificateBatchAdmin(ScopedAdminMixin, RecordAdminMixin, admin.ModelAdmin
             )
 
 
+class ParticipantColumnsMixin:
+    """The participant's name and event as list columns, for the rows that belong to one participant."""
+
+    @admin.display(description=_("participant"), ordering="participant__employee__name")
+    def participant_name(self, row: Attendance | CheckinOperation) -> str:
+        return row.participant.employee.display_name
+
+    @admin.display(description=_("event"), ordering="participant__event__starts_at")
+    def event(self, row: Attendance | CheckinOperation) -> str:
+        return row.participant.event.title
+
+
 @admin.register(Attendance)
-class AttendanceAdmin(ScopedAdminMixin, RecordAdminMixin, HistoryAdmin):
+class AttendanceAdmin(ParticipantColumnsMixin, ScopedAdminMixin, RecordAdminMixin, HistoryAdmin):
     """Who came on which day (or to which session) of an event held over several days: written by the
     check-in and its undo (ceremonies/services/events.py), shown here with their history (an undone day's
     reason stays in it)."""
@@ -364,17 +376,9 @@ class AttendanceAdmin(ScopedAdminMixin, RecordAdminMixin, HistoryAdmin):
     readonly_fields = fields
     scope_unit_field = "participant__employee__unit"
 
-    @admin.display(description=_("participant"), ordering="participant__employee__name")
-    def participant_name(self, row: Attendance) -> str:
-        return row.participant.employee.display_name
-
-    @admin.display(description=_("event"), ordering="participant__event__starts_at")
-    def event(self, row: Attendance) -> str:
-        return row.participant.event.title
-
 
 @admin.register(CheckinOperation)
-class CheckinOperationAdmin(ScopedAdminMixin, RecordAdminMixin, admin.ModelAdmin):
+class CheckinOperationAdmin(ParticipantColumnsMixin, ScopedAdminMixin, RecordAdminMixin, admin.ModelAdmin):
     """The check-ins and souvenirs phones synced, each under the id the phone gave it, with what the server
     answered (done, already done, conflict): what to read when two phones disagree. Written only by the
     sync (ceremonies/services/checkin_sync.py), never changed: each row is its own history."""
@@ -388,14 +392,6 @@ class CheckinOperationAdmin(ScopedAdminMixin, RecordAdminMixin, admin.ModelAdmin
     fields = ["operation_id", "participant", "kind", "part", "outcome", "done_at", "received_at", "actor"]
     readonly_fields = fields
     scope_unit_field = "participant__employee__unit"
-
-    @admin.display(description=_("participant"), ordering="participant__employee__name")
-    def participant_name(self, row: CheckinOperation) -> str:
-        return row.participant.employee.display_name
-
-    @admin.display(description=_("event"), ordering="participant__event__starts_at")
-    def event(self, row: CheckinOperation) -> str:
-        return row.participant.event.title
 
 
 class PensionTemplateForm(forms.ModelForm):
