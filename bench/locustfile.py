@@ -18,16 +18,18 @@ participants) and starts gunicorn on 127.0.0.1. The users of the day:
 - Reference: the plain 50-row ListView (bench/pages.py's) on the same server, alone in its own phase.
 
 Wait times are zero for the saturation phases (closed loop: the rate the server sustains) and
-PURNA_LOAD_PACE requests per second per user in the paced phase (locust's constant_throughput).
+PURNA_LOAD_PACE requests per second per user in the paced phase, as Poisson arrivals (poisson_pacing).
 """
 
 import json
 import os
 import random
 import sys
+import time
 from pathlib import Path
 
-from locust import FastHttpUser, constant, constant_throughput
+import gevent
+from locust import FastHttpUser, constant
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import day
@@ -37,19 +39,43 @@ PACE = float(os.environ.get("PURNA_LOAD_PACE", "0"))
 RNG = random.Random(7)
 
 
+def poisson_pacing(rate: float):
+    """A locust wait_time: this user's requests arrive as a Poisson process of `rate` a second, as
+    independent people's do. Each request is due an exponential interval after the previous one was
+    due (not after its answer came), so slow answers do not lower the rate; a user behind schedule
+    catches up by at most one interval at once.
+
+    Not locust's constant_throughput: it measures its first interval from the user's creation, so all
+    users of a phase, created in the same instant, fire in the same instant every period (50 users at
+    one a second arrived as one burst of 50 each second, which the server took ~0.7 s to drain, and
+    the p95 measured the burst). Not locust's poisson() either: it waits after the answer, so the rate
+    falls as the server slows."""
+
+    def wait_time(user) -> float:
+        now = time.perf_counter()
+        due = max(getattr(user, "paced_due", now), now - 1 / rate) + RNG.expovariate(rate)
+        user.paced_due = due
+        return max(0.0, due - now)
+
+    return wait_time
+
+
 def wait():
     """Zero between requests when saturating, else the pace set by the runner."""
-    return constant_throughput(PACE) if PACE else constant(0)
+    return poisson_pacing(PACE) if PACE else constant(0)
 
 
 class _Signed(FastHttpUser):
     abstract = True
     wait_time = wait()
     cookie_key = "staff"
+    rate = PACE  # this user's requests a second when paced
 
     def on_start(self) -> None:
         cookies = PLAN.get("cookies", {}).get(self.cookie_key) or [""]
         self.cookie = RNG.choice(cookies)
+        if PACE:  # the first request at a random moment too, not all users' at the phase's start
+            gevent.sleep(RNG.expovariate(self.rate))
 
     def send(self, maker) -> None:
         request = maker(PLAN, RNG)
@@ -104,7 +130,8 @@ class CheckinPhone(_Signed):
     fixed_count = 3
     cookie_key = "phones"
     # 600 people in 15 minutes on three phones: one every 4.5 s each; the saturation phases push harder.
-    wait_time = constant(4.5) if PACE else constant(0)
+    wait_time = poisson_pacing(1 / 4.5) if PACE else constant(0)
+    rate = 1 / 4.5
     tasks = _tasks(day.PHONE)
 
     def on_start(self) -> None:
