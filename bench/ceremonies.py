@@ -18,6 +18,11 @@ repeated runs with a reference timed in the same run (compare ratios across mach
     companion, signature) as a plain bordered table in a plain WeasyPrint document with a minimal
     stylesheet, as many rows as a full page of the sheet holds; its ratio is the sheet's cost per page
     against the least a page of that table costs in WeasyPrint.
+(c'') the same sheets against a one-page PDF of the same kind, as bench/pension_papers.py measures DESIGN.md
+    section 7's budget (there: one DPCP laid out alone): the sheet of the same event with as many
+    participants as its first page holds (letterhead, the event's facts and their rows), laid out alone.
+    The budget is read against this line (<= 3x per page); (c) and (c') say what a page costs against
+    an empty page and against the plainest table of the same rows.
 
 Runs with DEBUG off (as in production).
 """
@@ -317,6 +322,32 @@ def main() -> None:
             f"{label:<56} {sheet_ms:>10.1f} {sheet_cpu:>8.1f} {pages:>6} {sheet_cpu / pages:>8.1f} "
             f"{sheet_cpu / pages / reference_cpu:>11.2f} {sheet_cpu / pages / table_cpu:>11.2f} "
             f"{sheet_ms / pages / table_ms:>8.2f}"
+        )
+
+    # The third reference: the largest event's sheet with only the participants its first page holds.
+    size, participants, _sheet_ms, _sheet_cpu, pages = sheets[-1]
+    first_page = participants[: -(-len(participants) // pages)]
+
+    def one_page_sheet(participants=None):
+        return documents.attendance_pdf(
+            event=events[size], participants=participants, instansi=instansi, printed_on=timezone.localdate()
+        )
+
+    while pdf_pages(one_page_sheet(first_page)) > 1 and len(first_page) > 1:
+        first_page = first_page[:-1]
+    page_ms, page_cpu, content = timed_cpu(lambda: one_page_sheet(first_page), max(3, args.runs // 3))
+    print("\n(c'') the same sheets against a one-page sheet of the same event, laid out alone (budget <= 3x per page)")
+    print(f"{'what':<56} {'median ms':>10} {'CPU ms':>8} {'pages':>6} {'CPU/page':>8} {'x page':>8} {'CPU x page':>10}")
+    label = f"reference: one-page sheet, {len(first_page)} participants"
+    print(
+        f"{label:<56} {page_ms:>10.1f} {page_cpu:>8.1f} {pdf_pages(content):>6} {page_cpu:>8.1f} {1.0:>8.2f} "
+        f"{1.0:>10.2f}"
+    )
+    for size, _participants, sheet_ms, sheet_cpu, pages in sheets:
+        label = f"attendance sheet, {size} participants"
+        print(
+            f"{label:<56} {sheet_ms:>10.1f} {sheet_cpu:>8.1f} {pages:>6} {sheet_cpu / pages:>8.1f} "
+            f"{sheet_ms / pages / page_ms:>8.2f} {sheet_cpu / pages / page_cpu:>10.2f}"
         )
 
 
