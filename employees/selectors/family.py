@@ -9,7 +9,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db.models import CharField, F, JSONField, OuterRef, QuerySet, Subquery, Value
+from django.db import connection
+from django.db.models import CharField, DateTimeField, F, JSONField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Concat, JSONObject
 from django.utils.translation import gettext_lazy
 
@@ -163,14 +164,53 @@ def _history_part(source: str, model: type[Any], fields: list[str], employee: Em
     )
 
 
+# The family history's query is the same for every employee but for the employee's id, and building and
+# compiling its four-part UNION through the ORM cost ~9 ms of CPU on each employee page (the query itself
+# runs in 0.2 ms; the employee page is the staff's most frequent request): it is compiled once per process
+# and database, with a marker in the id's place, and run with the employee's id put back.
+_HISTORY_MARKER = -918_273_645
+_HISTORY_SQL: dict[tuple[str, int], tuple[str, list[Any], list[int]]] = {}
+
+
+def _family_history_sql(limit: int) -> tuple[str, list[Any], list[int]]:
+    """The SQL and parameters of the family history's UNION, and the places of the employee's id in them."""
+    key = (connection.alias, limit)
+    if key not in _HISTORY_SQL:
+        marker = Employee(pk=_HISTORY_MARKER)
+        parts = [_history_part(source, model, fields, marker) for source, model, fields in _HISTORY_SOURCES]
+        union = parts[0].union(*parts[1:], all=True).order_by("-history_date", "-history_id")[:limit]
+        sql, params = union.query.get_compiler(connection=connection).as_sql()
+        places = [index for index, value in enumerate(params) if value == _HISTORY_MARKER]
+        if len(places) != len(parts):  # one employee filter a part; anything else and the marker is unsafe
+            raise RuntimeError("the family history's query holds its employee id an unexpected number of times")
+        _HISTORY_SQL[key] = (sql, list(params), places)
+    return _HISTORY_SQL[key]
+
+
+def _family_history_rows(employee: Employee, limit: int) -> list[dict[str, Any]]:
+    sql, params, places = _family_history_sql(limit)
+    params = list(params)
+    for place in places:
+        params[place] = employee.pk
+    # The one column a database may return raw: SQLite gives history_date as text.
+    at = Value(None, output_field=DateTimeField())
+    converters = connection.ops.get_db_converters(at)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        for convert in converters:
+            row["history_date"] = convert(row["history_date"], at, connection)
+    return rows
+
+
 def family_history(*, employee: Employee, limit: int = 10) -> list[FamilyHistoryRecord]:
     """The last `limit` additions, changes and removals of the employee's spouses, children and parents
     and of their correction requests, newest first, each with the previous version of its row: one query
     (the four history tables in one UNION ALL, each row with its predecessor by a correlated subquery)."""
-    parts = [_history_part(source, model, fields, employee) for source, model, fields in _HISTORY_SOURCES]
-    union = parts[0].union(*parts[1:], all=True).order_by("-history_date", "-history_id")[:limit]
     records = []
-    for row in union:
+    for row in _family_history_rows(employee, limit):
         records.append(
             FamilyHistoryRecord(
                 source=row["source"],
