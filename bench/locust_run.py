@@ -15,8 +15,9 @@ settings (DEBUG off), and runs locust headless, bounded in time, in four phases 
    reference, added to the URLs by bench/reference_wsgi.py) with no pause: the rate the server
    sustains for the simplest list page;
 2. the day's mix, saturated: staff, retirees and three check-in phones, with no pause;
-3. the day's mix at `--rate` requests/s (each user paced at 1 request/s; the phones one check-in every
-   4.5 s, 600 in 15 minutes on three phones);
+3. the day's mix at `--rate` requests/s (each user sends 1 request/s as Poisson arrivals, as independent
+   people do: bench/locustfile.py's poisson_pacing; the phones one check-in every 4.5 s on average, 600
+   in 15 minutes on three phones);
 4. the reference at the same rate.
 
 It prints p50/p95/p99, the error count and the rate of each phase, the mix's saturation rate as a share
