@@ -130,8 +130,8 @@ class CheckinPhone(_Signed):
     fixed_count = 3
     cookie_key = "phones"
     # 600 people in 15 minutes on three phones: one every 4.5 s each; the saturation phases push harder.
-    wait_time = poisson_pacing(1 / 4.5) if PACE else constant(0)
     rate = 1 / 4.5
+    wait_time = poisson_pacing(rate) if PACE else constant(0)
     tasks = _tasks(day.PHONE)
 
     def on_start(self) -> None:
