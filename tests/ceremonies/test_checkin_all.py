@@ -32,9 +32,15 @@ def local(day: dt.date, hour: int) -> dt.datetime:
 
 
 def ceremony(unit) -> Event:
-    """A one-day ceremony under way: a single check-in per participant."""
-    now = timezone.now()
-    return EventFactory(organizer=unit, starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(hours=2))
+    """A one-day ceremony under way: a single check-in per participant. It lies within today's local date
+    whatever the hour the tests run at (an event from an hour ago to two hours on, run at 22.10 WIB, ends
+    tomorrow and so takes attendance per day)."""
+    today = timezone.localdate()
+    return EventFactory(
+        organizer=unit,
+        starts_at=local(today, 0),
+        ends_at=timezone.make_aware(dt.datetime.combine(today, dt.time(23, 59, 59))),
+    )
 
 
 def training(unit) -> Event:
