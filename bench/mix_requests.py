@@ -9,12 +9,15 @@ mix (bench/day.py, the requests bench/locustfile.py makes) through Django's test
 session cookies, `--requests` times after one warm-up, with the production settings (DEBUG off, Redis
 cache). Prints, next to the reference (the plain 50-row ListView with the staff session, as in the
 locust run), the median and 95th percentile wall time, the median CPU time of this process (the server's
-own work: what saturates gunicorn's workers), the number of SQL queries and the response's size. Under
+own work: what saturates gunicorn's workers), the part of it the garbage collector took (the process
+has loaded and frozen its objects as a gunicorn worker does: purna/wsgi.py), the number of SQL queries
+and the response's size. Under
 load the server's CPU is what runs out, so the CPU column, as a ratio to the reference's, says which
 requests pull the mix's saturation rate below the reference's.
 """
 
 import argparse
+import gc
 import json
 import os
 import random
@@ -31,10 +34,31 @@ from locust_run import plan_make
 from pages import database_ms, percentile, reference_urlconf
 
 
-def measure(client, request, requests: int) -> tuple[list[float], list[float], int, int, int]:
+class CollectorClock:
+    """The CPU time the garbage collector has taken since this was made, in ms (gc.callbacks)."""
+
+    def __init__(self) -> None:
+        self.ms = 0.0
+        self._started = 0.0
+
+    def __enter__(self) -> "CollectorClock":
+        gc.callbacks.append(self._tick)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        gc.callbacks.remove(self._tick)
+
+    def _tick(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._started = time.process_time()
+        else:
+            self.ms += (time.process_time() - self._started) * 1000
+
+
+def measure(client, request, requests: int) -> tuple[list[float], list[float], float, int, int, int]:
     """(wall ms, CPU ms) of `requests` sends of `request` (a bench/day.Request maker) after one warm-up,
-    with the warm-up's query count, the final status and the final response's size (redirects followed, as
-    locust does)."""
+    the garbage collector's CPU ms per send, the warm-up's query count, the final status and the final
+    response's size (redirects followed, as locust does)."""
     from django.db import connection
 
     def send():
@@ -55,12 +79,13 @@ def measure(client, request, requests: int) -> tuple[list[float], list[float], i
     with connection.execute_wrapper(count):
         response, size = send()
     walls, cpus = [], []
-    for _ in range(requests):
-        wall, cpu = time.perf_counter(), time.process_time()
-        response, size = send()
-        cpus.append((time.process_time() - cpu) * 1000)
-        walls.append((time.perf_counter() - wall) * 1000)
-    return walls, cpus, len(queries), response.status_code, size
+    with CollectorClock() as collector:
+        for _ in range(requests):
+            wall, cpu = time.perf_counter(), time.process_time()
+            response, size = send()
+            cpus.append((time.process_time() - cpu) * 1000)
+            walls.append((time.perf_counter() - wall) * 1000)
+    return walls, cpus, collector.ms / requests, len(queries), response.status_code, size
 
 
 def main() -> None:
@@ -74,6 +99,8 @@ def main() -> None:
     from django.test import Client, override_settings
 
     plan = plan_make(args.count)
+    import purna.wsgi  # noqa: F401 (loads every view and freezes what is loaded, as each gunicorn worker does)
+
     print(machine())
     print(*plan["summary"], sep="\n")
     print(
@@ -89,20 +116,22 @@ def main() -> None:
         client.cookies["csrftoken"] = plan["csrf"]
         clients[kind] = client
     print(
-        f"{'request':<52} {'wall ms':>8} {'p95 ms':>8} {'CPU ms':>8} {'x ref':>6} {'db ms':>6} {'queries':>8} "
+        f"{'request':<52} {'wall ms':>8} {'p95 ms':>8} {'CPU ms':>8} {'x ref':>6} {'gc ms':>6} {'db ms':>6} {'queries':>8} "
         f"{'KB':>7} {'status':>6}"
     )
     reference_cpu = None
     with override_settings(ROOT_URLCONF=reference_urlconf()):
         for request in day.requests(plan, rng):
-            walls, cpus, queries, status, size = measure(clients[request.cookie_key], request.make, args.requests)
+            walls, cpus, collector_ms, queries, status, size = measure(
+                clients[request.cookie_key], request.make, args.requests
+            )
             cpu = statistics.median(cpus)
             reference_cpu = reference_cpu or cpu
             sample = request.make()
             database = database_ms(clients[request.cookie_key], sample.path) if sample.method == "GET" else float("nan")
             print(
                 f"{sample.name:<52} {statistics.median(walls):>8.1f} {percentile(walls, 0.95):>8.1f} {cpu:>8.1f} "
-                f"{cpu / reference_cpu:>6.2f} {database:>6.1f} {queries:>8} {size / 1024:>7.1f} {status:>6}"
+                f"{cpu / reference_cpu:>6.2f} {collector_ms:>6.2f} {database:>6.1f} {queries:>8} {size / 1024:>7.1f} {status:>6}"
             )
     print(json.dumps({"weights": day.WEIGHTS}))
 

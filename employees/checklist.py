@@ -90,25 +90,34 @@ def child_counts(child: ChildFact, on: dt.date) -> bool:
     return child.birth_date <= on and age_on(child.birth_date, on) < CHILD_MAX_AGE
 
 
+def has_current_spouse(facts: PersonFacts) -> bool:
+    return any(spouse_current(spouse, facts.on) for spouse in facts.spouses)
+
+
+def children_counted(facts: PersonFacts) -> list[ChildFact]:
+    return [child for child in facts.children if child_counts(child, facts.on)]
+
+
 def condition_holds(condition: str, facts: PersonFacts) -> bool:
-    """Whether the named condition holds for the person. An unknown name raises ValueError."""
+    """Whether the named condition holds for the person. An unknown name raises ValueError.
+
+    The family is looked at only by the conditions about it: most items hold always, and the work list
+    asks this for every item of every record on its page (over a thousand times)."""
     condition = ChecklistCondition(condition)
-    has_spouse = any(spouse_current(spouse, facts.on) for spouse in facts.spouses)
-    children = [child for child in facts.children if child_counts(child, facts.on)]
     if condition == ChecklistCondition.ALWAYS:
         return True
     if condition == ChecklistCondition.HAS_SPOUSE:
-        return has_spouse
+        return has_current_spouse(facts)
     if condition == ChecklistCondition.HAS_CHILDREN:
-        return bool(children)
+        return bool(children_counted(facts))
     if condition == ChecklistCondition.CHILD_OVER_21_IN_SCHOOL:
         return any(
             child.in_school
             and (child.birth_date is None or age_on(child.birth_date, facts.on) >= SCHOOL_CERTIFICATE_FROM_AGE)
-            for child in children
+            for child in children_counted(facts)
         )
     if condition == ChecklistCondition.NO_SPOUSE_OR_CHILDREN:
-        return not has_spouse and not children
+        return not has_current_spouse(facts) and not children_counted(facts)
     if condition == ChecklistCondition.HAS_PRIOR_SERVICE:
         return facts.prior_service_months > 0
     if condition == ChecklistCondition.CAUSED_BY_DUTY:
@@ -116,7 +125,7 @@ def condition_holds(condition: str, facts: PersonFacts) -> bool:
     if condition == ChecklistCondition.KPP_REQUESTED:
         return facts.kpp_requested
     # ChecklistCondition.MARRIED_FEMALE
-    return facts.gender == Gender.FEMALE and has_spouse
+    return facts.gender == Gender.FEMALE and has_current_spouse(facts)
 
 
 def item_applies(item: ItemSpec, facts: PersonFacts) -> bool:

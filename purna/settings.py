@@ -386,6 +386,7 @@ PURNA_SWEPT_JOBS = {
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Forms, admin, misc ------------------------------------------------------------------------------
+FORM_RENDERER = "purna.forms.FormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False

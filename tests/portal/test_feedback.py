@@ -11,7 +11,7 @@ from django.urls import reverse
 from ceremonies.models import ParticipantStatus, TrainingFeedback
 from employees.services.accounts import employee_portal_account_ensure
 from tests.ceremonies.feedback_helpers import attend, ended_training
-from tests.factories import EmployeeFactory, ParticipantFactory, SessionFactory
+from tests.factories import EmployeeFactory, ParticipantFactory, SessionFactory, in_days
 
 pytestmark = pytest.mark.django_db
 
@@ -70,9 +70,12 @@ def test_no_form_for_those_who_did_not_attend(client, unit, retiree, status):
 
 
 def test_no_form_before_the_training_ends(client, unit, retiree):
-    event, taspen, business = ended_training(unit, days_ago=0)
-    attend(event, retiree)
-    signed_in(client, retiree)
+    # Signed in at noon of the training's day, whatever the hour the tests run at: signed in at 01.00, the
+    # session (8 hours) would be over by 14.55, five minutes before the training ends.
+    with time_machine.travel(in_days(0, 12)):
+        event, taspen, business = ended_training(unit, days_ago=0)
+        attend(event, retiree)
+        signed_in(client, retiree)
 
     with time_machine.travel(event.ends_at - dt.timedelta(minutes=5)):
         assert "Beri penilaian" not in client.get(reverse("portal:home")).content.decode()
