@@ -8,7 +8,6 @@ import io
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from ceremonies.exceptions import CeremonyError
@@ -17,7 +16,7 @@ from ceremonies.models import ParticipantStatus, TrainingFeedback
 from ceremonies.services.feedback import training_feedback_save
 from purna import roles
 from tests.ceremonies.feedback_helpers import ended_training
-from tests.factories import InstructorFactory, ParticipantFactory, UnitKerjaFactory, UserFactory
+from tests.factories import InstructorFactory, ParticipantFactory, UnitKerjaFactory, UserFactory, in_days
 from tests.generated_documents import fetch_document
 
 
@@ -83,16 +82,15 @@ def test_answers_are_changed_in_place_until_the_form_closes(training, actor, set
     ],
 )
 def test_who_may_not_answer_changes_nothing(unit, actor, status, starts_in_days, kind):
-    event, taspen, business = ended_training(unit, days_ago=-starts_in_days)
-    if starts_in_days == 0:
-        event.ends_at = timezone.now() + dt.timedelta(hours=1)
+    # At noon, today's training (09.00-15.00) is under way whatever the hour the tests run at.
+    with time_machine.travel(in_days(0, 12)):
+        event, taspen, business = ended_training(unit, days_ago=-starts_in_days)
+        event.kind = kind
         event.save()
-    event.kind = kind
-    event.save()
-    participant = ParticipantFactory(event=event, employee__unit=unit, status=status)
+        participant = ParticipantFactory(event=event, employee__unit=unit, status=status)
 
-    with pytest.raises(CeremonyError):
-        training_feedback_save(participant=participant, answers=_answers(taspen, business), actor=actor)
+        with pytest.raises(CeremonyError):
+            training_feedback_save(participant=participant, answers=_answers(taspen, business), actor=actor)
     assert not TrainingFeedback.objects.exists()
 
 
