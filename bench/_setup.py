@@ -9,6 +9,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def production_settings(allowed_hosts: str = "testserver") -> None:
+    """Production-like settings for a bench that measures what a deployment serves: DEBUG off, a secret
+    used by nothing but the bench, no HTTPS redirect on loopback, static files without the manifest that
+    collectstatic writes. A variable already set in the environment wins. Call before django_setup()."""
+    for name, value in {
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": allowed_hosts,
+        "SECURE_SSL_REDIRECT": "false",
+        "STATIC_MANIFEST": "false",
+    }.items():
+        os.environ.setdefault(name, value)
+
+
 def django_setup() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "purna.settings")

@@ -35,13 +35,9 @@ import statistics
 import subprocess
 import time
 
-from _setup import django_setup, employees_ensure, machine
+from _setup import django_setup, employees_ensure, machine, production_settings
 
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-os.environ.setdefault("STATIC_MANIFEST", "false")
+production_settings()
 
 BENCH_TITLE = "Bench: pelepasan purna tugas ({} peserta)"
 

@@ -33,12 +33,9 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from _setup import django_setup, ratio
+from _setup import django_setup, production_settings, ratio
 
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("STATIC_MANIFEST", "false")
+production_settings()
 os.environ.setdefault("PURNA_SITE_URL", "https://purna.bkpsdm.contoh.go.id")
 
 NAMES = ["Drs. H. Ahmad Yani", "Siti Rahmawati", "Ir. Bambang Sutrisno", "Nur Aini Lestari", "Yohanes Pareira"]

@@ -22,19 +22,14 @@ template, served by the same client. Each line's ratio to it ('x ref') and each 
 
 import argparse
 import datetime as dt
-import os
 import statistics
 import time
 from contextlib import nullcontext
 from unittest import mock
 
-from _setup import django_setup, employees_ensure, machine, signed_in_client, staff_user
+from _setup import django_setup, employees_ensure, machine, production_settings, signed_in_client, staff_user
 
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-os.environ.setdefault("STATIC_MANIFEST", "false")
+production_settings()
 
 BENCH_TITLE = "Bench: halaman acara ({} peserta)"
 EVERYONE_ON_ONE_PAGE = 100_000

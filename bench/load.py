@@ -28,16 +28,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from _setup import ROOT, django_setup, machine, ratio, signed_in_client
+from _setup import ROOT, django_setup, machine, production_settings, ratio, signed_in_client
 
-# The same production-like settings as bench/pages.py, for this process and for gunicorn.
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz")
-os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-os.environ.setdefault("STATIC_MANIFEST", "false")
+# Production-like settings (bench/_setup.py), for this process and for gunicorn.
+production_settings("127.0.0.1")
 
-from pages import percentile, prepare
+from pages import percentile, prepare  # noqa: E402 (after the settings above, which pages.py would set otherwise)
 
 BUDGET_P95_MS = 300
 REFERENCE_PATH = "/akun/masuk/"

@@ -37,17 +37,14 @@ import sys
 import time
 from pathlib import Path
 
-from _setup import ROOT, django_setup, machine, ratio, signed_in_client
+from _setup import ROOT, django_setup, machine, production_settings, ratio, signed_in_client
 
-# The same production-like settings as bench/pages.py, for this process and for gunicorn.
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz")
+# Production-like settings (bench/_setup.py), for this process and for gunicorn.
+production_settings()
 os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-os.environ.setdefault("STATIC_MANIFEST", "false")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
 
-from pages import prepare
+from pages import prepare  # noqa: E402 (after the settings above, which pages.py would set otherwise)
 
 BUDGET_SHARE = 0.70
 BUDGET_P95_MS = 300

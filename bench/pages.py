@@ -21,21 +21,16 @@ the register changed, which counts afresh.
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
-from _setup import django_setup, employees_ensure, machine, signed_in_client, staff_user
+from _setup import django_setup, employees_ensure, machine, production_settings, signed_in_client, staff_user
 from seed_cases import cases_ensure
 
 # Production-like settings for the timed process; the secret is used by nothing but this run.
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-os.environ.setdefault("STATIC_MANIFEST", "false")
+production_settings()
 
 REFERENCE_TEMPLATE = (
     "<!doctype html><title>Reference</title><table>{% for e in object_list %}<tr><td>{{ e.nip }}</td>"

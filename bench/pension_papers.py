@@ -19,12 +19,9 @@ import os
 import platform
 import time
 
-from _setup import django_setup
+from _setup import django_setup, production_settings
 
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("STATIC_MANIFEST", "false")
+production_settings()
 
 
 def main() -> None:
