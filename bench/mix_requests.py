@@ -11,9 +11,8 @@ cache). Prints, next to the reference (the plain 50-row ListView with the staff 
 locust run), the median and 95th percentile wall time, the median CPU time of this process (the server's
 own work: what saturates gunicorn's workers), the part of it the garbage collector took (the process
 has loaded and frozen its objects as a gunicorn worker does: purna/wsgi.py), the number of SQL queries
-and the response's size. Under
-load the server's CPU is what runs out, so the CPU column, as a ratio to the reference's, says which
-requests pull the mix's saturation rate below the reference's.
+and the response's size. Under load the server's CPU is what runs out, so the CPU column, as a ratio to
+the reference's, says which requests pull the mix's saturation rate below the reference's.
 """
 
 import argparse
@@ -35,7 +34,7 @@ from pages import database_ms, percentile, reference_urlconf
 
 
 class CollectorClock:
-    """The CPU time the garbage collector has taken since this was made, in ms (gc.callbacks)."""
+    """The CPU time the garbage collector takes while this is entered, in ms (gc.callbacks)."""
 
     def __init__(self) -> None:
         self.ms = 0.0
