@@ -80,6 +80,15 @@ def instansi_cache_empty():
     instansi_cache_forget()
 
 
+@pytest.fixture(autouse=True)
+def menus_empty():
+    """The staff menu is kept per process (purna/templatetags/purna_menu.py); a test that overrides a
+    URLconf or a template must not see a menu an earlier test rendered."""
+    from purna.templatetags.purna_menu import menus_forget
+
+    menus_forget()
+
+
 @pytest.fixture
 def instansi_cache_warm(db, instansi_cache_empty):
     """The agency cached as on every page after the first: for tests that compare the queries of two
