@@ -7,7 +7,6 @@ import operator
 from dataclasses import dataclass
 from functools import reduce
 
-from django.conf import settings
 from django.db.models import BooleanField, Case, Q, QuerySet, When
 from django.utils import timezone
 
@@ -149,10 +148,6 @@ class RetirementCaseCard:
     @property
     def uploaded_count(self) -> int:
         return sum(1 for row in self.checklist if row.applies and row.document is not None)
-
-    @property
-    def document_max_bytes(self) -> int:
-        return settings.PURNA_DOCUMENT_MAX_BYTES
 
 
 def retirement_case_card(

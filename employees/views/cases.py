@@ -4,12 +4,14 @@ Thin views: parse the input, call one selector or service (employees/selectors/c
 employees/services/cases.py), map CaseError to form errors or messages, redirect.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -308,6 +310,12 @@ class CaseDocumentUploadView(PermissionRequiredMixin, FormView):
             self._objects = (case, document_type)
         return self._objects
 
+    def get_template_names(self) -> list[str]:
+        # A checklist row's button fetches the form alone, into the row (employees/_case_documents.html).
+        if self.request.method == "GET" and self.request.htmx:
+            return ["employees/_case_document_upload.html"]
+        return [self.template_name]
+
     def get_context_data(self, **kwargs):
         case, document_type = self.objects()
         existing = CaseDocument.objects.filter(case=case, document_type=document_type).first()
@@ -317,8 +325,15 @@ class CaseDocumentUploadView(PermissionRequiredMixin, FormView):
             document_type=document_type,
             existing=existing,
             next=_next_url(self.request, ""),
+            document_max_bytes=settings.PURNA_DOCUMENT_MAX_BYTES,
             **kwargs,
         )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        # The same address answers the row's fragment or the whole page: caches keep them apart.
+        patch_vary_headers(response, ["HX-Request"])
+        return response
 
     def form_valid(self, form):
         case, document_type = self.objects()

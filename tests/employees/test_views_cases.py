@@ -225,6 +225,45 @@ def test_uploading_from_the_card_returns_to_the_card(operator_client, operator, 
     assert (document.content_type, document.uploaded_by) == ("image/png", operator)
 
 
+def test_a_rows_upload_form_is_fetched_when_its_button_is_tapped(operator_client, case, private_media):
+    """The record's page carries one empty slot per row, not ~30 hidden forms; the button fetches its form."""
+    in_english(operator_client)
+    kept = CaseDocumentFactory(case=case, document_type=DocumentType.objects.get(code="sk-cpns"))
+    ktp = DocumentType.objects.get(code="ktp")
+    back = reverse("employees:case_detail", args=[case.pk])
+    url = reverse("employees:case_document_upload", args=[case.pk, ktp.pk])
+
+    page = operator_client.get(back).content.decode()
+    assert 'name="file"' not in page
+    assert f'hx-get="{url}?next=/pegawai/berkas/{case.pk}/"' in page
+    assert f'<div class="collapse" id="upload-{case.pk}-{ktp.pk}"></div>' in page
+
+    fragment = operator_client.get(url, {"next": back}, headers={"HX-Request": "true"})
+    html = fragment.content.decode()
+    assert fragment.status_code == 200
+    assert "<html" not in html
+    assert f'action="{url}"' in html
+    assert f'<input type="hidden" name="next" value="{back}">' in html
+    assert 'aria-label="File for KTP' in html
+    assert "PDF, JPG or PNG, at most 5.0\xa0MB." in html
+    assert "Remove this document" not in html
+    assert "HX-Request" in fragment["Vary"]
+
+    replace = reverse("employees:case_document_upload", args=[case.pk, kept.document_type_id])
+    html = operator_client.get(replace, headers={"HX-Request": "true"}).content.decode()
+    assert f'action="{reverse("employees:case_document_delete", args=[kept.pk])}"' in html
+
+    # Without htmx (no JavaScript, or the link opened in a new tab) the same address is the whole page.
+    assert "<html" in operator_client.get(url).content.decode()
+
+
+def test_another_units_row_form_is_not_found(client, role_user, case, private_media):
+    other = role_user(roles.OPERATOR, units=[EmployeeFactory().unit])
+    client.force_login(other)
+    url = reverse("employees:case_document_upload", args=[case.pk, DocumentType.objects.get(code="ktp").pk])
+    assert client.get(url, headers={"HX-Request": "true"}).status_code == 404
+
+
 def test_a_refused_upload_says_why(operator_client, case, private_media):
     in_english(operator_client)
     url = reverse("employees:case_document_upload", args=[case.pk, DocumentType.objects.get(code="ktp").pk])
