@@ -254,6 +254,52 @@ def participants_attendance(*, participants: list[Participant], parts: list[atte
         participant.present = present.get(participant.pk, {})
 
 
+# The history reason of "mark all present" (services.participants_check_in_all): what finds a batch again.
+CHECK_IN_ALL_REASON = "check-in (all)"
+
+
+@dataclass(frozen=True)
+class CheckInBatch:
+    """A "mark all present" that can still be undone: when (every check-in it made holds this time), by
+    whom, and how many in the scope it still holds."""
+
+    at: dt.datetime
+    by: str
+    count: int
+
+
+def check_in_all_last(*, event: Event, scope: Scope, per_part: bool) -> CheckInBatch | None:
+    """The event's latest "mark all present" made in `scope`, while it still holds someone there (what the
+    check-in page offers to undo); None otherwise. `per_part`: the event takes attendance per day or
+    session (its batches wrote attendance rows). Two queries."""
+    if per_part:
+        written = scope.filter(
+            Attendance.history.filter(participant__event=event, history_type="+"), "participant__employee__unit"
+        )
+    else:
+        written = scope.filter(Participant.history.filter(event_id=event.pk), "employee__unit")
+    last = (
+        written.filter(history_change_reason=CHECK_IN_ALL_REASON)
+        .order_by("-history_date", "-history_id")
+        .values_list("checked_in_at", "history_user__first_name", "history_user__last_name", "history_user__username")
+        .first()
+    )
+    if last is None or last[0] is None:
+        return None
+    at, first_name, last_name, username = last
+    if per_part:
+        held = scope.filter(Attendance.objects.filter(participant__event=event), "participant__employee__unit")
+    else:
+        held = scope.filter(
+            Participant.objects.filter(event=event, status=ParticipantStatus.ATTENDED), "employee__unit"
+        )
+    count = held.filter(checked_in_at=at).count()
+    if not count:
+        return None
+    by = " ".join(part for part in (first_name, last_name) if part) or username or ""
+    return CheckInBatch(at=at, by=by, count=count)
+
+
 def checkin_counts(*, event: Event, scope: Scope, part: attendance.Part | None) -> tuple[int, int]:
     """(present, total) over the event's participants `scope` may see: present for `part` (a day or a
     session), or at a one-day event checked in at all; the counts of the check-in page after a tap (one

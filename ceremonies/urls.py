@@ -35,6 +35,7 @@ urlpatterns = [
     # The check-in page for the day, and what the QR code on an invitation opens.
     path("<int:pk>/hadir/", views.checkin_view, name="checkin"),
     path("<int:pk>/hadir/semua/", views.check_in_all_view, name="checkin_all"),
+    path("<int:pk>/hadir/semua/batal/", views.check_in_all_undo_view, name="checkin_all_undo"),
     # The offline check-in: the list a phone keeps, the sync of its queue, the service worker (scope /acara/).
     path("<int:pk>/hadir/data/", checkin_offline.checkin_data_view, name="checkin_data"),
     path("<int:pk>/hadir/sinkron/", checkin_offline.checkin_sync_view, name="checkin_sync"),

@@ -35,10 +35,10 @@ from ceremonies.models import (
     ParticipantStatus,
     Session,
 )
-from ceremonies.selectors import attendance_parts
+from ceremonies.selectors import CHECK_IN_ALL_REASON, attendance_parts
 from employees.models import Employee, UnitKerja
 from employees.scope import staff_scope
-from purna.history import history_note, history_user
+from purna.history import REASON_MAX_LENGTH, history_note, history_user
 from purna.types import User
 
 EVENT_FIELDS = {
@@ -475,7 +475,8 @@ def participants_check_in_all(*, event: Event, actor: User, part: str | None = N
     whatever the number of participants (600 at a province's ceremony, inside one request). Two clicks at
     once mark each person once: the event's row is locked first, then the participants' rows, and the
     attendance already taken is read only once those locks are held (a single check-in that committed
-    while this one waited is seen)."""
+    while this one waited is seen). Everyone it marks holds the same check-in time, by which
+    participants_check_in_all_undo finds them again."""
     scope = staff_scope(actor)
     with transaction.atomic():
         locked = _event_locked(event)
@@ -490,7 +491,7 @@ def participants_check_in_all(*, event: Event, actor: User, part: str | None = N
             pending = pending.exclude(status=ParticipantStatus.ATTENDED)
         # Only the participants' rows are locked (not their employees' or units'), in one order.
         participants = list(pending.select_for_update(of=("self",)).order_by("pk"))
-        reason = "check-in (all)"
+        reason = CHECK_IN_ALL_REASON
         if chosen is not None:
             # Read once the locks are held: a check-in of this day that committed meanwhile is seen.
             present = set(
@@ -526,13 +527,14 @@ def souvenir_hand(
 # --- Taking back a check-in or a souvenir (a wrong tap) ----------------------------------------------------
 
 
-def _undo_check(locked: Participant, reason: str, now: dt.datetime | None) -> str:
+def _undo_check(locked: Participant | Event, reason: str, now: dt.datetime | None) -> str:
     """The reason, cleaned; CeremonyError when there is none or the event's day is over."""
+    event = locked if isinstance(locked, Event) else locked.event
     reason = " ".join((reason or "").split())
     if not reason:
         raise CeremonyError(errors={"reason": [_("Say why it is being undone.")]})
     today = timezone.localdate(now or timezone.now())
-    if not rules.undo_allowed(locked.event.status, timezone.localdate(locked.event.ends_at), today):
+    if not rules.undo_allowed(event.status, timezone.localdate(event.ends_at), today):
         raise CeremonyError(_("This can only be undone on the day of the event, while attendance is open."))
     return reason
 
@@ -546,8 +548,11 @@ def _status_before_check_in(participant: Participant) -> str:
         .values_list("status", flat=True)
         .first()
     )
-    if before:
-        return before
+    return before or _status_by_answer(participant)
+
+
+def _status_by_answer(participant: Participant) -> str:
+    """What a participant's invitation and answer say their status is (when their history does not)."""
     if participant.responded_at:
         return ParticipantStatus.CONFIRMED
     return ParticipantStatus.INVITED if participant.invited_at else ParticipantStatus.NOT_INVITED
@@ -590,6 +595,96 @@ def participant_check_in_undo(
         history_note(locked, actor=actor, reason=f"check-in undone: {reason}")
         locked.save()
     return locked
+
+
+def _statuses_before_check_in(participants: list[Participant]) -> dict[int, str]:
+    """_status_before_check_in for many participants, from one read of their history."""
+    before: dict[int, str] = {}
+    rows = (
+        Participant.history.filter(id__in=[participant.pk for participant in participants])
+        .exclude(status=ParticipantStatus.ATTENDED)
+        .order_by("-history_date", "-history_id")
+        .values_list("id", "status")
+    )
+    for pk, status in rows:
+        before.setdefault(pk, status)
+    return {
+        participant.pk: before.get(participant.pk) or _status_by_answer(participant) for participant in participants
+    }
+
+
+def participants_check_in_all_undo(
+    *, event: Event, actor: User, batch_at: dt.datetime, reason: str, now: dt.datetime | None = None
+) -> int:
+    """Take back a "mark all present" made by mistake: everyone in the actor's scope it marked at
+    `batch_at` (and nobody checked in otherwise) goes back to what they were before, with the reason in
+    each history; returns how many. On the event's day only, as a single undo.
+
+    At an event taken per day or session, the batch's attendance rows are deleted (their history says
+    why), and a participant stays "attended" while another day or session holds them. A participant whose
+    check-in was undone or made again since is no longer the batch's, and is left alone. Sent twice (a
+    double tap, a page opened twice), the second finds nothing left and says so."""
+    scope = staff_scope(actor)
+    with transaction.atomic():
+        locked = _event_locked(event)
+        event_change_check(event=locked, actor=actor)
+        reason = _undo_check(locked, reason, now)
+        why = f"{CHECK_IN_ALL_REASON} undone: {reason}"
+        mine = scope.filter(Participant.objects.filter(event=locked), "employee__unit")
+        rows = list(
+            Attendance.objects.filter(participant__in=mine, checked_in_at=batch_at)
+            .select_for_update(of=("self",))
+            .order_by("pk")
+        )
+        if rows:
+            marked = mine.filter(pk__in={row.participant_id for row in rows})
+        else:
+            marked = mine.filter(status=ParticipantStatus.ATTENDED, checked_in_at=batch_at)
+        participants = list(marked.select_for_update(of=("self",)).order_by("pk"))
+        if not participants:
+            raise CeremonyError(_("Nothing is left to undo: these check-ins were already undone or changed."))
+        if rows:
+            _attendance_delete(rows, actor, why)
+        # The first check-in left to each (of another day or session), which then counts as theirs.
+        first_left: dict[int, tuple[dt.datetime, int | None]] = {}
+        for pk, at, by in (
+            Attendance.objects.filter(participant__in=participants)
+            .order_by("-checked_in_at", "-pk")
+            .values_list("participant_id", "checked_in_at", "checked_in_by_id")
+        ):
+            first_left[pk] = (at, by)
+        before = _statuses_before_check_in([p for p in participants if p.pk not in first_left])
+        for participant in participants:
+            if participant.pk in first_left:
+                participant.checked_in_at, participant.checked_in_by_id = first_left[participant.pk]
+            else:
+                participant.status = before[participant.pk]
+                participant.checked_in_at = None
+                participant.checked_in_by = None
+            history_note(participant, actor=actor, reason=why)
+        _check_ins_save(participants)
+    return len(participants)
+
+
+def _attendance_delete(rows: list[Attendance], actor: User, reason: str) -> None:
+    """Delete attendance rows with a history row each ("-", who, why), in two statements.
+
+    A queryset's delete() would have simple-history write each row's history on its own (600 INSERTs at a
+    province's ceremony) and without the reason; the history is written here in one INSERT, and the rows
+    deleted without signals (nothing else listens for an attendance row's deletion; no row refers to one)."""
+    history = Attendance.history.model
+    when = timezone.now()
+    history.objects.bulk_create(
+        history(
+            history_date=when,
+            history_user=history_user(actor),
+            history_change_reason=reason[:REASON_MAX_LENGTH],
+            history_type="-",
+            **{field.attname: getattr(row, field.attname) for field in history.tracked_fields},
+        )
+        for row in rows
+    )
+    Attendance.objects.filter(pk__in=[row.pk for row in rows])._raw_delete(Attendance.objects.db)
 
 
 def souvenir_undo(*, participant: Participant, actor: User, reason: str, now: dt.datetime | None = None) -> Participant:

@@ -6,6 +6,7 @@ participant outside it answers 404), call one service (ceremonies/services/event
 form errors or messages, redirect.
 """
 
+import datetime as dt
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -453,6 +454,10 @@ def checkin_view(request: HttpRequest, pk: int) -> HttpResponse:
         "undo_open": _undo_open(event),
         "sw_cache": CHECKIN_CACHE,
     }
+    if context["undo_open"]:
+        context["last_batch"] = selectors.check_in_all_last(
+            event=event, scope=staff_scope(request.user), per_part=bool(parts)
+        )
     return render(request, "ceremonies/checkin.html", context)
 
 
@@ -585,6 +590,38 @@ def check_in_all_view(request: HttpRequest, pk: int) -> HttpResponse:
             ngettext("%(n)d participant marked present.", "%(n)d participants marked present.", marked) % {"n": marked},
         )
     return HttpResponseRedirect(reverse("ceremonies:checkin", args=[pk]) + _back_query(request))
+
+
+@require_POST
+@permission_required("ceremonies.change_event", raise_exception=True)
+def check_in_all_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take back a "mark all present" (the check-in page offers the latest), with the reason the form gives."""
+    event = _event(request, pk, for_change=True)
+    back = HttpResponseRedirect(reverse("ceremonies:checkin", args=[pk]) + _back_query(request))
+    try:
+        batch_at = dt.datetime.fromisoformat(request.POST.get("batch", ""))
+    except ValueError:
+        batch_at = None
+    if batch_at is None or timezone.is_naive(batch_at):
+        messages.error(request, _('This "mark all present" is not known; open the check-in page again.'))
+        return back
+    try:
+        undone = services.participants_check_in_all_undo(
+            event=event, actor=request.user, batch_at=batch_at, reason=request.POST.get("reason", "")
+        )
+    except CeremonyError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "The check-in of %(n)d participant was undone.",
+                "The check-ins of %(n)d participants were undone.",
+                undone,
+            )
+            % {"n": undone},
+        )
+    return back
 
 
 @permission_required("ceremonies.change_event", raise_exception=True)

@@ -189,6 +189,7 @@ TABLE: dict[str, Row] = {
     "ceremonies:cohort": Row(pk("event"), S(EDITORS), S(EDITORS_DONE), lambda w: {"employee": [w.employee.pk]}),
     "ceremonies:checkin": Row(pk("event"), S(EDITORS)),
     "ceremonies:checkin_all": Row(pk("event"), POST_ONLY, S(EDITORS_DONE)),
+    "ceremonies:checkin_all_undo": Row(pk("event"), POST_ONLY, S(EDITORS_DONE)),
     # The offline check-in: the list a phone keeps, its queue's sync (an empty body is no JSON: 400), and
     # the service worker of the check-in pages.
     "ceremonies:checkin_data": Row(pk("event"), S(EDITORS)),
