@@ -527,9 +527,8 @@ def souvenir_hand(
 # --- Taking back a check-in or a souvenir (a wrong tap) ----------------------------------------------------
 
 
-def _undo_check(locked: Participant | Event, reason: str, now: dt.datetime | None) -> str:
+def _undo_check(event: Event, reason: str, now: dt.datetime | None) -> str:
     """The reason, cleaned; CeremonyError when there is none or the event's day is over."""
-    event = locked if isinstance(locked, Event) else locked.event
     reason = " ".join((reason or "").split())
     if not reason:
         raise CeremonyError(errors={"reason": [_("Say why it is being undone.")]})
@@ -571,7 +570,7 @@ def participant_check_in_undo(
     with transaction.atomic():
         locked = _participant_locked(participant)
         event_change_check(event=locked.event, actor=actor)
-        reason = _undo_check(locked, reason, now)
+        reason = _undo_check(locked.event, reason, now)
         chosen = _part(locked.event, part, now)
         if chosen is not None:
             row = _attendance_of(locked, chosen).first()
@@ -692,7 +691,7 @@ def souvenir_undo(*, participant: Participant, actor: User, reason: str, now: dt
     with transaction.atomic():
         locked = _participant_locked(participant)
         event_change_check(event=locked.event, actor=actor)
-        reason = _undo_check(locked, reason, now)
+        reason = _undo_check(locked.event, reason, now)
         if locked.souvenir_at is None:
             raise CeremonyError(_("No souvenir is recorded for this participant."))
         locked.souvenir_at = None
