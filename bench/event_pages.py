@@ -13,7 +13,9 @@ and 95th percentile of `--requests` requests after one warm-up, with the query c
   page, as before it was paged, and a search by NIP;
 - "check everyone in" (ceremonies check_in_all_view, a POST by an operator) marking every participant
   present, the event's participants set back to "confirmed" before each request (untimed) and left as
-  they were at the end.
+  they were at the end;
+- its undo (ceremonies check_in_all_undo_view): before each request (untimed) everyone is set back and
+  checked in with "check everyone in", and the timed POST takes that batch back.
 
 The reference in the same run is bench/pages.py's: a plain Django ListView of 50 employees with a minimal
 template, served by the same client. Each line's ratio to it ('x ref') and each page's gain from paging
@@ -153,6 +155,53 @@ def check_in_all_samples(client, event, requests: int) -> tuple[float, float, fl
     return statistics.median(times), p95, statistics.median(cpu), queries_of_one, len(response.content)
 
 
+def check_in_all_undo_samples(client, event, requests: int) -> tuple[float, float, float, int, int]:
+    """As check_in_all_samples(), for the undo of "check everyone in": each timed POST takes back a batch
+    that marked every participant present. An undo is taken on the event's day only: the event is moved
+    to today for these requests and back at the end, and its participants left as they were."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from ceremonies.models import Event, Participant, ParticipantStatus
+
+    url = f"/acara/{event.pk}/hadir/semua/batal/"
+    participants = Participant.objects.filter(event=event)
+    as_it_was = list(participants.only("pk", "status", "checked_in_at", "checked_in_by"))
+    starts = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    Event.objects.filter(pk=event.pk).update(starts_at=starts, ends_at=starts + dt.timedelta(hours=23))
+
+    def send():
+        participants.update(status=ParticipantStatus.CONFIRMED, checked_in_at=None, checked_in_by=None)
+        assert client.post(f"/acara/{event.pk}/hadir/semua/").status_code == 302
+        batch = participants.values_list("checked_in_at", flat=True).first()
+        start, start_cpu = time.perf_counter(), time.process_time()
+        with connection.execute_wrapper(count):
+            response = client.post(url, {"batch": batch.isoformat(), "reason": "bench"})
+        elapsed = ((time.perf_counter() - start) * 1000, (time.process_time() - start_cpu) * 1000)
+        assert response.status_code == 302, (url, response.status_code)
+        assert not participants.filter(status=ParticipantStatus.ATTENDED).exists()
+        return elapsed, response
+
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    send()
+    queries_of_one = len(queries)
+    times, cpu = [], []
+    for _ in range(requests):
+        (wall_ms, cpu_ms), response = send()
+        times.append(wall_ms)
+        cpu.append(cpu_ms)
+    Participant.objects.bulk_update(as_it_was, ["status", "checked_in_at", "checked_in_by"])
+    Event.objects.filter(pk=event.pk).update(starts_at=event.starts_at, ends_at=event.ends_at)
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(times), p95, statistics.median(cpu), queries_of_one, len(response.content)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=100_000, help="employees in the register")
@@ -214,6 +263,9 @@ def main() -> None:
         # Checking in is the operator's (the Bendahara may not).
         operator = signed_in_client(staff_user("bench-operator", roles.OPERATOR))
         results[f"check everyone in, {size} participants (POST)"] = check_in_all_samples(
+            operator, event, args.check_in_all_requests
+        )
+        results[f"its undo, {size} participants (POST)"] = check_in_all_undo_samples(
             operator, event, args.check_in_all_requests
         )
     reference, reference_cpu = results[pages[0][0]][0], results[pages[0][0]][2]
