@@ -115,32 +115,26 @@ def samples(client, url: str, requests: int) -> tuple[float, float, float, int, 
     return statistics.median(times), p95, statistics.median(cpu), len(queries), len(response.content)
 
 
-def check_in_all_samples(client, event, requests: int) -> tuple[float, float, float, int, int]:
-    """As samples(), for "check everyone in": each POST marks all of the event's participants present
-    (they are set back to "confirmed" before it, untimed); their state is put back as it was at the end."""
+def timed_posts(prepare, post, check, requests: int) -> tuple[float, float, float, int, int]:
+    """As samples(), for a POST that changes the event: prepare() (untimed), then post() timed with its
+    queries counted, then check(response) (untimed), `requests` times after one warm-up; the queries are
+    the warm-up's."""
     from django.db import connection
-
-    from ceremonies.models import Participant, ParticipantStatus
-
-    url = f"/acara/{event.pk}/hadir/semua/"
-    participants = Participant.objects.filter(event=event)
-    as_it_was = list(participants.only("pk", "status", "checked_in_at", "checked_in_by"))
-
-    def send():
-        participants.update(status=ParticipantStatus.CONFIRMED, checked_in_at=None, checked_in_by=None)
-        start, start_cpu = time.perf_counter(), time.process_time()
-        with connection.execute_wrapper(count):
-            response = client.post(url)
-        elapsed = ((time.perf_counter() - start) * 1000, (time.process_time() - start_cpu) * 1000)
-        assert response.status_code == 302, (url, response.status_code)
-        assert participants.filter(status=ParticipantStatus.ATTENDED).count() == len(as_it_was)
-        return elapsed, response
 
     queries = []
 
     def count(execute, sql, params, many, context):
         queries.append(sql)
         return execute(sql, params, many, context)
+
+    def send():
+        prepare()
+        start, start_cpu = time.perf_counter(), time.process_time()
+        with connection.execute_wrapper(count):
+            response = post()
+        elapsed = ((time.perf_counter() - start) * 1000, (time.process_time() - start_cpu) * 1000)
+        check(response)
+        return elapsed, response
 
     send()
     queries_of_one = len(queries)
@@ -149,17 +143,38 @@ def check_in_all_samples(client, event, requests: int) -> tuple[float, float, fl
         (wall_ms, cpu_ms), response = send()
         times.append(wall_ms)
         cpu.append(cpu_ms)
-    Participant.objects.bulk_update(as_it_was, ["status", "checked_in_at", "checked_in_by"])
     ordered = sorted(times)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return statistics.median(times), p95, statistics.median(cpu), queries_of_one, len(response.content)
 
 
+def check_in_all_samples(client, event, requests: int) -> tuple[float, float, float, int, int]:
+    """timed_posts() of "check everyone in": each POST marks all of the event's participants present (they
+    are set back to "confirmed" before it, untimed); their state is put back as it was at the end."""
+    from ceremonies.models import Participant, ParticipantStatus
+
+    url = f"/acara/{event.pk}/hadir/semua/"
+    participants = Participant.objects.filter(event=event)
+    as_it_was = list(participants.only("pk", "status", "checked_in_at", "checked_in_by"))
+
+    def set_back():
+        participants.update(status=ParticipantStatus.CONFIRMED, checked_in_at=None, checked_in_by=None)
+
+    def check(response):
+        assert response.status_code == 302, (url, response.status_code)
+        assert participants.filter(status=ParticipantStatus.ATTENDED).count() == len(as_it_was)
+
+    try:
+        return timed_posts(set_back, lambda: client.post(url), check, requests)
+    finally:
+        Participant.objects.bulk_update(as_it_was, ["status", "checked_in_at", "checked_in_by"])
+
+
 def check_in_all_undo_samples(client, event, requests: int) -> tuple[float, float, float, int, int]:
-    """As check_in_all_samples(), for the undo of "check everyone in": each timed POST takes back a batch
-    that marked every participant present. An undo is taken on the event's day only: the event is moved
-    to today for these requests and back at the end, and its participants left as they were."""
-    from django.db import connection
+    """timed_posts() of the undo of "check everyone in": each timed POST takes back a batch that marked
+    every participant present (set back and checked in before it, untimed). An undo is taken on the
+    event's day only: the event is moved to today for these requests and back at the end, and its
+    participants left as they were."""
     from django.utils import timezone
 
     from ceremonies.models import Event, Participant, ParticipantStatus
@@ -169,37 +184,27 @@ def check_in_all_undo_samples(client, event, requests: int) -> tuple[float, floa
     as_it_was = list(participants.only("pk", "status", "checked_in_at", "checked_in_by"))
     starts = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     Event.objects.filter(pk=event.pk).update(starts_at=starts, ends_at=starts + dt.timedelta(hours=23))
+    batch = {}
 
-    def send():
+    def checked_in_by_a_batch():
         participants.update(status=ParticipantStatus.CONFIRMED, checked_in_at=None, checked_in_by=None)
         assert client.post(f"/acara/{event.pk}/hadir/semua/").status_code == 302
-        batch = participants.values_list("checked_in_at", flat=True).first()
-        start, start_cpu = time.perf_counter(), time.process_time()
-        with connection.execute_wrapper(count):
-            response = client.post(url, {"batch": batch.isoformat(), "reason": "bench"})
-        elapsed = ((time.perf_counter() - start) * 1000, (time.process_time() - start_cpu) * 1000)
+        batch["at"] = participants.values_list("checked_in_at", flat=True).first()
+
+    def check(response):
         assert response.status_code == 302, (url, response.status_code)
         assert not participants.filter(status=ParticipantStatus.ATTENDED).exists()
-        return elapsed, response
 
-    queries = []
-
-    def count(execute, sql, params, many, context):
-        queries.append(sql)
-        return execute(sql, params, many, context)
-
-    send()
-    queries_of_one = len(queries)
-    times, cpu = [], []
-    for _ in range(requests):
-        (wall_ms, cpu_ms), response = send()
-        times.append(wall_ms)
-        cpu.append(cpu_ms)
-    Participant.objects.bulk_update(as_it_was, ["status", "checked_in_at", "checked_in_by"])
-    Event.objects.filter(pk=event.pk).update(starts_at=event.starts_at, ends_at=event.ends_at)
-    ordered = sorted(times)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return statistics.median(times), p95, statistics.median(cpu), queries_of_one, len(response.content)
+    try:
+        return timed_posts(
+            checked_in_by_a_batch,
+            lambda: client.post(url, {"batch": batch["at"].isoformat(), "reason": "bench"}),
+            check,
+            requests,
+        )
+    finally:
+        Participant.objects.bulk_update(as_it_was, ["status", "checked_in_at", "checked_in_by"])
+        Event.objects.filter(pk=event.pk).update(starts_at=event.starts_at, ends_at=event.ends_at)
 
 
 def main() -> None:

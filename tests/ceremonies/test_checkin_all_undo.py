@@ -17,7 +17,8 @@ from ceremonies.models import Attendance, Event, EventKind, Participant, Partici
 from ceremonies.services import events as services
 from employees.scope import staff_scope
 from purna import roles
-from tests.factories import EmployeeFactory, EventFactory, UnitKerjaFactory, UserFactory
+from tests.ceremonies.test_checkin_all import ceremony, training
+from tests.factories import EmployeeFactory, UnitKerjaFactory, UserFactory
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -33,31 +34,6 @@ def unit(db):
 @pytest.fixture
 def operator(unit):
     return UserFactory(username="operator-hadir", roles=[roles.OPERATOR], units=[unit], first_name="Rina")
-
-
-def local(day: dt.date, hour: int) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
-
-
-def ceremony(unit) -> Event:
-    """A one-day ceremony within today's local date, whatever the hour (see test_checkin_all.py)."""
-    today = timezone.localdate()
-    return EventFactory(
-        organizer=unit,
-        starts_at=local(today, 0),
-        ends_at=timezone.make_aware(dt.datetime.combine(today, dt.time(23, 59, 59))),
-    )
-
-
-def training(unit) -> Event:
-    """A two-day training from today: attendance per day."""
-    today = timezone.localdate()
-    return EventFactory(
-        organizer=unit,
-        kind=EventKind.TRAINING,
-        starts_at=local(today, 0),
-        ends_at=local(today + dt.timedelta(days=1), 23),
-    )
 
 
 def people(event: Event, unit, statuses: list[str]) -> list[Participant]:
