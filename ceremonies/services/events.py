@@ -538,16 +538,21 @@ def _undo_check(event: Event, reason: str, now: dt.datetime | None) -> str:
     return reason
 
 
-def _status_before_check_in(participant: Participant) -> str:
-    """What the participant's status was before they were checked in (their history), else what their
-    invitation and answer say."""
-    before = (
-        participant.history.exclude(status=ParticipantStatus.ATTENDED)
+def _statuses_before_check_in(participants: list[Participant]) -> dict[int, str]:
+    """What each participant's status was before they were checked in (their latest history row not
+    "attended"), else what their invitation and answer say; one read of their history."""
+    before: dict[int, str] = {}
+    rows = (
+        Participant.history.filter(id__in=[participant.pk for participant in participants])
+        .exclude(status=ParticipantStatus.ATTENDED)
         .order_by("-history_date", "-history_id")
-        .values_list("status", flat=True)
-        .first()
+        .values_list("id", "status")
     )
-    return before or _status_by_answer(participant)
+    for pk, status in rows:
+        before.setdefault(pk, status)
+    return {
+        participant.pk: before.get(participant.pk) or _status_by_answer(participant) for participant in participants
+    }
 
 
 def _status_by_answer(participant: Participant) -> str:
@@ -588,28 +593,12 @@ def participant_check_in_undo(
                 return locked
         elif locked.status != ParticipantStatus.ATTENDED:
             raise CeremonyError(_("This participant is not checked in."))
-        locked.status = _status_before_check_in(locked)
+        locked.status = _statuses_before_check_in([locked])[locked.pk]
         locked.checked_in_at = None
         locked.checked_in_by = None
         history_note(locked, actor=actor, reason=f"check-in undone: {reason}")
         locked.save()
     return locked
-
-
-def _statuses_before_check_in(participants: list[Participant]) -> dict[int, str]:
-    """_status_before_check_in for many participants, from one read of their history."""
-    before: dict[int, str] = {}
-    rows = (
-        Participant.history.filter(id__in=[participant.pk for participant in participants])
-        .exclude(status=ParticipantStatus.ATTENDED)
-        .order_by("-history_date", "-history_id")
-        .values_list("id", "status")
-    )
-    for pk, status in rows:
-        before.setdefault(pk, status)
-    return {
-        participant.pk: before.get(participant.pk) or _status_by_answer(participant) for participant in participants
-    }
 
 
 def participants_check_in_all_undo(
