@@ -46,7 +46,7 @@ format: $(VENV)/.installed-test
 	$(PY) -m ruff check --fix .
 
 messages: $(VENV)/.installed
-	DEBUG=true $(PY) manage.py makemessages -l id --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	DEBUG=true $(PY) manage.py makemessages -l id --extension=html,txt,py,jinja --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 	DEBUG=true $(PY) manage.py compilemessages -l id --ignore=.venv
 
 check-compose:

@@ -114,6 +114,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only for the partials of long row loops, included with {% jinja %} (purna/jinja.py).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "purna.jinja.environment"},
+    },
 ]
 
 # --- Data -----------------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 import re
 
 import pytest
-from django.template.loader import render_to_string
+from django.utils import translation
 
 from purna.charts import _nice_step, bar_chart
+from purna.templatetags.purna_jinja import jinja
 
 
 @pytest.mark.parametrize(
@@ -27,7 +28,8 @@ def test_svg_links_each_bar_and_renders_decimal_points_in_any_language(settings)
     chart = bar_chart(
         "Purna per bulan", [("Jan 27", 3, "/pegawai/?tmt=2027-01"), ("Feb 27", 1, "/pegawai/?tmt=2027-02")]
     )
-    svg = render_to_string("_bar_chart.html", {"chart": chart, "chart_id": "c1"})
+    with translation.override("id"):
+        svg = jinja("_bar_chart.jinja", chart=chart, chart_id="c1")
     assert 'href="/pegawai/?tmt=2027-01"' in svg
     assert "<script" not in svg
     # Indonesian number formatting would write "12,5", which is not an SVG number.

@@ -23,7 +23,16 @@ ROOT = Path(__file__).resolve().parents[2]
 PO_PATH = ROOT / "locale" / "id" / "LC_MESSAGES" / "django.po"
 MO_PATH = PO_PATH.with_suffix(".mo")
 # The same options as `make messages`; tests/ is not copied into the scratch tree (see below).
-MAKEMESSAGES_ARGS = ["makemessages", "-l", "id", "--no-obsolete", "--ignore=.venv", "--ignore=var", "--ignore=tests"]
+MAKEMESSAGES_ARGS = [
+    "makemessages",
+    "-l",
+    "id",
+    "--extension=html,txt,py,jinja",
+    "--no-obsolete",
+    "--ignore=.venv",
+    "--ignore=var",
+    "--ignore=tests",
+]
 NOT_SOURCE = shutil.ignore_patterns(
     ".git", ".venv", "var", "tests", "static", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis", "*.mo"
 )
