@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 
@@ -105,10 +105,21 @@ def employee_get(*, pk: int, scope: Scope) -> Employee:
     """One employee in `scope` with everything the detail page shows, in one query.
 
     The unit and its parent, the BUP rule and the retirement record (a LEFT join: most employees have
-    none yet) are joined. Raises Employee.DoesNotExist, also for an employee outside the scope.
+    none yet) are joined. `has_payouts` and `has_events` say whether the other apps hold anything about
+    the person (most employees, years from retiring, have neither), so the page reads those lists only
+    when there is something to read. Raises Employee.DoesNotExist, also for an employee outside the scope.
     """
-    employees = Employee.objects.select_related("unit__parent", "retirement_rule", "retirement_case")
+    employees = Employee.objects.select_related("unit__parent", "retirement_rule", "retirement_case").annotate(
+        has_payouts=_related_exists("payouts"), has_events=_related_exists("event_participations")
+    )
     return scope.filter(employees).get(pk=pk)
+
+
+def _related_exists(relation: str) -> Exists:
+    """Whether the employee has a row in another app's model, reached through its reverse `relation`
+    (this app imports neither benefits nor ceremonies)."""
+    field = Employee._meta.get_field(relation)
+    return Exists(field.related_model.objects.filter(**{field.field.name: OuterRef("pk")}))
 
 
 def employee_case(employee: Employee) -> "RetirementCase | None":

@@ -160,15 +160,20 @@ class EmployeeDetailView(PermissionRequiredMixin, DetailView):
             # Still "Aktif" in the register after the TMT pensiun: the status was not updated.
             active_past_tmt=bool(employee.is_active and tmt and tmt <= today),
             # What the other apps hold about the person, through the reverse relations (this app imports
-            # neither): one query each, however many rows.
-            payouts=list(employee.payouts.order_by("-pk")),
-            participations=list(employee.event_participations.select_related("event").order_by("-event__starts_at")),
+            # neither): one query each, however many rows, and none when employee_get found nothing there.
+            payouts=list(employee.payouts.order_by("-pk")) if employee.has_payouts else [],
+            participations=list(employee.event_participations.select_related("event").order_by("-event__starts_at"))
+            if employee.has_events
+            else [],
+            # A certificate is an event participant's.
             certificates=list(
                 _certificates_model()
                 .objects.filter(participant__employee=employee)
                 .select_related("participant__event")
                 .order_by("-issued_on", "-pk")
-            ),
+            )
+            if employee.has_events
+            else [],
         )
         return context
 

@@ -581,6 +581,30 @@ def test_detail_links_payouts_and_events_in_a_fixed_number_of_queries(operator_c
     assert page.split('data-testid="related-payouts"')[1].split("</ul>")[0].count("<li>") == 50
 
 
+def test_detail_reads_payouts_and_events_only_when_the_person_has_some(operator_client, unit):
+    """Most employees have no payout nor event yet: their page skips those three reads, and says "None."."""
+    from benefits.models import PayoutStatus
+    from tests.factories import PayoutFactory
+
+    with_related, without = _with_related(unit, 1), EmployeeFactory(unit=unit, name="Belum Ada Apa-apa")
+    only_payout = EmployeeFactory(unit=unit, name="Hanya Pembayaran")
+    PayoutFactory(employee=only_payout, status=PayoutStatus.CANCELLED, cancelled_at=timezone.now(), cancel_reason="x")
+    operator_client.get(reverse("employees:detail", args=[without.pk]))  # warm the session and the caches
+    counts, pages = {}, {}
+    for name, employee in (("with", with_related), ("without", without), ("only_payout", only_payout)):
+        with CaptureQueriesContext(connection) as counted:
+            pages[name] = operator_client.get(reverse("employees:detail", args=[employee.pk])).content.decode()
+        counts[name] = len(counted.captured_queries)
+
+    assert counts["without"] == counts["with"] - 3
+    assert counts["only_payout"] == counts["with"] - 2  # no events, so no certificates either
+    related = pages["without"].split('data-testid="related"')[1].split("</div>\n    </div>")[0]
+    assert related.count("Tidak ada.") == 3
+    assert 'data-testid="related-payouts"' in pages["only_payout"]
+    assert 'data-testid="related-events"' not in pages["only_payout"]
+    assert 'data-testid="related-events"' in pages["with"]
+
+
 def test_detail_warns_when_a_person_past_the_tmt_is_still_aktif(operator_client, unit):
     today = timezone.localdate()
     past = EmployeeFactory(unit=unit, name="Masih Aktif")
