@@ -87,6 +87,21 @@ def test_narrowing_to_a_unit_and_category_is_kept_in_the_links(operator_client, 
     assert f"?unit={rsud.pk}&amp;jenis_jabatan=fungsional" in response.content.decode()  # print and XLSX
 
 
+def test_a_unit_outside_the_scope_is_refused_with_a_message(client, retiring):
+    from purna import roles
+    from tests.factories import UserFactory
+
+    elsewhere = UnitKerjaFactory(code="DLH", name="Dinas Lingkungan Hidup")
+    EmployeeFactory(unit=elsewhere, jenis_jabatan="pelaksana", tmt_pensiun=month_ahead(2))
+    client.force_login(UserFactory(roles=[roles.OPERATOR], units=[retiring["dinas"]]))
+    response = client.get(reverse("employees:projection"), {"unit": elsewhere.pk})
+    page = response.content.decode()
+    form = response.context["form"]
+    assert 'data-testid="filter-errors"' in page and f"{form['unit'].label}: {form.errors['unit'][0]}" in page
+    assert response.context["projection"].monthly.total.count == 3  # their own units' people, not the other's
+    assert "Dinas Lingkungan Hidup" not in page
+
+
 def test_print_version_is_a4_landscape_with_agency_and_date(operator_client, retiring):
     page = operator_client.get(reverse("employees:projection_print")).content.decode()
 

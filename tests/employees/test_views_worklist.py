@@ -145,6 +145,28 @@ def test_the_work_list_shows_missing_documents(operator_client, spread, private_
     assert rows["soon_no_case"].deadline.has_case is False
 
 
+def test_a_filter_refused_is_said_and_the_list_stays_in_scope(client, spread):
+    """An operator of one unit who asks for another unit (or types nonsense) sees why the filter was
+    dropped, above the list of their own unit only."""
+    from purna import roles
+    from tests.factories import UserFactory
+
+    own, other = spread["soon_no_case"].unit, spread["soon_no_case"].unit.__class__.objects.get(name="Dinas Kesehatan")
+    client.force_login(UserFactory(roles=[roles.OPERATOR], units=[own]))
+    response = worklist(client, bulan=24, unit=other.pk)
+    page = response.content.decode()
+    assert 'data-testid="filter-errors"' in page
+    form = response.context["filter_form"]
+    assert f"{form['unit'].label}: {form.errors['unit'][0]}" in page  # "Unit kerja: Pilih pilihan yang valid. ..."
+    assert names(response) == names(worklist(client, bulan=24))
+    assert all(
+        row.employee.unit_id in (own.pk, *own.children.values_list("pk", flat=True)) for row in response.context["rows"]
+    )
+    assert 'data-testid="filter-errors"' not in worklist(client, bulan=24, unit=own.pk).content.decode()
+    junk = worklist(client, bulan="abc")
+    assert f"{junk.context['filter_form']['bulan'].label}: " in junk.content.decode()
+
+
 def test_sql_and_python_agree_on_overdue(spread, today):
     for day in [today, today + dt.timedelta(days=45), today + dt.timedelta(days=400)]:
         employees = list(retirement_worklist(scope=ALL_UNITS, months=24, today=day))
