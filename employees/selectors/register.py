@@ -31,6 +31,10 @@ def unit_and_subunit_ids(unit_id: int) -> QuerySet[UnitKerja]:
     return UnitKerja.objects.filter(Q(pk=unit_id) | Q(parent_id=unit_id) | Q(parent__parent_id=unit_id)).values("pk")
 
 
+# pg_trgm indexes three-letter pieces of a name: a shorter word cannot be looked up in its index.
+TRIGRAM_LENGTH = 3
+
+
 def employee_search(queryset: QuerySet[Employee], text: str, *, sort_by_name: bool = False) -> QuerySet[Employee]:
     """Narrow `queryset` to a search typed by a person: a NIP prefix or words of the name.
 
@@ -44,6 +48,11 @@ def employee_search(queryset: QuerySet[Employee], text: str, *, sort_by_name: bo
     prefers whenever it overestimates the matches: a rare word ("Lili", 237 of 100,000) took 47 ms that
     way against 0.7 ms through the trigram index and a sort of the matches. UPPER(name) has no b-tree
     index, so the matches are found first; for names in title case the order is the same.
+
+    Words of one or two letters are the opposite case: the trigram index cannot answer them (a trigram
+    is three letters), and they match most names ("an": 45,000 of 100,000), which were all read and
+    sorted (55 ms). Sorted by the name column, the b-tree walk finds a page of them at once (0.4 ms), so
+    a search made only of such words (the first keys typed) sorts by the name itself.
     """
     text = " ".join(text.split())
     digits = text.replace(" ", "")
@@ -54,10 +63,12 @@ def employee_search(queryset: QuerySet[Employee], text: str, *, sort_by_name: bo
         if len(digits) == NIP_LAMA_LENGTH:
             query |= Q(nip_lama=digits)
         return queryset.filter(query)
-    for word in text.split():
+    words = text.split()
+    for word in words:
         queryset = queryset.filter(name__icontains=word)
     if sort_by_name:
-        queryset = queryset.order_by(Upper("name"), "pk")
+        dense = all(len(word) < TRIGRAM_LENGTH for word in words)
+        queryset = queryset.order_by("name", "pk") if dense else queryset.order_by(Upper("name"), "pk")
     return queryset
 
 
