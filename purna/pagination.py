@@ -79,4 +79,8 @@ class CappedPaginator(Paginator):
         top = bottom + self.per_page if self.limit is None else min(bottom + self.per_page, self.limit)
         if not self.capped and top + self.orphans >= self.count:
             top = self.count
-        return CappedPage(self.object_list[bottom:top], number, self)
+        return CappedPage(self.rows(bottom, top), number, self)
+
+    def rows(self, bottom: int, top: int) -> Any:
+        """Rows `bottom` to `top` of the list: a slice, unless a list knows a cheaper way to its pages."""
+        return self.object_list[bottom:top]

@@ -314,14 +314,9 @@ class KeysFirstPaginator(CachedCountPaginator):
 
     max_pages = None  # every page, over the exact total: how many must be proposed is wanted exactly
 
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
+    def rows(self, bottom: int, top: int) -> QuerySet:
         keys = self.object_list.values("pk")[bottom:top]
-        return self._get_page(self.object_list.filter(pk__in=keys), number, self)
+        return self.object_list.filter(pk__in=keys)
 
 
 @dataclass(frozen=True)

@@ -5,14 +5,17 @@ Query shapes (joins, annotations) are decided here, not in views.
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 
 from employees.choices import EmployeeStatus
+from employees.counts import CachedCountPaginator, queryset_cached
 from employees.models import Employee, RetirementCase, UnitKerja
 from employees.nip import NIP_LAMA_LENGTH
 from employees.scope import Scope
@@ -76,6 +79,65 @@ def employee_list(*, scope: Scope, search: str = "") -> QuerySet[Employee]:
     """Employees in `scope` with their unit, by name (then id, so pages are stable), optionally searched."""
     employees = scope.filter(Employee.objects.select_related("unit").order_by("name", "pk"))
     return employee_search(employees, search, sort_by_name=True)
+
+
+# The register's orders by unit (employees.filters.StableOrderingFilter: the unit's name, then the name and
+# the id), and whether each is descending.
+UNIT_ORDERS = {("unit__name", "name", "pk"): False, ("-unit__name", "name", "pk"): True}
+
+
+def unit_groups(queryset: QuerySet[Employee], *, descending: bool) -> list[tuple[list[int], int]]:
+    """The employees of `queryset` per unit name, in the order of the names (the database's, as the page
+    query sorts them): [(the units of that name, how many employees)]. Units that share a name are one
+    group, as their people are sorted together. One query, cached until the register changes."""
+
+    def compute() -> list[tuple[list[int], int]]:
+        rows = (
+            queryset.order_by()
+            .values_list("unit__name", "unit_id")
+            .annotate(employees=Count("pk"))
+            .order_by("-unit__name" if descending else "unit__name", "unit_id")
+        )
+        groups = []
+        for _name, same_name in groupby(rows, key=itemgetter(0)):
+            units = list(same_name)
+            groups.append(([unit_id for _name, unit_id, _count in units], sum(count for *_unit, count in units)))
+        return groups
+
+    return queryset_cached(f"unit_groups:{int(descending)}", queryset, compute)
+
+
+def unit_sorted_rows(queryset: QuerySet[Employee], bottom: int, top: int, *, descending: bool) -> QuerySet[Employee]:
+    """Rows [bottom, top) of `queryset` sorted by unit, read from the units that hold them only.
+
+    Sorted by the unit's name, PostgreSQL joined and sorted every row of the register for each page (94 ms
+    at 100,000 employees, growing with it): the order is in another table, which no index of the employees
+    can follow. The employees per unit (unit_groups, cached) tell which units hold the page's rows and how
+    many come before them; one unit's rows are then read in the order of its index (unit, name, id)."""
+    start, before, units = 0, 0, []
+    for group_units, employees in unit_groups(queryset, descending=descending):
+        if start + employees > bottom and start < top:
+            if not units:
+                before = start
+            units.extend(group_units)
+        start += employees
+        if start >= top:
+            break
+    rows = queryset.filter(unit_id__in=units)
+    if len(units) == 1:  # one unit: its name is the same on every row, so its order is name then id
+        rows = rows.order_by("name", "pk")
+    return rows[bottom - before : top - before]
+
+
+class RegisterPaginator(CachedCountPaginator):
+    """The register's pages (total cached until the register changes); sorted by unit, a page reads only
+    the units it covers (unit_sorted_rows)."""
+
+    def rows(self, bottom: int, top: int) -> QuerySet[Employee]:
+        descending = UNIT_ORDERS.get(tuple(self.object_list.query.order_by))
+        if descending is None:
+            return super().rows(bottom, top)
+        return unit_sorted_rows(self.object_list, bottom, top, descending=descending)
 
 
 # pg_trgm's default (0.6) misses a one-letter typo in a short name ("Aminha" for "Aminah" is 0.57).

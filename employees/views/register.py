@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
 from employees.cases import is_deceased
-from employees.counts import CachedCountPaginator
 from employees.exceptions import EmployeeError
 from employees.filters import SORT_FIELDS, EmployeeFilter
 from employees.forms.register import EmployeeForm
@@ -20,6 +19,7 @@ from employees.models import Employee
 from employees.retirement import months_until, mpp_window
 from employees.scope import staff_scope
 from employees.selectors import (
+    RegisterPaginator,
     employee_case,
     employee_get,
     employee_history,
@@ -52,7 +52,7 @@ class EmployeeListView(PermissionRequiredMixin, ListView):
     template_name = "employees/employee_list.html"
     paginate_by = 50
     # The total of a search or of the whole register, cached until the register changes.
-    paginator_class = CachedCountPaginator
+    paginator_class = RegisterPaginator
 
     def get_queryset(self):
         scope = staff_scope(self.request.user)

@@ -656,3 +656,43 @@ def test_sorting_by_golongan_reads_its_index(sort):
         cursor.execute("SET LOCAL enable_sort = off")
     plan = queryset[:50].explain()
     assert "employee_golongan_name" in plan, plan
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort", ["unit", "-unit"])
+def test_every_page_sorted_by_unit_holds_the_rows_the_full_sort_puts_there(sort, django_assert_max_num_queries):
+    """Sorted by unit, a page reads only the units that hold its rows (unit_sorted_rows): every page must
+    still hold exactly the rows, in the order, of the whole register sorted by unit name, then name, then
+    id; with units of very different sizes, two units of the same name (their people sorted together), a
+    search and a scope."""
+    from employees.filters import EmployeeFilter
+    from employees.scope import ALL_UNITS, Scope
+    from employees.selectors import RegisterPaginator, employee_list
+
+    units = [
+        UnitKerjaFactory(name=name)
+        for name in ["Dinas Pendidikan", "Badan Keuangan", "Puskesmas", "Puskesmas", "Kecamatan Barat", "Zona"]
+    ]
+    sizes = [23, 1, 7, 6, 0, 12]
+    names = ["Ani", "Budi", "Citra", "Dewi", "Eka", "Fajar", "Gita", "Hadi", "Indah"]
+    for unit, size in zip(units, sizes, strict=True):
+        for index in range(size):
+            EmployeeFactory(unit=unit, name=f"{names[(index * 7 + unit.pk) % len(names)]} {index}")
+
+    for scope, search in [
+        (ALL_UNITS, ""),
+        (ALL_UNITS, "a"),
+        (Scope(unit_ids=frozenset({units[0].pk, units[2].pk, units[3].pk})), ""),
+    ]:
+        data = {"sort": sort, **({"q": search} if search else {})}
+        queryset = EmployeeFilter(data, queryset=employee_list(scope=scope), scope=scope).qs
+        everyone = list(queryset.values_list("pk", flat=True))
+        assert len(everyone) == len(set(everyone)) and everyone
+        for per_page in (1, 4, 5, 50):
+            paginator = RegisterPaginator(queryset, per_page)
+            shown = []
+            for number in paginator.page_range:
+                with django_assert_max_num_queries(3):  # the groups (then cached), the page, and the count
+                    shown += [employee.pk for employee in paginator.page(number).object_list]
+            # A list deeper than the pages shown is cut (CappedPaginator): the rows up to the cut.
+            assert shown == everyone[: paginator.limit], (scope, search, per_page)
